@@ -1,0 +1,67 @@
+/**
+ * One function container. Runs one invocation at a time, so setting process.env per invocation is
+ * safe: worker threads each have their own copy of process.env, which is what wx-server-sdk's
+ * getWXContext() reads. The module stays loaded between invocations, like a warm SCF instance.
+ */
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+
+export interface InvokeMessage {
+  type: 'invoke';
+  entry: string;
+  env: Record<string, string>;
+  event: string;
+  context: Record<string, unknown>;
+  /** The local cloud's virtual clock offset; 0 in real time. */
+  clockOffsetMs: number;
+}
+
+export type ResultMessage =
+  | { type: 'result'; ok: true; json: string | undefined }
+  | { type: 'result'; ok: false; message: string; stack?: string };
+
+if (!parentPort) throw new Error('worker.ts must run as a worker thread');
+const port = parentPort;
+let previousKeys: string[] = [];
+
+type Handler = (event: unknown, context: unknown) => unknown;
+
+/**
+ * Function code sees the local cloud's clock: when a test moves it forward, `new Date()` and
+ * `Date.now()` inside the function move with it, as they would have on a real later day.
+ */
+let clockOffsetMs = 0;
+const RealDate = Date;
+class VirtualDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+    else super(...(args as [string | number | Date]));
+  }
+  static override now(): number {
+    return RealDate.now() + clockOffsetMs;
+  }
+}
+globalThis.Date = VirtualDate as DateConstructor;
+
+function loadHandler(entry: string): Handler {
+  const loaded = createRequire(entry)(entry) as { main?: unknown };
+  if (typeof loaded.main !== 'function') throw new Error(`${entry} does not export main`);
+  return loaded.main as Handler;
+}
+
+port.on('message', async (message: InvokeMessage) => {
+  for (const key of previousKeys) delete process.env[key];
+  Object.assign(process.env, message.env);
+  previousKeys = Object.keys(message.env);
+  clockOffsetMs = message.clockOffsetMs;
+  let reply: ResultMessage;
+  try {
+    const result = await loadHandler(message.entry)(JSON.parse(message.event), message.context);
+    // The real runtime serialises the result as JSON: undefined is dropped, Dates become strings.
+    reply = { type: 'result', ok: true, json: JSON.stringify(result) };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+    reply = { type: 'result', ok: false, message: err.message, stack: err.stack };
+  }
+  port.postMessage(reply);
+});
