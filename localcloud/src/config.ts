@@ -1,0 +1,62 @@
+/** Where the local cloud finds the project's pieces, from the environment and the repo layout. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SchemaConfig } from './db/engine';
+import type { LocalCloudOptions } from './server';
+
+export interface ProjectPaths {
+  root: string;
+  functions: string;
+  schema: string;
+  seed: string;
+  sensitiveWords: string;
+}
+
+export function projectPaths(root: string): ProjectPaths {
+  return {
+    root,
+    functions: path.join(root, 'cloudfunctions'),
+    schema: path.join(root, 'database', 'schema.json'),
+    seed: path.join(root, 'database', 'demo-data.jsonl'),
+    sensitiveWords: path.join(root, 'localcloud', 'sensitive-words.txt'),
+  };
+}
+
+export function readSchema(file: string): SchemaConfig | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SchemaConfig;
+}
+
+export function readWordList(file: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/**
+ * Options for `npm start`, from the environment: PORT, HOST, LINLI_DATA_DIR, LINLI_ENV, LINLI_APPID,
+ * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter) and
+ * LINLI_MAX_WORKERS (concurrent instances per function).
+ */
+export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = process.env): LocalCloudOptions {
+  const paths = projectPaths(root);
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(root, env.LINLI_DATA_DIR || '.linli'),
+    functionRoots: [paths.functions, ...(env.LINLI_FUNCTIONS_DIRS ?? '').split(path.delimiter).filter(Boolean)],
+    schema: readSchema(paths.schema),
+    seedFile: paths.seed,
+    envName: env.LINLI_ENV || 'linli-local',
+    appid: env.LINLI_APPID || 'touristappid',
+    sensitiveWords: readWordList(paths.sensitiveWords),
+    realTimeTimers: true,
+    echoFunctionLogs: true,
+    maxWorkersPerFunction: env.LINLI_MAX_WORKERS ? Number(env.LINLI_MAX_WORKERS) : undefined,
+  };
+}
