@@ -35,14 +35,14 @@ export class TimerScheduler {
   }
 
   /** Moves the clock forward and fires, in time order, every trigger due in between. */
-  async advance(ms: number): Promise<TimerFire[]> {
-    this.clock.advance(ms);
-    return this.tick();
+  advance(ms: number): Promise<TimerFire[]> {
+    if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new Error('the clock only moves forward'));
+    return this.tick(ms);
   }
 
-  /** Fires what is due between the last check and now; ticks never overlap. */
-  tick(): Promise<TimerFire[]> {
-    const result = this.running.then(() => this.fireDue());
+  /** Fires what is due between the last check and now (plus `advanceMs`); ticks never overlap. */
+  tick(advanceMs = 0): Promise<TimerFire[]> {
+    const result = this.running.then(() => this.fireDue(advanceMs));
     this.running = result.then(
       () => undefined,
       () => undefined,
@@ -50,9 +50,10 @@ export class TimerScheduler {
     return result;
   }
 
-  private async fireDue(): Promise<TimerFire[]> {
+  private async fireDue(advanceMs: number): Promise<TimerFire[]> {
     const from = this.lastChecked;
-    const to = this.clock.now();
+    const targetOffset = this.clock.offset + advanceMs;
+    const to = this.clock.now() + advanceMs;
     this.lastChecked = to;
     const due: TimerFire[] = [];
     for (const definition of this.functions()) {
@@ -67,7 +68,12 @@ export class TimerScheduler {
       }
     }
     due.sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const item of due) await this.fire(item);
+    for (const item of due) {
+      // Step the clock to each fire time, so the function sees the moment it fired as "now".
+      this.clock.advance(Math.max(0, Math.min(item.at.getTime() - this.clock.now(), targetOffset - this.clock.offset)));
+      await this.fire(item);
+    }
+    this.clock.advance(Math.max(0, targetOffset - this.clock.offset));
     return due;
   }
 }

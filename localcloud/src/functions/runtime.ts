@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { discoverFunctions, type FunctionDefinition } from './registry';
-import type { InvokeMessage, ResultMessage } from './worker';
+import type { InvokeMessage, ResultMessage, WorkerMessage } from './worker';
 
 /** The errors wx.cloud.callFunction reports, with the codes the platform uses. */
 export const FUNCTION_ERRORS = {
@@ -17,6 +17,8 @@ export const FUNCTION_ERRORS = {
 export type FunctionErrorKind = keyof typeof FUNCTION_ERRORS;
 
 export const RESULT_LIMIT_BYTES = 1024 * 1024;
+/** Limit for a cold start (worker boot + loading the module), which the function's timeout excludes. */
+export const INIT_TIMEOUT_MS = 10_000;
 
 /** Who is calling, as the platform would know it. */
 export interface CallerIdentity {
@@ -202,8 +204,15 @@ export class FunctionRuntime {
     };
     try {
       const reply = await new Promise<ResultMessage | 'timeout' | Error>((resolve) => {
-        const timer = setTimeout(() => resolve('timeout'), definition.timeoutMs);
-        const onMessage = (result: ResultMessage) => finish(result);
+        // Like SCF, initialisation has its own limit; the configured timeout starts once the module is loaded.
+        let timer = setTimeout(() => finish('timeout'), INIT_TIMEOUT_MS + definition.timeoutMs);
+        const onMessage = (result: WorkerMessage) => {
+          if (result.type === 'result') finish(result);
+          else if (result.type === 'started') {
+            clearTimeout(timer);
+            timer = setTimeout(() => finish('timeout'), definition.timeoutMs);
+          }
+        };
         const onError = (error: Error) => finish(error);
         const onExit = (code: number) => finish(new Error(`function process exited with code ${code}`));
         const finish = (value: ResultMessage | 'timeout' | Error) => {
@@ -282,20 +291,25 @@ export class FunctionRuntime {
       },
     });
     const pooled: PooledWorker = { worker, current: null };
+    const record = (chunk: string, echo: NodeJS.WriteStream) => {
+      const logs = pooled.current?.record.logs;
+      const name = pooled.current?.definition.name ?? 'function';
+      for (const line of chunk.split('\n')) {
+        if (line === '') continue;
+        if (logs && logs.length < MAX_LOG_LINES) logs.push(line);
+        if (this.options.echoLogs) echo.write(`[${name}] ${line}\n`);
+      }
+    };
     const capture = (stream: NodeJS.ReadableStream, echo: NodeJS.WriteStream) => {
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const logs = pooled.current?.record.logs;
-        const name = pooled.current?.definition.name ?? 'function';
-        for (const line of chunk.split('\n')) {
-          if (line === '') continue;
-          if (logs && logs.length < MAX_LOG_LINES) logs.push(line);
-          if (this.options.echoLogs) echo.write(`[${name}] ${line}\n`);
-        }
-      });
+      stream.on('data', (chunk: string) => record(chunk, echo));
     };
     capture(worker.stdout, process.stdout);
     capture(worker.stderr, process.stderr);
+    // The worker forwards its output as messages, in order with its result (see worker.ts).
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'log') record(message.text, message.stream === 'stderr' ? process.stderr : process.stdout);
+    });
     worker.on('error', () => {}); // reported to the invocation that was running, if any
     worker.on('exit', () => this.allWorkers.delete(worker));
     worker.unref();

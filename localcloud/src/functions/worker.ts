@@ -20,6 +20,20 @@ export type ResultMessage =
   | { type: 'result'; ok: true; json: string | undefined }
   | { type: 'result'; ok: false; message: string; stack?: string };
 
+/** Sent once the function module is loaded: its timeout counts from here, not from the cold start. */
+export interface StartedMessage {
+  type: 'started';
+}
+
+/** Output written by the function, sent on the same port as the result so none arrives after it. */
+export interface LogMessage {
+  type: 'log';
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export type WorkerMessage = ResultMessage | StartedMessage | LogMessage;
+
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
 const port = parentPort;
 let previousKeys: string[] = [];
@@ -43,6 +57,17 @@ class VirtualDate extends RealDate {
 }
 globalThis.Date = VirtualDate as DateConstructor;
 
+// A worker's own stdout reaches the parent asynchronously, after the result: forward it in order instead.
+for (const stream of ['stdout', 'stderr'] as const) {
+  process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    port.postMessage({ type: 'log', stream, text } satisfies LogMessage);
+    const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
+    if (callback) queueMicrotask(callback);
+    return true;
+  }) as typeof process.stdout.write;
+}
+
 function loadHandler(entry: string): Handler {
   const loaded = createRequire(entry)(entry) as { main?: unknown };
   if (typeof loaded.main !== 'function') throw new Error(`${entry} does not export main`);
@@ -56,7 +81,9 @@ port.on('message', async (message: InvokeMessage) => {
   clockOffsetMs = message.clockOffsetMs;
   let reply: ResultMessage;
   try {
-    const result = await loadHandler(message.entry)(JSON.parse(message.event), message.context);
+    const handler = loadHandler(message.entry);
+    port.postMessage({ type: 'started' } satisfies StartedMessage);
+    const result = await handler(JSON.parse(message.event), message.context);
     // The real runtime serialises the result as JSON: undefined is dropped, Dates become strings.
     reply = { type: 'result', ok: true, json: JSON.stringify(result) };
   } catch (error) {
