@@ -14,22 +14,15 @@ import { DatabaseEngine, type SchemaConfig } from './db/engine';
 import { CloudError } from './db/errors';
 import { MemoryPersistence, SqlitePersistence } from './db/persistence';
 import { type CallerIdentity, FUNCTION_ERRORS, FunctionRuntime, type InvokeOutcome } from './functions/runtime';
-import { openApiHandlers, type SubscribeMessageOutboxEntry, SubscriptionState } from './openapi/apis';
-import {
-  encodeOpenApiBody,
-  encodeOpenApiPlatformError,
-  OPENAPI_PLATFORM_ERRORS,
-  OPENAPI_RESPONSE_CONTENT_TYPE,
-  parseOpenApiRequest,
-} from './openapi/wire';
+import { answerOpenApi } from './openapi/answer';
+import { type SubscribeMessageOutboxEntry, SubscriptionState } from './openapi/apis';
+import { parseOpenApiRequest } from './openapi/wire';
 import { TimerScheduler } from './scheduler';
 import { FileStorage, STORAGE_PATH_PREFIX } from './storage';
 import { renderConsolePage } from './ui/console-page';
 
 export const VERSION = '0.1.0';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** wx-server-sdk's error code for an openapi call made outside a cloud function. */
-const ILLEGAL_INVOCATION_SOURCE = -604104;
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. */
@@ -184,20 +177,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   async function handleOpenApi(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const request = await parseOpenApiRequest(body, header(req, 'content-type') ?? '');
-    const sendPlatformError = (code: number) => {
-      const reply = encodeOpenApiPlatformError(code);
-      res.writeHead(200, { 'content-type': reply.contentType });
-      res.end(reply.body);
-    };
     const caller = runtime.byToken(request.wxCloudApiToken);
-    if (!caller) return sendPlatformError(ILLEGAL_INVOCATION_SOURCE);
-    const handler = openApiHandlers[request.apiName];
-    if (!handler) return sendPlatformError(OPENAPI_PLATFORM_ERRORS.API_NOT_FOUND);
-    if (!caller.definition.openapi.includes(request.apiName)) return sendPlatformError(OPENAPI_PLATFORM_ERRORS.NO_PERMISSION);
-    const result = handler({ sensitiveWords, subscriptions, now: new Date(clock.now()) }, request.data);
-    if (result.outboxEntry) outbox.push(result.outboxEntry);
-    res.writeHead(200, { 'content-type': OPENAPI_RESPONSE_CONTENT_TYPE });
-    res.end(encodeOpenApiBody(result.body));
+    const answer = answerOpenApi(request, caller?.definition.openapi ?? null, {
+      sensitiveWords,
+      subscriptions,
+      now: new Date(clock.now()),
+    });
+    if (answer.outboxEntry) outbox.push(answer.outboxEntry);
+    res.writeHead(200, { 'content-type': answer.contentType });
+    res.end(answer.body);
   }
 
   async function handleInvokeFunction(req: http.IncomingMessage, body: Record<string, unknown>) {

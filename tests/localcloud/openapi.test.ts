@@ -1,15 +1,17 @@
 // @vitest-environment node
 /**
- * Drives the real wx-server-sdk 4.0.2 against a minimal stand-in for the emulator's /admin
- * endpoint that routes `wx.openApi` multipart requests to localcloud/src/openapi.
+ * Drives the real wx-server-sdk 4.0.2 against a minimal stand-in for the emulator's /admin endpoint
+ * that answers `wx.openApi` with the local cloud's own answerOpenApi, recording what arrived on the
+ * wire. The stand-in lets a test play any calling function (any API token and permission list).
+ * The full path through the local cloud and real functions is in tests/conformance/functions.test.ts.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerOpenApi } from '../../localcloud/src/openapi/answer';
 import {
   OPENAPI_PLATFORM_ERRORS,
-  OPENAPI_RESPONSE_CONTENT_TYPE,
   decodeCommApiData,
   decodeCommOpenApiResp,
   encodeOpenApiBody,
@@ -21,7 +23,6 @@ import {
   MSG_SEC_RISKY_LABEL,
   SubscriptionState,
   msgSecCheck,
-  openApiHandlers,
   subscribeMessageSend,
   type SubscribeMessageOutboxEntry,
 } from '../../localcloud/src/openapi/apis';
@@ -73,17 +74,12 @@ beforeAll(async () => {
       }
       const call = await parseOpenApiRequest(body, contentType);
       received.push(call);
-      const handler = openApiHandlers[call.apiName];
-      let reply: { contentType: string; body: Buffer };
-      if (!handler) {
-        reply = encodeOpenApiPlatformError(OPENAPI_PLATFORM_ERRORS.API_NOT_FOUND);
-      } else if (!(PERMISSIONS[call.wxCloudApiToken] ?? []).includes(call.apiName)) {
-        reply = encodeOpenApiPlatformError(OPENAPI_PLATFORM_ERRORS.NO_PERMISSION);
-      } else {
-        const result = handler({ sensitiveWords: WORDS, subscriptions, now: new Date('2024-05-01T08:00:00Z') }, call.data);
-        if (result.outboxEntry) outbox.push(result.outboxEntry);
-        reply = { contentType: OPENAPI_RESPONSE_CONTENT_TYPE, body: encodeOpenApiBody(result.body) };
-      }
+      const reply = answerOpenApi(call, PERMISSIONS[call.wxCloudApiToken] ?? null, {
+        sensitiveWords: WORDS,
+        subscriptions,
+        now: new Date('2024-05-01T08:00:00Z'),
+      });
+      if (reply.outboxEntry) outbox.push(reply.outboxEntry);
       res.writeHead(200, { 'content-type': reply.contentType });
       res.end(reply.body);
     })().catch((e: unknown) => {

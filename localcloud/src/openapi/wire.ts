@@ -61,6 +61,8 @@ export const OPENAPI_PLATFORM_ERRORS = {
   API_NOT_FOUND: -604100,
   NO_PERMISSION: -604101,
   TIMEOUT: -604102,
+  /** The call did not come from a running cloud function (no valid API token). */
+  ILLEGAL_INVOCATION_SOURCE: -604104,
 } as const;
 
 export class OpenApiWireError extends Error {
