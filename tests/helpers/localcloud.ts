@@ -76,5 +76,5 @@ export async function control<T = Record<string, unknown>>(cloud: LocalCloud, me
   });
   if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
   const type = response.headers.get('content-type') ?? '';
-  return (type.includes('json') ? await response.json() : await response.text()) as T;
+  return (type.startsWith('application/json') ? await response.json() : await response.text()) as T;
 }

@@ -91,10 +91,44 @@ export function geoWithin(value: unknown, spec: unknown): boolean {
   return false;
 }
 
-/** $geoIntersects: any vertex of one geometry inside the other's polygon, or equal points. */
+const LINEAR_TYPES = ['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'];
+
+/** The edges of a line or polygon geometry (none for points), as [from, to] pairs. */
+function edgesOf(geometry: GeoJson): Array<[Position, Position]> {
+  if (!LINEAR_TYPES.includes(geometry.type)) return [];
+  const edges: Array<[Position, Position]> = [];
+  const walk = (value: unknown): void => {
+    if (!Array.isArray(value) || value.length === 0) return;
+    if (!isPosition(value[0])) return value.forEach(walk);
+    const path = value.filter(isPosition);
+    for (let i = 1; i < path.length; i++) edges.push([path[i - 1]!, path[i]!]);
+  };
+  walk(geometry.coordinates);
+  return edges;
+}
+
+/** Whether two segments share a point (planar on [lng, lat], like ringContains). */
+function segmentsIntersect([p1, p2]: [Position, Position], [q1, q2]: [Position, Position]): boolean {
+  const turn = (o: Position, a: Position, b: Position) => Math.sign((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]));
+  const within = (a: Position, b: Position, c: Position) =>
+    Math.min(a[0], b[0]) <= c[0] && c[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= c[1] && c[1] <= Math.max(a[1], b[1]);
+  const [d1, d2, d3, d4] = [turn(q1, q2, p1), turn(q1, q2, p2), turn(p1, p2, q1), turn(p1, p2, q2)];
+  if (d1 * d2 < 0 && d3 * d4 < 0) return true;
+  return (
+    (d1 === 0 && within(q1, q2, p1)) ||
+    (d2 === 0 && within(q1, q2, p2)) ||
+    (d3 === 0 && within(p1, p2, q1)) ||
+    (d4 === 0 && within(p1, p2, q2))
+  );
+}
+
+/** $geoIntersects: a vertex of one geometry inside the other's polygon, crossing edges, or equal points. */
 export function geoIntersects(value: unknown, spec: unknown): boolean {
   if (!isGeoJson(value) || !isPlainObject(spec) || !isGeoJson(spec.$geometry)) return false;
   const query = spec.$geometry;
+  // A line can cross a polygon (or another line) with no vertex inside it.
+  const queryEdges = edgesOf(query);
+  if (edgesOf(value).some((edge) => queryEdges.some((other) => segmentsIntersect(edge, other)))) return true;
   const docVertices = positionsOf(value);
   if (query.type === 'Polygon' || query.type === 'MultiPolygon') {
     const polygons = polygonsOf(query);

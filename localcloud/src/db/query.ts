@@ -2,15 +2,20 @@
  * Query, update and aggregation semantics: mingo with every stock operator, plus the geo operators
  * WeChat's database has and mingo lacks.
  */
-import { Aggregator, Context, Query, update as mingoUpdate } from 'mingo';
+import { Context, update as mingoUpdate } from 'mingo';
+// The base classes: mingo's default exports merge its stock operators over ours, so our $sort and
+// $mod below could not replace its own.
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
+import { type Iterator, Lazy } from 'mingo/lazy';
 import type { AnyObject } from 'mingo/types';
-import { resolve } from 'mingo/util';
+import { compare, resolve } from 'mingo/util';
 import { type Doc, isPlainObject } from './ejson';
 import { anchorOf, geoIntersects, geoWithin, haversineMeters, type NearSpec, parseNear } from './geo';
 
@@ -21,12 +26,55 @@ type QueryOperator = QueryOps[keyof QueryOps];
 const geoQueryOp = (test: (value: unknown, spec: unknown) => boolean): QueryOperator =>
   ((selector: string, spec: unknown) => (obj: AnyObject) => test(resolve(obj, selector), spec)) as unknown as QueryOperator;
 
+/** $mod as MongoDB has it: numbers only (mingo also matches null, booleans and numeric strings), truncated to integers. */
+function $mod(selector: string, spec: unknown): (obj: AnyObject) => boolean {
+  const pair = Array.isArray(spec) && spec.length === 2 ? spec.map((n) => (typeof n === 'number' ? Math.trunc(n) : NaN)) : [];
+  const [divisor = NaN, remainder = NaN] = pair;
+  if (!Number.isFinite(divisor) || divisor === 0 || !Number.isFinite(remainder))
+    throw new Error('malformed mod, expected [divisor, remainder] with a non-zero divisor');
+  return (obj: AnyObject) => {
+    const value = resolve(obj, selector, { unwrapArray: true });
+    return (Array.isArray(value) ? value : [value]).some((x) => typeof x === 'number' && Math.trunc(x) % divisor === remainder);
+  };
+}
+
+/**
+ * The value a document sorts by on one key, as MongoDB defines it: an array sorts by its smallest
+ * element ascending and by its largest descending (mingo uses the smallest both ways); an empty
+ * array sorts before everything; a missing field sorts as null (mingo puts it before null).
+ */
+function sortValue(doc: AnyObject, key: string, descending: boolean): unknown {
+  const value = resolve(doc, key);
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length === 0) return value;
+  const sorted = [...(value as unknown[])].sort(compare);
+  return descending ? sorted[sorted.length - 1] : sorted[0];
+}
+
+/** $sort with MongoDB's array rule (see sortValue); stable, so ties keep their input order. */
+function $sort(collection: Iterator, sortKeys: Record<string, 1 | -1>): Iterator {
+  if (!isPlainObject(sortKeys) || Object.keys(sortKeys).length === 0) throw new Error('$sort specification is invalid');
+  const keys = Object.entries(sortKeys).map(([key, direction]) => ({ key, direction: direction === -1 ? -1 : 1 }));
+  return collection.transform((docs: AnyObject[]) => {
+    const keyed = docs.map((doc) => ({ doc, values: keys.map(({ key, direction }) => sortValue(doc, key, direction === -1)) }));
+    keyed.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const order = compare(a.values[i], b.values[i]);
+        if (order !== 0) return order * keys[i]!.direction;
+      }
+      return 0;
+    });
+    return Lazy(keyed.map((item) => item.doc));
+  });
+}
+
 const context = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionOperators,
-  pipeline: pipelineOperators,
+  // Replacements go in here: addQueryOps and friends never override an operator already present.
+  pipeline: { ...pipelineOperators, $sort: $sort as unknown as typeof pipelineOperators.$sort },
   projection: projectionOperators,
-  query: queryOperators,
+  query: { ...queryOperators, $mod: $mod as unknown as typeof queryOperators.$mod },
   window: windowOperators,
 } as Parameters<typeof Context.init>[0]).addQueryOps({
   $geoWithin: geoQueryOp(geoWithin),
@@ -112,11 +160,66 @@ export function matches(doc: Doc, query: Record<string, unknown> | undefined): b
   return findDocuments([doc], { query }).length === 1;
 }
 
+/** The BSON type name MongoDB uses in its error messages. */
+function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (value instanceof RegExp) return 'regex';
+  if (typeof value === 'number') return !Number.isInteger(value) ? 'double' : Math.abs(value) < 2 ** 31 ? 'int' : 'long';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value; // 'string' | 'object'
+}
+
+/** Operators that create their path when it is missing. */
+const CREATING_OPERATORS = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate']);
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
+
+/**
+ * Rejects what MongoDB rejects and mingo silently skips: an update that would create a field
+ * inside a scalar (or a named field inside an array), arithmetic on a non-number, and array
+ * operators on a non-array. Without this, such updates "succeed" locally with updated 0.
+ */
+function checkUpdateTypes(doc: Doc, modifier: Record<string, unknown>): void {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!isPlainObject(fields)) continue;
+    for (const [path, operand] of Object.entries(fields)) {
+      const segments = path.split('.');
+      if (segments.some((segment) => segment.startsWith('$'))) continue; // positional: left to mingo
+      let current: unknown = doc;
+      let parentKey = '_id';
+      let found = true;
+      for (const [i, segment] of segments.entries()) {
+        if (current === undefined) break;
+        const blocked = Array.isArray(current) ? !/^\d+$/.test(segment) : !isPlainObject(current);
+        if (blocked) {
+          if (!CREATING_OPERATORS.has(operator)) {
+            found = false;
+            break;
+          }
+          throw new Error(`Cannot create field '${segment}' in element {${parentKey}: ${JSON.stringify(current)}}`);
+        }
+        current = (current as Record<string, unknown>)[segment];
+        parentKey = segments[i] ?? parentKey;
+      }
+      if (!found || current === undefined) continue;
+      if ((operator === '$inc' || operator === '$mul') && typeof operand !== 'number')
+        throw new Error(`Cannot ${operator === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`);
+      if ((operator === '$inc' || operator === '$mul') && typeof current !== 'number')
+        throw new Error(`Cannot apply ${operator} to a value of non-numeric type. The field '${path}' has non-numeric type ${bsonTypeName(current)}`);
+      if (ARRAY_OPERATORS.has(operator) && !Array.isArray(current))
+        throw new Error(`Cannot apply ${operator} to a non-array field. Field named '${path}' has non-array type ${bsonTypeName(current)}`);
+    }
+  }
+}
+
 /**
  * Applies an update document to a copy of `doc`. Returns the new document, or null when nothing
- * changed (the real service then does not count the document as updated).
+ * changed (the real service then does not count the document as updated). Throws, as MongoDB
+ * does, when an operator does not fit the stored value.
  */
 export function applyUpdate(doc: Doc, modifier: Record<string, unknown>): Doc | null {
+  checkUpdateTypes(doc, modifier);
   const copy = structuredClone(doc);
   const changed = mingoUpdate(copy as AnyObject, modifier as Parameters<typeof mingoUpdate>[1], undefined, undefined, {
     cloneMode: 'deep',
