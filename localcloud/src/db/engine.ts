@@ -383,9 +383,11 @@ export class DatabaseEngine {
     }
     try {
       this.collections.commit(changes);
-    } finally {
-      this.endTransaction(txn, 'committed');
+    } catch (error) {
+      this.endTransaction(txn, 'aborted'); // e.g. a unique index clash: nothing was written
+      throw error;
     }
+    this.endTransaction(txn, 'committed');
   }
 
   // ---- control -----------------------------------------------------------------------------
