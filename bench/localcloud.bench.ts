@@ -68,10 +68,11 @@ async function measure(url: string, name: string, clients: number, total: number
 
 async function main(): Promise<void> {
   await buildFunctions(path.join(ROOT, 'bench/functions'), FUNCTIONS_OUT);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-'));
+  const dataDir = path.join(scratch, 'data');
   const startups: number[] = [];
   for (let i = 0; i < 3; i += 1) {
-    const { child, startupMs } = await startServer(fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-start-')));
+    const { child, startupMs } = await startServer(path.join(scratch, `startup-${i}`));
     startups.push(startupMs);
     child.kill('SIGKILL');
   }
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     }
   } finally {
     child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 

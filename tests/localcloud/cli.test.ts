@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectSdk, REPO_ROOT } from '../helpers/localcloud';
 
 const CLI = path.join(REPO_ROOT, '.build/localcloud/cli.js');
@@ -59,7 +59,15 @@ function startCli(env: Record<string, string>): Promise<RunningCloud> {
   });
 }
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'linli-cli-'));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-cli-'));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('npm start (the local cloud process)', () => {
   it('listens on PORT, keeps data in LINLI_DATA_DIR and serves the demo data', async () => {
