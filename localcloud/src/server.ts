@@ -193,7 +193,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const identity = caller?.identity ?? { openid: null, appid };
     const source = nestedSource(caller?.source ?? header(req, 'x-tcb-source')?.split(',')[0] ?? 'scf');
     let event: unknown = {};
-    if (typeof body.request_data === 'string' && body.request_data !== '') event = JSON.parse(body.request_data);
+    try {
+      if (typeof body.request_data === 'string' && body.request_data !== '') event = JSON.parse(body.request_data);
+    } catch {
+      throw new CloudError('INVALID_PARAM', 'request_data must be JSON');
+    }
     const outcome = await invoke(String(body.function_name ?? ''), event, identity, source, caller?.record.id ?? null);
     if (!outcome.ok) return { code: FUNCTION_ERRORS[outcome.kind].tcbCode, message: outcome.message, requestId: outcome.requestId };
     return { data: { response_data: JSON.stringify(outcome.result ?? null) }, requestId: outcome.requestId };

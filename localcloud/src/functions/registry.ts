@@ -19,6 +19,8 @@ export interface FunctionDefinition {
   openapi: string[];
   trigger: TimerTrigger | null;
   envVariables: Record<string, string>;
+  /** False when there is no built index.js to run. */
+  runnable: boolean;
   /** Why the function or its trigger cannot be used, if so. */
   error?: string;
 }
@@ -65,6 +67,7 @@ export function loadFunction(dir: string): FunctionDefinition {
     openapi: [],
     trigger: null,
     envVariables: {},
+    runnable: fs.existsSync(path.join(dir, 'index.js')),
   };
   try {
     const configPath = path.join(dir, 'config.json');
@@ -83,7 +86,7 @@ export function loadFunction(dir: string): FunctionDefinition {
     if (config.envVariables !== undefined && typeof config.envVariables === 'object' && config.envVariables !== null)
       definition.envVariables = Object.fromEntries(Object.entries(config.envVariables).map(([k, v]) => [k, String(v)]));
     definition.trigger = readTrigger(config.triggers);
-    if (!fs.existsSync(definition.entry)) throw new Error(`${definition.entry} is missing: build the function first`);
+    if (!definition.runnable) throw new Error(`${definition.entry} is missing: build the function first`);
   } catch (error) {
     definition.error = error instanceof Error ? error.message : String(error);
   }

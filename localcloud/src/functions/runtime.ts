@@ -129,7 +129,7 @@ export class FunctionRuntime {
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     const requestId = randomUUID();
     const definition = this.definitions.get(request.name);
-    if (!definition || definition.error?.includes('is missing')) {
+    if (!definition?.runnable) {
       return {
         ok: false,
         requestId,
