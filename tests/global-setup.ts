@@ -1,4 +1,4 @@
-/** Builds the local cloud and the fixture functions once before the suite. */
+/** Builds the local cloud, linli's cloud functions and the fixture functions once before the suite. */
 import path from 'node:path';
 import { buildFunctions, buildLocalCloud } from '../scripts/build';
 
@@ -8,6 +8,7 @@ export const TIMER_FIXTURE_FUNCTIONS_OUT = path.resolve(__dirname, '../.build/te
 
 export default async function setup(): Promise<void> {
   await buildLocalCloud();
+  await buildFunctions(path.resolve(__dirname, '../cloudfunctions'));
   await buildFunctions(path.resolve(__dirname, 'fixtures/functions'), FIXTURE_FUNCTIONS_OUT);
   await buildFunctions(path.resolve(__dirname, 'fixtures/timer-functions'), TIMER_FIXTURE_FUNCTIONS_OUT);
 }

@@ -15,6 +15,8 @@ const root = path.resolve(process.env.LINLI_ROOT ?? process.cwd());
 async function start(): Promise<void> {
   const startedAt = performance.now();
   const options = optionsFromEnvironment(root);
+  // With the demo data, demo-admin is the administrator unless the environment says otherwise.
+  if (options.seed && process.env.LINLI_ADMIN_OPENIDS === undefined) process.env.LINLI_ADMIN_OPENIDS = 'demo-admin';
   const cloud = await startLocalCloud(options);
   let stopping = false;
   const stop = (signal: string) => {

@@ -17,7 +17,7 @@ export function projectPaths(root: string): ProjectPaths {
     root,
     functions: path.join(root, 'cloudfunctions'),
     schema: path.join(root, 'database', 'schema.json'),
-    seed: path.join(root, 'database', 'demo-data.jsonl'),
+    seed: path.join(root, 'database', 'demo-data'),
     sensitiveWords: path.join(root, 'localcloud', 'sensitive-words.txt'),
   };
 }
@@ -38,8 +38,8 @@ export function readWordList(file: string): string[] {
 
 /**
  * Options for `npm start`, from the environment: PORT, HOST, LINLI_DATA_DIR, LINLI_ENV, LINLI_APPID,
- * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter) and
- * LINLI_MAX_WORKERS (concurrent instances per function).
+ * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter),
+ * LINLI_MAX_WORKERS (concurrent instances per function) and LINLI_SEED (`none`: start empty).
  */
 export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = process.env): LocalCloudOptions {
   const paths = projectPaths(root);
@@ -51,7 +51,7 @@ export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = pr
     dataDir: path.resolve(root, env.LINLI_DATA_DIR || '.linli'),
     functionRoots: [paths.functions, ...(env.LINLI_FUNCTIONS_DIRS ?? '').split(path.delimiter).filter(Boolean)],
     schema: readSchema(paths.schema),
-    seedFile: paths.seed,
+    seed: env.LINLI_SEED === 'none' ? undefined : paths.seed,
     envName: env.LINLI_ENV || 'linli-local',
     appid: env.LINLI_APPID || 'touristappid',
     sensitiveWords: readWordList(paths.sensitiveWords),

@@ -33,8 +33,8 @@ export interface LocalCloudOptions {
   /** Folders holding `<name>/index.js` + `config.json`. */
   functionRoots?: string[];
   schema?: SchemaConfig;
-  /** JSON lines imported when the database starts empty (see exportLines). */
-  seedFile?: string;
+  /** JSON lines (a .jsonl file, or a folder of them read in name order) imported when the database starts empty. */
+  seed?: string;
   envName?: string;
   appid?: string;
   workerScript?: string;
@@ -67,6 +67,15 @@ export function defaultWorkerScript(): string {
   const beside = path.join(__dirname, 'worker.js');
   if (fs.existsSync(beside)) return beside;
   return path.resolve(__dirname, '../../.build/localcloud/worker.js');
+}
+
+/** The lines of a seed: one .jsonl file, or every .jsonl file of a folder in name order. */
+export function readSeedLines(seed: string): string[] {
+  if (!fs.existsSync(seed)) return [];
+  const files = fs.statSync(seed).isDirectory()
+    ? fs.readdirSync(seed).filter((name) => name.endsWith('.jsonl')).sort().map((name) => path.join(seed, name))
+    : [seed];
+  return files.flatMap((file) => fs.readFileSync(file, 'utf8').split('\n'));
 }
 
 class HttpError extends Error {
@@ -137,9 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     transactionTimeoutMs: options.transactionTimeoutMs,
   });
   const isEmpty = engine.collections.names().every((name) => engine.collections.require(name).entries.size === 0);
-  if (options.seedFile && isEmpty && fs.existsSync(options.seedFile)) {
-    engine.importLines(fs.readFileSync(options.seedFile, 'utf8').split('\n'));
-  }
+  if (options.seed && isEmpty) engine.importLines(readSeedLines(options.seed));
 
   let baseUrl = '';
   const runtime = new FunctionRuntime({

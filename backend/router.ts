@@ -1,0 +1,76 @@
+/**
+ * A cloud function's entry point: `{ action, input }` → validate → caller from getWXContext() →
+ * role check → use case → `{ ok: true, data }` or `{ ok: false, error: { code, message } }`.
+ */
+import { z } from 'zod';
+import { admits, resolveCaller } from '../core/caller';
+import { type ActionName, contract, type FunctionName } from '../core/contract';
+import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../core/errors';
+import type { Handlers, TimerJob } from '../core/handlers';
+import type { Deps } from '../core/ports';
+import type { Reply } from '../core/reply';
+
+const chinese = z.locales.zhCN();
+z.config(chinese);
+
+export interface WxContext {
+  OPENID?: string;
+  SOURCE?: string;
+}
+
+export interface RouterOptions {
+  /** What a timer trigger of this function runs. */
+  timer?: TimerJob;
+}
+
+const envelope = z.object({ action: z.string().min(1), input: z.unknown().optional() });
+
+const failure = (code: ErrorCode, message: string = ERROR_MESSAGES[code]): Reply<never> => ({ ok: false, error: { code, message } });
+
+/** The first problem in a person's words; a generic message also says which field it is about. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return ERROR_MESSAGES.INVALID_INPUT;
+  const generic = chinese.localeError?.(issue as never);
+  const genericText = typeof generic === 'string' ? generic : generic?.message;
+  const isGeneric = issue.message === genericText && issue.path.length > 0;
+  return isGeneric ? `${issue.message}（字段 ${issue.path.join('.')}）` : issue.message;
+}
+
+export function createRouter<F extends FunctionName>(
+  name: F,
+  handlers: Handlers<F>,
+  deps: () => Deps,
+  context: () => WxContext,
+  options: RouterOptions = {},
+) {
+  const table = handlers as unknown as Record<string, (input: unknown, ctx: { caller: unknown; deps: Deps }) => Promise<unknown>>;
+  return async function main(event: unknown): Promise<Reply<unknown>> {
+    const { OPENID, SOURCE = '' } = context();
+    try {
+      // Only the platform can make SOURCE wx_trigger; an event cannot fake it.
+      if (SOURCE.split(',').includes('wx_trigger')) {
+        if (!options.timer) return failure('UNKNOWN_ACTION');
+        return { ok: true, data: await options.timer(deps()) };
+      }
+      const request = envelope.safeParse(event);
+      if (!request.success) return failure('INVALID_INPUT', '请求格式无效');
+      const { action, input } = request.data;
+      const handler = table[action];
+      if (!action.startsWith(`${name}.`) || !handler) return failure('UNKNOWN_ACTION');
+      if (!OPENID) return failure('UNAUTHENTICATED', '无法识别调用者身份');
+      const spec = contract[action as ActionName];
+      const parsed = spec.input.safeParse(input ?? {});
+      if (!parsed.success) return failure('INVALID_INPUT', describeIssue(parsed.error));
+      const services = deps();
+      const caller = await resolveCaller(services.store, OPENID, services.adminOpenids);
+      if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      const data = await handler(parsed.data, { caller, deps: services });
+      return { ok: true, data };
+    } catch (error) {
+      if (error instanceof DomainError) return failure(error.code, error.message);
+      console.error(`[${name}]`, error);
+      return failure('INTERNAL');
+    }
+  };
+}

@@ -1,0 +1,173 @@
+/** The Store port on the WeChat cloud database, through wx-server-sdk. */
+import type { Collection, Condition, FindOptions, Store, Transaction, TransactionCollection, Update, Where } from '../core/ports';
+
+/* The SDK's typings are partial; these are the parts used here. */
+interface DbCommand {
+  in(values: readonly unknown[]): unknown;
+  nin(values: readonly unknown[]): unknown;
+  neq(value: unknown): unknown;
+  gt(value: unknown): unknown;
+  gte(value: unknown): unknown;
+  lt(value: unknown): unknown;
+  lte(value: unknown): unknown;
+  exists(value: boolean): unknown;
+  inc(value: number): unknown;
+  push(value: unknown): unknown;
+  remove(): unknown;
+  set(value: unknown): unknown;
+}
+
+interface SdkQuery {
+  where(query: Record<string, unknown>): SdkQuery;
+  orderBy(field: string, direction: 'asc' | 'desc'): SdkQuery;
+  skip(n: number): SdkQuery;
+  limit(n: number): SdkQuery;
+  get(): Promise<{ data: unknown[] }>;
+  count(): Promise<{ total: number }>;
+  update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
+}
+
+interface SdkDocument {
+  get(): Promise<{ data: unknown }>;
+  set(options: { data: Record<string, unknown> }): Promise<unknown>;
+  update(options: { data: Record<string, unknown> }): Promise<unknown>;
+}
+
+interface SdkCollection extends SdkQuery {
+  doc(id: string): SdkDocument;
+  add(options: { data: Record<string, unknown> }): Promise<{ _id: string }>;
+}
+
+export interface SdkDatabase {
+  command: DbCommand;
+  collection(name: string): SdkCollection;
+  runTransaction<R>(work: (tx: { collection(name: string): SdkCollection }) => Promise<R>, retries?: number): Promise<R>;
+}
+
+/** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
+const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));
+
+function toQuery(command: DbCommand, where: Where): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [field, condition] of Object.entries(where)) query[field] = toCondition(command, condition);
+  return query;
+}
+
+function toCondition(command: DbCommand, condition: Condition): unknown {
+  if (condition === null || typeof condition !== 'object' || condition instanceof Date) return condition;
+  if ('in' in condition) return command.in(condition.in);
+  if ('nin' in condition) return command.nin(condition.nin);
+  if ('neq' in condition) return command.neq(condition.neq);
+  if ('gt' in condition) return command.gt(condition.gt);
+  if ('gte' in condition) return command.gte(condition.gte);
+  if ('lt' in condition) return command.lt(condition.lt);
+  if ('lte' in condition) return command.lte(condition.lte);
+  return command.exists(condition.exists);
+}
+
+/** `set` values replace whole fields (a nested object is not merged), as a domain write expects. */
+function toUpdateData(command: DbCommand, update: Update): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(update.set ?? {})) {
+    data[field] = value !== null && typeof value === 'object' && !(value instanceof Date) ? command.set(value) : value;
+  }
+  for (const [field, value] of Object.entries(update.inc ?? {})) data[field] = command.inc(value);
+  for (const [field, value] of Object.entries(update.push ?? {})) data[field] = command.push(value);
+  for (const field of update.unset ?? []) data[field] = command.remove();
+  return data;
+}
+
+const withoutId = <T extends { _id: string }>(doc: T): Record<string, unknown> => {
+  const { _id, ...rest } = doc;
+  void _id;
+  return rest;
+};
+
+class WxCollection<T extends { _id: string }> implements Collection<T> {
+  constructor(
+    private readonly db: SdkDatabase,
+    private readonly name: string,
+  ) {}
+
+  private get ref() {
+    return this.db.collection(this.name);
+  }
+
+  async get(id: string): Promise<T | null> {
+    const { data } = await this.ref.where({ _id: id }).limit(1).get();
+    return (data[0] as T | undefined) ?? null;
+  }
+
+  async find(where: Where, options: FindOptions = {}): Promise<T[]> {
+    let query = this.ref.where(toQuery(this.db.command, where));
+    for (const [field, direction] of options.orderBy ?? []) query = query.orderBy(field, direction);
+    if (options.skip) query = query.skip(options.skip);
+    const { data } = await query.limit(Math.min(options.limit ?? 100, 1000)).get();
+    return data as T[];
+  }
+
+  async count(where: Where): Promise<number> {
+    return (await this.ref.where(toQuery(this.db.command, where)).count()).total;
+  }
+
+  async add(doc: T): Promise<boolean> {
+    try {
+      await this.ref.add({ data: doc as unknown as Record<string, unknown> });
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+
+  async update(where: Where, update: Update): Promise<number> {
+    const result = await this.ref.where(toQuery(this.db.command, where)).update({ data: toUpdateData(this.db.command, update) });
+    return result.stats.updated;
+  }
+}
+
+class WxTransactionCollection<T extends { _id: string }> implements TransactionCollection<T> {
+  constructor(
+    private readonly command: DbCommand,
+    private readonly ref: SdkCollection,
+  ) {}
+
+  async get(id: string): Promise<T | null> {
+    try {
+      return ((await this.ref.doc(id).get()).data as T | null) ?? null;
+    } catch (error) {
+      if (/does not exist/.test(String((error as { errMsg?: string })?.errMsg ?? error))) return null;
+      throw error;
+    }
+  }
+
+  async add(doc: T): Promise<void> {
+    await this.ref.add({ data: doc as unknown as Record<string, unknown> });
+  }
+
+  async set(doc: T): Promise<void> {
+    await this.ref.doc(doc._id).set({ data: withoutId(doc) });
+  }
+
+  async update(id: string, update: Update): Promise<void> {
+    await this.ref.doc(id).update({ data: toUpdateData(this.command, update) });
+  }
+}
+
+export class WxStore implements Store {
+  constructor(private readonly db: SdkDatabase) {}
+
+  collection<T extends { _id: string }>(name: string): Collection<T> {
+    return new WxCollection<T>(this.db, name);
+  }
+
+  /** runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). */
+  transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
+    return this.db.runTransaction(async (sdkTx) => {
+      const tx: Transaction = {
+        collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
+      };
+      return work(tx);
+    }, 5);
+  }
+}

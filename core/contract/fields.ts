@@ -1,0 +1,83 @@
+/** Field schemas shared by the actions, with the Chinese messages a person sees when one is wrong. */
+import { z } from 'zod';
+
+export const id = z.string().trim().min(1, { error: '缺少编号' }).max(64, { error: '编号过长' });
+
+export const personName = z
+  .string()
+  .trim()
+  .min(1, { error: '请填写姓名' })
+  .max(20, { error: '姓名不能超过 20 个字' });
+
+/** Mainland mobile number. */
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号码' });
+
+export const shortText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `请填写${label}` })
+    .max(max, { error: `${label}不能超过 ${max} 个字` });
+
+export const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .optional();
+
+export const address = z.object({
+  gridId: id,
+  building: shortText('楼栋', 20),
+  unit: optionalText('单元', 10),
+  room: optionalText('房号', 10),
+});
+
+/** Chosen by the client per submission, so a retried tap does not create a second record. */
+export const clientRequestId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, { error: '请求编号无效，请重新提交' });
+
+export const positiveInt = (label: string, max: number) =>
+  z
+    .number({ error: `${label}必须是数字` })
+    .int({ error: `${label}必须是整数` })
+    .min(1, { error: `${label}至少为 1` })
+    .max(max, { error: `${label}不能超过 ${max}` });
+
+export const nonNegativeInt = (label: string, max: number) =>
+  z
+    .number({ error: `${label}必须是数字` })
+    .int({ error: `${label}必须是整数` })
+    .min(0, { error: `${label}不能为负数` })
+    .max(max, { error: `${label}不能超过 ${max}` });
+
+export const stars = z
+  .number({ error: '请选择星级' })
+  .int({ error: '星级必须是 1–5 的整数' })
+  .min(1, { error: '星级至少 1 星' })
+  .max(5, { error: '星级最多 5 星' });
+
+/** Cursor paging: pass back `nextCursor` to get the next page. */
+export const paging = {
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(50).optional(),
+};
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期格式应为 YYYY-MM-DD' })
+  .refine((value) => !Number.isNaN(Date.parse(value)), { error: '日期无效' });
+
+export const skills = z
+  .array(shortText('技能', 20))
+  .max(20, { error: '技能最多 20 项' });

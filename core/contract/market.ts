@@ -1,0 +1,120 @@
+/** Actions of the `points`, `mall` and `stats` functions. */
+import { z } from 'zod';
+import type { OrderStatus, PointsSource, RedemptionStatus } from '../model';
+import { action, type Iso } from './define';
+import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+
+export interface LedgerEntryView {
+  id: string;
+  delta: number;
+  source: PointsSource;
+  ref: string;
+  reason?: string;
+  balanceAfter: number;
+  at: Iso;
+}
+
+export interface GoodsView {
+  id: string;
+  name: string;
+  pointsPrice: number;
+  stock: number;
+  description?: string;
+  active: boolean;
+}
+
+export interface RedemptionView {
+  id: string;
+  code: string;
+  status: RedemptionStatus;
+  goodsId: string;
+  goodsName: string;
+  quantity: number;
+  points: number;
+  createdAt: Iso;
+  fulfilledAt?: Iso;
+  cancelledAt?: Iso;
+}
+
+export interface GridStats {
+  gridId: string;
+  gridName: string;
+  orders: number;
+  closed: number;
+  completionRate: number | null;
+  averageStars: number | null;
+}
+
+export interface StatsOverview {
+  from: Iso;
+  to: Iso;
+  ordersByStatus: Record<OrderStatus, number>;
+  /** 办结率: finished (completed or closed) among orders that were not cancelled or rejected. */
+  completionRate: number | null;
+  averageStars: number | null;
+  ratedOrders: number;
+  /** Minutes from creation to acceptance, and from creation to completion. */
+  medianResponseMinutes: number | null;
+  medianCompletionMinutes: number | null;
+  volunteerHours: number;
+  activeVolunteers: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  byGrid: GridStats[];
+}
+
+export const marketActions = {
+  'points.balance': action<{ balance: number; issued: number; redeemed: number }>()({
+    roles: ['registered'],
+    input: z.object({}),
+  }),
+  'points.ledger': action<Page<LedgerEntryView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
+  /** Good-deed or role-model points, a different source from service points. */
+  'points.award': action<{ entry: LedgerEntryView }>()({
+    roles: ['staff'],
+    input: z.object({
+      openid: id,
+      points: positiveInt('奖励积分', 1000),
+      kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
+      reason: shortText('奖励事由', 200),
+      clientRequestId,
+    }),
+  }),
+
+  'mall.goods': action<GoodsView[]>()({
+    roles: ['registered'],
+    input: z.object({ includeInactive: z.boolean().optional() }),
+  }),
+  'mall.upsertGoods': action<GoodsView>()({
+    roles: ['staff'],
+    input: z.object({
+      id: id.optional(),
+      name: shortText('商品名称', 30),
+      pointsPrice: positiveInt('所需积分', 100000),
+      stock: nonNegativeInt('库存', 100000),
+      description: optionalText('商品说明', 200),
+      active: z.boolean().optional(),
+    }),
+  }),
+  'mall.redeem': action<{ redemption: RedemptionView }>()({
+    roles: ['registered'],
+    input: z.object({ goodsId: id, quantity: positiveInt('兑换数量', 10), clientRequestId }),
+  }),
+  'mall.myRedemptions': action<Page<RedemptionView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
+  'mall.verify': action<{ redemption: RedemptionView; resident: { name: string } }>()({
+    roles: ['staff'],
+    input: z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: '核销码是 6 位数字' }) }),
+  }),
+  'mall.cancel': action<{ redemption: RedemptionView }>()({
+    roles: ['registered'],
+    input: z.object({ redemptionId: id, reason: optionalText('取消原因', 200) }),
+  }),
+
+  'stats.overview': action<StatsOverview>()({
+    roles: ['staff'],
+    input: z.object({
+      from: z.iso.datetime({ error: '开始时间格式无效' }).optional(),
+      to: z.iso.datetime({ error: '结束时间格式无效' }).optional(),
+    }),
+  }),
+} as const;

@@ -1,0 +1,135 @@
+/** Actions of the `order`, `dispatch` and `scoring` functions: the 五单 loop up to the score. */
+import { z } from 'zod';
+import type { Address, OrderStatus } from '../model';
+import { action, type Iso } from './define';
+import { address, clientRequestId, id, optionalText, paging, type Page, personName, phone, shortText, stars } from './fields';
+
+/**
+ * An order as its viewer may see it. Contact details (phone, unit and room) are present only for
+ * staff and for the volunteer who accepted the order, and only until it is closed.
+ */
+export interface OrderView {
+  id: string;
+  communityId: string;
+  serviceId: string;
+  serviceName: string;
+  description: string;
+  status: OrderStatus;
+  address: Address;
+  contactName: string;
+  contactPhone?: string;
+  preferredTime?: string;
+  residentOpenid?: string;
+  assignee?: { openid: string; name: string };
+  basePoints: number;
+  expectedMinutes: number;
+  createdAt: Iso;
+  dueAt: Iso;
+  overdue: boolean;
+  timeline: Array<{ at: Iso; status: OrderStatus; note?: string }>;
+  completion?: { summary: string; minutes: number };
+  rating?: { stars: number; comment?: string; at: Iso };
+  score?: { score: number; note?: string; points: number; at: Iso };
+  /** What the viewer may do next, so pages need not re-implement the rules. */
+  allowed: OrderCommand[];
+}
+
+export type OrderCommand =
+  | 'review'
+  | 'cancel'
+  | 'assign'
+  | 'accept'
+  | 'decline'
+  | 'start'
+  | 'complete'
+  | 'rate'
+  | 'score';
+
+export interface Candidate {
+  openid: string;
+  name: string;
+  score: number;
+  reasons: string[];
+  activeOrders: number;
+  averageStars: number | null;
+  partyMember: boolean;
+}
+
+const orderId = z.object({ orderId: id });
+
+export const orderActions = {
+  'order.create': action<{ order: OrderView }>()({
+    roles: ['resident', 'staff'],
+    input: z.object({
+      serviceId: id,
+      description: shortText('需求描述', 500),
+      address: address.optional(),
+      contactPhone: phone.optional(),
+      preferredTime: optionalText('期望时间', 50),
+      clientRequestId,
+      /** Staff ordering for a resident without a phone (代点单). */
+      onBehalfOf: z
+        .object({ name: personName, phone: phone.optional(), address, residentOpenid: id.optional() })
+        .optional(),
+    }),
+  }),
+  'order.review': action<{ order: OrderView }>()({
+    roles: ['staff'],
+    input: z.discriminatedUnion('decision', [
+      z.object({ orderId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
+      z.object({ orderId: id, decision: z.literal('reject'), note: shortText('不通过的原因', 200) }),
+    ]),
+  }),
+  'order.get': action<{ order: OrderView }>()({ roles: ['registered'], input: orderId }),
+  'order.listMine': action<Page<OrderView>>()({
+    roles: ['registered'],
+    input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
+  }),
+  'order.cancel': action<{ order: OrderView }>()({
+    roles: ['resident', 'staff'],
+    input: z.object({ orderId: id, reason: shortText('取消原因', 200) }),
+  }),
+  'order.rate': action<{ order: OrderView }>()({
+    roles: ['resident'],
+    input: z.object({ orderId: id, stars, comment: optionalText('评价', 300) }),
+  }),
+
+  'dispatch.queue': action<Page<OrderView>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
+  'dispatch.suggest': action<{ candidates: Candidate[] }>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({ orderId: id, limit: z.number().int().min(1).max(50).optional() }),
+  }),
+  'dispatch.assign': action<{ order: OrderView }>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({ orderId: id, volunteerOpenid: id }),
+  }),
+  'dispatch.hall': action<Page<OrderView>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
+  'dispatch.mine': action<Page<OrderView>>()({
+    roles: ['volunteer'],
+    input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
+  }),
+  'dispatch.accept': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
+  'dispatch.decline': action<{ order: OrderView }>()({
+    roles: ['volunteer'],
+    input: z.object({ orderId: id, reason: shortText('婉拒原因', 200) }),
+  }),
+  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
+  'dispatch.complete': action<{ order: OrderView }>()({
+    roles: ['volunteer'],
+    input: z.object({
+      orderId: id,
+      summary: shortText('服务小结', 500),
+      minutes: z
+        .number({ error: '服务时长必须是数字' })
+        .int({ error: '服务时长按整分钟填写' })
+        .min(1, { error: '服务时长至少 1 分钟' })
+        .max(24 * 60, { error: '单次服务时长不能超过 24 小时' }),
+    }),
+  }),
+
+  'scoring.pending': action<Page<OrderView>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
+  'scoring.score': action<{ order: OrderView; points: number }>()({
+    roles: ['staff'],
+    input: z.object({ orderId: id, score: stars, note: optionalText('评分说明', 200) }),
+  }),
+} as const;

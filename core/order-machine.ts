@@ -1,0 +1,80 @@
+/**
+ * The order state machine: which command moves an order from which statuses to which, and who may
+ * issue it. Writes use `from` as the condition of a conditional update, so two people acting at
+ * once cannot both succeed.
+ */
+import type { OrderCommand } from './contract';
+import type { Order, OrderStatus } from './model';
+import type { Caller } from './ports';
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['pending_review', 'pending', 'assigned', 'accepted', 'in_service'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'cancelled', 'rejected'];
+
+interface Transition {
+  from: readonly OrderStatus[];
+  /** Absent: the command records something without changing the status (rate). */
+  to?: OrderStatus;
+}
+
+export const TRANSITIONS: Record<Exclude<OrderCommand, 'review'>, Transition> & {
+  approve: Transition;
+  reject: Transition;
+  requeue: Transition;
+} = {
+  approve: { from: ['pending_review'], to: 'pending' },
+  reject: { from: ['pending_review'], to: 'rejected' },
+  /** Staff may re-assign an order its volunteer has not accepted yet. */
+  assign: { from: ['pending', 'assigned'], to: 'assigned' },
+  /** The assignee accepts, or any eligible volunteer takes it from the hall (抢单). */
+  accept: { from: ['assigned', 'pending'], to: 'accepted' },
+  decline: { from: ['assigned'], to: 'pending' },
+  start: { from: ['accepted'], to: 'in_service' },
+  /** Completing straight from accepted is allowed: people forget to tap “start”. */
+  complete: { from: ['accepted', 'in_service'], to: 'completed' },
+  /** Before the service starts. */
+  cancel: { from: ['pending_review', 'pending', 'assigned', 'accepted'], to: 'cancelled' },
+  rate: { from: ['completed', 'closed'] },
+  score: { from: ['completed'], to: 'closed' },
+  /** The timer: an assignment nobody accepted in time goes back to the queue. */
+  requeue: { from: ['assigned'], to: 'pending' },
+};
+
+const isStaffOf = (caller: Caller, order: Order) =>
+  caller.communityId === order.communityId && (caller.roles.has('staff') || caller.roles.has('grid_worker'));
+
+/** Skills the volunteer lacks for the order (empty: eligible). */
+export function missingSkills(order: Pick<Order, 'skills'>, skills: readonly string[]): string[] {
+  return order.skills.filter((skill) => !skills.includes(skill));
+}
+
+export function isEligibleVolunteer(caller: Caller, order: Order): boolean {
+  const volunteer = caller.volunteer;
+  return (
+    volunteer !== null &&
+    volunteer.status === 'approved' &&
+    volunteer.available &&
+    volunteer.communityId === order.communityId &&
+    order.residentOpenid !== caller.openid &&
+    missingSkills(order, volunteer.skills).length === 0
+  );
+}
+
+/** The commands this caller may issue on this order now. */
+export function allowedCommands(order: Order, caller: Caller): OrderCommand[] {
+  const at = (command: keyof typeof TRANSITIONS) => TRANSITIONS[command].from.includes(order.status);
+  const owner = order.residentOpenid === caller.openid;
+  const staff = isStaffOf(caller, order);
+  const assignee = order.assignee === caller.openid && caller.roles.has('volunteer');
+  const commands: OrderCommand[] = [];
+  if (staff && caller.roles.has('staff') && at('approve')) commands.push('review');
+  if ((owner || staff) && at('cancel')) commands.push('cancel');
+  if (staff && at('assign')) commands.push('assign');
+  const canTake = order.status === 'pending' ? isEligibleVolunteer(caller, order) : assignee;
+  if (canTake && at('accept')) commands.push('accept');
+  if (assignee && at('decline')) commands.push('decline');
+  if (assignee && at('start')) commands.push('start');
+  if (assignee && at('complete')) commands.push('complete');
+  if (owner && at('rate') && !order.rating) commands.push('rate');
+  if (staff && caller.roles.has('staff') && at('score')) commands.push('score');
+  return commands;
+}

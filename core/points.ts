@@ -1,0 +1,74 @@
+/**
+ * Love points (爱心积分). The ledger is append-only and each entry's _id is its idempotency key, so
+ * posting the same movement twice writes it once; the balance moves in the same transaction and
+ * can never go below zero.
+ */
+import { DomainError } from './errors';
+import { COLLECTIONS, type LedgerEntry, type PointsAccount, type PointsSource, type ScoreMultipliers } from './model';
+import type { Transaction } from './ports';
+
+export const DEFAULT_SCORE_MULTIPLIERS: ScoreMultipliers = { '1': 0.5, '2': 0.8, '3': 1.0, '4': 1.1, '5': 1.2 };
+
+/** Points a volunteer earns for a scored order: round(basePoints × multiplier of the score). */
+export function servicePoints(basePoints: number, score: number, multipliers: ScoreMultipliers = DEFAULT_SCORE_MULTIPLIERS): number {
+  const multiplier = multipliers[String(score) as keyof ScoreMultipliers];
+  if (multiplier === undefined) throw new DomainError('INVALID_INPUT', '评分必须是 1–5');
+  return Math.round(basePoints * multiplier);
+}
+
+export interface Posting {
+  /** Idempotency key, e.g. `service:<orderId>`, `redeem:<redemptionId>`. */
+  key: string;
+  openid: string;
+  communityId: string;
+  delta: number;
+  source: PointsSource;
+  ref: string;
+  reason?: string;
+  by: string;
+  now: Date;
+}
+
+/**
+ * Inside a transaction: appends the entry and moves the balance. Posting an existing key returns
+ * the entry already there and changes nothing.
+ */
+export async function postPoints(tx: Transaction, posting: Posting): Promise<LedgerEntry> {
+  const ledger = tx.collection<LedgerEntry>(COLLECTIONS.pointsLedger);
+  const existing = await ledger.get(posting.key);
+  if (existing) return existing;
+  const accounts = tx.collection<PointsAccount>(COLLECTIONS.pointsAccounts);
+  const account = (await accounts.get(posting.openid)) ?? {
+    _id: posting.openid,
+    communityId: posting.communityId,
+    balance: 0,
+    issued: 0,
+    redeemed: 0,
+    updatedAt: posting.now,
+  };
+  const balance = account.balance + posting.delta;
+  if (balance < 0) throw new DomainError('INSUFFICIENT_POINTS', `爱心积分不足：需要 ${-posting.delta} 分，当前余额 ${account.balance} 分`);
+  const earned = posting.source === 'redeem' || posting.source === 'redeem_refund' ? 0 : posting.delta;
+  const spent = posting.source === 'redeem' ? -posting.delta : posting.source === 'redeem_refund' ? -posting.delta : 0;
+  await accounts.set({
+    ...account,
+    balance,
+    issued: account.issued + earned,
+    redeemed: account.redeemed + spent,
+    updatedAt: posting.now,
+  });
+  const entry: LedgerEntry = {
+    _id: posting.key,
+    openid: posting.openid,
+    communityId: posting.communityId,
+    delta: posting.delta,
+    source: posting.source,
+    ref: posting.ref,
+    reason: posting.reason,
+    by: posting.by,
+    balanceAfter: balance,
+    createdAt: posting.now,
+  };
+  await ledger.add(entry);
+  return entry;
+}

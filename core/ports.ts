@@ -1,0 +1,125 @@
+/**
+ * What the use cases need from the outside world. The cloud-function adapters (backend/) implement
+ * these with wx-server-sdk; nothing in core/ knows about WeChat.
+ */
+import type { CollectionName, Role, User, Volunteer } from './model';
+
+/** A condition on one field (dot paths allowed). A bare value means equality. */
+export type Condition =
+  | string
+  | number
+  | boolean
+  | null
+  | Date
+  | { in: readonly unknown[] }
+  | { nin: readonly unknown[] }
+  | { neq: unknown }
+  | { gt: number | Date }
+  | { gte: number | Date }
+  | { lt: number | Date }
+  | { lte: number | Date }
+  | { exists: boolean };
+
+/** All conditions must hold. */
+export type Where = Record<string, Condition>;
+
+export interface Update {
+  set?: Record<string, unknown>;
+  inc?: Record<string, number>;
+  push?: Record<string, unknown>;
+  unset?: string[];
+}
+
+export interface FindOptions {
+  orderBy?: Array<[field: string, direction: 'asc' | 'desc']>;
+  skip?: number;
+  /** At most 1000 (the cloud database's limit for one read). */
+  limit?: number;
+}
+
+export interface Collection<T extends { _id: string }> {
+  get(id: string): Promise<T | null>;
+  find(where: Where, options?: FindOptions): Promise<T[]>;
+  count(where: Where): Promise<number>;
+  /** Inserts; false (and nothing written) when the _id or a unique key is taken. */
+  add(doc: T): Promise<boolean>;
+  /** A conditional write: updates the documents matching `where`; returns how many changed. */
+  update(where: Where, update: Update): Promise<number>;
+}
+
+/** Single-document operations inside a transaction (what the cloud database allows). */
+export interface TransactionCollection<T extends { _id: string }> {
+  get(id: string): Promise<T | null>;
+  add(doc: T): Promise<void>;
+  set(doc: T): Promise<void>;
+  update(id: string, update: Update): Promise<void>;
+}
+
+export interface Transaction {
+  collection<T extends { _id: string }>(name: CollectionName): TransactionCollection<T>;
+}
+
+export interface Store {
+  collection<T extends { _id: string }>(name: CollectionName): Collection<T>;
+  /**
+   * Runs `work` atomically; it may be retried on a conflict, so it must do nothing outside `tx`.
+   * A DomainError thrown inside rolls back and is rethrown.
+   */
+  transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Random {
+  /** A fresh opaque id. */
+  id(): string;
+  /** `length` random decimal digits, e.g. a redemption code. */
+  digits(length: number): string;
+}
+
+/** WeChat's content security check (msgSecCheck v2). */
+export interface ContentSafety {
+  check(text: string, openid: string, scene: 'profile' | 'comment' | 'forum' | 'social'): Promise<'pass' | 'review' | 'risky'>;
+}
+
+export type NotificationKind = 'order_assigned' | 'order_accepted' | 'order_completed';
+
+export interface Notification {
+  kind: NotificationKind;
+  touser: string;
+  page: string;
+  /** Template fields, e.g. { thing1: '助餐送餐', time2: '2026-11-21 14:00' }. */
+  fields: Record<string, string>;
+}
+
+/** Subscribe messages; best effort: a user who did not subscribe simply gets none. */
+export interface Notifier {
+  notify(notification: Notification): Promise<void>;
+}
+
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  content: ContentSafety;
+  notifier: Notifier;
+  /** Openids bootstrapped as administrators (LINLI_ADMIN_OPENIDS). */
+  adminOpenids: ReadonlySet<string>;
+}
+
+/** Who is calling, resolved once per request from their openid. */
+export interface Caller {
+  openid: string;
+  roles: ReadonlySet<Role>;
+  user: User | null;
+  volunteer: Volunteer | null;
+  /** The community the caller belongs to (as resident, staff or volunteer). */
+  communityId: string | null;
+}
+
+export interface ActionContext {
+  caller: Caller;
+  deps: Deps;
+}

@@ -1,0 +1,17 @@
+/** Time in the community's zone: everything a person reads is in Asia/Shanghai. */
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export const ZONE = 'Asia/Shanghai';
+
+export const inZone = (date: Date | string | number) => dayjs(date).tz(ZONE);
+
+export const addMinutes = (date: Date, minutes: number): Date => dayjs(date).add(minutes, 'minute').toDate();
+export const addHours = (date: Date, hours: number): Date => dayjs(date).add(hours, 'hour').toDate();
+
+/** 2026-11-21 14:05 in Beijing time. */
+export const formatLocal = (date: Date | string | number): string => inZone(date).format('YYYY-MM-DD HH:mm');

@@ -1,0 +1,74 @@
+/**
+ * Scenario harness: a local cloud running linli's real cloud functions (built from cloudfunctions/)
+ * on the schema in database/, and typed calls through /client/callFunction as a given openid.
+ */
+import path from 'node:path';
+import type { ActionName, InputOf, OutputOf } from '../../core/contract';
+import { functionOf } from '../../core/contract';
+import type { Reply } from '../../core/reply';
+import { readSchema } from '../../localcloud/src/config';
+import type { LocalCloud, LocalCloudOptions } from '../../localcloud/src/server';
+import { REPO_ROOT, startTestCloud } from './localcloud';
+
+export const DEMO = {
+  admin: 'demo-admin',
+  staff: 'demo-staff',
+  resident: 'demo-resident',
+  volunteer: 'demo-volunteer',
+  applicant: 'demo-applicant',
+  community: 'demo-community',
+} as const;
+
+export interface LinliOptions extends LocalCloudOptions {
+  /** Import database/demo-data (default true). */
+  demo?: boolean;
+}
+
+export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud> {
+  // Workers inherit this process's environment, as functions get theirs from the console.
+  process.env.LINLI_ADMIN_OPENIDS = DEMO.admin;
+  const { demo = true, ...rest } = options;
+  return startTestCloud({
+    functionRoots: [path.join(REPO_ROOT, 'cloudfunctions')],
+    schema: readSchema(path.join(REPO_ROOT, 'database/schema.json')),
+    seed: demo ? path.join(REPO_ROOT, 'database/demo-data') : undefined,
+    ...rest,
+  });
+}
+
+export interface CallOptions {
+  /** Send the raw `data` instead of `{ action, input }` (to test malformed requests). */
+  raw?: unknown;
+}
+
+/** Calls an action as `openid`, the way the mini-program's api layer does. */
+export async function call<A extends ActionName>(cloud: LocalCloud, openid: string, action: A, input: InputOf<A>): Promise<Reply<OutputOf<A>>> {
+  return callRaw(cloud, openid, functionOf(action), { action, input }) as Promise<Reply<OutputOf<A>>>;
+}
+
+export async function callRaw(cloud: LocalCloud, openid: string, name: string, data: unknown): Promise<Reply<unknown>> {
+  const response = await fetch(cloud.clientUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body: JSON.stringify({ name, data }),
+  });
+  const body = (await response.json()) as { result?: Reply<unknown>; errMsg?: string };
+  if (response.status !== 200 || !body.result) throw new Error(`${name} failed at the platform: ${response.status} ${body.errMsg}`);
+  return body.result;
+}
+
+/** The data of a successful reply, or a thrown error with the reply's code and message. */
+export function ok<T>(reply: Reply<T>): T {
+  if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.data;
+}
+
+/** Counts documents of a collection straight from the engine (for "nothing was written" checks). */
+export function countDocuments(cloud: LocalCloud, collection: string): number {
+  return cloud.engine.collections.get(collection)?.entries.size ?? 0;
+}
+
+/** A full copy of the database, to compare before and after a refused request. */
+export function snapshot(cloud: LocalCloud): string {
+  return [...cloud.engine.exportLines()].join('\n');
+}
