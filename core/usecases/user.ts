@@ -1,0 +1,76 @@
+/** The `user` function: who am I, joining a community as a resident, editing my profile. */
+import { resolveCaller } from '../caller';
+import type { MeView } from '../contract';
+import { DomainError, found } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Address, type Community, type User } from '../model';
+import type { Caller, Deps } from '../ports';
+
+/** The address must name a grid and a building of the community. */
+export function checkAddress(community: Community, address: Address): void {
+  const grid = community.grids.find((candidate) => candidate.id === address.gridId);
+  if (!grid) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');
+  if (!grid.buildings.includes(address.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${address.building}`);
+}
+
+export async function meView(deps: Deps, caller: Caller): Promise<MeView> {
+  const { user, volunteer } = caller;
+  const community = user ? await deps.store.collection<Community>(COLLECTIONS.communities).get(user.communityId) : null;
+  return {
+    openid: caller.openid,
+    roles: [...caller.roles],
+    communityId: caller.communityId ?? undefined,
+    profile: user
+      ? { name: user.name, phone: user.phone, address: user.address, communityId: user.communityId, communityName: community?.name ?? '' }
+      : undefined,
+    volunteer: volunteer ? { status: volunteer.status, available: volunteer.available, reviewNote: volunteer.reviewNote } : undefined,
+  };
+}
+
+/** Re-reads the caller after a change to their records, so the reply shows the new roles. */
+async function refreshed(deps: Deps, caller: Caller): Promise<MeView> {
+  return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+}
+
+export const userHandlers: Handlers<'user'> = {
+  'user.me': async (_input, { caller, deps }) => meView(deps, caller),
+
+  'user.register': async (input, { caller, deps }) => {
+    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(input.communityId), '社区不存在');
+    checkAddress(community, input.address);
+    const users = deps.store.collection<User>(COLLECTIONS.users);
+    const now = deps.clock.now();
+    if (caller.user) {
+      if (caller.user.communityId !== input.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，如需变更请联系社区工作人员');
+      if (caller.user.roles.includes('resident')) return meView(deps, caller);
+      await users.update({ _id: caller.openid }, { push: { roles: 'resident' }, set: { updatedAt: now } });
+      return refreshed(deps, caller);
+    }
+    const added = await users.add({
+      _id: caller.openid,
+      communityId: input.communityId,
+      name: input.name,
+      phone: input.phone,
+      address: input.address,
+      roles: ['resident'],
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (!added) throw new DomainError('CONFLICT', '您已经登记过了');
+    return refreshed(deps, caller);
+  },
+
+  'user.updateProfile': async (input, { caller, deps }) => {
+    const user = found(caller.user);
+    if (input.address) {
+      const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(user.communityId));
+      checkAddress(community, input.address);
+    }
+    const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
+    if (input.name) set.name = input.name;
+    if (input.phone) set.phone = input.phone;
+    if (input.address) set.address = input.address;
+    await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set });
+    return refreshed(deps, caller);
+  },
+};

@@ -1,0 +1,50 @@
+/** The `user` function through /client/callFunction, on the demo data. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+
+describe('user', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  const address = { gridId: 'g1', building: '1栋', unit: '2单元', room: '301' };
+
+  it('an unknown caller is nobody yet', async () => {
+    const me = ok(await call(cloud, 'o-newcomer', 'user.me', {}));
+    expect(me).toEqual({ openid: 'o-newcomer', roles: [] });
+  });
+
+  it('registers as a resident of a community, once', async () => {
+    const me = ok(await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phone: '13800000001', address }));
+    expect(me).toMatchObject({ roles: ['resident'], communityId: DEMO.community, profile: { name: '王阿姨', communityName: '幸福里社区' } });
+    const again = await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phone: '13800000001', address });
+    expect(again.ok).toBe(true);
+  });
+
+  it('refuses an address outside the community, writing nothing', async () => {
+    const before = snapshot(cloud);
+    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phone: '13800000002', address: { gridId: 'g1', building: '9栋' } });
+    expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '第一网格没有9栋' } });
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('explains a bad phone number in Chinese', async () => {
+    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phone: '12345', address });
+    expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '请填写 11 位手机号码' } });
+  });
+
+  it('answers an unknown action and a malformed request with stable codes', async () => {
+    expect(await callRaw(cloud, 'o-x', 'user', { action: 'user.fly', input: {} })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ACTION' } });
+    expect(await callRaw(cloud, 'o-x', 'user', { action: 'order.create', input: {} })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ACTION' } });
+    expect(await callRaw(cloud, 'o-x', 'user', 'nonsense')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('profile updates need a registration', async () => {
+    expect(await call(cloud, 'o-stranger', 'user.updateProfile', { name: '张三' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    const me = ok(await call(cloud, 'o-new-resident', 'user.updateProfile', { phone: '13900000009' }));
+    expect(me.profile?.phone).toBe('13900000009');
+  });
+});
