@@ -60,11 +60,12 @@ export function createRouter<F extends FunctionName>(
       if (!action.startsWith(`${name}.`) || !handler) return failure('UNKNOWN_ACTION');
       if (!OPENID) return failure('UNAUTHENTICATED', '无法识别调用者身份');
       const spec = contract[action as ActionName];
-      const parsed = spec.input.safeParse(input ?? {});
-      if (!parsed.success) return failure('INVALID_INPUT', describeIssue(parsed.error));
       const services = deps();
       const caller = await resolveCaller(services.store, OPENID, services.adminOpenids);
+      // Roles first: someone who may not call an action learns nothing about its input.
       if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      const parsed = spec.input.safeParse(input ?? {});
+      if (!parsed.success) return failure('INVALID_INPUT', describeIssue(parsed.error));
       const data = await handler(parsed.data, { caller, deps: services });
       return { ok: true, data };
     } catch (error) {
