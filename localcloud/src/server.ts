@@ -222,7 +222,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const action = String(body.action ?? '');
     const requestId = randomUUID();
     try {
-      if (action.startsWith('database.')) return sendJson(res, 200, { ...engine.execute(action, body), requestId });
+      if (action.startsWith('database.')) {
+        const caller = typeof body.wxCloudApiToken === 'string' ? runtime.byToken(body.wxCloudApiToken) : undefined;
+        if (caller) caller.record.database[action] = (caller.record.database[action] ?? 0) + 1;
+        return sendJson(res, 200, { ...engine.execute(action, body), requestId });
+      }
       if (action === 'functions.invokeFunction') return sendJson(res, 200, await handleInvokeFunction(req, body));
       if (action.startsWith('storage.')) return sendJson(res, 200, await storage.handleAction(action, body));
       throw new CloudError('INVALID_PARAM', `the local cloud does not emulate action ${action || '(none)'}`);

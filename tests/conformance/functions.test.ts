@@ -426,3 +426,18 @@ describe('§7.16 / §7.19 timer triggers on the virtual clock', () => {
     expect(new Set((await invocations(timers.cloud)).map((r) => r.name))).toEqual(new Set(['timer_hourly']));
   });
 });
+
+describe('invocation records count database requests', () => {
+  it('attributes each database request to the invocation that made it', async () => {
+    const cloud = await startTestCloud({ schema: { collections: { bench: {} } } });
+    try {
+      const reply = await callFunction(cloud, 'fn_dbwork', {}, 'o-counter');
+      expect(reply.status).toBe(200);
+      const { invocations } = await control<{ invocations: Array<{ name: string; database: Record<string, number> }> }>(cloud, 'GET', 'invocations');
+      const record = invocations.find((item) => item.name === 'fn_dbwork');
+      expect(record?.database).toEqual({ 'database.insertDocument': 1, 'database.getDocument': 2, 'database.modifyDocument': 1 });
+    } finally {
+      await cloud.close();
+    }
+  });
+});

@@ -51,6 +51,8 @@ export interface InvocationRecord {
   error?: string;
   callerId: string | null;
   logs: string[];
+  /** Database requests this invocation made, by wire action (e.g. database.getDocument: 2). */
+  database: Record<string, number>;
 }
 
 /** An invocation in flight, found by the API token its SDK sends back on every call. */
@@ -147,6 +149,7 @@ export class FunctionRuntime {
       status: 'running',
       callerId: request.callerId ?? null,
       logs: [],
+      database: {},
     };
     this.history.push(record);
     if (this.history.length > (this.options.historySize ?? 500)) this.history.shift();
