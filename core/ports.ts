@@ -4,7 +4,10 @@
  */
 import type { CollectionName, Role, User, Volunteer } from './model';
 
-/** A condition on one field (dot paths allowed). A bare value means equality. */
+/**
+ * A condition on one field (dot paths allowed). A bare value means equality. Strings compare in
+ * code-point order, which keyset paging uses to break ties on _id.
+ */
 export type Condition =
   | string
   | number
@@ -14,10 +17,10 @@ export type Condition =
   | { in: readonly unknown[] }
   | { nin: readonly unknown[] }
   | { neq: unknown }
-  | { gt: number | Date }
-  | { gte: number | Date }
-  | { lt: number | Date }
-  | { lte: number | Date }
+  | { gt: number | Date | string }
+  | { gte: number | Date | string }
+  | { lt: number | Date | string }
+  | { lte: number | Date | string }
   | { exists: boolean };
 
 /** All conditions must hold. */

@@ -77,16 +77,55 @@ export interface VolunteerView {
 const grid = z.object({
   id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: '网格编号只能包含字母、数字、- 和 _' }),
   name: shortText('网格名称', 30),
-  buildings: z.array(shortText('楼栋', 20)).min(1, { error: '每个网格至少一栋楼' }).max(200),
+  buildings: z
+    .array(shortText('楼栋', 20))
+    .min(1, { error: '每个网格至少一栋楼' })
+    .max(200, { error: '每个网格最多 200 栋楼' })
+    // A duplicated building would show twice in every address picker.
+    .refine((buildings) => new Set(buildings).size === buildings.length, { error: '同一网格内的楼栋不能重复' }),
 });
 
-const multipliers = z.object({
-  '1': z.number().min(0).max(5),
-  '2': z.number().min(0).max(5),
-  '3': z.number().min(0).max(5),
-  '4': z.number().min(0).max(5),
-  '5': z.number().min(0).max(5),
-});
+/** Grid ids are how addresses, volunteers and grid workers point at a grid: they must be unique. */
+const grids = z
+  .array(grid)
+  .min(1, { error: '至少设置一个网格' })
+  .max(100, { error: '网格最多 100 个' })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((item, index) => {
+      if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `网格编号“${item.id}”重复` });
+      seen.add(item.id);
+    });
+  });
+
+const multiplier = (score: string) =>
+  z
+    .number({ error: `${score} 分的积分倍数必须是数字` })
+    .min(0, { error: `${score} 分的积分倍数不能为负数` })
+    .max(5, { error: `${score} 分的积分倍数不能超过 5` });
+
+const multipliers = z
+  .object({ '1': multiplier('1'), '2': multiplier('2'), '3': multiplier('3'), '4': multiplier('4'), '5': multiplier('5') })
+  // A better score must never earn fewer points than a worse one.
+  .refine((m) => m['1'] <= m['2'] && m['2'] <= m['3'] && m['3'] <= m['4'] && m['4'] <= m['5'], {
+    error: '积分倍数应随评分从 1 分到 5 分递增（或持平）',
+  });
+
+/** A real calendar day: `date` alone lets 2023-02-30 through, since Date.parse rolls it over. */
+const calendarDay = (value: string) => {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const parsed = new Date(Date.UTC(year, month - 1, day));
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
+};
+
+/** A yes/no field, with a message that names it (the generic one does not always say which). */
+const yesNo = (label: string) => z.boolean({ error: `${label}应为“是”或“否”` });
+
+const settingsFields = {
+  requireOrderReview: yesNo('新订单是否需要审核').optional(),
+  scoreMultipliers: multipliers.optional(),
+  acceptTimeoutMinutes: positiveInt('接单时限（分钟）', 7 * 24 * 60).optional(),
+};
 
 export const peopleActions = {
   'user.me': action<MeView>()({ roles: ['anyone'], input: z.object({}) }),
@@ -106,33 +145,36 @@ export const peopleActions = {
     input: z.object({
       name: shortText('社区名称', 40),
       district: optionalText('所属街道', 40),
-      grids: z.array(grid).min(1, { error: '至少设置一个网格' }).max(100),
-      settings: z
-        .object({
-          requireOrderReview: z.boolean().optional(),
-          scoreMultipliers: multipliers.optional(),
-          acceptTimeoutMinutes: positiveInt('接单时限（分钟）', 7 * 24 * 60).optional(),
-        })
-        .optional(),
+      grids,
+      settings: z.object(settingsFields).optional(),
     }),
   }),
   'community.updateSettings': action<CommunityDetailView>()({
     roles: ['staff', 'admin'],
-    input: z.object({
-      communityId: id,
-      requireOrderReview: z.boolean().optional(),
-      scoreMultipliers: multipliers.optional(),
-      acceptTimeoutMinutes: positiveInt('接单时限（分钟）', 7 * 24 * 60).optional(),
-    }),
+    input: z
+      .object({ communityId: id, ...settingsFields })
+      .refine((input) => Object.keys(settingsFields).some((key) => input[key as keyof typeof settingsFields] !== undefined), {
+        error: '请至少修改一项设置',
+      }),
   }),
   /** Staff or admin invite a colleague; the code is valid for 7 days and can be used once. */
   'community.invite': action<{ code: string; expiresAt: Iso }>()({
     roles: ['staff', 'admin'],
-    input: z.object({
-      communityId: id,
-      role: z.enum(['staff', 'grid_worker'], { error: '角色只能是社区工作人员或网格员' }),
-      gridIds: z.array(id).max(50).optional(),
-    }),
+    input: z
+      .object({
+        communityId: id,
+        role: z.enum(['staff', 'grid_worker'], { error: '角色只能是社区工作人员或网格员' }),
+        gridIds: z.array(id).max(50, { error: '网格最多 50 个' }).optional(),
+      })
+      // A grid worker looks after named grids; staff serve the whole community.
+      .refine((input) => input.role !== 'grid_worker' || (input.gridIds?.length ?? 0) > 0, {
+        error: '邀请网格员时请选择其负责的网格',
+        path: ['gridIds'],
+      })
+      .refine((input) => input.role !== 'staff' || (input.gridIds?.length ?? 0) === 0, {
+        error: '社区工作人员负责整个社区，不需要选择网格',
+        path: ['gridIds'],
+      }),
   }),
   'community.join': action<MeView>()({
     roles: ['anyone'],
@@ -145,7 +187,7 @@ export const peopleActions = {
 
   'catalog.list': action<ServiceView[]>()({
     roles: ['anyone'],
-    input: z.object({ communityId: id, includeArchived: z.boolean().optional() }),
+    input: z.object({ communityId: id, includeArchived: yesNo('是否包含已下架服务').optional() }),
   }),
   'catalog.upsert': action<ServiceView>()({
     roles: ['staff'],
@@ -162,38 +204,56 @@ export const peopleActions = {
   }),
   'catalog.archive': action<ServiceView>()({
     roles: ['staff'],
-    input: z.object({ id, archived: z.boolean().optional() }),
+    input: z.object({ id, archived: yesNo('是否下架').optional() }),
   }),
 
   'volunteer.apply': action<VolunteerView>()({
     roles: ['registered'],
-    input: z.object({
-      realName: personName,
-      phone,
-      birthDate: date,
-      guardianConsent: z.boolean().optional(),
-      skills: skills.min(1, { error: '请至少选择一项技能' }),
-      availability: shortText('可服务时间', 100),
-      partyMember: z.boolean(),
-      partyOrganisation: optionalText('所在党组织', 60),
-      gridId: id,
-      building: optionalText('楼栋', 20),
-      consent: z.literal(true, { error: '请阅读并同意志愿者服务协议与个人信息使用说明' }),
-    }),
+    input: z
+      .object({
+        realName: personName,
+        phone,
+        birthDate: date.refine(calendarDay, { error: '出生日期无效' }),
+        guardianConsent: yesNo('监护人是否同意').optional(),
+        skills: skills.min(1, { error: '请至少选择一项技能' }),
+        availability: shortText('可服务时间', 100),
+        partyMember: yesNo('是否党员'),
+        partyOrganisation: optionalText('所在党组织', 60),
+        gridId: id,
+        building: optionalText('楼栋', 20),
+        consent: z.literal(true, { error: '请阅读并同意志愿者服务协议与个人信息使用说明' }),
+      })
+      // 双报到: a party member reports to the community through their own organisation.
+      .refine((input) => !input.partyMember || Boolean(input.partyOrganisation), {
+        error: '党员请填写所在党组织',
+        path: ['partyOrganisation'],
+      }),
   }),
   'volunteer.review': action<VolunteerView>()({
     roles: ['staff'],
-    input: z.discriminatedUnion('decision', [
-      z.object({ openid: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
-      z.object({ openid: id, decision: z.literal('reject'), note: shortText('不通过的原因', 200) }),
-    ]),
+    input: z.discriminatedUnion(
+      'decision',
+      [
+        z.object({ openid: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
+        z.object({
+          openid: id,
+          decision: z.literal('reject'),
+          // A rejected applicant deserves to know why, so the reason is required.
+          note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)),
+        }),
+      ],
+      { error: '请选择审核结果：通过或不通过' },
+    ),
   }),
   'volunteer.list': action<Page<VolunteerView>>()({
     roles: ['staff'],
-    input: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional(), ...paging }),
+    input: z.object({
+      status: z.enum(['pending', 'approved', 'rejected'], { error: '审核状态只能是待审核、已通过或未通过' }).optional(),
+      ...paging,
+    }),
   }),
   'volunteer.setAvailable': action<VolunteerView>()({
     roles: ['volunteer'],
-    input: z.object({ available: z.boolean() }),
+    input: z.object({ available: yesNo('是否接受新的服务') }),
   }),
 } as const;

@@ -1,0 +1,94 @@
+/**
+ * The `catalog` function: the community's service items (社区供单) that residents order from.
+ * Staff keep their own community's catalogue; an item is archived rather than deleted, because
+ * past orders and service records still name it.
+ */
+import type { ServiceView } from '../contract';
+import { DomainError, found } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Community, type ServiceItem } from '../model';
+import type { ActionContext, Caller, Deps, Where } from '../ports';
+
+export const toServiceView = (item: ServiceItem): ServiceView => ({
+  id: item._id,
+  communityId: item.communityId,
+  name: item.name,
+  category: item.category,
+  skills: item.skills,
+  expectedMinutes: item.expectedMinutes,
+  basePoints: item.basePoints,
+  slaHours: item.slaHours,
+  description: item.description,
+  archived: item.archived,
+});
+
+const services = (deps: Deps) => deps.store.collection<ServiceItem>(COLLECTIONS.services);
+
+const isStaffOf = (caller: Caller, communityId: string) => caller.roles.has('staff') && caller.user?.communityId === communityId;
+
+/** The item, if it belongs to the caller's community; another community's item cannot be touched. */
+async function ownItem({ caller, deps }: ActionContext, id: string): Promise<ServiceItem> {
+  const item = found(await services(deps).get(id), '服务项目不存在');
+  if (!isStaffOf(caller, item.communityId)) throw new DomainError('FORBIDDEN', '只能管理本社区的服务项目');
+  return item;
+}
+
+export const catalogHandlers: Handlers<'catalog'> = {
+  'catalog.list': async (input, { caller, deps }) => {
+    found(await deps.store.collection<Community>(COLLECTIONS.communities).get(input.communityId), '社区不存在');
+    if (input.includeArchived && !isStaffOf(caller, input.communityId)) {
+      throw new DomainError('FORBIDDEN', '只有本社区工作人员可以查看已下架的服务');
+    }
+    const where: Where = input.includeArchived ? { communityId: input.communityId } : { communityId: input.communityId, archived: false };
+    // A community offers tens of services, not thousands: one read at the platform's maximum.
+    const items = await services(deps).find(where, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 1000 });
+    return items.map(toServiceView);
+  },
+
+  /** Upsert replaces the whole item (the form sends every field), so a missing description clears it. */
+  'catalog.upsert': async (input, context) => {
+    const { caller, deps } = context;
+    const communityId = found(caller.user, '请先登记').communityId;
+    const existing = input.id ? await ownItem(context, input.id) : null;
+    const text = [input.name, input.category, input.description ?? ''].join('\n');
+    // Residents read these texts, so they pass the same content check as anything else published.
+    if ((await deps.content.check(text, caller.openid, 'profile')) === 'risky') throw new DomainError('CONTENT_RISKY');
+
+    // Two items with one name would confuse residents choosing what to order.
+    const sameName = await services(deps).find({ communityId, name: input.name }, { limit: 2 });
+    if (sameName.some((item) => item._id !== existing?._id)) throw new DomainError('CONFLICT', `本社区已有名为“${input.name}”的服务`);
+
+    const fields = {
+      name: input.name,
+      category: input.category,
+      skills: [...new Set(input.skills)],
+      expectedMinutes: input.expectedMinutes,
+      basePoints: input.basePoints,
+      slaHours: input.slaHours,
+      updatedAt: deps.clock.now(),
+    };
+    if (existing) {
+      // Orders copy the service's name, skills and points when created, so editing an item changes
+      // only what is ordered from now on.
+      const update = input.description ? { set: { ...fields, description: input.description } } : { set: fields, unset: ['description'] };
+      await services(deps).update({ _id: existing._id, communityId }, update);
+      return toServiceView(found(await services(deps).get(existing._id)));
+    }
+    const item: ServiceItem = {
+      _id: deps.random.id(),
+      communityId,
+      ...fields,
+      ...(input.description ? { description: input.description } : {}),
+      archived: false,
+    };
+    if (!(await services(deps).add(item))) throw new DomainError('CONFLICT');
+    return toServiceView(item);
+  },
+
+  'catalog.archive': async (input, context) => {
+    const item = await ownItem(context, input.id);
+    const archived = input.archived ?? true;
+    await services(context.deps).update({ _id: item._id, communityId: item.communityId }, { set: { archived, updatedAt: context.deps.clock.now() } });
+    return toServiceView({ ...item, archived });
+  },
+};

@@ -1,0 +1,197 @@
+/**
+ * The `community` function: the communities people choose from, their settings, and how staff and
+ * grid workers join one (an invitation code from a colleague or an administrator).
+ */
+import { resolveCaller } from '../caller';
+import type { CommunityDetailView, CommunityView } from '../contract';
+import { DomainError, found } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Community, type CommunitySettings, type Invitation, type User } from '../model';
+import { DEFAULT_SCORE_MULTIPLIERS } from '../points';
+import type { Caller, Deps } from '../ports';
+import { addMinutes } from '../time';
+import { meView } from './user';
+
+export const INVITATION_DAYS = 7;
+export const INVITATION_CODE_LENGTH = 8;
+
+export const DEFAULT_SETTINGS: CommunitySettings = {
+  requireOrderReview: false,
+  scoreMultipliers: DEFAULT_SCORE_MULTIPLIERS,
+  acceptTimeoutMinutes: 30,
+};
+
+const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员' } as const;
+
+/**
+ * Staff and grid workers need not live in the community. Their stored address is their workplace,
+ * so a profile stays complete without asking for a home address nobody needs (PIPL Art. 6).
+ */
+export const WORKPLACE_BUILDING = '社区办公场所';
+
+export const toCommunityView = (community: Community): CommunityView => ({
+  id: community._id,
+  name: community.name,
+  district: community.district,
+  grids: community.grids,
+});
+
+export const toCommunityDetailView = (community: Community): CommunityDetailView => ({
+  ...toCommunityView(community),
+  settings: community.settings,
+});
+
+/** An administrator manages every community; staff only their own. */
+export function assertManages(caller: Caller, communityId: string, message: string): void {
+  if (caller.roles.has('admin')) return;
+  if (caller.roles.has('staff') && caller.user?.communityId === communityId) return;
+  throw new DomainError('FORBIDDEN', message);
+}
+
+const communities = (deps: Deps) => deps.store.collection<Community>(COLLECTIONS.communities);
+
+async function loadCommunity(deps: Deps, communityId: string): Promise<Community> {
+  return found(await communities(deps).get(communityId), '社区不存在');
+}
+
+export const communityHandlers: Handlers<'community'> = {
+  'community.list': async (_input, { deps }) => {
+    // Communities are few (one per 居委会); one read of the platform's maximum covers them.
+    const all = await communities(deps).find({}, { orderBy: [['createdAt', 'asc']], limit: 1000 });
+    return all.map(toCommunityView);
+  },
+
+  'community.get': async (input, { deps }) => toCommunityDetailView(await loadCommunity(deps, input.communityId)),
+
+  'community.create': async (input, { deps }) => {
+    const community: Community = {
+      _id: deps.random.id(),
+      name: input.name,
+      ...(input.district ? { district: input.district } : {}),
+      grids: input.grids,
+      settings: {
+        requireOrderReview: input.settings?.requireOrderReview ?? DEFAULT_SETTINGS.requireOrderReview,
+        scoreMultipliers: input.settings?.scoreMultipliers ?? { ...DEFAULT_SETTINGS.scoreMultipliers },
+        acceptTimeoutMinutes: input.settings?.acceptTimeoutMinutes ?? DEFAULT_SETTINGS.acceptTimeoutMinutes,
+      },
+      createdAt: deps.clock.now(),
+    };
+    // The unique index on name decides, so two administrators creating the same name at once get one.
+    if (!(await communities(deps).add(community))) throw new DomainError('CONFLICT', `已有名为“${input.name}”的社区`);
+    return toCommunityDetailView(community);
+  },
+
+  'community.updateSettings': async (input, { caller, deps }) => {
+    assertManages(caller, input.communityId, '只能修改本社区的设置');
+    await loadCommunity(deps, input.communityId);
+    // Field by field, so two staff changing different settings at once do not undo each other.
+    const set: Record<string, unknown> = {};
+    if (input.requireOrderReview !== undefined) set['settings.requireOrderReview'] = input.requireOrderReview;
+    if (input.scoreMultipliers !== undefined) set['settings.scoreMultipliers'] = input.scoreMultipliers;
+    if (input.acceptTimeoutMinutes !== undefined) set['settings.acceptTimeoutMinutes'] = input.acceptTimeoutMinutes;
+    await communities(deps).update({ _id: input.communityId }, { set });
+    return toCommunityDetailView(await loadCommunity(deps, input.communityId));
+  },
+
+  'community.invite': async (input, { caller, deps }) => {
+    assertManages(caller, input.communityId, '只能邀请本社区的工作人员');
+    const community = await loadCommunity(deps, input.communityId);
+    const gridIds = input.role === 'grid_worker' ? [...new Set(input.gridIds ?? [])] : undefined;
+    for (const gridId of gridIds ?? []) {
+      if (!community.grids.some((grid) => grid.id === gridId)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
+    }
+    const now = deps.clock.now();
+    const invitations = deps.store.collection<Invitation>(COLLECTIONS.invitations);
+    // The code is the document id: a collision with any code ever issued is refused by the
+    // database, and a fresh code is drawn.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const invitation: Invitation = {
+        _id: deps.random.digits(INVITATION_CODE_LENGTH),
+        communityId: community._id,
+        role: input.role,
+        ...(gridIds ? { gridIds } : {}),
+        createdBy: caller.openid,
+        createdAt: now,
+        expiresAt: addMinutes(now, INVITATION_DAYS * 24 * 60),
+      };
+      if (await invitations.add(invitation)) return { code: invitation._id, expiresAt: invitation.expiresAt.toISOString() };
+    }
+    throw new DomainError('INTERNAL', '邀请码生成失败，请稍后再试');
+  },
+
+  'community.join': async (input, { caller, deps }) => {
+    const invitations = deps.store.collection<Invitation>(COLLECTIONS.invitations);
+    const invitation = found(await invitations.get(input.code), '邀请码不存在，请核对后重新输入');
+    const now = deps.clock.now();
+    const expired = new Date(invitation.expiresAt).getTime() <= now.getTime();
+    if (invitation.usedBy) throw new DomainError('CONFLICT', '邀请码已被使用，请联系社区重新邀请');
+    if (expired) throw new DomainError('CONFLICT', '邀请码已过期，请联系社区重新邀请');
+    if (caller.communityId && caller.communityId !== invitation.communityId) {
+      throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
+    }
+    if (caller.user?.roles.includes(invitation.role)) {
+      // Do not burn a colleague's code on someone who already has the role.
+      throw new DomainError('CONFLICT', `您已经是该社区的${ROLE_NAMES[invitation.role]}`);
+    }
+    const community = await loadCommunity(deps, invitation.communityId);
+
+    // The conditional write is the one place that decides who gets the code: of two people
+    // joining at once, only one matches `usedBy` missing.
+    const claimed = await invitations.update(
+      { _id: invitation._id, usedBy: { exists: false }, expiresAt: { gt: now } },
+      { set: { usedBy: caller.openid, usedAt: now } },
+    );
+    if (claimed === 0) throw new DomainError('CONFLICT', '邀请码已被使用，请联系社区重新邀请');
+
+    try {
+      await grantRole(deps, caller.openid, invitation, community, input, now);
+    } catch (error) {
+      // Give the code back, so a failed join does not waste it.
+      await invitations.update({ _id: invitation._id, usedBy: caller.openid }, { unset: ['usedBy', 'usedAt'] });
+      throw error;
+    }
+    return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+  },
+};
+
+/**
+ * Adds the invited role to the person's record, creating it if they have none. A resident stays a
+ * resident, and their own name, phone and home address are kept.
+ */
+async function grantRole(
+  deps: Deps,
+  openid: string,
+  invitation: Invitation,
+  community: Community,
+  person: { name: string; phone: string },
+  now: Date,
+): Promise<void> {
+  const users = deps.store.collection<User>(COLLECTIONS.users);
+  // Two rounds: someone registering as a resident at the same moment makes the insert lose, and
+  // the second round updates the record they just made.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const user = await users.get(openid);
+    if (user) {
+      if (user.communityId !== invitation.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
+      const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], updatedAt: now };
+      if (invitation.role === 'grid_worker') set.gridIds = [...new Set([...(user.gridIds ?? []), ...(invitation.gridIds ?? [])])];
+      const changed = await users.update({ _id: openid, communityId: invitation.communityId }, { set });
+      if (changed === 1) return;
+      continue;
+    }
+    const firstGrid = invitation.gridIds?.[0] ?? found(community.grids[0], '社区尚未设置网格').id;
+    const added = await users.add({
+      _id: openid,
+      communityId: invitation.communityId,
+      name: person.name,
+      phone: person.phone,
+      address: { gridId: firstGrid, building: WORKPLACE_BUILDING },
+      roles: [invitation.role],
+      ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (added) return;
+  }
+  throw new DomainError('CONFLICT', '登记信息正在变化，请稍后重试');
+}
