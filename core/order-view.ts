@@ -6,7 +6,7 @@
  */
 import type { OrderView } from './contract';
 import type { Order, OrderStatus } from './model';
-import { allowedCommands, FINAL_STATUSES } from './order-machine';
+import { allowedCommands, FINAL_STATUSES, managesOrder } from './order-machine';
 import type { Caller } from './ports';
 
 const ACCEPTED_STATUSES: readonly OrderStatus[] = ['accepted', 'in_service', 'completed'];
@@ -14,7 +14,7 @@ const ACCEPTED_STATUSES: readonly OrderStatus[] = ['accepted', 'in_service', 'co
 export function canSeeContact(order: Order, caller: Caller): boolean {
   if (order.residentOpenid === caller.openid) return true;
   if (FINAL_STATUSES.includes(order.status)) return false;
-  const staff = caller.communityId === order.communityId && (caller.roles.has('staff') || caller.roles.has('grid_worker'));
+  const staff = managesOrder(caller, order);
   const acceptedVolunteer = order.assignee === caller.openid && ACCEPTED_STATUSES.includes(order.status);
   return staff || acceptedVolunteer;
 }

@@ -51,6 +51,7 @@ export interface Candidate {
   score: number;
   reasons: string[];
   activeOrders: number;
+  completedOrders: number;
   averageStars: number | null;
   partyMember: boolean;
 }
@@ -58,8 +59,9 @@ export interface Candidate {
 const orderId = z.object({ orderId: id });
 
 export const orderActions = {
+  /** Grid workers (网格员/楼栋长) also order on behalf of the offline elders of their grids. */
   'order.create': action<{ order: OrderView }>()({
-    roles: ['resident', 'staff'],
+    roles: ['resident', 'staff', 'grid_worker'],
     input: z.object({
       serviceId: id,
       description: shortText('需求描述', 500),
@@ -86,7 +88,7 @@ export const orderActions = {
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
   'order.cancel': action<{ order: OrderView }>()({
-    roles: ['resident', 'staff'],
+    roles: ['resident', 'staff', 'grid_worker'],
     input: z.object({ orderId: id, reason: shortText('取消原因', 200) }),
   }),
   'order.rate': action<{ order: OrderView }>()({

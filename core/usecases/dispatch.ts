@@ -1,0 +1,265 @@
+/**
+ * The `dispatch` function: staff and grid workers see the orders waiting (派单 queue), get ranked
+ * suggestions and assign a volunteer; volunteers take orders from the hall (抢单), accept or decline
+ * what was assigned to them (no one is forced to serve: 志愿服务条例 Art. 25), start and complete
+ * the service. A timer puts assignments nobody accepted in time back in the queue and flags
+ * orders past their SLA.
+ */
+import { rankCandidates } from '../dispatch-ranking';
+import { DomainError, found } from '../errors';
+import type { Handlers, TimerJob } from '../handlers';
+import type { Community, Order, OrderStatus } from '../model';
+import { isEligibleVolunteer, managesOrder, missingSkills, OPEN_STATUSES, TRANSITIONS } from '../order-machine';
+import { toOrderView } from '../order-view';
+import type { Caller, Deps, Where } from '../ports';
+import { addMinutes, formatLocal } from '../time';
+import { LIST_FILTERS } from './order';
+import {
+  bumpStats,
+  checkText,
+  clip,
+  conflict,
+  loadCommunity,
+  loadOrder,
+  notify,
+  orderEvent,
+  orderPage,
+  ordersOf,
+  pageOf,
+  pageOfList,
+  readAll,
+  transition,
+  volunteersOf,
+} from './order-support';
+
+/** Most urgent first: flagged overdue, then the nearest SLA deadline, then the oldest. */
+const URGENT_FIRST: Array<[string, 'asc' | 'desc']> = [
+  ['overdue', 'desc'],
+  ['dueAt', 'asc'],
+  ['createdAt', 'asc'],
+  ['_id', 'asc'],
+];
+
+/** Ranking reads every available volunteer of the community with the first skill; this bounds it. */
+const MAX_VOLUNTEERS_RANKED = 20_000;
+/** The hall filters pending orders by skill in code; a community never has this many waiting. */
+const MAX_HALL_ORDERS = 1000;
+
+function requireManager(caller: Caller, order: Order): void {
+  if (!managesOrder(caller, order)) {
+    throw new DomainError('FORBIDDEN', caller.roles.has('grid_worker') && !caller.roles.has('staff') ? '该订单不在您负责的网格内' : '只能处理本社区的订单');
+  }
+}
+
+function requireAssignee(caller: Caller, order: Order, doing: string): void {
+  if (order.assignee !== caller.openid) throw new DomainError('FORBIDDEN', `只有承接该订单的志愿者可以${doing}`);
+}
+
+const volunteerOf = (caller: Caller) => found(caller.volunteer, '请先申请成为志愿者');
+
+export const dispatchHandlers: Handlers<'dispatch'> = {
+  'dispatch.queue': async (input, { caller, deps }) => {
+    const communityId = found(caller.communityId);
+    const staff = caller.roles.has('staff');
+    // Only staff review; a grid worker sees what is ready to dispatch in their own grids.
+    const where: Where = { communityId, status: { in: staff ? ['pending_review', 'pending'] : ['pending'] } };
+    if (!staff) where['address.gridId'] = { in: caller.user?.gridIds ?? [] };
+    return pageOf(
+      (skip, limit) => ordersOf(deps).find(where, { orderBy: URGENT_FIRST, skip, limit }),
+      input,
+      (order) => toOrderView(order, caller),
+    );
+  },
+
+  'dispatch.suggest': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    requireManager(caller, order);
+    if (!TRANSITIONS.assign.from.includes(order.status)) throw conflict(order, '派单');
+    // The database narrows by one skill (an array field matches any element); the ranking checks all.
+    const where: Where = { communityId: order.communityId, status: 'approved', available: true };
+    if (order.skills[0]) where.skills = order.skills[0];
+    const volunteers = await readAll(volunteersOf(deps), where, MAX_VOLUNTEERS_RANKED);
+    return { candidates: rankCandidates(order, volunteers, input.limit ?? 10) };
+  },
+
+  'dispatch.assign': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    requireManager(caller, order);
+    if (!TRANSITIONS.assign.from.includes(order.status)) throw conflict(order, '派单');
+    const volunteer = await volunteersOf(deps).get(input.volunteerOpenid);
+    if (!volunteer || volunteer.communityId !== order.communityId || volunteer.status !== 'approved') {
+      throw new DomainError('INVALID_INPUT', '只能派给本社区已通过审核的志愿者');
+    }
+    if (volunteer._id === order.residentOpenid) throw new DomainError('INVALID_INPUT', '不能派给下单居民本人');
+    const missing = missingSkills(order, volunteer.skills);
+    if (missing.length > 0) throw new DomainError('INVALID_INPUT', `该志愿者不具备所需技能：${missing.join('、')}`);
+    if (!volunteer.available) throw new DomainError('CONFLICT', '该志愿者目前暂停接单，请改派他人');
+    if (order.declines.some((decline) => decline.by === volunteer._id)) throw new DomainError('CONFLICT', '该志愿者已婉拒过此订单，请改派他人');
+    const now = deps.clock.now();
+    const next = await transition(
+      deps,
+      order,
+      'assign',
+      caller.openid,
+      {
+        set: { assignee: volunteer._id, assigneeName: volunteer.realName, assignedAt: now },
+        // Two staff re-assigning at once: only the first one's choice stands.
+        where: { assignee: order.assignee ?? { exists: false } },
+        note: `派单给 ${volunteer.realName}`,
+        conflictMessage: '该订单刚被其他工作人员处理，请刷新后重试',
+      },
+      '派单',
+    );
+    await notify(deps, {
+      kind: 'order_assigned',
+      touser: volunteer._id,
+      page: orderPage(order._id),
+      fields: { thing1: clip(order.serviceName, 20), thing2: clip(order.address.building, 20), time3: formatLocal(order.dueAt), thing4: '请及时确认接单或婉拒' },
+    });
+    return { order: toOrderView(next, caller) };
+  },
+
+  'dispatch.hall': async (input, { caller, deps }) => {
+    const volunteer = volunteerOf(caller);
+    const waiting = volunteer.available
+      ? await ordersOf(deps).find({ communityId: volunteer.communityId, status: 'pending' }, { orderBy: URGENT_FIRST, limit: MAX_HALL_ORDERS })
+      : [];
+    const eligible = waiting.filter((order) => isEligibleVolunteer(caller, order));
+    return pageOfList(eligible, input, (order) => toOrderView(order, caller));
+  },
+
+  'dispatch.mine': async (input, { caller, deps }) => {
+    const where: Where = { assignee: caller.openid };
+    if (input.status) where.status = { in: LIST_FILTERS[input.status] };
+    const orderBy: Array<[string, 'asc' | 'desc']> = input.status === 'open' ? [['dueAt', 'asc'], ['_id', 'asc']] : [['createdAt', 'desc'], ['_id', 'asc']];
+    return pageOf(
+      (skip, limit) => ordersOf(deps).find(where, { orderBy, skip, limit }),
+      input,
+      (order) => toOrderView(order, caller),
+    );
+  },
+
+  'dispatch.accept': async (input, { caller, deps }) => {
+    const volunteer = volunteerOf(caller);
+    const order = await loadOrder(deps, input.orderId);
+    const taken = (['accepted', 'in_service', 'completed', 'closed'] as OrderStatus[]).includes(order.status);
+    // A retried tap by the winner is not an error.
+    if (taken && order.assignee === caller.openid) return { order: toOrderView(order, caller) };
+    if (taken && order.assignee) throw new DomainError('CONFLICT', '该订单已被其他志愿者接单');
+    if (order.status === 'assigned' && order.assignee !== caller.openid) throw new DomainError('CONFLICT', '该订单已派给其他志愿者');
+    if (order.status === 'pending' && !isEligibleVolunteer(caller, order)) {
+      throw new DomainError('FORBIDDEN', '您暂不符合承接该订单的条件（本社区、技能匹配且处于可接单状态）');
+    }
+    const now = deps.clock.now();
+    // Exactly one wins: the write is conditional on the status read (and, if assigned, on being the assignee).
+    const next = await transition(
+      deps,
+      order,
+      'accept',
+      caller.openid,
+      {
+        set: { assignee: caller.openid, assigneeName: volunteer.realName, acceptedAt: now },
+        where: order.status === 'assigned' ? { assignee: caller.openid } : {},
+        note: order.status === 'pending' ? `${volunteer.realName} 抢单` : `${volunteer.realName} 接单`,
+        conflictMessage: '该订单已被其他志愿者接单',
+      },
+      '接单',
+    );
+    await bumpStats(deps, caller.openid, { activeOrders: 1 });
+    await notify(deps, {
+      kind: 'order_accepted',
+      touser: order.residentOpenid,
+      page: orderPage(order._id),
+      fields: { thing1: clip(order.serviceName, 20), name2: clip(volunteer.realName, 10), time3: formatLocal(now), thing4: '志愿者将与您联系上门服务' },
+    });
+    return { order: toOrderView(next, caller) };
+  },
+
+  'dispatch.decline': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    requireAssignee(caller, order, '婉拒');
+    if (!TRANSITIONS.decline.from.includes(order.status)) throw conflict(order, '婉拒');
+    await checkText(deps, caller, input.reason, '婉拒原因');
+    const handedBack = order.status === 'accepted';
+    const next = await transition(
+      deps,
+      order,
+      'decline',
+      caller.openid,
+      {
+        unset: ['assignee', 'assigneeName', 'assignedAt', 'acceptedAt'],
+        push: { declines: { by: caller.openid, reason: input.reason, at: deps.clock.now() } },
+        where: { assignee: caller.openid },
+        note: `${handedBack ? '退单' : '婉拒'}：${input.reason}`,
+      },
+      '婉拒',
+    );
+    if (handedBack) await bumpStats(deps, caller.openid, { activeOrders: -1 });
+    return { order: toOrderView(next, caller) };
+  },
+
+  'dispatch.start': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    requireAssignee(caller, order, '开始服务');
+    const next = await transition(deps, order, 'start', caller.openid, { set: { startedAt: deps.clock.now() }, where: { assignee: caller.openid } }, '开始服务');
+    return { order: toOrderView(next, caller) };
+  },
+
+  'dispatch.complete': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    requireAssignee(caller, order, '完成服务');
+    if (!TRANSITIONS.complete.from.includes(order.status)) throw conflict(order, '完成服务');
+    await checkText(deps, caller, input.summary, '服务小结');
+    const now = deps.clock.now();
+    const next = await transition(
+      deps,
+      order,
+      'complete',
+      caller.openid,
+      { set: { completedAt: now, completion: { summary: input.summary, minutes: input.minutes } }, where: { assignee: caller.openid } },
+      '完成服务',
+    );
+    await bumpStats(deps, caller.openid, { activeOrders: -1, completedOrders: 1 });
+    await notify(deps, {
+      kind: 'order_completed',
+      touser: order.residentOpenid,
+      page: orderPage(order._id),
+      fields: { thing1: clip(order.serviceName, 20), name2: clip(order.assigneeName ?? '志愿者', 10), time3: formatLocal(now), thing4: '服务已完成，请为本次服务评价' },
+    });
+    return { order: toOrderView(next, caller) };
+  },
+};
+
+/** Reads at most this many stale assignments per run; the next run takes the rest. */
+const MAX_REQUEUE_PER_RUN = 5000;
+
+/**
+ * Every few minutes: assignments not accepted within the community's acceptTimeoutMinutes go back
+ * to the queue (by 'system', recorded on the timeline), and open orders past their SLA are flagged
+ * overdue. Each change is a conditional write, so a volunteer accepting at the same moment wins
+ * cleanly or not at all.
+ */
+export const dispatchTimer: TimerJob = async (deps: Deps) => {
+  const now = deps.clock.now();
+  const orders = ordersOf(deps);
+  // No timeout is shorter than a minute, so younger assignments need not be read.
+  const stale = await readAll(orders, { status: 'assigned', assignedAt: { lt: addMinutes(now, -1) } }, MAX_REQUEUE_PER_RUN);
+  const communities = new Map<string, Community | null>();
+  let requeued = 0;
+  for (const order of stale) {
+    if (!communities.has(order.communityId)) communities.set(order.communityId, await loadCommunity(deps, order.communityId).catch(() => null));
+    const timeout = communities.get(order.communityId)?.settings.acceptTimeoutMinutes ?? 30;
+    if (!order.assignedAt || addMinutes(new Date(order.assignedAt), timeout) > now) continue;
+    requeued += await orders.update(
+      // Still the same assignment: not accepted, not re-assigned since it was read.
+      { _id: order._id, status: 'assigned', assignee: order.assignee ?? { exists: false }, assignedAt: new Date(order.assignedAt) },
+      {
+        set: { status: 'pending' },
+        unset: ['assignee', 'assigneeName', 'assignedAt'],
+        push: { events: orderEvent(now, 'system', 'assigned', 'pending', `超过 ${timeout} 分钟未确认接单，已退回待派单`) },
+      },
+    );
+  }
+  const overdue = await orders.update({ status: { in: OPEN_STATUSES }, overdue: false, dueAt: { lt: now } }, { set: { overdue: true } });
+  return { requeued, overdue };
+};

@@ -1,0 +1,168 @@
+/**
+ * What the `order`, `dispatch` and `scoring` use cases share: loading, the one way an order changes
+ * status (a conditional write on the status it was read in), the text check, paging and
+ * best-effort notifications.
+ */
+import { DomainError, found } from '../errors';
+import { COLLECTIONS, type Community, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
+import { TRANSITIONS } from '../order-machine';
+import type { Caller, Collection, Deps, Notification, Update, Where } from '../ports';
+
+export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
+export const volunteersOf = (deps: Deps): Collection<Volunteer> => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
+
+export async function loadOrder(deps: Deps, orderId: string): Promise<Order> {
+  return found(await ordersOf(deps).get(orderId), '订单不存在');
+}
+
+export async function loadCommunity(deps: Deps, communityId: string): Promise<Community> {
+  return found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+}
+
+export const STATUS_LABELS: Record<OrderStatus, string> = {
+  pending_review: '待审核',
+  pending: '待派单',
+  assigned: '已派单',
+  accepted: '已接单',
+  in_service: '服务中',
+  completed: '待评分',
+  closed: '已办结',
+  cancelled: '已取消',
+  rejected: '未通过审核',
+};
+
+export const conflict = (order: Pick<Order, 'status'>, doing: string): DomainError =>
+  new DomainError('CONFLICT', `订单当前为“${STATUS_LABELS[order.status]}”，不能${doing}`);
+
+/** Drops undefined fields: the database would store them as null (or refuse them). */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+export function orderEvent(at: Date, by: string, from: OrderStatus | null, to: OrderStatus, note?: string): OrderEvent {
+  return compact({ at, by, from, to, note });
+}
+
+export interface Change {
+  set?: Record<string, unknown>;
+  unset?: Array<keyof Order & string>;
+  /** Pushed besides the event, e.g. a decline. */
+  push?: Record<string, unknown>;
+  /** More conditions, e.g. that the caller is still the assignee. */
+  where?: Where;
+  note?: string;
+  /** The message when someone else changed the order first. */
+  conflictMessage?: string;
+}
+
+/**
+ * Moves `order` by `command`. The write's condition is the status the order was read in (always
+ * one of the command's `from`), so the side effects worked out from that reading hold: if anyone
+ * changed the order meanwhile, nothing is written and the caller gets CONFLICT.
+ */
+export async function transition(
+  deps: Deps,
+  order: Order,
+  command: keyof typeof TRANSITIONS,
+  by: string,
+  change: Change,
+  doing: string,
+): Promise<Order> {
+  const { from, to } = TRANSITIONS[command];
+  if (!to) throw new Error(`${command} does not change the status`);
+  if (!from.includes(order.status)) throw conflict(order, doing);
+  const now = deps.clock.now();
+  const event = orderEvent(now, by, order.status, to, change.note);
+  const update: Update = { set: { status: to, ...change.set }, push: { events: event, ...change.push } };
+  if (change.unset?.length) update.unset = change.unset;
+  const written = await ordersOf(deps).update({ _id: order._id, status: order.status, ...change.where }, update);
+  if (written === 0) throw new DomainError('CONFLICT', change.conflictMessage ?? '订单状态已变化，请刷新后重试');
+  // The write succeeded under its condition, so the order is now what it was plus this change.
+  const next: Record<string, unknown> = { ...order, ...change.set, status: to, events: [...order.events, event] };
+  for (const field of change.unset ?? []) delete next[field];
+  for (const [field, value] of Object.entries(change.push ?? {})) next[field] = [...((next[field] as unknown[]) ?? []), value];
+  return next as unknown as Order;
+}
+
+/**
+ * Free text others will read goes through WeChat's content check; `review` (a person should look)
+ * is let through, since the check is a safeguard, not a moderation queue.
+ */
+export async function checkText(deps: Deps, caller: Caller, text: string | undefined, label: string, scene: 'comment' | 'forum' = 'forum'): Promise<void> {
+  if (!text) return;
+  const verdict = await deps.content.check(text, caller.openid, scene);
+  if (verdict === 'risky') throw new DomainError('CONTENT_RISKY', `${label}含有不适宜发布的内容，请修改后再提交`);
+}
+
+/** Moves a volunteer's counters; the active count never goes below zero even if it drifted. */
+export async function bumpStats(deps: Deps, openid: string, inc: Partial<Record<keyof Volunteer['stats'], number>>): Promise<void> {
+  const update = Object.fromEntries(Object.entries(inc).map(([field, delta]) => [`stats.${field}`, delta as number]));
+  const where: Where = { _id: openid };
+  if ((inc.activeOrders ?? 0) < 0) where['stats.activeOrders'] = { gt: 0 };
+  const written = await volunteersOf(deps).update(where, { inc: update });
+  if (written === 0 && (inc.activeOrders ?? 0) < 0 && Object.keys(inc).length > 1) {
+    // The active count was already zero: still record the rest.
+    const rest = Object.fromEntries(Object.entries(update).filter(([field]) => field !== 'stats.activeOrders'));
+    await volunteersOf(deps).update({ _id: openid }, { inc: rest });
+  }
+}
+
+/** Subscribe messages are best effort: a failed send must never undo or fail the action. */
+export async function notify(deps: Deps, notification: Notification): Promise<void> {
+  if (!notification.touser) return;
+  try {
+    await deps.notifier.notify(notification);
+  } catch {
+    // The person simply gets no message; the order page shows the state anyway.
+  }
+}
+
+/** Template values: `thing` fields hold at most 20 characters, `name` fields 10. */
+export const clip = (text: string, max: number): string => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
+
+export const orderPage = (orderId: string) => `pages/order/detail?id=${encodeURIComponent(orderId)}`;
+
+// ---- paging ------------------------------------------------------------------------------------
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** The cursor is the offset of the next page, as a decimal string. */
+export function readCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0;
+  if (!/^\d{1,6}$/.test(cursor)) throw new DomainError('INVALID_INPUT', '分页参数无效，请从第一页重新加载');
+  return Number(cursor);
+}
+
+/** Reads one more than a page to know whether there is a next page. */
+export async function pageOf<T extends { _id: string }, V>(
+  read: (skip: number, limit: number) => Promise<T[]>,
+  input: { cursor?: string; limit?: number },
+  view: (item: T) => V,
+): Promise<{ items: V[]; nextCursor: string | null }> {
+  const offset = readCursor(input.cursor);
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await read(offset, limit + 1);
+  return { items: rows.slice(0, limit).map(view), nextCursor: rows.length > limit ? String(offset + limit) : null };
+}
+
+/** A page of a list already in memory (filtered in code). */
+export function pageOfList<T, V>(list: readonly T[], input: { cursor?: string; limit?: number }, view: (item: T) => V) {
+  const offset = readCursor(input.cursor);
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  return { items: list.slice(offset, offset + limit).map(view), nextCursor: list.length > offset + limit ? String(offset + limit) : null };
+}
+
+/**
+ * Reads every match in pages of the database's 1000-document limit, up to `max`; used where a
+ * whole set is needed in memory (the volunteers to rank, the assignments to time out).
+ */
+export async function readAll<T extends { _id: string }>(collection: Collection<T>, where: Where, max: number): Promise<T[]> {
+  const all: T[] = [];
+  const pageSize = 1000;
+  while (all.length < max) {
+    const page = await collection.find(where, { orderBy: [['_id', 'asc']], skip: all.length, limit: Math.min(pageSize, max - all.length) });
+    all.push(...page);
+    if (page.length < pageSize) break;
+  }
+  return all;
+}

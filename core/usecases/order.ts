@@ -1,0 +1,206 @@
+/**
+ * The `order` function: a resident orders a service of their community (群众点单) — or staff and grid
+ * workers order for a resident without a phone (代点单) — staff review it where the community wants
+ * that, the resident follows it, cancels it before the service starts, and rates it once.
+ */
+import { DomainError, found } from '../errors';
+import type { Handlers } from '../handlers';
+import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
+import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES } from '../order-machine';
+import { toOrderView } from '../order-view';
+import type { Caller } from '../ports';
+import { addHours } from '../time';
+import { checkAddress } from './user';
+import { bumpStats, checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, ordersOf, pageOf, transition } from './order-support';
+
+/** The statuses a list filter stands for: `done` includes completed orders awaiting the staff score. */
+export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {
+  open: OPEN_STATUSES,
+  done: ['completed', ...FINAL_STATUSES],
+};
+
+/** 53-bit string hash (cyrb53), as hex; two seeds make the order id. */
+function hash53(text: string, seed: number): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/**
+ * The same caller and clientRequestId always give the same _id, so a retried submission finds the
+ * order it already made. Hashed, because order ids are shown to volunteers and must not carry an
+ * openid.
+ */
+export function orderIdFor(callerOpenid: string, clientRequestId: string): string {
+  const key = `${callerOpenid}\u0000${clientRequestId}`;
+  return `o${hash53(key, 1)}${hash53(key, 2)}`;
+}
+
+/** Who may look at an order: its resident, staff who manage it, its volunteer, or anyone who could take it from the hall. */
+export function canView(order: Order, caller: Caller): boolean {
+  return (
+    order.residentOpenid === caller.openid ||
+    order.createdBy === caller.openid ||
+    managesOrder(caller, order) ||
+    (order.assignee === caller.openid && caller.roles.has('volunteer')) ||
+    (order.status === 'pending' && isEligibleVolunteer(caller, order))
+  );
+}
+
+export const orderHandlers: Handlers<'order'> = {
+  'order.create': async (input, { caller, deps }) => {
+    const orders = ordersOf(deps);
+    const orderId = orderIdFor(caller.openid, input.clientRequestId);
+    const mine = (order: Order | null) => order !== null && order.createdBy === caller.openid && order.clientRequestId === input.clientRequestId;
+    // A retry returns what the first attempt made, whatever it carries this time.
+    const existing = await orders.get(orderId);
+    if (mine(existing)) return { order: toOrderView(existing!, caller) };
+
+    const user = found(caller.user, '请先登记为本社区居民');
+    const service = await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(input.serviceId);
+    if (!service || service.archived) throw new DomainError('NOT_FOUND', '该服务项目不存在或已下架');
+    if (service.communityId !== user.communityId) throw new DomainError('FORBIDDEN', '只能预约本社区的服务项目');
+    const community = await loadCommunity(deps, user.communityId);
+
+    let residentOpenid: string;
+    let contactName: string;
+    let contactPhone: string;
+    let address: Address;
+    const behalf = input.onBehalfOf;
+    if (behalf) {
+      address = behalf.address;
+      // Staff (and grid workers for their grids) order for residents who cannot themselves.
+      if (!managesOrder(caller, { communityId: user.communityId, address })) {
+        throw new DomainError('FORBIDDEN', caller.roles.has('grid_worker') ? '只能为您负责网格的居民代点单' : '只有社区工作人员可以代居民下单');
+      }
+      checkAddress(community, address);
+      let resident: User | null = null;
+      if (behalf.residentOpenid) {
+        resident = await deps.store.collection<User>(COLLECTIONS.users).get(behalf.residentOpenid);
+        if (!resident || resident.communityId !== user.communityId) throw new DomainError('INVALID_INPUT', '该居民未在本社区登记');
+      }
+      // A resident without an account owns no order: staff follow it in their queue.
+      residentOpenid = resident?._id ?? '';
+      contactName = behalf.name;
+      contactPhone = behalf.phone ?? input.contactPhone ?? resident?.phone ?? '';
+    } else {
+      if (!caller.roles.has('resident')) throw new DomainError('FORBIDDEN', '请先登记为居民，或选择“代居民下单”');
+      address = input.address ?? user.address;
+      checkAddress(community, address);
+      residentOpenid = caller.openid;
+      contactName = user.name;
+      contactPhone = input.contactPhone ?? user.phone;
+    }
+    await checkText(deps, caller, input.description, '需求描述');
+
+    const now = deps.clock.now();
+    // What staff order has been vetted already; a resident's order waits for review where required.
+    const status: OrderStatus = community.settings.requireOrderReview && !behalf ? 'pending_review' : 'pending';
+    const order: Order = compact({
+      _id: orderId,
+      communityId: community._id,
+      residentOpenid,
+      createdBy: caller.openid,
+      clientRequestId: input.clientRequestId,
+      serviceId: service._id,
+      serviceName: service.name,
+      skills: service.skills,
+      basePoints: service.basePoints,
+      expectedMinutes: service.expectedMinutes,
+      description: input.description,
+      address: compact(address),
+      contactName,
+      contactPhone,
+      preferredTime: input.preferredTime || undefined,
+      status,
+      events: [orderEvent(now, caller.openid, null, status, behalf ? `${user.name}代居民下单` : undefined)],
+      declines: [],
+      createdAt: now,
+      dueAt: addHours(now, service.slaHours),
+      overdue: false,
+    });
+    if (await orders.add(order)) return { order: toOrderView(order, caller) };
+    // Lost a race with our own retry, or the resident used this request id for another order.
+    const raced = await orders.get(orderId);
+    if (mine(raced)) return { order: toOrderView(raced!, caller) };
+    throw new DomainError('CONFLICT', '请求编号重复，请重新提交');
+  },
+
+  'order.review': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    if (!managesOrder(caller, order) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能审核本社区的订单');
+    const note = input.note || undefined;
+    await checkText(deps, caller, note, '审核意见');
+    const command = input.decision === 'approve' ? 'approve' : 'reject';
+    const next = await transition(
+      deps,
+      order,
+      command,
+      caller.openid,
+      { set: compact({ reviewNote: note }), note: note ?? (command === 'approve' ? '审核通过' : undefined) },
+      '审核',
+    );
+    return { order: toOrderView(next, caller) };
+  },
+
+  'order.get': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    if (!canView(order, caller)) throw new DomainError('FORBIDDEN', '您无权查看该订单');
+    return { order: toOrderView(order, caller) };
+  },
+
+  'order.listMine': async (input, { caller, deps }) =>
+    pageOf(
+      (skip, limit) =>
+        ordersOf(deps).find(
+          input.status ? { residentOpenid: caller.openid, status: { in: LIST_FILTERS[input.status] } } : { residentOpenid: caller.openid },
+          { orderBy: [['createdAt', 'desc'], ['_id', 'asc']], skip, limit },
+        ),
+      input,
+      (order) => toOrderView(order, caller),
+    ),
+
+  'order.cancel': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    const owner = order.residentOpenid === caller.openid;
+    if (!owner && !managesOrder(caller, order)) throw new DomainError('FORBIDDEN', '只有下单居民或社区工作人员可以取消订单');
+    if (order.status === 'in_service') throw new DomainError('CONFLICT', '服务已经开始，无法取消；如有问题请联系社区');
+    await checkText(deps, caller, input.reason, '取消原因');
+    const next = await transition(
+      deps,
+      order,
+      'cancel',
+      caller.openid,
+      { set: { cancelledAt: deps.clock.now() }, note: `取消原因：${input.reason}` },
+      '取消',
+    );
+    // Only an accepted order counted in the volunteer's load.
+    if (order.status === 'accepted' && order.assignee) await bumpStats(deps, order.assignee, { activeOrders: -1 });
+    return { order: toOrderView(next, caller) };
+  },
+
+  'order.rate': async (input, { caller, deps }) => {
+    const order = await loadOrder(deps, input.orderId);
+    if (order.residentOpenid !== caller.openid) throw new DomainError('FORBIDDEN', '只能评价自己的订单');
+    if (order.status !== 'completed' && order.status !== 'closed') throw conflict(order, '评价');
+    if (order.rating) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
+    const comment = input.comment || undefined;
+    await checkText(deps, caller, comment, '评价', 'comment');
+    const rating = compact({ stars: input.stars, comment, at: deps.clock.now() });
+    // Once: the write only lands while there is no rating yet.
+    const written = await ordersOf(deps).update(
+      { _id: order._id, residentOpenid: caller.openid, status: { in: ['completed', 'closed'] }, rating: { exists: false } },
+      { set: { rating } },
+    );
+    if (written === 0) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
+    if (order.assignee) await bumpStats(deps, order.assignee, { ratingSum: input.stars, ratingCount: 1 });
+    return { order: toOrderView({ ...order, rating } as Order, caller) };
+  },
+};

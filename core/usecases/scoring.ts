@@ -1,0 +1,93 @@
+/**
+ * The `scoring` function: staff score completed orders (1–5). Scoring closes the order, credits the
+ * volunteer's love points and writes the statutory service record (志愿服务记录与证明出具办法
+ * Art. 7: activity, date, place, content, time, organiser, person in charge), all in one
+ * transaction, so the points are posted exactly once however often it is tried.
+ */
+import { DomainError } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Community, type Order, type ServiceRecord } from '../model';
+import { managesOrder } from '../order-machine';
+import { toOrderView } from '../order-view';
+import { postPoints, servicePoints } from '../points';
+import { inZone } from '../time';
+import { checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, ordersOf, pageOf } from './order-support';
+
+const notScorable = (order: Order): DomainError =>
+  order.status === 'closed' ? new DomainError('CONFLICT', '该订单已经评过分了') : conflict(order, '评分');
+
+/** Where the service took place: the community, grid and building — never the resident's room. */
+export function servicePlace(community: Community, order: Pick<Order, 'address'>): string {
+  const grid = community.grids.find((candidate) => candidate.id === order.address.gridId);
+  return [community.name, grid?.name ?? order.address.gridId, order.address.building].join(' · ');
+}
+
+export const scoringHandlers: Handlers<'scoring'> = {
+  'scoring.pending': async (input, { caller, deps }) =>
+    pageOf(
+      (skip, limit) =>
+        ordersOf(deps).find({ communityId: caller.communityId ?? '', status: 'completed' }, { orderBy: [['completedAt', 'asc'], ['_id', 'asc']], skip, limit }),
+      input,
+      (order) => toOrderView(order, caller),
+    ),
+
+  'scoring.score': async (input, { caller, deps }) => {
+    const seen = await loadOrder(deps, input.orderId);
+    if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
+    if (seen.status !== 'completed') throw notScorable(seen);
+    const note = input.note || undefined;
+    await checkText(deps, caller, note, '评分说明');
+    const community = await loadCommunity(deps, seen.communityId);
+    const personInCharge = caller.user?.name ?? '';
+
+    const closed = await deps.store.transaction(async (tx) => {
+      const orders = tx.collection<Order>(COLLECTIONS.orders);
+      // Re-read inside: a second scorer (or a retry) finds it closed and changes nothing.
+      const order = await orders.get(input.orderId);
+      if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
+      if (order.status !== 'completed') throw notScorable(order);
+      const assignee = order.assignee;
+      if (!assignee) throw new DomainError('CONFLICT', '该订单没有承接的志愿者，无法评分');
+      const now = deps.clock.now();
+      const points = servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers);
+      const score = compact({ score: input.score, note, by: caller.openid, at: now, points });
+      const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
+      await orders.update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event } });
+      if (points > 0) {
+        await postPoints(tx, {
+          key: `service:${order._id}`,
+          openid: assignee,
+          communityId: order.communityId,
+          delta: points,
+          source: 'service',
+          ref: order._id,
+          reason: `志愿服务：${order.serviceName}（评分 ${input.score} 分）`,
+          by: caller.openid,
+          now,
+        });
+      }
+      const completedAt = order.completedAt ? new Date(order.completedAt) : now;
+      const record: ServiceRecord = {
+        _id: `order:${order._id}`,
+        openid: assignee,
+        volunteerName: order.assigneeName ?? '',
+        communityId: order.communityId,
+        source: 'order',
+        ref: order._id,
+        activityName: order.serviceName,
+        date: inZone(completedAt).format('YYYY-MM-DD'),
+        place: servicePlace(community, order),
+        content: order.completion?.summary ?? order.description,
+        minutes: order.completion?.minutes ?? 0,
+        organiser: community.name,
+        personInCharge,
+        createdAt: now,
+      };
+      // `set` keyed by the order: the record exists once per order even if written again.
+      await tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords).set(record);
+      const next: Order = { ...order, status: 'closed', closedAt: now, score, events: [...order.events, event] };
+      return { order: next, points };
+    });
+    return { order: toOrderView(closed.order, caller), points: closed.points };
+  },
+};
