@@ -1,4 +1,5 @@
 /** The Store port on the WeChat cloud database, through wx-server-sdk. */
+import { DomainError } from '../core/errors';
 import type { Collection, Condition, FindOptions, Store, Transaction, TransactionCollection, Update, Where } from '../core/ports';
 
 /* The SDK's typings are partial; these are the parts used here. */
@@ -43,6 +44,9 @@ export interface SdkDatabase {
   collection(name: string): SdkCollection;
   runTransaction<R>(work: (tx: { collection(name: string): SdkCollection }) => Promise<R>, retries?: number): Promise<R>;
 }
+
+/** runTransaction retries a write-write conflict; this is the conflict it finally gave up on. */
+const isTransactionConflict = (error: unknown) => (error as { code?: unknown } | null)?.code === 'DATABASE_TRANSACTION_CONFLICT';
 
 /** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
 const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));
@@ -161,13 +165,22 @@ export class WxStore implements Store {
     return new WxCollection<T>(this.db, name);
   }
 
-  /** runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). */
-  transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
-    return this.db.runTransaction(async (sdkTx) => {
-      const tx: Transaction = {
-        collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
-      };
-      return work(tx);
-    }, 5);
+  /**
+   * runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). When
+   * it runs out of retries because many people changed the same records at once (a popular
+   * goods), the person is told to try again instead of seeing a system error; nothing was written.
+   */
+  async transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
+    try {
+      return await this.db.runTransaction(async (sdkTx) => {
+        const tx: Transaction = {
+          collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
+        };
+        return work(tx);
+      }, 5);
+    } catch (error) {
+      if (isTransactionConflict(error)) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
+      throw error;
+    }
   }
 }

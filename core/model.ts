@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   pointsLedger: 'points_ledger',
   goods: 'goods',
   redemptions: 'redemptions',
+  redemptionCodes: 'redemption_codes',
   serviceRecords: 'service_records',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -233,6 +234,20 @@ export interface Redemption {
   fulfilledBy?: string;
   cancelledAt?: Date;
   cancelledBy?: string;
+  cancelReason?: string;
+}
+
+/**
+ * Claims a redemption code within a community: its _id is `<communityId>:<code>`, so a transaction
+ * can test and take a code by _id (transactions cannot query by field), and verification finds the
+ * redemption by _id too. Codes are never released, so a code names one redemption forever.
+ */
+export interface RedemptionCode {
+  _id: string;
+  communityId: string;
+  code: string;
+  redemptionId: string;
+  createdAt: Date;
 }
 
 /** A statutory service-hour record (志愿服务记录与证明出具办法 Art. 7). */

@@ -40,11 +40,18 @@ export interface GridStats {
   gridId: string;
   gridName: string;
   orders: number;
+  /** Finished: completed or closed (the numerator of the grid's 办结率). */
+  finished: number;
   closed: number;
   completionRate: number | null;
   averageStars: number | null;
 }
 
+/**
+ * Orders and ledger entries count when created in [from, to); service hours by the record's service
+ * date (Beijing) within the same days. Rates are fractions 0–1 rounded to 4 places, stars to 2,
+ * minutes to 1, hours to 2; null where there is nothing to measure.
+ */
 export interface StatsOverview {
   from: Iso;
   to: Iso;
@@ -58,7 +65,9 @@ export interface StatsOverview {
   medianCompletionMinutes: number | null;
   volunteerHours: number;
   activeVolunteers: number;
+  /** Earned points (service, good deeds, role models). */
   pointsIssued: number;
+  /** Points spent on redemptions, less the refunds of cancelled ones. */
   pointsRedeemed: number;
   byGrid: GridStats[];
 }

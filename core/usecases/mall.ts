@@ -1,0 +1,256 @@
+/**
+ * The `mall` function: the community's 爱心积分超市. Redeeming debits points and stock in one
+ * transaction; staff verify (核销) the hand-over by the redemption's code; a pending redemption can be
+ * cancelled, which refunds and restocks in one transaction.
+ */
+import type { GoodsView, RedemptionView } from '../contract';
+import { digestId } from '../digest';
+import { DomainError, found } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Goods, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
+import { postPoints } from '../points';
+import type { Deps, Random, Transaction, Update } from '../ports';
+import { iso, isStaffOf, memberCommunity, newestFirst, readAll, staffCommunity } from './market-shared';
+
+export const goodsView = (goods: Goods): GoodsView => ({
+  id: goods._id,
+  name: goods.name,
+  pointsPrice: goods.pointsPrice,
+  stock: goods.stock,
+  ...(goods.description ? { description: goods.description } : {}),
+  active: goods.active,
+});
+
+export const redemptionView = (redemption: Redemption): RedemptionView => ({
+  id: redemption._id,
+  code: redemption.code,
+  status: redemption.status,
+  goodsId: redemption.goodsId,
+  goodsName: redemption.goodsName,
+  quantity: redemption.quantity,
+  points: redemption.points,
+  createdAt: iso(redemption.createdAt),
+  ...(redemption.fulfilledAt ? { fulfilledAt: iso(redemption.fulfilledAt) } : {}),
+  ...(redemption.cancelledAt ? { cancelledAt: iso(redemption.cancelledAt) } : {}),
+});
+
+/**
+ * A redemption's _id follows from who asked and their request id, so a retried tap finds the
+ * redemption it already made inside the transaction (which can only read by _id) instead of making
+ * a second one. Hashed, because the raw pair is longer than an id may be and holds the openid.
+ */
+export const redemptionIdFor = (openid: string, clientRequestId: string): string => `rd-${digestId(`redeem\n${openid}\n${clientRequestId}`)}`;
+
+export const codeKey = (communityId: string, code: string): string => `${communityId}:${code}`;
+
+export const CODE_LENGTH = 6;
+const CODE_ATTEMPTS = 8;
+
+/**
+ * Inside the redeem transaction: takes a fresh 6-digit code for the community by adding its
+ * `redemption_codes` document. A transaction cannot query redemptions by code, but it can read
+ * the code document by _id; two redemptions drawing the same code at once both write that
+ * document, so one of them conflicts and is retried with a new draw. The unique index
+ * (communityId, code) on redemptions stays as the last guard.
+ */
+export async function claimCode(tx: Transaction, random: Random, communityId: string, redemptionId: string, now: Date): Promise<string> {
+  const codes = tx.collection<RedemptionCode>(COLLECTIONS.redemptionCodes);
+  for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+    const code = random.digits(CODE_LENGTH);
+    const _id = codeKey(communityId, code);
+    if (await codes.get(_id)) continue;
+    await codes.add({ _id, communityId, code, redemptionId, createdAt: now });
+    return code;
+  }
+  throw new DomainError('CONFLICT', '兑换码暂时无法生成，请稍后重试');
+}
+
+/** The name staff check at the counter: the registered name, else the volunteer's real name. */
+async function residentName(deps: Deps, openid: string): Promise<string> {
+  const user = await deps.store.collection<User>(COLLECTIONS.users).get(openid);
+  if (user) return user.name;
+  const volunteer = await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid);
+  return volunteer?.realName ?? '未登记居民';
+}
+
+export const mallHandlers: Handlers<'mall'> = {
+  'mall.goods': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    if (input.includeInactive && !isStaffOf(caller, communityId)) {
+      throw new DomainError('FORBIDDEN', '只有社区工作人员可以查看已下架的商品');
+    }
+    const goods = await readAll(
+      deps.store.collection<Goods>(COLLECTIONS.goods),
+      input.includeInactive ? { communityId } : { communityId, active: true },
+      [
+        ['pointsPrice', 'asc'],
+        ['_id', 'asc'],
+      ],
+    );
+    return goods.map(goodsView);
+  },
+
+  'mall.upsertGoods': async (input, { caller, deps }) => {
+    const communityId = staffCommunity(caller);
+    const collection = deps.store.collection<Goods>(COLLECTIONS.goods);
+    const now = deps.clock.now();
+    if (!input.id) {
+      const goods: Goods = {
+        _id: `goods-${deps.random.id()}`,
+        communityId,
+        name: input.name,
+        pointsPrice: input.pointsPrice,
+        stock: input.stock,
+        ...(input.description ? { description: input.description } : {}),
+        active: input.active ?? true,
+        updatedAt: now,
+      };
+      if (!(await collection.add(goods))) throw new DomainError('CONFLICT', '商品编号冲突，请重试');
+      return goodsView(goods);
+    }
+    const existing = await collection.get(input.id);
+    // Another community's goods are reported as missing: staff learn nothing about them.
+    if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+    const update: Update = {
+      set: {
+        name: input.name,
+        pointsPrice: input.pointsPrice,
+        // Stock is what staff counted on the shelf: an absolute value, not a difference.
+        stock: input.stock,
+        active: input.active ?? existing.active,
+        updatedAt: now,
+        ...(input.description ? { description: input.description } : {}),
+      },
+      // An empty description clears it; an absent one keeps it.
+      ...(input.description === '' ? { unset: ['description'] } : {}),
+    };
+    // The community in the condition keeps the write inside the staff member's own community even
+    // if the document changed since it was read.
+    await collection.update({ _id: input.id, communityId }, update);
+    const saved = await collection.get(input.id);
+    if (!saved || saved.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+    return goodsView(saved);
+  },
+
+  'mall.redeem': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    const redemptionId = redemptionIdFor(caller.openid, input.clientRequestId);
+    const now = deps.clock.now();
+    // Everything below reads and writes by _id inside one transaction: the stock, the balance, the
+    // code and the redemption change together or not at all. It may run again on a conflict, so it
+    // touches nothing outside `tx`.
+    const redemption = await deps.store.transaction(async (tx) => {
+      const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);
+      const existing = await redemptions.get(redemptionId);
+      if (existing) {
+        if (existing.goodsId !== input.goodsId || existing.quantity !== input.quantity) {
+          throw new DomainError('CONFLICT', '该请求编号已用于另一笔兑换，请重新提交');
+        }
+        return existing;
+      }
+      const goodsCollection = tx.collection<Goods>(COLLECTIONS.goods);
+      const goods = await goodsCollection.get(input.goodsId);
+      if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+      if (!goods.active) throw new DomainError('CONFLICT', `“${goods.name}”已下架`);
+      if (goods.stock < input.quantity) {
+        throw new DomainError('OUT_OF_STOCK', goods.stock === 0 ? `库存不足：“${goods.name}”已兑完` : `库存不足：仅剩 ${goods.stock} 件`);
+      }
+      const points = goods.pointsPrice * input.quantity;
+      await postPoints(tx, {
+        key: `redeem:${redemptionId}`,
+        openid: caller.openid,
+        communityId,
+        delta: -points,
+        source: 'redeem',
+        ref: redemptionId,
+        reason: `兑换${goods.name} × ${input.quantity}`,
+        by: caller.openid,
+        now,
+      });
+      await goodsCollection.update(goods._id, { inc: { stock: -input.quantity } });
+      const code = await claimCode(tx, deps.random, communityId, redemptionId, now);
+      const created: Redemption = {
+        _id: redemptionId,
+        openid: caller.openid,
+        communityId,
+        goodsId: goods._id,
+        goodsName: goods.name,
+        quantity: input.quantity,
+        points,
+        code,
+        status: 'pending',
+        clientRequestId: input.clientRequestId,
+        createdAt: now,
+      };
+      await redemptions.add(created);
+      return created;
+    });
+    return { redemption: redemptionView(redemption) };
+  },
+
+  'mall.myRedemptions': async (input, { caller, deps }) => {
+    memberCommunity(caller);
+    const page = await newestFirst(deps.store.collection<Redemption>(COLLECTIONS.redemptions), { openid: caller.openid }, input);
+    return { items: page.items.map(redemptionView), nextCursor: page.nextCursor };
+  },
+
+  'mall.verify': async (input, { caller, deps }) => {
+    const communityId = staffCommunity(caller);
+    // The code is looked up within the staff member's own community, so another community's code
+    // is simply not found.
+    const link = await deps.store.collection<RedemptionCode>(COLLECTIONS.redemptionCodes).get(codeKey(communityId, input.code));
+    if (!link) throw new DomainError('NOT_FOUND', '核销码不存在，请核对后重试');
+    const redemptions = deps.store.collection<Redemption>(COLLECTIONS.redemptions);
+    const now = deps.clock.now();
+    // A conditional write: only a pending redemption becomes fulfilled, so two staff scanning the
+    // same code, or a cancel racing the scan, cannot both win.
+    const changed = await redemptions.update(
+      { _id: link.redemptionId, communityId, status: 'pending' },
+      { set: { status: 'fulfilled', fulfilledAt: now, fulfilledBy: caller.openid } },
+    );
+    const redemption = found(await redemptions.get(link.redemptionId), '兑换记录不存在');
+    if (changed === 0) {
+      if (redemption.status === 'fulfilled') throw new DomainError('CONFLICT', '该兑换码已核销');
+      if (redemption.status === 'cancelled') throw new DomainError('CONFLICT', '该兑换已取消，不能核销');
+      throw new DomainError('CONFLICT');
+    }
+    return { redemption: redemptionView(redemption), resident: { name: await residentName(deps, redemption.openid) } };
+  },
+
+  'mall.cancel': async (input, { caller, deps }) => {
+    const now = deps.clock.now();
+    const cancelled = await deps.store.transaction(async (tx) => {
+      const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);
+      const redemption = await redemptions.get(input.redemptionId);
+      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+      if (redemption.openid !== caller.openid && !isStaffOf(caller, redemption.communityId)) {
+        throw new DomainError('FORBIDDEN', '只能取消自己的兑换');
+      }
+      if (redemption.status === 'fulfilled') throw new DomainError('CONFLICT', '该兑换已核销，不能取消');
+      if (redemption.status === 'cancelled') throw new DomainError('CONFLICT', '该兑换已取消，积分已退回');
+      const change = {
+        status: 'cancelled' as const,
+        cancelledAt: now,
+        cancelledBy: caller.openid,
+        ...(input.reason ? { cancelReason: input.reason } : {}),
+      };
+      await redemptions.update(redemption._id, { set: change });
+      const goods = tx.collection<Goods>(COLLECTIONS.goods);
+      // Goods are never deleted by the app; if someone removed the document, the refund still stands.
+      if (await goods.get(redemption.goodsId)) await goods.update(redemption.goodsId, { inc: { stock: redemption.quantity } });
+      await postPoints(tx, {
+        key: `refund:${redemption._id}`,
+        openid: redemption.openid,
+        communityId: redemption.communityId,
+        delta: redemption.points,
+        source: 'redeem_refund',
+        ref: redemption._id,
+        reason: input.reason ? `取消兑换：${input.reason}` : `取消兑换${redemption.goodsName}`,
+        by: caller.openid,
+        now,
+      });
+      return { ...redemption, ...change };
+    });
+    return { redemption: redemptionView(cancelled) };
+  },
+};

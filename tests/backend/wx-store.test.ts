@@ -1,0 +1,32 @@
+/** WxStore.transaction on a stand-in SDK database: how giving up after conflicts reaches a person. */
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../core/errors';
+import { type SdkDatabase, WxStore } from '../../backend/wx-store';
+
+const failingWith = (error: unknown): SdkDatabase =>
+  ({
+    command: {},
+    collection: () => {
+      throw new Error('not used');
+    },
+    runTransaction: async () => {
+      throw error;
+    },
+  }) as unknown as SdkDatabase;
+
+describe('WxStore.transaction', () => {
+  it('turns a conflict that outlived the retries into CONFLICT with a Chinese message', async () => {
+    const store = new WxStore(failingWith({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' }));
+    await expect(store.transaction(async () => 1)).rejects.toMatchObject({ code: 'CONFLICT', message: '同时操作的人较多，请稍后重试' });
+  });
+
+  it('passes a DomainError thrown by the work through unchanged', async () => {
+    const refusal = new DomainError('INSUFFICIENT_POINTS', '爱心积分不足：需要 200 分，当前余额 60 分');
+    await expect(new WxStore(failingWith(refusal)).transaction(async () => 1)).rejects.toBe(refusal);
+  });
+
+  it('leaves any other failure alone', async () => {
+    const failure = new Error('E11000 duplicate key');
+    await expect(new WxStore(failingWith(failure)).transaction(async () => 1)).rejects.toBe(failure);
+  });
+});
