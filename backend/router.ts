@@ -10,8 +10,20 @@ import type { Handlers, TimerJob } from '../core/handlers';
 import type { Deps } from '../core/ports';
 import type { Reply } from '../core/reply';
 
+/**
+ * zod's own Chinese messages ("无效输入：期望 boolean，实际接收 string") do not say which field they
+ * are about; they are marked here so describeIssue can add the field. Our schemas' own messages
+ * already name the field.
+ */
+const GENERIC_MARK = '\u2063';
 const chinese = z.locales.zhCN();
-z.config(chinese);
+z.config({
+  localeError: (issue) => {
+    const generic = chinese.localeError?.(issue);
+    const text = typeof generic === 'string' ? generic : generic?.message;
+    return text === undefined ? undefined : `${GENERIC_MARK}${text}`;
+  },
+});
 
 export interface WxContext {
   OPENID?: string;
@@ -31,10 +43,9 @@ const failure = (code: ErrorCode, message: string = ERROR_MESSAGES[code]): Reply
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return ERROR_MESSAGES.INVALID_INPUT;
-  const generic = chinese.localeError?.(issue as never);
-  const genericText = typeof generic === 'string' ? generic : generic?.message;
-  const isGeneric = issue.message === genericText && issue.path.length > 0;
-  return isGeneric ? `${issue.message}（字段 ${issue.path.join('.')}）` : issue.message;
+  if (!issue.message.startsWith(GENERIC_MARK)) return issue.message;
+  const text = issue.message.slice(GENERIC_MARK.length);
+  return issue.path.length > 0 ? `${text}（字段 ${issue.path.join('.')}）` : text;
 }
 
 export function createRouter<F extends FunctionName>(

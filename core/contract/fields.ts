@@ -73,10 +73,20 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期格式应为 YYYY-MM-DD' })
-  .refine((value) => !Number.isNaN(Date.parse(value)), { error: '日期无效' });
+/** A real calendar day (2023-02-30 is refused), named in the messages. */
+export const calendarDate = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label}格式应为 YYYY-MM-DD` })
+    .refine(
+      (value) => {
+        const parsed = new Date(`${value}T00:00:00Z`);
+        return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+      },
+      { error: `${label}无效` },
+    );
+
+export const date = calendarDate('日期');
 
 export const skills = z
   .array(shortText('技能', 20))

@@ -4,7 +4,7 @@ import type { Address, CommunitySettings, Grid, Role, VolunteerStatus } from '..
 import { action, type Iso } from './define';
 import {
   address,
-  date,
+  calendarDate,
   id,
   nonNegativeInt,
   optionalText,
@@ -112,12 +112,6 @@ const multipliers = z
   });
 
 /** A real calendar day: `date` alone lets 2023-02-30 through, since Date.parse rolls it over. */
-const calendarDay = (value: string) => {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const parsed = new Date(Date.UTC(year, month - 1, day));
-  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
-};
-
 /** A yes/no field, with a message that names it (the generic one does not always say which). */
 const yesNo = (label: string) => z.boolean({ error: `${label}应为“是”或“否”` });
 
@@ -213,7 +207,7 @@ export const peopleActions = {
       .object({
         realName: personName,
         phone,
-        birthDate: date.refine(calendarDay, { error: '出生日期无效' }),
+        birthDate: calendarDate('出生日期'),
         guardianConsent: yesNo('监护人是否同意').optional(),
         skills: skills.min(1, { error: '请至少选择一项技能' }),
         availability: shortText('可服务时间', 100),

@@ -453,7 +453,7 @@ describe('volunteer', () => {
     const cases: Array<[Partial<InputOf<'volunteer.apply'>>, string | RegExp]> = [
       [{ birthDate: inZone(cloud.clock.now()).add(1, 'day').format('YYYY-MM-DD') }, '出生日期不能晚于今天'],
       [{ birthDate: '2001-02-30' }, '出生日期无效'],
-      [{ birthDate: '15/06/1990' }, '日期格式应为 YYYY-MM-DD'],
+      [{ birthDate: '15/06/1990' }, '出生日期格式应为 YYYY-MM-DD'],
       [{ birthDate: '1880-01-01' }, '请核对出生日期'],
       [{ gridId: 'm1' }, '所选网格不属于您所在的社区'],
       [{ building: '9栋' }, '第一网格没有9栋'],

@@ -48,3 +48,32 @@ describe('user', () => {
     expect(me.profile?.phone).toBe('13900000009');
   });
 });
+
+describe('input errors name the field when the message is zod’s generic one', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  it('a wrong type says which field', async () => {
+    const reply = await call(cloud, DEMO.volunteer, 'volunteer.setAvailable', { available: 'yes' as unknown as boolean });
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) {
+      expect(reply.error.code).toBe('INVALID_INPUT');
+      expect(reply.error.message).not.toContain('\u2063');
+      expect(reply.error.message).toMatch(/boolean|是/);
+    }
+  });
+
+  it('a nested missing field says its path', async () => {
+    const reply = await call(cloud, 'o-field-test', 'user.register', {
+      communityId: DEMO.community,
+      name: '赵大爷',
+      phone: '13800000003',
+      address: { building: '1栋' } as never,
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    if (!reply.ok) expect(reply.error.message).toContain('address.gridId');
+  });
+});
