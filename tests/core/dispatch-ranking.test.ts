@@ -104,7 +104,8 @@ describe('dispatch ranking', () => {
     expect(candidate.score).toBeCloseTo(12.5 + 7.5 + 7.5 + 3, 5);
   });
 
-  it('ranks 10 000 volunteers in well under a second', () => {
+  // How fast this is lives in `npm run bench`, not in a timed test.
+  it('ranks 10 000 volunteers best first and keeps only the limit', () => {
     const pool = Array.from({ length: 10_000 }, (_, i) =>
       volunteer(`v${i}`, { gridId: i % 2 ? 'g1' : 'g2', building: `${i % 6}栋`, partyMember: i % 5 === 0, skills: i % 3 ? ['送餐', '陪诊'] : ['理发'] }, {
         activeOrders: i % 4,
@@ -113,11 +114,10 @@ describe('dispatch ranking', () => {
         ratingCount: i % 5 ? 3 : 0,
       }),
     );
-    const started = performance.now();
     const ranked = rankCandidates(order, pool, 10);
-    const elapsed = performance.now() - started;
     expect(ranked).toHaveLength(10);
     expect(ranked.every((c, i) => i === 0 || ranked[i - 1]!.score >= c.score)).toBe(true);
-    expect(elapsed).toBeLessThan(500);
+    const best = Math.max(...pool.filter((v) => v.skills.includes('送餐')).map((v) => scoreCandidate(order, v).score));
+    expect(ranked[0]!.score).toBe(best);
   });
 });

@@ -43,6 +43,8 @@ export type InvokeOutcome = Outcome & { requestId: string };
 export interface InvocationRecord {
   id: string;
   name: string;
+  /** The `action` field of the event, when it has one (linli's functions are called with one). */
+  action: string | null;
   source: string;
   openid: string | null;
   startedAt: string;
@@ -142,6 +144,7 @@ export class FunctionRuntime {
     const record: InvocationRecord = {
       id: requestId,
       name: request.name,
+      action: typeof (request.event as { action?: unknown } | null)?.action === 'string' ? (request.event as { action: string }).action : null,
       source: request.source,
       openid: request.identity.openid,
       startedAt: new Date().toISOString(),
