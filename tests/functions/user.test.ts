@@ -42,6 +42,19 @@ describe('user', () => {
     expect(await callRaw(cloud, 'o-x', 'user', 'nonsense')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
+  it('refuses a bad profile update, writing nothing', async () => {
+    const before = snapshot(cloud);
+    expect(await call(cloud, DEMO.resident, 'user.updateProfile', { phone: '110' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: '请填写 11 位手机号码' },
+    });
+    expect(await call(cloud, DEMO.resident, 'user.updateProfile', { address: { gridId: 'g9', building: '1栋' } })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: '所选网格不属于该社区' },
+    });
+    expect(snapshot(cloud)).toBe(before);
+  });
+
   it('profile updates need a registration', async () => {
     expect(await call(cloud, 'o-stranger', 'user.updateProfile', { name: '张三' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     const me = ok(await call(cloud, 'o-new-resident', 'user.updateProfile', { phone: '13900000009' }));
