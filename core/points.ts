@@ -16,18 +16,12 @@ export function servicePoints(basePoints: number, score: number, multipliers: Sc
   return Math.round(basePoints * multiplier);
 }
 
-export interface Posting {
+/** A ledger entry to post: what the entry records, its idempotency key and the time. */
+export type Posting = Omit<LedgerEntry, '_id' | 'balanceAfter' | 'createdAt'> & {
   /** Idempotency key, e.g. `service:<orderId>`, `redeem:<redemptionId>`. */
   key: string;
-  openid: string;
-  communityId: string;
-  delta: number;
-  source: PointsSource;
-  ref: string;
-  reason?: string;
-  by: string;
   now: Date;
-}
+};
 
 /**
  * Inside a transaction: appends the entry and moves the balance. Posting an existing key returns

@@ -1,6 +1,6 @@
 /** Actions of the `user`, `community`, `catalog` and `volunteer` functions. */
 import { z } from 'zod';
-import type { Address, CommunitySettings, Grid, Role, VolunteerStatus } from '../model';
+import type { Address, CommunitySettings, Grid, Role, ServiceItem, VolunteerStatus } from '../model';
 import { action, type Iso } from './define';
 import {
   address,
@@ -44,18 +44,8 @@ export interface CommunityDetailView extends CommunityView {
   settings: CommunitySettings;
 }
 
-export interface ServiceView {
-  id: string;
-  communityId: string;
-  name: string;
-  category: string;
-  skills: string[];
-  expectedMinutes: number;
-  basePoints: number;
-  slaHours: number;
-  description?: string;
-  archived: boolean;
-}
+/** A catalogue item as the mini-program sees it: the stored item with `id` for `_id`. */
+export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt'> & { id: string };
 
 export interface VolunteerView {
   openid: string;
