@@ -101,6 +101,11 @@ export const marketActions = {
       name: shortText('商品名称', 30),
       pointsPrice: positiveInt('所需积分', 100000),
       stock: nonNegativeInt('库存', 100000),
+      /**
+       * The stock the form showed when staff started editing. When given, the save is refused if a
+       * redemption changed the stock since, so a count typed from a stale screen cannot undo a sale.
+       */
+      expectedStock: nonNegativeInt('原库存', 100000).optional(),
       description: optionalText('商品说明', 200),
       active: z.boolean().optional(),
     }),

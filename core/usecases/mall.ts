@@ -124,9 +124,16 @@ export const mallHandlers: Handlers<'mall'> = {
       // An empty description clears it; an absent one keeps it.
       ...(input.description === '' ? { unset: ['description'] } : {}),
     };
-    // The community in the condition keeps the write inside the staff member's own community even
-    // if the document changed since it was read.
-    await collection.update({ _id: input.id, communityId }, update);
+    // The community in the condition keeps the write inside the staff member's own community; the
+    // stock in it means a redemption since (the form's view, or our read) is never overwritten.
+    const seenStock = input.expectedStock ?? existing.stock;
+    const written = await collection.update({ _id: input.id, communityId, stock: seenStock }, update);
+    if (written === 0) {
+      const current = await collection.get(input.id);
+      const unchanged = current !== null && current.communityId === communityId && current.stock === seenStock;
+      // Zero also means "saved values equal the stored ones"; only a moved stock is a conflict.
+      if (!unchanged) throw new DomainError('CONFLICT', `库存刚有变动（当前 ${current?.stock ?? 0} 件），请刷新后再保存`);
+    }
     const saved = await collection.get(input.id);
     if (!saved || saved.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
     return goodsView(saved);

@@ -310,6 +310,25 @@ describe('mall: goods', () => {
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70 });
   });
 
+  it('a stock count typed from a stale screen cannot undo a redemption', async () => {
+    const shown = ok(await call(cloud, DEMO.staff, 'mall.goods', {})).find((item) => item.id === 'goods-detergent')!;
+    ok(await call(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-detergent', quantity: 1, clientRequestId: requestId() }));
+    const before = snapshot(cloud);
+    await expectRefused(
+      cloud,
+      DEMO.staff,
+      'mall.upsertGoods',
+      { id: 'goods-detergent', name: '洗衣液 2 公斤', pointsPrice: 80, stock: shown.stock + 10, expectedStock: shown.stock },
+      'CONFLICT',
+      `库存刚有变动（当前 ${shown.stock - 1} 件），请刷新后再保存`,
+    );
+    expect(snapshot(cloud)).toBe(before);
+    const saved = ok(
+      await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-detergent', name: '洗衣液 2 公斤', pointsPrice: 80, stock: shown.stock + 9, expectedStock: shown.stock - 1 }),
+    );
+    expect(saved.stock).toBe(shown.stock + 9);
+  });
+
   it('refuses a deactivated goods at redemption', async () => {
     ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-oil', name: '食用油 1.8 升', pointsPrice: 150, stock: 15, active: false }));
     await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-oil', quantity: 1, clientRequestId: requestId() }, 'CONFLICT', '“食用油 1.8 升”已下架');
