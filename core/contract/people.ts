@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Address, CommunitySettings, Grid, Role, ServiceItem, VolunteerStatus } from '../model';
 import { action, type Iso } from './define';
+import type { OrderView } from './orders';
 import {
   address,
   calendarDate,
@@ -23,6 +24,17 @@ export interface ProfileView {
   address: Address;
   communityId: string;
   communityName: string;
+}
+
+/** Everything the resident home page shows, in one call. */
+export interface HomeView {
+  me: MeView;
+  communityName?: string;
+  services: ServiceView[];
+  /** The caller's open orders, most urgent first (at most 3). */
+  openOrders: OrderView[];
+  openOrderCount: number;
+  balance: number;
 }
 
 export interface MeView {
@@ -117,6 +129,7 @@ export const peopleActions = {
     roles: ['anyone'],
     input: z.object({ communityId: id, name: personName, phone, address }),
   }),
+  'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}) }),
   'user.updateProfile': action<MeView>()({
     roles: ['registered'],
     input: z.object({ name: personName.optional(), phone: phone.optional(), address: address.optional() }),

@@ -1,9 +1,12 @@
 /** The `user` function: who am I, joining a community as a resident, editing my profile. */
 import { resolveCaller } from '../caller';
-import type { MeView } from '../contract';
+import type { HomeView, MeView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Address, type Community, type User } from '../model';
+import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
+import { OPEN_STATUSES } from '../order-machine';
+import { toOrderView } from '../order-view';
+import { toServiceView } from './catalog';
 import type { Caller, Deps } from '../ports';
 
 /** The address must name a grid and a building of the community. */
@@ -32,8 +35,32 @@ async function refreshed(deps: Deps, caller: Caller): Promise<MeView> {
   return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
 }
 
+/** The home page's data in one round trip: profile, the community's services, open orders, points. */
+async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
+  const me = await meView(deps, caller);
+  const communityId = caller.communityId;
+  if (!communityId) return { me, services: [], openOrders: [], openOrderCount: 0, balance: 0 };
+  const orders = deps.store.collection<Order>(COLLECTIONS.orders);
+  const openWhere = { residentOpenid: caller.openid, status: { in: OPEN_STATUSES } };
+  const [services, openOrders, openOrderCount, account] = await Promise.all([
+    deps.store.collection<ServiceItem>(COLLECTIONS.services).find({ communityId, archived: false }, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 100 }),
+    orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: 3 }),
+    orders.count(openWhere),
+    deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid),
+  ]);
+  return {
+    me,
+    communityName: me.profile?.communityName,
+    services: services.map(toServiceView),
+    openOrders: openOrders.map((order) => toOrderView(order, caller)),
+    openOrderCount,
+    balance: account?.balance ?? 0,
+  };
+}
+
 export const userHandlers: Handlers<'user'> = {
   'user.me': async (_input, { caller, deps }) => meView(deps, caller),
+  'user.home': async (_input, { caller, deps }) => homeView(deps, caller),
 
   'user.register': async (input, { caller, deps }) => {
     const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(input.communityId), '社区不存在');

@@ -90,3 +90,32 @@ describe('input errors name the field when the message is zod’s generic one', 
     if (!reply.ok) expect(reply.error.message).toContain('address.gridId');
   });
 });
+
+describe('user.home: the resident home page in one call', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  it('gives a resident their community’s services, open orders and points', async () => {
+    const created = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-meal', description: '中午送一份饭', clientRequestId: 'home-test-0001' }));
+    const home = ok(await call(cloud, DEMO.resident, 'user.home', {}));
+    expect(home.me.roles).toEqual(['resident']);
+    expect(home.communityName).toBe('幸福里社区');
+    expect(home.services.map((service) => service.id).sort()).toEqual(['svc-clean', 'svc-company', 'svc-errand', 'svc-haircut', 'svc-hospital', 'svc-meal', 'svc-repair']);
+    expect(home.openOrders.map((order) => order.id)).toEqual([created.order.id]);
+    expect(home.openOrderCount).toBe(1);
+    expect(home.balance).toBe(60);
+  });
+
+  it('gives a newcomer an empty home to register from', async () => {
+    expect(ok(await call(cloud, 'o-home-newcomer', 'user.home', {}))).toEqual({
+      me: { openid: 'o-home-newcomer', roles: [] },
+      services: [],
+      openOrders: [],
+      openOrderCount: 0,
+      balance: 0,
+    });
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * How a cloud function is reached: wx.cloud.callFunction, or the local cloud over wx.request.
+ * Either way the promise resolves with the function's result, or rejects with a platform error.
+ */
+import { config } from '../config';
+import { currentOpenid } from './session';
+
+export interface PlatformError {
+  errCode?: number;
+  errMsg: string;
+}
+
+function callCloud(name: string, data: unknown): Promise<unknown> {
+  return wx.cloud.callFunction({ name, data: data as WechatMiniprogram.IAnyObject }).then((reply) => reply.result);
+}
+
+function callLocal(name: string, data: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: `${config.localUrl}/client/callFunction`,
+      method: 'POST',
+      header: { 'content-type': 'application/json', 'x-wx-openid': currentOpenid() },
+      data: { name, data } as WechatMiniprogram.IAnyObject,
+      success: (response) => {
+        const body = response.data as { result?: unknown; errCode?: number; errMsg?: string };
+        if (response.statusCode === 200) resolve(body.result);
+        else reject({ errCode: body.errCode, errMsg: body.errMsg ?? `HTTP ${response.statusCode}` } satisfies PlatformError);
+      },
+      fail: (error) => reject({ errMsg: error.errMsg } satisfies PlatformError),
+    });
+  });
+}
+
+export function callFunction(name: string, data: unknown): Promise<unknown> {
+  return config.mode === 'cloud' ? callCloud(name, data) : callLocal(name, data);
+}
