@@ -8,7 +8,7 @@ import { functionOf } from '../../core/contract';
 import type { Reply } from '../../core/reply';
 import { readSchema } from '../../localcloud/src/config';
 import type { LocalCloud, LocalCloudOptions } from '../../localcloud/src/server';
-import { REPO_ROOT, startTestCloud } from './localcloud';
+import { postJson, REPO_ROOT, startTestCloud } from './localcloud';
 
 export const DEMO = {
   admin: 'demo-admin',
@@ -47,14 +47,10 @@ export async function call<A extends ActionName>(cloud: LocalCloud, openid: stri
 }
 
 export async function callRaw(cloud: LocalCloud, openid: string, name: string, data: unknown): Promise<Reply<unknown>> {
-  const response = await fetch(cloud.clientUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ name, data }),
-  });
-  const body = (await response.json()) as { result?: Reply<unknown>; errMsg?: string };
-  if (response.status !== 200 || !body.result) throw new Error(`${name} failed at the platform: ${response.status} ${body.errMsg}`);
-  return body.result;
+  const { status, json } = await postJson(cloud.clientUrl, { name, data }, { 'x-wx-openid': openid });
+  const result = json.result as Reply<unknown> | undefined;
+  if (status !== 200 || !result) throw new Error(`${name} failed at the platform: ${status} ${String(json.errMsg)}`);
+  return result;
 }
 
 /** The data of a successful reply, or a thrown error with the reply's code and message. */

@@ -2,6 +2,7 @@
  * Test harness: a local cloud on a free port (in memory unless a data dir is given) with the fixture
  * functions, and the REAL wx-server-sdk pointed at it from the test process.
  */
+import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../localcloud/src/server';
@@ -77,4 +78,25 @@ export async function control<T = Record<string, unknown>>(cloud: LocalCloud, me
   if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
   const type = response.headers.get('content-type') ?? '';
   return (type.startsWith('application/json') ? await response.json() : await response.text()) as T;
+}
+
+/**
+ * POSTs JSON with plain node:http. Tests in a DOM environment get the DOM's fetch, which applies
+ * browser rules (CORS) a mini-program's requests do not have.
+ */
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }

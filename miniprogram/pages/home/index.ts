@@ -1,0 +1,48 @@
+/**
+ * Resident home: the community's services to order from (社区供单), my open orders and my love
+ * points, from one cloud call.
+ */
+import type { HomeView } from '../../../core/contract';
+import { call } from '../../services/api';
+import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
+
+Component({
+  data: {
+    loading: true,
+    error: '',
+    home: null as HomeView | null,
+    registered: false,
+    statusText: ORDER_STATUS_TEXT,
+    statusTag: ORDER_STATUS_TAG,
+  },
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    async load() {
+      this.setData({ loading: true, error: '' });
+      const reply = await call('user.home', {}, { toast: false });
+      if (reply.ok) this.setData({ loading: false, home: reply.data, registered: reply.data.me.profile !== undefined });
+      else this.setData({ loading: false, error: reply.error.message });
+    },
+    onOrderService(event: WechatMiniprogram.BaseEvent) {
+      const serviceId = String(event.currentTarget.dataset.id);
+      wx.navigateTo({ url: `/pages/order-form/index?serviceId=${encodeURIComponent(serviceId)}` });
+    },
+    onOpenOrder(event: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
+    },
+    onAllOrders() {
+      wx.navigateTo({ url: '/pages/orders/index' });
+    },
+    onPoints() {
+      wx.navigateTo({ url: '/pages/points/index' });
+    },
+    onRegister() {
+      wx.navigateTo({ url: '/pages/me/index' });
+    },
+  },
+});

@@ -1,0 +1,74 @@
+/**
+ * Page tests with miniprogram-simulate (official wcc compiler, real vant components) where
+ * wx.cloud.callFunction goes to a local cloud running linli's real cloud functions.
+ */
+import path from 'node:path';
+import simulate from 'miniprogram-simulate';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { postJson, REPO_ROOT } from './localcloud';
+
+export const MP_ROOT = path.join(REPO_ROOT, '.mp-build/miniprogram');
+
+type Wx = Record<string, unknown> & { cloud?: unknown };
+const wx = (globalThis as unknown as { wx: Wx }).wx;
+
+export interface CloudCalls {
+  /** Every call the page made: function name and data. */
+  calls: Array<{ name: string; data: { action?: string } }>;
+  /** Toast texts shown to the person. */
+  toasts: string[];
+}
+
+/**
+ * Makes the mini-program call `cloud` as `openid`: wx.cloud.callFunction (the mode pages use in
+ * production) posts to /client/callFunction. Toasts are recorded.
+ */
+export function connectMiniProgram(cloud: LocalCloud, openid: string): CloudCalls {
+  const record: CloudCalls = { calls: [], toasts: [] };
+  wx.cloud = {
+    init() {},
+    async callFunction(options: { name: string; data: { action?: string } }) {
+      record.calls.push({ name: options.name, data: options.data });
+      const { status, json } = await postJson(cloud.clientUrl, { name: options.name, data: options.data }, { 'x-wx-openid': openid });
+      if (status !== 200) throw { errCode: json.errCode, errMsg: json.errMsg };
+      return { result: json.result, errMsg: 'cloud.callFunction:ok' };
+    },
+  };
+  wx.showToast = (options: { title: string }) => {
+    record.toasts.push(options.title);
+  };
+  // The built config module is the one the pages import, so switching it here switches theirs.
+  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string } };
+  config.mode = 'cloud';
+  return record;
+}
+
+export type Page = ReturnType<typeof simulate.render>;
+
+/** Renders a page (written with Component()) and attaches it to the document. */
+export function mount(pagePath: string, properties: Record<string, unknown> = {}): Page {
+  const id = simulate.load(path.join(MP_ROOT, pagePath), { rootPath: MP_ROOT, compiler: 'official' });
+  const page = simulate.render(id, properties);
+  page.attach(document.createElement('parent-wrapper'));
+  return page;
+}
+
+/** Lets pending promises and setData settle. */
+export async function settle(ms = 0): Promise<void> {
+  for (let i = 0; i < 5; i += 1) await simulate.sleep(ms);
+}
+
+/** Waits until a condition on the page holds (cloud calls are real HTTP round trips). */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await simulate.sleep(10);
+  }
+}
+
+/** The text a person would read in a node. */
+export function text(page: Page, selector: string): string {
+  const node = page.querySelector(selector);
+  return node?.dom?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
