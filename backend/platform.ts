@@ -1,6 +1,6 @@
 /** The other ports on WeChat: clock, randomness, content security and subscribe messages. */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Clock, ContentSafety, Notification, NotificationKind, Notifier, Random } from '../core/ports';
+import { type Clock, CODE_ALPHABET, type ContentSafety, type Notification, type NotificationKind, type Notifier, type Random } from '../core/ports';
 
 export interface SdkOpenApi {
   security: { msgSecCheck(data: Record<string, unknown>): Promise<{ result?: { suggest?: string } }> };
@@ -12,6 +12,7 @@ export const systemClock: Clock = { now: () => new Date() };
 export const cryptoRandom: Random = {
   id: () => randomBytes(12).toString('hex'),
   digits: (length) => Array.from({ length }, () => String(randomInt(10))).join(''),
+  code: (length) => Array.from({ length }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(''),
 };
 
 const SCENES = { profile: 1, comment: 2, forum: 3, social: 4 } as const;
@@ -24,7 +25,9 @@ export function wxContentSafety(openapi: SdkOpenApi): ContentSafety {
         const suggest = result?.suggest;
         return suggest === 'risky' || suggest === 'review' ? suggest : 'pass';
       } catch (error) {
-        // The check is a safeguard, not the service: when WeChat cannot answer, accept and log.
+        // A function deployed without the permission would silently check nothing: fail loudly.
+        if ((error as { errCode?: number }).errCode === -604101) throw error;
+        // Otherwise the check is a safeguard, not the service: when WeChat cannot answer, accept and log.
         console.warn('[msgSecCheck] unavailable, content accepted:', (error as Error).message ?? error);
         return 'pass';
       }

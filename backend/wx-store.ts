@@ -45,8 +45,18 @@ export interface SdkDatabase {
   runTransaction<R>(work: (tx: { collection(name: string): SdkCollection }) => Promise<R>, retries?: number): Promise<R>;
 }
 
-/** runTransaction retries a write-write conflict; this is the conflict it finally gave up on. */
-const isTransactionConflict = (error: unknown) => (error as { code?: unknown } | null)?.code === 'DATABASE_TRANSACTION_CONFLICT';
+/**
+ * A write-write conflict, in either form: the raw `{ code }` the SDK keeps for a conflict at
+ * commit, or the wrapped error (errCode -501001, the code only in the message) it makes of a
+ * conflict reported by a read or write inside the transaction.
+ */
+const isTransactionConflict = (error: unknown) => {
+  const { code, errMsg, message } = (error ?? {}) as { code?: unknown; errMsg?: unknown; message?: unknown };
+  return code === 'DATABASE_TRANSACTION_CONFLICT' || /TRANSACTION_CONFLICT|transaction.*conflict/i.test(`${String(errMsg ?? '')} ${String(message ?? '')}`);
+};
+
+/** How many times a transaction is run in all when it keeps meeting conflicts. */
+const TRANSACTION_ATTEMPTS = 5;
 
 /** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
 const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));
@@ -125,8 +135,14 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async update(where: Where, update: Update): Promise<number> {
-    const result = await this.ref.where(toQuery(this.db.command, where)).update({ data: toUpdateData(this.db.command, update) });
-    return result.stats.updated;
+    try {
+      const result = await this.ref.where(toQuery(this.db.command, where)).update({ data: toUpdateData(this.db.command, update) });
+      return result.stats.updated;
+    } catch (error) {
+      // Two people saving the same name at once: the unique index decides, the loser is told why.
+      if (isDuplicate(error)) throw new DomainError('CONFLICT', '与已有的记录重复（名称或编号已被使用），请修改后再试');
+      throw error;
+    }
   }
 }
 
@@ -166,21 +182,24 @@ export class WxStore implements Store {
   }
 
   /**
-   * runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). When
-   * it runs out of retries because many people changed the same records at once (a popular
-   * goods), the person is told to try again instead of seeing a system error; nothing was written.
+   * runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). It only
+   * retries conflicts found at commit, so conflicts reported inside are retried here. When they go
+   * on (many people on one popular goods), the person is told to try again; nothing was written.
    */
   async transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
-    try {
-      return await this.db.runTransaction(async (sdkTx) => {
-        const tx: Transaction = {
-          collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
-        };
-        return work(tx);
-      }, 5);
-    } catch (error) {
-      if (isTransactionConflict(error)) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.runTransaction(async (sdkTx) => {
+          const tx: Transaction = {
+            collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
+          };
+          return work(tx);
+          // 0: one attempt per loop turn; this loop does the retrying, for both kinds of conflict.
+        }, 0);
+      } catch (error) {
+        if (!isTransactionConflict(error)) throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
+      }
     }
   }
 }

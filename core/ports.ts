@@ -75,11 +75,16 @@ export interface Clock {
   now(): Date;
 }
 
+/** Letters and digits without look-alikes (0/O, 1/I/L), for codes people copy by hand. */
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
 export interface Random {
   /** A fresh opaque id. */
   id(): string;
   /** `length` random decimal digits, e.g. a redemption code. */
   digits(length: number): string;
+  /** `length` random characters of CODE_ALPHABET: a secret code people can still read and type. */
+  code(length: number): string;
 }
 
 /** WeChat's content security check (msgSecCheck v2). */

@@ -176,7 +176,12 @@ export const peopleActions = {
   'community.join': action<MeView>()({
     roles: ['anyone'],
     input: z.object({
-      code: z.string().trim().regex(/^\d{8}$/, { error: '邀请码是 8 位数字' }),
+      // 12 characters: guessing one within its 7 days is hopeless (31^12 codes), and joining makes you staff.
+      code: z
+        .string()
+        .trim()
+        .transform((value) => value.toUpperCase().replace(/[\s-]/g, ''))
+        .pipe(z.string().regex(/^[A-HJKMNP-Z2-9]{12}$/, { error: '邀请码是 12 位字母和数字，请核对后重新输入' })),
       name: personName,
       phone,
     }),

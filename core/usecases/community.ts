@@ -13,7 +13,7 @@ import { addMinutes } from '../time';
 import { meView } from './user';
 
 export const INVITATION_DAYS = 7;
-export const INVITATION_CODE_LENGTH = 8;
+export const INVITATION_CODE_LENGTH = 12;
 
 export const DEFAULT_SETTINGS: CommunitySettings = {
   requireOrderReview: false,
@@ -106,7 +106,7 @@ export const communityHandlers: Handlers<'community'> = {
     // database, and a fresh code is drawn.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const invitation: Invitation = {
-        _id: deps.random.digits(INVITATION_CODE_LENGTH),
+        _id: deps.random.code(INVITATION_CODE_LENGTH),
         communityId: community._id,
         role: input.role,
         ...(gridIds ? { gridIds } : {}),

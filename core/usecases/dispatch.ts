@@ -14,6 +14,7 @@ import { toOrderView } from '../order-view';
 import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
 import { LIST_FILTERS } from './order';
+import { readAll } from './read-all';
 import {
   bumpStats,
   checkText,
@@ -27,7 +28,6 @@ import {
   ordersOf,
   pageOf,
   pageOfList,
-  readAll,
   transition,
   volunteersOf,
 } from './order-support';
@@ -78,7 +78,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     // The database narrows by one skill (an array field matches any element); the ranking checks all.
     const where: Where = { communityId: order.communityId, status: 'approved', available: true };
     if (order.skills[0]) where.skills = order.skills[0];
-    const volunteers = await readAll(volunteersOf(deps), where, MAX_VOLUNTEERS_RANKED);
+    const volunteers = await readAll(volunteersOf(deps), where, { orderBy: [['_id', 'asc']], max: MAX_VOLUNTEERS_RANKED });
     return { candidates: rankCandidates(order, volunteers, input.limit ?? 10) };
   },
 
@@ -231,7 +231,8 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
 };
 
 /** Reads at most this many stale assignments per run; the next run takes the rest. */
-const MAX_REQUEUE_PER_RUN = 5000;
+/** Oldest assignments first, a bounded batch per run (the function has 20 s); the next run goes on. */
+const MAX_REQUEUE_PER_RUN = 200;
 
 /**
  * Every few minutes: assignments not accepted within the community's acceptTimeoutMinutes go back
@@ -243,7 +244,13 @@ export const dispatchTimer: TimerJob = async (deps: Deps) => {
   const now = deps.clock.now();
   const orders = ordersOf(deps);
   // No timeout is shorter than a minute, so younger assignments need not be read.
-  const stale = await readAll(orders, { status: 'assigned', assignedAt: { lt: addMinutes(now, -1) } }, MAX_REQUEUE_PER_RUN);
+  const stale = await readAll(orders, { status: 'assigned', assignedAt: { lt: addMinutes(now, -1) } }, {
+    orderBy: [
+      ['assignedAt', 'asc'],
+      ['_id', 'asc'],
+    ],
+    max: MAX_REQUEUE_PER_RUN,
+  });
   const communities = new Map<string, Community | null>();
   let requeued = 0;
   for (const order of stale) {

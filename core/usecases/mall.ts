@@ -10,7 +10,9 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Goods, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
-import { iso, isStaffOf, memberCommunity, newestFirst, readAll, staffCommunity } from './market-shared';
+import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
+import { checkText } from './order-support';
+import { readAll } from './read-all';
 
 export const goodsView = (goods: Goods): GoodsView => ({
   id: goods._id,
@@ -82,10 +84,12 @@ export const mallHandlers: Handlers<'mall'> = {
     const goods = await readAll(
       deps.store.collection<Goods>(COLLECTIONS.goods),
       input.includeInactive ? { communityId } : { communityId, active: true },
-      [
-        ['pointsPrice', 'asc'],
-        ['_id', 'asc'],
-      ],
+      {
+        orderBy: [
+          ['pointsPrice', 'asc'],
+          ['_id', 'asc'],
+        ],
+      },
     );
     return goods.map(goodsView);
   },
@@ -225,6 +229,8 @@ export const mallHandlers: Handlers<'mall'> = {
   },
 
   'mall.cancel': async (input, { caller, deps }) => {
+    // Checked before the transaction, which may run more than once.
+    await checkText(deps, caller, input.reason, '取消原因');
     const now = deps.clock.now();
     const cancelled = await deps.store.transaction(async (tx) => {
       const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);

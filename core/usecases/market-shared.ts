@@ -1,7 +1,7 @@
 /** What the points, mall and stats use cases share: whose community, paging, reading everything. */
 import type { Page } from '../contract';
 import { DomainError } from '../errors';
-import type { Caller, Collection, FindOptions, Where } from '../ports';
+import type { Caller, Collection, Where } from '../ports';
 
 /** The community a registered caller belongs to (the router has checked they are registered). */
 export function memberCommunity(caller: Caller): string {
@@ -23,7 +23,6 @@ export function staffCommunity(caller: Caller): string {
 export const iso = (value: Date | string): string => new Date(value).toISOString();
 
 /** The database returns at most this many documents per read. */
-export const READ_LIMIT = 1000;
 
 /**
  * A newest-first cursor: the createdAt of the last item shown and how many items with exactly that
@@ -72,23 +71,3 @@ export async function newestFirst<T extends { _id: string; createdAt: Date }>(
   return { items, nextCursor: encodeCursor({ at, skip }) };
 }
 
-/**
- * Every document matching `where`, READ_LIMIT at a time in a stable order. `stop` ends the reading
- * early once a document is past what the caller needs (the order must make that monotonic).
- */
-export async function readAll<T extends { _id: string }>(
-  collection: Collection<T>,
-  where: Where,
-  orderBy: NonNullable<FindOptions['orderBy']>,
-  stop?: (doc: T) => boolean,
-): Promise<T[]> {
-  const all: T[] = [];
-  for (let skip = 0; ; skip += READ_LIMIT) {
-    const page = await collection.find(where, { orderBy, skip, limit: READ_LIMIT });
-    for (const doc of page) {
-      if (stop?.(doc)) return all;
-      all.push(doc);
-    }
-    if (page.length < READ_LIMIT) return all;
-  }
-}

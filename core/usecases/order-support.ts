@@ -152,17 +152,3 @@ export function pageOfList<T, V>(list: readonly T[], input: { cursor?: string; l
   return { items: list.slice(offset, offset + limit).map(view), nextCursor: list.length > offset + limit ? String(offset + limit) : null };
 }
 
-/**
- * Reads every match in pages of the database's 1000-document limit, up to `max`; used where a
- * whole set is needed in memory (the volunteers to rank, the assignments to time out).
- */
-export async function readAll<T extends { _id: string }>(collection: Collection<T>, where: Where, max: number): Promise<T[]> {
-  const all: T[] = [];
-  const pageSize = 1000;
-  while (all.length < max) {
-    const page = await collection.find(where, { orderBy: [['_id', 'asc']], skip: all.length, limit: Math.min(pageSize, max - all.length) });
-    all.push(...page);
-    if (page.length < pageSize) break;
-  }
-  return all;
-}

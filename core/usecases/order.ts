@@ -98,7 +98,9 @@ export const orderHandlers: Handlers<'order'> = {
       contactName = user.name;
       contactPhone = input.contactPhone ?? user.phone;
     }
+    // Everything eligible volunteers will read in the hall.
     await checkText(deps, caller, input.description, '需求描述');
+    await checkText(deps, caller, input.preferredTime, '期望时间');
 
     const now = deps.clock.now();
     // What staff order has been vetted already; a resident's order waits for review where required.
@@ -178,7 +180,12 @@ export const orderHandlers: Handlers<'order'> = {
       order,
       'cancel',
       caller.openid,
-      { set: { cancelledAt: deps.clock.now() }, note: `取消原因：${input.reason}` },
+      {
+        set: { cancelledAt: deps.clock.now() },
+        // The load change below is the volunteer read here: cancel only if they still hold it.
+        where: { assignee: order.assignee ?? { exists: false } },
+        note: `取消原因：${input.reason}`,
+      },
       '取消',
     );
     // Only an accepted order counted in the volunteer's load.

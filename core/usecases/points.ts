@@ -1,6 +1,7 @@
 /** The `points` function: my balance, my ledger, and staff awarding good-deed / role-model points. */
 import type { LedgerEntryView } from '../contract';
 import { DomainError } from '../errors';
+import { digestId } from '../digest';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type LedgerEntry, type PointsAccount, type User } from '../model';
 import { postPoints } from '../points';
@@ -16,8 +17,11 @@ export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   at: iso(entry.createdAt),
 });
 
-/** The ledger key of an award: per staff member and request, so a retried tap awards once. */
-export const awardKey = (staffOpenid: string, clientRequestId: string) => `award:${staffOpenid}:${clientRequestId}`;
+/**
+ * The ledger key of an award: per staff member and request, so a retried tap awards once. Hashed,
+ * because the awardee reads the key and must not learn the staff member's openid.
+ */
+export const awardKey = (staffOpenid: string, clientRequestId: string) => `award:${digestId(`${staffOpenid}\n${clientRequestId}`)}`;
 
 export const pointsHandlers: Handlers<'points'> = {
   'points.balance': async (_input, { caller, deps }) => {

@@ -34,6 +34,8 @@ export const scoringHandlers: Handlers<'scoring'> = {
   'scoring.score': async (input, { caller, deps }) => {
     const seen = await loadOrder(deps, input.orderId);
     if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
+    // Staff who are also volunteers may not mint their own points.
+    if (seen.assignee === caller.openid) throw new DomainError('FORBIDDEN', '不能为自己承接的订单评分，请由其他工作人员评分');
     if (seen.status !== 'completed') throw notScorable(seen);
     const note = input.note || undefined;
     await checkText(deps, caller, note, '评分说明');
@@ -48,6 +50,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
       if (order.status !== 'completed') throw notScorable(order);
       const assignee = order.assignee;
       if (!assignee) throw new DomainError('CONFLICT', '该订单没有承接的志愿者，无法评分');
+      if (assignee === caller.openid) throw new DomainError('FORBIDDEN', '不能为自己承接的订单评分，请由其他工作人员评分');
       const now = deps.clock.now();
       const points = servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points });

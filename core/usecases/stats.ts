@@ -5,7 +5,8 @@ import { COLLECTIONS, type Community, type LedgerEntry, type Order, type Service
 import type { Collection, Where } from '../ports';
 import { computeOverview } from '../stats';
 import { inZone } from '../time';
-import { readAll, staffCommunity } from './market-shared';
+import { staffCommunity } from './market-shared';
+import { readAll } from './read-all';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_DAYS = 30;
@@ -28,11 +29,13 @@ function createdBetween<T extends { _id: string; createdAt: Date }>(collection: 
   return readAll(
     collection,
     { ...where, createdAt: { gte: from } },
-    [
-      ['createdAt', 'asc'],
-      ['_id', 'asc'],
-    ],
-    (doc) => new Date(doc.createdAt).getTime() >= to.getTime(),
+    {
+      orderBy: [
+        ['createdAt', 'asc'],
+        ['_id', 'asc'],
+      ],
+      stop: (doc) => new Date(doc.createdAt).getTime() >= to.getTime(),
+    },
   );
 }
 
@@ -48,10 +51,12 @@ export const statsHandlers: Handlers<'stats'> = {
     const community = found(await store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
     const [orders, serviceRecords, ledger] = await Promise.all([
       createdBetween(store.collection<Order>(COLLECTIONS.orders), { communityId }, from, to),
-      readAll(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), { communityId, date: { in: daysBetween(from, to) } }, [
-        ['date', 'asc'],
-        ['_id', 'asc'],
-      ]),
+      readAll(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), { communityId, date: { in: daysBetween(from, to) } }, {
+        orderBy: [
+          ['date', 'asc'],
+          ['_id', 'asc'],
+        ],
+      }),
       createdBetween(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), { communityId }, from, to),
     ]);
     return computeOverview({ from, to, grids: community.grids, orders, serviceRecords, ledger });

@@ -70,7 +70,12 @@ export const userHandlers: Handlers<'user'> = {
     if (caller.user) {
       if (caller.user.communityId !== input.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，如需变更请联系社区工作人员');
       if (caller.user.roles.includes('resident')) return meView(deps, caller);
-      await users.update({ _id: caller.openid }, { push: { roles: 'resident' }, set: { updatedAt: now } });
+      // Staff or a grid worker becoming a resident too: their home replaces the office address.
+      // Conditional, so a double tap cannot add the role twice.
+      await users.update(
+        { _id: caller.openid, roles: { neq: 'resident' } },
+        { push: { roles: 'resident' }, set: { name: input.name, phone: input.phone, address: input.address, updatedAt: now } },
+      );
       return refreshed(deps, caller);
     }
     const added = await users.add({

@@ -66,9 +66,10 @@ export function toVolunteerView(volunteer: Volunteer, today: string): VolunteerV
 export const encodeCursor = (volunteer: Volunteer): string => `${new Date(volunteer.appliedAt).getTime().toString(36)}~${volunteer._id}`;
 
 export function decodeCursor(cursor: string): { appliedAt: Date; id: string } {
-  const match = /^([0-9a-z]+)~(.+)$/.exec(cursor);
-  if (!match) throw new DomainError('INVALID_INPUT', '分页参数无效，请刷新列表');
-  return { appliedAt: new Date(parseInt(match[1]!, 36)), id: match[2]! };
+  const match = /^([0-9a-z]{1,12})~(.+)$/.exec(cursor);
+  const appliedAt = match ? new Date(parseInt(match[1]!, 36)) : null;
+  if (!match || !appliedAt || !Number.isFinite(appliedAt.getTime())) throw new DomainError('INVALID_INPUT', '分页参数无效，请刷新列表');
+  return { appliedAt, id: match[2]! };
 }
 
 const volunteers = (deps: Deps) => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);

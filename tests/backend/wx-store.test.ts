@@ -14,7 +14,37 @@ const failingWith = (error: unknown): SdkDatabase =>
     },
   }) as unknown as SdkDatabase;
 
+/** Fails with each error in turn, then succeeds; counts the attempts. */
+function flaky(errors: unknown[]) {
+  const attempts = { count: 0 };
+  const db = {
+    command: {},
+    collection: () => ({}),
+    runTransaction: async (work: (tx: unknown) => Promise<unknown>) => {
+      attempts.count += 1;
+      const error = errors.shift();
+      if (error) throw error;
+      return work({ collection: () => ({}) });
+    },
+  } as unknown as SdkDatabase;
+  return { db, attempts };
+}
+
 describe('WxStore.transaction', () => {
+  it('retries a conflict reported inside the transaction (the SDK wraps it and would not)', async () => {
+    const wrapped = Object.assign(new Error('errCode: -501001 | errMsg: document.update:fail -501001 . [DATABASE_TRANSACTION_CONFLICT] conflict'), { errCode: -501001 });
+    const { db, attempts } = flaky([wrapped, { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict at commit' }]);
+    await expect(new WxStore(db).transaction(async () => 'done')).resolves.toBe('done');
+    expect(attempts.count).toBe(3);
+  });
+
+  it('gives up after five attempts', async () => {
+    const conflict = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' };
+    const { db, attempts } = flaky(Array.from({ length: 10 }, () => conflict));
+    await expect(new WxStore(db).transaction(async () => 'done')).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(attempts.count).toBe(5);
+  });
+
   it('turns a conflict that outlived the retries into CONFLICT with a Chinese message', async () => {
     const store = new WxStore(failingWith({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' }));
     await expect(store.transaction(async () => 1)).rejects.toMatchObject({ code: 'CONFLICT', message: '同时操作的人较多，请稍后重试' });

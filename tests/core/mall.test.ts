@@ -52,7 +52,7 @@ function fakeTransaction(taken: Set<string>) {
 
 const scriptedRandom = (codes: string[]): Random => {
   let next = 0;
-  return { id: () => 'id', digits: () => codes[next++ % codes.length] ?? '000000' };
+  return { id: () => 'id', digits: () => codes[next++ % codes.length] ?? '000000', code: () => 'UNUSED' };
 };
 
 describe('claimCode', () => {

@@ -176,7 +176,7 @@ describe('community', () => {
 
   it('staff invite a grid worker: an 8-digit code valid for 7 days; joining makes a grid worker of their grids', async () => {
     const invited = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g2', 'g2'] }));
-    expect(invited.code).toMatch(/^\d{8}$/);
+    expect(invited.code).toMatch(/^[A-HJKMNP-Z2-9]{12}$/);
     const validFor = new Date(invited.expiresAt).getTime() - cloud.clock.now();
     expect(validFor).toBeGreaterThan(7 * 24 * 3600_000 - 60_000);
     expect(validFor).toBeLessThanOrEqual(7 * 24 * 3600_000);
@@ -232,10 +232,10 @@ describe('community', () => {
   });
 
   it('refuses bad codes, writing nothing', async () => {
-    await refused(cloud, 'o-hopeful', 'community.join', { code: '1234', name: '王五', phone: '13900000007' }, 'INVALID_INPUT', '邀请码是 8 位数字');
-    await refused(cloud, 'o-hopeful', 'community.join', { code: '00000000', name: '王五', phone: '13900000007' }, 'NOT_FOUND', '邀请码不存在，请核对后重新输入');
-    await refused(cloud, 'o-hopeful', 'community.join', { code: '12345678', name: '', phone: '13900000007' }, 'INVALID_INPUT', '请填写姓名');
-    await refusedAnonymously(cloud, 'community.join', { code: '12345678', name: '王五', phone: '13900000007' });
+    await refused(cloud, 'o-hopeful', 'community.join', { code: '1234', name: '王五', phone: '13900000007' }, 'INVALID_INPUT', '邀请码是 12 位字母和数字，请核对后重新输入');
+    await refused(cloud, 'o-hopeful', 'community.join', { code: 'ABCD-EFGH-JKMN', name: '王五', phone: '13900000007' }, 'NOT_FOUND', '邀请码不存在，请核对后重新输入');
+    await refused(cloud, 'o-hopeful', 'community.join', { code: 'ABCDEFGHJKMN', name: '', phone: '13900000007' }, 'INVALID_INPUT', '请填写姓名');
+    await refusedAnonymously(cloud, 'community.join', { code: 'ABCDEFGHJKMN', name: '王五', phone: '13900000007' });
   });
 
   // Last in this block: it moves the cloud's clock forward.
