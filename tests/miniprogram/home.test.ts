@@ -33,7 +33,7 @@ describe('pages/home', () => {
     await until(() => page.data.loading === false);
     expect(text(page, '#welcome')).toContain('登记为社区居民后');
     let navigatedTo = '';
-    (globalThis as unknown as { wx: { navigateTo: (o: { url: string }) => void } }).wx.navigateTo = (options) => {
+    (globalThis as unknown as { wx: { switchTab: (o: { url: string }) => void } }).wx.switchTab = (options) => {
       navigatedTo = options.url;
     };
     page.querySelector('#register')!.dispatchEvent('click');

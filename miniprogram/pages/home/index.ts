@@ -36,13 +36,13 @@ Component({
       wx.navigateTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
     },
     onAllOrders() {
-      wx.navigateTo({ url: '/pages/orders/index' });
+      wx.switchTab({ url: '/pages/orders/index' });
     },
     onPoints() {
       wx.navigateTo({ url: '/pages/points/index' });
     },
     onRegister() {
-      wx.navigateTo({ url: '/pages/me/index' });
+      wx.switchTab({ url: '/pages/me/index' });
     },
   },
 });
