@@ -1,0 +1,77 @@
+// @vitest-environment happy-dom
+/**
+ * `npm run preview`, step 1: renders every page of app.json with real data from a seeded local
+ * cloud (through the real cloud functions) to .preview/<page>.html, so a person can look at the
+ * app without WeChat DevTools. Step 2 (scripts/screenshot.ts) turns them into PNGs with Chromium.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../localcloud/src/server';
+import { call, DEMO, ok, startLinli } from '../tests/helpers/linli';
+import { REPO_ROOT } from '../tests/helpers/localcloud';
+import { connectMiniProgram, MP_ROOT, mount, until } from '../tests/helpers/mp';
+
+// simulate maps 1rpx to 1px; a phone is 750rpx = 375px wide.
+const utils = require('miniprogram-simulate/src/utils') as { transformRpx: (style: string) => string };
+const toPx = (style: string) => style.replace(/(-?\d*\.?\d+)rpx/gi, (_match, value: string) => `${Number(value) / 2}px`);
+utils.transformRpx = toPx;
+
+const OUT = path.join(REPO_ROOT, '.preview');
+
+interface AppJson {
+  pages: string[];
+  subPackages?: Array<{ root: string; pages: string[] }>;
+  window?: { navigationBarTitleText?: string };
+}
+
+const app = JSON.parse(fs.readFileSync(path.join(MP_ROOT, 'app.json'), 'utf8')) as AppJson;
+const PAGES = [...app.pages, ...(app.subPackages ?? []).flatMap((pkg) => pkg.pages.map((page) => `${pkg.root}/${page}`))].filter((page) =>
+  fs.existsSync(path.join(MP_ROOT, `${page}.js`)),
+);
+
+/** Who looks at a page: residents the main package, volunteers and staff their subpackages. */
+const personaOf = (page: string) => (page.startsWith('volunteer/') ? DEMO.volunteer : page.startsWith('staff/') ? DEMO.staff : DEMO.resident);
+
+const BUILTIN_STYLES = `
+  wx-view, wx-scroll-view, wx-swiper, wx-form, wx-navigator { display: block; }
+  wx-text, wx-label { display: inline; }
+  wx-image { display: inline-block; width: 160px; height: 120px; background: #eee; }
+  wx-input, wx-textarea { display: block; min-height: 22px; }
+  wx-button { display: block; }
+  body { margin: 0; font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+  .nav { height: 44px; line-height: 44px; text-align: center; color: #fff; background: #c8372d; font-size: 17px; font-weight: 600; }
+`;
+
+function html(page: string, title: string, body: string): string {
+  const appWxss = toPx(fs.readFileSync(path.join(MP_ROOT, 'app.wxss'), 'utf8')).replace(/\bpage\s*\{/g, '.page-root {');
+  const styles = [...document.head.querySelectorAll('style')].map((style) => style.innerHTML).join('\n');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${page}</title>
+<style>${BUILTIN_STYLES}</style><style>${appWxss}</style><style>${styles}</style></head>
+<body><div class="nav">${title}</div><div class="page-root">${body}</div></body></html>`;
+}
+
+describe('preview', () => {
+  let cloud: LocalCloud;
+  let orderId = '';
+  beforeAll(async () => {
+    cloud = await startLinli();
+    orderId = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-hospital', description: '下周二上午陪我去市一医院复查', clientRequestId: 'preview-0001' })).order.id;
+    fs.mkdirSync(OUT, { recursive: true });
+  });
+  afterAll(() => cloud.close());
+
+  it('has pages to render', () => expect(PAGES.length).toBeGreaterThan(0));
+
+  it.each(PAGES)('renders %s', async (page) => {
+    connectMiniProgram(cloud, personaOf(page));
+    const json = JSON.parse(fs.readFileSync(path.join(MP_ROOT, `${page}.json`), 'utf8')) as { navigationBarTitleText?: string };
+    const mounted = mount(page);
+    const query: Record<string, string> = { id: orderId, serviceId: 'svc-meal' };
+    (mounted.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
+    await until(() => (mounted.data as { loading?: boolean }).loading !== true, 8000).catch(() => undefined);
+    const body = (mounted.dom as HTMLElement | undefined)?.outerHTML ?? '';
+    fs.writeFileSync(path.join(OUT, `${page.replace(/\//g, '-')}.html`), html(page, json.navigationBarTitleText ?? app.window?.navigationBarTitleText ?? '邻里', body));
+    expect(body.length).toBeGreaterThan(0);
+  });
+});
