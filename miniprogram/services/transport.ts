@@ -16,8 +16,10 @@ function callCloud(name: string, data: unknown): Promise<unknown> {
 
 function callLocal(name: string, data: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    // A test or a developer may point the app at another local cloud without editing config.ts.
+    const base = (wx.getStorageSync('linli.localUrl') as string) || config.localUrl;
     wx.request({
-      url: `${config.localUrl}/client/callFunction`,
+      url: `${base}/client/callFunction`,
       method: 'POST',
       header: { 'content-type': 'application/json', 'x-wx-openid': currentOpenid() },
       data: { name, data } as WechatMiniprogram.IAnyObject,
