@@ -4,6 +4,9 @@ import type { Collection, Condition, FindOptions, Store, Transaction, Transactio
 
 /* The SDK's typings are partial; these are the parts used here. */
 interface DbCommand {
+  and(conditions: unknown[]): unknown;
+  or(conditions: unknown[]): unknown;
+  eq(value: unknown): unknown;
   in(values: readonly unknown[]): unknown;
   nin(values: readonly unknown[]): unknown;
   neq(value: unknown): unknown;
@@ -19,7 +22,7 @@ interface DbCommand {
 }
 
 interface SdkQuery {
-  where(query: Record<string, unknown>): SdkQuery;
+  where(query: unknown): SdkQuery;
   orderBy(field: string, direction: 'asc' | 'desc'): SdkQuery;
   skip(n: number): SdkQuery;
   limit(n: number): SdkQuery;
@@ -79,6 +82,23 @@ function toCondition(command: DbCommand, condition: Condition): unknown {
   return command.exists(condition.exists);
 }
 
+/**
+ * Documents after `values` in the order `orderBy`: (k1 > v1) or (k1 = v1 and k2 > v2) or …, with
+ * “>” meaning “later in that field's direction”.
+ */
+function afterKeys(command: DbCommand, orderBy: NonNullable<FindOptions['orderBy']>, values: readonly unknown[]): unknown {
+  if (values.length !== orderBy.length) throw new Error('keyset paging needs one value per orderBy field');
+  const branches = orderBy.map(([field, direction], index) => {
+    const branch: Record<string, unknown> = {};
+    orderBy.slice(0, index).forEach(([equalField], equalIndex) => {
+      branch[equalField] = command.eq(values[equalIndex]);
+    });
+    branch[field] = direction === 'asc' ? command.gt(values[index]) : command.lt(values[index]);
+    return branch;
+  });
+  return command.or(branches);
+}
+
 /** `set` values replace whole fields (a nested object is not merged), as a domain write expects. */
 function toUpdateData(command: DbCommand, update: Update): Record<string, unknown> {
   const data: Record<string, unknown> = {};
@@ -113,7 +133,9 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async find(where: Where, options: FindOptions = {}): Promise<T[]> {
-    let query = this.ref.where(toQuery(this.db.command, where));
+    const { command } = this.db;
+    const base = toQuery(command, where);
+    let query = this.ref.where(options.after ? command.and([base, afterKeys(command, options.orderBy ?? [], options.after)]) : base);
     for (const [field, direction] of options.orderBy ?? []) query = query.orderBy(field, direction);
     if (options.skip) query = query.skip(options.skip);
     const { data } = await query.limit(Math.min(options.limit ?? 100, 1000)).get();

@@ -35,6 +35,11 @@ export interface Update {
 
 export interface FindOptions {
   orderBy?: Array<[field: string, direction: 'asc' | 'desc']>;
+  /**
+   * Keyset paging: only documents that sort after these values of the orderBy fields (one value
+   * per field, in order). Unlike skip, a list that changes between pages neither skips nor repeats.
+   */
+  after?: readonly unknown[];
   skip?: number;
   /** At most 1000 (the cloud database's limit for one read). */
   limit?: number;

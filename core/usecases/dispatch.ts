@@ -26,14 +26,15 @@ import {
   orderEvent,
   orderPage,
   ordersOf,
-  pageOf,
-  pageOfList,
+  keysetPage,
+  keysetPageOfList,
+  type OrderBy,
   transition,
   volunteersOf,
 } from './order-support';
 
 /** Most urgent first: flagged overdue, then the nearest SLA deadline, then the oldest. */
-const URGENT_FIRST: Array<[string, 'asc' | 'desc']> = [
+const URGENT_FIRST: OrderBy = [
   ['overdue', 'desc'],
   ['dueAt', 'asc'],
   ['createdAt', 'asc'],
@@ -64,11 +65,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     // Only staff review; a grid worker sees what is ready to dispatch in their own grids.
     const where: Where = { communityId, status: { in: staff ? ['pending_review', 'pending'] : ['pending'] } };
     if (!staff) where['address.gridId'] = { in: caller.user?.gridIds ?? [] };
-    return pageOf(
-      (skip, limit) => ordersOf(deps).find(where, { orderBy: URGENT_FIRST, skip, limit }),
-      input,
-      (order) => toOrderView(order, caller),
-    );
+    return keysetPage(ordersOf(deps), where, URGENT_FIRST, input, (order) => toOrderView(order, caller));
   },
 
   'dispatch.suggest': async (input, { caller, deps }) => {
@@ -125,18 +122,14 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       ? await ordersOf(deps).find({ communityId: volunteer.communityId, status: 'pending' }, { orderBy: URGENT_FIRST, limit: MAX_HALL_ORDERS })
       : [];
     const eligible = waiting.filter((order) => isEligibleVolunteer(caller, order));
-    return pageOfList(eligible, input, (order) => toOrderView(order, caller));
+    return keysetPageOfList(eligible, URGENT_FIRST, input, (order) => toOrderView(order, caller));
   },
 
   'dispatch.mine': async (input, { caller, deps }) => {
     const where: Where = { assignee: caller.openid };
     if (input.status) where.status = { in: LIST_FILTERS[input.status] };
-    const orderBy: Array<[string, 'asc' | 'desc']> = input.status === 'open' ? [['dueAt', 'asc'], ['_id', 'asc']] : [['createdAt', 'desc'], ['_id', 'asc']];
-    return pageOf(
-      (skip, limit) => ordersOf(deps).find(where, { orderBy, skip, limit }),
-      input,
-      (order) => toOrderView(order, caller),
-    );
+    const orderBy: OrderBy = input.status === 'open' ? [['dueAt', 'asc'], ['_id', 'asc']] : [['createdAt', 'desc'], ['_id', 'asc']];
+    return keysetPage(ordersOf(deps), where, orderBy, input, (order) => toOrderView(order, caller));
   },
 
   'dispatch.accept': async (input, { caller, deps }) => {

@@ -6,6 +6,7 @@
 import { DomainError, found } from '../errors';
 import { COLLECTIONS, type Community, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
 import { TRANSITIONS } from '../order-machine';
+import type { Page } from '../contract';
 import type { Caller, Collection, Deps, Notification, Update, Where } from '../ports';
 
 export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
@@ -120,35 +121,99 @@ export async function notify(deps: Deps, notification: Notification): Promise<vo
 /** Template values: `thing` fields hold at most 20 characters, `name` fields 10. */
 export const clip = (text: string, max: number): string => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
 
-export const orderPage = (orderId: string) => `pages/order/detail?id=${encodeURIComponent(orderId)}`;
+export const orderPage = (orderId: string) => `pages/order-detail/index?id=${encodeURIComponent(orderId)}`;
 
 // ---- paging ------------------------------------------------------------------------------------
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** The cursor is the offset of the next page, as a decimal string. */
-export function readCursor(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === '') return 0;
-  if (!/^\d{1,6}$/.test(cursor)) throw new DomainError('INVALID_INPUT', '分页参数无效，请从第一页重新加载');
-  return Number(cursor);
+export type OrderBy = Array<[field: string, direction: 'asc' | 'desc']>;
+type Key = string | number | boolean | Date | null;
+
+/**
+ * Lists page by keyset: the cursor holds the last item's values of the sort fields, and the next
+ * page starts after them. Work queues shrink as people act on them; an offset would skip items.
+ */
+function encodeCursor(values: Key[]): string {
+  return JSON.stringify(values.map((value) => (value instanceof Date ? { d: value.toISOString() } : value)));
 }
 
-/** Reads one more than a page to know whether there is a next page. */
-export async function pageOf<T extends { _id: string }, V>(
-  read: (skip: number, limit: number) => Promise<T[]>,
+function decodeCursor(cursor: string | undefined, length: number): Key[] | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const invalid = () => new DomainError('INVALID_INPUT', '分页参数无效，请从第一页重新加载');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== length) throw invalid();
+  return parsed.map((value: unknown) => {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as Key;
+    const date = typeof (value as { d?: unknown })?.d === 'string' ? new Date((value as { d: string }).d) : null;
+    if (!date || Number.isNaN(date.getTime())) throw invalid();
+    return date;
+  });
+}
+
+function keyOf(doc: Record<string, unknown>, orderBy: OrderBy): Key[] {
+  return orderBy.map(([field]) => {
+    const value = doc[field];
+    return value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  });
+}
+
+function compareKey(a: Key, b: Key): number {
+  const rank = (value: Key) => (value instanceof Date ? value.getTime() : value);
+  const x = rank(a);
+  const y = rank(b);
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : 1;
+}
+
+function pageFrom<T, V>(rows: T[], limit: number, orderBy: OrderBy, view: (item: T) => V): Page<V> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last as Record<string, unknown>, orderBy)) : null,
+  };
+}
+
+/** One page of `where` in `orderBy` order (which must end with _id), after the cursor. */
+export async function keysetPage<T extends { _id: string }, V>(
+  collection: Collection<T>,
+  where: Where,
+  orderBy: OrderBy,
   input: { cursor?: string; limit?: number },
   view: (item: T) => V,
-): Promise<{ items: V[]; nextCursor: string | null }> {
-  const offset = readCursor(input.cursor);
+): Promise<Page<V>> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await read(offset, limit + 1);
-  return { items: rows.slice(0, limit).map(view), nextCursor: rows.length > limit ? String(offset + limit) : null };
+  const after = decodeCursor(input.cursor, orderBy.length);
+  const rows = await collection.find(where, { orderBy, after, limit: limit + 1 });
+  return pageFrom(rows, limit, orderBy, view);
 }
 
-/** A page of a list already in memory (filtered in code). */
-export function pageOfList<T, V>(list: readonly T[], input: { cursor?: string; limit?: number }, view: (item: T) => V) {
-  const offset = readCursor(input.cursor);
+/** The same over a list already in memory and sorted by `orderBy` (filtered in code). */
+export function keysetPageOfList<T extends { _id: string }, V>(
+  list: readonly T[],
+  orderBy: OrderBy,
+  input: { cursor?: string; limit?: number },
+  view: (item: T) => V,
+): Page<V> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  return { items: list.slice(offset, offset + limit).map(view), nextCursor: list.length > offset + limit ? String(offset + limit) : null };
+  const after = decodeCursor(input.cursor, orderBy.length);
+  const isAfter = (item: T) => {
+    const key = keyOf(item as unknown as Record<string, unknown>, orderBy);
+    for (const [index, [, direction]] of orderBy.entries()) {
+      const order = compareKey(key[index] ?? null, after![index] ?? null) * (direction === 'asc' ? 1 : -1);
+      if (order !== 0) return order > 0;
+    }
+    return false;
+  };
+  const rest = after ? list.filter(isAfter) : [...list];
+  return pageFrom(rest.slice(0, limit + 1), limit, orderBy, view);
 }
 

@@ -11,7 +11,7 @@ import { toOrderView } from '../order-view';
 import type { Caller } from '../ports';
 import { addHours } from '../time';
 import { checkAddress } from './user';
-import { bumpStats, checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, ordersOf, pageOf, transition } from './order-support';
+import { bumpStats, checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, keysetPage, ordersOf, transition } from './order-support';
 
 /** The statuses a list filter stands for: `done` includes completed orders awaiting the staff score. */
 export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {
@@ -159,12 +159,13 @@ export const orderHandlers: Handlers<'order'> = {
   },
 
   'order.listMine': async (input, { caller, deps }) =>
-    pageOf(
-      (skip, limit) =>
-        ordersOf(deps).find(
-          input.status ? { residentOpenid: caller.openid, status: { in: LIST_FILTERS[input.status] } } : { residentOpenid: caller.openid },
-          { orderBy: [['createdAt', 'desc'], ['_id', 'asc']], skip, limit },
-        ),
+    keysetPage(
+      ordersOf(deps),
+      input.status ? { residentOpenid: caller.openid, status: { in: LIST_FILTERS[input.status] } } : { residentOpenid: caller.openid },
+      [
+        ['createdAt', 'desc'],
+        ['_id', 'asc'],
+      ],
       input,
       (order) => toOrderView(order, caller),
     ),

@@ -11,7 +11,7 @@ import { managesOrder } from '../order-machine';
 import { toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
 import { inZone } from '../time';
-import { checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, ordersOf, pageOf } from './order-support';
+import { checkText, compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
 
 const notScorable = (order: Order): DomainError =>
   order.status === 'closed' ? new DomainError('CONFLICT', '该订单已经评过分了') : conflict(order, '评分');
@@ -24,9 +24,13 @@ export function servicePlace(community: Community, order: Pick<Order, 'address'>
 
 export const scoringHandlers: Handlers<'scoring'> = {
   'scoring.pending': async (input, { caller, deps }) =>
-    pageOf(
-      (skip, limit) =>
-        ordersOf(deps).find({ communityId: caller.communityId ?? '', status: 'completed' }, { orderBy: [['completedAt', 'asc'], ['_id', 'asc']], skip, limit }),
+    keysetPage(
+      ordersOf(deps),
+      { communityId: caller.communityId ?? '', status: 'completed' },
+      [
+        ['completedAt', 'asc'],
+        ['_id', 'asc'],
+      ],
       input,
       (order) => toOrderView(order, caller),
     ),

@@ -74,3 +74,40 @@ describe('review fixes', () => {
     expect(me.roles).toEqual(['grid_worker']);
   });
 });
+
+describe('work lists page by keyset', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+    const order = (n: number) => ({
+      collection: 'orders',
+      doc: {
+        _id: `keyset-${n}`, communityId: DEMO.community, residentOpenid: DEMO.resident, createdBy: DEMO.resident, clientRequestId: `keyset-request-${n}`,
+        serviceId: 'svc-meal', serviceName: '助餐送餐', skills: ['送餐'], basePoints: 10, expectedMinutes: 30, description: `第 ${n} 单`,
+        address: { gridId: 'g1', building: '2栋', unit: '1单元', room: '101' }, contactName: '张秀英', contactPhone: '13800000020',
+        status: 'completed', assignee: DEMO.volunteer, assigneeName: '李建国', events: [], declines: [],
+        createdAt: { $date: `2026-11-10T0${n}:00:00.000Z` }, dueAt: { $date: '2026-11-30T00:00:00.000Z' }, overdue: false,
+        completedAt: { $date: `2026-11-10T0${n}:30:00.000Z` }, completion: { summary: '已送达', minutes: 20 },
+      },
+    });
+    cloud.engine.importLines([1, 2, 3, 4, 5].map((n) => JSON.stringify(order(n))));
+  });
+  afterAll(() => cloud.close());
+
+  it('scoring the first page does not make the next page skip orders', async () => {
+    const first = ok(await call(cloud, DEMO.staff, 'scoring.pending', { limit: 2 }));
+    expect(first.items.map((o) => o.id)).toEqual(['keyset-1', 'keyset-2']);
+    for (const item of first.items) ok(await call(cloud, DEMO.staff, 'scoring.score', { orderId: item.id, score: 4 }));
+    const second = ok(await call(cloud, DEMO.staff, 'scoring.pending', { limit: 2, cursor: first.nextCursor! }));
+    expect(second.items.map((o) => o.id)).toEqual(['keyset-3', 'keyset-4']);
+    const third = ok(await call(cloud, DEMO.staff, 'scoring.pending', { limit: 2, cursor: second.nextCursor! }));
+    expect(third).toEqual({ items: [expect.objectContaining({ id: 'keyset-5' })], nextCursor: null });
+  });
+
+  it('a forged cursor is an input error', async () => {
+    expect(await call(cloud, DEMO.staff, 'scoring.pending', { cursor: '[1,2,3]' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: '分页参数无效，请从第一页重新加载' },
+    });
+  });
+});

@@ -223,7 +223,7 @@ describe('order, dispatch and scoring', () => {
       // Subscribe messages went to whoever had subscribed.
       const { messages } = await control<{ messages: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }> }> }>(cloud, 'GET', 'outbox');
       const sent = (touser: string, template: string) => messages.find((m) => m.touser === touser && m.template_id === template);
-      expect(sent(DEMO.volunteer, 'TPL_ORDER_ASSIGNED')).toMatchObject({ page: `pages/order/detail?id=${id}`, data: { thing1: { value: '助餐送餐' }, thing2: { value: '2栋' } } });
+      expect(sent(DEMO.volunteer, 'TPL_ORDER_ASSIGNED')).toMatchObject({ page: `pages/order-detail/index?id=${id}`, data: { thing1: { value: '助餐送餐' }, thing2: { value: '2栋' } } });
       expect(sent(DEMO.resident, 'TPL_ORDER_ACCEPTED')).toMatchObject({ data: { thing1: { value: '助餐送餐' }, name2: { value: '李建国' } } });
       expect(sent(DEMO.resident, 'TPL_ORDER_COMPLETED')).toMatchObject({ data: { thing1: { value: '助餐送餐' } } });
     });
