@@ -51,25 +51,49 @@ function html(page: string, title: string, body: string): string {
 <body><div class="nav">${title}</div><div class="page-root">${body}</div></body></html>`;
 }
 
+interface FirstScreen {
+  page: string;
+  cloudCalls: number;
+  setDataCalls: number;
+  setDataBytes: number;
+}
+
 describe('preview', () => {
   let cloud: LocalCloud;
   let orderId = '';
+  const metrics: FirstScreen[] = [];
   beforeAll(async () => {
     cloud = await startLinli();
     orderId = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-hospital', description: '下周二上午陪我去市一医院复查', clientRequestId: 'preview-0001' })).order.id;
     fs.mkdirSync(OUT, { recursive: true });
   });
-  afterAll(() => cloud.close());
+  afterAll(async () => {
+    fs.writeFileSync(path.join(OUT, 'first-screen.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    console.log('first screen of each page: cloud calls, setData calls and bytes (goal: 1 call, ≤ 64 KB)');
+    for (const m of metrics) console.log(`  ${m.page.padEnd(28)} ${String(m.cloudCalls).padStart(3)} calls ${String(m.setDataCalls).padStart(4)} setData ${(m.setDataBytes / 1024).toFixed(1).padStart(7)} KB`);
+    await cloud.close();
+  });
 
   it('has pages to render', () => expect(PAGES.length).toBeGreaterThan(0));
 
   it.each(PAGES)('renders %s', async (page) => {
-    connectMiniProgram(cloud, personaOf(page));
+    const cloudCalls = connectMiniProgram(cloud, personaOf(page));
     const json = JSON.parse(fs.readFileSync(path.join(MP_ROOT, `${page}.json`), 'utf8')) as { navigationBarTitleText?: string };
     const mounted = mount(page);
+    // What the first screen sends to the view layer: every setData payload, as the bytes it costs.
+    const instance = mounted.instance as { setData: (data: Record<string, unknown>, callback?: () => void) => void };
+    const setData = instance.setData.bind(instance);
+    const screen: FirstScreen = { page, cloudCalls: 0, setDataCalls: 0, setDataBytes: 0 };
+    instance.setData = (data, callback) => {
+      screen.setDataCalls += 1;
+      screen.setDataBytes += Buffer.byteLength(JSON.stringify(data));
+      setData(data, callback);
+    };
     const query: Record<string, string> = { id: orderId, serviceId: 'svc-meal' };
     (mounted.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
     await until(() => (mounted.data as { loading?: boolean }).loading !== true, 8000).catch(() => undefined);
+    screen.cloudCalls = cloudCalls.calls.length;
+    metrics.push(screen);
     const body = (mounted.dom as HTMLElement | undefined)?.outerHTML ?? '';
     fs.writeFileSync(path.join(OUT, `${page.replace(/\//g, '-')}.html`), html(page, json.navigationBarTitleText ?? app.window?.navigationBarTitleText ?? '邻里', body));
     expect(body.length).toBeGreaterThan(0);
