@@ -2,12 +2,30 @@
  * Page tests with miniprogram-simulate (official wcc compiler, real vant components) where
  * wx.cloud.callFunction goes to a local cloud running linli's real cloud functions.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { postJson, REPO_ROOT } from './localcloud';
 
 export const MP_ROOT = path.join(REPO_ROOT, '.mp-build/miniprogram');
+
+/*
+ * What the real base library has and simulate lacks, for every page test:
+ * - `groupSetData` (base library ≥ 2.4.0), which van-tabs calls; the real one batches the setData
+ *   calls of its callback, so running it at once is the same here. j-component's components inherit
+ *   from exparser's Component prototype.
+ * - `getCurrentPages`, which van-sticky (inside van-tabs) calls to follow the page's scrolling; a
+ *   page test has no page stack, and vant skips the scroll hook when there is no page.
+ */
+const exparser = createRequire(path.join(REPO_ROOT, 'node_modules/j-component/package.json'))('miniprogram-exparser') as {
+  Component: { prototype: Record<string, unknown> };
+};
+exparser.Component.prototype.groupSetData ??= function groupSetData(callback: () => void) {
+  callback();
+};
+const pageGlobals = globalThis as unknown as { getCurrentPages?: () => unknown[] };
+pageGlobals.getCurrentPages ??= () => [];
 
 type Wx = Record<string, unknown> & { cloud?: unknown };
 const wx = (globalThis as unknown as { wx: Wx }).wx;

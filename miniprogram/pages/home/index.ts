@@ -4,6 +4,7 @@
  */
 import type { HomeView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
@@ -12,6 +13,7 @@ Component({
     error: '',
     home: null as HomeView | null,
     registered: false,
+    largeText: false,
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
   },
@@ -19,11 +21,14 @@ Component({
     onLoad() {
       void this.load();
     },
+    onShow() {
+      this.setData({ largeText: largeText() });
+    },
     onPullDownRefresh() {
       void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
-      this.setData({ loading: true, error: '' });
+      this.setData({ loading: true, error: '', largeText: largeText() });
       const reply = await call('user.home', {}, { toast: false });
       if (reply.ok) this.setData({ loading: false, home: reply.data, registered: reply.data.me.profile !== undefined });
       else this.setData({ loading: false, error: reply.error.message });

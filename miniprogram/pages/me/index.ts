@@ -1,0 +1,270 @@
+/**
+ * 我的 (TAB). A newcomer registers to a community (community, grid and building pickers, name,
+ * phone); a resident sees the profile and points, applies as a volunteer or opens the volunteer and
+ * staff pages that their roles allow; everyone can switch on large text (适老化); in local mode a
+ * developer picks whose identity to use.
+ */
+import type { CommunityDetailView, CommunityView, MeView } from '../../../core/contract';
+import type { Address, Grid } from '../../../core/model';
+import { config, DEMO_IDENTITIES } from '../../config';
+import { call } from '../../services/api';
+import { currentOpenid, switchOpenid } from '../../services/session';
+import { formatAddress, isPhone, largeText, setLargeText } from '../../utils/format';
+
+type Mode = 'profile' | 'register' | 'apply';
+type RegisterField = 'name' | 'phone' | 'unit' | 'room' | 'community' | 'grid' | 'building';
+type ApplyField = 'realName' | 'phone' | 'birthDate' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
+
+const VOLUNTEER_STATUS_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过' } as const;
+
+function today(): string {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+Component({
+  data: {
+    largeText: false,
+    loading: true,
+    error: '',
+    mode: 'profile' as Mode,
+    me: null as MeView | null,
+    balance: 0,
+    addressText: '',
+    isStaff: false,
+    volunteerStatusText: '',
+    skillOptions: [] as string[],
+    // registration
+    communities: [] as CommunityView[],
+    communityNames: [] as string[],
+    communityIndex: -1,
+    community: null as CommunityDetailView | null,
+    gridNames: [] as string[],
+    gridIndex: -1,
+    buildings: [] as string[],
+    buildingIndex: -1,
+    name: '',
+    phone: '',
+    unit: '',
+    room: '',
+    errors: {} as Partial<Record<RegisterField, string>>,
+    // volunteer application
+    apply: {
+      realName: '',
+      phone: '',
+      birthDate: '',
+      skills: [] as string[],
+      availability: '',
+      partyMember: false,
+      partyOrganisation: '',
+      gridIndex: -1,
+      consent: false,
+    },
+    applyErrors: {} as Partial<Record<ApplyField, string>>,
+    today: today(),
+    submitting: false,
+    // developer identity (local mode only)
+    local: false,
+    identityLabels: DEMO_IDENTITIES.map((i) => i.label),
+    identityIndex: 0,
+  },
+  methods: {
+    onLoad() {
+      const openid = currentOpenid();
+      this.setData({
+        largeText: largeText(),
+        local: config.mode === 'local',
+        identityIndex: Math.max(0, DEMO_IDENTITIES.findIndex((i) => i.openid === openid)),
+      });
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    async load() {
+      this.setData({ loading: true, error: '' });
+      const reply = await call('user.home', {}, { toast: false });
+      if (!reply.ok) {
+        this.setData({ loading: false, error: reply.error.message });
+        return;
+      }
+      const { me, balance, services } = reply.data;
+      const skills = [...new Set(services.flatMap((s) => s.skills))];
+      this.setData({
+        me,
+        balance,
+        skillOptions: skills,
+        addressText: me.profile ? formatAddress(me.profile.address) : '',
+        isStaff: me.roles.includes('staff') || me.roles.includes('grid_worker'),
+        volunteerStatusText: me.volunteer ? VOLUNTEER_STATUS_TEXT[me.volunteer.status] : '',
+      });
+      if (me.profile) {
+        this.setData({ loading: false, mode: 'profile' });
+        return;
+      }
+      const list = await call('community.list', {}, { toast: false });
+      if (!list.ok) {
+        this.setData({ loading: false, error: list.error.message });
+        return;
+      }
+      this.setData({ loading: false, mode: 'register', communities: list.data, communityNames: list.data.map((c) => c.name) });
+      if (list.data.length === 1) await this.chooseCommunity(0);
+    },
+
+    // ---- registration ----
+    async chooseCommunity(index: number) {
+      const chosen = this.data.communities[index];
+      if (!chosen) return;
+      this.setData({ communityIndex: index, community: null, gridNames: [], gridIndex: -1, buildings: [], buildingIndex: -1, 'errors.community': '' });
+      const reply = await call('community.get', { communityId: chosen.id });
+      if (reply.ok) this.setData({ community: reply.data, gridNames: reply.data.grids.map((g) => g.name) });
+    },
+    onCommunity(event: WechatMiniprogram.PickerChange) {
+      void this.chooseCommunity(Number(event.detail.value));
+    },
+    onGrid(event: WechatMiniprogram.PickerChange) {
+      const index = Number(event.detail.value);
+      const grid: Grid | undefined = this.data.community?.grids[index];
+      this.setData({ gridIndex: index, buildings: grid ? grid.buildings : [], buildingIndex: -1, 'errors.grid': '' });
+    },
+    onBuilding(event: WechatMiniprogram.PickerChange) {
+      this.setData({ buildingIndex: Number(event.detail.value), 'errors.building': '' });
+    },
+    onRegisterInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      const field = String(event.currentTarget.dataset.field) as RegisterField;
+      this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
+    },
+    async onRegister() {
+      if (this.data.submitting) return;
+      const errors: Partial<Record<RegisterField, string>> = {};
+      const community = this.data.community;
+      const grid = community?.grids[this.data.gridIndex];
+      const building = this.data.buildings[this.data.buildingIndex];
+      if (!community) errors.community = '请选择所在社区';
+      if (!grid) errors.grid = '请选择网格';
+      if (!building) errors.building = '请选择楼栋';
+      const name = this.data.name.trim();
+      if (!name) errors.name = '请填写姓名';
+      else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
+      if (!isPhone(this.data.phone)) errors.phone = '请填写 11 位手机号码';
+      if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
+      if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
+      this.setData({ errors });
+      if (Object.keys(errors).length > 0 || !community || !grid || !building) return;
+      const address: Address = { gridId: grid.id, building };
+      if (this.data.unit.trim()) address.unit = this.data.unit.trim();
+      if (this.data.room.trim()) address.room = this.data.room.trim();
+      this.setData({ submitting: true });
+      const reply = await call('user.register', { communityId: community.id, name, phone: this.data.phone.trim(), address }, { loading: '正在登记' });
+      this.setData({ submitting: false });
+      if (reply.ok) {
+        wx.showToast({ title: '登记成功', icon: 'success' });
+        await this.load();
+      }
+    },
+
+    // ---- volunteer application ----
+    async onStartApply() {
+      const me = this.data.me;
+      if (!me?.profile) return;
+      this.setData({ submitting: true });
+      const reply = await call('community.get', { communityId: me.profile.communityId }, { loading: '正在加载' });
+      this.setData({ submitting: false });
+      if (!reply.ok) return;
+      const gridIndex = reply.data.grids.findIndex((g) => g.id === me.profile?.address.gridId);
+      this.setData({
+        mode: 'apply',
+        community: reply.data,
+        gridNames: reply.data.grids.map((g) => g.name),
+        applyErrors: {},
+        apply: {
+          realName: me.profile.name,
+          phone: me.profile.phone,
+          birthDate: '',
+          skills: [],
+          availability: '',
+          partyMember: false,
+          partyOrganisation: '',
+          gridIndex,
+          consent: false,
+        },
+      });
+    },
+    onCancelApply() {
+      this.setData({ mode: 'profile' });
+    },
+    onApplyInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      const field = String(event.currentTarget.dataset.field) as ApplyField;
+      this.setData({ [`apply.${field}`]: event.detail, [`applyErrors.${field}`]: '' });
+    },
+    onBirthDate(event: WechatMiniprogram.PickerChange) {
+      this.setData({ 'apply.birthDate': String(event.detail.value), 'applyErrors.birthDate': '' });
+    },
+    onSkills(event: WechatMiniprogram.BaseEvent & { detail: string[] }) {
+      this.setData({ 'apply.skills': event.detail, 'applyErrors.skills': '' });
+    },
+    onPartyMember(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+      this.setData({ 'apply.partyMember': event.detail });
+    },
+    onApplyGrid(event: WechatMiniprogram.PickerChange) {
+      this.setData({ 'apply.gridIndex': Number(event.detail.value), 'applyErrors.grid': '' });
+    },
+    onConsent(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+      this.setData({ 'apply.consent': event.detail, 'applyErrors.consent': '' });
+    },
+    async onApply() {
+      if (this.data.submitting) return;
+      const a = this.data.apply;
+      const errors: Partial<Record<ApplyField, string>> = {};
+      const realName = a.realName.trim();
+      if (!realName) errors.realName = '请填写真实姓名';
+      else if (realName.length > 20) errors.realName = '姓名不能超过 20 个字';
+      if (!isPhone(a.phone)) errors.phone = '请填写 11 位手机号码';
+      if (!a.birthDate) errors.birthDate = '请选择出生日期';
+      if (a.skills.length === 0) errors.skills = '请至少选择一项技能';
+      if (!a.availability.trim()) errors.availability = '请填写可服务时间';
+      else if (a.availability.trim().length > 100) errors.availability = '可服务时间不能超过 100 个字';
+      if (a.partyMember && !a.partyOrganisation.trim()) errors.partyOrganisation = '党员请填写所在党组织';
+      const grid = this.data.community?.grids[a.gridIndex];
+      if (!grid) errors.grid = '请选择服务网格';
+      if (!a.consent) errors.consent = '请阅读并同意志愿者服务协议';
+      this.setData({ applyErrors: errors });
+      if (Object.keys(errors).length > 0 || !grid) return;
+      this.setData({ submitting: true });
+      const reply = await call(
+        'volunteer.apply',
+        {
+          realName,
+          phone: a.phone.trim(),
+          birthDate: a.birthDate,
+          skills: a.skills,
+          availability: a.availability.trim(),
+          partyMember: a.partyMember,
+          ...(a.partyMember ? { partyOrganisation: a.partyOrganisation.trim() } : {}),
+          gridId: grid.id,
+          consent: true,
+        },
+        { loading: '正在提交' },
+      );
+      this.setData({ submitting: false });
+      if (reply.ok) {
+        wx.showToast({ title: '已提交，等待社区审核', icon: 'none' });
+        await this.load();
+      }
+    },
+
+    // ---- entries and settings ----
+    onGo(event: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: String(event.currentTarget.dataset.url) });
+    },
+    onLargeText(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+      setLargeText(event.detail);
+      this.setData({ largeText: event.detail });
+    },
+    onIdentity(event: WechatMiniprogram.PickerChange) {
+      const identity = DEMO_IDENTITIES[Number(event.detail.value)];
+      if (!identity) return;
+      switchOpenid(identity.openid);
+      wx.reLaunch({ url: '/pages/home/index' });
+    },
+  },
+});

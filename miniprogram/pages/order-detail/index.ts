@@ -1,0 +1,124 @@
+/**
+ * Order detail: status, timeline, who serves, what was done, the rating; and what I may do next
+ * (cancel with a reason, rate with stars and a comment), as the cloud's `allowed` says.
+ */
+import type { OrderView } from '../../../core/contract';
+import { call } from '../../services/api';
+import { formatAddress, formatTime, largeText } from '../../utils/format';
+import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
+
+interface Step {
+  text: string;
+  desc: string;
+}
+
+function stepsOf(order: OrderView): Step[] {
+  return order.timeline.map((entry) => ({
+    text: ORDER_STATUS_TEXT[entry.status],
+    desc: [formatTime(entry.at), entry.note].filter(Boolean).join(' '),
+  }));
+}
+
+Component({
+  data: {
+    largeText: false,
+    loading: true,
+    error: '',
+    orderId: '',
+    order: null as OrderView | null,
+    steps: [] as Step[],
+    createdText: '',
+    addressText: '',
+    canCancel: false,
+    canRate: false,
+    stars: 0,
+    comment: '',
+    rateError: '',
+    busy: false,
+    statusText: ORDER_STATUS_TEXT,
+    statusTag: ORDER_STATUS_TAG,
+  },
+  methods: {
+    onLoad(query: { id?: string }) {
+      this.setData({ largeText: largeText(), orderId: query.id ?? '' });
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    async load() {
+      this.setData({ loading: true, error: '' });
+      const reply = await call('order.get', { orderId: this.data.orderId }, { toast: false });
+      if (reply.ok) this.show(reply.data.order);
+      else this.setData({ loading: false, error: reply.error.message });
+    },
+    show(order: OrderView) {
+      this.setData({
+        loading: false,
+        order,
+        steps: stepsOf(order),
+        createdText: formatTime(order.createdAt),
+        addressText: formatAddress(order.address),
+        canCancel: order.allowed.includes('cancel'),
+        canRate: order.allowed.includes('rate'),
+      });
+    },
+    onCancel() {
+      if (this.data.busy) return;
+      wx.showModal({
+        title: '取消订单',
+        editable: true,
+        placeholderText: '请填写取消原因',
+        confirmText: '确认取消',
+        cancelText: '再想想',
+        success: (result) => {
+          if (!result.confirm) return;
+          const reason = (result.content ?? '').trim();
+          if (!reason) {
+            wx.showToast({ title: '请填写取消原因', icon: 'none' });
+            return;
+          }
+          void this.cancel(reason);
+        },
+      });
+    },
+    async cancel(reason: string) {
+      this.setData({ busy: true });
+      const reply = await call('order.cancel', { orderId: this.data.orderId, reason }, { loading: '正在取消' });
+      this.setData({ busy: false });
+      if (reply.ok) {
+        this.show(reply.data.order);
+        wx.showToast({ title: '订单已取消', icon: 'success' });
+      }
+    },
+    onStars(event: WechatMiniprogram.BaseEvent & { detail: number }) {
+      this.setData({ stars: event.detail, rateError: '' });
+    },
+    onComment(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      this.setData({ comment: event.detail });
+    },
+    async onRate() {
+      if (this.data.busy) return;
+      if (this.data.stars < 1) {
+        this.setData({ rateError: '请点星星打分' });
+        return;
+      }
+      if (this.data.comment.trim().length > 300) {
+        this.setData({ rateError: '评价不能超过 300 个字' });
+        return;
+      }
+      this.setData({ busy: true });
+      const comment = this.data.comment.trim();
+      const reply = await call(
+        'order.rate',
+        { orderId: this.data.orderId, stars: this.data.stars, ...(comment ? { comment } : {}) },
+        { loading: '正在提交' },
+      );
+      this.setData({ busy: false });
+      if (reply.ok) {
+        this.show(reply.data.order);
+        wx.showToast({ title: '感谢您的评价', icon: 'success' });
+      }
+    },
+  },
+});

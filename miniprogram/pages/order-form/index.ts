@@ -1,0 +1,113 @@
+/**
+ * Order form (预约服务): the service chosen on the home page, what is needed, where (my address,
+ * unit and room editable), how to reach me and when. One clientRequestId per form, so a second tap
+ * after a lost reply cannot create a second order.
+ */
+import type { Address } from '../../../core/model';
+import { call, newRequestId } from '../../services/api';
+import { formatAddress, isPhone, largeText } from '../../utils/format';
+
+type Field = 'description' | 'unit' | 'room' | 'phone' | 'preferredTime';
+
+Component({
+  data: {
+    largeText: false,
+    loading: true,
+    error: '',
+    serviceId: '',
+    serviceName: '',
+    serviceDescription: '',
+    registered: true,
+    gridId: '',
+    building: '',
+    buildingText: '',
+    description: '',
+    unit: '',
+    room: '',
+    phone: '',
+    preferredTime: '',
+    errors: {} as Partial<Record<Field, string>>,
+    requestId: '',
+    submitting: false,
+  },
+  methods: {
+    onLoad(query: { serviceId?: string }) {
+      this.setData({ largeText: largeText(), serviceId: query.serviceId ?? '', requestId: newRequestId() });
+      void this.load();
+    },
+    async load() {
+      this.setData({ loading: true, error: '' });
+      const reply = await call('user.home', {}, { toast: false });
+      if (!reply.ok) {
+        this.setData({ loading: false, error: reply.error.message });
+        return;
+      }
+      const { me, services } = reply.data;
+      const service = services.find((s) => s.id === this.data.serviceId);
+      if (!me.profile) {
+        this.setData({ loading: false, registered: false });
+        return;
+      }
+      if (!service) {
+        this.setData({ loading: false, error: '这项服务已下架或不存在，请返回首页重新选择' });
+        return;
+      }
+      const address = me.profile.address;
+      this.setData({
+        loading: false,
+        serviceName: service.name,
+        serviceDescription: service.description ?? '',
+        gridId: address.gridId,
+        building: address.building,
+        unit: address.unit ?? '',
+        room: address.room ?? '',
+        phone: me.profile.phone,
+        buildingText: formatAddress({ gridId: address.gridId, building: address.building }),
+      });
+    },
+    onInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      const field = String(event.currentTarget.dataset.field) as Field;
+      this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
+    },
+    validate(): boolean {
+      const errors: Partial<Record<Field, string>> = {};
+      const description = this.data.description.trim();
+      if (!description) errors.description = '请说明需要什么帮助';
+      else if (description.length > 500) errors.description = '需求描述不能超过 500 个字';
+      if (!isPhone(this.data.phone)) errors.phone = '请填写 11 位手机号码';
+      if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
+      if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
+      if (this.data.preferredTime.trim().length > 50) errors.preferredTime = '期望时间不能超过 50 个字';
+      this.setData({ errors });
+      return Object.keys(errors).length === 0;
+    },
+    async onSubmit() {
+      if (this.data.submitting || !this.validate()) return;
+      this.setData({ submitting: true });
+      const address: Address = { gridId: this.data.gridId, building: this.data.building };
+      if (this.data.unit.trim()) address.unit = this.data.unit.trim();
+      if (this.data.room.trim()) address.room = this.data.room.trim();
+      const preferredTime = this.data.preferredTime.trim();
+      const reply = await call(
+        'order.create',
+        {
+          serviceId: this.data.serviceId,
+          description: this.data.description.trim(),
+          address,
+          contactPhone: this.data.phone.trim(),
+          ...(preferredTime ? { preferredTime } : {}),
+          clientRequestId: this.data.requestId,
+        },
+        { loading: '正在提交' },
+      );
+      this.setData({ submitting: false });
+      if (reply.ok) {
+        wx.showToast({ title: '已提交，请等待安排', icon: 'success' });
+        wx.redirectTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(reply.data.order.id)}` });
+      }
+    },
+    onRegister() {
+      wx.switchTab({ url: '/pages/me/index' });
+    },
+  },
+});

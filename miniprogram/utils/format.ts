@@ -1,0 +1,32 @@
+/** Small display helpers shared by the resident pages. */
+import type { Address } from '../../core/model';
+
+/** An ISO instant as Beijing wall time, "2026-11-21 14:30". */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** "2栋 1单元 101" (the grid is shown apart where it matters). */
+export function formatAddress(address: Address | undefined): string {
+  if (!address) return '';
+  return [address.building, address.unit, address.room].filter(Boolean).join(' ');
+}
+
+/** Mainland mobile number, as the cloud checks it. */
+export function isPhone(value: string): boolean {
+  return /^1[3-9]\d{9}$/.test(value.trim());
+}
+
+const LARGE_TEXT_KEY = 'linli.largeText';
+
+/** 适老化: whether the person chose large text (applied as the root class `large-text`). */
+export function largeText(): boolean {
+  return wx.getStorageSync(LARGE_TEXT_KEY) === true;
+}
+
+export function setLargeText(on: boolean): void {
+  wx.setStorageSync(LARGE_TEXT_KEY, on);
+}

@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+/** The points market (TAB): redeem, the counter code, refusals and cancelling, on the real functions. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
+
+type ModalResult = { confirm: boolean; cancel: boolean };
+type WxModal = { showModal: (o: { content?: string; success?: (r: ModalResult) => void }) => void };
+const wx = (globalThis as unknown as { wx: WxModal }).wx;
+
+function answerModal(confirm: boolean): string[] {
+  const asked: string[] = [];
+  wx.showModal = (o) => {
+    asked.push(o.content ?? '');
+    o.success?.({ confirm, cancel: !confirm });
+  };
+  return asked;
+}
+
+describe('pages/mall', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  async function open(openid: string) {
+    const calls = connectMiniProgram(cloud, openid);
+    const page = mount('pages/mall/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    return { page, calls };
+  }
+
+  it('redeems a towel after confirmation and shows the 6-digit code for the counter', async () => {
+    const { page } = await open(DEMO.resident);
+    expect(text(page, '#balance')).toContain('60');
+    expect(text(page, '#goods-goods-towel')).toContain('30 积分');
+    expect(text(page, '#goods-goods-towel')).toContain('库存 50');
+
+    const asked = answerModal(true);
+    page.querySelector('#redeem-goods-towel')!.dispatchEvent('click');
+    await until(() => page.data.tab === 'mine' && page.data.redemptions.length === 1);
+    expect(asked[0]).toContain('30 积分');
+    const mine = ok(await call(cloud, DEMO.resident, 'mall.myRedemptions', {}));
+    expect(mine.items).toHaveLength(1);
+    const code = mine.items[0]!.code;
+    expect(code).toMatch(/^\d{6}$/);
+    expect(text(page, '.code')).toBe(code);
+    expect(text(page, '#balance')).toContain('30');
+    expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(30);
+  });
+
+  it('a redeem with too few points shows the Chinese error and changes nothing', async () => {
+    const { page, calls } = await open(DEMO.resident);
+    const before = snapshot(cloud);
+    answerModal(true);
+    page.querySelector('#redeem-goods-rice')!.dispatchEvent('click');
+    await until(() => calls.toasts.length > 0);
+    expect(calls.toasts[0]).toContain('爱心积分不足');
+    await settle(20);
+    expect(snapshot(cloud)).toBe(before);
+    expect(page.data.tab).toBe('goods');
+  });
+
+  it('does nothing when the person changes their mind', async () => {
+    const { page, calls } = await open(DEMO.resident);
+    const before = snapshot(cloud);
+    answerModal(false);
+    page.querySelector('#redeem-goods-towel')!.dispatchEvent('click');
+    await settle(20);
+    expect(calls.calls.map((c) => c.data.action)).not.toContain('mall.redeem');
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('cancels a pending redemption and the points come back', async () => {
+    const { page } = await open(DEMO.resident);
+    page.querySelector('#tabs')!.dispatchEvent('change', { detail: { name: 'mine', index: 1 } });
+    await until(() => page.data.tab === 'mine');
+    expect(page.querySelectorAll('.redemption')).toHaveLength(1);
+    answerModal(true);
+    page.querySelectorAll('.cancel')[0]!.dispatchEvent('click');
+    await until(() => page.data.redemptions[0]?.status === 'cancelled');
+    expect(text(page, '#redemptions')).toContain('已取消');
+    expect(page.querySelectorAll('.code')).toHaveLength(0);
+    expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(60);
+    expect(text(page, '#balance')).toContain('60');
+  });
+});

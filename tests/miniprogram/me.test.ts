@@ -1,0 +1,161 @@
+// @vitest-environment happy-dom
+/** 我的 (TAB): registering, the volunteer application, role entries, large text and the dev identity. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { connectMiniProgram, MP_ROOT, mount, settle, text, until } from '../helpers/mp';
+
+type WxApi = {
+  navigateTo: (o: { url: string }) => void;
+  reLaunch: (o: { url: string }) => void;
+  getStorageSync: (key: string) => unknown;
+  setStorageSync: (key: string, value: unknown) => void;
+};
+const wx = (globalThis as unknown as { wx: WxApi }).wx;
+// simulate's storage is a stub that keeps nothing: give the page a real one.
+const storage = new Map<string, unknown>();
+wx.getStorageSync = (key) => storage.get(key) ?? '';
+wx.setStorageSync = (key, value) => {
+  storage.set(key, value);
+};
+
+async function open(cloud: LocalCloud, openid: string) {
+  const calls = connectMiniProgram(cloud, openid);
+  const page = mount('pages/me/index');
+  page.instance.onLoad();
+  await until(() => page.data.loading === false);
+  return { page, calls };
+}
+
+describe('pages/me', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  it('a newcomer registers to the community with the pickers: the user exists', async () => {
+    const { page } = await open(cloud, 'o-mp-me-newcomer');
+    expect(page.data.mode).toBe('register');
+    await until(() => page.data.gridNames.length === 2); // the only community is chosen, its grids loaded
+    expect(text(page, '#community-picker')).toContain('幸福里社区');
+    page.querySelector('#grid-picker')!.dispatchEvent('change', { detail: { value: '1' } });
+    await settle();
+    expect(page.data.buildings).toEqual(['4栋', '5栋', '6栋']);
+    page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: '2' } });
+    page.querySelector('#name')!.dispatchEvent('change', { detail: '王桂兰' });
+    page.querySelector('#phone')!.dispatchEvent('change', { detail: '13900001111' });
+    page.querySelector('#room')!.dispatchEvent('change', { detail: '301' });
+    await settle();
+    page.querySelector('#register')!.dispatchEvent('click');
+    await until(() => page.data.mode === 'profile' && page.data.loading === false);
+    const me = ok(await call(cloud, 'o-mp-me-newcomer', 'user.me', {}));
+    expect(me.profile).toMatchObject({ name: '王桂兰', phone: '13900001111', communityId: DEMO.community, address: { gridId: 'g2', building: '6栋', room: '301' } });
+    expect(text(page, '#profile')).toContain('王桂兰');
+    expect(text(page, '#apply')).toContain('申请成为志愿者');
+  });
+
+  it('validates the registration before sending', async () => {
+    const { page, calls } = await open(cloud, 'o-mp-me-hasty');
+    await until(() => page.data.gridNames.length === 2);
+    const before = snapshot(cloud);
+    page.querySelector('#phone')!.dispatchEvent('change', { detail: '1390000' });
+    await settle();
+    page.querySelector('#register')!.dispatchEvent('click');
+    await settle(20);
+    expect(page.data.errors).toMatchObject({ grid: '请选择网格', building: '请选择楼栋', name: '请填写姓名', phone: '请填写 11 位手机号码' });
+    expect(text(page, '#grid-error')).toBe('请选择网格');
+    expect(calls.calls.map((c) => c.data.action)).not.toContain('user.register');
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('a resident applies as a volunteer; the application waits for review', async () => {
+    const { page, calls } = await open(cloud, DEMO.resident);
+    expect(text(page, '#profile')).toContain('张秀英');
+    expect(text(page, '#points')).toContain('60');
+    page.querySelector('#apply')!.dispatchEvent('click');
+    await until(() => page.data.mode === 'apply');
+    expect(page.data.apply.realName).toBe('张秀英');
+    expect(page.data.skillOptions).toContain('理发');
+
+    page.querySelector('#apply-submit')!.dispatchEvent('click');
+    await settle(20);
+    expect(page.data.applyErrors).toMatchObject({ birthDate: '请选择出生日期', skills: '请至少选择一项技能', consent: '请阅读并同意志愿者服务协议' });
+    expect(calls.calls.map((c) => c.data.action)).not.toContain('volunteer.apply');
+
+    page.querySelector('#birth-picker')!.dispatchEvent('change', { detail: { value: '1958-03-14' } });
+    page.querySelector('#skills')!.dispatchEvent('change', { detail: ['陪伴', '跑腿'] });
+    page.querySelector('#availability')!.dispatchEvent('change', { detail: '周末上午' });
+    page.querySelector('#party')!.dispatchEvent('change', { detail: true });
+    await settle();
+    page.querySelector('#party-org')!.dispatchEvent('change', { detail: '幸福里社区党支部' });
+    page.querySelector('#consent')!.dispatchEvent('change', { detail: true });
+    await settle();
+    page.querySelector('#apply-submit')!.dispatchEvent('click');
+    await until(() => page.data.mode === 'profile' && page.data.me?.volunteer !== undefined);
+    const me = ok(await call(cloud, DEMO.resident, 'user.me', {}));
+    expect(me.volunteer?.status).toBe('pending');
+    const applicants = ok(await call(cloud, DEMO.staff, 'volunteer.list', { status: 'pending' }));
+    expect(applicants.items.find((v) => v.openid === DEMO.resident)).toMatchObject({
+      realName: '张秀英',
+      age: 68,
+      skills: ['陪伴', '跑腿'],
+      partyMember: true,
+      partyOrganisation: '幸福里社区党支部',
+      gridId: 'g1',
+    });
+    expect(text(page, '#volunteer-pending')).toContain('审核中');
+  });
+
+  it('shows an approved volunteer the volunteer pages and staff the staff pages', async () => {
+    const volunteer = await open(cloud, DEMO.volunteer);
+    let navigatedTo = '';
+    wx.navigateTo = (o) => {
+      navigatedTo = o.url;
+    };
+    expect(volunteer.page.querySelector('#apply')).toBeFalsy();
+    volunteer.page.querySelector('#to-hall')!.dispatchEvent('click');
+    await until(() => navigatedTo !== '');
+    expect(navigatedTo).toBe('/volunteer/hall/index');
+    expect(volunteer.page.querySelector('#staff')).toBeFalsy();
+
+    const staff = await open(cloud, DEMO.staff);
+    navigatedTo = '';
+    staff.page.querySelector('#to-dispatch')!.dispatchEvent('click');
+    await until(() => navigatedTo !== '');
+    expect(navigatedTo).toBe('/staff/dispatch/index');
+  });
+
+  it('switches large text on, remembers it and applies the root class', async () => {
+    wx.setStorageSync('linli.largeText', false);
+    const { page } = await open(cloud, DEMO.resident);
+    expect(page.querySelector('#root')!.dom!.className).not.toContain('large-text');
+    page.querySelector('#large-text')!.dispatchEvent('change', { detail: true });
+    await settle();
+    expect(wx.getStorageSync('linli.largeText')).toBe(true);
+    expect(page.querySelector('#root')!.dom!.className).toContain('large-text');
+    const again = await open(cloud, DEMO.resident);
+    expect(again.page.querySelector('#root')!.dom!.className).toContain('large-text');
+    wx.setStorageSync('linli.largeText', false);
+  });
+
+  it('in local mode, picks a developer identity and relaunches', async () => {
+    const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string } };
+    connectMiniProgram(cloud, DEMO.resident);
+    config.mode = 'local';
+    let relaunched = '';
+    wx.reLaunch = (o) => {
+      relaunched = o.url;
+    };
+    const page = mount('pages/me/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false || page.data.error !== '');
+    expect(page.data.local).toBe(true);
+    page.querySelector('#identity-picker')!.dispatchEvent('change', { detail: { value: '2' } });
+    await until(() => relaunched !== '');
+    expect(relaunched).toBe('/pages/home/index');
+    expect(wx.getStorageSync('linli.devOpenid')).toBe('demo-staff');
+    config.mode = 'cloud';
+  });
+});

@@ -1,0 +1,57 @@
+// @vitest-environment happy-dom
+/** My points: balance and ledger with Chinese source names, paged, on the real cloud functions. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { connectMiniProgram, mount, text, until } from '../helpers/mp';
+
+describe('pages/points', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  it('shows the balance and the ledger with where points came from and went', async () => {
+    ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: 'mp-points-redeem-1' }));
+    ok(await call(cloud, DEMO.staff, 'points.award', { openid: DEMO.resident, points: 5, kind: 'role_model', reason: '楼道清洁带头人', clientRequestId: 'mp-points-award-1' }));
+    const cloudCalls = connectMiniProgram(cloud, DEMO.resident);
+    const page = mount('pages/points/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(text(page, '.balance')).toBe('35');
+    const ledger = text(page, '#ledger');
+    expect(ledger).toContain('好人好事');
+    expect(ledger).toContain('兑换');
+    expect(ledger).toContain('-30');
+    expect(ledger).toContain('先进典型');
+    expect(ledger).toContain('+5');
+    expect(page.querySelectorAll('.entry')).toHaveLength(3);
+    expect(cloudCalls.calls.map((c) => c.data.action).sort()).toEqual(['points.balance', 'points.ledger']);
+  });
+
+  it('pages through a long ledger', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      ok(await call(cloud, DEMO.staff, 'points.award', { openid: DEMO.volunteer, points: 1, kind: 'good_deed', reason: `扶老人过马路 ${i}`, clientRequestId: `mp-points-many-${i}` }));
+    }
+    connectMiniProgram(cloud, DEMO.volunteer);
+    const page = mount('pages/points/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(text(page, '.balance')).toBe('280');
+    expect(page.data.entries).toHaveLength(20);
+    page.querySelector('#more')!.dispatchEvent('tap');
+    await until(() => page.data.entries.length === 21);
+    expect(page.data.nextCursor).toBeNull();
+    expect(text(page, '#ledger')).toContain('先进典型');
+  });
+
+  it('shows an empty ledger to someone who has none', async () => {
+    connectMiniProgram(cloud, DEMO.applicant);
+    const page = mount('pages/points/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(text(page, '.balance')).toBe('0');
+    expect(text(page, '#empty')).toContain('还没有积分记录');
+  });
+});
