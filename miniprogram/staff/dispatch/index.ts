@@ -1,0 +1,74 @@
+/**
+ * Dispatch desk (派单): the community's queue of orders waiting for a volunteer. For an order, staff
+ * ask for suggestions (candidates scored by skills, load, ratings, with the reasons in Chinese)
+ * and assign one.
+ */
+import type { Candidate, OrderView } from '../../../core/contract';
+import { call } from '../../services/api';
+import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
+
+Component({
+  data: {
+    loading: true,
+    error: '',
+    items: [] as OrderView[],
+    nextCursor: null as string | null,
+    loadingMore: false,
+    statusText: ORDER_STATUS_TEXT,
+    statusTag: ORDER_STATUS_TAG,
+    /** The order whose candidates are shown, and those candidates. */
+    openOrderId: '',
+    suggesting: false,
+    candidates: [] as Candidate[],
+    suggestError: '',
+    assigning: '',
+  },
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    onReachBottom() {
+      void this.loadMore();
+    },
+    async load() {
+      this.setData({ loading: true, error: '', openOrderId: '', candidates: [] });
+      const reply = await call('dispatch.queue', {}, { toast: false });
+      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
+      else this.setData({ loading: false, error: reply.error.message });
+    },
+    async loadMore() {
+      const cursor = this.data.nextCursor;
+      if (!cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      const reply = await call('dispatch.queue', { cursor });
+      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
+      else this.setData({ loadingMore: false });
+    },
+    async onSuggest(event: WechatMiniprogram.BaseEvent) {
+      const orderId = String(event.currentTarget.dataset.id);
+      if (this.data.openOrderId === orderId && !this.data.suggestError) return this.setData({ openOrderId: '', candidates: [] });
+      this.setData({ openOrderId: orderId, suggesting: true, candidates: [], suggestError: '' });
+      const reply = await call('dispatch.suggest', { orderId, limit: 10 }, { toast: false });
+      if (this.data.openOrderId !== orderId) return;
+      if (reply.ok) this.setData({ suggesting: false, candidates: reply.data.candidates });
+      else this.setData({ suggesting: false, suggestError: reply.error.message });
+    },
+    async onAssign(event: WechatMiniprogram.BaseEvent) {
+      const volunteerOpenid = String(event.currentTarget.dataset.openid);
+      const orderId = this.data.openOrderId;
+      if (!orderId || this.data.assigning) return;
+      this.setData({ assigning: volunteerOpenid });
+      const reply = await call('dispatch.assign', { orderId, volunteerOpenid }, { loading: '正在派单' });
+      this.setData({ assigning: '' });
+      if (reply.ok) {
+        wx.showToast({ title: `已派给${reply.data.order.assignee?.name ?? '志愿者'}`, icon: 'none' });
+        this.setData({ items: this.data.items.filter((item) => item.id !== orderId), openOrderId: '', candidates: [] });
+      } else if (reply.error.code === 'CONFLICT' || reply.error.code === 'NOT_FOUND') {
+        await this.load();
+      }
+    },
+  },
+});

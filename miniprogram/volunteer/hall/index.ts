@@ -1,0 +1,61 @@
+/**
+ * Volunteer task hall (抢单): pending orders this volunteer is eligible for. The first volunteer to
+ * accept gets the order; if someone was quicker, the page says so and refreshes the list.
+ */
+import type { OrderView } from '../../../core/contract';
+import { call } from '../../services/api';
+
+Component({
+  data: {
+    loading: true,
+    error: '',
+    items: [] as OrderView[],
+    nextCursor: null as string | null,
+    loadingMore: false,
+    accepting: '',
+  },
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    onReachBottom() {
+      void this.loadMore();
+    },
+    async load() {
+      this.setData({ loading: true, error: '' });
+      const reply = await call('dispatch.hall', {}, { toast: false });
+      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
+      else this.setData({ loading: false, error: reply.error.message });
+    },
+    async loadMore() {
+      const cursor = this.data.nextCursor;
+      if (!cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      const reply = await call('dispatch.hall', { cursor });
+      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
+      else this.setData({ loadingMore: false });
+    },
+    async onAccept(event: WechatMiniprogram.BaseEvent) {
+      const orderId = String(event.currentTarget.dataset.id);
+      if (this.data.accepting) return;
+      this.setData({ accepting: orderId });
+      const reply = await call('dispatch.accept', { orderId }, { loading: '正在抢单', toast: false });
+      this.setData({ accepting: '' });
+      if (reply.ok) {
+        wx.showToast({ title: '抢单成功，请按时上门服务', icon: 'none', duration: 2500 });
+        this.setData({ items: this.data.items.filter((item) => item.id !== orderId) });
+        return;
+      }
+      // Someone was quicker (or the order changed): say so in plain words and show the current list.
+      const message = reply.error.code === 'CONFLICT' ? '该订单已被其他志愿者接单' : reply.error.message;
+      wx.showToast({ title: message, icon: 'none', duration: 2500 });
+      if (reply.error.code === 'CONFLICT' || reply.error.code === 'NOT_FOUND') await this.load();
+    },
+    onTasks() {
+      wx.navigateTo({ url: '/volunteer/tasks/index' });
+    },
+  },
+});
