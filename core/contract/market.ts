@@ -14,6 +14,12 @@ export interface LedgerEntryView {
   at: Iso;
 }
 
+export interface PointsTotals {
+  balance: number;
+  issued: number;
+  redeemed: number;
+}
+
 export interface GoodsView {
   id: string;
   name: string;
@@ -73,11 +79,16 @@ export interface StatsOverview {
 }
 
 export const marketActions = {
-  'points.balance': action<{ balance: number; issued: number; redeemed: number }>()({
+  'points.balance': action<PointsTotals>()({
     roles: ['registered'],
     input: z.object({}),
   }),
   'points.ledger': action<Page<LedgerEntryView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
+  /** The points page's first screen in one call: the totals and the first page of the ledger. */
+  'points.overview': action<PointsTotals & { ledger: Page<LedgerEntryView> }>()({
+    roles: ['registered'],
+    input: z.object({ limit: paging.limit }),
+  }),
   /** Good-deed or role-model points, a different source from service points. */
   'points.award': action<{ entry: LedgerEntryView }>()({
     roles: ['staff'],
@@ -115,6 +126,11 @@ export const marketActions = {
     input: z.object({ goodsId: id, quantity: positiveInt('兑换数量', 10), clientRequestId }),
   }),
   'mall.myRedemptions': action<Page<RedemptionView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
+  /** The market's first screen in one call: my balance, the goods and my latest redemptions. */
+  'mall.home': action<{ balance: number; goods: GoodsView[]; redemptions: Page<RedemptionView> }>()({
+    roles: ['registered'],
+    input: z.object({ limit: paging.limit }),
+  }),
   'mall.verify': action<{ redemption: RedemptionView; resident: { name: string } }>()({
     roles: ['staff'],
     input: z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: '核销码是 6 位数字' }) }),

@@ -189,7 +189,8 @@ export const peopleActions = {
 
   'catalog.list': action<ServiceView[]>()({
     roles: ['anyone'],
-    input: z.object({ communityId: id, includeArchived: yesNo('是否包含已下架服务').optional() }),
+    /** Without communityId: the caller's own community. */
+    input: z.object({ communityId: id.optional(), includeArchived: yesNo('是否包含已下架服务').optional() }),
   }),
   'catalog.upsert': action<ServiceView>()({
     roles: ['staff'],

@@ -35,11 +35,13 @@ async function ownItem({ caller, deps }: ActionContext, id: string): Promise<Ser
 
 export const catalogHandlers: Handlers<'catalog'> = {
   'catalog.list': async (input, { caller, deps }) => {
-    found(await deps.store.collection<Community>(COLLECTIONS.communities).get(input.communityId), '社区不存在');
-    if (input.includeArchived && !isStaffOf(caller, input.communityId)) {
+    const communityId = input.communityId ?? caller.communityId;
+    if (!communityId) throw new DomainError('INVALID_INPUT', '请选择社区');
+    found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    if (input.includeArchived && !isStaffOf(caller, communityId)) {
       throw new DomainError('FORBIDDEN', '只有本社区工作人员可以查看已下架的服务');
     }
-    const where: Where = input.includeArchived ? { communityId: input.communityId } : { communityId: input.communityId, archived: false };
+    const where: Where = input.includeArchived ? { communityId } : { communityId, archived: false };
     // A community offers tens of services, not thousands: one read at the platform's maximum.
     const items = await services(deps).find(where, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 1000 });
     return items.map(toServiceView);

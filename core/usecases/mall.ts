@@ -7,7 +7,7 @@ import type { GoodsView, RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Goods, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Goods, type PointsAccount, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
@@ -76,6 +76,15 @@ async function residentName(deps: Deps, openid: string): Promise<string> {
 }
 
 export const mallHandlers: Handlers<'mall'> = {
+  'mall.home': async (input, context) => {
+    const [goods, redemptions, account] = await Promise.all([
+      mallHandlers['mall.goods']({}, context),
+      mallHandlers['mall.myRedemptions']({ limit: input.limit }, context),
+      context.deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(context.caller.openid),
+    ]);
+    return { balance: account?.balance ?? 0, goods, redemptions };
+  },
+
   'mall.goods': async (input, { caller, deps }) => {
     const communityId = memberCommunity(caller);
     if (input.includeInactive && !isStaffOf(caller, communityId)) {

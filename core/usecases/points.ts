@@ -29,6 +29,14 @@ export const pointsHandlers: Handlers<'points'> = {
     return { balance: account?.balance ?? 0, issued: account?.issued ?? 0, redeemed: account?.redeemed ?? 0 };
   },
 
+  'points.overview': async (input, context) => {
+    const [totals, ledger] = await Promise.all([
+      pointsHandlers['points.balance']({}, context),
+      pointsHandlers['points.ledger']({ limit: input.limit }, context),
+    ]);
+    return { ...totals, ledger };
+  },
+
   'points.ledger': async (input, { caller, deps }) => {
     memberCommunity(caller);
     const page = await newestFirst(deps.store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), { openid: caller.openid }, input);

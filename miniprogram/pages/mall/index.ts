@@ -52,25 +52,20 @@ Component({
     },
     async load(quiet = false) {
       if (!quiet) this.setData({ loading: true, error: '' });
-      const [goods, balance, mine] = await Promise.all([
-        call('mall.goods', {}, { toast: false }),
-        call('points.balance', {}, { toast: false }),
-        call('mall.myRedemptions', { limit: 20 }, { toast: false }),
-      ]);
-      const failed = [goods, balance, mine].find((r) => !r.ok);
-      if (failed && !failed.ok) {
-        if (!quiet) this.setData({ loading: false, error: failed.error.message });
+      const reply = await call('mall.home', { limit: 20 }, { toast: false });
+      if (!reply.ok) {
+        if (!quiet) this.setData({ loading: false, error: reply.error.message });
         return;
       }
-      if (!goods.ok || !balance.ok || !mine.ok) return;
+      const { goods, balance, redemptions } = reply.data;
       this.setData({
         loading: false,
         loaded: true,
         error: '',
-        goods: goods.data.filter((g) => g.active),
-        balance: balance.data.balance,
-        redemptions: mine.data.items.map(toRow),
-        nextCursor: mine.data.nextCursor,
+        goods: goods.filter((g) => g.active),
+        balance,
+        redemptions: redemptions.items.map(toRow),
+        nextCursor: redemptions.nextCursor,
       });
     },
     async loadMore() {

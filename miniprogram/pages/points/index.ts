@@ -40,19 +40,12 @@ Component({
     },
     async load() {
       this.setData({ loading: true, error: '' });
-      const [balance, ledger] = await Promise.all([
-        call('points.balance', {}, { toast: false }),
-        call('points.ledger', { limit: 20 }, { toast: false }),
-      ]);
-      if (!balance.ok) this.setData({ loading: false, error: balance.error.message });
-      else if (!ledger.ok) this.setData({ loading: false, error: ledger.error.message });
-      else
-        this.setData({
-          loading: false,
-          ...balance.data,
-          entries: ledger.data.items.map(toRow),
-          nextCursor: ledger.data.nextCursor,
-        });
+      const reply = await call('points.overview', { limit: 20 }, { toast: false });
+      if (!reply.ok) this.setData({ loading: false, error: reply.error.message });
+      else {
+        const { ledger, ...totals } = reply.data;
+        this.setData({ loading: false, ...totals, entries: ledger.items.map(toRow), nextCursor: ledger.nextCursor });
+      }
     },
     async loadMore() {
       if (!this.data.nextCursor || this.data.loadingMore) return;

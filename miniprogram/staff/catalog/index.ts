@@ -27,7 +27,6 @@ function wholeNumber(value: string, label: string, min: number, max: number): nu
 
 Component({
   data: {
-    communityId: '',
     loading: true,
     error: '',
     items: [] as ServiceView[],
@@ -45,16 +44,10 @@ Component({
     },
     async load() {
       this.setData({ loading: true, error: '' });
-      let communityId = this.data.communityId;
-      if (!communityId) {
-        const me = await call('user.me', {}, { toast: false });
-        if (!me.ok) return this.setData({ loading: false, error: me.error.message });
-        if (!me.data.communityId) return this.setData({ loading: false, error: '请先登记到社区' });
-        communityId = me.data.communityId;
-      }
-      const reply = await call('catalog.list', { communityId, includeArchived: true }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, communityId, items: reply.data });
-      else this.setData({ loading: false, communityId, error: reply.error.message });
+      // Without a communityId the cloud lists the caller's own community: one call.
+      const reply = await call('catalog.list', { includeArchived: true }, { toast: false });
+      if (reply.ok) this.setData({ loading: false, items: reply.data });
+      else this.setData({ loading: false, error: reply.error.message });
     },
     onAdd() {
       this.setData({ editing: true, form: { ...EMPTY_FORM }, formError: '' });

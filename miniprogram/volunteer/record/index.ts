@@ -60,25 +60,21 @@ Component({
     },
     async load() {
       this.setData({ loading: true, error: '' });
-      const [balance, ledger, done] = await Promise.all([
-        call('points.balance', {}, { toast: false }),
-        call('points.ledger', {}, { toast: false }),
-        this.loadDone(),
-      ]);
-      if (!balance.ok) return this.setData({ loading: false, error: balance.error.message });
-      if (!ledger.ok) return this.setData({ loading: false, error: ledger.error.message });
+      const [overview, done] = await Promise.all([call('points.overview', {}, { toast: false }), this.loadDone()]);
+      if (!overview.ok) return this.setData({ loading: false, error: overview.error.message });
       if (!done.ok) return this.setData({ loading: false, error: done.message });
       const served = done.orders.filter((order) => order.completion);
       const minutes = served.reduce((sum, order) => sum + (order.completion?.minutes ?? 0), 0);
+      const { ledger, balance, issued, redeemed } = overview.data;
       this.setData({
         loading: false,
-        balance: balance.data.balance,
-        issued: balance.data.issued,
-        redeemed: balance.data.redeemed,
+        balance,
+        issued,
+        redeemed,
         hours: String(Math.round((minutes / 60) * 10) / 10),
         serviceCount: served.length,
-        ledger: ledger.data.items.map(toRow),
-        nextCursor: ledger.data.nextCursor,
+        ledger: ledger.items.map(toRow),
+        nextCursor: ledger.nextCursor,
       });
     },
     async loadMore() {
