@@ -1,6 +1,6 @@
 /** Actions of the `user`, `community`, `catalog` and `volunteer` functions. */
 import { z } from 'zod';
-import type { Address, CommunitySettings, Grid, Role, ServiceItem, VolunteerStatus } from '../model';
+import type { Address, CommunitySettings, Grid, Role, ServiceItem, Volunteer, VolunteerStatus } from '../model';
 import { action, type Iso } from './define';
 import type { OrderView } from './orders';
 import {
@@ -59,22 +59,16 @@ export interface CommunityDetailView extends CommunityView {
 /** A catalogue item as the mini-program sees it: the stored item with `id` for `_id`. */
 export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt'> & { id: string };
 
-export interface VolunteerView {
+/** A volunteer as staff (and the volunteer) see them: the stored fields, with age instead of birth date. */
+export type VolunteerView = Pick<
+  Volunteer,
+  'realName' | 'phone' | 'skills' | 'availability' | 'available' | 'partyMember' | 'partyOrganisation' | 'gridId' | 'status' | 'reviewNote'
+> & {
   openid: string;
-  realName: string;
-  phone: string;
-  skills: string[];
-  availability: string;
-  available: boolean;
-  partyMember: boolean;
-  partyOrganisation?: string;
-  gridId: string;
-  status: VolunteerStatus;
-  reviewNote?: string;
   appliedAt: Iso;
   age: number;
   stats: { activeOrders: number; completedOrders: number; averageStars: number | null };
-}
+};
 
 const grid = z.object({
   id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: '网格编号只能包含字母、数字、- 和 _' }),
