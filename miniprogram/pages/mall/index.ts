@@ -4,6 +4,7 @@
  */
 import type { GoodsView, RedemptionView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { REDEMPTION_STATUS_TAG, REDEMPTION_STATUS_TEXT } from '../../utils/labels';
 
@@ -68,13 +69,8 @@ Component({
         nextCursor: redemptions.nextCursor,
       });
     },
-    async loadMore() {
-      if (!this.data.nextCursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('mall.myRedemptions', { limit: 20, cursor: this.data.nextCursor });
-      if (reply.ok)
-        this.setData({ loadingMore: false, redemptions: [...this.data.redemptions, ...reply.data.items.map(toRow)], nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      return appendNextPage(this, 'redemptions', (cursor) => call('mall.myRedemptions', { limit: 20, cursor }), toRow);
     },
     onTab(event: WechatMiniprogram.BaseEvent & { detail: { name: Tab } }) {
       if (event.detail.name !== this.data.tab) this.setData({ tab: event.detail.name });

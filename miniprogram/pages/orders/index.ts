@@ -1,6 +1,7 @@
 /** My orders (TAB): open or finished, newest first, paged; tap one for its detail. */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
@@ -46,17 +47,9 @@ Component({
         this.setData({ loading: false, error: reply.error.message });
       }
     },
-    async loadMore() {
-      if (!this.data.nextCursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
+    loadMore() {
       const filter = this.data.filter;
-      const reply = await call('order.listMine', { status: filter, limit: 20, cursor: this.data.nextCursor });
-      if (filter !== this.data.filter) return;
-      if (reply.ok) {
-        this.setData({ loadingMore: false, orders: [...this.data.orders, ...reply.data.items.map(toRow)], nextCursor: reply.data.nextCursor });
-      } else {
-        this.setData({ loadingMore: false });
-      }
+      return appendNextPage(this, 'orders', (cursor) => call('order.listMine', { status: filter, limit: 20, cursor }), toRow, () => filter === this.data.filter);
     },
     onFilter(event: WechatMiniprogram.BaseEvent & { detail: { name: Filter } }) {
       if (event.detail.name === this.data.filter) return; // van-tabs also reports its first tab

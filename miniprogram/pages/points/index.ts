@@ -1,6 +1,7 @@
 /** My love points: balance, earned and spent, and the ledger (paged) with Chinese source names. */
 import type { LedgerEntryView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { POINTS_SOURCE_TEXT } from '../../utils/labels';
 
@@ -47,13 +48,8 @@ Component({
         this.setData({ loading: false, ...totals, entries: ledger.items.map(toRow), nextCursor: ledger.nextCursor });
       }
     },
-    async loadMore() {
-      if (!this.data.nextCursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('points.ledger', { limit: 20, cursor: this.data.nextCursor });
-      if (reply.ok)
-        this.setData({ loadingMore: false, entries: [...this.data.entries, ...reply.data.items.map(toRow)], nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      return appendNextPage(this, 'entries', (cursor) => call('points.ledger', { limit: 20, cursor }), toRow);
     },
     onMall() {
       wx.switchTab({ url: '/pages/mall/index' });

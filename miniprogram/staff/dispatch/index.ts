@@ -5,6 +5,7 @@
  */
 import type { Candidate, OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
@@ -39,13 +40,8 @@ Component({
       if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
       else this.setData({ loading: false, error: reply.error.message });
     },
-    async loadMore() {
-      const cursor = this.data.nextCursor;
-      if (!cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('dispatch.queue', { cursor });
-      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      return appendNextPage(this, 'items', (cursor) => call('dispatch.queue', { cursor }));
     },
     async onSuggest(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);

@@ -4,6 +4,7 @@
  */
 import type { VolunteerView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 
 type Status = 'pending' | 'approved' | 'rejected';
 
@@ -42,13 +43,9 @@ Component({
       if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
       else this.setData({ loading: false, error: reply.error.message });
     },
-    async loadMore() {
-      const cursor = this.data.nextCursor;
-      if (!cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('volunteer.list', { status: this.data.status, cursor });
-      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      const status = this.data.status;
+      return appendNextPage(this, 'items', (cursor) => call('volunteer.list', { status, cursor }), undefined, () => status === this.data.status);
     },
     async onApprove(event: WechatMiniprogram.BaseEvent) {
       const openid = String(event.currentTarget.dataset.openid);

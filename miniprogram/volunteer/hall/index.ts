@@ -4,6 +4,7 @@
  */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 
 Component({
   data: {
@@ -30,13 +31,8 @@ Component({
       if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
       else this.setData({ loading: false, error: reply.error.message });
     },
-    async loadMore() {
-      const cursor = this.data.nextCursor;
-      if (!cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('dispatch.hall', { cursor });
-      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      return appendNextPage(this, 'items', (cursor) => call('dispatch.hall', { cursor }));
     },
     async onAccept(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);

@@ -5,6 +5,7 @@
  */
 import type { LedgerEntryView, OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { POINTS_SOURCE_TEXT } from '../../utils/labels';
 
 interface LedgerRow extends LedgerEntryView {
@@ -77,13 +78,8 @@ Component({
         nextCursor: ledger.nextCursor,
       });
     },
-    async loadMore() {
-      const cursor = this.data.nextCursor;
-      if (!cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('points.ledger', { cursor });
-      if (reply.ok) this.setData({ loadingMore: false, ledger: this.data.ledger.concat(reply.data.items.map(toRow)), nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      return appendNextPage(this, 'ledger', (cursor) => call('points.ledger', { cursor }), toRow);
     },
     onTasks() {
       wx.navigateTo({ url: '/volunteer/tasks/index?tab=done' });

@@ -5,6 +5,7 @@
  */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 type Tab = 'open' | 'done';
@@ -51,13 +52,9 @@ Component({
       if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
       else this.setData({ loading: false, error: reply.error.message });
     },
-    async loadMore() {
-      const cursor = this.data.nextCursor;
-      if (!cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      const reply = await call('dispatch.mine', { status: this.data.tab, cursor });
-      if (reply.ok) this.setData({ loadingMore: false, items: this.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
-      else this.setData({ loadingMore: false });
+    loadMore() {
+      const tab = this.data.tab;
+      return appendNextPage(this, 'items', (cursor) => call('dispatch.mine', { status: tab, cursor }), undefined, () => tab === this.data.tab);
     },
     /** Puts the changed order in place, or drops it when it left this tab. */
     replace(order: OrderView) {

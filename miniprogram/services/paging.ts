@@ -1,0 +1,33 @@
+/** Loading the next page of a list, the same way on every list page. */
+import type { Page } from '../../core/contract';
+import type { ApiReply } from './api';
+
+interface ListPage {
+  data: Record<string, unknown> & { nextCursor: string | null; loadingMore: boolean };
+  setData(data: Record<string, unknown>): void;
+}
+
+/**
+ * Appends the next page to `this.data[field]` when there is one and none is loading. `fetch` gets
+ * the cursor; `toRow` shapes each item for the view. If `stillCurrent` says the list was switched
+ * meanwhile (another tab), the late page is dropped.
+ */
+export async function appendNextPage<T, R = T>(
+  page: ListPage,
+  field: string,
+  fetch: (cursor: string) => Promise<ApiReply<Page<T>>>,
+  toRow: (item: T) => R = (item) => item as unknown as R,
+  stillCurrent: () => boolean = () => true,
+): Promise<void> {
+  const cursor = page.data.nextCursor;
+  if (!cursor || page.data.loadingMore) return;
+  page.setData({ loadingMore: true });
+  const reply = await fetch(cursor);
+  // A late page of a list that was switched away from is dropped; loading may go on.
+  if (!reply.ok || !stillCurrent()) {
+    page.setData({ loadingMore: false });
+    return;
+  }
+  const current = (page.data[field] as R[] | undefined) ?? [];
+  page.setData({ loadingMore: false, [field]: current.concat(reply.data.items.map(toRow)), nextCursor: reply.data.nextCursor });
+}
