@@ -1,7 +1,7 @@
 /** Fixes from the review of the 五单 functions, each pinned by a test. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 
 const at = { $date: '2026-11-01T00:00:00.000Z' };
 
@@ -109,5 +109,34 @@ describe('work lists page by keyset', () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: '分页参数无效，请从第一页重新加载' },
     });
+  });
+});
+
+describe('the one-call first-screen actions refuse bad input and write nothing', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  it.each([
+    ['mall', 'mall.home', { limit: 0 }],
+    ['points', 'points.overview', { limit: 'many' }],
+    ['user', 'user.home', 'not an object'],
+    ['catalog', 'catalog.list', { communityId: '' }],
+  ] as const)('%s: %s with %j', async (name, action, input) => {
+    const before = snapshot(cloud);
+    const reply = await callRaw(cloud, DEMO.resident, name, { action, input });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('mall.home and points.overview give the same numbers as the separate actions', async () => {
+    const home = ok(await call(cloud, DEMO.resident, 'mall.home', {}));
+    expect(home.balance).toBe(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance);
+    expect(home.goods).toEqual(ok(await call(cloud, DEMO.resident, 'mall.goods', {})));
+    const overview = ok(await call(cloud, DEMO.volunteer, 'points.overview', { limit: 5 }));
+    expect(overview.ledger).toEqual(ok(await call(cloud, DEMO.volunteer, 'points.ledger', { limit: 5 })));
+    expect(overview.balance).toBe(260);
   });
 });
