@@ -158,6 +158,8 @@ export interface Order {
   contactName: string;
   contactPhone: string;
   preferredTime?: string;
+  /** Photos of the need (cloud fileIDs), uploaded by whoever ordered, under orders/<their openid>/. */
+  photos?: string[];
   status: OrderStatus;
   assignee?: string;
   assigneeName?: string;

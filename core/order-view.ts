@@ -34,6 +34,7 @@ export function toOrderView(order: Order, caller: Caller): OrderView {
     contactName: contact ? order.contactName : `${order.contactName.slice(0, 1)}**`,
     contactPhone: contact ? order.contactPhone : undefined,
     preferredTime: order.preferredTime,
+    photos: contact ? (order.photos ?? []) : [],
     residentOpenid: contact ? order.residentOpenid : undefined,
     assignee: order.assignee ? { openid: order.assignee, name: order.assigneeName ?? '' } : undefined,
     basePoints: order.basePoints,

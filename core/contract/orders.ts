@@ -19,6 +19,8 @@ export interface OrderView {
   contactName: string;
   contactPhone?: string;
   preferredTime?: string;
+  /** Cloud fileIDs; shown with the contact details (they may show the inside of a home). */
+  photos: string[];
   residentOpenid?: string;
   assignee?: { openid: string; name: string };
   basePoints: number;
@@ -68,6 +70,10 @@ export const orderActions = {
       address: address.optional(),
       contactPhone: phone.optional(),
       preferredTime: optionalText('期望时间', 50),
+      photos: z
+        .array(z.string().regex(/^cloud:\/\/[^/]+\/orders\/[^/]+\/[^/]+$/, { error: '照片无效，请重新上传' }))
+        .max(3, { error: '最多上传 3 张照片' })
+        .optional(),
       clientRequestId,
       /** Staff ordering for a resident without a phone (代点单). */
       onBehalfOf: z

@@ -98,6 +98,10 @@ export const orderHandlers: Handlers<'order'> = {
       contactName = user.name;
       contactPhone = input.contactPhone ?? user.phone;
     }
+    // A photo must be one the caller uploaded (the mini-program stores them under orders/<openid>/).
+    if (input.photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) {
+      throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+    }
     // Everything eligible volunteers will read in the hall.
     await checkText(deps, caller, input.description, '需求描述');
     await checkText(deps, caller, input.preferredTime, '期望时间');
@@ -121,6 +125,7 @@ export const orderHandlers: Handlers<'order'> = {
       contactName,
       contactPhone,
       preferredTime: input.preferredTime || undefined,
+      photos: input.photos?.length ? input.photos : undefined,
       status,
       events: [orderEvent(now, caller.openid, null, status, behalf ? `${user.name}代居民下单` : undefined)],
       declines: [],

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EJSON } from 'bson';
+import busboy from 'busboy';
 import { Clock } from './clock';
 import { DatabaseEngine, type SchemaConfig } from './db/engine';
 import { CloudError } from './db/errors';
@@ -262,8 +263,47 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
   }
 
+  /** wx.cloud.uploadFile's local stand-in: multipart with a `cloudPath` field and a `file` part. */
+  async function handleClientUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const fields: Record<string, string> = {};
+    let file: Buffer | null = null;
+    await new Promise<void>((resolve, reject) => {
+      const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_BODY_BYTES, files: 1 } });
+      parser.on('field', (name, value) => {
+        fields[name] = value;
+      });
+      parser.on('file', (_name, stream) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          file = Buffer.concat(chunks);
+        });
+      });
+      parser.on('close', resolve);
+      parser.on('error', reject);
+      req.pipe(parser);
+    });
+    if (!fields.cloudPath || !file) throw new HttpError(400, 'cloudPath and file are required');
+    try {
+      const fileID = await storage.save(fields.cloudPath, file);
+      sendJson(res, 200, { fileID, statusCode: 200, errMsg: 'cloud.uploadFile:ok' });
+    } catch (error) {
+      throw new HttpError(400, `cloud.uploadFile:fail ${(error as Error).message}`);
+    }
+  }
+
+  /** What an <image src="cloud://…"> shows: the stored file, by its fileID. */
+  async function handleClientFile(res: http.ServerResponse, url: URL): Promise<void> {
+    const cloudPath = storage.cloudPathOf(url.searchParams.get('fileID') ?? '');
+    const data = cloudPath ? await storage.read(cloudPath) : null;
+    if (!data) throw new HttpError(404, 'storage file not exists');
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
+    res.end(data);
+  }
+
   async function handleClient(req: http.IncomingMessage, res: http.ServerResponse, route: string): Promise<void> {
     const identity = clientIdentity(req);
+    if (route === 'uploadFile') return handleClientUpload(req, res);
     const body = await readJson(req);
     if (route === 'callFunction') {
       if (typeof body.name !== 'string' || body.name === '') throw new HttpError(400, 'name is required');
@@ -379,6 +419,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const route = async () => {
       if (req.method === 'POST' && pathname === '/admin') return handleAdmin(req, res);
       if (req.method === 'POST' && pathname.startsWith('/client/')) return handleClient(req, res, pathname.slice('/client/'.length));
+      if (req.method === 'GET' && pathname === '/client/file') return handleClientFile(res, url);
       if (pathname.startsWith('/__linli/api/')) return handleControl(req, res, pathname.slice('/__linli/api/'.length), url);
       if (pathname.startsWith(STORAGE_PATH_PREFIX) && (await storage.handleHttp(req, res))) return;
       if (req.method === 'GET' && (pathname === '/' || pathname === '/index.html')) {

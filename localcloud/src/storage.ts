@@ -263,6 +263,18 @@ export class FileStorage {
   }
 
   /** File contents by cloudPath, or null when missing. */
+  /**
+   * Stores a file a mini-program uploaded (wx.cloud.uploadFile's local stand-in); returns its
+   * fileID, or throws with the reason when the cloudPath is not acceptable.
+   */
+  async save(cloudPath: string, data: Buffer): Promise<string> {
+    const problem = validateCloudPath(cloudPath);
+    if (problem !== null) throw new Error(`invalid cloudPath: ${problem}`);
+    if (data.length > this.maxUploadBytes) throw new Error(`file too large: ${data.length} bytes`);
+    await this.write(cloudPath, data);
+    return this.fileIdFor(cloudPath);
+  }
+
   async read(cloudPath: string): Promise<Buffer | null> {
     if (this.dir === null) return this.memory.get(cloudPath) ?? null;
     try {

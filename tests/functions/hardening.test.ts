@@ -140,3 +140,53 @@ describe('the one-call first-screen actions refuse bad input and write nothing',
     expect(overview.balance).toBe(260);
   });
 });
+
+describe('photos on an order', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  /** What wx.cloud.uploadFile does in local mode: a multipart POST to /client/uploadFile. */
+  async function upload(openid: string, cloudPath: string, bytes: Buffer): Promise<string> {
+    const form = new FormData();
+    form.append('cloudPath', cloudPath);
+    form.append('file', new Blob([bytes]), 'photo.jpg');
+    const response = await fetch(`${cloud.url}/client/uploadFile`, { method: 'POST', headers: { 'x-wx-openid': openid }, body: form });
+    const body = (await response.json()) as { fileID: string; errMsg: string };
+    expect(body.errMsg).toBe('cloud.uploadFile:ok');
+    return body.fileID;
+  }
+
+  it('keeps the resident’s photos with the order and shows them only with the contact details', async () => {
+    const bytes = Buffer.from('fake jpeg bytes: a leaking tap');
+    const fileID = await upload(DEMO.resident, `orders/${DEMO.resident}/photo-test-1.jpg`, bytes);
+    const served = await fetch(`${cloud.url}/client/file?fileID=${encodeURIComponent(fileID)}`);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(bytes);
+
+    const { order } = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-repair', description: '厨房水龙头漏水', photos: [fileID], clientRequestId: 'photo-order-0001' }));
+    expect(order.photos).toEqual([fileID]);
+    const hall = ok(await call(cloud, DEMO.volunteer, 'dispatch.hall', {}));
+    expect(hall.items.find((item) => item.id === order.id)?.photos).toEqual([]);
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: order.id }));
+    expect(ok(await call(cloud, DEMO.volunteer, 'order.get', { orderId: order.id })).order.photos).toEqual([fileID]);
+  });
+
+  it('refuses someone else’s photo, and more than three', async () => {
+    const before = snapshot(cloud);
+    const foreign = await upload(DEMO.volunteer, `orders/${DEMO.volunteer}/photo-test-2.jpg`, Buffer.from('x'));
+    const afterUpload = snapshot(cloud);
+    expect(afterUpload).toBe(before); // files are not database documents
+    expect(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-repair', description: '修灯', photos: [foreign], clientRequestId: 'photo-order-0002' })).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: '只能附上自己上传的照片' },
+    });
+    const mine = `cloud://x.y/orders/${DEMO.resident}/a.jpg`;
+    expect(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-repair', description: '修灯', photos: [mine, mine, mine, mine], clientRequestId: 'photo-order-0003' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: '最多上传 3 张照片' },
+    });
+    expect(snapshot(cloud)).toBe(before);
+  });
+});

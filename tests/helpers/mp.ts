@@ -2,6 +2,7 @@
  * Page tests with miniprogram-simulate (official wcc compiler, real vant components) where
  * wx.cloud.callFunction goes to a local cloud running linli's real cloud functions.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
@@ -45,6 +46,11 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string): CloudCall
   const record: CloudCalls = { calls: [], toasts: [] };
   wx.cloud = {
     init() {},
+    /** Stores the file in the local cloud's storage, as wx.cloud.uploadFile stores it in the cloud's. */
+    async uploadFile(options: { cloudPath: string; filePath: string }) {
+      const fileID = await cloud.storage.save(options.cloudPath, fs.readFileSync(options.filePath));
+      return { fileID, statusCode: 200, errMsg: 'cloud.uploadFile:ok' };
+    },
     async callFunction(options: { name: string; data: { action?: string } }) {
       record.calls.push({ name: options.name, data: options.data });
       const { status, json } = await postJson(cloud.clientUrl, { name: options.name, data: options.data }, { 'x-wx-openid': openid });

@@ -88,6 +88,25 @@ describe('pages/order-detail', () => {
     expect(page.querySelector('#rate-form')).toBeFalsy();
   });
 
+  it('shows the order’s photos, and opens them large on tap', async () => {
+    const fileID = await cloud.storage.save(`orders/${DEMO.resident}/detail-photo.jpg`, Buffer.from('jpeg'));
+    const { order } = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-repair', description: '门锁坏了', photos: [fileID], clientRequestId: 'detail-photo-0001' }));
+    connectMiniProgram(cloud, DEMO.resident);
+    let previewed: string[] = [];
+    (globalThis as unknown as { wx: { previewImage: (o: { urls: string[] }) => void } }).wx.previewImage = (options) => {
+      previewed = options.urls;
+    };
+    const page = mount('pages/order-detail/index');
+    page.instance.onLoad({ id: order.id });
+    await until(() => page.data.loading === false);
+    // On the real cloud an <image> takes the fileID itself.
+    expect(page.data.photoUrls).toEqual([fileID]);
+    const image = page.querySelector('.photo')!;
+    image.dispatchEvent('tap');
+    await until(() => previewed.length > 0);
+    expect(previewed).toEqual([fileID]);
+  });
+
   it('says so when the order cannot be found', async () => {
     connectMiniProgram(cloud, DEMO.resident);
     const page = mount('pages/order-detail/index');

@@ -1,5 +1,8 @@
 // @vitest-environment happy-dom
 /** The order form against the real cloud functions on the local cloud. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
@@ -43,6 +46,32 @@ describe('pages/order-form', () => {
     expect(order!.preferredTime).toBe('明天上午');
     expect(redirectedTo).toBe(`/pages/order-detail/index?id=${order!.id}`);
     expect(cloudCalls.calls.filter((c) => c.data.action === 'order.create')).toHaveLength(1);
+  });
+
+  it('attaches photos: each is uploaded under the resident’s folder and kept with the order', async () => {
+    connectMiniProgram(cloud, DEMO.resident);
+    let redirectedTo = '';
+    wx.redirectTo = (o) => {
+      redirectedTo = o.url;
+    };
+    const photo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'linli-photo-')), 'tap.jpg');
+    fs.writeFileSync(photo, Buffer.from('a photo of the dripping tap'));
+    const page = mount('pages/order-form/index');
+    page.instance.onLoad({ serviceId: 'svc-repair' });
+    await until(() => page.data.loading === false);
+    page.querySelector('#photos')!.dispatchEvent('after-read', { detail: { file: { url: photo } } });
+    await until(() => page.data.photos.length === 1 && page.data.uploading === false);
+    page.querySelector('#description')!.dispatchEvent('change', { detail: '卫生间水龙头一直滴水' });
+    await settle();
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => redirectedTo !== '');
+
+    const mine = ok(await call(cloud, DEMO.resident, 'order.listMine', {}));
+    const order = mine.items.find((o) => o.description === '卫生间水龙头一直滴水')!;
+    expect(order.photos).toHaveLength(1);
+    expect(order.photos[0]).toContain(`/orders/${DEMO.resident}/`);
+    const stored = await cloud.storage.read(order.photos[0]!.split('/').slice(3).join('/'));
+    expect(stored?.toString()).toBe('a photo of the dripping tap');
   });
 
   it('a second tap reuses the request id, so only one order is created', async () => {

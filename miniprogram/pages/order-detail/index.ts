@@ -4,6 +4,7 @@
  */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { imageUrl } from '../../services/files';
 import { formatAddress, formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
@@ -26,6 +27,7 @@ Component({
     error: '',
     orderId: '',
     order: null as OrderView | null,
+    photoUrls: [] as string[],
     steps: [] as Step[],
     createdText: '',
     addressText: '',
@@ -61,7 +63,11 @@ Component({
         addressText: formatAddress(order.address),
         canCancel: order.allowed.includes('cancel'),
         canRate: order.allowed.includes('rate'),
+        photoUrls: (order.photos ?? []).map(imageUrl),
       });
+    },
+    onPreviewPhoto(event: WechatMiniprogram.BaseEvent) {
+      wx.previewImage({ urls: this.data.photoUrls, current: String(event.currentTarget.dataset.url) });
     },
     onCancel() {
       if (this.data.busy) return;

@@ -5,6 +5,7 @@
  */
 import type { Address } from '../../../core/model';
 import { call, newRequestId } from '../../services/api';
+import { imageUrl, uploadFile } from '../../services/files';
 import { formatAddress, isPhone, largeText } from '../../utils/format';
 
 type Field = 'description' | 'unit' | 'room' | 'phone' | 'preferredTime';
@@ -29,6 +30,10 @@ Component({
     errors: {} as Partial<Record<Field, string>>,
     requestId: '',
     submitting: false,
+    /** Optional photos of the need: what van-uploader shows, with the fileID behind each. */
+    photos: [] as Array<{ url: string; fileID: string; isImage: true }>,
+    openid: '',
+    uploading: false,
   },
   methods: {
     onLoad(query: { serviceId?: string }) {
@@ -54,6 +59,7 @@ Component({
       }
       const address = me.profile.address;
       this.setData({
+        openid: me.openid,
         loading: false,
         serviceName: service.name,
         serviceDescription: service.description ?? '',
@@ -81,8 +87,30 @@ Component({
       this.setData({ errors });
       return Object.keys(errors).length === 0;
     },
+    /** A photo was chosen: upload it at once, under orders/<my openid>/, as the cloud requires. */
+    async onPhotoRead(event: WechatMiniprogram.BaseEvent & { detail: { file: { url?: string; tempFilePath?: string } | Array<{ url?: string; tempFilePath?: string }> } }) {
+      const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
+      this.setData({ uploading: true });
+      try {
+        for (const file of files) {
+          const path = file.tempFilePath ?? file.url ?? '';
+          if (!path || this.data.photos.length >= 3) continue;
+          const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
+          const cloudPath = `orders/${this.data.openid}/${this.data.requestId}-${this.data.photos.length + 1}.${extension}`;
+          const fileID = await uploadFile(path, cloudPath);
+          this.setData({ photos: [...this.data.photos, { url: imageUrl(fileID), fileID, isImage: true }] });
+        }
+      } catch {
+        wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
+      } finally {
+        this.setData({ uploading: false });
+      }
+    },
+    onPhotoDelete(event: WechatMiniprogram.BaseEvent & { detail: { index: number } }) {
+      this.setData({ photos: this.data.photos.filter((_photo, index) => index !== event.detail.index) });
+    },
     async onSubmit() {
-      if (this.data.submitting || !this.validate()) return;
+      if (this.data.submitting || this.data.uploading || !this.validate()) return;
       this.setData({ submitting: true });
       const address: Address = { gridId: this.data.gridId, building: this.data.building };
       if (this.data.unit.trim()) address.unit = this.data.unit.trim();
@@ -96,6 +124,7 @@ Component({
           address,
           contactPhone: this.data.phone.trim(),
           ...(preferredTime ? { preferredTime } : {}),
+          ...(this.data.photos.length > 0 ? { photos: this.data.photos.map((photo) => photo.fileID) } : {}),
           clientRequestId: this.data.requestId,
         },
         { loading: '正在提交' },
