@@ -4,15 +4,14 @@
  */
 import { config } from '../config';
 import { currentOpenid } from './session';
-
-const localBase = () => (wx.getStorageSync('linli.localUrl') as string) || config.localUrl;
+import { localCloudUrl } from './transport';
 
 /** Uploads a local file (e.g. from wx.chooseMedia) to `cloudPath`; resolves with its fileID. */
 export function uploadFile(filePath: string, cloudPath: string): Promise<string> {
   if (config.mode === 'cloud') return wx.cloud.uploadFile({ cloudPath, filePath }).then((result) => result.fileID);
   return new Promise((resolve, reject) => {
     wx.uploadFile({
-      url: `${localBase()}/client/uploadFile`,
+      url: `${localCloudUrl()}/client/uploadFile`,
       filePath,
       name: 'file',
       formData: { cloudPath },
@@ -28,5 +27,5 @@ export function uploadFile(filePath: string, cloudPath: string): Promise<string>
 }
 
 export function imageUrl(fileID: string): string {
-  return config.mode === 'cloud' ? fileID : `${localBase()}/client/file?fileID=${encodeURIComponent(fileID)}`;
+  return config.mode === 'cloud' ? fileID : `${localCloudUrl()}/client/file?fileID=${encodeURIComponent(fileID)}`;
 }

@@ -10,16 +10,19 @@ export interface PlatformError {
   errMsg: string;
 }
 
+/** The local cloud's address: a test or a developer may set another in storage without editing config.ts. */
+export function localCloudUrl(): string {
+  return (wx.getStorageSync('linli.localUrl') as string) || config.localUrl;
+}
+
 function callCloud(name: string, data: unknown): Promise<unknown> {
   return wx.cloud.callFunction({ name, data: data as WechatMiniprogram.IAnyObject }).then((reply) => reply.result);
 }
 
 function callLocal(name: string, data: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    // A test or a developer may point the app at another local cloud without editing config.ts.
-    const base = (wx.getStorageSync('linli.localUrl') as string) || config.localUrl;
     wx.request({
-      url: `${base}/client/callFunction`,
+      url: `${localCloudUrl()}/client/callFunction`,
       method: 'POST',
       header: { 'content-type': 'application/json', 'x-wx-openid': currentOpenid() },
       data: { name, data } as WechatMiniprogram.IAnyObject,
