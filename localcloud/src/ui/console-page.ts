@@ -38,7 +38,7 @@ button:hover,.btn:hover{background:#eef1f4}button:disabled{opacity:.5;cursor:def
 .danger{color:#b42318;border-color:#e3a39c}.danger:hover{background:#fdecea}
 header.top{display:flex;flex-wrap:wrap;gap:12px 28px;align-items:center;padding:12px 20px;background:#fff;border-bottom:1px solid #d8dee4}
 .brand{flex:1 1 360px;min-width:0}.meta{color:#57606a;font-size:13px;margin-top:2px}.meta b{color:#1f2328}
-.meta code{word-break:break-all}
+.meta>span{white-space:nowrap}.meta code{white-space:normal;word-break:break-all}
 .clock{display:flex;flex-direction:column;gap:2px}.clock .label{font-size:12px;color:#57606a}
 .clock-now{font-size:17px;font-weight:600;font-variant-numeric:tabular-nums}.clock .row{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
 #clock-meta{font-size:12px;color:#57606a}
@@ -69,7 +69,7 @@ td.cell{max-width:260px;white-space:nowrap;overflow:hidden;text-overflow:ellipsi
 tr.doc{cursor:pointer}tr.doc:hover td{background:#f6f8fa}
 .k-num{color:#0550ae}.k-date{color:#8250df}.k-null,.k-none{color:#8c959f}.k-bool{color:#cf222e}.k-obj{color:#57606a}.k-id{color:#116329}
 pre.json{margin:0 0 8px;padding:8px 10px;background:#f6f8fa;border:1px solid #eaeef2;border-radius:6px;overflow:auto;max-height:420px;white-space:pre-wrap;word-break:break-word}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px;align-items:start}
 .card{border:1px solid #d8dee4;border-radius:8px;padding:10px 12px;min-width:0}
 .card .head{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:4px}.card .head b{font-size:15px;margin-right:4px}
 .err-text{color:#b42318;word-break:break-word}
@@ -89,7 +89,7 @@ tr.row-error td{background:#fff8f7}tr.row-timeout td{background:#fffbea}
 @media (max-width:760px){
   header.top,.urls{padding-left:12px;padding-right:12px}nav.tabs{padding:10px 12px 0}
   main{margin:0 8px 12px;padding:10px}.banner{margin:10px 12px 0}
-  .split{grid-template-columns:1fr}.coll-list{border-right:0;border-bottom:1px solid #eaeef2;padding:0 0 8px;flex-direction:row;flex-wrap:wrap}
+  .split{grid-template-columns:minmax(0,1fr)}.coll-list{border-right:0;border-bottom:1px solid #eaeef2;padding:0 0 8px;flex-direction:row;flex-wrap:wrap}
   .coll{width:auto}.cards{grid-template-columns:1fr}
 }
 `;
@@ -223,7 +223,9 @@ const CLIENT_JS = String.raw`
       var r = await api('/__linli/api/clock', post({ advanceMs: ms }));
       clearError('clock');
       setClock(r && r.clock ? r.clock : r);
-      notify('虚拟时间已前进 Clock advanced ' + fmtOffset(ms));
+      var fired = (r && r.fired) || [];
+      notify('虚拟时间已前进 Clock advanced ' + fmtOffset(ms) + (fired.length ? ' · 触发定时函数 fired ' + fired.length : ''));
+      if (fired.length && tab === 'invocations') loadInvocations();
     } catch (e) { setError('clock', e); }
     finally { btn.disabled = false; }
   }
@@ -321,7 +323,7 @@ const CLIENT_JS = String.raw`
       coll.view === 'table' ? '切换为 JSON 视图' : '切换为表格 Table');
     view.append(h('div', { class: 'toolbar' },
       h('button', { disabled: p.offset <= 0, onclick: function () { coll.offset = Math.max(0, coll.offset - coll.limit); loadDocs(); } }, '‹ 上一页 Prev'),
-      h('span', { class: 'muted', text: '第 ' + from + '–' + to + ' 条，共 ' + p.total + ' 条 (documents)' }),
+      h('span', { class: 'muted', text: (docs.length ? '第 ' + from + '–' + to + ' 条，' : '') + '共 ' + p.total + ' 条 (documents)' }),
       h('button', { disabled: to >= p.total, onclick: function () { coll.offset += coll.limit; loadDocs(); } }, '下一页 Next ›'),
       h('span', { class: 'grow' }), toggle,
       h('button', { onclick: loadCollections }, '刷新 Refresh')));
@@ -535,15 +537,16 @@ export function renderConsolePage(opts: ConsolePageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>linli 本地云 · Local Cloud</title>
+<link rel="icon" href="data:,">
 <style>${CSS}</style>
 </head>
 <body>
 <header class="top">
   <div class="brand">
     <h1>linli 本地云 <small>Local Cloud</small></h1>
-    <div class="meta">环境 Env <b id="env-name">${env}</b> · 版本 Version <span id="version">${version}</span>
-      · 存储 Storage <b id="storage">…</b> · 数据目录 Data dir <code id="data-dir">…</code>
-      · 启动于 Started <span id="started">…</span></div>
+    <div class="meta"><span>环境 Env <b id="env-name">${env}</b></span> · <span>版本 Version <span id="version">${version}</span></span>
+      · <span>存储 Storage <b id="storage">…</b></span> · <span>启动于 Started <span id="started">…</span></span>
+      <br><span>数据目录 Data dir <code id="data-dir">…</code></span></div>
   </div>
   <div class="clock">
     <span class="label">虚拟时间 Virtual clock（北京时间 Asia/Shanghai）</span>
