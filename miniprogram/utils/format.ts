@@ -30,3 +30,11 @@ export function largeText(): boolean {
 export function setLargeText(on: boolean): void {
   wx.setStorageSync(LARGE_TEXT_KEY, on);
 }
+
+/** A typed-in whole number within [min, max], or the Chinese message saying what is wrong. */
+export function wholeNumber(value: string, label: string, min: number, max: number): number | string {
+  const number = Number(value.trim());
+  if (value.trim() === '' || !Number.isInteger(number)) return `${label}请填写整数`;
+  if (number < min || number > max) return `${label}应在 ${min}–${max} 之间`;
+  return number;
+}

@@ -4,6 +4,7 @@
  */
 import type { ServiceView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { wholeNumber } from '../../utils/format';
 
 interface Form {
   id: string;
@@ -17,13 +18,6 @@ interface Form {
 }
 
 const EMPTY_FORM: Form = { id: '', name: '', category: '', skills: '', expectedMinutes: '60', basePoints: '10', slaHours: '24', description: '' };
-
-function wholeNumber(value: string, label: string, min: number, max: number): number | string {
-  const number = Number(value.trim());
-  if (value.trim() === '' || !Number.isInteger(number)) return `${label}请填写整数`;
-  if (number < min || number > max) return `${label}应在 ${min}–${max} 之间`;
-  return number;
-}
 
 Component({
   data: {

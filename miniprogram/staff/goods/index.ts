@@ -5,6 +5,7 @@
  */
 import type { GoodsView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { wholeNumber } from '../../utils/format';
 
 interface Form {
   id: string;
@@ -18,13 +19,6 @@ interface Form {
 }
 
 const EMPTY_FORM: Form = { id: '', name: '', pointsPrice: '', stock: '', description: '', active: true, openedStock: null };
-
-function wholeNumber(value: string, label: string, min: number, max: number): number | string {
-  const number = Number(value.trim());
-  if (value.trim() === '' || !Number.isInteger(number)) return `${label}请填写整数`;
-  if (number < min || number > max) return `${label}应在 ${min}–${max} 之间`;
-  return number;
-}
 
 Component({
   data: {
