@@ -1,3 +1,5 @@
+import type { HourRounding } from './service-hours';
+
 /**
  * The documents linli keeps, as stored in the cloud database (collection names in COLLECTIONS).
  * Dates are Date objects in storage; replies to the mini-program carry them as ISO strings.
@@ -16,6 +18,12 @@ export const COLLECTIONS = {
   redemptions: 'redemptions',
   redemptionCodes: 'redemption_codes',
   serviceRecords: 'service_records',
+  recordChanges: 'record_changes',
+  recordCorrections: 'record_corrections',
+  certificates: 'certificates',
+  activities: 'activities',
+  activitySignups: 'activity_signups',
+  awardNominations: 'award_nominations',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -58,6 +66,8 @@ export interface CommunitySettings {
   scoreMultipliers: ScoreMultipliers;
   /** An assignment not accepted within this many minutes goes back to the queue. */
   acceptTimeoutMinutes: number;
+  /** How minutes of service become recorded hours; absent on older documents (then the default). */
+  hourRounding?: HourRounding;
 }
 
 export interface Community {
@@ -104,6 +114,9 @@ export interface Volunteer {
   realName: string;
   phone: string;
   birthDate: string; // YYYY-MM-DD
+  /** Optional personal fields of 办法 Art. 5, kept only when the volunteer gives them. */
+  gender?: '男' | '女';
+  idNumber?: string;
   guardianConsent: boolean;
   skills: string[];
   availability: string;
@@ -119,7 +132,14 @@ export interface Volunteer {
   reviewedAt?: Date;
   appliedAt: Date;
   /** Counters kept with every transition, for ranking without scanning orders. */
-  stats: { activeOrders: number; completedOrders: number; ratingSum: number; ratingCount: number };
+  stats: {
+    activeOrders: number;
+    completedOrders: number;
+    ratingSum: number;
+    ratingCount: number;
+    /** Recorded service hours in hundredths (Σ of the volunteer's records), kept with every record write. */
+    recordedCentiHours?: number;
+  };
 }
 
 export type OrderStatus =
@@ -178,9 +198,18 @@ export interface Order {
   rating?: { stars: number; comment?: string; at: Date };
   score?: { score: number; note?: string; by: string; at: Date; points: number };
   reviewNote?: string;
+  /** Set by the record timer when the order is completed but still has no service record. */
+  recordAlert?: RecordAlert;
 }
 
-export type PointsSource = 'service' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund';
+/** A completed service still without a record, 8 working days on (the legal limit is 10). */
+export interface RecordAlert {
+  flaggedAt: Date;
+  /** YYYY-MM-DD: the last working day the record is on time. */
+  deadline: string;
+}
+
+export type PointsSource = 'service' | 'activity' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund';
 
 export interface PointsAccount {
   _id: string; // openid
@@ -252,20 +281,193 @@ export interface RedemptionCode {
   createdAt: Date;
 }
 
-/** A statutory service-hour record (志愿服务记录与证明出具办法 Art. 7). */
+/**
+ * A statutory service-hour record (志愿服务记录与证明出具办法 Art. 7: activity name, date, place,
+ * content, service time, organising unit, person in charge). One per scored order (`order:<id>`)
+ * and per attended activity (`activity:<activityId>:<openid>`). Good-deed points never make one
+ * (Art. 19: only volunteer service is recorded).
+ */
 export interface ServiceRecord {
   _id: string;
   openid: string;
   volunteerName: string;
   communityId: string;
-  source: 'order';
+  source: 'order' | 'activity';
+  /** The order or activity id. */
   ref: string;
   activityName: string;
   date: string; // YYYY-MM-DD, Beijing time
   place: string;
   content: string;
+  /** Minutes actually given; `hours` is what they count for under the community's rounding rule. */
   minutes: number;
+  hours: number;
+  /** The service category (服务类别, Art. 5), e.g. the catalogue category or 社区活动. */
+  category?: string;
   organiser: string;
   personInCharge: string;
+  /** Who wrote the record (the scoring staff member, or whoever checked the volunteer out). */
+  recordedBy?: string;
+  /** Bumped by every change; a change is written only on the version it read. */
+  version?: number;
+  /** The correction request waiting for review, if any (one at a time). */
+  pendingCorrectionId?: string;
   createdAt: Date;
+  updatedAt?: Date;
+}
+
+/** The fields of a record a correction may change. */
+export type CorrectableField = 'minutes' | 'date' | 'place' | 'content';
+export type RecordFields = Partial<Pick<ServiceRecord, CorrectableField | 'hours'>>;
+
+/** Append-only audit of every change to a record: who, when, what it was, what it became. */
+export interface RecordChange {
+  _id: string;
+  recordId: string;
+  communityId: string;
+  /** The volunteer whose record it is. */
+  openid: string;
+  by: string;
+  byName: string;
+  at: Date;
+  before: RecordFields;
+  after: RecordFields;
+  reason: string;
+  correctionId?: string;
+}
+
+export type CorrectionStatus = 'pending' | 'approved' | 'rejected';
+
+/** A volunteer's request to correct one of their records (办法 Art. 13). */
+export interface RecordCorrection {
+  _id: string;
+  recordId: string;
+  communityId: string;
+  openid: string;
+  volunteerName: string;
+  /** What the volunteer asks the fields to become (only those they want changed). */
+  changes: Partial<Pick<ServiceRecord, CorrectableField>>;
+  reason: string;
+  clientRequestId: string;
+  status: CorrectionStatus;
+  requestedAt: Date;
+  reviewedBy?: string;
+  reviewedByName?: string;
+  reviewedAt?: Date;
+  reviewNote?: string;
+}
+
+/**
+ * A certificate of service (办法 Arts. 14–17), issued free on request. Its _id is the verification
+ * code. It is a snapshot: the totals are those of the records at issue, which it lists.
+ */
+export interface Certificate {
+  _id: string;
+  communityId: string;
+  communityName: string;
+  openid: string;
+  volunteerName: string;
+  /** The period asked for, YYYY-MM-DD inclusive. */
+  from: string;
+  to: string;
+  totalHours: number;
+  recordCount: number;
+  /** The records it counts, as they were at issue. */
+  records: Array<{ id: string; date: string; activityName: string; hours: number; version: number }>;
+  /** Hours per kind of service (服务内容), largest first. */
+  content: Array<{ activityName: string; hours: number; count: number }>;
+  clientRequestId: string;
+  issuedAt: Date;
+  /** Set when a record it counts is corrected afterwards: a newer certificate should be asked for. */
+  supersededAt?: Date;
+}
+
+export type ActivityStatus = 'published' | 'cancelled';
+
+/** A community volunteer activity (项目清单): a clean-up, a health talk, a festival performance. */
+export interface Activity {
+  _id: string;
+  communityId: string;
+  name: string;
+  content: string;
+  place: string;
+  startAt: Date;
+  endAt: Date;
+  organiser: string;
+  personInCharge: string;
+  capacity: number;
+  /** A volunteer needs all of these to sign up. */
+  skills: string[];
+  pointsPerHour: number;
+  signupOpensAt: Date;
+  signupClosesAt: Date;
+  /** Until when a volunteer may withdraw (after it, staff mark a no-show instead). */
+  withdrawClosesAt: Date;
+  status: ActivityStatus;
+  /** Counters moved in the same transaction as the sign-up they count. */
+  enrolled: number;
+  waitlisted: number;
+  /** Last waiting-list number handed out: the list is served in this order. */
+  waitSeq: number;
+  /** Seeds the rotating attendance codes; never leaves the server. */
+  attendanceSecret: string;
+  /** The creating staff member's request id, so a retried tap creates one activity. */
+  clientRequestId: string;
+  cancelReason?: string;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SignupStatus = 'enrolled' | 'waitlisted' | 'withdrawn' | 'checked_in' | 'attended' | 'no_show';
+
+/** A volunteer's place at an activity; _id `<activityId>:<openid>`, reused if they sign up again. */
+export interface ActivitySignup {
+  _id: string;
+  activityId: string;
+  communityId: string;
+  openid: string;
+  volunteerName: string;
+  status: SignupStatus;
+  /** Position key on the waiting list (smaller is earlier). */
+  waitSeq?: number;
+  signedUpAt: Date;
+  withdrawnAt?: Date;
+  checkInAt?: Date;
+  checkInBy?: string;
+  checkOutAt?: Date;
+  checkOutBy?: string;
+  /** Wrong codes typed; after 5 the volunteer must ask staff. */
+  codeFailures: number;
+  recordId?: string;
+  /** Set by the record timer when checked in but never checked out, 8 working days on. */
+  recordAlert?: RecordAlert;
+  updatedAt: Date;
+}
+
+export type NominationStatus = 'pending' | 'approved' | 'rejected';
+
+/**
+ * A good-deed or role-model nomination (好人好事/先进典型). Staff or grid workers nominate; another
+ * staff member approves (four eyes), and only then are points posted, on their own ledger source.
+ */
+export interface AwardNomination {
+  _id: string;
+  communityId: string;
+  openid: string;
+  nomineeName: string;
+  kind: 'good_deed' | 'role_model';
+  points: number;
+  reason: string;
+  nominatedBy: string;
+  nominatedByName: string;
+  clientRequestId: string;
+  status: NominationStatus;
+  createdAt: Date;
+  reviewedBy?: string;
+  reviewedByName?: string;
+  reviewedAt?: Date;
+  reviewNote?: string;
+  /** The ledger entry the approval posted. */
+  ledgerEntryId?: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { GridStats, StatsOverview } from './contract';
 import type { Grid, LedgerEntry, Order, OrderStatus, ServiceRecord } from './model';
+import { sumHours } from './service-hours';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'pending_review',
@@ -21,7 +22,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
 export type StatsOrder = Pick<Order, 'status' | 'createdAt' | 'acceptedAt' | 'completedAt' | 'rating'> & {
   address: Pick<Order['address'], 'gridId'>;
 };
-export type StatsRecord = Pick<ServiceRecord, 'openid' | 'minutes'>;
+export type StatsRecord = Pick<ServiceRecord, 'openid' | 'minutes'> & { hours?: number };
 export type StatsEntry = Pick<LedgerEntry, 'delta' | 'source'>;
 
 export interface OverviewInput {
@@ -92,7 +93,9 @@ export function computeOverview(input: OverviewInput): StatsOverview {
   const completion = orders.flatMap((order) => (order.completedAt ? [minutesBetween(order.createdAt, order.completedAt)] : []));
   const stars = averageStars(orders);
 
-  const minutes = input.serviceRecords.reduce((sum, record) => sum + record.minutes, 0);
+  // The recorded (rounded) hours, as certificates state them; records from before rounding have only minutes.
+  const unrounded = input.serviceRecords.filter((record) => record.hours === undefined).reduce((sum, record) => sum + record.minutes, 0);
+  const recordedHours = sumHours(input.serviceRecords.flatMap((record) => (record.hours === undefined ? [] : [record.hours])));
 
   let pointsIssued = 0;
   let pointsRedeemed = 0;
@@ -123,7 +126,7 @@ export function computeOverview(input: OverviewInput): StatsOverview {
     ratedOrders: stars.rated,
     medianResponseMinutes: roundOrNull(median(response), 1),
     medianCompletionMinutes: roundOrNull(median(completion), 1),
-    volunteerHours: round(minutes / 60, 2),
+    volunteerHours: round(recordedHours + unrounded / 60, 2),
     activeVolunteers: new Set(input.serviceRecords.map((record) => record.openid)).size,
     pointsIssued,
     pointsRedeemed,

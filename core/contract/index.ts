@@ -8,8 +8,9 @@ import type { ActionSpec } from './define';
 import { marketActions } from './market';
 import { orderActions } from './orders';
 import { peopleActions } from './people';
+import { serviceActions } from './service';
 
-export const contract = { ...peopleActions, ...orderActions, ...marketActions } as const;
+export const contract = { ...peopleActions, ...orderActions, ...marketActions, ...serviceActions } as const;
 
 export type Contract = typeof contract;
 export type ActionName = keyof Contract;
@@ -27,3 +28,4 @@ export type { Page } from './fields';
 export type * from './market';
 export type * from './orders';
 export type * from './people';
+export type * from './service';

@@ -1,8 +1,8 @@
 /** Actions of the `points`, `mall` and `stats` functions. */
 import { z } from 'zod';
-import type { OrderStatus, PointsSource, RedemptionStatus } from '../model';
+import type { NominationStatus, OrderStatus, PointsSource, RedemptionStatus } from '../model';
 import { action, type Iso } from './define';
-import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, phone, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -12,6 +12,23 @@ export interface LedgerEntryView {
   reason?: string;
   balanceAfter: number;
   at: Iso;
+}
+
+export interface NominationView {
+  id: string;
+  openid: string;
+  nomineeName: string;
+  kind: 'good_deed' | 'role_model';
+  points: number;
+  reason: string;
+  status: NominationStatus;
+  nominatedByName: string;
+  /** Whether the caller nominated it (then they may not approve it). */
+  mine: boolean;
+  createdAt: Iso;
+  reviewedByName?: string;
+  reviewedAt?: Iso;
+  reviewNote?: string;
 }
 
 export interface PointsTotals {
@@ -89,16 +106,38 @@ export const marketActions = {
     roles: ['registered'],
     input: z.object({ limit: paging.limit }),
   }),
-  /** Good-deed or role-model points, a different source from service points. */
-  'points.award': action<{ entry: LedgerEntryView }>()({
+  /**
+   * Nominates a resident for good-deed or role-model points (好人好事/先进典型), by openid or by
+   * phone. Nothing is posted until another staff member approves (points.review).
+   */
+  'points.nominate': action<NominationView>()({
+    roles: ['staff', 'grid_worker'],
+    input: z
+      .object({
+        openid: id.optional(),
+        phone: phone.optional(),
+        points: positiveInt('奖励积分', 1000),
+        kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
+        reason: shortText('推荐事由', 200),
+        clientRequestId,
+      })
+      .refine((input) => (input.openid === undefined) !== (input.phone === undefined), { error: '请选择被推荐人，或填写其登记的手机号' }),
+  }),
+  'points.nominations': action<Page<NominationView>>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({ status: z.enum(['pending', 'approved', 'rejected'], { error: '状态只能是待审核、已通过或未通过' }).optional(), ...paging }),
+  }),
+  /** A second staff member (not the nominator, not the nominee) approves or rejects; approval posts the points. */
+  'points.review': action<{ nomination: NominationView; entry?: LedgerEntryView }>()({
     roles: ['staff'],
-    input: z.object({
-      openid: id,
-      points: positiveInt('奖励积分', 1000),
-      kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
-      reason: shortText('奖励事由', 200),
-      clientRequestId,
-    }),
+    input: z.discriminatedUnion(
+      'decision',
+      [
+        z.object({ nominationId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
+        z.object({ nominationId: id, decision: z.literal('reject'), note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)) }),
+      ],
+      { error: '请选择审核结果：通过或不通过' },
+    ),
   }),
 
   'mall.goods': action<GoodsView[]>()({

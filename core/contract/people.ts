@@ -1,6 +1,8 @@
 /** Actions of the `user`, `community`, `catalog` and `volunteer` functions. */
 import { z } from 'zod';
 import type { Address, CommunitySettings, Grid, Role, ServiceItem, Volunteer, VolunteerStatus } from '../model';
+import { birthDateOfIdNumber, isValidIdNumber, normaliseIdNumber } from '../id-number';
+import { roundingProblem, type StarLevel } from '../service-hours';
 import { action, type Iso } from './define';
 import type { OrderView } from './orders';
 import {
@@ -42,7 +44,8 @@ export interface MeView {
   roles: Role[];
   communityId?: string;
   profile?: ProfileView;
-  volunteer?: { status: VolunteerStatus; available: boolean; reviewNote?: string };
+  /** `hours` and `level` count the volunteer's service records (shown as stars on the profile). */
+  volunteer?: { status: VolunteerStatus; available: boolean; reviewNote?: string; hours: number; level: StarLevel };
 }
 
 export interface CommunityView {
@@ -65,6 +68,9 @@ export type VolunteerView = Pick<
   'realName' | 'phone' | 'skills' | 'availability' | 'available' | 'partyMember' | 'partyOrganisation' | 'gridId' | 'status' | 'reviewNote'
 > & {
   openid: string;
+  gender?: '男' | '女';
+  /** Only ever masked (e.g. 110105********123X). */
+  idNumberMasked?: string;
   appliedAt: Iso;
   age: number;
   stats: { activeOrders: number; completedOrders: number; averageStars: number | null };
@@ -111,10 +117,28 @@ const multipliers = z
 /** A yes/no field, with a message that names it (the generic one does not always say which). */
 const yesNo = (label: string) => z.boolean({ error: `${label}应为“是”或“否”` });
 
+/** 服务时长折算规则: leftover minutes up to each step count as that step's hours. */
+const hourRounding = z
+  .object({
+    steps: z
+      .array(
+        z.object({
+          upToMinutes: z.number({ error: '每档分钟数必须是数字' }),
+          hours: z.number({ error: '每档折算小时必须是数字' }),
+        }),
+      )
+      .max(12, { error: '折算规则最多 12 档' }),
+  })
+  .superRefine((rule, ctx) => {
+    const problem = roundingProblem(rule);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const settingsFields = {
   requireOrderReview: yesNo('新订单是否需要审核').optional(),
   scoreMultipliers: multipliers.optional(),
   acceptTimeoutMinutes: positiveInt('接单时限（分钟）', 7 * 24 * 60).optional(),
+  hourRounding: hourRounding.optional(),
 };
 
 export const peopleActions = {
@@ -211,6 +235,13 @@ export const peopleActions = {
         realName: personName,
         phone,
         birthDate: calendarDate('出生日期'),
+        gender: z.enum(['男', '女'], { error: '性别只能是男或女' }).optional(),
+        /** Optional (办法 Art. 5); checked against GB 11643 and against the birth date given. */
+        idNumber: z
+          .string({ error: '身份证号码格式无效' })
+          .transform(normaliseIdNumber)
+          .refine((value) => value === '' || isValidIdNumber(value), { error: '身份证号码有误，请核对（18 位，最后一位可能是 X）' })
+          .optional(),
         guardianConsent: yesNo('监护人是否同意').optional(),
         skills: skills.min(1, { error: '请至少选择一项技能' }),
         availability: shortText('可服务时间', 100),
@@ -224,6 +255,10 @@ export const peopleActions = {
       .refine((input) => !input.partyMember || Boolean(input.partyOrganisation), {
         error: '党员请填写所在党组织',
         path: ['partyOrganisation'],
+      })
+      .refine((input) => !input.idNumber || birthDateOfIdNumber(input.idNumber) === input.birthDate, {
+        error: '身份证号码中的出生日期与所填出生日期不一致',
+        path: ['idNumber'],
       }),
   }),
   'volunteer.review': action<VolunteerView>()({

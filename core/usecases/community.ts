@@ -8,6 +8,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type CommunitySettings, type Invitation, type User } from '../model';
 import { DEFAULT_SCORE_MULTIPLIERS } from '../points';
+import { DEFAULT_HOUR_ROUNDING } from '../service-hours';
 import type { Caller, Deps } from '../ports';
 import { addMinutes } from '../time';
 import { meView } from './user';
@@ -19,6 +20,7 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   requireOrderReview: false,
   scoreMultipliers: DEFAULT_SCORE_MULTIPLIERS,
   acceptTimeoutMinutes: 30,
+  hourRounding: DEFAULT_HOUR_ROUNDING,
 };
 
 const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员' } as const;
@@ -38,7 +40,8 @@ export const toCommunityView = (community: Community): CommunityView => ({
 
 export const toCommunityDetailView = (community: Community): CommunityDetailView => ({
   ...toCommunityView(community),
-  settings: community.settings,
+  // Communities created before hour rounding existed use the default rule: show it.
+  settings: { ...community.settings, hourRounding: community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING },
 });
 
 /** An administrator manages every community; staff only their own. */
@@ -73,6 +76,7 @@ export const communityHandlers: Handlers<'community'> = {
         requireOrderReview: input.settings?.requireOrderReview ?? DEFAULT_SETTINGS.requireOrderReview,
         scoreMultipliers: input.settings?.scoreMultipliers ?? { ...DEFAULT_SETTINGS.scoreMultipliers },
         acceptTimeoutMinutes: input.settings?.acceptTimeoutMinutes ?? DEFAULT_SETTINGS.acceptTimeoutMinutes,
+        hourRounding: input.settings?.hourRounding ?? DEFAULT_HOUR_ROUNDING,
       },
       createdAt: deps.clock.now(),
     };
@@ -89,6 +93,7 @@ export const communityHandlers: Handlers<'community'> = {
     if (input.requireOrderReview !== undefined) set['settings.requireOrderReview'] = input.requireOrderReview;
     if (input.scoreMultipliers !== undefined) set['settings.scoreMultipliers'] = input.scoreMultipliers;
     if (input.acceptTimeoutMinutes !== undefined) set['settings.acceptTimeoutMinutes'] = input.acceptTimeoutMinutes;
+    if (input.hourRounding !== undefined) set['settings.hourRounding'] = input.hourRounding;
     await communities(deps).update({ _id: input.communityId }, { set });
     return toCommunityDetailView(await loadCommunity(deps, input.communityId));
   },

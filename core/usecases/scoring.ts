@@ -6,11 +6,13 @@
  */
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Order, type ServiceRecord } from '../model';
+import { COLLECTIONS, type Community, type Order, type ServiceItem } from '../model';
 import { managesOrder } from '../order-machine';
 import { toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
+import { minutesToHours } from '../service-hours';
 import { inZone } from '../time';
+import { hourRoundingOf, writeRecord } from './record-support';
 import { checkText, compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
 
 const notScorable = (order: Order): DomainError =>
@@ -45,6 +47,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
     await checkText(deps, caller, note, '评分说明');
     const community = await loadCommunity(deps, seen.communityId);
     const personInCharge = caller.user?.name ?? '';
+    const category = (await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(seen.serviceId))?.category;
 
     const closed = await deps.store.transaction(async (tx) => {
       const orders = tx.collection<Order>(COLLECTIONS.orders);
@@ -59,7 +62,8 @@ export const scoringHandlers: Handlers<'scoring'> = {
       const points = servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
-      await orders.update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event } });
+      // Recorded now, so the record timer's alert (if any) is done with.
+      await orders.update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event }, unset: ['recordAlert'] });
       if (points > 0) {
         await postPoints(tx, {
           key: `service:${order._id}`,
@@ -74,7 +78,8 @@ export const scoringHandlers: Handlers<'scoring'> = {
         });
       }
       const completedAt = order.completedAt ? new Date(order.completedAt) : now;
-      const record: ServiceRecord = {
+      const minutes = order.completion?.minutes ?? 0;
+      await writeRecord(tx, {
         _id: `order:${order._id}`,
         openid: assignee,
         volunteerName: order.assigneeName ?? '',
@@ -85,14 +90,16 @@ export const scoringHandlers: Handlers<'scoring'> = {
         date: inZone(completedAt).format('YYYY-MM-DD'),
         place: servicePlace(community, order),
         content: order.completion?.summary ?? order.description,
-        minutes: order.completion?.minutes ?? 0,
+        minutes,
+        hours: minutesToHours(minutes, hourRoundingOf(community)),
+        ...(category ? { category } : {}),
         organiser: community.name,
         personInCharge,
+        recordedBy: caller.openid,
         createdAt: now,
-      };
-      // `set` keyed by the order: the record exists once per order even if written again.
-      await tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords).set(record);
-      const next: Order = { ...order, status: 'closed', closedAt: now, score, events: [...order.events, event] };
+      });
+      const { recordAlert: _done, ...rest } = order;
+      const next: Order = { ...rest, status: 'closed', closedAt: now, score, events: [...order.events, event] };
       return { order: next, points };
     });
     return { order: toOrderView(closed.order, caller), points: closed.points };

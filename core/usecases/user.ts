@@ -8,6 +8,8 @@ import { OPEN_STATUSES } from '../order-machine';
 import { toOrderView } from '../order-view';
 import { toServiceView } from './catalog';
 import type { Caller, Deps } from '../ports';
+import { starLevel } from '../service-hours';
+import { recordedHours } from './record-support';
 
 /** The address must name a grid and a building of the community. */
 export function checkAddress(community: Community, address: Address): void {
@@ -26,7 +28,15 @@ export async function meView(deps: Deps, caller: Caller): Promise<MeView> {
     profile: user
       ? { name: user.name, phone: user.phone, address: user.address, communityId: user.communityId, communityName: community?.name ?? '' }
       : undefined,
-    volunteer: volunteer ? { status: volunteer.status, available: volunteer.available, reviewNote: volunteer.reviewNote } : undefined,
+    volunteer: volunteer
+      ? {
+          status: volunteer.status,
+          available: volunteer.available,
+          reviewNote: volunteer.reviewNote,
+          hours: recordedHours(volunteer),
+          level: starLevel(recordedHours(volunteer)),
+        }
+      : undefined,
   };
 }
 

@@ -9,6 +9,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
+import { maskIdNumber } from '../id-number';
 import { inZone } from '../time';
 
 export const MIN_VOLUNTEER_AGE = 14;
@@ -42,6 +43,8 @@ export function toVolunteerView(volunteer: Volunteer, today: string): VolunteerV
   return {
     openid: volunteer._id,
     realName: volunteer.realName,
+    ...(volunteer.gender ? { gender: volunteer.gender } : {}),
+    ...(volunteer.idNumber ? { idNumberMasked: maskIdNumber(volunteer.idNumber) } : {}),
     phone: volunteer.phone,
     skills: volunteer.skills,
     availability: volunteer.availability,
@@ -115,12 +118,17 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     const optional = {
       ...(partyOrganisation ? { partyOrganisation } : {}),
       ...(input.building ? { building: input.building } : {}),
+      ...(input.gender ? { gender: input.gender } : {}),
+      ...(input.idNumber ? { idNumber: input.idNumber } : {}),
     };
 
     if (previous) {
       // Re-applying after a rejection: the same record goes back to pending with the new details,
       // and the old review no longer applies. The condition stops a double submission.
       const cleared = ['reviewNote', 'reviewedBy', 'reviewedAt', ...(partyOrganisation ? [] : ['partyOrganisation']), ...(input.building ? [] : ['building'])];
+      // A field left empty this time is withdrawn, not kept from the rejected application.
+      if (!input.gender) cleared.push('gender');
+      if (!input.idNumber) cleared.push('idNumber');
       const update: Update = { set: { ...fields, ...optional }, unset: cleared };
       const changed = await volunteers(deps).update({ _id: caller.openid, status: 'rejected' }, update);
       if (changed === 0) throw new DomainError('CONFLICT', '您的志愿者申请正在审核中，请耐心等待');

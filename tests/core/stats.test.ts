@@ -141,6 +141,19 @@ describe('computeOverview', () => {
     expect(overview.activeVolunteers).toBe(2);
   });
 
+  it('counts the rounded hours a record states, as its certificate does', () => {
+    const overview = computeOverview({
+      ...empty,
+      serviceRecords: [
+        { openid: 'v1', minutes: 20, hours: 0.5 },
+        { openid: 'v2', minutes: 50, hours: 1 },
+        // Written before hours were rounded: its minutes count as they are.
+        { openid: 'v1', minutes: 30 },
+      ],
+    });
+    expect(overview.volunteerHours).toBe(2);
+  });
+
   it('points issued are earnings; points redeemed are spending net of refunds', () => {
     const overview = computeOverview({
       ...empty,

@@ -109,7 +109,13 @@ describe('community', () => {
 
   it('shows one community with its settings; a missing or malformed id is explained', async () => {
     const detail = ok(await call(cloud, 'o-passer-by', 'community.get', { communityId: DEMO.community }));
-    expect(detail.settings).toEqual({ requireOrderReview: false, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 }, acceptTimeoutMinutes: 30 });
+    // The demo community was stored without an hour-rounding rule: the default one is shown (and used).
+    expect(detail.settings).toEqual({
+      requireOrderReview: false,
+      scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 },
+      acceptTimeoutMinutes: 30,
+      hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] },
+    });
     await refused(cloud, 'o-passer-by', 'community.get', { communityId: 'nowhere' }, 'NOT_FOUND', '社区不存在');
     await refused(cloud, 'o-passer-by', 'community.get', { communityId: '  ' }, 'INVALID_INPUT', '缺少编号');
     await refusedAnonymously(cloud, 'community.get', { communityId: DEMO.community });
@@ -119,7 +125,13 @@ describe('community', () => {
     const created = ok(await call(cloud, DEMO.admin, 'community.create', { name: '  春风里社区 ', district: '春风街道', grids: GRIDS }));
     expect(created.id).toMatch(/^[0-9a-f]{24}$/);
     expect(created).toMatchObject({ name: '春风里社区', district: '春风街道', grids: GRIDS });
-    expect(created.settings).toEqual({ requireOrderReview: false, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 }, acceptTimeoutMinutes: 30 });
+    expect(created.settings).toEqual({
+      requireOrderReview: false,
+      scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 },
+      acceptTimeoutMinutes: 30,
+      // 志愿山城's rule: ≤15 min → 0 h, ≤45 min → 0.5 h, ≤60 min → 1 h.
+      hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] },
+    });
     expect(stored(cloud, 'communities', created.id)).toMatchObject({ name: '春风里社区', settings: created.settings });
 
     const custom = ok(await call(cloud, DEMO.admin, 'community.create', { name: '秋实里社区', grids: GRIDS, settings: { requireOrderReview: true, acceptTimeoutMinutes: 60 } }));
@@ -151,7 +163,10 @@ describe('community', () => {
 
   it('staff change their own community’s settings, field by field', async () => {
     const updated = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, requireOrderReview: true, acceptTimeoutMinutes: 45 }));
-    expect(updated.settings).toEqual({ requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 } });
+    expect(updated.settings).toEqual({ requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 }, hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] } });
+    const quarters = { steps: [{ upToMinutes: 15, hours: 0.25 }, { upToMinutes: 30, hours: 0.5 }, { upToMinutes: 45, hours: 0.75 }, { upToMinutes: 60, hours: 1 }] };
+    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, hourRounding: quarters }));
+    expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { hourRounding: quarters } });
     const multipliers = { '1': 0.6, '2': 0.9, '3': 1, '4': 1.2, '5': 1.5 };
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, scoreMultipliers: multipliers }));
     expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: multipliers } });
@@ -166,6 +181,11 @@ describe('community', () => {
     await refused(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, acceptTimeoutMinutes: 0 }, 'INVALID_INPUT', '接单时限（分钟）至少为 1');
     await refused(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, scoreMultipliers: { '1': -1, '2': 1, '3': 1, '4': 1, '5': 1 } }, 'INVALID_INPUT', '1 分的积分倍数不能为负数');
     await refused(cloud, DEMO.admin, 'community.updateSettings', { communityId: 'nowhere', requireOrderReview: true }, 'NOT_FOUND', '社区不存在');
+    const rounding = (steps: Array<{ upToMinutes: number; hours: number }>) => ({ communityId: DEMO.community, hourRounding: { steps } });
+    await refused(cloud, DEMO.staff, 'community.updateSettings', rounding([{ upToMinutes: 30, hours: 0.5 }]), 'INVALID_INPUT', '最后一档应到 60 分钟');
+    await refused(cloud, DEMO.staff, 'community.updateSettings', rounding([{ upToMinutes: 45, hours: 1 }, { upToMinutes: 60, hours: 0.5 }]), 'INVALID_INPUT', '服务时间越长，折算的小时不能越少');
+    await refused(cloud, DEMO.staff, 'community.updateSettings', rounding([{ upToMinutes: 40, hours: 0 }, { upToMinutes: 30, hours: 1 }, { upToMinutes: 60, hours: 1 }]), 'INVALID_INPUT', '各档分钟数应从小到大排列');
+    await refused(cloud, DEMO.staff, 'community.updateSettings', rounding([{ upToMinutes: 60, hours: 1.5 }]), 'INVALID_INPUT', '每档折算小时应在 0–1 之间，最多两位小数');
   });
 
   it('staff cannot change another community’s settings; residents cannot change any', async () => {
@@ -409,7 +429,7 @@ describe('volunteer', () => {
       stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 },
     });
     const me = ok(await call(cloud, openid, 'user.me', {}));
-    expect(me.volunteer).toEqual({ status: 'pending', available: true });
+    expect(me.volunteer).toEqual({ status: 'pending', available: true, hours: 0, level: { stars: 0, nextAt: 100, toNext: 100 } });
     expect(me.roles).not.toContain('volunteer');
   });
 
@@ -448,6 +468,19 @@ describe('volunteer', () => {
     expect(ok(await call(cloud, adult, 'volunteer.apply', application({ birthDate: yearsAgo(cloud, 18) }))).age).toBe(18);
   });
 
+  it('keeps the optional personal fields of 办法 Art. 5 when given, and shows the ID number only masked', async () => {
+    const openid = await resident('o-art5');
+    const view = ok(await call(cloud, openid, 'volunteer.apply', application({ birthDate: '1949-12-31', gender: '女', idNumber: '110105 19491231 002x' })));
+    expect(view).toMatchObject({ gender: '女', idNumberMasked: '110105********002X' });
+    expect(JSON.stringify(view)).not.toContain('19491231002X');
+    expect(stored(cloud, 'volunteers', openid)).toMatchObject({ gender: '女', idNumber: '11010519491231002X' });
+    // Without them, nothing is stored (an empty ID field is “not given”).
+    const plain = await resident('o-art5-plain');
+    ok(await call(cloud, plain, 'volunteer.apply', application({ idNumber: '' })));
+    expect(stored(cloud, 'volunteers', plain)).not.toHaveProperty('idNumber');
+    expect(stored(cloud, 'volunteers', plain)).not.toHaveProperty('gender');
+  });
+
   it('refuses bad applications in Chinese, writing nothing', async () => {
     const openid = await resident('o-careless');
     const cases: Array<[Partial<InputOf<'volunteer.apply'>>, string | RegExp]> = [
@@ -462,6 +495,9 @@ describe('volunteer', () => {
       [{ partyOrganisation: undefined }, '党员请填写所在党组织'],
       [{ consent: false as true }, '请阅读并同意志愿者服务协议与个人信息使用说明'],
       [{ availability: '' }, '请填写可服务时间'],
+      [{ idNumber: '110105199006150021' }, '身份证号码有误，请核对（18 位，最后一位可能是 X）'],
+      [{ idNumber: '11010519491231002X' }, '身份证号码中的出生日期与所填出生日期不一致'],
+      [{ gender: '未知' as '男' }, '性别只能是男或女'],
     ];
     for (const [overrides, message] of cases) await refused(cloud, openid, 'volunteer.apply', application(overrides), 'INVALID_INPUT', message);
     expect(stored(cloud, 'volunteers', openid)).toBeUndefined();
@@ -488,7 +524,7 @@ describe('volunteer', () => {
 
     const rejected = ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-adult', decision: 'reject', note: '所填党组织无法核实，请补充' }));
     expect(rejected).toMatchObject({ status: 'rejected', reviewNote: '所填党组织无法核实，请补充' });
-    expect(ok(await call(cloud, 'o-adult', 'user.me', {})).volunteer).toEqual({ status: 'rejected', available: true, reviewNote: '所填党组织无法核实，请补充' });
+    expect(ok(await call(cloud, 'o-adult', 'user.me', {})).volunteer).toEqual({ status: 'rejected', available: true, reviewNote: '所填党组织无法核实，请补充', hours: 0, level: { stars: 0, nextAt: 100, toNext: 100 } });
 
     const again = ok(await call(cloud, 'o-adult', 'volunteer.apply', application({ partyOrganisation: '幸福里社区党委第二支部', building: undefined })));
     expect(again).toMatchObject({ status: 'pending', partyOrganisation: '幸福里社区党委第二支部' });

@@ -1,0 +1,57 @@
+/**
+ * Writing statutory service records, shared by scoring (orders) and activity check-out: the
+ * record, the volunteer's recorded-hours counter and nothing else, in the caller's transaction.
+ */
+import type { ServiceRecordView } from '../contract';
+import { COLLECTIONS, type Community, type ServiceRecord, type Volunteer } from '../model';
+import type { Transaction } from '../ports';
+import { DEFAULT_HOUR_ROUNDING, type HourRounding } from '../service-hours';
+import { iso } from './market-shared';
+
+export const hourRoundingOf = (community: Pick<Community, 'settings'>): HourRounding => community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING;
+
+export const centiHours = (hours: number): number => Math.round(hours * 100);
+
+/**
+ * Inside a transaction: writes the record once (a record with its _id already there wins, so a
+ * retried write changes nothing) and adds its hours to the volunteer's counter. Returns the stored one.
+ */
+export async function writeRecord(tx: Transaction, record: ServiceRecord): Promise<ServiceRecord> {
+  const records = tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
+  const existing = await records.get(record._id);
+  if (existing) return existing;
+  const stored: ServiceRecord = { ...record, version: 1 };
+  await records.add(stored);
+  await addRecordedHours(tx, record.openid, record.hours);
+  return stored;
+}
+
+/** Moves a volunteer's recorded-hours counter (by a record's hours, or a correction's difference). */
+export async function addRecordedHours(tx: Transaction, openid: string, hours: number): Promise<void> {
+  const volunteers = tx.collection<Volunteer>(COLLECTIONS.volunteers);
+  if (centiHours(hours) === 0 || !(await volunteers.get(openid))) return;
+  await volunteers.update(openid, { inc: { 'stats.recordedCentiHours': centiHours(hours) } });
+}
+
+export const recordView = (record: ServiceRecord): ServiceRecordView => ({
+  id: record._id,
+  source: record.source,
+  ref: record.ref,
+  activityName: record.activityName,
+  date: record.date,
+  place: record.place,
+  content: record.content,
+  minutes: record.minutes,
+  hours: record.hours,
+  ...(record.category ? { category: record.category } : {}),
+  organiser: record.organiser,
+  personInCharge: record.personInCharge,
+  volunteerName: record.volunteerName,
+  version: record.version ?? 1,
+  createdAt: iso(record.createdAt),
+  ...(record.updatedAt ? { updatedAt: iso(record.updatedAt) } : {}),
+  ...(record.pendingCorrectionId ? { pendingCorrectionId: record.pendingCorrectionId } : {}),
+});
+
+/** A volunteer's recorded hours from the counter (hundredths → hours). */
+export const recordedHours = (volunteer: Pick<Volunteer, 'stats'>): number => (volunteer.stats.recordedCentiHours ?? 0) / 100;
