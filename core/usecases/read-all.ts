@@ -25,3 +25,17 @@ export async function readAll<T extends { _id: string }>(collection: Collection<
   }
   return all;
 }
+
+/** Ids per `in` read: small enough for any query size limit, large enough to need few reads. */
+const IDS_PER_READ = 100;
+
+/** Documents by _id (missing ones are simply absent), a hundred ids per read. */
+export async function readByIds<T extends { _id: string }>(collection: Collection<T>, ids: Iterable<string>): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)];
+  const byId = new Map<string, T>();
+  for (let start = 0; start < unique.length; start += IDS_PER_READ) {
+    const docs = await collection.find({ _id: { in: unique.slice(start, start + IDS_PER_READ) } }, { limit: IDS_PER_READ });
+    for (const doc of docs) byId.set(doc._id, doc);
+  }
+  return byId;
+}

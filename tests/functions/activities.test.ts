@@ -1,0 +1,464 @@
+/**
+ * The `activity` function through /client/callFunction: staff publish activities, volunteers sign
+ * up (or wait), withdraw, check in and out with the rotating code; staff mark attendance; checking
+ * out writes the statutory record and the points. Time moves on the local cloud's virtual clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionName, ActivityView, InputOf } from '../../core/contract';
+import { attendanceCode } from '../../core/codes';
+import type { Activity, ActivitySignup, LedgerEntry, PointsAccount, ServiceRecord, Volunteer } from '../../core/model';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { control } from '../helpers/localcloud';
+import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+
+const T0 = { $date: '2026-11-01T00:00:00.000Z' };
+const MINUTE = 60_000;
+const WRONG_CODE = '签到码不正确或已过期，请输入工作人员手机上显示的最新签到码';
+
+const line = (collection: string, doc: Record<string, unknown>) => JSON.stringify({ collection, doc });
+
+/** A registered resident who is an approved volunteer of the demo community. */
+function volunteerLines(openid: string, name: string, skills: string[] = ['保洁']): string[] {
+  return [
+    line('users', { _id: openid, communityId: DEMO.community, name, phone: '13900000000', address: { gridId: 'g1', building: '1栋' }, roles: ['resident'], createdAt: T0, updatedAt: T0 }),
+    line('volunteers', {
+      _id: openid,
+      communityId: DEMO.community,
+      realName: name,
+      phone: '13700000000',
+      birthDate: '1980-01-01',
+      guardianConsent: false,
+      skills,
+      availability: '周末',
+      available: true,
+      partyMember: false,
+      gridId: 'g1',
+      consentAt: T0,
+      status: 'approved',
+      appliedAt: T0,
+      stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 },
+    }),
+  ];
+}
+
+/** Helpers bound to one cloud. */
+function harness(getCloud: () => LocalCloud) {
+  let seq = 0;
+  const docs = <T>(collection: string): T[] => [...(getCloud().engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as unknown as T);
+  const doc = <T>(collection: string, id: string): T | undefined => getCloud().engine.collections.get(collection)?.entries.get(JSON.stringify(id))?.doc as unknown as T | undefined;
+  const now = async () => new Date((await control<{ now: string }>(getCloud(), 'GET', 'clock')).now);
+  const advance = (ms: number) => control(getCloud(), 'POST', 'clock', { advanceMs: ms });
+  const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE).toISOString();
+
+  async function create(input: Partial<InputOf<'activity.create'>> & { startAt: string; endAt: string }): Promise<ActivityView> {
+    return ok(
+      await call(getCloud(), DEMO.staff, 'activity.create', {
+        name: '社区绿地清洁',
+        content: '清理绿化带垃圾、修剪枯枝',
+        place: '幸福里社区中心花园',
+        capacity: 5,
+        pointsPerHour: 10,
+        clientRequestId: `act-req-${process.pid}-${++seq}`,
+        ...input,
+      }),
+    );
+  }
+
+  /** A refused call: the expected code, and not one byte of the database changed. */
+  async function refused(openid: string, action: ActionName, input: unknown, code: string): Promise<string> {
+    const before = snapshot(getCloud());
+    const reply = await callRaw(getCloud(), openid, action.split('.')[0]!, { action, input });
+    if (reply.ok) throw new Error(`${action} as ${openid} should have been refused`);
+    expect(reply.error.code).toBe(code);
+    expect(snapshot(getCloud())).toBe(before);
+    return reply.error.message;
+  }
+
+  /** A refused call that may write (a wrong code is counted). */
+  async function failed(openid: string, action: ActionName, input: unknown): Promise<{ code: string; message: string }> {
+    const reply = await callRaw(getCloud(), openid, action.split('.')[0]!, { action, input });
+    if (reply.ok) throw new Error(`${action} as ${openid} should have failed`);
+    return reply.error;
+  }
+
+  const signup = (activityId: string, openid: string) => doc<ActivitySignup>('activity_signups', `${activityId}:${openid}`)!;
+  const activity = (activityId: string) => doc<Activity>('activities', activityId)!;
+  const signupsOf = (activityId: string) => docs<ActivitySignup>('activity_signups').filter((s) => s.activityId === activityId);
+
+  /** The activity's counters equal its documents. */
+  function expectCountersMatch(activityId: string): void {
+    const all = signupsOf(activityId);
+    const stored = activity(activityId);
+    expect(stored.enrolled).toBe(all.filter((s) => ['enrolled', 'checked_in', 'attended', 'no_show'].includes(s.status)).length);
+    expect(stored.waitlisted).toBe(all.filter((s) => s.status === 'waitlisted').length);
+    expect(stored.enrolled).toBeLessThanOrEqual(stored.capacity);
+  }
+
+  return { docs, doc, now, advance, at, create, refused, failed, signup, activity, signupsOf, expectCountersMatch };
+}
+
+describe('activities: publishing, signing up, the waiting list', () => {
+  let cloud: LocalCloud;
+  const h = harness(() => cloud);
+  const V1 = 'o-act-v1';
+  const V2 = 'o-act-v2';
+  const BARBER = 'o-act-barber';
+
+  beforeAll(async () => {
+    cloud = await startLinli({ sensitiveWords: ['赌博'] });
+    cloud.engine.importLines([...volunteerLines(V1, '王一'), ...volunteerLines(V2, '赵二'), ...volunteerLines(BARBER, '孙理发', ['理发'])]);
+  });
+  afterAll(() => cloud.close());
+
+  it('staff create with defaults; a retried create returns the same activity; the secret never leaves', async () => {
+    const now = await h.now();
+    const input = {
+      name: '社区绿地清洁',
+      content: '清理绿化带垃圾',
+      place: '中心花园',
+      startAt: h.at(now, 24 * 60),
+      endAt: h.at(now, 26 * 60),
+      capacity: 8,
+      pointsPerHour: 12,
+      skills: ['保洁', '保洁'],
+      clientRequestId: 'create-retry-0001',
+    };
+    const created = ok(await call(cloud, DEMO.staff, 'activity.create', input));
+    expect(created).toMatchObject({
+      name: '社区绿地清洁',
+      organiser: '幸福里社区',
+      personInCharge: '刘晓梅',
+      capacity: 8,
+      skills: ['保洁'],
+      pointsPerHour: 12,
+      status: 'published',
+      phase: 'open',
+      enrolled: 0,
+      waitlisted: 0,
+      signupClosesAt: input.startAt,
+      withdrawClosesAt: input.startAt,
+    });
+    expect(new Date(created.signupOpensAt).getTime()).toBeGreaterThanOrEqual(now.getTime());
+    const stored = h.activity(created.id);
+    expect(stored.attendanceSecret).toMatch(/^[A-Z2-9]{24}$/);
+    expect(JSON.stringify(created)).not.toContain(stored.attendanceSecret);
+    expect(created).not.toHaveProperty('attendanceSecret');
+
+    const again = ok(await call(cloud, DEMO.staff, 'activity.create', input));
+    expect(again.id).toBe(created.id);
+    expect(h.docs<Activity>('activities').filter((a) => a.clientRequestId === 'create-retry-0001')).toHaveLength(1);
+
+    const got = ok(await call(cloud, DEMO.volunteer, 'activity.get', { activityId: created.id }));
+    expect(JSON.stringify(got)).not.toContain(stored.attendanceSecret);
+    expect(got.mySignup).toBeUndefined();
+  });
+
+  it('bad input writes nothing: contract errors, a start in the past, merged times, risky text, the wrong role', async () => {
+    const now = await h.now();
+    const base = { name: '楼道清洁', content: '清理', place: '1栋', capacity: 5, pointsPerHour: 10, clientRequestId: 'bad-input-0001' };
+    expect(await h.refused(DEMO.staff, 'activity.create', { ...base, startAt: h.at(now, 120), endAt: h.at(now, 60) }, 'INVALID_INPUT')).toContain('结束时间应晚于开始时间');
+    expect(await h.refused(DEMO.staff, 'activity.create', { ...base, startAt: h.at(now, -60), endAt: h.at(now, 60) }, 'INVALID_INPUT')).toBe('开始时间应晚于现在');
+    // Sign-up would close (at the start, by default) before it opens: only the merged times show it.
+    expect(
+      await h.refused(DEMO.staff, 'activity.create', { ...base, startAt: h.at(now, 120), endAt: h.at(now, 180), signupOpensAt: h.at(now, 150) }, 'INVALID_INPUT'),
+    ).toBe('报名截止时间应晚于报名开始时间');
+    expect(await h.refused(DEMO.staff, 'activity.create', { ...base, capacity: 0, startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'INVALID_INPUT')).toContain('招募人数');
+    expect(await h.refused(DEMO.staff, 'activity.create', { ...base, name: '赌博讲座', startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'CONTENT_RISKY')).toContain('活动名称');
+    await h.refused(DEMO.volunteer, 'activity.create', { ...base, startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'FORBIDDEN');
+    await h.refused(DEMO.resident, 'activity.signUp', { activityId: 'demo-act-stairwell' }, 'FORBIDDEN');
+    await h.refused(DEMO.staff, 'activity.signUp', { activityId: '' }, 'FORBIDDEN');
+    await h.refused(DEMO.volunteer, 'activity.signUp', { activityId: '' }, 'INVALID_INPUT');
+    await h.refused(DEMO.volunteer, 'activity.get', { activityId: 'no-such-activity' }, 'NOT_FOUND');
+  });
+
+  it('a volunteer cannot get the attendance code', async () => {
+    expect(await h.refused(DEMO.volunteer, 'activity.code', { activityId: 'demo-act-stairwell' }, 'FORBIDDEN')).toBeTruthy();
+  });
+
+  it('a volunteer without every required skill is refused', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), skills: ['理发', '保洁'] });
+    expect(await h.refused(BARBER, 'activity.signUp', { activityId: activity.id }, 'FORBIDDEN')).toBe('报名该活动需要具备以下技能：保洁');
+    const joined = ok(await call(cloud, DEMO.volunteer, 'activity.signUp', { activityId: activity.id }));
+    expect(joined.mySignup.status).toBe('enrolled');
+  });
+
+  it('a cancelled activity refuses sign-up, and says why', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360) });
+    const cancelled = ok(await call(cloud, DEMO.staff, 'activity.cancel', { activityId: activity.id, reason: '暴雨预警，改期举行' }));
+    expect(cancelled).toMatchObject({ status: 'cancelled', phase: 'cancelled', cancelReason: '暴雨预警，改期举行' });
+    expect(await h.refused(DEMO.volunteer, 'activity.signUp', { activityId: activity.id }, 'CONFLICT')).toBe('活动已取消（暴雨预警，改期举行）');
+    expect(h.signupsOf(activity.id)).toHaveLength(0);
+    await h.refused(DEMO.staff, 'activity.update', { activityId: activity.id, capacity: 9 }, 'CONFLICT');
+  });
+
+  it('sign-up before it opens is refused', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 600), endAt: h.at(now, 660), signupOpensAt: h.at(now, 120) });
+    expect(activity.phase).toBe('not_open');
+    expect(await h.refused(V1, 'activity.signUp', { activityId: activity.id }, 'CONFLICT')).toContain('报名尚未开始');
+  });
+
+  it('when full, volunteers wait in turn; a withdrawal promotes the first; raising the capacity admits the rest', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 1 });
+    const first = ok(await call(cloud, DEMO.volunteer, 'activity.signUp', { activityId: activity.id }));
+    expect(first.mySignup.status).toBe('enrolled');
+    const second = ok(await call(cloud, V1, 'activity.signUp', { activityId: activity.id }));
+    expect(second).toMatchObject({ enrolled: 1, waitlisted: 1, mySignup: { status: 'waitlisted', waitPosition: 1 } });
+    const third = ok(await call(cloud, V2, 'activity.signUp', { activityId: activity.id }));
+    expect(third.mySignup).toMatchObject({ status: 'waitlisted', waitPosition: 2 });
+    // Signing up again returns the place held, and changes nothing.
+    const before = snapshot(cloud);
+    expect(ok(await call(cloud, V1, 'activity.signUp', { activityId: activity.id })).mySignup).toMatchObject({ status: 'waitlisted', waitPosition: 1 });
+    expect(snapshot(cloud)).toBe(before);
+    h.expectCountersMatch(activity.id);
+
+    // The list shows my sign-up on the activity.
+    const upcoming = ok(await call(cloud, V2, 'activity.list', { when: 'upcoming', limit: 50 }));
+    expect(upcoming.items.find((item) => item.id === activity.id)?.mySignup?.status).toBe('waitlisted');
+
+    const gone = ok(await call(cloud, DEMO.volunteer, 'activity.withdraw', { activityId: activity.id }));
+    expect(gone).toMatchObject({ enrolled: 1, waitlisted: 1, mySignup: { status: 'withdrawn' } });
+    expect(h.signup(activity.id, V1).status).toBe('enrolled');
+    expect(ok(await call(cloud, V2, 'activity.get', { activityId: activity.id })).mySignup).toMatchObject({ status: 'waitlisted', waitPosition: 1 });
+    h.expectCountersMatch(activity.id);
+
+    const sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    expect(sheet.signups.map((s) => [s.openid, s.status, s.waitPosition])).toEqual([
+      [V1, 'enrolled', undefined],
+      [V2, 'waitlisted', 1],
+      [DEMO.volunteer, 'withdrawn', undefined],
+    ]);
+    expect(JSON.stringify(sheet)).not.toMatch(/1[3-9]\d{9}/);
+
+    // Capacity cannot drop below those holding a place…
+    ok(await call(cloud, DEMO.volunteer, 'activity.signUp', { activityId: activity.id }));
+    const raised = ok(await call(cloud, DEMO.staff, 'activity.update', { activityId: activity.id, capacity: 3 }));
+    // …and raising it admits the waiting list in turn (V2, then the volunteer who came back).
+    expect(raised).toMatchObject({ capacity: 3, enrolled: 3, waitlisted: 0 });
+    expect(h.signup(activity.id, V2).status).toBe('enrolled');
+    expect(h.signup(activity.id, DEMO.volunteer).status).toBe('enrolled');
+    expect(await h.refused(DEMO.staff, 'activity.update', { activityId: activity.id, capacity: 2 }, 'CONFLICT')).toBe('已有 3 人获得名额，招募人数不能少于 3 人');
+    h.expectCountersMatch(activity.id);
+
+    const mine = ok(await call(cloud, DEMO.volunteer, 'activity.mine', {}));
+    expect(mine.items[0]).toMatchObject({ id: activity.id, mySignup: { status: 'enrolled' } });
+  });
+
+  it('past activities list the demo ones, with my recorded hours', async () => {
+    const past = ok(await call(cloud, DEMO.volunteer, 'activity.list', { when: 'past', limit: 50 }));
+    const chongyang = past.items.find((item) => item.id === 'demo-act-chongyang');
+    expect(chongyang).toMatchObject({ phase: 'ended', mySignup: { status: 'attended', hours: 2.5 } });
+    const starts = past.items.map((item) => item.startAt);
+    expect([...starts].sort().reverse()).toEqual(starts);
+    const upcoming = ok(await call(cloud, DEMO.resident, 'activity.list', {}));
+    expect(upcoming.items.map((item) => item.id)).toEqual(expect.arrayContaining(['demo-act-stairwell', 'demo-act-health-talk']));
+    expect(upcoming.items.every((item) => item.mySignup === undefined)).toBe(true);
+  });
+});
+
+describe('activities: thirty volunteers sign up at once', () => {
+  let cloud: LocalCloud;
+  const h = harness(() => cloud);
+  const RACERS = Array.from({ length: 30 }, (_, i) => `o-act-racer-${String(i + 1).padStart(2, '0')}`);
+
+  beforeAll(async () => {
+    cloud = await startLinli();
+    cloud.engine.importLines(RACERS.flatMap((openid, i) => volunteerLines(openid, `报名${i + 1}号`)));
+  });
+  afterAll(() => cloud.close());
+
+  it('capacity 5: exactly 5 enrolled, 25 waiting with distinct numbers, counters equal the documents', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 5 });
+    const replies = await Promise.all(RACERS.map((openid) => call(cloud, openid, 'activity.signUp', { activityId: activity.id })));
+    for (const reply of replies) ok(reply);
+    const all = h.signupsOf(activity.id);
+    expect(all.filter((s) => s.status === 'enrolled')).toHaveLength(5);
+    const waiting = all.filter((s) => s.status === 'waitlisted');
+    expect(waiting).toHaveLength(25);
+    expect(new Set(waiting.map((s) => s.waitSeq)).size).toBe(25);
+    expect(waiting.map((s) => s.waitSeq).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(h.activity(activity.id)).toMatchObject({ enrolled: 5, waitlisted: 25, waitSeq: 25 });
+    h.expectCountersMatch(activity.id);
+
+    // The five with a place all withdraw at once: the first five waiting take their places, in turn.
+    const enrolled = all.filter((s) => s.status === 'enrolled').map((s) => s.openid);
+    const withdrawals = await Promise.all(enrolled.map((openid) => call(cloud, openid, 'activity.withdraw', { activityId: activity.id })));
+    for (const reply of withdrawals) ok(reply);
+    const after = h.signupsOf(activity.id);
+    const promoted = waiting.filter((s) => (s.waitSeq ?? 0) <= 5).map((s) => s.openid);
+    expect(after.filter((s) => s.status === 'enrolled').map((s) => s.openid).sort()).toEqual(promoted.sort());
+    expect(h.activity(activity.id)).toMatchObject({ enrolled: 5, waitlisted: 20 });
+    h.expectCountersMatch(activity.id);
+  });
+});
+
+describe('activities: at the activity (check-in, check-out, staff marks, the record)', () => {
+  let cloud: LocalCloud;
+  const h = harness(() => cloud);
+  const LOCKED = 'o-act-locked';
+  const ABSENT = 'o-act-absent';
+  const WAITING = 'o-act-waiting';
+  let activity: ActivityView;
+  let start: Date;
+  let secret: string;
+
+  beforeAll(async () => {
+    cloud = await startLinli();
+    cloud.engine.importLines([...volunteerLines(LOCKED, '钱三'), ...volunteerLines(ABSENT, '周四'), ...volunteerLines(WAITING, '吴五')]);
+    const now = await h.now();
+    activity = await h.create({ startAt: h.at(now, 60), endAt: h.at(now, 180), capacity: 3, skills: ['保洁'], pointsPerHour: 10, withdrawClosesAt: h.at(now, 30) });
+    start = new Date(activity.startAt);
+    secret = h.activity(activity.id).attendanceSecret;
+    for (const openid of [DEMO.volunteer, LOCKED, ABSENT, WAITING]) ok(await call(cloud, openid, 'activity.signUp', { activityId: activity.id }));
+    expect(h.signup(activity.id, WAITING).status).toBe('waitlisted');
+  });
+  afterAll(() => cloud.close());
+
+  it('before the window: no code, no check-in, no no-show', async () => {
+    expect(await h.refused(DEMO.staff, 'activity.code', { activityId: activity.id }, 'CONFLICT')).toContain('30 分钟');
+    const code = attendanceCode(secret, await h.now());
+    expect(await h.refused(DEMO.volunteer, 'activity.checkIn', { activityId: activity.id, code }, 'CONFLICT')).toContain('签到时间');
+    expect(await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: ABSENT, mark: 'no_show' }, 'CONFLICT')).toBe('活动开始后才能标记未到');
+  });
+
+  it('withdrawal after the cut-off is refused', async () => {
+    await h.advance(40 * MINUTE); // 20 minutes before the start; withdrawal closed 10 minutes ago
+    expect(await h.refused(ABSENT, 'activity.withdraw', { activityId: activity.id }, 'CONFLICT')).toContain('已过取消报名截止时间');
+    expect(h.signup(activity.id, ABSENT).status).toBe('enrolled');
+  });
+
+  it('the code staff show checks a volunteer in; a code from ten minutes ago does not', async () => {
+    await h.advance(10 * MINUTE); // 10 minutes before the start
+    const shown = ok(await call(cloud, DEMO.staff, 'activity.code', { activityId: activity.id }));
+    const now = await h.now();
+    expect(shown.code).toMatch(/^\d{6}$/);
+    expect([attendanceCode(secret, now), attendanceCode(secret, new Date(now.getTime() - MINUTE))]).toContain(shown.code);
+    expect(new Date(shown.rotatesAt).getTime()).toBeGreaterThan(now.getTime() - MINUTE);
+
+    const stale = attendanceCode(secret, new Date(now.getTime() - 10 * MINUTE));
+    expect(await h.failed(DEMO.volunteer, 'activity.checkIn', { activityId: activity.id, code: stale })).toEqual({ code: 'INVALID_INPUT', message: WRONG_CODE });
+    expect(h.signup(activity.id, DEMO.volunteer)).toMatchObject({ status: 'enrolled', codeFailures: 1 });
+
+    const checkedIn = ok(await call(cloud, DEMO.volunteer, 'activity.checkIn', { activityId: activity.id, code: attendanceCode(secret, await h.now()) }));
+    expect(checkedIn.mySignup.status).toBe('checked_in');
+    expect(h.signup(activity.id, DEMO.volunteer)).toMatchObject({ status: 'checked_in', checkInBy: DEMO.volunteer, codeFailures: 0 });
+    expect(JSON.stringify(checkedIn)).not.toContain(secret);
+  });
+
+  it('five wrong codes lock a volunteer out; then only staff can check them in', async () => {
+    const right = attendanceCode(secret, await h.now());
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) {
+      expect(await h.failed(LOCKED, 'activity.checkIn', { activityId: activity.id, code: wrong })).toEqual({ code: 'INVALID_INPUT', message: WRONG_CODE });
+    }
+    expect(h.signup(activity.id, LOCKED).codeFailures).toBe(5);
+    expect(await h.refused(LOCKED, 'activity.checkIn', { activityId: activity.id, code: attendanceCode(secret, await h.now()) }, 'FORBIDDEN')).toContain('工作人员');
+    expect(h.signup(activity.id, LOCKED).status).toBe('enrolled');
+
+    // A waitlisted volunteer cannot be checked in, by staff either.
+    await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: WAITING, mark: 'check_in' }, 'CONFLICT');
+    // Staff check the locked-out volunteer in (10 minutes early: only time from the start will count).
+    const marked = ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: LOCKED, mark: 'check_in' }));
+    expect(marked.signup.status).toBe('checked_in');
+    expect(h.signup(activity.id, LOCKED)).toMatchObject({ status: 'checked_in', checkInBy: DEMO.staff });
+  });
+
+  it('after the start, staff mark a no-show (and check them in if they turn up late)', async () => {
+    await h.advance(11 * MINUTE); // 1 minute after the start
+    const marked = ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: ABSENT, mark: 'no_show' }));
+    expect(marked.signup.status).toBe('no_show');
+    expect(h.signup(activity.id, ABSENT).status).toBe('no_show');
+    h.expectCountersMatch(activity.id);
+    // Marked absent, then turns up late: staff check them in after all.
+    const late = ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: ABSENT, mark: 'check_in' }));
+    expect(late.signup.status).toBe('checked_in');
+    await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: ABSENT, mark: 'no_show' }, 'CONFLICT');
+    await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: DEMO.staff, mark: 'no_show' }, 'FORBIDDEN');
+    h.expectCountersMatch(activity.id);
+  });
+
+  it('checking out writes the record (Art. 7 fields, rounded hours) and the points, once', async () => {
+    await h.advance(99 * MINUTE); // start + 100 minutes
+    const balanceBefore = h.doc<PointsAccount>('points_accounts', DEMO.volunteer)?.balance ?? 0;
+    const hoursBefore = h.doc<Volunteer>('volunteers', DEMO.volunteer)!.stats.recordedCentiHours ?? 0;
+    const out = ok(await call(cloud, DEMO.volunteer, 'activity.checkOut', { activityId: activity.id, code: attendanceCode(secret, await h.now()) }));
+    const recordId = `activity:${activity.id}:${DEMO.volunteer}`;
+    expect(out.mySignup).toMatchObject({ status: 'attended', recordId, hours: 1.5 });
+    expect(out.record).toMatchObject({ id: recordId, hours: 1.5 });
+    // 100 minutes on the virtual clock, plus the real seconds the test has taken.
+    expect(out.record.minutes).toBeGreaterThanOrEqual(100);
+    expect(out.record.minutes).toBeLessThanOrEqual(105);
+
+    const record = h.doc<ServiceRecord>('service_records', recordId)!;
+    // Checked in 10 minutes early: only the scheduled time counts (100 minutes → 1.5 h by the default rule).
+    expect(record).toMatchObject({
+      openid: DEMO.volunteer,
+      volunteerName: '李建国',
+      communityId: DEMO.community,
+      source: 'activity',
+      ref: activity.id,
+      activityName: '社区绿地清洁',
+      date: new Date(start.getTime() + 8 * 3600_000).toISOString().slice(0, 10),
+      place: '幸福里社区中心花园',
+      content: '清理绿化带垃圾、修剪枯枝',
+      minutes: out.record.minutes,
+      hours: 1.5,
+      category: '社区活动',
+      organiser: '幸福里社区',
+      personInCharge: '刘晓梅',
+      recordedBy: DEMO.volunteer,
+      version: 1,
+    });
+    const entry = h.doc<LedgerEntry>('points_ledger', recordId)!;
+    expect(entry).toMatchObject({ openid: DEMO.volunteer, delta: 15, source: 'activity', ref: activity.id });
+    expect(h.doc<PointsAccount>('points_accounts', DEMO.volunteer)!.balance).toBe(balanceBefore + 15);
+    expect(h.doc<Volunteer>('volunteers', DEMO.volunteer)!.stats.recordedCentiHours).toBe(hoursBefore + 150);
+
+    // Again (a retried tap): the same record, nothing written.
+    const before = snapshot(cloud);
+    const again = ok(await call(cloud, DEMO.volunteer, 'activity.checkOut', { activityId: activity.id, code: '000000' }));
+    expect(again.record.id).toBe(recordId);
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('staff check a volunteer out at a given time; not before they checked in', async () => {
+    expect(
+      await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: LOCKED, mark: 'check_out', at: new Date(start.getTime() - 20 * MINUTE).toISOString() }, 'INVALID_INPUT'),
+    ).toContain('签退时间不能早于签到时间');
+    await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: LOCKED, mark: 'check_out', at: new Date(Date.now() + 365 * 24 * 3600_000).toISOString() }, 'INVALID_INPUT');
+    const out = ok(
+      await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: LOCKED, mark: 'check_out', at: new Date(start.getTime() + 30 * MINUTE).toISOString() }),
+    );
+    expect(out.signup).toMatchObject({ status: 'attended', hours: 0.5 });
+    expect(out.record).toMatchObject({ minutes: 30, hours: 0.5 });
+    expect(h.signup(activity.id, LOCKED)).toMatchObject({ status: 'attended', checkOutBy: DEMO.staff });
+    expect(h.doc<ServiceRecord>('service_records', `activity:${activity.id}:${LOCKED}`)).toMatchObject({ recordedBy: DEMO.staff, hours: 0.5 });
+    expect(h.doc<LedgerEntry>('points_ledger', `activity:${activity.id}:${LOCKED}`)).toMatchObject({ delta: 5, source: 'activity' });
+    // Nobody else got a record: the one still checked in and the waiting volunteer have none.
+    expect(h.doc('service_records', `activity:${activity.id}:${ABSENT}`)).toBeUndefined();
+    expect(h.doc('service_records', `activity:${activity.id}:${WAITING}`)).toBeUndefined();
+
+    const sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    expect(sheet.activity.phase).toBe('ongoing');
+    expect(Object.fromEntries(sheet.signups.map((s) => [s.openid, s.status]))).toEqual({
+      [DEMO.volunteer]: 'attended',
+      [LOCKED]: 'attended',
+      [ABSENT]: 'checked_in',
+      [WAITING]: 'waitlisted',
+    });
+    expect(sheet.signups.at(-1)).toMatchObject({ openid: WAITING, waitPosition: 1 });
+    h.expectCountersMatch(activity.id);
+  });
+
+  it('after the end plus two hours, the code is gone and volunteers can no longer check out themselves', async () => {
+    await h.advance(3 * 60 * MINUTE);
+    await h.refused(DEMO.staff, 'activity.code', { activityId: activity.id }, 'CONFLICT');
+    const past = ok(await call(cloud, DEMO.volunteer, 'activity.list', { when: 'past' }));
+    expect(past.items[0]).toMatchObject({ id: activity.id, phase: 'ended', mySignup: { status: 'attended', hours: 1.5 } });
+    await h.refused(DEMO.staff, 'activity.cancel', { activityId: activity.id, reason: '测试' }, 'CONFLICT');
+  });
+});
