@@ -45,6 +45,8 @@ export interface LocalCloudOptions {
   echoFunctionLogs?: boolean;
   transactionTimeoutMs?: number;
   maxWorkersPerFunction?: number;
+  /** Where the virtual clock starts (default: real time); it runs on from there. */
+  startAt?: Date;
 }
 
 export interface LocalCloud {
@@ -138,7 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const envName = options.envName ?? 'linli-local';
   const appid = options.appid ?? 'touristappid';
   const dataDir = options.dataDir ?? null;
-  const clock = new Clock();
+  const clock = options.startAt ? Clock.startingAt(options.startAt) : new Clock();
   const persistence = dataDir ? new SqlitePersistence(dataDir) : new MemoryPersistence();
   const engine = new DatabaseEngine({
     persistence,

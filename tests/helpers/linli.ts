@@ -2,6 +2,8 @@
  * Scenario harness: a local cloud running linli's real cloud functions (built from cloudfunctions/)
  * on the schema in database/, and typed calls through /client/callFunction as a given openid.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ActionName, InputOf, OutputOf } from '../../core/contract';
 import { functionOf } from '../../core/contract';
@@ -13,6 +15,10 @@ import { postJson, REPO_ROOT, startTestCloud } from './localcloud';
 export const DEMO = {
   admin: 'demo-admin',
   staff: 'demo-staff',
+  /** A second staff member (王建国), so four-eyes approvals can be shown. */
+  staff2: 'demo-staff-2',
+  /** A grid worker (周网格) for grid g1. */
+  grid: 'demo-grid',
   resident: 'demo-resident',
   volunteer: 'demo-volunteer',
   applicant: 'demo-applicant',
@@ -22,18 +28,48 @@ export const DEMO = {
 export interface LinliOptions extends LocalCloudOptions {
   /** Import database/demo-data (default true). */
   demo?: boolean;
+  /**
+   * Only these functions keep their timer triggers. A test that moves the clock on by weeks does
+   * not want thousands of runs of the 5-minute dispatch timer it does not look at.
+   */
+  timers?: string[];
+}
+
+const FUNCTIONS_ROOT = path.join(REPO_ROOT, 'cloudfunctions');
+
+/** The built functions, linked into a scratch folder, with every timer trigger off but those of `keep`. */
+function functionsWithTimers(keep: readonly string[]): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-timers-'));
+  for (const name of fs.readdirSync(FUNCTIONS_ROOT)) {
+    const dir = path.join(FUNCTIONS_ROOT, name);
+    if (!fs.existsSync(path.join(dir, 'config.json'))) continue;
+    fs.mkdirSync(path.join(root, name));
+    for (const file of ['index.js', 'package.json']) if (fs.existsSync(path.join(dir, file))) fs.symlinkSync(path.join(dir, file), path.join(root, name, file));
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { triggers?: unknown };
+    if (!keep.includes(name)) delete config.triggers;
+    fs.writeFileSync(path.join(root, name, 'config.json'), JSON.stringify(config));
+  }
+  return root;
 }
 
 export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud> {
   // Workers inherit this process's environment, as functions get theirs from the console.
   process.env.LINLI_ADMIN_OPENIDS = DEMO.admin;
-  const { demo = true, ...rest } = options;
-  return startTestCloud({
-    functionRoots: [path.join(REPO_ROOT, 'cloudfunctions')],
+  const { demo = true, timers, ...rest } = options;
+  const scratch = timers ? functionsWithTimers(timers) : null;
+  const cloud = await startTestCloud({
+    functionRoots: [scratch ?? FUNCTIONS_ROOT],
     schema: readSchema(path.join(REPO_ROOT, 'database/schema.json')),
     seed: demo ? path.join(REPO_ROOT, 'database/demo-data') : undefined,
     ...rest,
   });
+  if (!scratch) return cloud;
+  const close = cloud.close.bind(cloud);
+  cloud.close = async () => {
+    await close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  return cloud;
 }
 
 export interface CallOptions {

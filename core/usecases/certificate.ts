@@ -1,0 +1,126 @@
+/**
+ * The `certificate` function: certificates of volunteer service (志愿服务记录与证明出具办法
+ * Arts. 14–17). A volunteer asks for one for a period and gets it at once, free; it states the
+ * service time, the kinds of service and the recording unit (Art. 15), and carries a verification
+ * code anyone can check without logging in. The check shows the name and the totals, nothing else.
+ */
+import type { CertificateCheck, CertificateView } from '../contract';
+import { certificateCode, groupCode, isWellFormedCertificateCode, normaliseCode } from '../codes';
+import { DomainError } from '../errors';
+import type { Handlers } from '../handlers';
+import { COLLECTIONS, type Certificate, type ServiceRecord } from '../model';
+import type { Deps } from '../ports';
+import { sumHours } from '../service-hours';
+import { iso, memberCommunity } from './market-shared';
+import { keysetPage, loadCommunity } from './order-support';
+import { readAll } from './read-all';
+
+const certificatesOf = (deps: Deps) => deps.store.collection<Certificate>(COLLECTIONS.certificates);
+
+/** A fresh code is tried again only if it was already taken (31^11 codes: practically never). */
+const CODE_ATTEMPTS = 5;
+
+export const certificateView = (certificate: Certificate): CertificateView => ({
+  code: certificate._id,
+  printedCode: groupCode(certificate._id),
+  volunteerName: certificate.volunteerName,
+  communityName: certificate.communityName,
+  from: certificate.from,
+  to: certificate.to,
+  totalHours: certificate.totalHours,
+  recordCount: certificate.recordCount,
+  content: certificate.content,
+  issuedAt: iso(certificate.issuedAt),
+  superseded: certificate.supersededAt !== undefined && certificate.supersededAt !== null,
+});
+
+/** Hours per kind of service, the largest first. */
+function contentOf(records: readonly ServiceRecord[]): Certificate['content'] {
+  const groups = new Map<string, ServiceRecord[]>();
+  for (const record of records) groups.set(record.activityName, [...(groups.get(record.activityName) ?? []), record]);
+  return [...groups.entries()]
+    .map(([activityName, group]) => ({ activityName, hours: sumHours(group.map((record) => record.hours)), count: group.length }))
+    .sort((a, b) => b.hours - a.hours || b.count - a.count || a.activityName.localeCompare(b.activityName));
+}
+
+async function issuedFor(deps: Deps, openid: string, clientRequestId: string): Promise<Certificate | null> {
+  const [existing] = await certificatesOf(deps).find({ openid, clientRequestId }, { limit: 1 });
+  return existing ?? null;
+}
+
+function sameRequest(certificate: Certificate, input: { from: string; to: string }): Certificate {
+  if (certificate.from !== input.from || certificate.to !== input.to) throw new DomainError('CONFLICT', '该请求编号已用于另一份证明，请重新提交');
+  return certificate;
+}
+
+export const certificateHandlers: Handlers<'certificate'> = {
+  'certificate.request': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    const retried = await issuedFor(deps, caller.openid, input.clientRequestId);
+    if (retried) return certificateView(sameRequest(retried, input));
+
+    const community = await loadCommunity(deps, communityId);
+    // The community certifies what it recorded (Art. 15: the recording unit issues the certificate).
+    const records = await readAll(
+      deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords),
+      { openid: caller.openid, communityId, date: { gte: input.from } },
+      {
+        orderBy: [
+          ['date', 'asc'],
+          ['_id', 'asc'],
+        ],
+        stop: (record) => record.date > input.to,
+      },
+    );
+    if (records.length === 0) throw new DomainError('INVALID_INPUT', '该时间段内没有志愿服务记录');
+    const issuedAt = deps.clock.now();
+    const fields: Omit<Certificate, '_id'> = {
+      communityId,
+      communityName: community.name,
+      openid: caller.openid,
+      volunteerName: caller.volunteer?.realName ?? caller.user?.name ?? '',
+      from: input.from,
+      to: input.to,
+      totalHours: sumHours(records.map((record) => record.hours)),
+      recordCount: records.length,
+      records: records.map((record) => ({ id: record._id, date: record.date, activityName: record.activityName, hours: record.hours, version: record.version ?? 1 })),
+      content: contentOf(records),
+      clientRequestId: input.clientRequestId,
+      issuedAt,
+    };
+    for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+      // The code is the _id: verifying is one read, and a taken code is refused by the database.
+      const certificate: Certificate = { _id: certificateCode(deps.random.code(11)), ...fields };
+      if (await certificatesOf(deps).add(certificate)) return certificateView(certificate);
+      // Refused: the same request won a race (unique request id), or the code was taken.
+      const raced = await issuedFor(deps, caller.openid, input.clientRequestId);
+      if (raced) return certificateView(sameRequest(raced, input));
+    }
+    throw new DomainError('CONFLICT', '证明编号暂时无法生成，请稍后重试');
+  },
+
+  'certificate.mine': async (input, { caller, deps }) => {
+    memberCommunity(caller);
+    return keysetPage(
+      certificatesOf(deps),
+      { openid: caller.openid },
+      [
+        ['issuedAt', 'desc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      certificateView,
+    );
+  },
+
+  'certificate.verify': async (input, { deps }) => {
+    const code = normaliseCode(input.code);
+    // The check character catches a mistyped or altered code before any lookup.
+    if (!isWellFormedCertificateCode(code)) throw new DomainError('INVALID_INPUT', '验证码有误，请核对后重新输入');
+    const certificate = await certificatesOf(deps).get(code);
+    if (!certificate) throw new DomainError('NOT_FOUND', '查无此证明，请核对验证码');
+    // Built field by field: the openid and the record list stay on the server.
+    const { code: _code, ...check } = certificateView(certificate);
+    return check satisfies CertificateCheck;
+  },
+};
