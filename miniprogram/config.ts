@@ -18,4 +18,6 @@ export const DEMO_IDENTITIES = [
   { openid: 'demo-staff', label: '社区工作人员 刘晓梅' },
   { openid: 'demo-applicant', label: '待审核志愿者 陈思远' },
   { openid: 'demo-admin', label: '管理员' },
+  { openid: 'demo-staff-2', label: '社区工作人员 王建国' },
+  { openid: 'demo-grid', label: '网格员 周网格' },
 ] as const;

@@ -1,11 +1,19 @@
-/** The `points` function: my balance, my ledger, and staff awarding good-deed / role-model points. */
-import type { LedgerEntryView } from '../contract';
-import { DomainError } from '../errors';
+/**
+ * The `points` function: my balance and ledger, and good-deed / role-model nominations (好人好事/
+ * 先进典型). Staff or grid workers nominate; another staff member reviews (four eyes), and only an
+ * approval posts points, on the love-points ledger under their own source. They never make a
+ * service record: only volunteer service is recorded (记录办法 Art. 19).
+ */
+import type { LedgerEntryView, NominationView } from '../contract';
 import { digestId } from '../digest';
+import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type LedgerEntry, type PointsAccount, type User } from '../model';
+import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
+import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
-import { iso, memberCommunity, newestFirst, staffCommunity } from './market-shared';
+import type { Caller, Collection, Deps, Where } from '../ports';
+import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
+import { checkText, compact, keysetPage, type OrderBy } from './order-support';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,
@@ -17,11 +25,58 @@ export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   at: iso(entry.createdAt),
 });
 
+export const nominationView = (nomination: AwardNomination, caller: Caller): NominationView =>
+  compact({
+    id: nomination._id,
+    openid: nomination.openid,
+    nomineeName: nomination.nomineeName,
+    kind: nomination.kind,
+    points: nomination.points,
+    reason: nomination.reason,
+    status: nomination.status,
+    nominatedByName: nomination.nominatedByName,
+    mine: nomination.nominatedBy === caller.openid,
+    createdAt: iso(nomination.createdAt),
+    reviewedByName: nomination.reviewedByName,
+    reviewedAt: nomination.reviewedAt ? iso(nomination.reviewedAt) : undefined,
+    reviewNote: nomination.reviewNote,
+  });
+
 /**
- * The ledger key of an award: per staff member and request, so a retried tap awards once. Hashed,
- * because the awardee reads the key and must not learn the staff member's openid.
+ * The same nominator and request always give the same _id, so a retried tap finds the nomination
+ * it made. Hashed, because the id becomes the ledger entry's ref, which the nominee reads.
  */
-export const awardKey = (staffOpenid: string, clientRequestId: string) => `award:${digestId(`${staffOpenid}\n${clientRequestId}`)}`;
+export const nominationIdFor = (nominatorOpenid: string, clientRequestId: string): string =>
+  `nom-${digestId(`${nominatorOpenid}\n${clientRequestId}`)}`;
+
+/** The ledger key of an approved nomination: one posting per nomination, however often approved. */
+export const nominationLedgerKey = (nominationId: string): string => `award:${nominationId}`;
+
+const nominationsOf = (deps: Deps): Collection<AwardNomination> => deps.store.collection<AwardNomination>(COLLECTIONS.awardNominations);
+
+const STATUS_NAMES: Record<NominationStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
+
+/** The member the nomination is for: by openid, or by the phone they registered with in this community. */
+async function findNominee(deps: Deps, communityId: string, by: { openid?: string; phone?: string }): Promise<User> {
+  const users = deps.store.collection<User>(COLLECTIONS.users);
+  if (by.openid !== undefined) {
+    const user = await users.get(by.openid);
+    // Another community's resident is not this nominator's business, nor is whether one exists.
+    if (!user || user.communityId !== communityId) throw new DomainError('NOT_FOUND', '本社区没有这位居民');
+    return user;
+  }
+  const matches = await users.find({ communityId, phone: by.phone ?? '' }, { orderBy: [['_id', 'asc']], limit: 2 });
+  const [user] = matches;
+  if (!user) throw new DomainError('NOT_FOUND', '本社区没有用这个手机号登记的居民，请核对后重试');
+  // A shared family phone cannot say who did the good deed; guessing would pay the wrong person.
+  if (matches.length > 1) throw new DomainError('CONFLICT', '这个手机号登记了多位居民，无法确定被推荐人，请联系居民核实');
+  return user;
+}
+
+/** Whether a stored nomination is what this request asks for (a retry), not another under a reused id. */
+function isSameRequest(existing: AwardNomination, input: { points: number; kind: string; reason: string }, nomineeOpenids: readonly string[]): boolean {
+  return existing.points === input.points && existing.kind === input.kind && existing.reason === input.reason && nomineeOpenids.includes(existing.openid);
+}
 
 export const pointsHandlers: Handlers<'points'> = {
   'points.balance': async (_input, { caller, deps }) => {
@@ -43,32 +98,105 @@ export const pointsHandlers: Handlers<'points'> = {
     return { items: page.items.map(ledgerView), nextCursor: page.nextCursor };
   },
 
-  'points.award': async (input, { caller, deps }) => {
+  'points.nominate': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    const staff = isStaffOf(caller, communityId);
+    if (!staff && !caller.roles.has('grid_worker')) throw new DomainError('FORBIDDEN', '只有社区工作人员或网格员可以推荐');
+    const nominator = found(caller.user);
+    const nominations = nominationsOf(deps);
+    const nominationId = nominationIdFor(caller.openid, input.clientRequestId);
+    const reused = () => new DomainError('CONFLICT', '该请求编号已用于另一条推荐，请重新提交');
+
+    const nominee = await findNominee(deps, communityId, input);
+    // A retry returns what the first attempt made; a reused id for something else is refused.
+    const existing = await nominations.get(nominationId);
+    if (existing) {
+      if (!isSameRequest(existing, input, [nominee._id])) throw reused();
+      return nominationView(existing, caller);
+    }
+    if (nominee._id === caller.openid) throw new DomainError('FORBIDDEN', '不能推荐自己');
+    // A grid worker vouches only for the residents of the grids they look after.
+    if (!staff && !managesOrder(caller, nominee)) throw new DomainError('FORBIDDEN', '只能推荐您负责网格的居民');
+    await checkText(deps, caller, input.reason, '推荐事由');
+
+    const nomination: AwardNomination = {
+      _id: nominationId,
+      communityId,
+      openid: nominee._id,
+      nomineeName: nominee.name,
+      kind: input.kind,
+      points: input.points,
+      reason: input.reason,
+      nominatedBy: caller.openid,
+      nominatedByName: nominator.name,
+      clientRequestId: input.clientRequestId,
+      status: 'pending',
+      createdAt: deps.clock.now(),
+    };
+    if (await nominations.add(nomination)) return nominationView(nomination, caller);
+    // Lost a race with our own retry (same content), or the id was taken meanwhile for another.
+    const raced = await nominations.get(nominationId);
+    if (raced && isSameRequest(raced, input, [nominee._id])) return nominationView(raced, caller);
+    throw reused();
+  },
+
+  'points.nominations': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    const status = input.status ?? 'pending';
+    // Staff review the whole community's; a grid worker follows up on their own nominations.
+    const where: Where = isStaffOf(caller, communityId) ? { communityId, status } : { communityId, status, nominatedBy: caller.openid };
+    // The review queue is served oldest first, so nobody waits forever; history reads newest first.
+    const direction = status === 'pending' ? 'asc' : 'desc';
+    const orderBy: OrderBy = [
+      ['createdAt', direction],
+      ['_id', direction],
+    ];
+    return keysetPage(nominationsOf(deps), where, orderBy, input, (nomination) => nominationView(nomination, caller));
+  },
+
+  'points.review': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
-    // Staff decide awards; awarding oneself would leave nobody checking.
-    if (input.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能给自己奖励积分');
-    const member = await deps.store.collection<User>(COLLECTIONS.users).get(input.openid);
-    if (!member || member.communityId !== communityId) throw new DomainError('NOT_FOUND', '本社区没有这位居民');
-    const key = awardKey(caller.openid, input.clientRequestId);
+    const reviewer = found(caller.user);
+    const current = await nominationsOf(deps).get(input.nominationId);
+    if (!current || current.communityId !== communityId) throw new DomainError('NOT_FOUND', '没有找到这条推荐');
+    // Four eyes: whoever proposed the points, or would receive them, does not decide on them.
+    if (current.nominatedBy === caller.openid) throw new DomainError('FORBIDDEN', '推荐人不能审核自己的推荐，请由其他工作人员审核');
+    if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核对自己的推荐，请由其他工作人员审核');
+    const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
+    if (current.status !== 'pending') throw reviewed(current.status);
+
     const now = deps.clock.now();
-    const entry = await deps.store.transaction((tx) =>
-      postPoints(tx, {
-        key,
-        openid: input.openid,
-        communityId,
-        delta: input.points,
-        source: input.kind,
-        ref: key,
-        reason: input.reason,
+    const approve = input.decision === 'approve';
+    const ledgerKey = nominationLedgerKey(current._id);
+    // One transaction: the nomination leaves pending and the points are posted together, and of two
+    // reviewers at once only the one who still reads it pending gets through.
+    return deps.store.transaction(async (tx) => {
+      const nominations = tx.collection<AwardNomination>(COLLECTIONS.awardNominations);
+      const nomination = found(await nominations.get(current._id), '没有找到这条推荐');
+      if (nomination.status !== 'pending') throw reviewed(nomination.status);
+      const decision = compact({
+        status: approve ? ('approved' as const) : ('rejected' as const),
+        reviewedBy: caller.openid,
+        reviewedByName: reviewer.name,
+        reviewedAt: now,
+        reviewNote: input.note || undefined,
+        ledgerEntryId: approve ? ledgerKey : undefined,
+      });
+      await nominations.update(nomination._id, { set: decision });
+      const decided: AwardNomination = { ...nomination, ...decision };
+      if (!approve) return { nomination: nominationView(decided, caller) };
+      const entry = await postPoints(tx, {
+        key: ledgerKey,
+        openid: nomination.openid,
+        communityId: nomination.communityId,
+        delta: nomination.points,
+        source: nomination.kind,
+        ref: nomination._id,
+        reason: `${nomination.kind === 'good_deed' ? '好人好事' : '先进典型'}：${nomination.reason}`,
         by: caller.openid,
         now,
-      }),
-    );
-    // The key was used before: a retry of the same award is answered with the same entry, but a
-    // different award under a reused key must not pass as done.
-    if (entry.openid !== input.openid || entry.delta !== input.points || entry.source !== input.kind) {
-      throw new DomainError('CONFLICT', '该请求编号已用于另一笔奖励，请重新提交');
-    }
-    return { entry: ledgerView(entry) };
+      });
+      return { nomination: nominationView(decided, caller), entry: ledgerView(entry) };
+    });
   },
 };

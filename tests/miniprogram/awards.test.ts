@@ -1,0 +1,118 @@
+// @vitest-environment happy-dom
+/** staff/awards: nominate through the form, and a second staff member approves (four eyes). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
+
+let cloud: LocalCloud;
+const docs = (collection: string): Raw[] => [...(cloud.engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as Raw);
+const balanceOf = (openid: string): number => docs('points_accounts').find((account) => account._id === openid)?.balance ?? 0;
+
+beforeAll(async () => {
+  cloud = await startLinli();
+});
+afterAll(() => cloud.close());
+
+describe('staff/awards', () => {
+  it('nominates through the form once however often it is tapped; the nominator gets no approve button, another staff member approves', async () => {
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/awards/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(page.querySelector('#empty')).toBeTruthy();
+
+    // An empty form is not sent.
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await settle();
+    expect(page.data.errors).toEqual({ phone: '请填写被推荐人登记的 11 位手机号', reason: '请填写推荐事由' });
+    expect(calls.calls.filter((c) => c.data.action === 'points.nominate')).toHaveLength(0);
+
+    // A phone nobody registered with: refused, and the form keeps its request id for the retry.
+    const requestId = page.data.requestId;
+    page.querySelector('#phone')!.dispatchEvent('change', { detail: '13999999999' });
+    page.querySelector('#reason')!.dispatchEvent('change', { detail: '连续三个月帮独居老人买菜' });
+    page.querySelector('#kind')!.dispatchEvent('change', { detail: 'role_model' });
+    page.querySelector('#points')!.dispatchEvent('change', { detail: 50 });
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => calls.toasts.length > 0);
+    expect(calls.toasts.at(-1)).toBe('本社区没有用这个手机号登记的居民，请核对后重试');
+    expect(page.data.requestId).toBe(requestId);
+    expect(page.data.form.reason).toBe('连续三个月帮独居老人买菜');
+
+    // Two quick taps: one nomination.
+    page.querySelector('#phone')!.dispatchEvent('change', { detail: '13800000030' });
+    page.querySelector('#submit')!.dispatchEvent('click');
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => page.data.items.length === 1);
+    const stored = docs('award_nominations');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ openid: DEMO.volunteer, kind: 'role_model', points: 50, reason: '连续三个月帮独居老人买菜', nominatedBy: DEMO.staff, status: 'pending', clientRequestId: requestId });
+    expect(page.data.requestId).not.toBe(requestId);
+    expect(page.data.form).toEqual({ phone: '', kind: 'good_deed', points: 10, reason: '' });
+
+    // My own nomination: no buttons, only the note that someone else must review it.
+    const id = String(stored[0]!._id);
+    expect(text(page, `#nomination-${id}`)).toContain('李建国');
+    expect(text(page, `#nomination-${id}`)).toContain('先进典型');
+    expect(text(page, `#nomination-${id}`)).toContain('+50 分');
+    expect(text(page, `#own-${id}`)).toBe('需其他工作人员审核');
+    expect(page.querySelector(`#approve-${id}`)).toBeFalsy();
+    expect(page.querySelector(`#reject-${id}`)).toBeFalsy();
+
+    // 王建国 approves it: the points arrive.
+    const before = balanceOf(DEMO.volunteer);
+    connectMiniProgram(cloud, DEMO.staff2);
+    const second = mount('staff/awards/index');
+    second.instance.onLoad();
+    await until(() => second.data.loading === false);
+    expect(text(second, `#nomination-${id}`)).toContain('推荐人：刘晓梅');
+    expect(second.querySelector(`#own-${id}`)).toBeFalsy();
+    second.querySelector(`#approve-${id}`)!.dispatchEvent('click');
+    await until(() => second.data.items.length === 0);
+    expect(balanceOf(DEMO.volunteer)).toBe(before + 50);
+    expect(docs('points_ledger').filter((entry) => entry.ref === id)).toEqual([expect.objectContaining({ source: 'role_model', delta: 50 })]);
+
+    // It now shows as approved, with who approved it.
+    second.querySelector('#tab-approved')!.dispatchEvent('tap');
+    await until(() => second.data.loading === false && second.data.items.length === 1);
+    expect(text(second, `#nomination-${id}`)).toContain('已通过');
+    expect(text(second, `#nomination-${id}`)).toContain('审核人：王建国');
+  });
+
+  it('rejecting asks for a reason first', async () => {
+    const nomination = ok(await call(cloud, DEMO.grid, 'points.nominate', { openid: DEMO.resident, points: 5, kind: 'good_deed', reason: '帮邻居收快递', clientRequestId: 'mp-awards-reject-1' }));
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/awards/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector(`#reject-${nomination.id}`)!.dispatchEvent('click');
+    await until(() => page.data.rejecting === nomination.id);
+    page.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => page.data.rejectError !== '');
+    expect(text(page, '#reject-error')).toBe('请填写不通过的原因，推荐人会看到');
+    expect(calls.calls.filter((c) => c.data.action === 'points.review')).toHaveLength(0);
+
+    page.querySelector('#note')!.dispatchEvent('change', { detail: '事迹尚待核实' });
+    page.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => !(page.data.items as Array<{ id: string }>).some((item) => item.id === nomination.id));
+    expect(docs('award_nominations').find((n) => n._id === nomination.id)).toMatchObject({ status: 'rejected', reviewNote: '事迹尚待核实', reviewedBy: DEMO.staff });
+    expect(docs('points_ledger').filter((entry) => entry.ref === nomination.id)).toHaveLength(0);
+
+    page.querySelector('#tab-rejected')!.dispatchEvent('tap');
+    await until(() => page.data.loading === false && page.data.items.length === 1);
+    expect(text(page, `#nomination-${nomination.id}`)).toContain('审核意见：事迹尚待核实');
+  });
+
+  it('shows the error with a retry to someone who may not use it', async () => {
+    connectMiniProgram(cloud, DEMO.resident);
+    const page = mount('staff/awards/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(page.querySelector('#error')).toBeTruthy();
+    expect(page.querySelector('#retry')).toBeTruthy();
+  });
+});
