@@ -59,7 +59,10 @@ const isTransactionConflict = (error: unknown) => {
 };
 
 /** How many times a transaction is run in all when it keeps meeting conflicts. */
-const TRANSACTION_ATTEMPTS = 5;
+const TRANSACTION_ATTEMPTS = 8;
+/** Pause before the next attempt grows with each conflict and is randomised, to spread a rush out. */
+const CONFLICT_PAUSE_MS = 20;
+const pauseAfterConflict = (attempt: number) => new Promise((resolve) => setTimeout(resolve, CONFLICT_PAUSE_MS * attempt * (1 + Math.random())));
 
 /** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
 const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));
@@ -205,8 +208,10 @@ export class WxStore implements Store {
 
   /**
    * runTransaction rolls back and rethrows whatever `work` threw (a DomainError stays one). It only
-   * retries conflicts found at commit, so conflicts reported inside are retried here. When they go
-   * on (many people on one popular goods), the person is told to try again; nothing was written.
+   * retries conflicts found at commit, so conflicts reported inside are retried here, after a
+   * growing random pause: contenders for one document (a popular goods, an activity's places) fall
+   * out of step instead of colliding again. When they go on, the person is told to try again;
+   * nothing was written.
    */
   async transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
     for (let attempt = 1; ; attempt += 1) {
@@ -221,6 +226,7 @@ export class WxStore implements Store {
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
         if (attempt >= TRANSACTION_ATTEMPTS) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
+        await pauseAfterConflict(attempt);
       }
     }
   }
