@@ -9,6 +9,14 @@ export function formatTime(iso: string | undefined): string {
   return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** A span of Beijing time: "2026-11-21 09:00–11:30", or both full instants when the days differ. */
+export function formatTimeRange(startIso: string | undefined, endIso: string | undefined): string {
+  const start = formatTime(startIso);
+  const end = formatTime(endIso);
+  if (!start || !end) return start || end;
+  return start.slice(0, 10) === end.slice(0, 10) ? `${start}–${end.slice(11)}` : `${start} 至 ${end}`;
+}
+
 /** "2栋 1单元 101" (the grid is shown apart where it matters). */
 export function formatAddress(address: Address | undefined): string {
   if (!address) return '';

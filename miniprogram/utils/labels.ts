@@ -1,5 +1,6 @@
 /** Chinese names of what the cloud reports in codes. */
-import type { OrderStatus, PointsSource, RedemptionStatus } from '../../core/model';
+import type { ActivityPhase } from '../../core/contract';
+import type { CorrectionStatus, NominationStatus, OrderStatus, PointsSource, RedemptionStatus, ServiceRecord, SignupStatus } from '../../core/model';
 
 export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {
   pending_review: '待审核',
@@ -30,6 +31,7 @@ export const ORDER_STATUS_TAG: Record<OrderStatus, 'primary' | 'success' | 'warn
 /** Where points came from or went, as the ledger shows it. */
 export const POINTS_SOURCE_TEXT: Record<PointsSource, string> = {
   service: '志愿服务',
+  activity: '志愿活动',
   good_deed: '好人好事',
   role_model: '先进典型',
   redeem: '兑换',
@@ -46,4 +48,75 @@ export const REDEMPTION_STATUS_TAG: Record<RedemptionStatus, 'primary' | 'succes
   pending: 'primary',
   fulfilled: 'success',
   cancelled: 'default',
+};
+
+type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'default';
+
+export const ACTIVITY_PHASE_TEXT: Record<ActivityPhase, string> = {
+  cancelled: '已取消',
+  not_open: '未开始报名',
+  open: '报名中',
+  closed: '报名已截止',
+  ongoing: '进行中',
+  ended: '已结束',
+};
+
+export const ACTIVITY_PHASE_TAG: Record<ActivityPhase, TagType> = {
+  cancelled: 'default',
+  not_open: 'default',
+  open: 'primary',
+  closed: 'warning',
+  ongoing: 'success',
+  ended: 'default',
+};
+
+export const SIGNUP_STATUS_TEXT: Record<SignupStatus, string> = {
+  enrolled: '已报名',
+  waitlisted: '候补中',
+  withdrawn: '已取消报名',
+  checked_in: '已签到',
+  attended: '已完成',
+  no_show: '未到场',
+};
+
+export const SIGNUP_STATUS_TAG: Record<SignupStatus, TagType> = {
+  enrolled: 'primary',
+  waitlisted: 'warning',
+  withdrawn: 'default',
+  checked_in: 'success',
+  attended: 'success',
+  no_show: 'danger',
+};
+
+/** Review states of a record correction or an award nomination. */
+export const REVIEW_STATUS_TEXT: Record<CorrectionStatus | NominationStatus, string> = {
+  pending: '待审核',
+  approved: '已通过',
+  rejected: '未通过',
+};
+
+export const REVIEW_STATUS_TAG: Record<CorrectionStatus | NominationStatus, TagType> = {
+  pending: 'warning',
+  approved: 'success',
+  rejected: 'danger',
+};
+
+export const AWARD_KIND_TEXT: Record<'good_deed' | 'role_model', string> = {
+  good_deed: '好人好事',
+  role_model: '先进典型',
+};
+
+/** Names of the record fields a correction may change. */
+export const RECORD_FIELD_TEXT: Record<'minutes' | 'hours' | 'date' | 'place' | 'content', string> = {
+  minutes: '服务时长（分钟）',
+  hours: '折算小时',
+  date: '服务日期',
+  place: '服务地点',
+  content: '服务内容',
+};
+
+/** Where a service record came from. */
+export const RECORD_SOURCE_TEXT: Record<ServiceRecord['source'], string> = {
+  order: '订单服务',
+  activity: '志愿活动',
 };

@@ -113,7 +113,7 @@ describe('volunteer/tasks', () => {
 });
 
 describe('volunteer/record', () => {
-  it('shows the balance after staff scored my work, and my service hours', async () => {
+  it('shows the balance after staff scored my work, and the service record it made', async () => {
     const order = await newOrder('svc-clean', '帮忙打扫厨房');
     ok(await call(cloud, DEMO.staff, 'dispatch.assign', { orderId: order.id, volunteerOpenid: DEMO.volunteer }));
     ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: order.id }));
@@ -129,10 +129,15 @@ describe('volunteer/record', () => {
     await until(() => page.data.loading === false);
     expect(text(page, '#balance')).toContain(String(balance));
     expect(balance).toBe(260 + points);
-    // 45 minutes (tasks test) + 75 minutes = 2 hours.
-    expect(text(page, '#hours')).toContain('2');
-    expect(page.data.hours).toBe('2');
-    expect(text(page, '#ledger')).toContain('志愿服务');
-    expect(text(page, '#ledger')).toContain(`+${points}`);
+    // Only scored work is recorded (the 45 minutes of the tasks test wait for scoring); 75 minutes
+    // count as 1 hour under the default rounding (15 minutes left over round down).
+    const { totals, records } = ok(await call(cloud, DEMO.volunteer, 'record.mine', { limit: 50 }));
+    expect(records.items.find((record) => record.ref === order.id)).toMatchObject({ minutes: 75, hours: 1 });
+    expect(records.items.some((record) => record.ref !== order.id && record.source === 'order')).toBe(false);
+    expect(page.data.hours).toBe(totals.hours);
+    expect(page.data.count).toBe(totals.count);
+    expect(text(page, '#hours')).toContain(String(totals.hours));
+    expect(text(page, '#records')).toContain('清洁打扫');
+    expect(text(page, '#records')).toContain('1 小时 15 分钟');
   });
 });

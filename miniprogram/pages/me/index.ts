@@ -1,7 +1,8 @@
 /**
  * 我的 (TAB). A newcomer registers to a community (community, grid and building pickers, name,
  * phone); a resident sees the profile and points, applies as a volunteer or opens the volunteer and
- * staff pages that their roles allow; everyone can switch on large text (适老化); in local mode a
+ * staff pages that their roles allow (a volunteer also sees their star level, from recorded hours);
+ * anyone can open 证明核验; everyone can switch on large text (适老化); in local mode a
  * developer picks whose identity to use.
  */
 import type { CommunityDetailView, CommunityView, MeView } from '../../../core/contract';
@@ -10,6 +11,7 @@ import { config, DEMO_IDENTITIES } from '../../config';
 import { call } from '../../services/api';
 import { currentOpenid, switchOpenid } from '../../services/session';
 import { formatAddress, isPhone, largeText, setLargeText } from '../../utils/format';
+import { levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
 type RegisterField = 'name' | 'phone' | 'unit' | 'room' | 'community' | 'grid' | 'building';
@@ -31,7 +33,11 @@ Component({
     balance: 0,
     addressText: '',
     isStaff: false,
+    /** Staff proper (not grid workers): activities and record corrections are theirs. */
+    isStaffRole: false,
     volunteerStatusText: '',
+    starsText: '',
+    levelText: '',
     skillOptions: [] as string[],
     // registration
     communities: [] as CommunityView[],
@@ -95,7 +101,10 @@ Component({
         skillOptions: skills,
         addressText: me.profile ? formatAddress(me.profile.address) : '',
         isStaff: me.roles.includes('staff') || me.roles.includes('grid_worker'),
+        isStaffRole: me.roles.includes('staff'),
         volunteerStatusText: me.volunteer ? VOLUNTEER_STATUS_TEXT[me.volunteer.status] : '',
+        starsText: me.volunteer ? starsText(me.volunteer.level.stars) : '',
+        levelText: me.volunteer ? levelText(me.volunteer.level, me.volunteer.hours) : '',
       });
       if (me.profile) {
         this.setData({ loading: false, mode: 'profile' });

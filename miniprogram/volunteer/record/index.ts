@@ -1,44 +1,51 @@
 /**
- * My points and service hours. Balance and ledger come from the points function. There is no
- * service-record action yet, so hours are the minutes of my finished orders (dispatch.mine done),
- * summed here; all their pages are read, because a partial sum would under-report.
+ * 我的服务记录与积分. The first screen is two calls made together: record.mine (my statutory
+ * service records, their totals and my star level, in one reply) and points.balance. They live in
+ * different functions — hours are records, points are the market's ledger — so they go in parallel
+ * and the page waits for the slower of the two, not their sum. The ledger itself is on pages/points.
  */
-import type { LedgerEntryView, OrderView } from '../../../core/contract';
+import type { ServiceRecordView } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
-import { POINTS_SOURCE_TEXT } from '../../utils/labels';
+import { largeText } from '../../utils/format';
+import { RECORD_SOURCE_TEXT } from '../../utils/labels';
+import { durationText, levelText, starsText } from '../../utils/records';
 
-interface LedgerRow extends LedgerEntryView {
-  day: string;
-  sign: string;
+interface RecordRow extends ServiceRecordView {
+  /** The id made safe for a node id (record ids hold a colon). */
+  domId: string;
+  sourceText: string;
+  durationText: string;
 }
 
-const MAX_DONE_PAGES = 20;
+const PAGE_SIZE = 20;
 
-function toRow(entry: LedgerEntryView): LedgerRow {
-  return { ...entry, day: entry.at.slice(0, 10), sign: entry.delta > 0 ? '+' : '' };
+function toRow(record: ServiceRecordView): RecordRow {
+  return { ...record, domId: record.id.replace(/[^A-Za-z0-9_-]/g, '-'), sourceText: RECORD_SOURCE_TEXT[record.source] ?? record.source, durationText: durationText(record.minutes) };
 }
 
 Component({
   data: {
+    largeText: false,
     loading: true,
     error: '',
     balance: 0,
-    issued: 0,
-    redeemed: 0,
-    hours: '0',
-    serviceCount: 0,
-    ledger: [] as LedgerRow[],
+    hours: 0,
+    count: 0,
+    stars: 0,
+    starsText: starsText(0),
+    levelText: '',
+    records: [] as RecordRow[],
     nextCursor: null as string | null,
     loadingMore: false,
-    sourceText: POINTS_SOURCE_TEXT,
   },
   methods: {
     onLoad() {
+      this.setData({ largeText: largeText() });
       void this.load();
     },
     onShow() {
-      // Points change when staff score my work: a return to this page shows the new balance.
+      // A correction asked for on the detail page shows its 更正中 tag on return.
       if (!this.data.loading) void this.load();
     },
     onPullDownRefresh() {
@@ -47,42 +54,43 @@ Component({
     onReachBottom() {
       void this.loadMore();
     },
-    async loadDone(): Promise<{ ok: true; orders: OrderView[] } | { ok: false; message: string }> {
-      const orders: OrderView[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_DONE_PAGES; page += 1) {
-        const reply = await call('dispatch.mine', { status: 'done', limit: 50, ...(cursor ? { cursor } : {}) }, { toast: false });
-        if (!reply.ok) return { ok: false, message: reply.error.message };
-        orders.push(...reply.data.items);
-        if (!reply.data.nextCursor) break;
-        cursor = reply.data.nextCursor;
-      }
-      return { ok: true, orders };
-    },
     async load() {
       this.setData({ loading: true, error: '' });
-      const [overview, done] = await Promise.all([call('points.overview', {}, { toast: false }), this.loadDone()]);
-      if (!overview.ok) return this.setData({ loading: false, error: overview.error.message });
-      if (!done.ok) return this.setData({ loading: false, error: done.message });
-      const served = done.orders.filter((order) => order.completion);
-      const minutes = served.reduce((sum, order) => sum + (order.completion?.minutes ?? 0), 0);
-      const { ledger, balance, issued, redeemed } = overview.data;
+      const [mine, points] = await Promise.all([call('record.mine', { limit: PAGE_SIZE }, { toast: false }), call('points.balance', {}, { toast: false })]);
+      if (!mine.ok) return this.setData({ loading: false, error: mine.error.message });
+      if (!points.ok) return this.setData({ loading: false, error: points.error.message });
+      const { totals, records } = mine.data;
       this.setData({
         loading: false,
-        balance,
-        issued,
-        redeemed,
-        hours: String(Math.round((minutes / 60) * 10) / 10),
-        serviceCount: served.length,
-        ledger: ledger.items.map(toRow),
-        nextCursor: ledger.nextCursor,
+        balance: points.data.balance,
+        hours: totals.hours,
+        count: totals.count,
+        stars: totals.level.stars,
+        starsText: starsText(totals.level.stars),
+        levelText: levelText(totals.level, totals.hours),
+        records: records.items.map(toRow),
+        nextCursor: records.nextCursor,
       });
     },
     loadMore() {
-      return appendNextPage(this, 'ledger', (cursor) => call('points.ledger', { cursor }), toRow);
+      return appendNextPage(
+        this,
+        'records',
+        async (cursor) => {
+          const reply = await call('record.mine', { limit: PAGE_SIZE, cursor });
+          return reply.ok ? { ok: true as const, data: reply.data.records } : reply;
+        },
+        toRow,
+      );
     },
-    onTasks() {
-      wx.navigateTo({ url: '/volunteer/tasks/index?tab=done' });
+    onRecord(event: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: `/volunteer/record-detail/index?id=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
+    },
+    onCertificate() {
+      wx.navigateTo({ url: '/volunteer/certificate/index' });
+    },
+    onPoints() {
+      wx.navigateTo({ url: '/pages/points/index' });
     },
   },
 });
