@@ -1,0 +1,164 @@
+/**
+ * Service-record review (服务记录审核): volunteers' correction requests, each with the record as it
+ * stands beside what they ask it to become and their reason; staff approve, or reject with a
+ * reason (the volunteer sees it, so it is required). A second tab lists those already reviewed,
+ * and a third the services still without a record 8+ working days on (the limit is 10), with
+ * the page where staff record them.
+ */
+import type { CorrectionView, RecordAlertView, ServiceRecordView } from '../../../core/contract';
+import type { CorrectableField } from '../../../core/model';
+import { call } from '../../services/api';
+import { appendNextPage } from '../../services/paging';
+import { formatTime } from '../../utils/format';
+import { RECORD_FIELD_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
+
+type Tab = 'pending' | 'done' | 'alerts';
+type Reviewed = 'approved' | 'rejected';
+type Correction = CorrectionView & { record: ServiceRecordView };
+type CorrectionRow = Correction & {
+  compare: Array<{ field: CorrectableField; label: string; before: string; after: string }>;
+  requestedText: string;
+  reviewedText: string;
+};
+type AlertRow = RecordAlertView & { key: string; leftText: string; urgent: boolean; url: string; linkText: string };
+
+const FIELDS: CorrectableField[] = ['date', 'minutes', 'place', 'content'];
+
+function toRow(correction: Correction): CorrectionRow {
+  const compare = FIELDS.filter((field) => correction.changes[field] !== undefined).map((field) => ({
+    field,
+    label: RECORD_FIELD_TEXT[field],
+    before: String(correction.record[field]),
+    after: String(correction.changes[field]),
+  }));
+  return { ...correction, compare, requestedText: formatTime(correction.requestedAt), reviewedText: formatTime(correction.reviewedAt) };
+}
+
+function leftText(days: number): string {
+  if (days > 0) return `剩余 ${days} 个工作日`;
+  if (days === 0) return '今天截止';
+  return `已逾期 ${-days} 个工作日`;
+}
+
+function toAlertRow(alert: RecordAlertView): AlertRow {
+  const order = alert.kind === 'order';
+  return {
+    ...alert,
+    key: `${alert.kind}-${alert.ref}-${alert.volunteerName}`,
+    leftText: leftText(alert.workingDaysLeft),
+    // Two working days are all it takes to miss the deadline over a weekend.
+    urgent: alert.workingDaysLeft <= 2,
+    url: order ? '/staff/scoring/index' : `/staff/activity/index?id=${alert.ref}`,
+    linkText: order ? '去评分' : '去签到管理',
+  };
+}
+
+Component({
+  data: {
+    tab: 'pending' as Tab,
+    reviewed: 'approved' as Reviewed,
+    loading: true,
+    error: '',
+    items: [] as CorrectionRow[],
+    nextCursor: null as string | null,
+    loadingMore: false,
+    alerts: [] as AlertRow[],
+    /** The correction being rejected, with the reason typed. */
+    rejecting: '',
+    note: '',
+    formError: '',
+    busy: '',
+    statusText: REVIEW_STATUS_TEXT,
+    statusTag: REVIEW_STATUS_TAG,
+  },
+  methods: {
+    onLoad(query: { tab?: string } = {}) {
+      if (query.tab === 'alerts' || query.tab === 'done') this.setData({ tab: query.tab });
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+    onReachBottom() {
+      if (this.data.tab !== 'alerts') void this.loadMore();
+    },
+    onTab(event: WechatMiniprogram.BaseEvent) {
+      const tab = event.currentTarget.dataset.tab as Tab;
+      if (tab === this.data.tab) return;
+      this.setData({ tab, items: [], alerts: [] });
+      void this.load();
+    },
+    onReviewed(event: WechatMiniprogram.BaseEvent) {
+      const reviewed = event.currentTarget.dataset.status as Reviewed;
+      if (reviewed === this.data.reviewed) return;
+      this.setData({ reviewed, items: [] });
+      void this.load();
+    },
+    /** The status the list on screen asks for (none on the alerts tab). */
+    listStatus(): 'pending' | Reviewed | null {
+      if (this.data.tab === 'alerts') return null;
+      return this.data.tab === 'pending' ? 'pending' : this.data.reviewed;
+    },
+    async load() {
+      this.setData({ loading: true, error: '', rejecting: '' });
+      if (this.data.tab === 'alerts') {
+        const reply = await call('record.alerts', {}, { toast: false });
+        if (this.data.tab !== 'alerts') return;
+        if (reply.ok) this.setData({ loading: false, alerts: reply.data.map(toAlertRow) });
+        else this.setData({ loading: false, error: reply.error.message });
+        return;
+      }
+      const status = this.listStatus();
+      if (!status) return;
+      const reply = await call('record.corrections', { status }, { toast: false });
+      // A late reply for a list switched away from is dropped.
+      if (status !== this.listStatus()) return;
+      if (reply.ok) this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
+      else this.setData({ loading: false, error: reply.error.message });
+    },
+    async loadMore() {
+      const status = this.listStatus();
+      if (!status) return;
+      return appendNextPage(this, 'items', (cursor) => call('record.corrections', { status, cursor }), toRow, () => status === this.listStatus());
+    },
+    onGo(event: WechatMiniprogram.BaseEvent) {
+      void wx.navigateTo({ url: String(event.currentTarget.dataset.url) });
+    },
+
+    async onApprove(event: WechatMiniprogram.BaseEvent) {
+      const correctionId = String(event.currentTarget.dataset.id);
+      if (this.data.busy) return;
+      this.setData({ busy: correctionId });
+      const reply = await call('record.reviewCorrection', { correctionId, decision: 'approve' }, { loading: '正在提交' });
+      this.setData({ busy: '' });
+      if (reply.ok) {
+        wx.showToast({ title: `已通过，${reply.data.correction.volunteerName}的记录已更正`, icon: 'none' });
+        this.setData({ items: this.data.items.filter((item) => item.id !== correctionId) });
+      } else if (reply.error.code === 'CONFLICT' || reply.error.code === 'NOT_FOUND') {
+        // Reviewed by a colleague meanwhile, or the record changed: show the list as it is now.
+        await this.load();
+      }
+    },
+    onReject(event: WechatMiniprogram.BaseEvent) {
+      this.setData({ rejecting: String(event.currentTarget.dataset.id), note: '', formError: '' });
+    },
+    onCancelReject() {
+      this.setData({ rejecting: '', formError: '' });
+    },
+    onNote(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      this.setData({ note: event.detail, formError: '' });
+    },
+    async onSubmitReject() {
+      const correctionId = this.data.rejecting;
+      const note = this.data.note.trim();
+      if (!note) return this.setData({ formError: '请填写不通过的原因，志愿者会看到' });
+      if (this.data.busy) return;
+      this.setData({ busy: correctionId, formError: '' });
+      const reply = await call('record.reviewCorrection', { correctionId, decision: 'reject', note }, { loading: '正在提交', toast: false });
+      this.setData({ busy: '' });
+      if (!reply.ok) return this.setData({ formError: reply.error.message });
+      wx.showToast({ title: '已退回更正申请', icon: 'none' });
+      this.setData({ rejecting: '', items: this.data.items.filter((item) => item.id !== correctionId) });
+    },
+  },
+});
