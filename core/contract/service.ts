@@ -57,6 +57,23 @@ export type ServiceRecordView = Pick<
   'source' | 'ref' | 'activityName' | 'date' | 'place' | 'content' | 'minutes' | 'hours' | 'category' | 'organiser' | 'personInCharge' | 'volunteerName'
 > & { id: string; version: number; createdAt: Iso; updatedAt?: Iso; pendingCorrectionId?: string };
 
+/**
+ * The volunteer's personal fields of 办法 Art. 5 that go with their records: only those they gave
+ * (as consented on applying), the phone and ID number masked. Shown to the volunteer and to staff.
+ */
+export interface VolunteerRecordProfile {
+  name: string;
+  gender?: '男' | '女';
+  birthDate: string;
+  /** 居住区域: community and grid. */
+  region: string;
+  phoneMasked: string;
+  idNumberMasked?: string;
+  skills: string[];
+  /** 服务类别 of this record's service. */
+  serviceCategory?: string;
+}
+
 export interface RecordChangeView {
   id: string;
   byName: string;
@@ -257,7 +274,7 @@ export const serviceActions = {
     input: z.object({ from: calendarDate('开始日期').optional(), to: calendarDate('结束日期').optional(), ...paging }),
   }),
   /** One record with every change made to it and its correction requests (its volunteer, or staff). */
-  'record.get': action<{ record: ServiceRecordView; changes: RecordChangeView[]; corrections: CorrectionView[] }>()({
+  'record.get': action<{ record: ServiceRecordView; changes: RecordChangeView[]; corrections: CorrectionView[]; volunteer: VolunteerRecordProfile | null }>()({
     roles: ['registered'],
     input: z.object({ recordId }),
   }),

@@ -5,8 +5,9 @@
  * after), and a daily timer flags completed services still without a record 8 working days on,
  * two before the 10-working-day limit of Art. 11.
  */
-import type { CorrectionView, RecordAlertView, RecordChangeView } from '../contract';
+import type { CorrectionView, RecordAlertView, RecordChangeView, VolunteerRecordProfile } from '../contract';
 import { digestId } from '../digest';
+import { maskIdNumber } from '../id-number';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import {
@@ -14,12 +15,14 @@ import {
   type ActivitySignup,
   COLLECTIONS,
   type Certificate,
+  type Community,
   type CorrectableField,
   type CorrectionStatus,
   type RecordChange,
   type RecordCorrection,
   type RecordFields,
   type ServiceRecord,
+  type Volunteer,
 } from '../model';
 import type { Collection, Deps } from '../ports';
 import { minutesToHours, starLevel, sumHours } from '../service-hours';
@@ -80,6 +83,24 @@ function differences(record: ServiceRecord, asked: RecordCorrection['changes']):
   return changes as RecordCorrection['changes'];
 }
 
+/** The Art. 5 fields the volunteer gave, masked where they identify (the phone, the ID number). */
+export function volunteerRecordProfile(volunteer: Volunteer, community: Community, serviceCategory?: string): VolunteerRecordProfile {
+  const grid = community.grids.find((candidate) => candidate.id === volunteer.gridId);
+  return {
+    name: volunteer.realName,
+    ...(volunteer.gender ? { gender: volunteer.gender } : {}),
+    birthDate: volunteer.birthDate,
+    region: [community.name, grid?.name ?? volunteer.gridId].join(' · '),
+    phoneMasked: maskPhone(volunteer.phone),
+    ...(volunteer.idNumber ? { idNumberMasked: maskIdNumber(volunteer.idNumber) } : {}),
+    skills: volunteer.skills,
+    ...(serviceCategory ? { serviceCategory } : {}),
+  };
+}
+
+/** 138****5678. */
+const maskPhone = (phone: string): string => (phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****');
+
 /** Working days from today to the deadline: 0 on the day, negative once it has passed. */
 const workingDaysLeft = (today: string, deadline: string): number =>
   deadline >= today ? workingDaysBetween(today, deadline) : -workingDaysBetween(deadline, today);
@@ -105,11 +126,18 @@ export const recordHandlers: Handlers<'record'> = {
     const record = await recordsOf(deps).get(input.recordId);
     // Someone else's record is reported as missing: nobody learns whose records exist.
     if (!record || (record.openid !== caller.openid && !isStaffOf(caller, record.communityId))) throw new DomainError('NOT_FOUND', '没有找到这条服务记录');
-    const [changes, corrections] = await Promise.all([
+    const [changes, corrections, volunteer, community] = await Promise.all([
       readAll(changesOf(deps), { recordId: record._id }, { orderBy: [['at', 'asc'], ['_id', 'asc']] }),
       readAll(correctionsOf(deps), { recordId: record._id }, { orderBy: [['requestedAt', 'asc'], ['_id', 'asc']] }),
+      deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(record.openid),
+      deps.store.collection<Community>(COLLECTIONS.communities).get(record.communityId),
     ]);
-    return { record: recordView(record), changes: changes.map(changeView), corrections: corrections.map(correctionView) };
+    return {
+      record: recordView(record),
+      changes: changes.map(changeView),
+      corrections: corrections.map(correctionView),
+      volunteer: volunteer && community ? volunteerRecordProfile(volunteer, community, record.category) : null,
+    };
   },
 
   'record.requestCorrection': async (input, { caller, deps }) => {

@@ -226,7 +226,11 @@ describe('record.* with scoring', () => {
     const mine = ok(await call(cloud, VOL, 'record.get', { recordId: r1 }));
     expect(mine.record).toMatchObject({ id: r1, minutes: 40, hours: 0.5, version: 1, organiser: '幸福里社区', personInCharge: '刘晓梅', volunteerName: '赵志愿' });
     expect(mine).toMatchObject({ changes: [], corrections: [] });
-    expect(ok(await call(cloud, DEMO.staff, 'record.get', { recordId: r1 })).record.id).toBe(r1);
+    // The volunteer's Art. 5 fields, as given (no gender or ID number here), the phone masked.
+    expect(mine.volunteer).toEqual({ name: '赵志愿', birthDate: '1980-01-01', region: '幸福里社区 · 第一网格', phoneMasked: '137****0000', skills: ['送餐'], serviceCategory: '助老服务' });
+    const asStaff = ok(await call(cloud, DEMO.staff, 'record.get', { recordId: r1 }));
+    expect(asStaff.record.id).toBe(r1);
+    expect(JSON.stringify(asStaff)).not.toContain('13700000000');
     await refused(cloud, VOL2, 'record.get', { recordId: r1 }, 'NOT_FOUND');
     await refused(cloud, OTHER_STAFF, 'record.get', { recordId: r1 }, 'NOT_FOUND');
     await refused(cloud, VOL, 'record.get', { recordId: 'order:missing' }, 'NOT_FOUND');
