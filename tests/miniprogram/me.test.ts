@@ -85,6 +85,15 @@ describe('pages/me', () => {
     expect(calls.calls.map((c) => c.data.action)).not.toContain('volunteer.apply');
 
     page.querySelector('#birth-picker')!.dispatchEvent('change', { detail: { value: '1958-03-14' } });
+    // The optional Art. 5 fields: a short ID number is caught on the phone.
+    page.querySelector('#id-number')!.dispatchEvent('change', { detail: '1101051958' });
+    await settle();
+    page.querySelector('#apply-submit')!.dispatchEvent('click');
+    await settle(20);
+    expect(page.data.applyErrors.idNumber).toBe('身份证号码是 18 位，最后一位可能是 X');
+    expect(calls.calls.map((c) => c.data.action)).not.toContain('volunteer.apply');
+    page.querySelector('#id-number')!.dispatchEvent('change', { detail: '110105 19580314 002x' });
+    page.querySelector('#gender')!.dispatchEvent('change', { detail: '女' });
     page.querySelector('#skills')!.dispatchEvent('change', { detail: ['陪伴', '跑腿'] });
     page.querySelector('#availability')!.dispatchEvent('change', { detail: '周末上午' });
     page.querySelector('#party')!.dispatchEvent('change', { detail: true });
@@ -104,6 +113,8 @@ describe('pages/me', () => {
       partyMember: true,
       partyOrganisation: '幸福里社区党支部',
       gridId: 'g1',
+      gender: '女',
+      idNumberMasked: '110105********002X',
     });
     expect(text(page, '#volunteer-pending')).toContain('审核中');
   });

@@ -15,7 +15,7 @@ import { levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
 type RegisterField = 'name' | 'phone' | 'unit' | 'room' | 'community' | 'grid' | 'building';
-type ApplyField = 'realName' | 'phone' | 'birthDate' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
+type ApplyField = 'realName' | 'phone' | 'birthDate' | 'gender' | 'idNumber' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
 
 const VOLUNTEER_STATUS_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过' } as const;
 
@@ -58,6 +58,8 @@ Component({
       realName: '',
       phone: '',
       birthDate: '',
+      gender: '' as '' | '男' | '女',
+      idNumber: '',
       skills: [] as string[],
       availability: '',
       partyMember: false,
@@ -189,6 +191,8 @@ Component({
           realName: me.profile.name,
           phone: me.profile.phone,
           birthDate: '',
+          gender: '',
+          idNumber: '',
           skills: [],
           availability: '',
           partyMember: false,
@@ -207,6 +211,9 @@ Component({
     },
     onBirthDate(event: WechatMiniprogram.PickerChange) {
       this.setData({ 'apply.birthDate': String(event.detail.value), 'applyErrors.birthDate': '' });
+    },
+    onGender(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      this.setData({ 'apply.gender': event.detail === '男' || event.detail === '女' ? event.detail : '' });
     },
     onSkills(event: WechatMiniprogram.BaseEvent & { detail: string[] }) {
       this.setData({ 'apply.skills': event.detail, 'applyErrors.skills': '' });
@@ -229,6 +236,9 @@ Component({
       else if (realName.length > 20) errors.realName = '姓名不能超过 20 个字';
       if (!isPhone(a.phone)) errors.phone = '请填写 11 位手机号码';
       if (!a.birthDate) errors.birthDate = '请选择出生日期';
+      // Optional; the server checks the check digit and that it agrees with the birth date.
+      const idNumber = a.idNumber.replace(/\s/g, '').toUpperCase();
+      if (idNumber && !/^\d{17}[\dX]$/.test(idNumber)) errors.idNumber = '身份证号码是 18 位，最后一位可能是 X';
       if (a.skills.length === 0) errors.skills = '请至少选择一项技能';
       if (!a.availability.trim()) errors.availability = '请填写可服务时间';
       else if (a.availability.trim().length > 100) errors.availability = '可服务时间不能超过 100 个字';
@@ -245,6 +255,8 @@ Component({
           realName,
           phone: a.phone.trim(),
           birthDate: a.birthDate,
+          ...(a.gender ? { gender: a.gender } : {}),
+          ...(idNumber ? { idNumber } : {}),
           skills: a.skills,
           availability: a.availability.trim(),
           partyMember: a.partyMember,
