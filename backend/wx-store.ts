@@ -59,10 +59,13 @@ const isTransactionConflict = (error: unknown) => {
 };
 
 /** How many times a transaction is run in all when it keeps meeting conflicts. */
-const TRANSACTION_ATTEMPTS = 8;
-/** Pause before the next attempt grows with each conflict and is randomised, to spread a rush out. */
-const CONFLICT_PAUSE_MS = 20;
-const pauseAfterConflict = (attempt: number) => new Promise((resolve) => setTimeout(resolve, CONFLICT_PAUSE_MS * attempt * (1 + Math.random())));
+const TRANSACTION_ATTEMPTS = 12;
+/**
+ * The pause before the next attempt doubles with each conflict (from 20 ms, at most 640 ms) and is
+ * randomised (×0.5–1.5), so a rush on one document spreads out instead of colliding again; the
+ * pauses of all 11 retries add up to 2–6 s at most.
+ */
+const pauseAfterConflict = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt - 1, 5) * (0.5 + Math.random())));
 
 /** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
 const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));

@@ -2,7 +2,9 @@
  * Benchmark of linli's functions (prints numbers, asserts nothing):
  * - database requests per order transition, counted at the local cloud for each invocation;
  * - dispatch.suggest: the pure ranking for 1k and 10k volunteers, and the whole call through the
- *   local cloud with that many volunteers stored.
+ *   local cloud with that many volunteers stored;
+ * - activities, records and certificates: a rush of sign-ups on one activity, requests per action,
+ *   certificates over many records, and the daily record timer over many completed orders.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -129,6 +131,228 @@ async function suggest(dataDir: string): Promise<void> {
   }
 }
 
+/** Registered residents for the synthetic volunteers (a sign-up needs both documents). */
+function residentsFor(volunteers: Volunteer[]): string[] {
+  const at = { $date: '2026-11-01T00:00:00.000Z' };
+  return volunteers.map((volunteer) =>
+    JSON.stringify({
+      collection: 'users',
+      doc: { _id: volunteer._id, communityId: volunteer.communityId, name: volunteer.realName, phone: volunteer.phone, address: { gridId: volunteer.gridId, building: volunteer.building }, roles: ['resident'], createdAt: at, updatedAt: at },
+    }),
+  );
+}
+
+const volunteerLines = (volunteers: Volunteer[]) =>
+  volunteers.map((doc) => JSON.stringify({ collection: 'volunteers', doc: { ...doc, consentAt: { $date: doc.consentAt.toISOString() }, appliedAt: { $date: doc.appliedAt.toISOString() } } }));
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+
+/** Database requests of every recent invocation of `action`, summed (a retried transaction counts each time). */
+function allRequestsOf(cloud: LocalCloud, action: string, name: string): number {
+  return cloud.runtime
+    .recent(5000)
+    .filter((item) => item.action === action)
+    .reduce((sum, item) => sum + (item.database[`database.${name}`] ?? 0), 0);
+}
+
+/** `count` volunteers sign up for one activity at the same moment. */
+async function signUpRush(cloud: LocalCloud, count: number, capacity: number): Promise<{ startAt: Date; activityId: string; enrolledOpenid: string }> {
+  const volunteers = syntheticVolunteers(count).map((volunteer) => ({ ...volunteer, _id: `${volunteer._id}-r${count}` }));
+  cloud.engine.importLines([...residentsFor(volunteers), ...volunteerLines(volunteers)]);
+  const now = cloud.clock.now();
+  const startAt = new Date(Math.ceil((now + 2 * 3600_000) / 60_000) * 60_000);
+  const activity = await call(cloud, 'demo-staff', 'activity.create', {
+    name: '社区大扫除',
+    content: '清理楼道与绿地',
+    place: '幸福里社区广场',
+    startAt: startAt.toISOString(),
+    endAt: new Date(startAt.getTime() + 2 * 3600_000).toISOString(),
+    capacity,
+    pointsPerHour: 10,
+    clientRequestId: `bench-activity-${count}`,
+  });
+  await call(cloud, volunteers[0]!._id, 'activity.get', { activityId: activity.id }); // warm the worker
+  cloud.runtime.clearHistory();
+  const latencies: number[] = [];
+  const [outcomes, wall] = await timed(() =>
+    Promise.all(
+      volunteers.map(async (volunteer) => {
+        const [reply, ms] = await timed(() =>
+          fetch(cloud.clientUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-wx-openid': volunteer._id },
+            body: JSON.stringify({ name: 'activity', data: { action: 'activity.signUp', input: { activityId: activity.id } } }),
+          }).then(async (response) => ((await response.json()) as { result: Reply<unknown> }).result),
+        );
+        latencies.push(ms);
+        return reply;
+      }),
+    ),
+  );
+  const stored = await call(cloud, 'demo-staff', 'activity.attendance', { activityId: activity.id });
+  const enrolled = stored.signups.filter((signup) => signup.status === 'enrolled').length;
+  const waitlisted = stored.signups.filter((signup) => signup.status === 'waitlisted').length;
+  const transactions = allRequestsOf(cloud, 'activity.signUp', 'startTransaction');
+  const refused = outcomes.filter((reply) => !reply.ok).length;
+  console.log(
+    `${String(count).padStart(10)} ${String(capacity).padStart(9)} ${String(enrolled).padStart(9)} ${String(waitlisted).padStart(13)} ${String(refused).padStart(22)} ${wall.toFixed(0).padStart(8)} ${median(latencies).toFixed(0).padStart(8)} ${percentile(latencies, 0.99).toFixed(0).padStart(8)} ${(transactions / count).toFixed(1).padStart(22)}`,
+  );
+  return { startAt, activityId: activity.id, enrolledOpenid: stored.signups.find((signup) => signup.status === 'enrolled')?.openid ?? '' };
+}
+
+async function activities(dataDir: string): Promise<void> {
+  const cloud = await startBenchCloud(path.join(dataDir, 'activities'));
+  try {
+    console.log('activity.signUp: volunteers signing up for one activity at the same moment (8 instances per function)');
+    console.log('volunteers  capacity  enrolled  waiting list  refused (busy, retry)  wall ms   p50 ms   p99 ms  transaction attempts/each');
+    await signUpRush(cloud, 20, 10);
+    await signUpRush(cloud, 50, 20);
+    const { startAt, activityId, enrolledOpenid } = await signUpRush(cloud, 200, 50);
+    console.log('(capacity is never exceeded; a refusal is CONFLICT “同时操作的人较多，请稍后重试” with nothing written)\n');
+    const activity = { id: activityId };
+    const volunteer = enrolledOpenid;
+
+    // One volunteer through the activity, then the record, a correction and a certificate.
+    await cloud.scheduler.advance(startAt.getTime() - cloud.clock.now() + 60_000);
+    const { code } = await call(cloud, 'demo-staff', 'activity.code', { activityId: activity.id });
+    await call(cloud, volunteer, 'activity.checkIn', { activityId: activity.id, code });
+    await cloud.scheduler.advance(90 * 60_000);
+    const { code: later } = await call(cloud, 'demo-staff', 'activity.code', { activityId: activity.id });
+    const { record } = await call(cloud, volunteer, 'activity.checkOut', { activityId: activity.id, code: later });
+    await call(cloud, volunteer, 'record.mine', {});
+    const correction = await call(cloud, volunteer, 'record.requestCorrection', { recordId: record.id, minutes: 100, reason: '提前到场布置', clientRequestId: 'bench-correction-0001' });
+    await call(cloud, 'demo-staff', 'record.reviewCorrection', { correctionId: correction.id, decision: 'approve' });
+    const certificate = await call(cloud, volunteer, 'certificate.request', { from: record.date, to: record.date, clientRequestId: 'bench-certificate-0001' });
+    await call(cloud, 'o-bench-stranger', 'certificate.verify', { code: certificate.code });
+    const nomination = await call(cloud, 'demo-staff', 'points.nominate', { openid: 'bench-v1-r200', points: 20, kind: 'good_deed', reason: '拾金不昧', clientRequestId: 'bench-nominate-0001' });
+    await call(cloud, 'demo-staff-2', 'points.review', { nominationId: nomination.id, decision: 'approve' });
+    console.log('database requests per action (issue 5)');
+    console.log('action                       reads  writes  transactions  total requests');
+    for (const action of [
+      'activity.checkIn',
+      'activity.checkOut',
+      'record.mine',
+      'record.requestCorrection',
+      'record.reviewCorrection',
+      'certificate.request',
+      'certificate.verify',
+      'points.nominate',
+      'points.review',
+    ]) {
+      const r = requestsOf(cloud, action);
+      console.log(`${action.padEnd(27)} ${String(r.reads).padStart(6)} ${String(r.writes).padStart(7)} ${String(r.transactions).padStart(13)} ${String(r.total).padStart(15)}`);
+    }
+    console.log('');
+  } finally {
+    await cloud.close();
+  }
+}
+
+/** A service record of bench-v0 on one of the 300 days before 2026-11-01. */
+function recordLine(index: number): string {
+  const day = new Date(Date.UTC(2026, 10, 1) - (1 + (index % 300)) * 24 * 3600_000).toISOString().slice(0, 10);
+  const at = { $date: `${day}T04:00:00.000Z` };
+  return JSON.stringify({
+    collection: 'service_records',
+    doc: {
+      _id: `bench-record-${index}`,
+      openid: 'bench-v0',
+      volunteerName: '志愿者0',
+      communityId: 'demo-community',
+      source: 'activity',
+      ref: `bench-activity-${index}`,
+      activityName: ['楼道清洁', '助餐送餐', '健康讲座', '反诈宣传'][index % 4],
+      date: day,
+      place: '幸福里社区',
+      content: '志愿服务',
+      minutes: 30 + (index % 7) * 20,
+      hours: [0.5, 1, 1.5, 1.5, 2, 2.5, 3][index % 7],
+      organiser: '幸福里社区',
+      personInCharge: '刘晓梅',
+      version: 1,
+      createdAt: at,
+    },
+  });
+}
+
+async function certificates(dataDir: string): Promise<void> {
+  console.log('certificate.request and record.mine over many records of one volunteer');
+  console.log('records   certificate.request ms (median of 3)   requests   record.mine ms (median of 3)   certificate.verify ms');
+  for (const count of [1_000, 5_000]) {
+    const cloud = await startBenchCloud(path.join(dataDir, `certificates-${count}`));
+    try {
+      const volunteers = syntheticVolunteers(1);
+      cloud.engine.importLines([...residentsFor(volunteers), ...volunteerLines(volunteers), ...Array.from({ length: count }, (_, i) => recordLine(i))]);
+      await call(cloud, 'bench-v0', 'record.mine', { limit: 1 }); // warm the workers
+      const issue: number[] = [];
+      const mine: number[] = [];
+      let code = '';
+      for (let i = 0; i < 3; i += 1) {
+        const [certificate, ms] = await timed(() => call(cloud, 'bench-v0', 'certificate.request', { from: '2025-01-01', to: '2026-10-31', clientRequestId: `bench-cert-${count}-${i}` }));
+        issue.push(ms);
+        code = certificate.code;
+        mine.push((await timed(() => call(cloud, 'bench-v0', 'record.mine', {})))[1]);
+      }
+      const requests = requestsOf(cloud, 'certificate.request').total;
+      const [, verify] = await timed(() => call(cloud, 'o-bench-stranger', 'certificate.verify', { code }));
+      console.log(`${String(count).padStart(7)} ${median(issue).toFixed(0).padStart(38)} ${String(requests).padStart(10)} ${median(mine).toFixed(0).padStart(30)} ${verify.toFixed(0).padStart(22)}`);
+    } finally {
+      await cloud.close();
+    }
+  }
+  console.log('');
+}
+
+async function recordTimer(dataDir: string): Promise<void> {
+  const cloud = await startBenchCloud(path.join(dataDir, 'record-timer'));
+  try {
+    const count = 2_000;
+    const completedAt = new Date(cloud.clock.now() - 14 * 24 * 3600_000);
+    const at = { $date: completedAt.toISOString() };
+    cloud.engine.importLines(
+      Array.from({ length: count }, (_, i) =>
+        JSON.stringify({
+          collection: 'orders',
+          doc: {
+            _id: `bench-done-${i}`,
+            communityId: 'demo-community',
+            residentOpenid: 'demo-resident',
+            createdBy: 'demo-resident',
+            clientRequestId: `bench-done-${i}`,
+            serviceId: 'svc-meal',
+            serviceName: '助餐送餐',
+            skills: ['送餐'],
+            basePoints: 10,
+            expectedMinutes: 30,
+            description: '送餐',
+            address: { gridId: 'g1', building: '1栋' },
+            contactName: '张秀英',
+            contactPhone: '13800000002',
+            status: 'completed',
+            assignee: 'demo-volunteer',
+            events: [],
+            declines: [],
+            createdAt: at,
+            dueAt: at,
+            overdue: false,
+            completedAt: { $date: new Date(completedAt.getTime() + (i % 600) * 60_000).toISOString() },
+            completion: { summary: '已送到', minutes: 30 },
+          },
+        }),
+      ),
+    );
+    const timerRun = () =>
+      cloud.runtime.invoke({ name: 'record', event: { Type: 'Timer', TriggerName: 'recordDeadlines', Time: new Date(cloud.clock.now()).toISOString(), Message: '' }, identity: { openid: null, appid: 'wx-bench' }, source: 'wx_trigger' });
+    const [first, ms] = await timed(timerRun);
+    const last = cloud.runtime.recent(1)[0];
+    const total = Object.values(last?.database ?? {}).reduce((a, b) => a + b, 0);
+    const [, again] = await timed(timerRun);
+    console.log(`record timer over ${count} completed orders 14 days old: ${ms.toFixed(0)} ms, ${total} database requests, reply ${JSON.stringify(first.ok ? first.result : first)}; a second run (nothing new) ${again.toFixed(0)} ms\n`);
+  } finally {
+    await cloud.close();
+  }
+}
+
 function startBenchCloud(dataDir: string): Promise<LocalCloud> {
   process.env.LINLI_ADMIN_OPENIDS = 'demo-admin';
   return startLocalCloud({
@@ -150,6 +374,9 @@ async function main(): Promise<void> {
       await cloud.close();
     }
     await suggest(scratch);
+    await activities(scratch);
+    await certificates(scratch);
+    await recordTimer(scratch);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -38,11 +38,11 @@ describe('WxStore.transaction', () => {
     expect(attempts.count).toBe(3);
   });
 
-  it('gives up after eight attempts, pausing a growing random time between them', async () => {
+  it('gives up after twelve attempts, pausing a growing random time between them', async () => {
     const conflict = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' };
-    const { db, attempts } = flaky(Array.from({ length: 10 }, () => conflict));
+    const { db, attempts } = flaky(Array.from({ length: 20 }, () => conflict));
     await expect(new WxStore(db).transaction(async () => 'done')).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(attempts.count).toBe(8);
+    expect(attempts.count).toBe(12);
   });
 
   it('turns a conflict that outlived the retries into CONFLICT with a Chinese message', async () => {
