@@ -40,6 +40,8 @@ export const TEMPLATE_ENV: Record<NotificationKind, string> = {
   order_assigned: 'LINLI_TEMPLATE_ORDER_ASSIGNED',
   order_accepted: 'LINLI_TEMPLATE_ORDER_ACCEPTED',
   order_completed: 'LINLI_TEMPLATE_ORDER_COMPLETED',
+  activity_promoted: 'LINLI_TEMPLATE_ACTIVITY_PROMOTED',
+  activity_cancelled: 'LINLI_TEMPLATE_ACTIVITY_CANCELLED',
 };
 
 export function wxNotifier(openapi: SdkOpenApi, env: NodeJS.ProcessEnv = process.env): Notifier {

@@ -97,7 +97,14 @@ export interface ContentSafety {
   check(text: string, openid: string, scene: 'profile' | 'comment' | 'forum' | 'social'): Promise<'pass' | 'review' | 'risky'>;
 }
 
-export type NotificationKind = 'order_assigned' | 'order_accepted' | 'order_completed';
+export type NotificationKind =
+  | 'order_assigned'
+  | 'order_accepted'
+  | 'order_completed'
+  /** A volunteer moved from an activity's waiting list onto the list (a withdrawal, a capacity raise). */
+  | 'activity_promoted'
+  /** Staff cancelled an activity the volunteer was enrolled in, checked in at or waiting for. */
+  | 'activity_cancelled';
 
 export interface Notification {
   kind: NotificationKind;

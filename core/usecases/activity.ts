@@ -3,7 +3,8 @@
  * volunteers sign up (or join the waiting list when it is full) and withdraw before the cut-off;
  * at the activity they check in and out with the code staff show (it changes every minute), or
  * staff do it for them. Checking out writes the statutory service record and the activity's points
- * in one transaction.
+ * in one transaction. Whoever moves up from the waiting list, and everyone still taking part when
+ * staff cancel, gets a subscribe message (best effort, after the change is committed).
  *
  * Places: the activity's `enrolled` counter moves in the same transaction as the sign-up it counts,
  * and every such transaction writes the activity document, so two sign-ups for the last place
@@ -17,11 +18,11 @@ import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
 import { type Activity, type ActivitySignup, COLLECTIONS, type ServiceRecord, type SignupStatus } from '../model';
 import { postPoints } from '../points';
-import type { Caller, Collection, Deps, Transaction, Update } from '../ports';
+import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
 import { minutesToHours } from '../service-hours';
 import { formatLocal, inZone } from '../time';
 import { iso, memberCommunity, staffCommunity } from './market-shared';
-import { checkText, compact, keysetPage, loadCommunity } from './order-support';
+import { checkText, clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
 
@@ -158,6 +159,15 @@ const dates = (times: Times) => ({
   withdrawClosesAt: new Date(times.withdrawClosesAt),
 });
 
+/** Every text volunteers read on the activity, and that goes onto their records and certificates. */
+async function checkActivityText(deps: Deps, caller: Caller, input: Partial<Record<'name' | 'content' | 'place' | 'organiser' | 'personInCharge', string>>): Promise<void> {
+  await checkText(deps, caller, input.name, '活动名称');
+  await checkText(deps, caller, input.content, '服务内容');
+  await checkText(deps, caller, input.place, '活动地点');
+  await checkText(deps, caller, input.organiser, '组织单位');
+  await checkText(deps, caller, input.personInCharge, '活动负责人');
+}
+
 // ---- the waiting list -------------------------------------------------------------------------
 
 /**
@@ -191,19 +201,30 @@ async function waitlistHead(deps: Deps, activityId: string, count: number): Prom
  * Runs `work` in a transaction with the head of the waiting list read just before; `work` calls
  * `promote` to give free places to it. If the head changed in between (someone on it withdrew, or
  * more places came free than were read), the list is read again and the whole thing retried.
+ * Also returns who was promoted by the run that committed (to be told once it has).
  */
 async function withWaitlist<R>(
   deps: Deps,
   activityId: string,
   wanted: (activity: Activity) => number,
   work: (tx: Transaction, promote: (activity: Activity) => Promise<Activity>) => Promise<R>,
-): Promise<R> {
+): Promise<{ result: R; promoted: ActivitySignup[] }> {
   for (let attempt = 1; ; attempt += 1) {
     const seen = await activitiesOf(deps).get(activityId);
     const head = seen ? await waitlistHead(deps, activityId, wanted(seen)) : [];
     const now = deps.clock.now();
+    let promoted: ActivitySignup[] = [];
     try {
-      return await deps.store.transaction((tx) => work(tx, (activity) => promoteFrom(tx, activity, head, now)));
+      const result = await deps.store.transaction((tx) => {
+        // The store may run this again on a conflict: only the last run's promotions happened.
+        promoted = [];
+        return work(tx, async (activity) => {
+          const done = await promoteFrom(tx, activity, head, now);
+          promoted = done.promoted;
+          return done.activity;
+        });
+      });
+      return { result, promoted };
     } catch (error) {
       if (!(error instanceof StaleWaitlist) || attempt >= WAITLIST_ATTEMPTS) throw error;
     }
@@ -217,17 +238,70 @@ async function withWaitlist<R>(
  * ahead of the head read before (new entries get a larger waitSeq), so if all of them are still
  * waiting they are still its head.
  */
-async function promoteFrom(tx: Transaction, activity: Activity, head: readonly ActivitySignup[], now: Date): Promise<Activity> {
+async function promoteFrom(
+  tx: Transaction,
+  activity: Activity,
+  head: readonly ActivitySignup[],
+  now: Date,
+): Promise<{ activity: Activity; promoted: ActivitySignup[] }> {
   const due = Math.max(0, Math.min(activity.capacity - activity.enrolled, activity.waitlisted));
-  if (due === 0) return activity;
+  if (due === 0) return { activity, promoted: [] };
   if (head.length < due) throw new StaleWaitlist();
   const signups = tx.collection<ActivitySignup>(COLLECTIONS.activitySignups);
+  const promoted: ActivitySignup[] = [];
   for (const candidate of head.slice(0, due)) {
     const current = await signups.get(candidate._id);
     if (!current || current.status !== 'waitlisted') throw new StaleWaitlist();
     await signups.update(candidate._id, { set: { status: 'enrolled', updatedAt: now }, unset: ['waitSeq'] });
+    promoted.push(current);
   }
-  return { ...activity, enrolled: activity.enrolled + due, waitlisted: activity.waitlisted - due };
+  return { activity: { ...activity, enrolled: activity.enrolled + due, waitlisted: activity.waitlisted - due }, promoted };
+}
+
+// ---- notifications (best effort: the action has happened whether or not a message goes out) ----
+
+const activityPage = (activityId: string) => `volunteer/activity/index?id=${encodeURIComponent(activityId)}`;
+/** Those a cancellation concerns: everyone still expecting to take part. */
+const TOLD_OF_CANCELLATION: readonly SignupStatus[] = ['enrolled', 'checked_in', 'waitlisted'];
+/** Messages sent at once: a large activity is told in a few rounds, not one long queue. */
+const NOTIFY_BATCH = 20;
+
+async function notifyAll(deps: Deps, openids: readonly string[], message: (openid: string) => Notification): Promise<void> {
+  for (let from = 0; from < openids.length; from += NOTIFY_BATCH) {
+    await Promise.all(openids.slice(from, from + NOTIFY_BATCH).map((openid) => notify(deps, message(openid))));
+  }
+}
+
+function notifyPromoted(deps: Deps, activity: Activity, promoted: readonly ActivitySignup[]): Promise<void> {
+  return notifyAll(
+    deps,
+    promoted.map((signup) => signup.openid),
+    (touser) => ({
+      kind: 'activity_promoted',
+      touser,
+      page: activityPage(activity._id),
+      fields: { thing1: clip(activity.name, 20), time2: formatLocal(activity.startAt), thing3: clip(activity.place, 20), thing4: '候补成功，您已获得活动名额' },
+    }),
+  );
+}
+
+async function notifyCancelled(deps: Deps, activity: Activity, reason: string): Promise<void> {
+  try {
+    const signups = await readAll(signupsOf(deps), { activityId: activity._id, status: { in: TOLD_OF_CANCELLATION } }, { orderBy: [['_id', 'asc']] });
+    await notifyAll(
+      deps,
+      signups.map((signup) => signup.openid),
+      (touser) => ({
+        kind: 'activity_cancelled',
+        touser,
+        page: activityPage(activity._id),
+        fields: { thing1: clip(activity.name, 20), time2: formatLocal(activity.startAt), thing3: clip(reason, 20), thing4: '活动已取消，敬请谅解' },
+      }),
+    );
+  } catch (error) {
+    // The cancellation stands; the activity page shows it to anyone who looks.
+    console.warn('[activity] cancellation notices not sent:', (error as Error).message ?? error);
+  }
 }
 
 // ---- attendance codes -------------------------------------------------------------------------
@@ -419,9 +493,7 @@ export const activityHandlers: Handlers<'activity'> = {
     };
     if (new Date(times.startAt).getTime() <= now.getTime()) throw new DomainError('INVALID_INPUT', '开始时间应晚于现在');
     checkTimes(times);
-    await checkText(deps, caller, input.name, '活动名称');
-    await checkText(deps, caller, input.content, '服务内容');
-    await checkText(deps, caller, input.place, '活动地点');
+    await checkActivityText(deps, caller, input);
     const community = await loadCommunity(deps, communityId);
     const activity: Activity = {
       _id: `act-${deps.random.id()}`,
@@ -470,9 +542,7 @@ export const activityHandlers: Handlers<'activity'> = {
     }
     const times: Times = { ...timesOf(seen), ...given };
     checkTimes(times);
-    await checkText(deps, caller, input.name, '活动名称');
-    await checkText(deps, caller, input.content, '服务内容');
-    await checkText(deps, caller, input.place, '活动地点');
+    await checkActivityText(deps, caller, input);
     const fields: Partial<Activity> = compact({
       name: input.name,
       content: input.content,
@@ -487,7 +557,7 @@ export const activityHandlers: Handlers<'activity'> = {
     });
     const capacity = input.capacity ?? seen.capacity;
 
-    const updated = await withWaitlist(
+    const { result: updated, promoted } = await withWaitlist(
       deps,
       seen._id,
       (activity) => capacity - activity.enrolled,
@@ -505,6 +575,7 @@ export const activityHandlers: Handlers<'activity'> = {
         return next;
       },
     );
+    await notifyPromoted(deps, updated, promoted);
     return activityView(updated, now);
   },
 
@@ -522,6 +593,8 @@ export const activityHandlers: Handlers<'activity'> = {
       if (current.status === 'cancelled') return activityView(current, now);
       throw new DomainError('CONFLICT', '活动状态已变化，请刷新后重试');
     }
+    // Only the call that cancelled it tells people (a retried tap returned above).
+    await notifyCancelled(deps, seen, input.reason);
     return activityView({ ...seen, ...set }, now);
   },
 
@@ -556,7 +629,8 @@ export const activityHandlers: Handlers<'activity'> = {
         openid: caller.openid,
         volunteerName: volunteer.realName,
         signedUpAt: now,
-        codeFailures: 0,
+        // Wrong codes still count after withdrawing and signing up again: no fresh guesses that way.
+        codeFailures: existing?.codeFailures ?? 0,
         updatedAt: now,
       };
       let signup: ActivitySignup;
@@ -593,7 +667,10 @@ export const activityHandlers: Handlers<'activity'> = {
       throw new DomainError('CONFLICT', `已过取消报名截止时间（${formatLocal(seen.withdrawClosesAt)}），如不能参加请联系活动负责人${seen.personInCharge}`);
     }
 
-    const { activity, signup } = await withWaitlist(
+    const {
+      result: { activity, signup },
+      promoted,
+    } = await withWaitlist(
       deps,
       seen._id,
       // A place given up frees one for the first on the list (read one more than the free places, to be sure).
@@ -619,6 +696,7 @@ export const activityHandlers: Handlers<'activity'> = {
         return { activity: { ...next, updatedAt: now }, signup: withdrawn };
       },
     );
+    await notifyPromoted(deps, activity, promoted);
     return withMySignup(deps, activity, signup, now);
   },
 
@@ -689,13 +767,15 @@ export const activityHandlers: Handlers<'activity'> = {
     const now = deps.clock.now();
     const at = input.at ? new Date(input.at) : now;
     if (at.getTime() > now.getTime()) throw new DomainError('INVALID_INPUT', '时间不能晚于现在');
-    if (activity.status === 'cancelled') throw cancelledConflict(activity);
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '该志愿者在候补名单中，尚未获得名额');
 
+    // Even when the activity was cancelled meanwhile: whoever had checked in served until then, and
+    // the time must be recorded (it is also what clears the 10-working-day alert).
     if (input.mark === 'check_out') {
       const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false });
       return { signup: signupView(done.signup, { hours: done.record.hours }), record: recordView(done.record) };
     }
+    if (activity.status === 'cancelled') throw cancelledConflict(activity);
 
     const target: SignupStatus = input.mark === 'check_in' ? 'checked_in' : 'no_show';
     if (signup.status === target) return { signup: signupView(signup) };

@@ -164,6 +164,8 @@ export const pointsHandlers: Handlers<'points'> = {
     if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核对自己的推荐，请由其他工作人员审核');
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
+    // The nominator (a grid worker, say) reads the note.
+    await checkText(deps, caller, input.note, '审核意见');
 
     const now = deps.clock.now();
     const approve = input.decision === 'approve';

@@ -7,45 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionName, ActivityView, InputOf } from '../../core/contract';
 import { attendanceCode } from '../../core/codes';
 import type { Activity, ActivitySignup, LedgerEntry, PointsAccount, ServiceRecord, Volunteer } from '../../core/model';
+import { formatLocal } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
 import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { doc as docOf, docs as docsOf, expectRefused, seedVolunteer } from '../helpers/seed';
 
-const T0 = { $date: '2026-11-01T00:00:00.000Z' };
 const MINUTE = 60_000;
 const WRONG_CODE = '签到码不正确或已过期，请输入工作人员手机上显示的最新签到码';
 
-const line = (collection: string, doc: Record<string, unknown>) => JSON.stringify({ collection, doc });
-
-/** A registered resident who is an approved volunteer of the demo community. */
-function volunteerLines(openid: string, name: string, skills: string[] = ['保洁']): string[] {
-  return [
-    line('users', { _id: openid, communityId: DEMO.community, name, phone: '13900000000', address: { gridId: 'g1', building: '1栋' }, roles: ['resident'], createdAt: T0, updatedAt: T0 }),
-    line('volunteers', {
-      _id: openid,
-      communityId: DEMO.community,
-      realName: name,
-      phone: '13700000000',
-      birthDate: '1980-01-01',
-      guardianConsent: false,
-      skills,
-      availability: '周末',
-      available: true,
-      partyMember: false,
-      gridId: 'g1',
-      consentAt: T0,
-      status: 'approved',
-      appliedAt: T0,
-      stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 },
-    }),
-  ];
+/** Registered residents who are approved volunteers of the demo community (with cleaning skills unless told). */
+function seedVolunteers(cloud: LocalCloud, people: ReadonlyArray<readonly [openid: string, name: string, skills?: string[]]>): void {
+  for (const [openid, name, skills = ['保洁']] of people) seedVolunteer(cloud, openid, name, { skills });
 }
 
 /** Helpers bound to one cloud. */
 function harness(getCloud: () => LocalCloud) {
   let seq = 0;
-  const docs = <T>(collection: string): T[] => [...(getCloud().engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as unknown as T);
-  const doc = <T>(collection: string, id: string): T | undefined => getCloud().engine.collections.get(collection)?.entries.get(JSON.stringify(id))?.doc as unknown as T | undefined;
+  const docs = <T>(collection: string): T[] => docsOf<T>(getCloud(), collection);
+  const doc = <T>(collection: string, id: string): T | undefined => docOf<T>(getCloud(), collection, id);
   const now = async () => new Date((await control<{ now: string }>(getCloud(), 'GET', 'clock')).now);
   const advance = (ms: number) => control(getCloud(), 'POST', 'clock', { advanceMs: ms });
   const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE).toISOString();
@@ -65,14 +45,7 @@ function harness(getCloud: () => LocalCloud) {
   }
 
   /** A refused call: the expected code, and not one byte of the database changed. */
-  async function refused(openid: string, action: ActionName, input: unknown, code: string): Promise<string> {
-    const before = snapshot(getCloud());
-    const reply = await callRaw(getCloud(), openid, action.split('.')[0]!, { action, input });
-    if (reply.ok) throw new Error(`${action} as ${openid} should have been refused`);
-    expect(reply.error.code).toBe(code);
-    expect(snapshot(getCloud())).toBe(before);
-    return reply.error.message;
-  }
+  const refused = (openid: string, action: ActionName, input: unknown, code: string): Promise<string> => expectRefused(getCloud(), openid, action, input, code);
 
   /** A refused call that may write (a wrong code is counted). */
   async function failed(openid: string, action: ActionName, input: unknown): Promise<{ code: string; message: string }> {
@@ -106,7 +79,7 @@ describe('activities: publishing, signing up, the waiting list', () => {
 
   beforeAll(async () => {
     cloud = await startLinli({ sensitiveWords: ['赌博'] });
-    cloud.engine.importLines([...volunteerLines(V1, '王一'), ...volunteerLines(V2, '赵二'), ...volunteerLines(BARBER, '孙理发', ['理发'])]);
+    seedVolunteers(cloud, [[V1, '王一'], [V2, '赵二'], [BARBER, '孙理发', ['理发']]]);
   });
   afterAll(() => cloud.close());
 
@@ -164,6 +137,9 @@ describe('activities: publishing, signing up, the waiting list', () => {
     ).toBe('报名截止时间应晚于报名开始时间');
     expect(await h.refused(DEMO.staff, 'activity.create', { ...base, capacity: 0, startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'INVALID_INPUT')).toContain('招募人数');
     expect(await h.refused(DEMO.staff, 'activity.create', { ...base, name: '赌博讲座', startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'CONTENT_RISKY')).toContain('活动名称');
+    // The organiser and the person in charge are read by volunteers and go onto their records.
+    expect(await h.refused(DEMO.staff, 'activity.create', { ...base, organiser: '赌博协会', startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'CONTENT_RISKY')).toContain('组织单位');
+    expect(await h.refused(DEMO.staff, 'activity.update', { activityId: 'demo-act-stairwell', personInCharge: '赌博' }, 'CONTENT_RISKY')).toContain('活动负责人');
     await h.refused(DEMO.volunteer, 'activity.create', { ...base, startAt: h.at(now, 120), endAt: h.at(now, 180) }, 'FORBIDDEN');
     await h.refused(DEMO.resident, 'activity.signUp', { activityId: 'demo-act-stairwell' }, 'FORBIDDEN');
     await h.refused(DEMO.staff, 'activity.signUp', { activityId: '' }, 'FORBIDDEN');
@@ -266,7 +242,7 @@ describe('activities: thirty volunteers sign up at once', () => {
 
   beforeAll(async () => {
     cloud = await startLinli();
-    cloud.engine.importLines(RACERS.flatMap((openid, i) => volunteerLines(openid, `报名${i + 1}号`)));
+    seedVolunteers(cloud, RACERS.map((openid, i) => [openid, `报名${i + 1}号`] as const));
   });
   afterAll(() => cloud.close());
 
@@ -308,7 +284,7 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
 
   beforeAll(async () => {
     cloud = await startLinli();
-    cloud.engine.importLines([...volunteerLines(LOCKED, '钱三'), ...volunteerLines(ABSENT, '周四'), ...volunteerLines(WAITING, '吴五')]);
+    seedVolunteers(cloud, [[LOCKED, '钱三'], [ABSENT, '周四'], [WAITING, '吴五']]);
     const now = await h.now();
     activity = await h.create({ startAt: h.at(now, 60), endAt: h.at(now, 180), capacity: 3, skills: ['保洁'], pointsPerHour: 10, withdrawClosesAt: h.at(now, 30) });
     start = new Date(activity.startAt);
@@ -460,5 +436,124 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
     const past = ok(await call(cloud, DEMO.volunteer, 'activity.list', { when: 'past' }));
     expect(past.items[0]).toMatchObject({ id: activity.id, phase: 'ended', mySignup: { status: 'attended', hours: 1.5 } });
     await h.refused(DEMO.staff, 'activity.cancel', { activityId: activity.id, reason: '测试' }, 'CONFLICT');
+  });
+});
+
+describe('activities: messages when the waiting list moves or an activity is cancelled', () => {
+  let cloud: LocalCloud;
+  const h = harness(() => cloud);
+  const [FIRST, SECOND, THIRD, FOURTH, FIFTH] = ['o-act-msg-1', 'o-act-msg-2', 'o-act-msg-3', 'o-act-msg-4', 'o-act-msg-5'];
+  const PROMOTED = 'TPL_ACTIVITY_PROMOTED';
+  const CANCELLED = 'TPL_ACTIVITY_CANCELLED';
+
+  interface Sent {
+    touser: string;
+    template_id: string;
+    page: string;
+    data: Record<string, { value: string }>;
+  }
+  const outbox = async () => (await control<{ messages: Sent[] }>(cloud, 'GET', 'outbox')).messages;
+  const sentTo = async (template: string) => (await outbox()).filter((m) => m.template_id === template).map((m) => m.touser).sort();
+  const subscribe = (openid: string, templateId: string) => control(cloud, 'POST', 'subscriptions', { openid, templateId, count: 5 });
+
+  beforeAll(async () => {
+    cloud = await startLinli();
+    seedVolunteers(cloud, [
+      [FIRST, '郑一'],
+      [SECOND, '冯二'],
+      [THIRD, '陈三'],
+      [FOURTH, '褚四'],
+      [FIFTH, '卫五'],
+    ]);
+    // FOURTH subscribed to nothing: their messages fail (43101), and nothing else may.
+    for (const openid of [FIRST, SECOND, THIRD, FIFTH]) {
+      await subscribe(openid, PROMOTED);
+      await subscribe(openid, CANCELLED);
+    }
+  });
+  afterAll(() => cloud.close());
+
+  it('the one moved onto the list is told (by a withdrawal, by a raised capacity); a cancellation tells everyone still expecting to take part', async () => {
+    const now = await h.now();
+    // Starts in 20 minutes: check-in is already open, withdrawal still is.
+    const activity = await h.create({ name: '重阳节敬老院慰问演出（第二场）暨志愿者茶话会', startAt: h.at(now, 20), endAt: h.at(now, 140), capacity: 1 });
+    for (const openid of [FIRST, SECOND, THIRD]) ok(await call(cloud, openid, 'activity.signUp', { activityId: activity.id }));
+    expect(await outbox()).toEqual([]);
+
+    ok(await call(cloud, FIRST, 'activity.withdraw', { activityId: activity.id }));
+    expect(h.signup(activity.id, SECOND).status).toBe('enrolled');
+    const [promoted] = await outbox();
+    expect(promoted).toMatchObject({
+      touser: SECOND,
+      template_id: PROMOTED,
+      page: `volunteer/activity/index?id=${activity.id}`,
+      data: {
+        // 22 characters: clipped to the 20 a thing field holds.
+        thing1: { value: '重阳节敬老院慰问演出（第二场）暨志愿者…' },
+        time2: { value: formatLocal(activity.startAt) },
+        thing3: { value: '幸福里社区中心花园' },
+        thing4: { value: '候补成功，您已获得活动名额' },
+      },
+    });
+    // A retried withdrawal promotes nobody and tells nobody again.
+    ok(await call(cloud, FIRST, 'activity.withdraw', { activityId: activity.id }));
+    expect(await sentTo(PROMOTED)).toEqual([SECOND]);
+
+    ok(await call(cloud, DEMO.staff, 'activity.update', { activityId: activity.id, capacity: 2 }));
+    expect(h.signup(activity.id, THIRD).status).toBe('enrolled');
+    expect(await sentTo(PROMOTED)).toEqual([SECOND, THIRD].sort());
+
+    // Now: SECOND checked in, THIRD enrolled, FOURTH and FIFTH waiting; FIFTH gives up (nobody moves up).
+    ok(await call(cloud, FOURTH, 'activity.signUp', { activityId: activity.id }));
+    ok(await call(cloud, FIFTH, 'activity.signUp', { activityId: activity.id }));
+    ok(await call(cloud, FIFTH, 'activity.withdraw', { activityId: activity.id }));
+    ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: SECOND, mark: 'check_in' }));
+    expect(await sentTo(PROMOTED)).toEqual([SECOND, THIRD].sort());
+
+    const reason = '因台风红色预警，为确保大家安全，本次活动取消，改期另行通知';
+    const cancelled = ok(await call(cloud, DEMO.staff, 'activity.cancel', { activityId: activity.id, reason }));
+    expect(cancelled.status).toBe('cancelled');
+    // FOURTH (waiting) did not subscribe: no message, and the cancellation stands all the same.
+    expect(await sentTo(CANCELLED)).toEqual([SECOND, THIRD].sort());
+    const notice = (await outbox()).find((m) => m.template_id === CANCELLED && m.touser === THIRD)!;
+    expect(notice).toMatchObject({ page: `volunteer/activity/index?id=${activity.id}`, data: { thing3: { value: `${[...reason].slice(0, 19).join('')}…` } } });
+
+    // Cancelled again (a retried tap): nobody is told twice.
+    await subscribe(FOURTH, CANCELLED);
+    ok(await call(cloud, DEMO.staff, 'activity.cancel', { activityId: activity.id, reason }));
+    expect(await sentTo(CANCELLED)).toEqual([SECOND, THIRD].sort());
+  });
+
+  it('someone checked in when the activity was cancelled is still checked out by staff, and their time recorded', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 20), endAt: h.at(now, 140), capacity: 3 });
+    ok(await call(cloud, FIRST, 'activity.signUp', { activityId: activity.id }));
+    ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: FIRST, mark: 'check_in' }));
+    await h.advance(80 * MINUTE); // an hour into the activity
+    ok(await call(cloud, DEMO.staff, 'activity.cancel', { activityId: activity.id, reason: '突降暴雨，提前结束' }));
+
+    // A cancelled activity takes no other marks…
+    expect(await h.refused(DEMO.staff, 'activity.mark', { activityId: activity.id, openid: FIRST, mark: 'no_show' }, 'CONFLICT')).toBe('活动已取消（突降暴雨，提前结束）');
+    // …but the hour served is recorded (else the 10-working-day alert could never be cleared).
+    const out = ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: FIRST, mark: 'check_out' }));
+    expect(out.signup.status).toBe('attended');
+    expect(out.record).toMatchObject({ id: `activity:${activity.id}:${FIRST}` });
+    expect(out.record!.minutes).toBeGreaterThanOrEqual(60);
+    expect(out.record!.hours).toBe(1);
+    h.expectCountersMatch(activity.id);
+  });
+
+  it('wrong codes still count after withdrawing and signing up again', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 20), endAt: h.at(now, 140), capacity: 3 });
+    const secret = h.activity(activity.id).attendanceSecret;
+    ok(await call(cloud, FIFTH, 'activity.signUp', { activityId: activity.id }));
+    const right = () => h.now().then((at) => attendanceCode(secret, at));
+    const wrong = (await right()) === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) await h.failed(FIFTH, 'activity.checkIn', { activityId: activity.id, code: wrong });
+    ok(await call(cloud, FIFTH, 'activity.withdraw', { activityId: activity.id }));
+    expect(ok(await call(cloud, FIFTH, 'activity.signUp', { activityId: activity.id })).mySignup.status).toBe('enrolled');
+    expect(h.signup(activity.id, FIFTH).codeFailures).toBe(5);
+    expect(await h.refused(FIFTH, 'activity.checkIn', { activityId: activity.id, code: await right() }, 'FORBIDDEN')).toContain('工作人员');
   });
 });

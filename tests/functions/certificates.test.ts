@@ -6,76 +6,35 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionName } from '../../core/contract';
-import { functionOf } from '../../core/contract';
 import { CERTIFICATE_CODE_LENGTH, certificateCode, isWellFormedCertificateCode } from '../../core/codes';
 import type { Certificate } from '../../core/model';
 import { CODE_ALPHABET } from '../../core/ports';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { activityRecordDoc, docs, expectRefused, seed, userDoc, volunteerDoc } from '../helpers/seed';
 
 const VOL = 'o-cert-vol';
 const VOL2 = 'o-cert-vol2';
 const STRANGER = 'o-cert-stranger';
 const PHONE = '13911112222';
-const T0 = { $date: '2026-11-01T00:00:00.000Z' };
 
-const line = (collection: string, doc: Record<string, unknown>) => JSON.stringify({ collection, doc });
+const record = (ref: string, date: string, activityName: string, minutes: number, hours: number) =>
+  activityRecordDoc({ openid: VOL, volunteerName: '赵志愿', ref, date, activityName, minutes, hours });
 
-const record = (openid: string, ref: string, date: string, activityName: string, minutes: number, hours: number) =>
-  line('service_records', {
-    _id: `activity:${ref}:${openid}`,
-    openid,
-    volunteerName: '赵志愿',
-    communityId: DEMO.community,
-    source: 'activity',
-    ref,
-    activityName,
-    date,
-    place: '幸福里社区党群服务中心',
-    content: activityName,
-    minutes,
-    hours,
-    organiser: '幸福里社区',
-    personInCharge: '刘晓梅',
-    version: 1,
-    createdAt: { $date: `${date}T10:00:00.000Z` },
-  });
-
-function fixture(): string[] {
-  const user = (openid: string, name: string) =>
-    line('users', { _id: openid, communityId: DEMO.community, name, phone: PHONE, address: { gridId: 'g1', building: '3栋', room: '301' }, roles: ['resident'], createdAt: T0, updatedAt: T0 });
-  const volunteer = (openid: string, realName: string, recordedCentiHours: number) =>
-    line('volunteers', {
-      _id: openid,
-      communityId: DEMO.community,
-      realName,
-      phone: PHONE,
-      birthDate: '1980-01-01',
-      guardianConsent: false,
-      skills: ['送餐'],
-      availability: '随时',
-      available: true,
-      partyMember: false,
-      gridId: 'g1',
-      consentAt: T0,
-      status: 'approved',
-      appliedAt: T0,
-      stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0, recordedCentiHours },
-    });
-  return [
-    // The user name is a nickname; the certificate carries the volunteer's real name.
-    user(VOL, '小赵'),
-    volunteer(VOL, '赵志愿', 1050),
-    user(VOL2, '钱志愿'),
-    volunteer(VOL2, '钱志愿', 0),
+function seedFixture(cloud: LocalCloud): void {
+  const address = { gridId: 'g1', building: '3栋', room: '301' };
+  // The user name is a nickname; the certificate carries the volunteer's real name.
+  seed(cloud, 'users', [userDoc(VOL, '小赵', { phone: PHONE, address }), userDoc(VOL2, '钱志愿', { phone: PHONE, address })]);
+  seed(cloud, 'volunteers', [volunteerDoc(VOL, '赵志愿', { phone: PHONE, recordedCentiHours: 1050 }), volunteerDoc(VOL2, '钱志愿', { phone: PHONE, recordedCentiHours: 0 })]);
+  seed(cloud, 'service_records', [
     // September 30 and November 1 fall outside October; the rest inside, edges included.
-    record(VOL, 'c-0930', '2026-09-30', '助餐送餐', 60, 1),
-    record(VOL, 'c-1001', '2026-10-01', '社区环境清洁日', 150, 2.5),
-    record(VOL, 'c-1012', '2026-10-12', '助餐送餐', 40, 0.5),
-    record(VOL, 'c-1020', '2026-10-20', '反诈宣传进楼栋', 100, 1.5),
-    record(VOL, 'c-1031', '2026-10-31', '助餐送餐', 180, 3),
-    record(VOL, 'c-1101', '2026-11-01', '社区环境清洁日', 120, 2),
-  ];
+    record('c-0930', '2026-09-30', '助餐送餐', 60, 1),
+    record('c-1001', '2026-10-01', '社区环境清洁日', 150, 2.5),
+    record('c-1012', '2026-10-12', '助餐送餐', 40, 0.5),
+    record('c-1020', '2026-10-20', '反诈宣传进楼栋', 100, 1.5),
+    record('c-1031', '2026-10-31', '助餐送餐', 180, 3),
+    record('c-1101', '2026-11-01', '社区环境清洁日', 120, 2),
+  ]);
 }
 
 let seq = 0;
@@ -83,18 +42,12 @@ const requestId = () => `cert-${process.pid}-${(++seq).toString().padStart(4, '0
 
 describe('certificate.*', () => {
   let cloud: LocalCloud;
-  const docs = (collection: string) => [...(cloud.engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as unknown as Certificate);
-
-  async function refused(openid: string, action: ActionName, input: unknown, code: string, message?: string): Promise<void> {
-    const before = snapshot(cloud);
-    const reply = await callRaw(cloud, openid, functionOf(action), { action, input });
-    expect(reply, `${action} as ${openid}`).toMatchObject({ ok: false, error: { code, ...(message ? { message } : {}) } });
-    expect(snapshot(cloud), `${action} as ${openid} wrote nothing`).toBe(before);
-  }
+  const certificates = () => docs<Certificate>(cloud, 'certificates');
+  const refused = (openid: string, action: ActionName, input: unknown, code: string, message?: string) => expectRefused(cloud, openid, action, input, code, message);
 
   beforeAll(async () => {
     cloud = await startLinli();
-    cloud.engine.importLines(fixture());
+    seedFixture(cloud);
   });
   afterAll(() => cloud.close());
 
@@ -123,7 +76,7 @@ describe('certificate.*', () => {
     expect(isWellFormedCertificateCode(certificate.code)).toBe(true);
     expect(certificate.printedCode.replace(/-/g, '')).toBe(certificate.code);
     // Stored under its code, with the records it counts as they were.
-    const stored = docs('certificates').find((c) => c._id === certificate.code)!;
+    const stored = certificates().find((c) => c._id === certificate.code)!;
     expect(stored.records.map((r) => [r.id, r.hours, r.version])).toEqual([
       [`activity:c-1001:${VOL}`, 2.5, 1],
       [`activity:c-1012:${VOL}`, 0.5, 1],
@@ -198,7 +151,7 @@ describe('certificate.*', () => {
     const check = ok(await call(cloud, STRANGER, 'certificate.verify', { code: october }));
     // The certificate still states what it stated; it now says a newer one shows the current totals.
     expect(check).toMatchObject({ superseded: true, totalHours: 7.5 });
-    expect(docs('certificates').find((c) => c._id === october)!.supersededAt).toBeDefined();
+    expect(certificates().find((c) => c._id === october)!.supersededAt).toBeDefined();
     // November's certificate does not count that record.
     expect(ok(await call(cloud, STRANGER, 'certificate.verify', { code: november.code })).superseded).toBe(false);
     const mine = ok(await call(cloud, VOL, 'certificate.mine', {})).items;
@@ -212,6 +165,6 @@ describe('certificate.*', () => {
     const fresh = ok(await call(cloud, VOL, 'certificate.request', { from: '2026-10-01', to: '2026-10-31', clientRequestId: requestId() }));
     expect(fresh).toMatchObject({ totalHours: 8, recordCount: 4, superseded: false });
     expect(fresh.totalHours).toBe(ok(await call(cloud, VOL, 'record.mine', { from: '2026-10-01', to: '2026-10-31' })).totals.hours);
-    expect(docs('certificates').find((c) => c._id === fresh.code)!.records.find((r) => r.id === `activity:c-1020:${VOL}`)).toMatchObject({ hours: 2, version: 2 });
+    expect(certificates().find((c) => c._id === fresh.code)!.records.find((r) => r.id === `activity:c-1020:${VOL}`)).toMatchObject({ hours: 2, version: 2 });
   });
 });

@@ -4,17 +4,11 @@
  * the love-points ledger under their own source, never on the service-hour record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionName, NominationView } from '../../core/contract';
-import { functionOf } from '../../core/contract';
+import type { NominationView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, countDocuments, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, countDocuments, DEMO, ok, startLinli } from '../helpers/linli';
+import { doc, docs, expectRefused, type Raw, seed, userDoc } from '../helpers/seed';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Raw = Record<string, any>;
-
-const docs = (cloud: LocalCloud, collection: string): Raw[] =>
-  [...(cloud.engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as Raw);
-const doc = (cloud: LocalCloud, collection: string, id: string): Raw | undefined => docs(cloud, collection).find((d) => d._id === id);
 const balanceOf = (cloud: LocalCloud, openid: string): number => doc(cloud, 'points_accounts', openid)?.balance ?? 0;
 const ledgerFor = (cloud: LocalCloud, nominationId: string): Raw[] => docs(cloud, 'points_ledger').filter((entry) => entry.ref === nominationId);
 
@@ -22,27 +16,8 @@ let counter = 0;
 const requestId = () => `nom-${Date.now().toString(36)}-${(counter++).toString().padStart(4, '0')}`;
 
 /** A user of another community (staff or resident), seeded straight into the database. */
-function seedOutsider(cloud: LocalCloud, openid: string, roles: string[]): void {
-  const doc = {
-    _id: openid,
-    communityId: 'other-community',
-    name: `外社区${openid}`,
-    phone: '13900000001',
-    address: { gridId: 'h1', building: '1栋' },
-    roles,
-    createdAt: { $date: '2026-11-01T00:00:00.000Z' },
-    updatedAt: { $date: '2026-11-01T00:00:00.000Z' },
-  };
-  cloud.engine.importLines([JSON.stringify({ collection: 'users', doc })]);
-}
-
-/** Sends a request (possibly ill-typed) and expects a refusal that changed nothing. */
-async function expectRefused(cloud: LocalCloud, openid: string, action: ActionName, input: unknown, code: string, message?: string) {
-  const before = snapshot(cloud);
-  const reply = await callRaw(cloud, openid, functionOf(action), { action, input });
-  expect(reply).toMatchObject({ ok: false, error: { code, ...(message ? { message } : {}) } });
-  expect(snapshot(cloud), `${action} as ${openid} wrote nothing`).toBe(before);
-}
+const seedOutsider = (cloud: LocalCloud, openid: string, roles: string[]): void =>
+  seed(cloud, 'users', [userDoc(openid, `外社区${openid}`, { roles, communityId: 'other-community', phone: '13900000001', address: { gridId: 'h1', building: '1栋' } })]);
 
 const nominate = (cloud: LocalCloud, by: string, input: Partial<{ openid: string; phone: string; points: number; kind: 'good_deed' | 'role_model'; reason: string; clientRequestId: string }>) =>
   call(cloud, by, 'points.nominate', {
@@ -125,6 +100,13 @@ describe('points.nominate and points.review', () => {
     expect(ledgerFor(cloud, nomination.id)).toHaveLength(0);
     expect(balanceOf(cloud, DEMO.applicant)).toBe(before);
     expect(doc(cloud, 'award_nominations', nomination.id)?.ledgerEntryId).toBeUndefined();
+  });
+
+  it('a review note the nominator would read is checked like any other text', async () => {
+    const nomination = ok(await nominate(cloud, DEMO.grid, { phone: '13800000020', reason: '帮邻居修自行车' }));
+    await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'reject', note: '与赌博有关' }, 'CONTENT_RISKY', '审核意见含有不适宜发布的内容，请修改后再提交');
+    await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'approve', note: '赌博' }, 'CONTENT_RISKY');
+    expect(doc(cloud, 'award_nominations', nomination.id)?.status).toBe('pending');
   });
 
   it('the nominee may not review a nomination of themselves', async () => {

@@ -6,16 +6,13 @@
  * working day, public holidays counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionName, InputOf } from '../../core/contract';
-import { functionOf } from '../../core/contract';
+import type { InputOf } from '../../core/contract';
 import type { ActivitySignup, Order, RecordChange, RecordCorrection, ServiceRecord, Volunteer } from '../../core/model';
 import { DEFAULT_HOUR_ROUNDING, sumHours } from '../../core/service-hours';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { control } from '../helpers/localcloud';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Raw = Record<string, any>;
+import { activityRecordDoc, doc, docs, expectRefused, seed, T0, userDoc, volunteerDoc } from '../helpers/seed';
 
 const VOL = 'o-rec-vol';
 const VOL2 = 'o-rec-vol2';
@@ -23,71 +20,9 @@ const STAFF2 = 'o-rec-staff2';
 const STAFF_VOL = 'o-rec-staff-vol';
 const OTHER_STAFF = 'o-rec-other-staff';
 const OTHER_COMMUNITY = 'rec-other-community';
-const T0 = new Date('2026-11-01T00:00:00.000Z');
 
-/** EJSON lines for importLines: Dates become {$date}. */
-function seed(cloud: LocalCloud, collection: string, documents: Raw[]): void {
-  const encode = (value: unknown): unknown => {
-    if (value instanceof Date) return { $date: value.toISOString() };
-    if (Array.isArray(value)) return value.map(encode);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, encode(inner)]));
-    return value;
-  };
-  cloud.engine.importLines(documents.map((doc) => JSON.stringify({ collection, doc: encode(doc) })));
-}
-
-const docs = <T>(cloud: LocalCloud, collection: string): T[] =>
-  [...(cloud.engine.collections.get(collection)?.entries.values() ?? [])].map((entry) => entry.doc as unknown as T);
-const doc = <T>(cloud: LocalCloud, collection: string, id: string): T | undefined => docs<T>(cloud, collection).find((d) => (d as Raw)._id === id);
-
-const user = (openid: string, name: string, roles: string[], communityId: string = DEMO.community) => ({
-  _id: openid,
-  communityId,
-  name,
-  phone: '13900000000',
-  address: { gridId: 'g1', building: '1栋' },
-  roles,
-  createdAt: T0,
-  updatedAt: T0,
-});
-
-const volunteer = (openid: string, name: string, recordedCentiHours: number) => ({
-  _id: openid,
-  communityId: DEMO.community,
-  realName: name,
-  phone: '13700000000',
-  birthDate: '1980-01-01',
-  guardianConsent: false,
-  skills: ['送餐'],
-  availability: '随时',
-  available: true,
-  partyMember: false,
-  gridId: 'g1',
-  consentAt: T0,
-  status: 'approved',
-  appliedAt: T0,
-  stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0, recordedCentiHours },
-});
-
-const record = (openid: string, name: string, id: string, date: string, minutes: number, hours: number, activityName = '社区环境清洁日') => ({
-  _id: `activity:${id}:${openid}`,
-  openid,
-  volunteerName: name,
-  communityId: DEMO.community,
-  source: 'activity',
-  ref: id,
-  activityName,
-  date,
-  place: '幸福里社区党群服务中心',
-  content: '清理楼道杂物',
-  minutes,
-  hours,
-  category: '社区活动',
-  organiser: '幸福里社区',
-  personInCharge: '刘晓梅',
-  version: 1,
-  createdAt: new Date(`${date}T10:00:00.000Z`),
-});
+const record = (openid: string, volunteerName: string, ref: string, date: string, minutes: number, hours: number, activityName = '社区环境清洁日') =>
+  activityRecordDoc({ openid, volunteerName, ref, date, minutes, hours, activityName, content: '清理楼道杂物', category: '社区活动' });
 
 /** The people these tests act as, on top of the demo data. */
 function seedPeople(cloud: LocalCloud): void {
@@ -101,14 +36,18 @@ function seedPeople(cloud: LocalCloud): void {
     },
   ]);
   seed(cloud, 'users', [
-    user(VOL, '赵志愿', ['resident']),
-    user(VOL2, '钱志愿', ['resident']),
-    user(STAFF2, '孙干事', ['staff']),
-    user(STAFF_VOL, '周干事', ['staff']),
-    user(OTHER_STAFF, '吴主任', ['staff'], OTHER_COMMUNITY),
+    userDoc(VOL, '赵志愿'),
+    userDoc(VOL2, '钱志愿'),
+    userDoc(STAFF2, '孙干事', { roles: ['staff'] }),
+    userDoc(STAFF_VOL, '周干事', { roles: ['staff'] }),
+    userDoc(OTHER_STAFF, '吴主任', { roles: ['staff'], communityId: OTHER_COMMUNITY }),
   ]);
   // VOL starts with three records (2 + 1.5 + 0.5 hours) and the counter to match.
-  seed(cloud, 'volunteers', [volunteer(VOL, '赵志愿', 400), volunteer(VOL2, '钱志愿', 0), volunteer(STAFF_VOL, '周干事', 100)]);
+  seed(cloud, 'volunteers', [
+    volunteerDoc(VOL, '赵志愿', { recordedCentiHours: 400 }),
+    volunteerDoc(VOL2, '钱志愿', { recordedCentiHours: 0 }),
+    volunteerDoc(STAFF_VOL, '周干事', { recordedCentiHours: 100 }),
+  ]);
   seed(cloud, 'service_records', [
     record(VOL, '赵志愿', 'rec-act-1', '2026-10-08', 130, 2),
     record(VOL, '赵志愿', 'rec-act-2', '2026-10-15', 100, 1.5, '反诈宣传进楼栋'),
@@ -136,13 +75,7 @@ async function scoredOrder(cloud: LocalCloud, volunteerOpenid: string, minutes: 
   return `order:${orderId}`;
 }
 
-/** A refusal with the expected code (and message), and not one byte of the database changed. */
-async function refused(cloud: LocalCloud, openid: string, action: ActionName, input: unknown, code: string, message?: string): Promise<void> {
-  const before = snapshot(cloud);
-  const reply = await callRaw(cloud, openid, functionOf(action), { action, input });
-  expect(reply, `${action} as ${openid}`).toMatchObject({ ok: false, error: { code, ...(message ? { message } : {}) } });
-  expect(snapshot(cloud), `${action} as ${openid} wrote nothing`).toBe(before);
-}
+const refused = expectRefused;
 
 const counterOf = (cloud: LocalCloud, openid: string): number => (doc<Volunteer>(cloud, 'volunteers', openid)?.stats.recordedCentiHours ?? 0) / 100;
 const storedRecords = (cloud: LocalCloud, openid: string) => docs<ServiceRecord>(cloud, 'service_records').filter((r) => r.openid === openid);
