@@ -96,3 +96,24 @@ export function text(page: Page, selector: string): string {
   const node = page.querySelector(selector);
   return node?.dom?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 }
+
+type ModalOptions = { content?: string; success?: (result: { confirm: boolean; cancel: boolean }) => void };
+
+/** Answers every wx.showModal from now on as the person would (confirm or cancel); returns what was asked. */
+export function answerModal(confirm: boolean): string[] {
+  const asked: string[] = [];
+  wx.showModal = (options: ModalOptions) => {
+    asked.push(options.content ?? '');
+    options.success?.({ confirm, cancel: !confirm });
+  };
+  return asked;
+}
+
+/** Records the pages wx.navigateTo is asked to open (simulate has no page stack to open them in). */
+export function captureNavigation(): string[] {
+  const urls: string[] = [];
+  wx.navigateTo = (options: { url: string }) => {
+    urls.push(options.url);
+  };
+  return urls;
+}

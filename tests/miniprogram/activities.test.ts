@@ -4,12 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityView, InputOf } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
+import { answerModal, captureNavigation, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
 
-type ModalResult = { confirm: boolean; cancel: boolean };
 interface WxStubs {
-  showModal: (o: { content?: string; success?: (r: ModalResult) => void }) => void;
-  navigateTo: (o: { url: string }) => void;
   scanCode: (o: { success?: (r: { result: string }) => void; fail?: (e: { errMsg: string }) => void }) => void;
 }
 const wx = (globalThis as unknown as { wx: WxStubs }).wx;
@@ -49,23 +46,6 @@ async function advance(ms: number): Promise<void> {
 
 const asStaff = async (activityId: string): Promise<ActivityView> => ok(await call(cloud, DEMO.staff, 'activity.get', { activityId }));
 const asVolunteer = async (activityId: string, openid: string = DEMO.volunteer): Promise<ActivityView> => ok(await call(cloud, openid, 'activity.get', { activityId }));
-
-function answerModal(confirm: boolean): string[] {
-  const asked: string[] = [];
-  wx.showModal = (o) => {
-    asked.push(o.content ?? '');
-    o.success?.({ confirm, cancel: !confirm });
-  };
-  return asked;
-}
-
-function recordNavigation(): string[] {
-  const urls: string[] = [];
-  wx.navigateTo = (o) => {
-    urls.push(o.url);
-  };
-  return urls;
-}
 
 async function openList(openid: string = DEMO.volunteer) {
   const cloudCalls = connectMiniProgram(cloud, openid);
@@ -115,7 +95,7 @@ describe('volunteer/activities', () => {
     const start = new Date(Date.parse(activity.startAt) + 8 * HOUR).toISOString();
     expect(card).toContain(`${start.slice(0, 10)} ${start.slice(11, 16)}`);
 
-    const urls = recordNavigation();
+    const urls = captureNavigation();
     page.querySelector(`#activity-${activity.id}`)!.dispatchEvent('tap');
     await until(() => urls.length > 0);
     expect(urls).toEqual([`/volunteer/activity/index?id=${activity.id}`]);
@@ -298,7 +278,7 @@ describe('volunteer/activity', () => {
       expect(balanceAfter - balanceBefore).toBeGreaterThan(0);
       expect(text(page, '#result-points')).toBe(String(balanceAfter - balanceBefore));
 
-      const urls = recordNavigation();
+      const urls = captureNavigation();
       page.querySelector('#to-records')!.dispatchEvent('click');
       await until(() => urls.length > 0);
       expect(urls).toEqual(['/volunteer/record/index']);

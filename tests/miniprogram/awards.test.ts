@@ -107,6 +107,37 @@ describe('staff/awards', () => {
     expect(text(page, `#nomination-${nomination.id}`)).toContain('审核意见：事迹尚待核实');
   });
 
+  it('when a colleague decided first: 不通过 says so and keeps the reason typed, 通过 shows the list as it is now', async () => {
+    const first = ok(await call(cloud, DEMO.grid, 'points.nominate', { openid: DEMO.resident, points: 5, kind: 'good_deed', reason: '帮邻居搬家', clientRequestId: 'mp-awards-race-1' }));
+    const second = ok(await call(cloud, DEMO.grid, 'points.nominate', { openid: DEMO.resident, points: 5, kind: 'good_deed', reason: '打扫楼道', clientRequestId: 'mp-awards-race-2' }));
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/awards/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false && page.data.items.length >= 2);
+    ok(await call(cloud, DEMO.staff2, 'points.review', { nominationId: first.id, decision: 'approve' }));
+    ok(await call(cloud, DEMO.staff2, 'points.review', { nominationId: second.id, decision: 'reject', note: '重复推荐' }));
+
+    page.querySelector(`#reject-${first.id}`)!.dispatchEvent('click');
+    await until(() => page.data.rejecting === first.id);
+    page.querySelector('#note')!.dispatchEvent('change', { detail: '事迹尚待核实' });
+    page.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => page.data.rejectError !== '');
+    expect(text(page, '#reject-error')).toBe('该推荐已审核（已通过），无需重复审核');
+    expect(page.data.note).toBe('事迹尚待核实');
+    expect(page.data.rejecting).toBe(first.id);
+    expect(docs('award_nominations').find((n) => n._id === first.id)).toMatchObject({ status: 'approved', reviewedBy: DEMO.staff2 });
+
+    page.querySelector('#cancel-reject')!.dispatchEvent('click');
+    const listed = calls.calls.filter((c) => c.data.action === 'points.nominations').length;
+    page.querySelector(`#approve-${second.id}`)!.dispatchEvent('click');
+    await until(() => calls.calls.filter((c) => c.data.action === 'points.nominations').length > listed && page.data.loading === false);
+    const ids = (page.data.items as Array<{ id: string }>).map((item) => item.id);
+    expect(ids).not.toContain(first.id);
+    expect(ids).not.toContain(second.id);
+    expect(docs('award_nominations').find((n) => n._id === second.id)).toMatchObject({ status: 'rejected', reviewNote: '重复推荐' });
+    expect(docs('points_ledger').filter((entry) => entry.ref === second.id)).toHaveLength(0);
+  });
+
   it('shows the error with a retry to someone who may not use it', async () => {
     connectMiniProgram(cloud, DEMO.resident);
     const page = mount('staff/awards/index');

@@ -3,20 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
-
-type ModalResult = { confirm: boolean; cancel: boolean };
-type WxModal = { showModal: (o: { content?: string; success?: (r: ModalResult) => void }) => void };
-const wx = (globalThis as unknown as { wx: WxModal }).wx;
-
-function answerModal(confirm: boolean): string[] {
-  const asked: string[] = [];
-  wx.showModal = (o) => {
-    asked.push(o.content ?? '');
-    o.success?.({ confirm, cancel: !confirm });
-  };
-  return asked;
-}
+import { answerModal, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
 describe('pages/mall', () => {
   let cloud: LocalCloud;

@@ -11,7 +11,7 @@ import type { CertificateCheck, MeView, ServiceRecordView } from '../../core/con
 import type { LocalCloud } from '../../localcloud/src/server';
 import { type CertificateCanvas, certificateHeight, drawCertificate, HOW_TO_VERIFY, wrapText } from '../../miniprogram/utils/certificate-image';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
+import { captureNavigation, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
 interface Drawn {
   text: string;
@@ -53,21 +53,12 @@ const domId = (id: string): string => id.replace(/[^A-Za-z0-9_-]/g, '-');
 const drawnText = (ctx: { drawn: Drawn[] }): string => ctx.drawn.map((d) => d.text).join('\n');
 
 type WxStubs = Record<string, unknown> & {
-  navigateTo: (o: { url: string }) => void;
   showModal: (o: { title?: string; content?: string; success?: (r: { confirm: boolean; cancel: boolean }) => void }) => void;
   getStorageSync: (key: string) => unknown;
 };
 const wx = (globalThis as unknown as { wx: WxStubs }).wx;
 // simulate's storage keeps nothing; the pages only read the large-text switch.
 wx.getStorageSync = () => '';
-
-function captureNavigation(): string[] {
-  const urls: string[] = [];
-  wx.navigateTo = (o) => {
-    urls.push(o.url);
-  };
-  return urls;
-}
 
 let cloud: LocalCloud;
 let sequence = 0;

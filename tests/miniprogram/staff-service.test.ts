@@ -9,14 +9,8 @@ import type { ActivityView, SignupView } from '../../core/contract';
 import { recordDeadline } from '../../core/working-days';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, countDocuments, DEMO, ok, startLinli } from '../helpers/linli';
-import { connectMiniProgram, mount, text, until } from '../helpers/mp';
+import { answerModal, captureNavigation, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
-type ModalResult = { confirm: boolean; cancel: boolean };
-interface WxStubs {
-  navigateTo: (o: { url: string }) => void;
-  showModal: (o: { content?: string; success?: (r: ModalResult) => void }) => void;
-}
-const wx = (globalThis as unknown as { wx: WxStubs }).wx;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -66,23 +60,6 @@ async function newActivity(inMs: number, capacity: number, name: string): Promis
 
 async function signupOf(activityId: string, openid: string): Promise<SignupView | undefined> {
   return ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId })).signups.find((s) => s.openid === openid);
-}
-
-function answerModal(confirm: boolean): string[] {
-  const asked: string[] = [];
-  wx.showModal = (o) => {
-    asked.push(o.content ?? '');
-    o.success?.({ confirm, cancel: !confirm });
-  };
-  return asked;
-}
-
-function captureNavigation(): string[] {
-  const urls: string[] = [];
-  wx.navigateTo = (o) => {
-    urls.push(o.url);
-  };
-  return urls;
 }
 
 beforeAll(async () => {
@@ -206,6 +183,33 @@ describe('staff/activities', () => {
     });
     expect(text(page, `#activity-${created.id}`)).toContain('已取消');
     expect(page.querySelector(`#edit-${created.id}`)).toBeFalsy();
+  });
+
+  it('keeps the list of the tab on screen when the reply for the tab left behind comes late', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/activities/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    const upcoming = page.data.items.map((a: ActivityView) => a.id);
+    expect(upcoming.length).toBeGreaterThan(0);
+
+    // The 已结束 list's reply is held back until the person is on 即将开始 again.
+    const platform = (globalThis as unknown as { wx: { cloud: { callFunction: (o: { data: { input?: { when?: string } } }) => Promise<unknown> } } }).wx.cloud;
+    const send = platform.callFunction.bind(platform);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    platform.callFunction = async (o) => {
+      const reply = await send(o);
+      if (o.data.input?.when === 'past') await held;
+      return reply;
+    };
+    page.querySelector('#tab-past')!.dispatchEvent('tap');
+    await until(() => page.data.when === 'past');
+    page.querySelector('#tab-upcoming')!.dispatchEvent('tap');
+    await until(() => page.data.when === 'upcoming' && page.data.loading === false);
+    release();
+    await settle(20);
+    expect(page.data.items.map((a: ActivityView) => a.id)).toEqual(upcoming);
   });
 });
 
@@ -364,8 +368,8 @@ describe('staff/corrections', () => {
     page.querySelector(`#reject-${reject.id}`)!.dispatchEvent('click');
     await until(() => page.data.rejecting === reject.id);
     page.querySelector('#submit-reject')!.dispatchEvent('click');
-    await until(() => page.data.formError !== '');
-    expect(text(page, '#form-error')).toBe('请填写不通过的原因，志愿者会看到');
+    await until(() => page.data.rejectError !== '');
+    expect(text(page, '#reject-error')).toBe('请填写不通过的原因，志愿者会看到');
     expect(cloudCalls.calls.filter((c) => c.data.action === 'record.reviewCorrection')).toHaveLength(1);
     expect(ok(await call(cloud, DEMO.staff, 'record.get', { recordId: cleanup })).corrections[0]?.status).toBe('pending');
 

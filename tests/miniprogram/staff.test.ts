@@ -109,8 +109,8 @@ describe('staff/volunteers', () => {
     page.querySelector(`#reject-${DEMO.applicant}`)!.dispatchEvent('click');
     await until(() => page.data.rejecting === DEMO.applicant);
     page.querySelector('#submit-reject')!.dispatchEvent('click');
-    await until(() => page.data.formError !== '');
-    expect(text(page, '#form-error')).toBe('请填写不通过的原因，申请人会看到');
+    await until(() => page.data.rejectError !== '');
+    expect(text(page, '#reject-error')).toBe('请填写不通过的原因，申请人会看到');
     page.querySelector('#cancel-reject')!.dispatchEvent('click');
     await until(() => page.data.rejecting === '');
 

@@ -5,6 +5,7 @@
 import type { GoodsView, RedemptionView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
+import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { REDEMPTION_STATUS_TAG, REDEMPTION_STATUS_TEXT } from '../../utils/labels';
 
@@ -13,12 +14,6 @@ type RedemptionRow = RedemptionView & { createdText: string };
 
 function toRow(redemption: RedemptionView): RedemptionRow {
   return { ...redemption, createdText: formatTime(redemption.createdAt) };
-}
-
-function confirm(title: string, content: string, confirmText: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    wx.showModal({ title, content, confirmText, cancelText: '再想想', success: (r) => resolve(r.confirm), fail: () => resolve(false) });
-  });
 }
 
 Component({

@@ -6,14 +6,14 @@
  */
 import type { ActivityView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
-import { formatTime, formatTimeRange, wholeNumber } from '../../utils/format';
-import { ACTIVITY_PHASE_TAG, ACTIVITY_PHASE_TEXT } from '../../utils/labels';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
+import { formatTime, wholeNumber } from '../../utils/format';
 import { beijingToday } from '../../utils/records';
 
 type When = 'upcoming' | 'past';
 
-type ActivityRow = ActivityView & { timeText: string; closesText: string; editable: boolean; full: boolean };
+type ActivityRow = ActivityView & ActivityCard & { closesText: string; editable: boolean };
 
 interface Form {
   /** Set when editing. */
@@ -70,10 +70,9 @@ const beforeStart = (activity: ActivityView): boolean => ['not_open', 'open', 'c
 function toRow(activity: ActivityView): ActivityRow {
   return {
     ...activity,
-    timeText: formatTimeRange(activity.startAt, activity.endAt),
+    ...activityCard(activity),
     closesText: formatTime(activity.signupClosesAt),
     editable: beforeStart(activity),
-    full: activity.enrolled >= activity.capacity,
   };
 }
 
@@ -102,13 +101,8 @@ function checkForm(form: Form): string | { startAt: string; endAt: string; signu
 Component({
   data: {
     when: 'upcoming' as When,
-    loading: true,
-    error: '',
-    items: [] as ActivityRow[],
-    nextCursor: null as string | null,
-    loadingMore: false,
-    phaseText: ACTIVITY_PHASE_TEXT,
-    phaseTag: ACTIVITY_PHASE_TAG,
+    ...listState<ActivityRow>(),
+    ...PHASE_LABELS,
     /** The form (publish or edit). */
     editing: false,
     form: emptyForm(),
@@ -139,11 +133,10 @@ Component({
       this.setData({ when, items: [] });
       void this.load();
     },
-    async load() {
-      this.setData({ loading: true, error: '', cancelling: '' });
-      const reply = await call('activity.list', { when: this.data.when }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+    load() {
+      const when = this.data.when;
+      this.setData({ cancelling: '' });
+      return loadFirstPage(this, 'items', () => call('activity.list', { when }, { toast: false }), toRow, () => when === this.data.when);
     },
     loadMore() {
       const when = this.data.when;

@@ -9,8 +9,10 @@
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
 import { call } from '../../services/api';
-import { formatTime, formatTimeRange } from '../../utils/format';
-import { ACTIVITY_PHASE_TAG, ACTIVITY_PHASE_TEXT, SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
+import { confirm } from '../../utils/dialog';
+import { formatTime } from '../../utils/format';
+import { activityCard, PHASE_LABELS } from '../../utils/activities';
+import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
 
 type Mark = 'check_in' | 'check_out' | 'no_show';
 type SignupRow = SignupView & { checkInText: string; checkOutText: string };
@@ -33,12 +35,6 @@ function toRow(signup: SignupView): SignupRow {
   return { ...signup, checkInText: formatTime(signup.checkInAt).slice(11), checkOutText: formatTime(signup.checkOutAt).slice(11) };
 }
 
-function confirm(title: string, content: string, confirmText: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    wx.showModal({ title, content, confirmText, cancelText: '再想想', success: (r) => resolve(r.confirm), fail: () => resolve(false) });
-  });
-}
-
 Component({
   data: {
     activityId: '',
@@ -55,8 +51,7 @@ Component({
     code: '',
     codeError: '',
     busy: '',
-    phaseText: ACTIVITY_PHASE_TEXT,
-    phaseTag: ACTIVITY_PHASE_TAG,
+    ...PHASE_LABELS,
     statusText: SIGNUP_STATUS_TEXT,
     statusTag: SIGNUP_STATUS_TAG,
   },
@@ -106,7 +101,7 @@ Component({
       this.setData({
         loading: false,
         activity,
-        timeText: formatTimeRange(activity.startAt, activity.endAt),
+        timeText: activityCard(activity).timeText,
         sheet,
         waitlist,
         counts: { enrolled: activity.enrolled, checkedIn: count('checked_in'), attended: count('attended'), noShow: count('no_show'), waitlisted: waitlist.length },

@@ -6,7 +6,8 @@
  */
 import type { NominationView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { reviewMethods, reviewState } from '../../services/review';
 import { formatTime, isPhone } from '../../utils/format';
 import { AWARD_KIND_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 
@@ -40,15 +41,8 @@ Component({
     requestId: '',
     submitting: false,
     status: 'pending' as Status,
-    loading: true,
-    error: '',
-    items: [] as Row[],
-    nextCursor: null as string | null,
-    loadingMore: false,
-    rejecting: '',
-    note: '',
-    rejectError: '',
-    busy: '',
+    ...listState<Row>(),
+    ...reviewState(),
   },
   methods: {
     onLoad() {
@@ -106,56 +100,22 @@ Component({
       this.setData({ status, items: [] });
       void this.load();
     },
-    async load() {
-      this.setData({ loading: true, error: '', rejecting: '' });
+    load() {
       const status = this.data.status;
-      const reply = await call('points.nominations', { status }, { toast: false });
-      if (status !== this.data.status) return;
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+      this.setData({ rejecting: '' });
+      return loadFirstPage(this, 'items', () => call('points.nominations', { status }, { toast: false }), toRow, () => status === this.data.status);
     },
     loadMore() {
       const status = this.data.status;
       return appendNextPage(this, 'items', (cursor) => call('points.nominations', { status, cursor }), toRow, () => status === this.data.status);
     },
-    drop(id: string) {
-      this.setData({ rejecting: '', items: this.data.items.filter((item) => item.id !== id) });
-    },
-    async onApprove(event: WechatMiniprogram.BaseEvent) {
-      const id = String(event.currentTarget.dataset.id);
-      if (this.data.busy) return;
-      this.setData({ busy: id });
-      const reply = await call('points.review', { nominationId: id, decision: 'approve' }, { loading: '正在提交' });
-      this.setData({ busy: '' });
-      if (reply.ok) {
-        const { nomination } = reply.data;
-        wx.showToast({ title: `已通过，${nomination.nomineeName}获得 ${nomination.points} 积分`, icon: 'none' });
-        this.drop(id);
-      } else if (reply.error.code === 'CONFLICT') {
-        // Someone else decided first: the list is out of date.
-        void this.load();
-      }
-    },
-    onReject(event: WechatMiniprogram.BaseEvent) {
-      this.setData({ rejecting: String(event.currentTarget.dataset.id), note: '', rejectError: '' });
-    },
-    onCancelReject() {
-      this.setData({ rejecting: '', rejectError: '' });
-    },
-    onNote(event: WechatMiniprogram.BaseEvent & { detail: string }) {
-      this.setData({ note: event.detail });
-    },
-    async onSubmitReject() {
-      const id = this.data.rejecting;
-      const note = this.data.note.trim();
-      if (!note) return this.setData({ rejectError: '请填写不通过的原因，推荐人会看到' });
-      if (this.data.busy) return;
-      this.setData({ busy: id, rejectError: '' });
-      const reply = await call('points.review', { nominationId: id, decision: 'reject', note }, { loading: '正在提交', toast: false });
-      this.setData({ busy: '' });
-      if (!reply.ok) return this.setData({ rejectError: reply.error.message });
-      wx.showToast({ title: '已标记为不通过', icon: 'none' });
-      this.drop(id);
-    },
+    ...reviewMethods({
+      key: 'id',
+      approve: (nominationId) => call('points.review', { nominationId, decision: 'approve' }, { loading: '正在提交' }),
+      approved: ({ nomination }) => `已通过，${nomination.nomineeName}获得 ${nomination.points} 积分`,
+      reject: (nominationId, note) => call('points.review', { nominationId, decision: 'reject', note }, { loading: '正在提交', toast: false }),
+      rejected: '已标记为不通过',
+      noteMissing: '请填写不通过的原因，推荐人会看到',
+    }),
   },
 });

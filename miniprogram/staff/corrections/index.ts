@@ -8,7 +8,8 @@
 import type { CorrectionView, RecordAlertView, ServiceRecordView } from '../../../core/contract';
 import type { CorrectableField } from '../../../core/model';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { reviewMethods, reviewState } from '../../services/review';
 import { formatTime } from '../../utils/format';
 import { RECORD_FIELD_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 
@@ -57,17 +58,9 @@ Component({
   data: {
     tab: 'pending' as Tab,
     reviewed: 'approved' as Reviewed,
-    loading: true,
-    error: '',
-    items: [] as CorrectionRow[],
-    nextCursor: null as string | null,
-    loadingMore: false,
+    ...listState<CorrectionRow>(),
     alerts: [] as AlertRow[],
-    /** The correction being rejected, with the reason typed. */
-    rejecting: '',
-    note: '',
-    formError: '',
-    busy: '',
+    ...reviewState(),
     statusText: REVIEW_STATUS_TEXT,
     statusTag: REVIEW_STATUS_TAG,
   },
@@ -100,20 +93,15 @@ Component({
       return this.data.tab === 'pending' ? 'pending' : this.data.reviewed;
     },
     async load() {
-      this.setData({ loading: true, error: '', rejecting: '' });
-      if (this.data.tab === 'alerts') {
-        const reply = await call('record.alerts', {}, { toast: false });
-        if (this.data.tab !== 'alerts') return;
-        if (reply.ok) this.setData({ loading: false, alerts: reply.data.map(toAlertRow) });
-        else this.setData({ loading: false, error: reply.error.message });
-        return;
-      }
+      this.setData({ rejecting: '' });
       const status = this.listStatus();
-      if (!status) return;
-      const reply = await call('record.corrections', { status }, { toast: false });
-      // A late reply for a list switched away from is dropped.
-      if (status !== this.listStatus()) return;
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
+      if (status) {
+        return loadFirstPage(this, 'items', () => call('record.corrections', { status }, { toast: false }), toRow, () => status === this.listStatus());
+      }
+      this.setData({ loading: true, error: '' });
+      const reply = await call('record.alerts', {}, { toast: false });
+      if (this.data.tab !== 'alerts') return;
+      if (reply.ok) this.setData({ loading: false, alerts: reply.data.map(toAlertRow) });
       else this.setData({ loading: false, error: reply.error.message });
     },
     async loadMore() {
@@ -125,40 +113,13 @@ Component({
       void wx.navigateTo({ url: String(event.currentTarget.dataset.url) });
     },
 
-    async onApprove(event: WechatMiniprogram.BaseEvent) {
-      const correctionId = String(event.currentTarget.dataset.id);
-      if (this.data.busy) return;
-      this.setData({ busy: correctionId });
-      const reply = await call('record.reviewCorrection', { correctionId, decision: 'approve' }, { loading: '正在提交' });
-      this.setData({ busy: '' });
-      if (reply.ok) {
-        wx.showToast({ title: `已通过，${reply.data.correction.volunteerName}的记录已更正`, icon: 'none' });
-        this.setData({ items: this.data.items.filter((item) => item.id !== correctionId) });
-      } else if (reply.error.code === 'CONFLICT' || reply.error.code === 'NOT_FOUND') {
-        // Reviewed by a colleague meanwhile, or the record changed: show the list as it is now.
-        await this.load();
-      }
-    },
-    onReject(event: WechatMiniprogram.BaseEvent) {
-      this.setData({ rejecting: String(event.currentTarget.dataset.id), note: '', formError: '' });
-    },
-    onCancelReject() {
-      this.setData({ rejecting: '', formError: '' });
-    },
-    onNote(event: WechatMiniprogram.BaseEvent & { detail: string }) {
-      this.setData({ note: event.detail, formError: '' });
-    },
-    async onSubmitReject() {
-      const correctionId = this.data.rejecting;
-      const note = this.data.note.trim();
-      if (!note) return this.setData({ formError: '请填写不通过的原因，志愿者会看到' });
-      if (this.data.busy) return;
-      this.setData({ busy: correctionId, formError: '' });
-      const reply = await call('record.reviewCorrection', { correctionId, decision: 'reject', note }, { loading: '正在提交', toast: false });
-      this.setData({ busy: '' });
-      if (!reply.ok) return this.setData({ formError: reply.error.message });
-      wx.showToast({ title: '已退回更正申请', icon: 'none' });
-      this.setData({ rejecting: '', items: this.data.items.filter((item) => item.id !== correctionId) });
-    },
+    ...reviewMethods({
+      key: 'id',
+      approve: (correctionId) => call('record.reviewCorrection', { correctionId, decision: 'approve' }, { loading: '正在提交' }),
+      approved: ({ correction }) => `已通过，${correction.volunteerName}的记录已更正`,
+      reject: (correctionId, note) => call('record.reviewCorrection', { correctionId, decision: 'reject', note }, { loading: '正在提交', toast: false }),
+      rejected: '已退回更正申请',
+      noteMissing: '请填写不通过的原因，志愿者会看到',
+    }),
   },
 });

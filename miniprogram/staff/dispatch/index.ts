@@ -5,16 +5,12 @@
  */
 import type { Candidate, OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
   data: {
-    loading: true,
-    error: '',
-    items: [] as OrderView[],
-    nextCursor: null as string | null,
-    loadingMore: false,
+    ...listState<OrderView>(),
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
     /** The order whose candidates are shown, and those candidates. */
@@ -34,11 +30,9 @@ Component({
     onReachBottom() {
       void this.loadMore();
     },
-    async load() {
-      this.setData({ loading: true, error: '', openOrderId: '', candidates: [] });
-      const reply = await call('dispatch.queue', {}, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+    load() {
+      this.setData({ openOrderId: '', candidates: [] });
+      return loadFirstPage(this, 'items', () => call('dispatch.queue', {}, { toast: false }));
     },
     loadMore() {
       return appendNextPage(this, 'items', (cursor) => call('dispatch.queue', { cursor }));

@@ -4,22 +4,16 @@
  */
 import type { VolunteerView } from '../../../core/contract';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { reviewMethods, reviewState } from '../../services/review';
 
 type Status = 'pending' | 'approved' | 'rejected';
 
 Component({
   data: {
     status: 'pending' as Status,
-    loading: true,
-    error: '',
-    items: [] as VolunteerView[],
-    nextCursor: null as string | null,
-    loadingMore: false,
-    rejecting: '',
-    reason: '',
-    formError: '',
-    busy: '',
+    ...listState<VolunteerView>(),
+    ...reviewState(),
   },
   methods: {
     onLoad() {
@@ -37,47 +31,22 @@ Component({
       this.setData({ status, items: [] });
       void this.load();
     },
-    async load() {
-      this.setData({ loading: true, error: '', rejecting: '' });
-      const reply = await call('volunteer.list', { status: this.data.status }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+    load() {
+      const status = this.data.status;
+      this.setData({ rejecting: '' });
+      return loadFirstPage(this, 'items', () => call('volunteer.list', { status }, { toast: false }), undefined, () => status === this.data.status);
     },
     loadMore() {
       const status = this.data.status;
       return appendNextPage(this, 'items', (cursor) => call('volunteer.list', { status, cursor }), undefined, () => status === this.data.status);
     },
-    async onApprove(event: WechatMiniprogram.BaseEvent) {
-      const openid = String(event.currentTarget.dataset.openid);
-      if (this.data.busy) return;
-      this.setData({ busy: openid });
-      const reply = await call('volunteer.review', { openid, decision: 'approve' }, { loading: '正在提交' });
-      this.setData({ busy: '' });
-      if (reply.ok) {
-        wx.showToast({ title: `已通过${reply.data.realName}的申请`, icon: 'none' });
-        this.setData({ items: this.data.items.filter((item) => item.openid !== openid) });
-      }
-    },
-    onReject(event: WechatMiniprogram.BaseEvent) {
-      this.setData({ rejecting: String(event.currentTarget.dataset.openid), reason: '', formError: '' });
-    },
-    onCancelReject() {
-      this.setData({ rejecting: '', formError: '' });
-    },
-    onReason(event: WechatMiniprogram.BaseEvent & { detail: string }) {
-      this.setData({ reason: event.detail });
-    },
-    async onSubmitReject() {
-      const openid = this.data.rejecting;
-      const note = this.data.reason.trim();
-      if (!note) return this.setData({ formError: '请填写不通过的原因，申请人会看到' });
-      if (this.data.busy) return;
-      this.setData({ busy: openid, formError: '' });
-      const reply = await call('volunteer.review', { openid, decision: 'reject', note }, { loading: '正在提交', toast: false });
-      this.setData({ busy: '' });
-      if (!reply.ok) return this.setData({ formError: reply.error.message });
-      wx.showToast({ title: '已退回申请', icon: 'none' });
-      this.setData({ rejecting: '', items: this.data.items.filter((item) => item.openid !== openid) });
-    },
+    ...reviewMethods({
+      key: 'openid',
+      approve: (openid) => call('volunteer.review', { openid, decision: 'approve' }, { loading: '正在提交' }),
+      approved: (volunteer) => `已通过${volunteer.realName}的申请`,
+      reject: (openid, note) => call('volunteer.review', { openid, decision: 'reject', note }, { loading: '正在提交', toast: false }),
+      rejected: '已退回申请',
+      noteMissing: '请填写不通过的原因，申请人会看到',
+    }),
   },
 });

@@ -5,22 +5,22 @@
  */
 import type { ActivityView } from '../../../core/contract';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
-import { formatTimeRange, largeText } from '../../utils/format';
-import { ACTIVITY_PHASE_TAG, ACTIVITY_PHASE_TEXT, SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
+import { largeText } from '../../utils/format';
+import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
 
 type Tab = 'signup' | 'mine';
 type When = 'upcoming' | 'past';
 
-interface ActivityRow extends ActivityView {
-  timeText: string;
+interface ActivityRow extends ActivityView, ActivityCard {
   /** Hours recorded for my attendance, '' until there is a record. */
   hoursText: string;
 }
 
 const toRow = (activity: ActivityView): ActivityRow => ({
   ...activity,
-  timeText: formatTimeRange(activity.startAt, activity.endAt),
+  ...activityCard(activity),
   hoursText: activity.mySignup?.hours === undefined ? '' : String(activity.mySignup.hours),
 });
 
@@ -28,14 +28,9 @@ Component({
   data: {
     tab: 'signup' as Tab,
     when: 'upcoming' as When,
-    loading: true,
-    error: '',
-    items: [] as ActivityRow[],
-    nextCursor: null as string | null,
-    loadingMore: false,
+    ...listState<ActivityRow>(),
     largeText: false,
-    phaseText: ACTIVITY_PHASE_TEXT,
-    phaseTag: ACTIVITY_PHASE_TAG,
+    ...PHASE_LABELS,
     signupText: SIGNUP_STATUS_TEXT,
     signupTag: SIGNUP_STATUS_TAG,
   },
@@ -74,13 +69,9 @@ Component({
       const page = cursor ? { cursor } : {};
       return this.data.tab === 'mine' ? call('activity.mine', page, { toast: false }) : call('activity.list', { when: this.data.when, ...page }, { toast: false });
     },
-    async load() {
+    load() {
       const key = this.listKey();
-      this.setData({ loading: true, error: '' });
-      const reply = await this.fetch();
-      if (key !== this.listKey()) return;
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+      return loadFirstPage<ActivityView, ActivityRow>(this, 'items', () => this.fetch(), toRow, () => key === this.listKey());
     },
     loadMore() {
       const key = this.listKey();

@@ -9,8 +9,10 @@
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
 import { call } from '../../services/api';
-import { formatTime, formatTimeRange, largeText } from '../../utils/format';
-import { ACTIVITY_PHASE_TAG, ACTIVITY_PHASE_TEXT, SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
+import { confirm } from '../../utils/dialog';
+import { formatTime, largeText } from '../../utils/format';
+import { activityCard, PHASE_LABELS } from '../../utils/activities';
+import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
 
 type Action = '' | 'signup' | 'withdraw' | 'check_in' | 'check_out';
 
@@ -84,8 +86,7 @@ Component({
     code: '',
     codeError: '',
     busy: false,
-    phaseText: ACTIVITY_PHASE_TEXT,
-    phaseTag: ACTIVITY_PHASE_TAG,
+    ...PHASE_LABELS,
     signupText: SIGNUP_STATUS_TEXT,
     signupTag: SIGNUP_STATUS_TAG,
   },
@@ -112,7 +113,7 @@ Component({
       this.setData({
         loading: false,
         activity,
-        timeText: formatTimeRange(activity.startAt, activity.endAt),
+        timeText: activityCard(activity).timeText,
         signupWindowText: `${formatTime(activity.signupOpensAt)} 至 ${formatTime(activity.signupClosesAt)}`,
         skillsText: activity.skills.length > 0 ? activity.skills.join('、') : '不限',
         withdrawText: `${formatTime(activity.withdrawClosesAt)} 前可以取消报名，之后如不能参加请联系活动负责人`,
@@ -135,20 +136,11 @@ Component({
         mySignup.status === 'waitlisted' ? `名额已满，您已进入候补第 ${mySignup.waitPosition ?? reply.data.waitlisted} 位` : '报名成功，请按时参加';
       wx.showToast({ title: message, icon: 'none', duration: 3000 });
     },
-    onWithdraw() {
+    async onWithdraw() {
       if (this.data.busy) return;
       const waiting = this.data.activity?.mySignup?.status === 'waitlisted';
-      wx.showModal({
-        title: '取消报名',
-        content: waiting ? '确定不再候补这个活动吗？' : '确定取消报名吗？您的名额会让给候补的志愿者。',
-        confirmText: '确定取消',
-        cancelText: '再想想',
-        success: (result) => {
-          if (result.confirm) void this.withdraw();
-        },
-      });
-    },
-    async withdraw() {
+      const content = waiting ? '确定不再候补这个活动吗？' : '确定取消报名吗？您的名额会让给候补的志愿者。';
+      if (!(await confirm('取消报名', content, '确定取消')) || this.data.busy) return;
       this.setData({ busy: true });
       const reply = await call('activity.withdraw', { activityId: this.data.activityId }, { loading: '正在取消' });
       this.setData({ busy: false });

@@ -6,7 +6,7 @@
  */
 import type { CertificateView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
+import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { type CertificateCanvas, certificateHeight, drawCertificate } from '../../utils/certificate-image';
 import { formatTime, largeText } from '../../utils/format';
 import { beijingToday } from '../../utils/records';
@@ -36,8 +36,6 @@ const isPermissionRefusal = (errMsg: string): boolean => /auth|deny|denied|autho
 Component({
   data: {
     largeText: false,
-    loading: true,
-    error: '',
     // request form
     from: '',
     to: '',
@@ -46,9 +44,7 @@ Component({
     submitting: false,
     formError: '',
     // mine
-    items: [] as Row[],
-    nextCursor: null as string | null,
-    loadingMore: false,
+    ...listState<Row>(),
     // the one being viewed
     viewing: null as Row | null,
     canvasWidth: 0,
@@ -70,14 +66,8 @@ Component({
     onReachBottom() {
       void this.loadMore();
     },
-    async load() {
-      this.setData({ loading: true, error: '' });
-      const reply = await call('certificate.mine', { limit: PAGE_SIZE }, { toast: false });
-      if (!reply.ok) {
-        this.setData({ loading: false, error: reply.error.message });
-        return;
-      }
-      this.setData({ loading: false, items: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
+    load() {
+      return loadFirstPage(this, 'items', () => call('certificate.mine', { limit: PAGE_SIZE }, { toast: false }), toRow);
     },
     loadMore() {
       return appendNextPage(this, 'items', (cursor) => call('certificate.mine', { limit: PAGE_SIZE, cursor }), toRow);
