@@ -362,11 +362,16 @@ export const recordTimer: TimerJob = async (deps) => {
       ['_id', 'asc'],
     ],
   });
+  // One write per service day rather than per order: days are flagged oldest first, each with the
+  // orders completed before its end that are not flagged yet — the earlier days' already are.
+  // (An order is completed "now", so none can appear later in a day already passed.)
+  const dueDays = [...new Set(candidates.flatMap((order) => (order.completedAt ? [beijingDay(order.completedAt)] : [])))].sort();
   let orderAlerts = 0;
-  for (const order of candidates) {
-    const recordAlert = order.completedAt ? alertFor(beijingDay(order.completedAt)) : null;
-    // Still completed (not scored meanwhile) and not flagged by an overlapping run.
-    if (recordAlert) orderAlerts += await orders.update({ _id: order._id, status: 'completed', recordAlert: { exists: false } }, { set: { recordAlert } });
+  for (const day of dueDays) {
+    const recordAlert = alertFor(day);
+    if (!recordAlert) break; // later days are due later still
+    const endOfDay = inZone(`${day}T00:00:00+08:00`).add(1, 'day').toDate();
+    orderAlerts += await orders.update({ status: 'completed', recordAlert: { exists: false }, completedAt: { lt: endOfDay } }, { set: { recordAlert } });
   }
 
   const signupsOf = deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups);

@@ -423,4 +423,46 @@ describe('the record timer counts working days with the holiday table', () => {
     expect(doc<ServiceRecord>(cloud, 'service_records', `order:${orderId}`)).toMatchObject({ date: '2026-09-30', minutes: 50, hours: 1 });
     expect(ok(await call(cloud, DEMO.staff, 'record.alerts', {})).map((a) => a.kind)).toEqual(['activity']);
   });
+
+  it('one run flags orders of different days, each with its own deadline, and leaves those not yet due', async () => {
+    // The clock is now on 21 October 2026, after 08:00.
+    const completed = (id: string, at: string) => ({
+      _id: id,
+      communityId: DEMO.community,
+      residentOpenid: DEMO.resident,
+      createdBy: DEMO.resident,
+      clientRequestId: id,
+      serviceId: 'svc-meal',
+      serviceName: '助餐送餐',
+      skills: ['送餐'],
+      basePoints: 10,
+      expectedMinutes: 30,
+      description: '送午饭',
+      address: { gridId: 'g1', building: '1栋' },
+      contactName: '张秀英',
+      contactPhone: '13800000002',
+      status: 'completed',
+      assignee: VOL,
+      assigneeName: '赵志愿',
+      events: [],
+      declines: [],
+      createdAt: new Date(at),
+      dueAt: new Date(at),
+      overdue: false,
+      completedAt: new Date(at),
+      completion: { summary: '已送到', minutes: 30 },
+    });
+    seed(cloud, 'orders', [
+      // On a holiday (5 October): its 8th working day is 16 October, its 10th 20 October.
+      completed('rec-timer-holiday', '2026-10-05T12:00:00+08:00'),
+      // Friday 9 October: 8th working day 20 October, 10th 22 October.
+      completed('rec-timer-friday', '2026-10-09T23:30:00+08:00'),
+      // Friday 16 October: not due until 28 October.
+      completed('rec-timer-recent', '2026-10-16T09:00:00+08:00'),
+    ]);
+    await control(cloud, 'POST', 'clock', { advanceMs: DAY_MS });
+    expect(doc<Order>(cloud, 'orders', 'rec-timer-holiday')!.recordAlert).toMatchObject({ deadline: '2026-10-20' });
+    expect(doc<Order>(cloud, 'orders', 'rec-timer-friday')!.recordAlert).toMatchObject({ deadline: '2026-10-22' });
+    expect(doc<Order>(cloud, 'orders', 'rec-timer-recent')!.recordAlert).toBeUndefined();
+  });
 });
