@@ -36,14 +36,26 @@ export interface CloudCalls {
   calls: Array<{ name: string; data: { action?: string } }>;
   /** Toast texts shown to the person. */
   toasts: string[];
+  /** The template ids of every wx.requestSubscribeMessage, one entry per request. */
+  subscribeRequests: string[][];
+}
+
+export interface ConnectOptions {
+  /**
+   * How wx.requestSubscribeMessage answers: `accept` grants every template in the local cloud (as
+   * /client/requestSubscribeMessage does), `fail` calls `fail` (the person turned notices off),
+   * `throw` throws at once (a broken base library).
+   */
+  subscribe?: 'accept' | 'fail' | 'throw';
 }
 
 /**
  * Makes the mini-program call `cloud` as `openid`: wx.cloud.callFunction (the mode pages use in
  * production) posts to /client/callFunction. Toasts are recorded.
  */
-export function connectMiniProgram(cloud: LocalCloud, openid: string): CloudCalls {
-  const record: CloudCalls = { calls: [], toasts: [] };
+export function connectMiniProgram(cloud: LocalCloud, openid: string, options: ConnectOptions = {}): CloudCalls {
+  const record: CloudCalls = { calls: [], toasts: [], subscribeRequests: [] };
+  const { subscribe = 'accept' } = options;
   wx.cloud = {
     init() {},
     /** Stores the file in the local cloud's storage, as wx.cloud.uploadFile stores it in the cloud's. */
@@ -57,6 +69,22 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string): CloudCall
       if (status !== 200) throw { errCode: json.errCode, errMsg: json.errMsg };
       return { result: json.result, errMsg: 'cloud.callFunction:ok' };
     },
+  };
+  wx.requestSubscribeMessage = (request: {
+    tmplIds: string[];
+    success?: (result: Record<string, string>) => void;
+    fail?: (error: { errMsg: string; errCode: number }) => void;
+  }) => {
+    record.subscribeRequests.push([...request.tmplIds]);
+    if (subscribe === 'throw') throw new Error('requestSubscribeMessage is broken');
+    if (subscribe === 'fail') {
+      setTimeout(() => request.fail?.({ errMsg: 'requestSubscribeMessage:fail switched off', errCode: 20004 }), 0);
+      return;
+    }
+    void postJson(`${cloud.url}/client/requestSubscribeMessage`, { tmplIds: request.tmplIds }, { 'x-wx-openid': openid }).then(({ status, json }) => {
+      if (status === 200) request.success?.(json as Record<string, string>);
+      else request.fail?.({ errMsg: String(json.errMsg), errCode: Number(json.errCode) });
+    });
   };
   wx.showToast = (options: { title: string }) => {
     record.toasts.push(options.title);

@@ -6,6 +6,7 @@
 import type { Address } from '../../../core/model';
 import { call, newRequestId } from '../../services/api';
 import { imageUrl, uploadFile } from '../../services/files';
+import { askToSubscribe } from '../../services/subscribe';
 import { formatAddress, isPhone, largeText } from '../../utils/format';
 
 type Field = 'description' | 'unit' | 'room' | 'phone' | 'preferredTime';
@@ -111,6 +112,8 @@ Component({
     },
     async onSubmit() {
       if (this.data.submitting || this.data.uploading || !this.validate()) return;
+      // Before any await: WeChat shows the dialog only within the tap. The order goes ahead meanwhile.
+      const subscribed = askToSubscribe(['order_accepted', 'order_completed']);
       this.setData({ submitting: true });
       const address: Address = { gridId: this.data.gridId, building: this.data.building };
       if (this.data.unit.trim()) address.unit = this.data.unit.trim();
@@ -132,6 +135,8 @@ Component({
       this.setData({ submitting: false });
       if (reply.ok) {
         wx.showToast({ title: '已提交，请等待安排', icon: 'success' });
+        // Leaving the page could take the dialog with it: let the person answer it first.
+        await subscribed;
         wx.redirectTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(reply.data.order.id)}` });
       }
     },

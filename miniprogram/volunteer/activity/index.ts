@@ -9,6 +9,7 @@
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { askToSubscribe } from '../../services/subscribe';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { activityCard, PHASE_LABELS } from '../../utils/activities';
@@ -126,6 +127,8 @@ Component({
     },
     async onSignUp() {
       if (this.data.busy) return;
+      // Within the tap, before any await (WeChat's rule); not awaited, so 报名 goes ahead meanwhile.
+      void askToSubscribe(['activity_promoted', 'activity_cancelled']);
       this.setData({ busy: true });
       const reply = await call('activity.signUp', { activityId: this.data.activityId }, { loading: '正在报名' });
       this.setData({ busy: false });

@@ -4,6 +4,7 @@
  */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
+import { askToSubscribe } from '../../services/subscribe';
 import { appendNextPage } from '../../services/paging';
 
 Component({
@@ -37,6 +38,9 @@ Component({
     async onAccept(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);
       if (this.data.accepting) return;
+      // Someone taking orders wants to hear of the next one staff assign them. Within the tap,
+      // before any await (WeChat's rule); not awaited, so the 抢单 is not held up.
+      void askToSubscribe(['order_assigned']);
       this.setData({ accepting: orderId });
       const reply = await call('dispatch.accept', { orderId }, { loading: '正在抢单', toast: false });
       this.setData({ accepting: '' });

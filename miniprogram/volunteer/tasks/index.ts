@@ -6,6 +6,7 @@
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
+import { askToSubscribe } from '../../services/subscribe';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 type Tab = 'open' | 'done';
@@ -65,6 +66,8 @@ Component({
       this.setData({ items });
     },
     async onAccept(event: WechatMiniprogram.BaseEvent) {
+      // For the next order staff assign. Within the tap, before any await (WeChat's rule); not awaited.
+      void askToSubscribe(['order_assigned']);
       const reply = await call('dispatch.accept', { orderId: String(event.currentTarget.dataset.id) }, { loading: '正在接单' });
       if (reply.ok) {
         this.replace(reply.data.order);
