@@ -119,6 +119,18 @@ describe('pages/me', () => {
     expect(text(page, '#volunteer-pending')).toContain('审核中');
   });
 
+  it('a volunteer pauses and resumes new assignments', async () => {
+    const { page, calls } = await open(cloud, DEMO.volunteer);
+    expect(page.data.me.volunteer.available).toBe(true);
+    page.querySelector('#available')!.dispatchEvent('change', { detail: false });
+    await until(() => page.data.me.volunteer.available === false && page.data.savingAvailable === false);
+    expect(calls.toasts).toEqual(['已暂停接单']);
+    expect(ok(await call(cloud, DEMO.volunteer, 'user.me', {})).volunteer?.available).toBe(false);
+    page.querySelector('#available')!.dispatchEvent('change', { detail: true });
+    await until(() => page.data.me.volunteer.available === true && page.data.savingAvailable === false);
+    expect(ok(await call(cloud, DEMO.volunteer, 'user.me', {})).volunteer?.available).toBe(true);
+  });
+
   it('shows an approved volunteer the volunteer pages and staff the staff pages', async () => {
     const volunteer = await open(cloud, DEMO.volunteer);
     let navigatedTo = '';

@@ -10,6 +10,7 @@ import type { Address, Grid } from '../../../core/model';
 import { config, DEMO_IDENTITIES } from '../../config';
 import { call } from '../../services/api';
 import { currentOpenid, switchOpenid } from '../../services/session';
+import { askToSubscribe } from '../../services/subscribe';
 import { formatAddress, isPhone, largeText, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
@@ -70,6 +71,7 @@ Component({
     applyErrors: {} as Partial<Record<ApplyField, string>>,
     today: today(),
     submitting: false,
+    savingAvailable: false,
     // developer identity (local mode only)
     local: false,
     identityLabels: DEMO_IDENTITIES.map((i) => i.label),
@@ -271,6 +273,20 @@ Component({
         wx.showToast({ title: '已提交，等待社区审核', icon: 'none' });
         await this.load();
       }
+    },
+
+    /** A volunteer pauses or resumes new assignments (志愿服务条例 Art. 25: nobody is made to serve). */
+    async onAvailable(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+      if (this.data.savingAvailable) return;
+      const available = event.detail === true;
+      // Resuming is when the next assignment's notice is wanted; asked inside the tap, as WeChat requires.
+      if (available) void askToSubscribe(['order_assigned']);
+      this.setData({ savingAvailable: true });
+      const reply = await call('volunteer.setAvailable', { available });
+      this.setData({ savingAvailable: false });
+      if (!reply.ok) return;
+      this.setData({ 'me.volunteer.available': reply.data.available });
+      wx.showToast({ title: reply.data.available ? '已恢复接单' : '已暂停接单', icon: 'none' });
     },
 
     // ---- entries and settings ----
