@@ -45,9 +45,11 @@ const BUILTIN_STYLES = `
 
 function html(page: string, title: string, body: string): string {
   const appWxss = toPx(fs.readFileSync(path.join(MP_ROOT, 'app.wxss'), 'utf8')).replace(/\bpage\s*\{/g, '.page-root {');
+  // simulate prefixes a page's classes with main--; app.wxss's global classes apply to them in WeChat.
+  const appClasses = appWxss.replace(/\.([A-Za-z][\w-]*)/g, (match, name: string) => (name === 'page-root' ? match : `.main--${name}`));
   const styles = [...document.head.querySelectorAll('style')].map((style) => style.innerHTML).join('\n');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${page}</title>
-<style>${BUILTIN_STYLES}</style><style>${appWxss}</style><style>${styles}</style></head>
+<style>${BUILTIN_STYLES}</style><style>${appWxss}</style><style>${appClasses}</style><style>${styles}</style></head>
 <body><div class="nav">${title}</div><div class="page-root">${body}</div></body></html>`;
 }
 
@@ -61,10 +63,12 @@ interface FirstScreen {
 describe('preview', () => {
   let cloud: LocalCloud;
   let orderId = '';
+  let certificateCode = '';
   const metrics: FirstScreen[] = [];
   beforeAll(async () => {
     cloud = await startLinli();
     orderId = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-hospital', description: '下周二上午陪我去市一医院复查', clientRequestId: 'preview-0001' })).order.id;
+    certificateCode = ok(await call(cloud, DEMO.volunteer, 'certificate.request', { from: '2026-10-01', to: '2026-11-30', clientRequestId: 'preview-certificate-0001' })).code;
     fs.mkdirSync(OUT, { recursive: true });
   });
   afterAll(async () => {
@@ -79,6 +83,9 @@ describe('preview', () => {
   it.each(PAGES)('renders %s', async (page) => {
     const cloudCalls = connectMiniProgram(cloud, personaOf(page));
     const json = JSON.parse(fs.readFileSync(path.join(MP_ROOT, `${page}.json`), 'utf8')) as { navigationBarTitleText?: string };
+    // Each render inserts the page's styles (its components' included); those of earlier pages
+    // would otherwise leak into this page's picture through shared class names.
+    for (const style of document.head.querySelectorAll('style')) style.remove();
     const mounted = mount(page);
     // What the first screen sends to the view layer: every setData payload, as the bytes it costs.
     const instance = mounted.instance as { setData: (data: Record<string, unknown>, callback?: () => void) => void };
@@ -89,7 +96,13 @@ describe('preview', () => {
       screen.setDataBytes += Buffer.byteLength(JSON.stringify(data));
       setData(data, callback);
     };
-    const query: Record<string, string> = { id: orderId, serviceId: 'svc-meal' };
+    // What each page is opened with: the order of the order pages, a demo activity, record or certificate.
+    const ids: Record<string, string> = {
+      'volunteer/activity/index': 'demo-act-stairwell',
+      'staff/activity/index': 'demo-act-stairwell',
+      'volunteer/record-detail/index': 'activity:demo-act-chongyang:demo-volunteer',
+    };
+    const query: Record<string, string> = { id: ids[page] ?? orderId, serviceId: 'svc-meal', code: certificateCode };
     (mounted.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
     await until(() => (mounted.data as { loading?: boolean }).loading !== true, 8000).catch(() => undefined);
     screen.cloudCalls = cloudCalls.calls.length;

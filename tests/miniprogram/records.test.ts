@@ -220,6 +220,11 @@ describe('volunteer/record-detail', () => {
     expect(fields).toContain(record.organiser);
     expect(fields).toContain('1.5 小时（实际 1 小时 40 分钟）');
     expect(text(page, '#no-changes')).toContain('没有修改过');
+    // The volunteer's Art. 5 fields go with the record, the phone masked.
+    const person = text(page, '#person');
+    expect(person).toContain('李建国');
+    expect(person).toContain('居住区域');
+    expect(person).toMatch(/1\d{2}\*{4}\d{4}/);
 
     page.querySelector('#open-form')!.dispatchEvent('click');
     await until(() => page.data.formOpen === true);

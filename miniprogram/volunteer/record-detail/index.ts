@@ -5,7 +5,7 @@
  * waits for review. The form's clientRequestId lives until the request succeeds, so a second tap
  * after a lost reply finds the first request instead of making another.
  */
-import type { CorrectionView, RecordChangeView, ServiceRecordView } from '../../../core/contract';
+import type { CorrectionView, RecordChangeView, ServiceRecordView, VolunteerRecordProfile } from '../../../core/contract';
 import type { CorrectableField, RecordFields } from '../../../core/model';
 import { call, newRequestId } from '../../services/api';
 import { formatTime, largeText, wholeNumber } from '../../utils/format';
@@ -73,6 +73,21 @@ function fieldRows(record: ServiceRecordView): Array<{ label: string; value: str
   ];
 }
 
+/** The volunteer's Art. 5 fields that go with the record: only those they gave, phone and ID masked. */
+function personRows(volunteer: VolunteerRecordProfile | null): Array<{ label: string; value: string }> {
+  if (!volunteer) return [];
+  return [
+    { label: '姓名', value: volunteer.name },
+    ...(volunteer.gender ? [{ label: '性别', value: volunteer.gender }] : []),
+    { label: '出生日期', value: volunteer.birthDate },
+    { label: '居住区域', value: volunteer.region },
+    { label: '联系方式', value: volunteer.phoneMasked },
+    ...(volunteer.idNumberMasked ? [{ label: '身份证号', value: volunteer.idNumberMasked }] : []),
+    ...(volunteer.skills.length > 0 ? [{ label: '专业技能', value: volunteer.skills.join('、') }] : []),
+    ...(volunteer.serviceCategory ? [{ label: '服务类别', value: volunteer.serviceCategory }] : []),
+  ];
+}
+
 const emptyForm = { minutes: '', date: '', place: '', content: '', reason: '' };
 
 Component({
@@ -83,6 +98,7 @@ Component({
     error: '',
     record: null as ServiceRecordView | null,
     fields: [] as Array<{ label: string; value: string }>,
+    person: [] as Array<{ label: string; value: string }>,
     changes: [] as ChangeRow[],
     corrections: [] as CorrectionRow[],
     pending: false,
@@ -114,12 +130,13 @@ Component({
         this.setData({ loading: false, error: reply.error.message });
         return;
       }
-      const { record, changes, corrections } = reply.data;
+      const { record, changes, corrections, volunteer } = reply.data;
       const pending = Boolean(record.pendingCorrectionId) || corrections.some((c) => c.status === 'pending');
       this.setData({
         loading: false,
         record,
         fields: fieldRows(record),
+        person: personRows(volunteer),
         changes: changes.map(changeRow),
         corrections: corrections.map((c) => correctionRow(c, record)),
         pending,
