@@ -25,6 +25,8 @@ export interface SignupView {
   recordId?: string;
   /** Hours recorded for it (after check-out). */
   hours?: number;
+  /** Love points the check-out posted (only on the volunteer's own sign-up, once attended). */
+  points?: number;
 }
 
 export interface ActivityView {

@@ -16,7 +16,7 @@ import { activityPhase, attendanceOrder, attendedMinutes, checkInOpen, checkOutO
 import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '../codes';
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { type Activity, type ActivitySignup, COLLECTIONS, type ServiceRecord, type SignupStatus } from '../model';
+import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus } from '../model';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
 import { minutesToHours } from '../service-hours';
@@ -75,7 +75,7 @@ export function activityView(activity: Activity, now: Date): ActivityView {
   };
 }
 
-export function signupView(signup: ActivitySignup, extra: { waitPosition?: number; hours?: number } = {}): SignupView {
+export function signupView(signup: ActivitySignup, extra: { waitPosition?: number; hours?: number; points?: number } = {}): SignupView {
   return {
     activityId: signup.activityId,
     openid: signup.openid,
@@ -87,6 +87,7 @@ export function signupView(signup: ActivitySignup, extra: { waitPosition?: numbe
     ...(signup.checkOutAt ? { checkOutAt: iso(signup.checkOutAt) } : {}),
     ...(signup.recordId ? { recordId: signup.recordId } : {}),
     ...(extra.hours !== undefined ? { hours: extra.hours } : {}),
+    ...(extra.points !== undefined ? { points: extra.points } : {}),
   };
 }
 
@@ -104,11 +105,18 @@ async function waitPositionOf(deps: Deps, signup: ActivitySignup): Promise<numbe
   return (await signupsOf(deps).count({ activityId: signup.activityId, status: 'waitlisted', waitSeq: { lt: signup.waitSeq } })) + 1;
 }
 
-/** The caller's sign-up as they see it: with their place in the queue and the hours recorded. */
+/** The points the check-out posted, from the ledger (its key is the record's id). */
+async function postedPointsOf(deps: Deps, signup: ActivitySignup): Promise<number | undefined> {
+  if (signup.status !== 'attended') return undefined;
+  const entry = await deps.store.collection<LedgerEntry>(COLLECTIONS.pointsLedger).get(activityRecordId(signup.activityId, signup.openid));
+  return entry?.delta ?? 0;
+}
+
+/** The caller's sign-up as they see it: with their place in the queue, the hours recorded and the points posted. */
 async function mySignupView(deps: Deps, signup: ActivitySignup, hours?: number): Promise<SignupView> {
-  const waitPosition = await waitPositionOf(deps, signup);
+  const [waitPosition, points] = await Promise.all([waitPositionOf(deps, signup), postedPointsOf(deps, signup)]);
   const recorded = hours ?? (signup.recordId ? (await recordedHoursOf(deps, [signup])).get(signup.recordId) : undefined);
-  return signupView(signup, compact({ waitPosition, hours: recorded }));
+  return signupView(signup, compact({ waitPosition, hours: recorded, points }));
 }
 
 // ---- loading ----------------------------------------------------------------------------------

@@ -363,7 +363,8 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
     const hoursBefore = h.doc<Volunteer>('volunteers', DEMO.volunteer)!.stats.recordedCentiHours ?? 0;
     const out = ok(await call(cloud, DEMO.volunteer, 'activity.checkOut', { activityId: activity.id, code: attendanceCode(secret, await h.now()) }));
     const recordId = `activity:${activity.id}:${DEMO.volunteer}`;
-    expect(out.mySignup).toMatchObject({ status: 'attended', recordId, hours: 1.5 });
+    // 1.5 h × 10 points per hour, as posted on the ledger.
+    expect(out.mySignup).toMatchObject({ status: 'attended', recordId, hours: 1.5, points: 15 });
     expect(out.record).toMatchObject({ id: recordId, hours: 1.5 });
     // 100 minutes on the virtual clock, plus the real seconds the test has taken.
     expect(out.record.minutes).toBeGreaterThanOrEqual(100);
@@ -398,6 +399,7 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
     const before = snapshot(cloud);
     const again = ok(await call(cloud, DEMO.volunteer, 'activity.checkOut', { activityId: activity.id, code: '000000' }));
     expect(again.record.id).toBe(recordId);
+    expect(again.mySignup.points).toBe(15);
     expect(snapshot(cloud)).toBe(before);
   });
 

@@ -66,9 +66,6 @@ function nextStep(activity: ActivityView, now: number): { action: Action; note: 
   }
 }
 
-/** Points the check-out posted: the activity's points per hour for the recorded hours. */
-const pointsFor = (activity: ActivityView, hours: number): number => Math.round(hours * activity.pointsPerHour);
-
 Component({
   data: {
     activityId: '',
@@ -120,7 +117,7 @@ Component({
         withdrawText: `${formatTime(activity.withdrawClosesAt)} 前可以取消报名，之后如不能参加请联系活动负责人`,
         action,
         note,
-        result: signup?.status === 'attended' && signup.hours !== undefined ? { hours: signup.hours, points: pointsFor(activity, signup.hours) } : null,
+        result: signup?.status === 'attended' && signup.hours !== undefined ? { hours: signup.hours, points: signup.points ?? 0 } : null,
         // A new step (check-in done, now check-out) starts with an empty code field.
         ...(action !== this.data.action ? { code: '', codeError: '' } : {}),
       });
@@ -194,8 +191,7 @@ Component({
       this.setData({ busy: false });
       if (!reply.ok) return this.setData({ codeError: reply.error.message });
       this.show(reply.data);
-      const hours = reply.data.record.hours;
-      this.setData({ result: { hours, points: pointsFor(reply.data, hours) } });
+      this.setData({ result: { hours: reply.data.record.hours, points: reply.data.mySignup.points ?? 0 } });
       wx.showToast({ title: '签退成功', icon: 'success' });
     },
     onRecords() {
