@@ -13,7 +13,7 @@ import type { Deps } from '../ports';
 import { sumHours } from '../service-hours';
 import { iso, memberCommunity } from './market-shared';
 import { keysetPage, loadCommunity } from './order-support';
-import { readAll } from './read-all';
+import { readAll, readByIds } from './read-all';
 
 const certificatesOf = (deps: Deps) => deps.store.collection<Certificate>(COLLECTIONS.certificates);
 
@@ -51,6 +51,22 @@ async function issuedFor(deps: Deps, openid: string, clientRequestId: string): P
 function sameRequest(certificate: Certificate, input: { from: string; to: string }): Certificate {
   if (certificate.from !== input.from || certificate.to !== input.to) throw new DomainError('CONFLICT', '该请求编号已用于另一份证明，请重新提交');
   return certificate;
+}
+
+/**
+ * Whether the records a certificate counts are still as it counted them. An approved correction
+ * marks the certificates it finds, but one issued at the very moment of the correction can be
+ * missed; whoever checks a code must still be told the truth, so the check compares the record
+ * versions itself (a read per hundred records) and marks the certificate for its holder's list too.
+ */
+async function withCurrentStanding(deps: Deps, certificate: Certificate): Promise<Certificate> {
+  if (certificate.supersededAt) return certificate;
+  const current = await readByIds(deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), certificate.records.map((record) => record.id));
+  const changed = certificate.records.some((counted) => (current.get(counted.id)?.version ?? 1) !== counted.version);
+  if (!changed) return certificate;
+  const supersededAt = deps.clock.now();
+  await certificatesOf(deps).update({ _id: certificate._id, supersededAt: { exists: false } }, { set: { supersededAt } });
+  return { ...certificate, supersededAt };
 }
 
 export const certificateHandlers: Handlers<'certificate'> = {
@@ -117,8 +133,9 @@ export const certificateHandlers: Handlers<'certificate'> = {
     const code = normaliseCode(input.code);
     // The check character catches a mistyped or altered code before any lookup.
     if (!isWellFormedCertificateCode(code)) throw new DomainError('INVALID_INPUT', '验证码有误，请核对后重新输入');
-    const certificate = await certificatesOf(deps).get(code);
-    if (!certificate) throw new DomainError('NOT_FOUND', '查无此证明，请核对验证码');
+    const found = await certificatesOf(deps).get(code);
+    if (!found) throw new DomainError('NOT_FOUND', '查无此证明，请核对验证码');
+    const certificate = await withCurrentStanding(deps, found);
     // Built field by field: the openid and the record list stay on the server.
     const { code: _code, ...check } = certificateView(certificate);
     return check satisfies CertificateCheck;

@@ -11,7 +11,7 @@ import type { Certificate } from '../../core/model';
 import { CODE_ALPHABET } from '../../core/ports';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { activityRecordDoc, docs, expectRefused, seed, userDoc, volunteerDoc } from '../helpers/seed';
+import { activityRecordDoc, docs, expectRefused, type Raw, seed, userDoc, volunteerDoc } from '../helpers/seed';
 
 const VOL = 'o-cert-vol';
 const VOL2 = 'o-cert-vol2';
@@ -166,5 +166,16 @@ describe('certificate.*', () => {
     expect(fresh).toMatchObject({ totalHours: 8, recordCount: 4, superseded: false });
     expect(fresh.totalHours).toBe(ok(await call(cloud, VOL, 'record.mine', { from: '2026-10-01', to: '2026-10-31' })).totals.hours);
     expect(certificates().find((c) => c._id === fresh.code)!.records.find((r) => r.id === `activity:c-1020:${VOL}`)).toMatchObject({ hours: 2, version: 2 });
+  });
+
+  it('the check compares the records itself: a certificate a correction missed still shows as superseded, and is marked', async () => {
+    const issued = ok(await call(cloud, VOL, 'certificate.request', { from: '2026-09-30', to: '2026-09-30', clientRequestId: requestId() }));
+    expect(ok(await call(cloud, STRANGER, 'certificate.verify', { code: issued.code })).superseded).toBe(false);
+    // As if a correction committed just after the certificate was issued, without finding it.
+    const corrected = docs<Raw>(cloud, 'service_records').find((r) => r._id === `activity:c-0930:${VOL}`)!;
+    seed(cloud, 'service_records', [{ ...corrected, minutes: 90, hours: 1.5, version: 2 }]);
+    expect(ok(await call(cloud, STRANGER, 'certificate.verify', { code: issued.code }))).toMatchObject({ superseded: true, totalHours: 1 });
+    expect(certificates().find((c) => c._id === issued.code)!.supersededAt).toBeDefined();
+    expect(ok(await call(cloud, VOL, 'certificate.mine', {})).items.find((c) => c.code === issued.code)!.superseded).toBe(true);
   });
 });
