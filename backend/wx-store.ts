@@ -216,7 +216,8 @@ export class WxStore implements Store {
    * out of step instead of colliding again. When they go on, the person is told to try again;
    * nothing was written.
    */
-  async transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
+  async transaction<R>(work: (tx: Transaction) => Promise<R>, options: { attempts?: number } = {}): Promise<R> {
+    const attempts = options.attempts ?? TRANSACTION_ATTEMPTS;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.db.runTransaction(async (sdkTx) => {
@@ -228,7 +229,7 @@ export class WxStore implements Store {
         }, 0);
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
-        if (attempt >= TRANSACTION_ATTEMPTS) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
+        if (attempt >= attempts) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
         await pauseAfterConflict(attempt);
       }
     }

@@ -71,9 +71,10 @@ export interface Store {
   collection<T extends { _id: string }>(name: CollectionName): Collection<T>;
   /**
    * Runs `work` atomically; it may be retried on a conflict, so it must do nothing outside `tx`.
-   * A DomainError thrown inside rolls back and is rethrown.
+   * A DomainError thrown inside rolls back and is rethrown. `attempts`: how often to try before
+   * giving up with CONFLICT (the adapter has a default).
    */
-  transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R>;
+  transaction<R>(work: (tx: Transaction) => Promise<R>, options?: { attempts?: number }): Promise<R>;
 }
 
 export interface Clock {

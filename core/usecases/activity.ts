@@ -190,6 +190,9 @@ class StaleWaitlist extends DomainError {
 
 const WAITLIST_ATTEMPTS = 5;
 
+/** A sign-up's transaction is tried this often before CONFLICT (the store's default is 12). */
+const SIGN_UP_ATTEMPTS = 20;
+
 /** The head of the waiting list, in turn (read outside a transaction, which cannot query). */
 async function waitlistHead(deps: Deps, activityId: string, count: number): Promise<ActivitySignup[]> {
   if (count <= 0) return [];
@@ -660,7 +663,9 @@ export const activityHandlers: Handlers<'activity'> = {
       if (existing) await signups.set(signup);
       else await signups.add(signup);
       return { activity: { ...next, updatedAt: now }, signup };
-    });
+      // Everyone signing up writes this one activity: when sign-up opens for a popular one, waiting
+      // a few seconds more for a place beats being told to try again.
+    }, { attempts: SIGN_UP_ATTEMPTS });
     return withMySignup(deps, activity, signup, now);
   },
 
