@@ -45,6 +45,16 @@ describe('WxStore.transaction', () => {
     expect(attempts.count).toBe(12);
   });
 
+  it('tries as often as a caller asks (a sign-up rush waits longer than the default)', async () => {
+    const conflict = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' };
+    const few = flaky(Array.from({ length: 20 }, () => conflict));
+    await expect(new WxStore(few.db).transaction(async () => 'done', { attempts: 3 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(few.attempts.count).toBe(3);
+    const many = flaky(Array.from({ length: 14 }, () => conflict));
+    await expect(new WxStore(many.db).transaction(async () => 'done', { attempts: 20 })).resolves.toBe('done');
+    expect(many.attempts.count).toBe(15);
+  });
+
   it('turns a conflict that outlived the retries into CONFLICT with a Chinese message', async () => {
     const store = new WxStore(failingWith({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' }));
     await expect(store.transaction(async () => 1)).rejects.toMatchObject({ code: 'CONFLICT', message: '同时操作的人较多，请稍后重试' });
