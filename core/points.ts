@@ -4,7 +4,7 @@
  * can never go below zero.
  */
 import { DomainError } from './errors';
-import { COLLECTIONS, type LedgerEntry, type PointsAccount, type PointsSource, type ScoreMultipliers } from './model';
+import { COLLECTIONS, type LedgerEntry, type PointsAccount, type ScoreMultipliers } from './model';
 import type { Transaction } from './ports';
 
 export const DEFAULT_SCORE_MULTIPLIERS: ScoreMultipliers = { '1': 0.5, '2': 0.8, '3': 1.0, '4': 1.1, '5': 1.2 };

@@ -10,7 +10,7 @@
  * and every such transaction writes the activity document, so two sign-ups for the last place
  * conflict and the second is retried against the new count: capacity is never exceeded.
  */
-import type { ActivityView, ServiceRecordView, SignupView } from '../contract';
+import type { ActivityView, SignupView } from '../contract';
 import { activityTimesProblems } from '../contract/service';
 import { activityPhase, attendanceOrder, attendedMinutes, checkInOpen, checkOutOpen, codeShown, MAX_CODE_FAILURES, SIGNED_UP } from '../activity-rules';
 import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '../codes';

@@ -24,7 +24,7 @@ import {
   type ServiceRecord,
   type Volunteer,
 } from '../model';
-import type { Collection, Deps } from '../ports';
+import type { Deps } from '../ports';
 import { minutesToHours, starLevel, sumHours } from '../service-hours';
 import { inZone } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
