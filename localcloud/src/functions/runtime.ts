@@ -13,10 +13,20 @@ export const FUNCTION_ERRORS = {
   executeFail: { errCode: -504002, httpStatus: 500, tcbCode: 'FUNCTIONS_EXECUTE_FAIL' },
   timeout: { errCode: -504003, httpStatus: 504, tcbCode: 'FUNCTIONS_EXECUTE_FAIL' },
   resultTooLarge: { errCode: -604001, httpStatus: 500, tcbCode: 'FUNCTIONS_EXECUTE_FAIL' },
+  /** The event is too large, too deep or not JSON (wx-server-sdk's TCB_INVALID_PARAM, "invalid parameters"). */
+  invalidEvent: { errCode: -501007, httpStatus: 400, tcbCode: 'INVALID_PARAM' },
 } as const;
 export type FunctionErrorKind = keyof typeof FUNCTION_ERRORS;
 
 export const RESULT_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Largest event, as serialised JSON in UTF-8. WeChat's callFunction documentation sends data above
+ * 100 KB through wx.cloud.CDN to stay under the call chain's transport limit, and CloudBase limits
+ * text request bodies to cloud functions to 100 KB: the local cloud refuses what the real one might.
+ */
+export const MAX_EVENT_BYTES = 100 * 1024;
+/** Deepest event: `{}` is one level, `{"a":[]}` two. */
+export const MAX_EVENT_DEPTH = 64;
 /** Limit for a cold start (worker boot + loading the module), which the function's timeout excludes. */
 export const INIT_TIMEOUT_MS = 10_000;
 
@@ -92,6 +102,115 @@ interface Pool {
 
 const MAX_LOG_LINES = 200;
 
+const EVENT_TOO_DEEP = `data nested too deep (limit ${MAX_EVENT_DEPTH} levels)`;
+const EVENT_TOO_LARGE = `data exceed max size (limit ${MAX_EVENT_BYTES} bytes)`;
+const notSerialisable = (reason: string) => `data is not serialisable as JSON: ${reason}`;
+
+/** Objects JSON.stringify does not walk into: they have toJSON, or are written as primitives. */
+function isJsonLeaf(value: object): boolean {
+  return (
+    typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
+    value instanceof Number ||
+    value instanceof String ||
+    value instanceof Boolean
+  );
+}
+
+/**
+ * Walks the event the way JSON.stringify would, with an explicit stack instead of recursion (a
+ * parsed body can be a million levels deep; JSON.stringify's own recursion overflows the stack a few
+ * thousand levels down). Stops at the first problem: deeper than MAX_EVENT_DEPTH, a cycle, or more
+ * array elements and properties than MAX_EVENT_BYTES could hold, which also bounds the work.
+ * Objects with toJSON are not entered; the serialised text is measured afterwards.
+ */
+function walkEvent(event: unknown): string | null {
+  if (event === null || typeof event !== 'object' || isJsonLeaf(event)) return null;
+  const stack: Array<{ value: object; depth: number }> = [{ value: event, depth: 1 }];
+  /** The objects from the root to the one being entered, to tell a cycle from a shared object. */
+  const path: object[] = [];
+  const onPath = new Set<object>();
+  /** A lower bound of the serialised size: one byte per array element, four per property ("k":0). */
+  let minBytes = 0;
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (depth > MAX_EVENT_DEPTH) return EVENT_TOO_DEEP;
+    while (path.length >= depth) onPath.delete(path.pop()!);
+    if (onPath.has(value)) return notSerialisable('Converting circular structure to JSON');
+    path.push(value);
+    onPath.add(value);
+    const children: unknown[] = [];
+    if (Array.isArray(value)) {
+      // Every element is written, as null at least.
+      minBytes += value.length;
+      if (minBytes > MAX_EVENT_BYTES) return EVENT_TOO_LARGE;
+      for (let i = 0; i < value.length; i += 1) children.push(value[i]);
+    } else {
+      for (const key of Object.keys(value)) {
+        const child = (value as Record<string, unknown>)[key];
+        if (child === undefined || typeof child === 'function' || typeof child === 'symbol') continue; // omitted
+        if (typeof child !== 'object' || child === null || !isJsonLeaf(child)) minBytes += 4;
+        children.push(child);
+      }
+      if (minBytes > MAX_EVENT_BYTES) return EVENT_TOO_LARGE;
+    }
+    // Pushed last to first, so the walk meets problems in the order JSON.stringify would.
+    for (let i = children.length - 1; i >= 0; i -= 1) {
+      const child = children[i];
+      if (child !== null && typeof child === 'object' && !isJsonLeaf(child)) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+/** Nesting depth of JSON text: the levels of [] and {} outside strings. */
+function jsonDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i += 1) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (char === 0x7d || char === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
+/**
+ * The event as the JSON the function will receive, or why the platform would refuse it. Never
+ * throws: it runs before an instance is taken, and a refused event never reaches one.
+ */
+function serialiseEvent(event: unknown): { ok: true; json: string } | { ok: false; message: string } {
+  let json: string | undefined;
+  try {
+    const problem = walkEvent(event);
+    if (problem) return { ok: false, message: problem };
+    json = JSON.stringify(event);
+  } catch (error) {
+    // BigInt, a throwing toJSON or getter, a toJSON result too deep for the stack…
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: notSerialisable(reason.split('\n')[0] ?? reason) };
+  }
+  if (json === undefined) return { ok: false, message: notSerialisable(`${typeof event} has no JSON form`) };
+  if (Buffer.byteLength(json) > MAX_EVENT_BYTES) return { ok: false, message: EVENT_TOO_LARGE };
+  // Exact for what the function receives, including what toJSON produced.
+  if (jsonDepth(json) > MAX_EVENT_DEPTH) return { ok: false, message: EVENT_TOO_DEEP };
+  return { ok: true, json };
+}
+
+/** The `action` field of an event, when it has one; never throws (an in-process event may be anything). */
+function actionOf(event: unknown): string | null {
+  try {
+    const action = (event as { action?: unknown } | null | undefined)?.action;
+    return typeof action === 'string' ? action : null;
+  } catch {
+    return null;
+  }
+}
+
 export class FunctionRuntime {
   private definitions = new Map<string, FunctionDefinition>();
   private readonly pools = new Map<string, Pool>();
@@ -144,7 +263,7 @@ export class FunctionRuntime {
     const record: InvocationRecord = {
       id: requestId,
       name: request.name,
-      action: typeof (request.event as { action?: unknown } | null)?.action === 'string' ? (request.event as { action: string }).action : null,
+      action: actionOf(request.event),
       source: request.source,
       openid: request.identity.openid,
       startedAt: new Date().toISOString(),
@@ -157,7 +276,11 @@ export class FunctionRuntime {
     this.history.push(record);
     if (this.history.length > (this.options.historySize ?? 500)) this.history.shift();
     const started = performance.now();
-    const outcome = await this.run(definition, request, record);
+    // Checked before an instance is taken: an event the platform would refuse never runs.
+    const event = serialiseEvent(request.event ?? {});
+    const outcome: Outcome = event.ok
+      ? await this.run(definition, request, record, event.json)
+      : { ok: false, kind: 'invalidEvent', message: event.message };
     record.durationMs = Math.round(performance.now() - started);
     record.status = outcome.ok ? 'ok' : outcome.kind === 'timeout' ? 'timeout' : 'error';
     if (!outcome.ok) record.error = outcome.message;
@@ -187,28 +310,32 @@ export class FunctionRuntime {
     definition: FunctionDefinition,
     request: InvokeRequest,
     record: InvocationRecord,
+    event: string,
   ): Promise<Outcome> {
     const token = randomBytes(24).toString('hex');
     const active: ActiveInvocation = { record, definition, identity: request.identity, source: request.source };
     const pooled = await this.acquire(definition.name);
-    pooled.current = active;
-    this.active.set(token, active);
-    const message: InvokeMessage = {
-      type: 'invoke',
-      entry: definition.entry,
-      env: this.environmentFor(definition, request, token),
-      event: JSON.stringify(request.event ?? {}),
-      clockOffsetMs: this.options.clockOffsetMs?.() ?? 0,
-      context: {
-        request_id: record.id,
-        function_name: definition.name,
-        function_version: '$LATEST',
-        namespace: this.options.envName,
-        memory_limit_in_mb: 256,
-        time_limit_in_ms: definition.timeoutMs,
-      },
-    };
+    // From here the slot goes back exactly once, in the finally below. A worker goes back to the pool
+    // only after it answered; on any other path (timeout, crash, an unexpected throw) it is discarded.
+    let reusable = false;
     try {
+      pooled.current = active;
+      this.active.set(token, active);
+      const message: InvokeMessage = {
+        type: 'invoke',
+        entry: definition.entry,
+        env: this.environmentFor(definition, request, token),
+        event,
+        clockOffsetMs: this.options.clockOffsetMs?.() ?? 0,
+        context: {
+          request_id: record.id,
+          function_name: definition.name,
+          function_version: '$LATEST',
+          namespace: this.options.envName,
+          memory_limit_in_mb: 256,
+          time_limit_in_ms: definition.timeoutMs,
+        },
+      };
       const reply = await new Promise<ResultMessage | 'timeout' | Error>((resolve) => {
         // Like SCF, initialisation has its own limit; the configured timeout starts once the module is loaded.
         let timer = setTimeout(() => finish('timeout'), INIT_TIMEOUT_MS + definition.timeoutMs);
@@ -227,17 +354,17 @@ export class FunctionRuntime {
           resolve(value);
         };
         pooled.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-        pooled.worker.postMessage(message);
+        try {
+          pooled.worker.postMessage(message);
+        } catch (error) {
+          finish(error instanceof Error ? error : new Error(String(error)));
+        }
       });
       if (reply === 'timeout') {
-        this.discard(definition.name, pooled);
         return { ok: false, kind: 'timeout', message: `Invoking task timed out after ${definition.timeoutMs / 1000} seconds` };
       }
-      if (reply instanceof Error) {
-        this.discard(definition.name, pooled);
-        return { ok: false, kind: 'executeFail', message: reply.message };
-      }
-      this.release(definition.name, pooled);
+      if (reply instanceof Error) return { ok: false, kind: 'executeFail', message: reply.message };
+      reusable = true;
       if (!reply.ok) return { ok: false, kind: 'executeFail', message: reply.message };
       if (reply.json !== undefined && Buffer.byteLength(reply.json) > RESULT_LIMIT_BYTES)
         return { ok: false, kind: 'resultTooLarge', message: 'cloudfunction result size exceed limit (1MB)' };
@@ -245,6 +372,8 @@ export class FunctionRuntime {
     } finally {
       this.active.delete(token);
       pooled.current = null;
+      if (reusable) this.release(definition.name, pooled);
+      else this.discard(definition.name, pooled);
     }
   }
 
@@ -263,7 +392,16 @@ export class FunctionRuntime {
       await new Promise<void>((resolve) => pool.waiting.push(resolve));
     }
     pool.busy += 1;
-    return pool.idle.pop() ?? this.spawn();
+    const idle = pool.idle.pop();
+    if (idle) return idle;
+    try {
+      return this.spawn();
+    } catch (error) {
+      // No worker, so no slot: give it back before the caller sees the error.
+      pool.busy -= 1;
+      pool.waiting.shift()?.();
+      throw error;
+    }
   }
 
   private release(name: string, pooled: PooledWorker): void {
