@@ -178,6 +178,15 @@ describe('§7.2 order, paging and projection', () => {
     expect(byDoc).toEqual({ _id: id, nested: { a: 1 } });
   });
 
+  it('§7.2 a projection that leaves out parts of nested documents changes only what is read, never what is stored', async () => {
+    const id = await insert('items', { log: [{ at: 1, note: 'first' }, { at: 2, note: 'second' }], meta: { a: 1, b: 2 } });
+    const [read] = (await db.collection('items').where({ _id: id }).field({ 'log.note': false, 'meta.b': false }).get()).data;
+    expect(read).toEqual({ _id: id, log: [{ at: 1 }, { at: 2 }], meta: { a: 1 } });
+    const byDoc = (await db.collection('items').doc(id).field({ 'log.at': false }).get()).data;
+    expect(byDoc).toEqual({ _id: id, log: [{ note: 'first' }, { note: 'second' }], meta: { a: 1, b: 2 } });
+    expect((await db.collection('items').doc(id).get()).data).toEqual({ _id: id, log: [{ at: 1, note: 'first' }, { at: 2, note: 'second' }], meta: { a: 1, b: 2 } });
+  });
+
   it('§7.2 orderBy across types follows MongoDB order (null < numbers < strings < objects < booleans < dates)', async () => {
     const date = new Date('2026-01-01T00:00:00Z');
     await seed('items', [

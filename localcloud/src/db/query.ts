@@ -146,9 +146,12 @@ export function findDocuments(docs: readonly Doc[], options: FindOptions): Doc[]
   if (options.order && Object.keys(options.order).length > 0) pipeline.push({ $sort: options.order });
   if (options.offset) pipeline.push({ $skip: options.offset });
   if (options.limit !== undefined) pipeline.push({ $limit: options.limit });
-  if (options.projection && Object.keys(options.projection).length > 0) pipeline.push({ $project: options.projection });
-  if (pipeline.length === 0) return matched;
-  return new Aggregator(pipeline, mingoOptions).run(matched as AnyObject[]) as Doc[];
+  if (pipeline.length > 0) matched = new Aggregator(pipeline, mingoOptions).run(matched as AnyObject[]) as Doc[];
+  if (!options.projection || Object.keys(options.projection).length === 0) return matched;
+  // mingo's $project removes excluded fields of nested documents in place: project copies, never
+  // the stored documents (an exclusion of `events.note` would otherwise erase it from storage).
+  const copies = matched.map((doc) => structuredClone(doc));
+  return new Aggregator([{ $project: options.projection }], mingoOptions).run(copies as AnyObject[]) as Doc[];
 }
 
 export function countDocuments(docs: readonly Doc[], query: Record<string, unknown> | undefined): number {
