@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { admits, resolveCaller } from '../core/caller';
+import { checkPublishedTexts } from '../core/content';
 import { type ActionName, contract, type FunctionName } from '../core/contract';
+import { withPublishedTexts } from '../core/contract/fields';
 import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../core/errors';
 import type { Handlers, TimerJob } from '../core/handlers';
 import type { Deps } from '../core/ports';
@@ -75,8 +77,10 @@ export function createRouter<F extends FunctionName>(
       const caller = await resolveCaller(services.store, OPENID, services.adminOpenids);
       // Roles first: someone who may not call an action learns nothing about its input.
       if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-      const parsed = spec.input.safeParse(input ?? {});
+      const { result: parsed, texts } = withPublishedTexts(() => spec.input.safeParse(input ?? {}));
       if (!parsed.success) return failure('INVALID_INPUT', describeIssue(parsed.error));
+      // Every free text of the input, before anything is written (see core/content.ts).
+      await checkPublishedTexts(services.content, caller.openid, texts);
       const data = await handler(parsed.data, { caller, deps: services });
       return { ok: true, data };
     } catch (error) {

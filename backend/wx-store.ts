@@ -15,8 +15,11 @@ interface DbCommand {
   lt(value: unknown): unknown;
   lte(value: unknown): unknown;
   exists(value: boolean): unknown;
+  elemMatch(value: unknown): unknown;
+  not(value: unknown): unknown;
   inc(value: number): unknown;
   push(value: unknown): unknown;
+  addToSet(value: unknown): unknown;
   remove(): unknown;
   set(value: unknown): unknown;
 }
@@ -26,6 +29,7 @@ interface SdkQuery {
   orderBy(field: string, direction: 'asc' | 'desc'): SdkQuery;
   skip(n: number): SdkQuery;
   limit(n: number): SdkQuery;
+  field(projection: Record<string, boolean>): SdkQuery;
   get(): Promise<{ data: unknown[] }>;
   count(): Promise<{ total: number }>;
   update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
@@ -85,6 +89,8 @@ function toCondition(command: DbCommand, condition: Condition): unknown {
   if ('gte' in condition) return command.gte(condition.gte);
   if ('lt' in condition) return command.lt(condition.lt);
   if ('lte' in condition) return command.lte(condition.lte);
+  // No element outside the list: { $not: { $elemMatch: { $nin: list } } }.
+  if ('subsetOf' in condition) return command.not(command.elemMatch(command.nin(condition.subsetOf)));
   return command.exists(condition.exists);
 }
 
@@ -113,6 +119,7 @@ function toUpdateData(command: DbCommand, update: Update): Record<string, unknow
   }
   for (const [field, value] of Object.entries(update.inc ?? {})) data[field] = command.inc(value);
   for (const [field, value] of Object.entries(update.push ?? {})) data[field] = command.push(value);
+  for (const [field, value] of Object.entries(update.addToSet ?? {})) data[field] = command.addToSet(value);
   for (const field of update.unset ?? []) data[field] = command.remove();
   return data;
 }
@@ -144,6 +151,7 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
     let query = this.ref.where(options.after ? command.and([base, afterKeys(command, options.orderBy ?? [], options.after)]) : base);
     for (const [field, direction] of options.orderBy ?? []) query = query.orderBy(field, direction);
     if (options.skip) query = query.skip(options.skip);
+    if (options.omit?.length) query = query.field(Object.fromEntries(options.omit.map((field) => [field, false])));
     const { data } = await query.limit(Math.min(options.limit ?? 100, 1000)).get();
     return data as T[];
   }

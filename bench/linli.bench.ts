@@ -112,7 +112,7 @@ async function suggest(dataDir: string): Promise<void> {
   console.log('volunteers   pure ranking ms (median of 20)   whole call ms (median of 5)   database requests');
   for (const count of [1_000, 10_000]) {
     const volunteers = syntheticVolunteers(count);
-    const order = { communityId: 'demo-community', residentOpenid: 'demo-resident', skills: ['送餐'], address: { gridId: 'g1', building: '2栋' }, declines: [] };
+    const order = { communityId: 'demo-community', residentOpenid: 'demo-resident', skills: ['送餐'], address: { gridId: 'g1', building: '2栋' }, declines: [], createdBy: 'demo-resident', events: [] };
     const pure: number[] = [];
     for (let i = 0; i < 20; i += 1) pure.push((await timed(() => rankCandidates(order, volunteers, 10)))[1]);
 

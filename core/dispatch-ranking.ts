@@ -10,8 +10,8 @@
  * volunteers needs no database read per candidate.
  */
 import type { Candidate } from './contract';
-import type { Order, Volunteer } from './model';
-import { volunteerCanServe } from './order-machine';
+import type { Volunteer } from './model';
+import { type OrderFacts, serveConflict, volunteerCanServe } from './order-machine';
 
 /** The most each consideration can add; the total is at most 100 (rating can also take away). */
 export const WEIGHTS = {
@@ -26,12 +26,14 @@ export const WEIGHTS = {
   partyMember: 3,
 } as const;
 
-export type RankableOrder = Pick<Order, 'communityId' | 'residentOpenid' | 'skills' | 'address' | 'declines'>;
+export type RankableOrder = Pick<OrderFacts, 'communityId' | 'residentOpenid' | 'skills' | 'address' | 'declines' | 'createdBy' | 'events'>;
+
+const CONFLICT_REASONS = { resident: '是下单居民本人', declined: '已婉拒过此订单', official: '参与了此订单的受理（代下单、审核或派单）' } as const;
 
 /** Why a volunteer is not a candidate for this order at all, or null when they are. */
 export function exclusion(order: RankableOrder, volunteer: Volunteer): string | null {
-  if (volunteer._id === order.residentOpenid) return '是下单居民本人';
-  if (order.declines.some((decline) => decline.by === volunteer._id)) return '已婉拒过此订单';
+  const conflict = serveConflict(order, volunteer._id);
+  if (conflict) return CONFLICT_REASONS[conflict];
   if (!volunteerCanServe(volunteer, order)) return '不具备条件（未通过审核、暂停接单、非本社区或技能不符）';
   return null;
 }

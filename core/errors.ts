@@ -11,6 +11,8 @@ export const ERROR_MESSAGES = {
   INSUFFICIENT_POINTS: '爱心积分不足',
   OUT_OF_STOCK: '库存不足',
   CONTENT_RISKY: '内容含有不适宜发布的信息，请修改后再提交',
+  /** A community limit (open orders, orders a day, …) was reached; the message says which. */
+  LIMIT_REACHED: '已达到社区设定的上限，请稍后再试',
   UNKNOWN_ACTION: '暂不支持该操作，请升级小程序',
   INTERNAL: '系统繁忙，请稍后再试',
 } as const;

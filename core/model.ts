@@ -24,6 +24,12 @@ export const COLLECTIONS = {
   activities: 'activities',
   activitySignups: 'activity_signups',
   awardNominations: 'award_nominations',
+  /** Daily counters per person and kind (orders, redemptions, certificates): see core/usecases/quota.ts. */
+  quotas: 'quotas',
+  /** Changes to how points are paid, waiting for or decided by a second staff member; and the settings log. */
+  ruleChanges: 'rule_changes',
+  /** What the daily reconciliation found (Σ ledger = balance, stock, volunteer counters). */
+  reconciliations: 'reconciliations',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -68,6 +74,36 @@ export interface CommunitySettings {
   acceptTimeoutMinutes: number;
   /** How minutes of service become recorded hours; absent on older documents (then the default). */
   hourRounding?: HourRounding;
+  /** How many orders one person may have open and place a day (absent: the defaults of core/settings.ts). */
+  orderLimits?: OrderLimits;
+  /** The most any rule may pay (absent: the defaults). */
+  pointsCaps?: PointsCaps;
+  /** Minutes reported above this multiple of a service's expected time wait for the scorer to confirm them. */
+  minutesCheckRatio?: number;
+}
+
+/** Limits on ordering, so one account cannot flood the hall or the dispatch queue. */
+export interface OrderLimits {
+  /** A resident's open orders (their own and those placed for them). */
+  openPerResident: number;
+  /** Orders a resident places in a day (Beijing time). */
+  perResidentPerDay: number;
+  /** Open orders one staff member or grid worker placed for others (代点单). */
+  openOnBehalf: number;
+  /** Orders one staff member or grid worker places for others in a day. */
+  onBehalfPerDay: number;
+}
+
+/** The most a rule may pay; raising a cap is itself a change that needs a second staff member. */
+export interface PointsCaps {
+  /** A catalogue item's base points. */
+  servicePoints: number;
+  /** Each score multiplier. */
+  scoreMultiplier: number;
+  /** An activity's points per hour. */
+  activityPointsPerHour: number;
+  /** One good-deed or role-model nomination. */
+  awardPoints: number;
 }
 
 export interface Community {
@@ -194,9 +230,14 @@ export interface Order {
   completedAt?: Date;
   closedAt?: Date;
   cancelledAt?: Date;
-  completion?: { summary: string; minutes: number };
+  /**
+   * What the volunteer reported. `unconfirmed`: the minutes are far above the service's expected
+   * time (the community's minutesCheckRatio), so they count only once the scorer confirms them.
+   */
+  completion?: { summary: string; minutes: number; unconfirmed?: boolean };
   rating?: { stars: number; comment?: string; at: Date };
-  score?: { score: number; note?: string; by: string; at: Date; points: number };
+  /** `minutes`: what the scorer counted for the record (the reported minutes unless they changed them). */
+  score?: { score: number; note?: string; by: string; at: Date; points: number; minutes?: number };
   reviewNote?: string;
   /** Set by the record timer when the order is completed but still has no service record. */
   recordAlert?: RecordAlert;
@@ -207,6 +248,80 @@ export interface RecordAlert {
   flaggedAt: Date;
   /** YYYY-MM-DD: the last working day the record is on time. */
   deadline: string;
+}
+
+/** One person's count of something per day, moved in the same transaction as what it counts. */
+export interface Quota {
+  _id: string; // `<kind>:<openid>`
+  /** YYYY-MM-DD (Beijing) the count is for; a new day starts again from zero. */
+  day: string;
+  count: number;
+  updatedAt: Date;
+}
+
+/** What a rule change is about. */
+export type RuleKind = 'service_points' | 'activity_points' | 'score_multipliers' | 'points_caps' | 'hour_rounding' | 'settings';
+
+/**
+ * pending → approved | rejected | superseded (a newer proposal for the same rule replaced it);
+ * `applied`: a change that pays nothing, applied at once and only logged.
+ */
+export type RuleChangeStatus = 'pending' | 'approved' | 'rejected' | 'superseded' | 'applied';
+
+/**
+ * A change to how many points are paid (a service's base points, an activity's points per hour,
+ * the score multipliers, the caps, the hour rounding) waits here until a second staff member
+ * approves it; other settings changes are logged here as applied. The fields written when it is
+ * proposed never change; the decision is written once, on the pending document only. Nothing is
+ * ever removed: it is the community's audit log of its rules.
+ */
+export interface RuleChange {
+  _id: string;
+  communityId: string;
+  kind: RuleKind;
+  /** The service, activity or community it changes. */
+  targetId: string;
+  targetName: string;
+  /** The values before and after, as stored (a number, or the settings object). */
+  before: unknown;
+  after: unknown;
+  needsApproval: boolean;
+  /** A new catalogue item proposed with points: offered to residents once they are approved. */
+  publishOnApproval?: boolean;
+  status: RuleChangeStatus;
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: Date;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: Date;
+  note?: string;
+}
+
+/** One thing the reconciliation found that does not add up. */
+export interface Discrepancy {
+  kind: 'balance' | 'issued' | 'redeemed' | 'negative_stock' | 'volunteer_counter';
+  /** The account's openid, the goods' id, the volunteer's openid. */
+  subject: string;
+  field: string;
+  /** What the stored document says, and what its ledger or a recount says. */
+  stored: number;
+  expected: number;
+  /** What was done: nothing for money and stock (staff decide), reset for a ranking counter. */
+  action: 'reported' | 'counter_reset';
+}
+
+/** A daily reconciliation of a community: written once a day, never changed. */
+export interface Reconciliation {
+  _id: string; // `<communityId>:<YYYY-MM-DD>`
+  communityId: string;
+  day: string;
+  ranAt: Date;
+  accounts: number;
+  ledgerEntries: number;
+  goods: number;
+  volunteers: number;
+  discrepancies: Discrepancy[];
 }
 
 export type PointsSource = 'service' | 'activity' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund';

@@ -4,8 +4,69 @@
  * once cannot both succeed.
  */
 import type { OrderCommand } from './contract';
-import type { Order, OrderStatus, Volunteer } from './model';
+import type { Order, OrderEvent, OrderStatus, Volunteer } from './model';
 import type { Caller } from './ports';
+
+/**
+ * What the rules below need of an order. Lists read orders without the notes and times of their
+ * timeline and the reasons of their declines (see ORDER_LIST_OMIT), and the rules work on that too.
+ */
+export type OrderFacts = Omit<Order, 'events' | 'declines'> & {
+  events: ReadonlyArray<Pick<OrderEvent, 'by' | 'from' | 'to'>>;
+  declines: ReadonlyArray<Pick<Order['declines'][number], 'by'>>;
+};
+
+/**
+ * An order collects at most this many assignments: one that nobody keeps after 20 is a case for a
+ * phone call, not another round. With the one-decline-per-volunteer rule and HALL_DECLINE_LIMIT,
+ * this bounds everything an order accumulates (its timeline and declines), whoever keeps at it.
+ */
+export const MAX_ASSIGNMENTS = 20;
+
+/** After this many volunteers handed an order back, it leaves the hall: staff assign it from then on. */
+export const HALL_DECLINE_LIMIT = 5;
+
+export const assignmentsOf = (order: Pick<OrderFacts, 'events'>): number => order.events.filter((event) => event.to === 'assigned').length;
+
+export const hasDeclined = (order: Pick<OrderFacts, 'declines'>, openid: string): boolean => order.declines.some((decline) => decline.by === openid);
+
+/**
+ * Who acted for the community on this order: placed it for someone else (代点单), reviewed it or
+ * assigned it. Separation of duties: none of them may serve it, so nobody sends work (and the
+ * points it pays) to themselves.
+ */
+export function officialsOf(order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'events'>): Set<string> {
+  const officials = new Set<string>();
+  if (order.createdBy !== order.residentOpenid) officials.add(order.createdBy);
+  for (const event of order.events) {
+    if (event.by === 'system') continue;
+    const reviewed = event.from === 'pending_review' && (event.to === 'pending' || event.to === 'rejected');
+    if (reviewed || event.to === 'assigned') officials.add(event.by);
+  }
+  return officials;
+}
+
+/** Why this person may not serve this order, or null when they may. */
+export type ServeConflict = 'resident' | 'declined' | 'official';
+
+export function serveConflict(order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'events' | 'declines'>, openid: string): ServeConflict | null {
+  if (order.residentOpenid === openid) return 'resident';
+  if (hasDeclined(order, openid)) return 'declined';
+  if (officialsOf(order).has(openid)) return 'official';
+  return null;
+}
+
+/**
+ * Why this staff member may not score this order, or null. Whoever served it or ordered it (for
+ * themselves or for someone without a phone) does not also decide what it pays: scoring is the
+ * second pair of eyes on the work, so an order one staff member made up cannot pay out alone.
+ */
+export function scoreConflict(order: Pick<OrderFacts, 'assignee' | 'residentOpenid' | 'createdBy'>, openid: string): string | null {
+  if (order.assignee === openid) return '不能为自己承接的订单评分，请由其他工作人员评分';
+  if (order.residentOpenid === openid) return '不能为自己的订单评分，请由其他工作人员评分';
+  if (order.createdBy === openid) return '您代居民下了这个订单，请由其他工作人员评分';
+  return null;
+}
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending_review', 'pending', 'assigned', 'accepted', 'in_service'];
 export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'cancelled', 'rejected'];
@@ -47,8 +108,10 @@ export const TRANSITIONS: Record<Exclude<OrderCommand, 'review'>, Transition> & 
  * Staff manage every order of their community; a grid worker only those in the grids they look
  * after (none when no grid is named: least privilege, as they see residents' phones).
  */
-export function managesOrder(caller: Caller, order: Pick<Order, 'communityId' | 'address'>): boolean {
+export function managesOrder(caller: Caller, order: Pick<Order, 'communityId' | 'address'> & { residentOpenid?: string }): boolean {
   if (caller.communityId !== order.communityId) return false;
+  // Staff who order for themselves are residents of that order, not its managers.
+  if (order.residentOpenid !== undefined && order.residentOpenid === caller.openid) return false;
   if (caller.roles.has('staff')) return true;
   return caller.roles.has('grid_worker') && (caller.user?.gridIds ?? []).includes(order.address.gridId);
 }
@@ -58,38 +121,49 @@ export function missingSkills(order: Pick<Order, 'skills'>, skills: readonly str
   return order.skills.filter((skill) => !skills.includes(skill));
 }
 
-/** Whether this volunteer may serve this order: approved, available, of its community, with its skills, not its resident. */
-export function volunteerCanServe(volunteer: Volunteer, order: Pick<Order, 'communityId' | 'residentOpenid' | 'skills'>): boolean {
+/**
+ * Whether this volunteer may serve this order: approved, available, of its community, with its
+ * skills, and with no conflict (not its resident, not someone who handed it back or acted on it for
+ * the community).
+ */
+export function volunteerCanServe(
+  volunteer: Volunteer,
+  order: Pick<OrderFacts, 'communityId' | 'residentOpenid' | 'skills' | 'createdBy' | 'events' | 'declines'>,
+): boolean {
   return (
     volunteer.status === 'approved' &&
     volunteer.available &&
     volunteer.communityId === order.communityId &&
-    order.residentOpenid !== volunteer._id &&
+    serveConflict(order, volunteer._id) === null &&
     missingSkills(order, volunteer.skills).length === 0
   );
 }
 
-export function isEligibleVolunteer(caller: Caller, order: Order): boolean {
+/** Whether the caller may take this order from the hall (or accept it), as a volunteer. */
+export function isEligibleVolunteer(caller: Caller, order: OrderFacts): boolean {
   const volunteer = caller.volunteer;
-  return volunteer !== null && volunteer._id === caller.openid && order.residentOpenid !== caller.openid && volunteerCanServe(volunteer, order);
+  if (volunteer === null || volunteer._id !== caller.openid || !volunteerCanServe(volunteer, order)) return false;
+  return order.status !== 'pending' || order.declines.length < HALL_DECLINE_LIMIT;
 }
 
 /** The commands this caller may issue on this order now. */
-export function allowedCommands(order: Order, caller: Caller): OrderCommand[] {
+export function allowedCommands(order: OrderFacts, caller: Caller): OrderCommand[] {
   const at = (command: keyof typeof TRANSITIONS) => TRANSITIONS[command].from.includes(order.status);
   const owner = order.residentOpenid === caller.openid;
   const staff = managesOrder(caller, order);
+  // An order past MAX_ASSIGNMENTS is not assigned again (see dispatch.assign).
+  const canAssign = staff && assignmentsOf(order) < MAX_ASSIGNMENTS;
   const assignee = order.assignee === caller.openid && caller.roles.has('volunteer');
   const commands: OrderCommand[] = [];
   if (staff && caller.roles.has('staff') && at('approve')) commands.push('review');
   if ((owner || staff) && at('cancel')) commands.push('cancel');
-  if (staff && at('assign')) commands.push('assign');
+  if (canAssign && at('assign')) commands.push('assign');
   const canTake = order.status === 'pending' ? isEligibleVolunteer(caller, order) : assignee;
   if (canTake && at('accept')) commands.push('accept');
   if (assignee && at('decline')) commands.push('decline');
   if (assignee && at('start')) commands.push('start');
   if (assignee && at('complete')) commands.push('complete');
   if (owner && at('rate') && !order.rating) commands.push('rate');
-  if (staff && caller.roles.has('staff') && at('score')) commands.push('score');
+  if (staff && caller.roles.has('staff') && at('score') && scoreConflict(order, caller.openid) === null) commands.push('score');
   return commands;
 }

@@ -3,15 +3,28 @@
  * only to staff of the community and to the volunteer who accepted the order, and only until the
  * order ends; everyone else sees the building, not the room (志愿服务条例 Art. 21). The resident
  * always sees their own.
+ *
+ * Lists carry an order's summary; only the order's own page (order.get) carries its timeline and
+ * photos. The documents a list reads leave out what the summary does not need (ORDER_LIST_OMIT), so
+ * a list page stays small however long an order's history grew.
  */
-import type { OrderView } from './contract';
+import type { OrderSummary, OrderView } from './contract';
 import type { Order, OrderStatus } from './model';
-import { allowedCommands, FINAL_STATUSES, managesOrder } from './order-machine';
+import { allowedCommands, FINAL_STATUSES, managesOrder, type OrderFacts } from './order-machine';
 import type { Caller } from './ports';
 
 const ACCEPTED_STATUSES: readonly OrderStatus[] = ['accepted', 'in_service', 'completed'];
 
-export function canSeeContact(order: Order, caller: Caller): boolean {
+/**
+ * Left out of the orders a list reads: the timeline's notes and times, the declines' reasons and
+ * times, and the photos. Who acted (events.by, from, to) stays: the separation-of-duties rules need it.
+ */
+export const ORDER_LIST_OMIT = ['events.at', 'events.note', 'declines.reason', 'declines.at', 'photos'] as const;
+
+/** An order as a list reads it (see ORDER_LIST_OMIT). */
+export type ListedOrder = OrderFacts;
+
+export function canSeeContact(order: OrderFacts, caller: Caller): boolean {
   if (order.residentOpenid === caller.openid) return true;
   if (FINAL_STATUSES.includes(order.status)) return false;
   const staff = managesOrder(caller, order);
@@ -21,7 +34,7 @@ export function canSeeContact(order: Order, caller: Caller): boolean {
 
 const iso = (date: Date | string) => new Date(date).toISOString();
 
-export function toOrderView(order: Order, caller: Caller): OrderView {
+export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary {
   const contact = canSeeContact(order, caller);
   return {
     id: order._id,
@@ -34,7 +47,6 @@ export function toOrderView(order: Order, caller: Caller): OrderView {
     contactName: contact ? order.contactName : `${order.contactName.slice(0, 1)}**`,
     contactPhone: contact ? order.contactPhone : undefined,
     preferredTime: order.preferredTime,
-    photos: contact ? (order.photos ?? []) : [],
     residentOpenid: contact ? order.residentOpenid : undefined,
     assignee: order.assignee ? { openid: order.assignee, name: order.assigneeName ?? '' } : undefined,
     basePoints: order.basePoints,
@@ -42,10 +54,20 @@ export function toOrderView(order: Order, caller: Caller): OrderView {
     createdAt: iso(order.createdAt),
     dueAt: iso(order.dueAt),
     overdue: order.overdue,
-    timeline: order.events.map((event) => ({ at: iso(event.at), status: event.to, note: event.note })),
     completion: order.completion,
     rating: order.rating ? { ...order.rating, at: iso(order.rating.at) } : undefined,
-    score: order.score ? { score: order.score.score, note: order.score.note, points: order.score.points, at: iso(order.score.at) } : undefined,
+    score: order.score
+      ? { score: order.score.score, note: order.score.note, points: order.score.points, minutes: order.score.minutes, at: iso(order.score.at) }
+      : undefined,
     allowed: allowedCommands(order, caller),
+  };
+}
+
+export function toOrderView(order: Order, caller: Caller): OrderView {
+  const contact = canSeeContact(order, caller);
+  return {
+    ...toOrderSummary(order, caller),
+    photos: contact ? (order.photos ?? []) : [],
+    timeline: order.events.map((event) => ({ at: iso(event.at), status: event.to, note: event.note })),
   };
 }

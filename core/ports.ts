@@ -21,7 +21,9 @@ export type Condition =
   | { gte: number | Date | string }
   | { lt: number | Date | string }
   | { lte: number | Date | string }
-  | { exists: boolean };
+  | { exists: boolean }
+  /** An array field whose every element is one of these (an empty array qualifies). */
+  | { subsetOf: readonly unknown[] };
 
 /** All conditions must hold. */
 export type Where = Record<string, Condition>;
@@ -30,6 +32,8 @@ export interface Update {
   set?: Record<string, unknown>;
   inc?: Record<string, number>;
   push?: Record<string, unknown>;
+  /** Adds the value to an array field unless it is there already. */
+  addToSet?: Record<string, unknown>;
   unset?: string[];
 }
 
@@ -43,6 +47,11 @@ export interface FindOptions {
   skip?: number;
   /** At most 1000 (the cloud database's limit for one read). */
   limit?: number;
+  /**
+   * Fields (dot paths allowed) left out of the documents read: a list needs neither an order's
+   * timeline nor the reasons of its declines, and a read's result must stay well under 1 MB.
+   */
+  omit?: readonly string[];
 }
 
 export interface Collection<T extends { _id: string }> {

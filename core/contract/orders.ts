@@ -5,10 +5,10 @@ import { action, type Iso } from './define';
 import { address, clientRequestId, id, optionalText, paging, type Page, personName, phone, shortText, stars } from './fields';
 
 /**
- * An order as its viewer may see it. Contact details (phone, unit and room) are present only for
- * staff and for the volunteer who accepted the order, and only until it is closed.
+ * An order in a list, as its viewer may see it. Contact details (phone, unit and room) are present
+ * only for staff and for the volunteer who accepted the order, and only until it is closed.
  */
-export interface OrderView {
+export interface OrderSummary {
   id: string;
   communityId: string;
   serviceId: string;
@@ -19,8 +19,6 @@ export interface OrderView {
   contactName: string;
   contactPhone?: string;
   preferredTime?: string;
-  /** Cloud fileIDs; shown with the contact details (they may show the inside of a home). */
-  photos: string[];
   residentOpenid?: string;
   assignee?: { openid: string; name: string };
   basePoints: number;
@@ -28,12 +26,20 @@ export interface OrderView {
   createdAt: Iso;
   dueAt: Iso;
   overdue: boolean;
-  timeline: Array<{ at: Iso; status: OrderStatus; note?: string }>;
-  completion?: { summary: string; minutes: number };
+  /** `unconfirmed`: the minutes are far above the expected time and count once the scorer confirms them. */
+  completion?: { summary: string; minutes: number; unconfirmed?: boolean };
   rating?: { stars: number; comment?: string; at: Iso };
-  score?: { score: number; note?: string; points: number; at: Iso };
+  /** `minutes`: what the scorer counted for the service record. */
+  score?: { score: number; note?: string; points: number; minutes?: number; at: Iso };
   /** What the viewer may do next, so pages need not re-implement the rules. */
   allowed: OrderCommand[];
+}
+
+/** An order on its own page: the summary, its photos and its whole timeline. */
+export interface OrderView extends OrderSummary {
+  /** Cloud fileIDs; shown with the contact details (they may show the inside of a home). */
+  photos: string[];
+  timeline: Array<{ at: Iso; status: OrderStatus; note?: string }>;
 }
 
 export type OrderCommand =
@@ -89,7 +95,7 @@ export const orderActions = {
     ]),
   }),
   'order.get': action<{ order: OrderView }>()({ roles: ['registered'], input: orderId }),
-  'order.listMine': action<Page<OrderView>>()({
+  'order.listMine': action<Page<OrderSummary>>()({
     roles: ['registered'],
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
@@ -99,10 +105,10 @@ export const orderActions = {
   }),
   'order.rate': action<{ order: OrderView }>()({
     roles: ['resident'],
-    input: z.object({ orderId: id, stars, comment: optionalText('评价', 300) }),
+    input: z.object({ orderId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
 
-  'dispatch.queue': action<Page<OrderView>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
+  'dispatch.queue': action<Page<OrderSummary>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
   'dispatch.suggest': action<{ candidates: Candidate[] }>()({
     roles: ['staff', 'grid_worker'],
     input: z.object({ orderId: id, limit: z.number().int().min(1).max(50).optional() }),
@@ -111,8 +117,8 @@ export const orderActions = {
     roles: ['staff', 'grid_worker'],
     input: z.object({ orderId: id, volunteerOpenid: id }),
   }),
-  'dispatch.hall': action<Page<OrderView>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
-  'dispatch.mine': action<Page<OrderView>>()({
+  'dispatch.hall': action<Page<OrderSummary>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
+  'dispatch.mine': action<Page<OrderSummary>>()({
     roles: ['volunteer'],
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
@@ -135,9 +141,23 @@ export const orderActions = {
     }),
   }),
 
-  'scoring.pending': action<Page<OrderView>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
+  'scoring.pending': action<Page<OrderSummary>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
   'scoring.score': action<{ order: OrderView; points: number }>()({
     roles: ['staff'],
-    input: z.object({ orderId: id, score: stars, note: optionalText('评分说明', 200) }),
+    input: z.object({
+      orderId: id,
+      score: stars,
+      note: optionalText('评分说明', 200),
+      /**
+       * The minutes the service record counts, when the scorer counts fewer than reported. Required
+       * when the reported minutes are far above the expected time (completion.unconfirmed).
+       */
+      minutes: z
+        .number({ error: '认定的服务时长必须是数字' })
+        .int({ error: '认定的服务时长按整分钟填写' })
+        .min(0, { error: '认定的服务时长不能为负数' })
+        .max(24 * 60, { error: '单次服务时长不能超过 24 小时' })
+        .optional(),
+    }),
   }),
 } as const;

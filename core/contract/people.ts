@@ -4,11 +4,12 @@ import type { Address, CommunitySettings, Grid, Role, ServiceItem, Volunteer, Vo
 import { birthDateOfIdNumber, isValidIdNumber, normaliseIdNumber } from '../id-number';
 import { roundingProblem, type StarLevel } from '../service-hours';
 import { action, type Iso } from './define';
-import type { OrderView } from './orders';
+import type { OrderSummary } from './orders';
 import {
   address,
   calendarDate,
   id,
+  NOT_TEXT,
   nonNegativeInt,
   optionalText,
   paging,
@@ -34,7 +35,7 @@ export interface HomeView {
   communityName?: string;
   services: ServiceView[];
   /** The caller's open orders, most urgent first (at most 3). */
-  openOrders: OrderView[];
+  openOrders: OrderSummary[];
   openOrderCount: number;
   balance: number;
 }
@@ -241,6 +242,8 @@ export const peopleActions = {
           .string({ error: '身份证号码格式无效' })
           .transform(normaliseIdNumber)
           .refine((value) => value === '' || isValidIdNumber(value), { error: '身份证号码有误，请核对（18 位，最后一位可能是 X）' })
+          // Checked digit by digit against GB 11643 (and never shown unmasked): a format, not text.
+          .meta(NOT_TEXT)
           .optional(),
         guardianConsent: yesNo('监护人是否同意').optional(),
         skills: skills.min(1, { error: '请至少选择一项技能' }),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ActivityStatus, CorrectionStatus, RecordFields, ServiceRecord, SignupStatus } from '../model';
 import type { StarLevel } from '../service-hours';
 import { action, type Iso } from './define';
-import { calendarDate, clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText, skills } from './fields';
+import { calendarDate, clientRequestId, id, NOT_TEXT, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText, skills } from './fields';
 
 /** Where an activity stands, from its times (as of the reply). */
 export type ActivityPhase = 'cancelled' | 'not_open' | 'open' | 'closed' | 'ongoing' | 'ended';
@@ -191,7 +191,7 @@ const attendanceCode = z
   .trim()
   .regex(/^\d{6}$/, { error: '签到码是 6 位数字' });
 
-const recordId = z.string().trim().min(1, { error: '缺少记录编号' }).max(200, { error: '记录编号过长' });
+const recordId = z.string().trim().min(1, { error: '缺少记录编号' }).max(200, { error: '记录编号过长' }).meta(NOT_TEXT);
 
 /** Minutes of service a correction may claim for one record: at most a day. */
 const correctedMinutes = z
@@ -325,6 +325,6 @@ export const serviceActions = {
   /** Anyone, without logging in: the certificate's totals and name for its code. */
   'certificate.verify': action<CertificateCheck>()({
     roles: ['anyone'],
-    input: z.object({ code: z.string({ error: '请输入证明上的验证码' }).trim().min(1, { error: '请输入证明上的验证码' }).max(40, { error: '验证码过长' }) }),
+    input: z.object({ code: z.string({ error: '请输入证明上的验证码' }).trim().min(1, { error: '请输入证明上的验证码' }).max(40, { error: '验证码过长' }).meta(NOT_TEXT) }),
   }),
 } as const;

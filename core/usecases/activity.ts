@@ -22,7 +22,7 @@ import type { Caller, Collection, Deps, Notification, Transaction, Update } from
 import { minutesToHours } from '../service-hours';
 import { formatLocal, inZone } from '../time';
 import { iso, memberCommunity, staffCommunity } from './market-shared';
-import { checkText, clip, compact, keysetPage, loadCommunity, notify } from './order-support';
+import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
 
@@ -166,15 +166,6 @@ const dates = (times: Times) => ({
   signupClosesAt: new Date(times.signupClosesAt),
   withdrawClosesAt: new Date(times.withdrawClosesAt),
 });
-
-/** Every text volunteers read on the activity, and that goes onto their records and certificates. */
-async function checkActivityText(deps: Deps, caller: Caller, input: Partial<Record<'name' | 'content' | 'place' | 'organiser' | 'personInCharge', string>>): Promise<void> {
-  await checkText(deps, caller, input.name, '活动名称');
-  await checkText(deps, caller, input.content, '服务内容');
-  await checkText(deps, caller, input.place, '活动地点');
-  await checkText(deps, caller, input.organiser, '组织单位');
-  await checkText(deps, caller, input.personInCharge, '活动负责人');
-}
 
 // ---- the waiting list -------------------------------------------------------------------------
 
@@ -504,7 +495,6 @@ export const activityHandlers: Handlers<'activity'> = {
     };
     if (new Date(times.startAt).getTime() <= now.getTime()) throw new DomainError('INVALID_INPUT', '开始时间应晚于现在');
     checkTimes(times);
-    await checkActivityText(deps, caller, input);
     const community = await loadCommunity(deps, communityId);
     const activity: Activity = {
       _id: `act-${deps.random.id()}`,
@@ -553,7 +543,6 @@ export const activityHandlers: Handlers<'activity'> = {
     }
     const times: Times = { ...timesOf(seen), ...given };
     checkTimes(times);
-    await checkActivityText(deps, caller, input);
     const fields: Partial<Activity> = compact({
       name: input.name,
       content: input.content,
@@ -596,7 +585,6 @@ export const activityHandlers: Handlers<'activity'> = {
     const now = deps.clock.now();
     if (seen.status === 'cancelled') return activityView(seen, now);
     if (activityPhase(seen, now) === 'ended') throw new DomainError('CONFLICT', '活动已结束，不能取消');
-    await checkText(deps, caller, input.reason, '取消原因');
     const set = { status: 'cancelled' as const, cancelReason: input.reason, updatedAt: now };
     const written = await activitiesOf(deps).update({ _id: seen._id, status: 'published', endAt: { gt: now } }, { set });
     if (written === 0) {

@@ -9,15 +9,23 @@ import { rankCandidates } from '../dispatch-ranking';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import type { Community, Order, OrderStatus } from '../model';
-import { isEligibleVolunteer, managesOrder, missingSkills, OPEN_STATUSES, TRANSITIONS } from '../order-machine';
-import { toOrderView } from '../order-view';
+import {
+  assignmentsOf,
+  HALL_DECLINE_LIMIT,
+  managesOrder,
+  MAX_ASSIGNMENTS,
+  missingSkills,
+  OPEN_STATUSES,
+  serveConflict,
+  TRANSITIONS,
+} from '../order-machine';
+import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
+import { minutesCheckRatioOf } from '../settings';
 import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
 import { LIST_FILTERS } from './order';
 import { readAll } from './read-all';
 import {
-  bumpStats,
-  checkText,
   clip,
   conflict,
   loadCommunity,
@@ -27,7 +35,6 @@ import {
   orderPage,
   ordersOf,
   keysetPage,
-  keysetPageOfList,
   type OrderBy,
   transition,
   volunteersOf,
@@ -43,10 +50,11 @@ const URGENT_FIRST: OrderBy = [
 
 /** Ranking reads every available volunteer of the community with the first skill; this bounds it. */
 const MAX_VOLUNTEERS_RANKED = 20_000;
-/** The hall filters pending orders by skill in code; a community never has this many waiting. */
-const MAX_HALL_ORDERS = 1000;
+
+const listOptions = { omit: ORDER_LIST_OMIT };
 
 function requireManager(caller: Caller, order: Order): void {
+  if (order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '这是您自己的订单，请由其他工作人员派单');
   if (!managesOrder(caller, order)) {
     throw new DomainError('FORBIDDEN', caller.roles.has('grid_worker') && !caller.roles.has('staff') ? '该订单不在您负责的网格内' : '只能处理本社区的订单');
   }
@@ -65,7 +73,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     // Only staff review; a grid worker sees what is ready to dispatch in their own grids.
     const where: Where = { communityId, status: { in: staff ? ['pending_review', 'pending'] : ['pending'] } };
     if (!staff) where['address.gridId'] = { in: caller.user?.gridIds ?? [] };
-    return keysetPage(ordersOf(deps), where, URGENT_FIRST, input, (order) => toOrderView(order, caller));
+    return keysetPage(ordersOf(deps), where, URGENT_FIRST, input, (order) => toOrderSummary(order, caller), listOptions);
   },
 
   'dispatch.suggest': async (input, { caller, deps }) => {
@@ -83,15 +91,21 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     const order = await loadOrder(deps, input.orderId);
     requireManager(caller, order);
     if (!TRANSITIONS.assign.from.includes(order.status)) throw conflict(order, '派单');
+    if (input.volunteerOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能把订单派给自己，请由其他工作人员派单');
+    if (assignmentsOf(order) >= MAX_ASSIGNMENTS) {
+      throw new DomainError('LIMIT_REACHED', `该订单已派单 ${MAX_ASSIGNMENTS} 次仍无人承接，请先与居民联系，取消后重新下单`);
+    }
     const volunteer = await volunteersOf(deps).get(input.volunteerOpenid);
     if (!volunteer || volunteer.communityId !== order.communityId || volunteer.status !== 'approved') {
       throw new DomainError('INVALID_INPUT', '只能派给本社区已通过审核的志愿者');
     }
-    if (volunteer._id === order.residentOpenid) throw new DomainError('INVALID_INPUT', '不能派给下单居民本人');
+    const reason = serveConflict(order, volunteer._id);
+    if (reason === 'resident') throw new DomainError('INVALID_INPUT', '不能派给下单居民本人');
+    if (reason === 'official') throw new DomainError('INVALID_INPUT', '该志愿者参与了此订单的受理（代下单、审核或派单），不能承接，请改派他人');
     const missing = missingSkills(order, volunteer.skills);
     if (missing.length > 0) throw new DomainError('INVALID_INPUT', `该志愿者不具备所需技能：${missing.join('、')}`);
     if (!volunteer.available) throw new DomainError('CONFLICT', '该志愿者目前暂停接单，请改派他人');
-    if (order.declines.some((decline) => decline.by === volunteer._id)) throw new DomainError('CONFLICT', '该志愿者已婉拒过此订单，请改派他人');
+    if (reason === 'declined') throw new DomainError('CONFLICT', '该志愿者已婉拒过此订单，请改派他人');
     const now = deps.clock.now();
     const next = await transition(
       deps,
@@ -116,20 +130,32 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return { order: toOrderView(next, caller) };
   },
 
+  /**
+   * The orders this volunteer may take, most urgent first. Every condition is in the query (the
+   * skills too), so the page holds only orders they can take: no number of other orders, from one
+   * resident or many, can push one they could serve out of reach.
+   */
   'dispatch.hall': async (input, { caller, deps }) => {
     const volunteer = volunteerOf(caller);
-    const waiting = volunteer.available
-      ? await ordersOf(deps).find({ communityId: volunteer.communityId, status: 'pending' }, { orderBy: URGENT_FIRST, limit: MAX_HALL_ORDERS })
-      : [];
-    const eligible = waiting.filter((order) => isEligibleVolunteer(caller, order));
-    return keysetPageOfList(eligible, URGENT_FIRST, input, (order) => toOrderView(order, caller));
+    if (!volunteer.available || volunteer.status !== 'approved') return { items: [], nextCursor: null };
+    const where: Where = {
+      communityId: volunteer.communityId,
+      status: 'pending',
+      skills: { subsetOf: volunteer.skills },
+      residentOpenid: { neq: caller.openid },
+      // Nobody takes an order they placed for someone, reviewed, assigned or handed back before.
+      'events.by': { neq: caller.openid },
+      // Handed back by HALL_DECLINE_LIMIT volunteers already: staff assign it from now on.
+      [`declines.${HALL_DECLINE_LIMIT - 1}`]: { exists: false },
+    };
+    return keysetPage(ordersOf(deps), where, URGENT_FIRST, input, (order) => toOrderSummary(order, caller), listOptions);
   },
 
   'dispatch.mine': async (input, { caller, deps }) => {
     const where: Where = { assignee: caller.openid };
     if (input.status) where.status = { in: LIST_FILTERS[input.status] };
     const orderBy: OrderBy = input.status === 'open' ? [['dueAt', 'asc'], ['_id', 'asc']] : [['createdAt', 'desc'], ['_id', 'asc']];
-    return keysetPage(ordersOf(deps), where, orderBy, input, (order) => toOrderView(order, caller));
+    return keysetPage(ordersOf(deps), where, orderBy, input, (order) => toOrderSummary(order, caller), listOptions);
   },
 
   'dispatch.accept': async (input, { caller, deps }) => {
@@ -140,11 +166,19 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     if (taken && order.assignee === caller.openid) return { order: toOrderView(order, caller) };
     if (taken && order.assignee) throw new DomainError('CONFLICT', '该订单已被其他志愿者接单');
     if (order.status === 'assigned' && order.assignee !== caller.openid) throw new DomainError('CONFLICT', '该订单已派给其他志愿者');
-    if (order.status === 'pending' && !isEligibleVolunteer(caller, order)) {
-      throw new DomainError('FORBIDDEN', '您暂不符合承接该订单的条件（本社区、技能匹配且处于可接单状态）');
+    const reason = serveConflict(order, caller.openid);
+    if (reason === 'resident') throw new DomainError('FORBIDDEN', '不能承接自己的订单');
+    if (reason === 'declined') throw new DomainError('FORBIDDEN', '您已婉拒过这个订单，不能再接单');
+    if (reason === 'official') throw new DomainError('FORBIDDEN', '您参与了这个订单的受理（代下单、审核或派单），按规定不能承接，请由其他志愿者服务');
+    if (order.status === 'pending') {
+      if (order.declines.length >= HALL_DECLINE_LIMIT) throw new DomainError('CONFLICT', '该订单已改由社区工作人员派单，请等待安排');
+      if (volunteer.status !== 'approved' || !volunteer.available || volunteer.communityId !== order.communityId || missingSkills(order, volunteer.skills).length > 0) {
+        throw new DomainError('FORBIDDEN', '您暂不符合承接该订单的条件（本社区、技能匹配且处于可接单状态）');
+      }
     }
     const now = deps.clock.now();
-    // Exactly one wins: the write is conditional on the status read (and, if assigned, on being the assignee).
+    // Exactly one wins: the write is conditional on the status read (and, if assigned, on being the
+    // assignee); the volunteer's load moves in the same transaction.
     const next = await transition(
       deps,
       order,
@@ -152,13 +186,13 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       caller.openid,
       {
         set: { assignee: caller.openid, assigneeName: volunteer.realName, acceptedAt: now },
-        where: order.status === 'assigned' ? { assignee: caller.openid } : {},
+        where: order.status === 'assigned' ? { assignee: caller.openid } : { assignee: { exists: false } },
         note: order.status === 'pending' ? `${volunteer.realName} 抢单` : `${volunteer.realName} 接单`,
         conflictMessage: '该订单已被其他志愿者接单',
+        counters: { openid: caller.openid, inc: { activeOrders: 1 } },
       },
       '接单',
     );
-    await bumpStats(deps, caller.openid, { activeOrders: 1 });
     await notify(deps, {
       kind: 'order_accepted',
       touser: order.residentOpenid,
@@ -172,7 +206,6 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     const order = await loadOrder(deps, input.orderId);
     requireAssignee(caller, order, '婉拒');
     if (!TRANSITIONS.decline.from.includes(order.status)) throw conflict(order, '婉拒');
-    await checkText(deps, caller, input.reason, '婉拒原因');
     const handedBack = order.status === 'accepted';
     const next = await transition(
       deps,
@@ -184,10 +217,11 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
         push: { declines: { by: caller.openid, reason: input.reason, at: deps.clock.now() } },
         where: { assignee: caller.openid },
         note: `${handedBack ? '退单' : '婉拒'}：${input.reason}`,
+        // Only an accepted order counted in the volunteer's load.
+        ...(handedBack ? { counters: { openid: caller.openid, inc: { activeOrders: -1 } } } : {}),
       },
       '婉拒',
     );
-    if (handedBack) await bumpStats(deps, caller.openid, { activeOrders: -1 });
     return { order: toOrderView(next, caller) };
   },
 
@@ -202,17 +236,23 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     const order = await loadOrder(deps, input.orderId);
     requireAssignee(caller, order, '完成服务');
     if (!TRANSITIONS.complete.from.includes(order.status)) throw conflict(order, '完成服务');
-    await checkText(deps, caller, input.summary, '服务小结');
     const now = deps.clock.now();
+    // Far more time than the service takes is not refused (a visit can run long), but it counts
+    // only once the scorer, who is never the volunteer, has looked at it.
+    const ratio = minutesCheckRatioOf(await loadCommunity(deps, order.communityId));
+    const unconfirmed = input.minutes > ratio * order.expectedMinutes;
     const next = await transition(
       deps,
       order,
       'complete',
       caller.openid,
-      { set: { completedAt: now, completion: { summary: input.summary, minutes: input.minutes } }, where: { assignee: caller.openid } },
+      {
+        set: { completedAt: now, completion: { summary: input.summary, minutes: input.minutes, ...(unconfirmed ? { unconfirmed: true } : {}) } },
+        where: { assignee: caller.openid },
+        counters: { openid: caller.openid, inc: { activeOrders: -1, completedOrders: 1 } },
+      },
       '完成服务',
     );
-    await bumpStats(deps, caller.openid, { activeOrders: -1, completedOrders: 1 });
     await notify(deps, {
       kind: 'order_completed',
       touser: order.residentOpenid,

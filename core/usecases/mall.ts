@@ -11,7 +11,6 @@ import { COLLECTIONS, type Goods, type PointsAccount, type Redemption, type Rede
 import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
-import { checkText } from './order-support';
 import { readAll } from './read-all';
 
 export const goodsView = (goods: Goods): GoodsView => ({
@@ -238,8 +237,6 @@ export const mallHandlers: Handlers<'mall'> = {
   },
 
   'mall.cancel': async (input, { caller, deps }) => {
-    // Checked before the transaction, which may run more than once.
-    await checkText(deps, caller, input.reason, '取消原因');
     const now = deps.clock.now();
     const cancelled = await deps.store.transaction(async (tx) => {
       const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);

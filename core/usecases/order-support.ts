@@ -7,7 +7,8 @@ import { DomainError, found } from '../errors';
 import { COLLECTIONS, type Community, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
 import { TRANSITIONS } from '../order-machine';
 import type { Page } from '../contract';
-import type { Caller, Collection, Deps, Notification, Update, Where } from '../ports';
+import type { Collection, Deps, FindOptions, Notification, Transaction, Update, Where } from '../ports';
+import { matchesWhere } from '../where';
 
 export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
 export const volunteersOf = (deps: Deps): Collection<Volunteer> => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
@@ -54,12 +55,39 @@ export interface Change {
   note?: string;
   /** The message when someone else changed the order first. */
   conflictMessage?: string;
+  /** The volunteer's counters this transition moves: written in one transaction with the order. */
+  counters?: CounterChange;
+}
+
+/** A change to a volunteer's counters (activeOrders, completedOrders, ratingSum, ratingCount). */
+export interface CounterChange {
+  openid: string;
+  inc: Partial<Record<keyof Volunteer['stats'], number>>;
+}
+
+/**
+ * Inside a transaction: moves the volunteer's counters. The active count never goes below zero,
+ * even if it had drifted (the daily reconciliation finds and resets a drifted counter).
+ */
+export async function moveCounters(tx: Transaction, change: CounterChange): Promise<void> {
+  const volunteers = tx.collection<Volunteer>(COLLECTIONS.volunteers);
+  const volunteer = await volunteers.get(change.openid);
+  if (!volunteer) return;
+  const inc: Record<string, number> = {};
+  for (const [field, delta] of Object.entries(change.inc) as Array<[keyof Volunteer['stats'], number]>) {
+    const current = volunteer.stats[field] ?? 0;
+    const next = field === 'activeOrders' ? Math.max(0, current + delta) : current + delta;
+    if (next !== current) inc[`stats.${field}`] = next - current;
+  }
+  if (Object.keys(inc).length > 0) await volunteers.update(change.openid, { inc });
 }
 
 /**
  * Moves `order` by `command`. The write's condition is the status the order was read in (always
  * one of the command's `from`), so the side effects worked out from that reading hold: if anyone
- * changed the order meanwhile, nothing is written and the caller gets CONFLICT.
+ * changed the order meanwhile, nothing is written and the caller gets CONFLICT. When the change
+ * moves a volunteer's counters, the order and the counters are written in one transaction (which
+ * checks the same condition on the order it reads), so neither is ever written without the other.
  */
 export async function transition(
   deps: Deps,
@@ -76,36 +104,28 @@ export async function transition(
   const event = orderEvent(now, by, order.status, to, change.note);
   const update: Update = { set: { status: to, ...change.set }, push: { events: event, ...change.push } };
   if (change.unset?.length) update.unset = change.unset;
-  const written = await ordersOf(deps).update({ _id: order._id, status: order.status, ...change.where }, update);
-  if (written === 0) throw new DomainError('CONFLICT', change.conflictMessage ?? '订单状态已变化，请刷新后重试');
+  const condition: Where = { _id: order._id, status: order.status, ...change.where };
+  const changedFirst = () => new DomainError('CONFLICT', change.conflictMessage ?? '订单状态已变化，请刷新后重试');
+  let base = order;
+  if (change.counters) {
+    const counters = change.counters;
+    base = await deps.store.transaction(async (tx) => {
+      const orders = tx.collection<Order>(COLLECTIONS.orders);
+      const current = await orders.get(order._id);
+      if (!current || !matchesWhere(current, condition)) throw changedFirst();
+      await orders.update(order._id, update);
+      await moveCounters(tx, counters);
+      return current;
+    });
+  } else {
+    const written = await ordersOf(deps).update(condition, update);
+    if (written === 0) throw changedFirst();
+  }
   // The write succeeded under its condition, so the order is now what it was plus this change.
-  const next: Record<string, unknown> = { ...order, ...change.set, status: to, events: [...order.events, event] };
+  const next: Record<string, unknown> = { ...base, ...change.set, status: to, events: [...base.events, event] };
   for (const field of change.unset ?? []) delete next[field];
   for (const [field, value] of Object.entries(change.push ?? {})) next[field] = [...((next[field] as unknown[]) ?? []), value];
   return next as unknown as Order;
-}
-
-/**
- * Free text others will read goes through WeChat's content check; `review` (a person should look)
- * is let through, since the check is a safeguard, not a moderation queue.
- */
-export async function checkText(deps: Deps, caller: Caller, text: string | undefined, label: string, scene: 'comment' | 'forum' = 'forum'): Promise<void> {
-  if (!text) return;
-  const verdict = await deps.content.check(text, caller.openid, scene);
-  if (verdict === 'risky') throw new DomainError('CONTENT_RISKY', `${label}含有不适宜发布的内容，请修改后再提交`);
-}
-
-/** Moves a volunteer's counters; the active count never goes below zero even if it drifted. */
-export async function bumpStats(deps: Deps, openid: string, inc: Partial<Record<keyof Volunteer['stats'], number>>): Promise<void> {
-  const update = Object.fromEntries(Object.entries(inc).map(([field, delta]) => [`stats.${field}`, delta as number]));
-  const where: Where = { _id: openid };
-  if ((inc.activeOrders ?? 0) < 0) where['stats.activeOrders'] = { gt: 0 };
-  const written = await volunteersOf(deps).update(where, { inc: update });
-  if (written === 0 && (inc.activeOrders ?? 0) < 0 && Object.keys(inc).length > 1) {
-    // The active count was already zero: still record the rest.
-    const rest = Object.fromEntries(Object.entries(update).filter(([field]) => field !== 'stats.activeOrders'));
-    await volunteersOf(deps).update({ _id: openid }, { inc: rest });
-  }
 }
 
 /** Subscribe messages are best effort: a failed send must never undo or fail the action. */
@@ -189,10 +209,11 @@ export async function keysetPage<T extends { _id: string }, V>(
   orderBy: OrderBy,
   input: { cursor?: string; limit?: number },
   view: (item: T) => V,
+  options: Pick<FindOptions, 'omit'> = {},
 ): Promise<Page<V>> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(input.cursor, orderBy.length);
-  const rows = await collection.find(where, { orderBy, after, limit: limit + 1 });
+  const rows = await collection.find(where, { orderBy, after, limit: limit + 1, ...options });
   return pageFrom(rows, limit, orderBy, view);
 }
 

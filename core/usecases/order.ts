@@ -7,11 +7,13 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
 import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES } from '../order-machine';
-import { toOrderView } from '../order-view';
-import type { Caller } from '../ports';
+import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
+import type { Caller, Where } from '../ports';
+import { orderLimitsOf } from '../settings';
 import { addHours } from '../time';
 import { checkAddress } from './user';
-import { bumpStats, checkText, compact, conflict, loadCommunity, loadOrder, orderEvent, keysetPage, ordersOf, transition } from './order-support';
+import { compact, conflict, loadCommunity, loadOrder, moveCounters, orderEvent, keysetPage, ordersOf, transition } from './order-support';
+import { quotaKey, takeDailyQuota } from './quota';
 
 /** The statuses a list filter stands for: `done` includes completed orders awaiting the staff score. */
 export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {
@@ -103,8 +105,6 @@ export const orderHandlers: Handlers<'order'> = {
       throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
     }
     // Everything eligible volunteers will read in the hall.
-    await checkText(deps, caller, input.description, '需求描述');
-    await checkText(deps, caller, input.preferredTime, '期望时间');
 
     const now = deps.clock.now();
     // What staff order has been vetted already; a resident's order waits for review where required.
@@ -133,8 +133,44 @@ export const orderHandlers: Handlers<'order'> = {
       dueAt: addHours(now, service.slaHours),
       overdue: false,
     });
-    if (await orders.add(order)) return { order: toOrderView(order, caller) };
-    // Lost a race with our own retry, or the resident used this request id for another order.
+
+    // One account cannot flood the hall or the queue: open orders and orders a day are limited
+    // (staff and grid workers ordering for others have their own, larger limits).
+    const limits = orderLimitsOf(community);
+    const open: { where: Where; limit: number; message: (count: number) => string } = behalf
+      ? {
+          where: { createdBy: caller.openid, residentOpenid: { neq: caller.openid }, status: { in: OPEN_STATUSES } },
+          limit: limits.openOnBehalf,
+          message: (count) => `您代居民下的订单有 ${count} 个尚未完成，已达社区上限（${limits.openOnBehalf} 个），请先跟进已有订单`,
+        }
+      : {
+          where: { residentOpenid: caller.openid, status: { in: OPEN_STATUSES } },
+          limit: limits.openPerResident,
+          message: (count) => `您有 ${count} 个订单尚未完成，已达社区上限（${limits.openPerResident} 个），请等已有订单完成或取消后再下单`,
+        };
+    const daily = behalf
+      ? { key: quotaKey('order_on_behalf', caller.openid), limit: limits.onBehalfPerDay, message: `您今天已代居民下单 ${limits.onBehalfPerDay} 个，已达社区每天的上限，请明天再继续` }
+      : { key: quotaKey('order', caller.openid), limit: limits.perResidentPerDay, message: `您今天已下单 ${limits.perResidentPerDay} 个，已达社区每天的上限，请明天再来；急事请联系社区工作人员` };
+    try {
+      const created = await deps.store.transaction(async (tx) => {
+        const txOrders = tx.collection<Order>(COLLECTIONS.orders);
+        const again = await txOrders.get(orderId);
+        if (again) return again;
+        await takeDailyQuota(tx, daily.key, daily.limit, now, daily.message);
+        // Counted after this transaction read the quota document: an order placed meanwhile wrote
+        // that document too, so one of the two transactions conflicts and runs again, and counts
+        // the other's order. The limit holds under a burst.
+        const count = await orders.count(open.where);
+        if (count >= open.limit) throw new DomainError('LIMIT_REACHED', open.message(count));
+        await txOrders.add(order);
+        return order;
+      });
+      if (mine(created)) return { order: toOrderView(created, caller) };
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      // Lost a race with our own retry: it made the order.
+      if (!mine(await orders.get(orderId))) throw error;
+    }
     const raced = await orders.get(orderId);
     if (mine(raced)) return { order: toOrderView(raced!, caller) };
     throw new DomainError('CONFLICT', '请求编号重复，请重新提交');
@@ -142,9 +178,9 @@ export const orderHandlers: Handlers<'order'> = {
 
   'order.review': async (input, { caller, deps }) => {
     const order = await loadOrder(deps, input.orderId);
+    if (order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的订单，请由其他工作人员审核');
     if (!managesOrder(caller, order) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能审核本社区的订单');
     const note = input.note || undefined;
-    await checkText(deps, caller, note, '审核意见');
     const command = input.decision === 'approve' ? 'approve' : 'reject';
     const next = await transition(
       deps,
@@ -172,7 +208,8 @@ export const orderHandlers: Handlers<'order'> = {
         ['_id', 'asc'],
       ],
       input,
-      (order) => toOrderView(order, caller),
+      (order) => toOrderSummary(order, caller),
+      { omit: ORDER_LIST_OMIT },
     ),
 
   'order.cancel': async (input, { caller, deps }) => {
@@ -180,7 +217,6 @@ export const orderHandlers: Handlers<'order'> = {
     const owner = order.residentOpenid === caller.openid;
     if (!owner && !managesOrder(caller, order)) throw new DomainError('FORBIDDEN', '只有下单居民或社区工作人员可以取消订单');
     if (order.status === 'in_service') throw new DomainError('CONFLICT', '服务已经开始，无法取消；如有问题请联系社区');
-    await checkText(deps, caller, input.reason, '取消原因');
     const next = await transition(
       deps,
       order,
@@ -188,14 +224,14 @@ export const orderHandlers: Handlers<'order'> = {
       caller.openid,
       {
         set: { cancelledAt: deps.clock.now() },
-        // The load change below is the volunteer read here: cancel only if they still hold it.
+        // The load change is the volunteer read here: cancel only if they still hold it.
         where: { assignee: order.assignee ?? { exists: false } },
         note: `取消原因：${input.reason}`,
+        // Only an accepted order counted in the volunteer's load.
+        ...(order.status === 'accepted' && order.assignee ? { counters: { openid: order.assignee, inc: { activeOrders: -1 } } } : {}),
       },
       '取消',
     );
-    // Only an accepted order counted in the volunteer's load.
-    if (order.status === 'accepted' && order.assignee) await bumpStats(deps, order.assignee, { activeOrders: -1 });
     return { order: toOrderView(next, caller) };
   },
 
@@ -205,15 +241,17 @@ export const orderHandlers: Handlers<'order'> = {
     if (order.status !== 'completed' && order.status !== 'closed') throw conflict(order, '评价');
     if (order.rating) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
     const comment = input.comment || undefined;
-    await checkText(deps, caller, comment, '评价', 'comment');
     const rating = compact({ stars: input.stars, comment, at: deps.clock.now() });
-    // Once: the write only lands while there is no rating yet.
-    const written = await ordersOf(deps).update(
-      { _id: order._id, residentOpenid: caller.openid, status: { in: ['completed', 'closed'] }, rating: { exists: false } },
-      { set: { rating } },
-    );
-    if (written === 0) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
-    if (order.assignee) await bumpStats(deps, order.assignee, { ratingSum: input.stars, ratingCount: 1 });
+    // Once, and with the volunteer's rating counters in the same transaction.
+    await deps.store.transaction(async (tx) => {
+      const orders = tx.collection<Order>(COLLECTIONS.orders);
+      const current = await orders.get(order._id);
+      if (!current || current.rating || current.residentOpenid !== caller.openid || !['completed', 'closed'].includes(current.status)) {
+        throw new DomainError('CONFLICT', '您已经评价过这个订单了');
+      }
+      await orders.update(order._id, { set: { rating } });
+      if (current.assignee) await moveCounters(tx, { openid: current.assignee, inc: { ratingSum: input.stars, ratingCount: 1 } });
+    });
     return { order: toOrderView({ ...order, rating } as Order, caller) };
   },
 };

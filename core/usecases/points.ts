@@ -13,7 +13,7 @@ import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Where } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
-import { checkText, compact, keysetPage, type OrderBy } from './order-support';
+import { compact, keysetPage, type OrderBy } from './order-support';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,
@@ -117,7 +117,6 @@ export const pointsHandlers: Handlers<'points'> = {
     if (nominee._id === caller.openid) throw new DomainError('FORBIDDEN', '不能推荐自己');
     // A grid worker vouches only for the residents of the grids they look after.
     if (!staff && !managesOrder(caller, nominee)) throw new DomainError('FORBIDDEN', '只能推荐您负责网格的居民');
-    await checkText(deps, caller, input.reason, '推荐事由');
 
     const nomination: AwardNomination = {
       _id: nominationId,
@@ -165,7 +164,6 @@ export const pointsHandlers: Handlers<'points'> = {
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     // The nominator (a grid worker, say) reads the note.
-    await checkText(deps, caller, input.note, '审核意见');
 
     const now = deps.clock.now();
     const approve = input.decision === 'approve';

@@ -29,7 +29,7 @@ import { minutesToHours, starLevel, sumHours } from '../service-hours';
 import { inZone } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
 import { iso, isStaffOf, memberCommunity, staffCommunity } from './market-shared';
-import { checkText, compact, keysetPage, keysetPageOfList, loadCommunity, type OrderBy, ordersOf } from './order-support';
+import { compact, keysetPage, keysetPageOfList, loadCommunity, type OrderBy, ordersOf } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { addRecordedHours, hourRoundingOf, recordView } from './record-support';
 
@@ -148,9 +148,6 @@ export const recordHandlers: Handlers<'record'> = {
     if (input.date !== undefined && input.date > beijingDay(now)) throw new DomainError('INVALID_INPUT', '服务日期不能晚于今天');
     const asked = compact({ minutes: input.minutes, date: input.date, place: input.place, content: input.content });
     // Staff read these: the reason, and the place and content that would go on the record.
-    await checkText(deps, caller, input.reason, '更正理由');
-    await checkText(deps, caller, asked.place, '服务地点');
-    await checkText(deps, caller, asked.content, '服务内容');
 
     const correctionId = correctionIdFor(caller.openid, input.clientRequestId);
     const correction = await deps.store.transaction(async (tx) => {
@@ -221,7 +218,6 @@ export const recordHandlers: Handlers<'record'> = {
     const reviewed = (status: CorrectionStatus) => new DomainError('CONFLICT', `该更正申请已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const note = input.note || undefined;
-    await checkText(deps, caller, note, '审核意见');
     const rule = hourRoundingOf(await loadCommunity(deps, communityId));
     const approve = input.decision === 'approve';
     const now = deps.clock.now();

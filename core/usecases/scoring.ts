@@ -7,13 +7,13 @@
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type Order, type ServiceItem } from '../model';
-import { managesOrder } from '../order-machine';
-import { toOrderView } from '../order-view';
+import { managesOrder, scoreConflict } from '../order-machine';
+import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
 import { minutesToHours } from '../service-hours';
 import { inZone } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
-import { checkText, compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
+import { compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
 
 const notScorable = (order: Order): DomainError =>
   order.status === 'closed' ? new DomainError('CONFLICT', '该订单已经评过分了') : conflict(order, '评分');
@@ -22,6 +22,22 @@ const notScorable = (order: Order): DomainError =>
 export function servicePlace(community: Community, order: Pick<Order, 'address'>): string {
   const grid = community.grids.find((candidate) => candidate.id === order.address.gridId);
   return [community.name, grid?.name ?? order.address.gridId, order.address.building].join(' · ');
+}
+
+/**
+ * The minutes the record counts: what the volunteer reported, or what the scorer counted instead
+ * (never more). Reported minutes far above the expected time count only once the scorer gives them.
+ */
+function countedMinutes(order: Pick<Order, 'completion' | 'expectedMinutes'>, given: number | undefined): number {
+  const reported = order.completion?.minutes ?? 0;
+  if (given !== undefined && given > reported) throw new DomainError('INVALID_INPUT', `认定的服务时长不能超过志愿者填报的 ${reported} 分钟`);
+  if (given === undefined && order.completion?.unconfirmed) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `志愿者填报的服务时长（${reported} 分钟）远超该服务的预计用时（${order.expectedMinutes} 分钟），请核实后填写认定的服务时长`,
+    );
+  }
+  return given ?? reported;
 }
 
 export const scoringHandlers: Handlers<'scoring'> = {
@@ -34,17 +50,20 @@ export const scoringHandlers: Handlers<'scoring'> = {
         ['_id', 'asc'],
       ],
       input,
-      (order) => toOrderView(order, caller),
+      (order) => toOrderSummary(order, caller),
+      { omit: ORDER_LIST_OMIT },
     ),
 
   'scoring.score': async (input, { caller, deps }) => {
     const seen = await loadOrder(deps, input.orderId);
+    // Whoever served, ordered or dispatched it does not also decide what it pays (four eyes).
+    const conflictOfInterest = scoreConflict(seen, caller.openid);
+    if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
     if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
-    // Staff who are also volunteers may not mint their own points.
-    if (seen.assignee === caller.openid) throw new DomainError('FORBIDDEN', '不能为自己承接的订单评分，请由其他工作人员评分');
     if (seen.status !== 'completed') throw notScorable(seen);
+    // Refused before anything else is read; checked again on the order the transaction reads.
+    countedMinutes(seen, input.minutes);
     const note = input.note || undefined;
-    await checkText(deps, caller, note, '评分说明');
     const community = await loadCommunity(deps, seen.communityId);
     const personInCharge = caller.user?.name ?? '';
     const category = (await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(seen.serviceId))?.category;
@@ -57,10 +76,12 @@ export const scoringHandlers: Handlers<'scoring'> = {
       if (order.status !== 'completed') throw notScorable(order);
       const assignee = order.assignee;
       if (!assignee) throw new DomainError('CONFLICT', '该订单没有承接的志愿者，无法评分');
-      if (assignee === caller.openid) throw new DomainError('FORBIDDEN', '不能为自己承接的订单评分，请由其他工作人员评分');
+      const stillConflicted = scoreConflict(order, caller.openid);
+      if (stillConflicted) throw new DomainError('FORBIDDEN', stillConflicted);
       const now = deps.clock.now();
       const points = servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers);
-      const score = compact({ score: input.score, note, by: caller.openid, at: now, points });
+      const minutes = countedMinutes(order, input.minutes);
+      const score = compact({ score: input.score, note, by: caller.openid, at: now, points, minutes });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
       // Recorded now, so the record timer's alert (if any) is done with.
       await orders.update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event }, unset: ['recordAlert'] });
@@ -78,7 +99,6 @@ export const scoringHandlers: Handlers<'scoring'> = {
         });
       }
       const completedAt = order.completedAt ? new Date(order.completedAt) : now;
-      const minutes = order.completion?.minutes ?? 0;
       await writeRecord(tx, {
         _id: `order:${order._id}`,
         openid: assignee,

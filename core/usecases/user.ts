@@ -5,7 +5,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
-import { toOrderView } from '../order-view';
+import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { toServiceView } from './catalog';
 import type { Caller, Deps } from '../ports';
 import { starLevel } from '../service-hours';
@@ -54,7 +54,7 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
   const openWhere = { residentOpenid: caller.openid, status: { in: OPEN_STATUSES } };
   const [services, openOrders, openOrderCount, account] = await Promise.all([
     deps.store.collection<ServiceItem>(COLLECTIONS.services).find({ communityId, archived: false }, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 100 }),
-    orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: 3 }),
+    orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: 3, omit: ORDER_LIST_OMIT }),
     orders.count(openWhere),
     deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid),
   ]);
@@ -62,7 +62,7 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
     me,
     communityName: me.profile?.communityName,
     services: services.map(toServiceView),
-    openOrders: openOrders.map((order) => toOrderView(order, caller)),
+    openOrders: openOrders.map((order) => toOrderSummary(order, caller)),
     openOrderCount,
     balance: account?.balance ?? 0,
   };

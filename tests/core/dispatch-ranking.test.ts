@@ -9,6 +9,8 @@ const order = {
   skills: ['送餐'],
   address: { gridId: 'g1', building: '2栋', unit: '1单元', room: '101' },
   declines: [] as Array<{ by: string; reason: string; at: Date }>,
+  createdBy: 'o-resident',
+  events: [] as Array<{ by: string; from: null | 'pending_review' | 'pending'; to: 'pending' | 'assigned' }>,
 };
 
 function volunteer(id: string, patch: Partial<Volunteer> = {}, stats: Partial<Volunteer['stats']> = {}): Volunteer {
@@ -48,6 +50,23 @@ describe('dispatch ranking', () => {
     expect(exclusion(declined, pool[5]!)).toBe('是下单居民本人');
     expect(exclusion(declined, pool[6]!)).toBe('已婉拒过此订单');
     expect(exclusion(declined, pool[1]!)).toMatch('技能不符');
+  });
+
+  it('leaves out whoever acted on the order for the community: placed it for the resident, reviewed or assigned it', () => {
+    const pool = [volunteer('ok'), volunteer('o-staff'), volunteer('o-reviewer'), volunteer('o-assigner')];
+    const handled = {
+      ...order,
+      createdBy: 'o-staff',
+      events: [
+        { by: 'o-staff', from: null, to: 'pending' as const },
+        { by: 'o-reviewer', from: 'pending_review' as const, to: 'pending' as const },
+        { by: 'o-assigner', from: 'pending' as const, to: 'assigned' as const },
+      ],
+    };
+    expect(rankCandidates(handled, pool).map((c) => c.openid)).toEqual(['ok']);
+    expect(pool.slice(1).map((who) => exclusion(handled, who))).toEqual(Array(3).fill('参与了此订单的受理（代下单、审核或派单）'));
+    // The resident's own order: ordering for yourself makes you its resident, not an official.
+    expect(exclusion({ ...order, events: [{ by: 'o-resident', from: null, to: 'pending' }] }, volunteer('ok'))).toBeNull();
   });
 
   it('needs every skill of a multi-skill service', () => {

@@ -104,7 +104,7 @@ describe('points.nominate and points.review', () => {
 
   it('a review note the nominator would read is checked like any other text', async () => {
     const nomination = ok(await nominate(cloud, DEMO.grid, { phone: '13800000020', reason: '帮邻居修自行车' }));
-    await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'reject', note: '与赌博有关' }, 'CONTENT_RISKY', '审核意见含有不适宜发布的内容，请修改后再提交');
+    await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'reject', note: '与赌博有关' }, 'CONTENT_RISKY', '不通过的原因含有不适宜发布的内容，请修改后再提交');
     await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'approve', note: '赌博' }, 'CONTENT_RISKY');
     expect(doc(cloud, 'award_nominations', nomination.id)?.status).toBe('pending');
   });

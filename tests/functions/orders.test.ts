@@ -9,6 +9,7 @@ import type { LedgerEntry, Order, PointsAccount, ServiceRecord, Volunteer } from
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
 import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { GENEROUS_ORDER_LIMITS, setCommunitySettings } from '../helpers/seed';
 
 const T0 = { $date: '2026-11-01T00:00:00.000Z' };
 
@@ -119,6 +120,8 @@ describe('order, dispatch and scoring', () => {
   beforeAll(async () => {
     cloud = await startLinli({ sensitiveWords: ['赌博'] });
     cloud.engine.importLines(fixtureLines());
+    // This suite places far more orders from one resident than a day allows; the limits have their own tests.
+    setCommunitySettings(cloud, GENEROUS_ORDER_LIMITS);
   });
   afterAll(() => cloud.close());
 

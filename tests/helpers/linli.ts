@@ -61,6 +61,7 @@ export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud
     functionRoots: [scratch ?? FUNCTIONS_ROOT],
     schema: readSchema(path.join(REPO_ROOT, 'database/schema.json')),
     seed: demo ? path.join(REPO_ROOT, 'database/demo-data') : undefined,
+    echoFunctionLogs: process.env.LINLI_ECHO === '1',
     ...rest,
   });
   if (!scratch) return cloud;

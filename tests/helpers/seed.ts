@@ -33,6 +33,18 @@ export const docs = <T = Raw>(cloud: LocalCloud, collection: string): T[] =>
 export const doc = <T = Raw>(cloud: LocalCloud, collection: string, id: string): T | undefined =>
   cloud.engine.collections.get(collection)?.entries.get(JSON.stringify(id))?.doc as unknown as T | undefined;
 
+/**
+ * Changes settings of the demo community straight in the database, e.g. order limits far above the
+ * defaults for a suite that places many orders from one resident and is not about limits.
+ */
+export function setCommunitySettings(cloud: LocalCloud, settings: Raw, communityId: string = DEMO.community): void {
+  const community = doc(cloud, 'communities', communityId);
+  if (!community) throw new Error(`no community ${communityId}`);
+  seed(cloud, 'communities', [{ ...community, settings: { ...community.settings, ...settings } }]);
+}
+
+export const GENEROUS_ORDER_LIMITS = { orderLimits: { openPerResident: 1000, perResidentPerDay: 1000, openOnBehalf: 1000, onBehalfPerDay: 1000 } };
+
 /** A registered user (a resident of grid g1 of the demo community unless told otherwise). */
 export const userDoc = (openid: string, name: string, options: { roles?: string[]; communityId?: string; phone?: string; address?: Raw } = {}): Raw => ({
   _id: openid,

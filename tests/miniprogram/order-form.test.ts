@@ -67,7 +67,9 @@ describe('pages/order-form', () => {
     await until(() => redirectedTo !== '');
 
     const mine = ok(await call(cloud, DEMO.resident, 'order.listMine', {}));
-    const order = mine.items.find((o) => o.description === '卫生间水龙头一直滴水')!;
+    const listed = mine.items.find((o) => o.description === '卫生间水龙头一直滴水')!;
+    // Lists carry summaries; the photos are on the order's own page.
+    const { order } = ok(await call(cloud, DEMO.resident, 'order.get', { orderId: listed.id }));
     expect(order.photos).toHaveLength(1);
     expect(order.photos[0]).toContain(`/orders/${DEMO.resident}/`);
     const stored = await cloud.storage.read(order.photos[0]!.split('/').slice(3).join('/'));

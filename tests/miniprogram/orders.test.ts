@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { GENEROUS_ORDER_LIMITS, setCommunitySettings } from '../helpers/seed';
 import { connectMiniProgram, mount, text, until } from '../helpers/mp';
 
 type WxNav = { navigateTo: (o: { url: string }) => void };
@@ -13,6 +14,8 @@ describe('pages/orders', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     cloud = await startLinli();
+    // More orders from one resident than the limits allow: this suite is about pages, not limits.
+    setCommunitySettings(cloud, GENEROUS_ORDER_LIMITS);
     for (let i = 0; i < 22; i += 1) {
       const reply = ok(
         await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-company', description: `陪我聊聊天 第${i + 1}次`, clientRequestId: `mp-orders-${String(i).padStart(4, '0')}` }),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityView, OrderView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { GENEROUS_ORDER_LIMITS, setCommunitySettings } from '../helpers/seed';
 import { postJson } from '../helpers/localcloud';
 import { type ConnectOptions, connectMiniProgram, MP_ROOT, mount, settle, until } from '../helpers/mp';
 
@@ -33,6 +34,8 @@ let sequence = 0;
 
 beforeAll(async () => {
   cloud = await startLinli();
+  // More orders from one resident than the limits allow: this suite is about subscriptions, not limits.
+  setCommunitySettings(cloud, GENEROUS_ORDER_LIMITS);
   // A second volunteer, to take places and orders.
   ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: DEMO.applicant, decision: 'approve' }));
 });

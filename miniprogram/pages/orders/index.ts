@@ -1,12 +1,12 @@
 /** My orders (TAB): open or finished, newest first, paged; tap one for its detail. */
-import type { OrderView } from '../../../core/contract';
+import type { OrderSummary } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 type Filter = 'open' | 'done';
-type Row = OrderView & { createdText: string };
+type Row = OrderSummary & { createdText: string };
 
 Component({
   data: {
@@ -65,6 +65,6 @@ Component({
   },
 });
 
-function toRow(order: OrderView): Row {
+function toRow(order: OrderSummary): Row {
   return { ...order, createdText: formatTime(order.createdAt) };
 }

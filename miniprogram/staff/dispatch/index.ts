@@ -3,14 +3,14 @@
  * ask for suggestions (candidates scored by skills, load, ratings, with the reasons in Chinese)
  * and assign one.
  */
-import type { Candidate, OrderView } from '../../../core/contract';
+import type { Candidate, OrderSummary } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
   data: {
-    ...listState<OrderView>(),
+    ...listState<OrderSummary>(),
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
     /** The order whose candidates are shown, and those candidates. */

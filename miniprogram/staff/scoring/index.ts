@@ -2,7 +2,7 @@
  * Scoring (评分): completed orders waiting for the community's score, with the resident's own
  * rating. Staff give 1–5 and an optional note; the reply says how many points the volunteer got.
  */
-import type { OrderView } from '../../../core/contract';
+import type { OrderSummary } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
 
@@ -10,7 +10,7 @@ Component({
   data: {
     loading: true,
     error: '',
-    items: [] as OrderView[],
+    items: [] as OrderSummary[],
     nextCursor: null as string | null,
     loadingMore: false,
     /** The order being scored and its form. */

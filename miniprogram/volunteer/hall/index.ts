@@ -2,7 +2,7 @@
  * Volunteer task hall (抢单): pending orders this volunteer is eligible for. The first volunteer to
  * accept gets the order; if someone was quicker, the page says so and refreshes the list.
  */
-import type { OrderView } from '../../../core/contract';
+import type { OrderSummary } from '../../../core/contract';
 import { call } from '../../services/api';
 import { askToSubscribe } from '../../services/subscribe';
 import { appendNextPage } from '../../services/paging';
@@ -11,7 +11,7 @@ Component({
   data: {
     loading: true,
     error: '',
-    items: [] as OrderView[],
+    items: [] as OrderSummary[],
     nextCursor: null as string | null,
     loadingMore: false,
     accepting: '',

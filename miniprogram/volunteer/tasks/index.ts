@@ -3,7 +3,7 @@
  * card offers comes from the order's `allowed` list: accept, decline with a reason, start, and
  * complete with a summary and the minutes served.
  */
-import type { OrderView } from '../../../core/contract';
+import type { OrderSummary } from '../../../core/contract';
 import { call } from '../../services/api';
 import { appendNextPage } from '../../services/paging';
 import { askToSubscribe } from '../../services/subscribe';
@@ -17,7 +17,7 @@ Component({
     tab: 'open' as Tab,
     loading: true,
     error: '',
-    items: [] as OrderView[],
+    items: [] as OrderSummary[],
     nextCursor: null as string | null,
     loadingMore: false,
     statusText: ORDER_STATUS_TEXT,
@@ -58,7 +58,7 @@ Component({
       return appendNextPage(this, 'items', (cursor) => call('dispatch.mine', { status: tab, cursor }), undefined, () => tab === this.data.tab);
     },
     /** Puts the changed order in place, or drops it when it left this tab. */
-    replace(order: OrderView) {
+    replace(order: OrderSummary) {
       const stillOpen = order.status === 'assigned' || order.status === 'accepted' || order.status === 'in_service';
       const items = this.data.items
         .map((item) => (item.id === order.id ? order : item))

@@ -1,0 +1,45 @@
+/**
+ * A community's limits and caps, with the defaults a community gets until it sets its own. Pure:
+ * the use cases read them from the community document through these accessors.
+ */
+import type { Community, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
+
+/**
+ * A resident rarely needs more than a few services at once; staff ordering for the elders of a
+ * community without phones (代点单) need more. Every limit can be changed in the settings.
+ */
+export const DEFAULT_ORDER_LIMITS: OrderLimits = {
+  openPerResident: 5,
+  perResidentPerDay: 10,
+  openOnBehalf: 50,
+  onBehalfPerDay: 100,
+};
+
+/**
+ * What a rule may pay at most unless the community raises it (with a second staff member). With
+ * these, one order pays at most 100 × 2 = 200 points, an hour of an activity 50.
+ */
+export const DEFAULT_POINTS_CAPS: PointsCaps = {
+  servicePoints: 100,
+  scoreMultiplier: 2,
+  activityPointsPerHour: 50,
+  awardPoints: 500,
+};
+
+/** The hard limits of the contract: no cap may be raised past them. */
+export const POINTS_CAP_LIMITS: PointsCaps = {
+  servicePoints: 1000,
+  scoreMultiplier: 5,
+  activityPointsPerHour: 100,
+  awardPoints: 1000,
+};
+
+/** Reported minutes above 3× the expected time wait for the scorer to confirm them. */
+export const DEFAULT_MINUTES_CHECK_RATIO = 3;
+
+export const orderLimitsOf = (community: Pick<Community, 'settings'>): OrderLimits => ({ ...DEFAULT_ORDER_LIMITS, ...community.settings.orderLimits });
+export const pointsCapsOf = (community: Pick<Community, 'settings'>): PointsCaps => ({ ...DEFAULT_POINTS_CAPS, ...community.settings.pointsCaps });
+export const minutesCheckRatioOf = (community: Pick<Community, 'settings'>): number => community.settings.minutesCheckRatio ?? DEFAULT_MINUTES_CHECK_RATIO;
+
+/** The largest multiplier of a table (what the cap is compared with). */
+export const largestMultiplier = (multipliers: ScoreMultipliers): number => Math.max(...Object.values(multipliers));

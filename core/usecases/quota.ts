@@ -1,0 +1,29 @@
+/**
+ * Daily limits per person (orders placed, redemptions, certificates asked for), counted in a
+ * `quotas` document that moves in the same transaction as what it counts. Every such transaction of
+ * one person writes that one document, so two at once conflict and one runs again with the other's
+ * count: the limit holds exactly, however many calls arrive together.
+ */
+import { DomainError } from '../errors';
+import { COLLECTIONS, type Quota } from '../model';
+import type { Transaction } from '../ports';
+import { inZone } from '../time';
+
+/** The day a limit counts in: Beijing time, as people live it. */
+export const quotaDay = (now: Date): string => inZone(now).format('YYYY-MM-DD');
+
+export const quotaKey = (kind: string, openid: string): string => `${kind}:${openid}`;
+
+/**
+ * Inside a transaction: counts one more for today under `key`, or refuses with LIMIT_REACHED and
+ * `message` when today's count has reached `limit`. Returns today's count before this one.
+ */
+export async function takeDailyQuota(tx: Transaction, key: string, limit: number, now: Date, message: string): Promise<number> {
+  const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
+  const day = quotaDay(now);
+  const quota = await quotas.get(key);
+  const used = quota?.day === day ? quota.count : 0;
+  if (used >= limit) throw new DomainError('LIMIT_REACHED', message);
+  await quotas.set({ _id: key, day, count: used + 1, updatedAt: now });
+  return used;
+}
