@@ -80,6 +80,18 @@ export interface CommunitySettings {
   pointsCaps?: PointsCaps;
   /** Minutes reported above this multiple of a service's expected time wait for the scorer to confirm them. */
   minutesCheckRatio?: number;
+  /** What one person may do a day besides ordering (absent: the defaults). */
+  dailyLimits?: DailyLimits;
+}
+
+/** Daily limits per person, so no one account can flood a list or use up a community's codes. */
+export interface DailyLimits {
+  /** Redemptions at the 积分超市 (each takes one of the community's 6-digit codes for good). */
+  redemptions: number;
+  /** Certificates asked for. */
+  certificates: number;
+  /** Good-deed and role-model nominations made (staff review them one by one). */
+  nominations: number;
 }
 
 /** Limits on ordering, so one account cannot flood the hall or the dispatch queue. */
@@ -112,6 +124,8 @@ export interface Community {
   district?: string;
   grids: Grid[];
   settings: CommunitySettings;
+  /** Setting changes waiting for a second staff member, by setting. */
+  pendingRuleChanges?: Partial<Record<SettingField, PendingRuleChange>>;
   createdAt: Date;
 }
 
@@ -139,6 +153,8 @@ export interface ServiceItem {
   slaHours: number;
   description?: string;
   archived: boolean;
+  /** A change of basePoints waiting for a second staff member. */
+  pendingRuleChange?: PendingRuleChange;
   updatedAt: Date;
 }
 
@@ -259,8 +275,22 @@ export interface Quota {
   updatedAt: Date;
 }
 
-/** What a rule change is about. */
-export type RuleKind = 'service_points' | 'activity_points' | 'score_multipliers' | 'points_caps' | 'hour_rounding' | 'settings';
+/**
+ * What a rule change is about: a catalogue item's base points, an activity's points per hour, or one
+ * community setting (`field`).
+ */
+export type RuleKind = 'service_points' | 'activity_points' | 'community_setting';
+
+/** Settings a community changes through rule changes (see RULE_FIELDS in core/rules.ts). */
+export type SettingField =
+  | 'scoreMultipliers'
+  | 'pointsCaps'
+  | 'hourRounding'
+  | 'minutesCheckRatio'
+  | 'requireOrderReview'
+  | 'acceptTimeoutMinutes'
+  | 'orderLimits'
+  | 'dailyLimits';
 
 /**
  * pending → approved | rejected | superseded (a newer proposal for the same rule replaced it);
@@ -268,21 +298,29 @@ export type RuleKind = 'service_points' | 'activity_points' | 'score_multipliers
  */
 export type RuleChangeStatus = 'pending' | 'approved' | 'rejected' | 'superseded' | 'applied';
 
+/** A proposal waiting on a rule's document (a service, an activity, the community): shown beside the rule. */
+export interface PendingRuleChange {
+  id: string;
+  after: unknown;
+}
+
 /**
  * A change to how many points are paid (a service's base points, an activity's points per hour,
- * the score multipliers, the caps, the hour rounding) waits here until a second staff member
- * approves it; other settings changes are logged here as applied. The fields written when it is
- * proposed never change; the decision is written once, on the pending document only. Nothing is
- * ever removed: it is the community's audit log of its rules.
+ * the score multipliers, the caps, the hour rounding, the minutes check) waits here until a second
+ * staff member approves it; other settings changes are logged here as applied. The fields written
+ * when it is proposed never change; the decision is written once, on a pending document only.
+ * Nothing is ever removed: it is the community's audit log of its rules.
  */
 export interface RuleChange {
   _id: string;
   communityId: string;
   kind: RuleKind;
+  /** For a community setting: which one. */
+  field?: SettingField;
   /** The service, activity or community it changes. */
   targetId: string;
   targetName: string;
-  /** The values before and after, as stored (a number, or the settings object). */
+  /** The values before and after, as stored (a number, or the setting's value). */
   before: unknown;
   after: unknown;
   needsApproval: boolean;
@@ -321,7 +359,9 @@ export interface Reconciliation {
   ledgerEntries: number;
   goods: number;
   volunteers: number;
+  /** At most 1000 are kept (the document stays small); discrepancyCount says how many there were. */
   discrepancies: Discrepancy[];
+  discrepancyCount?: number;
 }
 
 export type PointsSource = 'service' | 'activity' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund';
@@ -514,6 +554,8 @@ export interface Activity {
   /** A volunteer needs all of these to sign up. */
   skills: string[];
   pointsPerHour: number;
+  /** A change of pointsPerHour waiting for a second staff member. */
+  pendingRuleChange?: PendingRuleChange;
   signupOpensAt: Date;
   signupClosesAt: Date;
   /** Until when a volunteer may withdraw (after it, staff mark a no-show instead). */
@@ -526,6 +568,8 @@ export interface Activity {
   waitSeq: number;
   /** Seeds the rotating attendance codes; never leaves the server. */
   attendanceSecret: string;
+  /** Staff who have displayed the code: they may not check themselves in or out with it. */
+  codeShownTo?: string[];
   /** The creating staff member's request id, so a retried tap creates one activity. */
   clientRequestId: string;
   cancelReason?: string;

@@ -2,7 +2,10 @@
  * A community's limits and caps, with the defaults a community gets until it sets its own. Pure:
  * the use cases read them from the community document through these accessors.
  */
-import type { Community, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
+import type { EffectiveSettings } from './contract';
+import type { Community, DailyLimits, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
+import { DEFAULT_SCORE_MULTIPLIERS } from './points';
+import { DEFAULT_HOUR_ROUNDING } from './service-hours';
 
 /**
  * A resident rarely needs more than a few services at once; staff ordering for the elders of a
@@ -34,12 +37,43 @@ export const POINTS_CAP_LIMITS: PointsCaps = {
   awardPoints: 1000,
 };
 
+/** More than anyone needs in a day, far less than a flood. */
+export const DEFAULT_DAILY_LIMITS: DailyLimits = {
+  redemptions: 10,
+  certificates: 10,
+  nominations: 20,
+};
+
 /** Reported minutes above 3× the expected time wait for the scorer to confirm them. */
 export const DEFAULT_MINUTES_CHECK_RATIO = 3;
 
 export const orderLimitsOf = (community: Pick<Community, 'settings'>): OrderLimits => ({ ...DEFAULT_ORDER_LIMITS, ...community.settings.orderLimits });
 export const pointsCapsOf = (community: Pick<Community, 'settings'>): PointsCaps => ({ ...DEFAULT_POINTS_CAPS, ...community.settings.pointsCaps });
+export const dailyLimitsOf = (community: Pick<Community, 'settings'>): DailyLimits => ({ ...DEFAULT_DAILY_LIMITS, ...community.settings.dailyLimits });
 export const minutesCheckRatioOf = (community: Pick<Community, 'settings'>): number => community.settings.minutesCheckRatio ?? DEFAULT_MINUTES_CHECK_RATIO;
 
 /** The largest multiplier of a table (what the cap is compared with). */
 export const largestMultiplier = (multipliers: ScoreMultipliers): number => Math.max(...Object.values(multipliers));
+
+/** What a new community starts with. */
+export const DEFAULT_SETTINGS: EffectiveSettings = {
+  requireOrderReview: false,
+  scoreMultipliers: DEFAULT_SCORE_MULTIPLIERS,
+  acceptTimeoutMinutes: 30,
+  hourRounding: DEFAULT_HOUR_ROUNDING,
+  orderLimits: DEFAULT_ORDER_LIMITS,
+  pointsCaps: DEFAULT_POINTS_CAPS,
+  minutesCheckRatio: DEFAULT_MINUTES_CHECK_RATIO,
+  dailyLimits: DEFAULT_DAILY_LIMITS,
+};
+
+/** What applies: the stored settings, with the defaults for what a community never set. */
+export const effectiveSettings = (community: Community): EffectiveSettings => ({
+  ...community.settings,
+  hourRounding: community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING,
+  orderLimits: orderLimitsOf(community),
+  pointsCaps: pointsCapsOf(community),
+  minutesCheckRatio: minutesCheckRatioOf(community),
+  dailyLimits: dailyLimitsOf(community),
+});
+

@@ -4,13 +4,14 @@
  * its name before the dot.
  */
 import type { z } from 'zod';
+import { auditActions } from './audit';
 import type { ActionSpec } from './define';
 import { marketActions } from './market';
 import { orderActions } from './orders';
 import { peopleActions } from './people';
 import { serviceActions } from './service';
 
-export const contract = { ...peopleActions, ...orderActions, ...marketActions, ...serviceActions } as const;
+export const contract = { ...peopleActions, ...orderActions, ...marketActions, ...serviceActions, ...auditActions } as const;
 
 export type Contract = typeof contract;
 export type ActionName = keyof Contract;
@@ -25,6 +26,7 @@ export const functionOf = (name: ActionName): FunctionName => name.split('.')[0]
 
 export * from './define';
 export type { Page } from './fields';
+export type * from './audit';
 export type * from './market';
 export type * from './orders';
 export type * from './people';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { NominationStatus, OrderStatus, PointsSource, RedemptionStatus } from '../model';
 import { action, type Iso } from './define';
-import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, phone, positiveInt, shortText } from './fields';
+import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -107,21 +107,19 @@ export const marketActions = {
     input: z.object({ limit: paging.limit }),
   }),
   /**
-   * Nominates a resident for good-deed or role-model points (好人好事/先进典型), by openid or by
-   * phone. Nothing is posted until another staff member approves (points.review).
+   * Nominates a member of the community for good-deed or role-model points (好人好事/先进典型),
+   * picked by id (from user.search or a grid's resident list), never by a typed phone: phones are
+   * neither unique nor verified. Nothing is posted until another staff member approves (points.review).
    */
   'points.nominate': action<NominationView>()({
     roles: ['staff', 'grid_worker'],
-    input: z
-      .object({
-        openid: id.optional(),
-        phone: phone.optional(),
-        points: positiveInt('奖励积分', 1000),
-        kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
-        reason: shortText('推荐事由', 200),
-        clientRequestId,
-      })
-      .refine((input) => (input.openid === undefined) !== (input.phone === undefined), { error: '请选择被推荐人，或填写其登记的手机号' }),
+    input: z.object({
+      openid: id,
+      points: positiveInt('奖励积分', 1000),
+      kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
+      reason: shortText('推荐事由', 200),
+      clientRequestId,
+    }),
   }),
   'points.nominations': action<Page<NominationView>>()({
     roles: ['staff', 'grid_worker'],

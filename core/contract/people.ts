@@ -1,6 +1,7 @@
 /** Actions of the `user`, `community`, `catalog` and `volunteer` functions. */
 import { z } from 'zod';
-import type { Address, CommunitySettings, Grid, Role, ServiceItem, Volunteer, VolunteerStatus } from '../model';
+import type { Address, CommunitySettings, Grid, Role, RuleChangeStatus, RuleKind, ServiceItem, SettingField, Volunteer, VolunteerStatus } from '../model';
+import { POINTS_CAP_LIMITS } from '../settings';
 import { birthDateOfIdNumber, isValidIdNumber, normaliseIdNumber } from '../id-number';
 import { roundingProblem, type StarLevel } from '../service-hours';
 import { action, type Iso } from './define';
@@ -27,6 +28,21 @@ export interface ProfileView {
   address: Address;
   communityId: string;
   communityName: string;
+}
+
+/**
+ * A member of the community as staff pick them (for a nomination, an order on their behalf): by id,
+ * with what tells two people apart — never the full phone number.
+ */
+export interface PersonView {
+  openid: string;
+  name: string;
+  gridId: string;
+  building: string;
+  unit?: string;
+  /** e.g. 138****0020 */
+  phoneMasked: string;
+  roles: Role[];
 }
 
 /** Everything the resident home page shows, in one call. */
@@ -56,12 +72,43 @@ export interface CommunityView {
   grids: Grid[];
 }
 
+/** Settings as they apply: every limit and cap filled in (with the defaults where none was set). */
+export type EffectiveSettings = Required<CommunitySettings>;
+
 export interface CommunityDetailView extends CommunityView {
-  settings: CommunitySettings;
+  settings: EffectiveSettings;
 }
 
 /** A catalogue item as the mini-program sees it: the stored item with `id` for `_id`. */
-export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt'> & { id: string };
+export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt' | 'pendingRuleChange'> & {
+  id: string;
+  /** Base points proposed and waiting for a second staff member. */
+  pendingBasePoints?: number;
+};
+
+/** A rule change as the review page and the audit log show it. */
+export interface RuleChangeView {
+  id: string;
+  kind: RuleKind;
+  field?: SettingField;
+  /** 服务“助餐送餐”的基础积分, 评分积分倍数… */
+  subject: string;
+  before: string;
+  after: string;
+  /** The whole change in one line. */
+  summary: string;
+  needsApproval: boolean;
+  /** A new service, offered to residents once its points are approved. */
+  publishOnApproval?: boolean;
+  status: RuleChangeStatus;
+  proposedByName: string;
+  proposedAt: Iso;
+  decidedByName?: string;
+  decidedAt?: Iso;
+  note?: string;
+  /** The caller proposed it (so may not decide it). */
+  mine: boolean;
+}
 
 /** A volunteer as staff (and the volunteer) see them: the stored fields, with age instead of birth date. */
 export type VolunteerView = Pick<
@@ -89,10 +136,14 @@ const grid = z.object({
 });
 
 /** Grid ids are how addresses, volunteers and grid workers point at a grid: they must be unique. */
+/** A community (社区) has tens of buildings, rarely more than a few hundred: this keeps its document small. */
+export const MAX_BUILDINGS = 500;
+
 const grids = z
   .array(grid)
   .min(1, { error: '至少设置一个网格' })
   .max(100, { error: '网格最多 100 个' })
+  .refine((list) => list.reduce((sum, item) => sum + item.buildings.length, 0) <= MAX_BUILDINGS, { error: `全社区的楼栋最多 ${MAX_BUILDINGS} 栋` })
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((item, index) => {
@@ -135,11 +186,37 @@ const hourRounding = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+const orderLimits = z.object({
+  openPerResident: positiveInt('每位居民未完成订单上限', 100),
+  perResidentPerDay: positiveInt('每位居民每天下单上限', 100),
+  openOnBehalf: positiveInt('代下单未完成订单上限', 1000),
+  onBehalfPerDay: positiveInt('每天代下单上限', 1000),
+});
+
+const dailyLimits = z.object({
+  redemptions: positiveInt('每人每天兑换上限', 100),
+  certificates: positiveInt('每人每天申请证明上限', 100),
+  nominations: positiveInt('每人每天推荐上限', 500),
+});
+
+const cap = (label: string, max: number) => z.number({ error: `${label}必须是数字` }).min(0, { error: `${label}不能为负数` }).max(max, { error: `${label}不能超过 ${max}` });
+
+const pointsCaps = z.object({
+  servicePoints: cap('服务基础积分上限', POINTS_CAP_LIMITS.servicePoints),
+  scoreMultiplier: cap('评分倍数上限', POINTS_CAP_LIMITS.scoreMultiplier),
+  activityPointsPerHour: cap('活动每小时积分上限', POINTS_CAP_LIMITS.activityPointsPerHour),
+  awardPoints: cap('推荐奖励积分上限', POINTS_CAP_LIMITS.awardPoints),
+});
+
 const settingsFields = {
   requireOrderReview: yesNo('新订单是否需要审核').optional(),
   scoreMultipliers: multipliers.optional(),
   acceptTimeoutMinutes: positiveInt('接单时限（分钟）', 7 * 24 * 60).optional(),
   hourRounding: hourRounding.optional(),
+  orderLimits: orderLimits.optional(),
+  pointsCaps: pointsCaps.optional(),
+  dailyLimits: dailyLimits.optional(),
+  minutesCheckRatio: z.number({ error: '服务时长核实倍数必须是数字' }).min(1.5, { error: '服务时长核实倍数不能小于 1.5' }).max(10, { error: '服务时长核实倍数不能超过 10' }).optional(),
 };
 
 export const peopleActions = {
@@ -154,6 +231,22 @@ export const peopleActions = {
     input: z.object({ name: personName.optional(), phone: phone.optional(), address: address.optional() }),
   }),
 
+  /**
+   * Finds members of the caller's community (a grid worker: of their grids) by exact name or by a
+   * registered phone, or lists a grid's or a building's residents. Returns ids to pick from: two
+   * people with one phone show up as two, and staff tell them apart by name and building.
+   */
+  'user.search': action<Page<PersonView>>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({
+      /** A name (exact) or an 11-digit phone; a search term, not published text. */
+      query: z.string().trim().max(20, { error: '搜索内容不能超过 20 个字' }).meta(NOT_TEXT).optional(),
+      gridId: id.optional(),
+      building: z.string().trim().max(20, { error: '楼栋不能超过 20 个字' }).meta(NOT_TEXT).optional(),
+      ...paging,
+    }),
+  }),
+
   'community.list': action<CommunityView[]>()({ roles: ['anyone'], input: z.object({}) }),
   'community.get': action<CommunityDetailView>()({ roles: ['anyone'], input: z.object({ communityId: id }) }),
   'community.create': action<CommunityDetailView>()({
@@ -165,13 +258,39 @@ export const peopleActions = {
       settings: z.object(settingsFields).optional(),
     }),
   }),
-  'community.updateSettings': action<CommunityDetailView>()({
+  /**
+   * Settings that pay nothing apply at once; those that change what is paid (multipliers, caps, hour
+   * rounding, the minutes check) are proposed and wait for a second staff member (`proposals`).
+   * Every change is logged in community.ruleChanges.
+   */
+  'community.updateSettings': action<CommunityDetailView & { proposals: RuleChangeView[] }>()({
     roles: ['staff', 'admin'],
     input: z
       .object({ communityId: id, ...settingsFields })
       .refine((input) => Object.keys(settingsFields).some((key) => input[key as keyof typeof settingsFields] !== undefined), {
         error: '请至少修改一项设置',
       }),
+  }),
+  /** Proposed changes waiting for review (oldest first), or the log of decided and applied ones (newest first). */
+  'community.ruleChanges': action<Page<RuleChangeView>>()({
+    roles: ['staff', 'admin'],
+    input: z.object({
+      communityId: id.optional(),
+      status: z.enum(['pending', 'decided'], { error: '只能查看待审核或已处理的调整' }).optional(),
+      ...paging,
+    }),
+  }),
+  /** A staff member other than the proposer approves (the change takes effect) or rejects (with a reason). */
+  'community.reviewRuleChange': action<RuleChangeView>()({
+    roles: ['staff', 'admin'],
+    input: z.discriminatedUnion(
+      'decision',
+      [
+        z.object({ changeId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
+        z.object({ changeId: id, decision: z.literal('reject'), note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)) }),
+      ],
+      { error: '请选择审核结果：通过或不通过' },
+    ),
   }),
   /** Staff or admin invite a colleague; the code is valid for 7 days and can be used once. */
   'community.invite': action<{ code: string; expiresAt: Iso }>()({

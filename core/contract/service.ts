@@ -40,7 +40,10 @@ export interface ActivityView {
   personInCharge: string;
   capacity: number;
   skills: string[];
+  /** What an hour pays now (approved by a second staff member). */
   pointsPerHour: number;
+  /** A new rate waiting for approval. */
+  pendingPointsPerHour?: number;
   signupOpensAt: Iso;
   signupClosesAt: Iso;
   withdrawClosesAt: Iso;

@@ -25,6 +25,8 @@ import { iso, memberCommunity, staffCommunity } from './market-shared';
 import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
+import { activityRule, capProblem, proposeRuleChange } from './rules';
+import { pointsCapsOf } from '../settings';
 
 const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
 const signupsOf = (deps: Deps): Collection<ActivitySignup> => deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups);
@@ -64,6 +66,7 @@ export function activityView(activity: Activity, now: Date): ActivityView {
     capacity: activity.capacity,
     skills: activity.skills,
     pointsPerHour: activity.pointsPerHour,
+    ...(activity.pendingRuleChange ? { pendingPointsPerHour: activity.pendingRuleChange.after as number } : {}),
     signupOpensAt: iso(activity.signupOpensAt),
     signupClosesAt: iso(activity.signupClosesAt),
     withdrawClosesAt: iso(activity.withdrawClosesAt),
@@ -309,6 +312,16 @@ async function notifyCancelled(deps: Deps, activity: Activity, reason: string): 
 // ---- attendance codes -------------------------------------------------------------------------
 
 /**
+ * Separation of duties: the staff member who published the activity, or anyone who displayed its
+ * code, does not vouch for their own attendance with it; a colleague checks them in (activity.mark).
+ */
+function refuseSelfAttendance(activity: Activity, openid: string, doing: '签到' | '签退'): void {
+  if (activity.createdBy === openid || activity.codeShownTo?.includes(openid)) {
+    throw new DomainError('FORBIDDEN', `您发布了该活动或出示过签到码，不能用签到码为自己${doing}，请由其他工作人员为您${doing}`);
+  }
+}
+
+/**
  * A volunteer's typed code: a wrong one counts against them (a conditional write, so a burst of
  * guesses cannot go past the limit), and after MAX_CODE_FAILURES only staff can check them in or out.
  */
@@ -379,7 +392,8 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       recordedBy: request.by,
       createdAt: now,
     });
-    const points = Math.round(record.hours * activity.pointsPerHour);
+    // Within today's cap, even for a rate approved under a higher one.
+    const points = Math.round(record.hours * Math.min(activity.pointsPerHour, pointsCapsOf(community).activityPointsPerHour));
     if (points > 0) {
       await postPoints(tx, {
         key: activityRecordId(activity._id, signup.openid),
@@ -496,6 +510,8 @@ export const activityHandlers: Handlers<'activity'> = {
     if (new Date(times.startAt).getTime() <= now.getTime()) throw new DomainError('INVALID_INPUT', '开始时间应晚于现在');
     checkTimes(times);
     const community = await loadCommunity(deps, communityId);
+    const overCap = capProblem('activity_points', undefined, input.pointsPerHour, pointsCapsOf(community));
+    if (overCap) throw new DomainError('INVALID_INPUT', overCap);
     const activity: Activity = {
       _id: `act-${deps.random.id()}`,
       communityId,
@@ -507,7 +523,8 @@ export const activityHandlers: Handlers<'activity'> = {
       personInCharge: input.personInCharge || caller.user?.name || '',
       capacity: input.capacity,
       skills: [...new Set(input.skills ?? [])],
-      pointsPerHour: input.pointsPerHour,
+      // What it pays waits for a second staff member (proposed below); sign-up opens at once.
+      pointsPerHour: 0,
       status: 'published',
       enrolled: 0,
       waitlisted: 0,
@@ -518,10 +535,14 @@ export const activityHandlers: Handlers<'activity'> = {
       createdAt: now,
       updatedAt: now,
     };
-    if (await activities.add(activity)) return activityView(activity, now);
-    const raced = await retried();
-    if (raced) return activityView(raced, now);
-    throw new DomainError('CONFLICT', '活动编号冲突，请重试');
+    if (!(await activities.add(activity))) {
+      const raced = await retried();
+      if (raced) return activityView(raced, now);
+      throw new DomainError('CONFLICT', '活动编号冲突，请重试');
+    }
+    if (input.pointsPerHour === 0) return activityView(activity, now);
+    await proposeRuleChange(deps, caller, { communityId, target: activityRule(activity), before: 0, after: input.pointsPerHour });
+    return activityView((await activitiesOf(deps).get(activity._id)) ?? activity, now);
   },
 
   'activity.update': async (input, { caller, deps }) => {
@@ -553,8 +574,13 @@ export const activityHandlers: Handlers<'activity'> = {
       personInCharge: input.personInCharge || undefined,
       capacity: input.capacity,
       skills: input.skills ? [...new Set(input.skills)] : undefined,
-      pointsPerHour: input.pointsPerHour,
     });
+    // A new rate is proposed for a second staff member (after the other changes are saved).
+    const newRate = input.pointsPerHour !== undefined && input.pointsPerHour !== seen.pointsPerHour ? input.pointsPerHour : undefined;
+    if (newRate !== undefined) {
+      const overCap = capProblem('activity_points', undefined, newRate, pointsCapsOf(await loadCommunity(deps, communityId)));
+      if (overCap) throw new DomainError('INVALID_INPUT', overCap);
+    }
     const capacity = input.capacity ?? seen.capacity;
 
     const { result: updated, promoted } = await withWaitlist(
@@ -576,7 +602,9 @@ export const activityHandlers: Handlers<'activity'> = {
       },
     );
     await notifyPromoted(deps, updated, promoted);
-    return activityView(updated, now);
+    if (newRate === undefined) return activityView(updated, now);
+    await proposeRuleChange(deps, caller, { communityId, target: activityRule(updated), before: seen.pointsPerHour, after: newRate });
+    return activityView((await activitiesOf(deps).get(updated._id)) ?? updated, now);
   },
 
   'activity.cancel': async (input, { caller, deps }) => {
@@ -706,6 +734,8 @@ export const activityHandlers: Handlers<'activity'> = {
     const now = deps.clock.now();
     if (activity.status === 'cancelled') throw cancelledConflict(activity);
     if (!codeShown(activity, now)) throw new DomainError('CONFLICT', '签到码在活动开始前 30 分钟至结束后 2 小时内显示');
+    // Whoever holds the code may not use it for themselves (see selfAttendance).
+    if (!activity.codeShownTo?.includes(caller.openid)) await activitiesOf(deps).update({ _id: activity._id }, { addToSet: { codeShownTo: caller.openid } });
     return { code: attendanceCode(activity.attendanceSecret, now), rotatesAt: iso(attendanceCodeRotatesAt(now)) };
   },
 
@@ -719,6 +749,7 @@ export const activityHandlers: Handlers<'activity'> = {
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '您在候补名单中，尚未获得名额，不能签到');
     if (signup.status !== 'enrolled') throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，不能签到`);
     if (!checkInOpen(activity, now)) throw new DomainError('CONFLICT', '签到时间为活动开始前 30 分钟至活动结束');
+    refuseSelfAttendance(activity, caller.openid, '签到');
     await checkCode(deps, signup, activity, input.code, now, '签到');
     const set = { status: 'checked_in' as const, checkInAt: now, checkInBy: caller.openid, codeFailures: 0, updatedAt: now };
     // On the status read, and still not locked out: a concurrent burst of guesses cannot slip one through.
@@ -740,6 +771,7 @@ export const activityHandlers: Handlers<'activity'> = {
     if (signup.status !== 'attended') {
       if (signup.status !== 'checked_in') throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，签到后才能签退`);
       if (!checkOutOpen(activity, now)) throw new DomainError('CONFLICT', '已过签退时间（活动结束后 2 小时），请联系活动负责人为您签退');
+      refuseSelfAttendance(activity, caller.openid, '签退');
       await checkCode(deps, signup, activity, input.code, now, '签退');
     }
     const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true });

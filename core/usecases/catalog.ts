@@ -8,8 +8,11 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type ServiceItem } from '../model';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
+import { pointsCapsOf } from '../settings';
+import { capProblem, proposeRuleChange, serviceRule } from './rules';
 
 export const toServiceView = (item: ServiceItem): ServiceView => ({
+  ...(item.pendingRuleChange ? { pendingBasePoints: item.pendingRuleChange.after as number } : {}),
   id: item._id,
   communityId: item.communityId,
   name: item.name,
@@ -47,11 +50,18 @@ export const catalogHandlers: Handlers<'catalog'> = {
     return items.map(toServiceView);
   },
 
-  /** Upsert replaces the whole item (the form sends every field), so a missing description clears it. */
+  /**
+   * Upsert replaces the whole item (the form sends every field), so a missing description clears it.
+   * Base points are what the item pays: a change to them is proposed and takes effect once a second
+   * staff member approves it; a new item with points is offered to residents from then on.
+   */
   'catalog.upsert': async (input, context) => {
     const { caller, deps } = context;
     const communityId = found(caller.user, '请先登记').communityId;
     const existing = input.id ? await ownItem(context, input.id) : null;
+    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const overCap = capProblem('service_points', undefined, input.basePoints, pointsCapsOf(community));
+    if (overCap) throw new DomainError('INVALID_INPUT', overCap);
 
     // Two items with one name would confuse residents choosing what to order.
     const sameName = await services(deps).find({ communityId, name: input.name }, { limit: 2 });
@@ -62,25 +72,39 @@ export const catalogHandlers: Handlers<'catalog'> = {
       category: input.category,
       skills: [...new Set(input.skills)],
       expectedMinutes: input.expectedMinutes,
-      basePoints: input.basePoints,
       slaHours: input.slaHours,
       updatedAt: deps.clock.now(),
     };
+    let item: ServiceItem;
     if (existing) {
       // Orders copy the service's name, skills and points when created, so editing an item changes
       // only what is ordered from now on.
       const update = input.description ? { set: { ...fields, description: input.description } } : { set: fields, unset: ['description'] };
       await services(deps).update({ _id: existing._id, communityId }, update);
-      return toServiceView(found(await services(deps).get(existing._id)));
+      item = found(await services(deps).get(existing._id));
+    } else {
+      const pointsToApprove = input.basePoints > 0;
+      item = {
+        _id: deps.random.id(),
+        communityId,
+        ...fields,
+        basePoints: 0,
+        ...(input.description ? { description: input.description } : {}),
+        // Offered once its points are approved (an item without points is offered at once).
+        archived: pointsToApprove,
+      };
+      if (!(await services(deps).add(item))) throw new DomainError('CONFLICT');
     }
-    const item: ServiceItem = {
-      _id: deps.random.id(),
-      communityId,
-      ...fields,
-      ...(input.description ? { description: input.description } : {}),
-      archived: false,
-    };
-    if (!(await services(deps).add(item))) throw new DomainError('CONFLICT');
+    if (input.basePoints !== item.basePoints) {
+      await proposeRuleChange(deps, caller, {
+        communityId,
+        target: serviceRule(item),
+        before: item.basePoints,
+        after: input.basePoints,
+        ...(existing ? {} : { publishOnApproval: true }),
+      });
+      item = found(await services(deps).get(item._id));
+    }
     return toServiceView(item);
   },
 

@@ -14,6 +14,8 @@ import { sumHours } from '../service-hours';
 import { iso, memberCommunity } from './market-shared';
 import { keysetPage, loadCommunity } from './order-support';
 import { readAll, readByIds } from './read-all';
+import { quotaKey, takeDailyQuota } from './quota';
+import { dailyLimitsOf } from '../settings';
 
 const certificatesOf = (deps: Deps) => deps.store.collection<Certificate>(COLLECTIONS.certificates);
 
@@ -34,13 +36,26 @@ export const certificateView = (certificate: Certificate): CertificateView => ({
   superseded: certificate.supersededAt !== undefined && certificate.supersededAt !== null,
 });
 
-/** Hours per kind of service, the largest first. */
-function contentOf(records: readonly ServiceRecord[]): Certificate['content'] {
-  const groups = new Map<string, ServiceRecord[]>();
-  for (const record of records) groups.set(record.activityName, [...(groups.get(record.activityName) ?? []), record]);
-  return [...groups.entries()]
-    .map(([activityName, group]) => ({ activityName, hours: sumHours(group.map((record) => record.hours)), count: group.length }))
+/** Kinds of service a certificate names one by one; the rest are summed in one line. */
+export const CONTENT_LINES = 20;
+
+/**
+ * Hours per kind of service, the largest first. A volunteer of many years may have served in
+ * hundreds of activities: past CONTENT_LINES the rest go into one line, so a certificate (and a
+ * list of them) stays a page, not a ledger. The totals count every record.
+ */
+export function contentOf(records: readonly ServiceRecord[]): Certificate['content'] {
+  const groups = new Map<string, number[]>();
+  for (const record of records) groups.set(record.activityName, [...(groups.get(record.activityName) ?? []), record.hours]);
+  const lines = [...groups.entries()]
+    .map(([activityName, hours]) => ({ activityName, hours: sumHours(hours), count: hours.length }))
     .sort((a, b) => b.hours - a.hours || b.count - a.count || a.activityName.localeCompare(b.activityName));
+  if (lines.length <= CONTENT_LINES) return lines;
+  const rest = lines.slice(CONTENT_LINES - 1);
+  return [
+    ...lines.slice(0, CONTENT_LINES - 1),
+    { activityName: `其他 ${rest.length} 项服务`, hours: sumHours(rest.map((line) => line.hours)), count: rest.reduce((sum, line) => sum + line.count, 0) },
+  ];
 }
 
 async function issuedFor(deps: Deps, openid: string, clientRequestId: string): Promise<Certificate | null> {
@@ -104,10 +119,23 @@ export const certificateHandlers: Handlers<'certificate'> = {
       clientRequestId: input.clientRequestId,
       issuedAt,
     };
+    const limit = dailyLimitsOf(community).certificates;
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       // The code is the _id: verifying is one read, and a taken code is refused by the database.
       const certificate: Certificate = { _id: certificateCode(deps.random.code(11)), ...fields };
-      if (await certificatesOf(deps).add(certificate)) return certificateView(certificate);
+      try {
+        // With the day's count: a certificate is free, but not a way to fill the database.
+        const added = await deps.store.transaction(async (tx) => {
+          const certificates = tx.collection<Certificate>(COLLECTIONS.certificates);
+          if (await certificates.get(certificate._id)) return false;
+          await takeDailyQuota(tx, quotaKey('certificate', caller.openid), limit, issuedAt, `您今天已申请 ${limit} 份证明，已达社区每天的上限，请明天再申请`);
+          await certificates.add(certificate);
+          return true;
+        });
+        if (added) return certificateView(certificate);
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+      }
       // Refused: the same request won a race (unique request id), or the code was taken.
       const raced = await issuedFor(deps, caller.openid, input.clientRequestId);
       if (raced) return certificateView(sameRequest(raced, input));
@@ -126,6 +154,8 @@ export const certificateHandlers: Handlers<'certificate'> = {
       ],
       input,
       certificateView,
+      // The records a certificate counts are for checking it, not for the list.
+      { omit: ['records'] },
     );
   },
 

@@ -3,25 +3,19 @@
  * grid workers join one (an invitation code from a colleague or an administrator).
  */
 import { resolveCaller } from '../caller';
-import type { CommunityDetailView, CommunityView } from '../contract';
+import type { CommunityDetailView, CommunityView, EffectiveSettings, RuleChangeView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type CommunitySettings, type Invitation, type User } from '../model';
-import { DEFAULT_SCORE_MULTIPLIERS } from '../points';
-import { DEFAULT_HOUR_ROUNDING } from '../service-hours';
+import { COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type User } from '../model';
+import { RULE_FIELDS, SETTING_FIELDS, sameRuleValue } from '../rules';
+import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps } from '../ports';
 import { addMinutes } from '../time';
+import { addAppliedChanges, appliedChange, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
 import { meView } from './user';
 
 export const INVITATION_DAYS = 7;
 export const INVITATION_CODE_LENGTH = 12;
-
-export const DEFAULT_SETTINGS: CommunitySettings = {
-  requireOrderReview: false,
-  scoreMultipliers: DEFAULT_SCORE_MULTIPLIERS,
-  acceptTimeoutMinutes: 30,
-  hourRounding: DEFAULT_HOUR_ROUNDING,
-};
 
 const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员' } as const;
 
@@ -40,8 +34,8 @@ export const toCommunityView = (community: Community): CommunityView => ({
 
 export const toCommunityDetailView = (community: Community): CommunityDetailView => ({
   ...toCommunityView(community),
-  // Communities created before hour rounding existed use the default rule: show it.
-  settings: { ...community.settings, hourRounding: community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING },
+  // Communities created before a setting existed use its default: show it.
+  settings: effectiveSettings(community),
 });
 
 /** An administrator manages every community; staff only their own. */
@@ -67,17 +61,15 @@ export const communityHandlers: Handlers<'community'> = {
   'community.get': async (input, { deps }) => toCommunityDetailView(await loadCommunity(deps, input.communityId)),
 
   'community.create': async (input, { deps }) => {
+    const settings: EffectiveSettings = { ...DEFAULT_SETTINGS, ...input.settings };
+    const problem = capProblem('community_setting', 'scoreMultipliers', settings.scoreMultipliers, settings.pointsCaps);
+    if (problem) throw new DomainError('INVALID_INPUT', problem);
     const community: Community = {
       _id: deps.random.id(),
       name: input.name,
       ...(input.district ? { district: input.district } : {}),
       grids: input.grids,
-      settings: {
-        requireOrderReview: input.settings?.requireOrderReview ?? DEFAULT_SETTINGS.requireOrderReview,
-        scoreMultipliers: input.settings?.scoreMultipliers ?? { ...DEFAULT_SETTINGS.scoreMultipliers },
-        acceptTimeoutMinutes: input.settings?.acceptTimeoutMinutes ?? DEFAULT_SETTINGS.acceptTimeoutMinutes,
-        hourRounding: input.settings?.hourRounding ?? DEFAULT_HOUR_ROUNDING,
-      },
+      settings,
       createdAt: deps.clock.now(),
     };
     // The unique index on name decides, so two administrators creating the same name at once get one.
@@ -85,18 +77,45 @@ export const communityHandlers: Handlers<'community'> = {
     return toCommunityDetailView(community);
   },
 
+  /**
+   * Each setting given is compared with what applies now: unchanged ones are ignored; those that
+   * pay nothing are applied and logged together in one transaction; those that change what is paid
+   * are proposed for a second staff member.
+   */
   'community.updateSettings': async (input, { caller, deps }) => {
     assertManages(caller, input.communityId, '只能修改本社区的设置');
-    await loadCommunity(deps, input.communityId);
-    // Field by field, so two staff changing different settings at once do not undo each other.
-    const set: Record<string, unknown> = {};
-    if (input.requireOrderReview !== undefined) set['settings.requireOrderReview'] = input.requireOrderReview;
-    if (input.scoreMultipliers !== undefined) set['settings.scoreMultipliers'] = input.scoreMultipliers;
-    if (input.acceptTimeoutMinutes !== undefined) set['settings.acceptTimeoutMinutes'] = input.acceptTimeoutMinutes;
-    if (input.hourRounding !== undefined) set['settings.hourRounding'] = input.hourRounding;
-    await communities(deps).update({ _id: input.communityId }, { set });
-    return toCommunityDetailView(await loadCommunity(deps, input.communityId));
+    const community = await loadCommunity(deps, input.communityId);
+    const current = effectiveSettings(community);
+    const caps = current.pointsCaps;
+    const changed = SETTING_FIELDS.filter((field) => input[field] !== undefined && !sameRuleValue(input[field], current[field]));
+    for (const field of changed) {
+      const problem = capProblem('community_setting', field, input[field], caps);
+      if (problem) throw new DomainError('INVALID_INPUT', problem);
+    }
+    const now = deps.clock.now();
+    const immediate = changed.filter((field) => !RULE_FIELDS[field].needsApproval);
+    if (immediate.length > 0) {
+      const logged = immediate.map((field) => appliedChange(deps, caller, community._id, settingRule(community, field), current[field], input[field], now));
+      await deps.store.transaction(async (tx) => {
+        // Field by field, so two staff changing different settings at once do not undo each other.
+        const set = Object.fromEntries(immediate.map((field) => [`settings.${field}`, input[field]]));
+        await tx.collection<Community>(COLLECTIONS.communities).update(community._id, { set });
+        await addAppliedChanges(tx, logged);
+      });
+    }
+    const proposals: RuleChange[] = [];
+    for (const field of changed.filter((candidate) => RULE_FIELDS[candidate].needsApproval)) {
+      proposals.push(await proposeRuleChange(deps, caller, { communityId: community._id, target: settingRule(community, field as SettingField), before: current[field], after: input[field] }));
+    }
+    return {
+      ...toCommunityDetailView(await loadCommunity(deps, input.communityId)),
+      proposals: proposals.map((change): RuleChangeView => ruleChangeView(change, caller)),
+    };
   },
+
+  'community.ruleChanges': async (input, { caller, deps }) => listRuleChanges(deps, caller, input),
+
+  'community.reviewRuleChange': async (input, { caller, deps }) => decideRuleChange(deps, caller, input),
 
   'community.invite': async (input, { caller, deps }) => {
     assertManages(caller, input.communityId, '只能邀请本社区的工作人员');

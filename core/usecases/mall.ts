@@ -7,11 +7,13 @@ import type { GoodsView, RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Goods, type PointsAccount, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Community, type Goods, type PointsAccount, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
 import { readAll } from './read-all';
+import { quotaKey, takeDailyQuota } from './quota';
+import { dailyLimitsOf } from '../settings';
 
 export const goodsView = (goods: Goods): GoodsView => ({
   id: goods._id,
@@ -158,6 +160,10 @@ export const mallHandlers: Handlers<'mall'> = {
     // Everything below reads and writes by _id inside one transaction: the stock, the balance, the
     // code and the redemption change together or not at all. It may run again on a conflict, so it
     // touches nothing outside `tx`.
+    // Each redemption takes one of the community's 6-digit codes for good: a day's limit keeps one
+    // account from using them up by redeeming and cancelling over and over.
+    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const limit = dailyLimitsOf(community).redemptions;
     const redemption = await deps.store.transaction(async (tx) => {
       const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);
       const existing = await redemptions.get(redemptionId);
@@ -167,6 +173,7 @@ export const mallHandlers: Handlers<'mall'> = {
         }
         return existing;
       }
+      await takeDailyQuota(tx, quotaKey('redeem', caller.openid), limit, now, `您今天已兑换 ${limit} 次，已达社区每天的上限，请明天再来`);
       const goodsCollection = tx.collection<Goods>(COLLECTIONS.goods);
       const goods = await goodsCollection.get(input.goodsId);
       if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
@@ -221,6 +228,9 @@ export const mallHandlers: Handlers<'mall'> = {
     if (!link) throw new DomainError('NOT_FOUND', '核销码不存在，请核对后重试');
     const redemptions = deps.store.collection<Redemption>(COLLECTIONS.redemptions);
     const now = deps.clock.now();
+    const seen = found(await redemptions.get(link.redemptionId), '兑换记录不存在');
+    // Four eyes at the counter: staff who redeemed themselves are served by a colleague.
+    if (seen.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能核销自己的兑换，请由其他工作人员核销');
     // A conditional write: only a pending redemption becomes fulfilled, so two staff scanning the
     // same code, or a cancel racing the scan, cannot both win.
     const changed = await redemptions.update(

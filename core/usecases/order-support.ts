@@ -178,7 +178,8 @@ function decodeCursor(cursor: string | undefined, length: number): Key[] | undef
 
 function keyOf(doc: Record<string, unknown>, orderBy: OrderBy): Key[] {
   return orderBy.map(([field]) => {
-    const value = doc[field];
+    // Dot paths (address.building) sort too.
+    const value = field.split('.').reduce<unknown>((inner, key) => (inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined), doc);
     return value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
   });
 }

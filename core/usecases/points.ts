@@ -8,12 +8,15 @@ import type { LedgerEntryView, NominationView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
+import { type AwardNomination, COLLECTIONS, type Community, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
 import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Where } from '../ports';
+import { dailyLimitsOf, pointsCapsOf } from '../settings';
+import { quotaKey, takeDailyQuota } from './quota';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
 import { compact, keysetPage, type OrderBy } from './order-support';
+import { reconciliationHandlers } from './reconcile';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,
@@ -56,20 +59,11 @@ const nominationsOf = (deps: Deps): Collection<AwardNomination> => deps.store.co
 
 const STATUS_NAMES: Record<NominationStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
-/** The member the nomination is for: by openid, or by the phone they registered with in this community. */
-async function findNominee(deps: Deps, communityId: string, by: { openid?: string; phone?: string }): Promise<User> {
-  const users = deps.store.collection<User>(COLLECTIONS.users);
-  if (by.openid !== undefined) {
-    const user = await users.get(by.openid);
-    // Another community's resident is not this nominator's business, nor is whether one exists.
-    if (!user || user.communityId !== communityId) throw new DomainError('NOT_FOUND', '本社区没有这位居民');
-    return user;
-  }
-  const matches = await users.find({ communityId, phone: by.phone ?? '' }, { orderBy: [['_id', 'asc']], limit: 2 });
-  const [user] = matches;
-  if (!user) throw new DomainError('NOT_FOUND', '本社区没有用这个手机号登记的居民，请核对后重试');
-  // A shared family phone cannot say who did the good deed; guessing would pay the wrong person.
-  if (matches.length > 1) throw new DomainError('CONFLICT', '这个手机号登记了多位居民，无法确定被推荐人，请联系居民核实');
+/** The member the nomination is for, by the id the nominator picked. */
+async function findNominee(deps: Deps, communityId: string, openid: string): Promise<User> {
+  const user = await deps.store.collection<User>(COLLECTIONS.users).get(openid);
+  // Another community's resident is not this nominator's business, nor is whether one exists.
+  if (!user || user.communityId !== communityId) throw new DomainError('NOT_FOUND', '本社区没有这位居民');
   return user;
 }
 
@@ -79,6 +73,8 @@ function isSameRequest(existing: AwardNomination, input: { points: number; kind:
 }
 
 export const pointsHandlers: Handlers<'points'> = {
+  ...reconciliationHandlers,
+
   'points.balance': async (_input, { caller, deps }) => {
     const account = await deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid);
     return { balance: account?.balance ?? 0, issued: account?.issued ?? 0, redeemed: account?.redeemed ?? 0 };
@@ -107,7 +103,7 @@ export const pointsHandlers: Handlers<'points'> = {
     const nominationId = nominationIdFor(caller.openid, input.clientRequestId);
     const reused = () => new DomainError('CONFLICT', '该请求编号已用于另一条推荐，请重新提交');
 
-    const nominee = await findNominee(deps, communityId, input);
+    const nominee = await findNominee(deps, communityId, input.openid);
     // A retry returns what the first attempt made; a reused id for something else is refused.
     const existing = await nominations.get(nominationId);
     if (existing) {
@@ -117,6 +113,10 @@ export const pointsHandlers: Handlers<'points'> = {
     if (nominee._id === caller.openid) throw new DomainError('FORBIDDEN', '不能推荐自己');
     // A grid worker vouches only for the residents of the grids they look after.
     if (!staff && !managesOrder(caller, nominee)) throw new DomainError('FORBIDDEN', '只能推荐您负责网格的居民');
+    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const cap = pointsCapsOf(community).awardPoints;
+    if (input.points > cap) throw new DomainError('INVALID_INPUT', `奖励积分不能超过社区上限 ${cap} 分`);
+    const limit = dailyLimitsOf(community).nominations;
 
     const nomination: AwardNomination = {
       _id: nominationId,
@@ -132,7 +132,20 @@ export const pointsHandlers: Handlers<'points'> = {
       status: 'pending',
       createdAt: deps.clock.now(),
     };
-    if (await nominations.add(nomination)) return nominationView(nomination, caller);
+    try {
+      // With the day's count, so one account cannot bury the review queue.
+      const made = await deps.store.transaction(async (tx) => {
+        const stored = tx.collection<AwardNomination>(COLLECTIONS.awardNominations);
+        const again = await stored.get(nominationId);
+        if (again) return again;
+        await takeDailyQuota(tx, quotaKey('nominate', caller.openid), limit, nomination.createdAt, `您今天已推荐 ${limit} 次，已达社区每天的上限，请明天再推荐`);
+        await stored.add(nomination);
+        return nomination;
+      });
+      if (isSameRequest(made, input, [nominee._id])) return nominationView(made, caller);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+    }
     // Lost a race with our own retry (same content), or the id was taken meanwhile for another.
     const raced = await nominations.get(nominationId);
     if (raced && isSameRequest(raced, input, [nominee._id])) return nominationView(raced, caller);
@@ -163,6 +176,9 @@ export const pointsHandlers: Handlers<'points'> = {
     if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核对自己的推荐，请由其他工作人员审核');
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
+    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const cap = pointsCapsOf(community).awardPoints;
+    if (input.decision === 'approve' && current.points > cap) throw new DomainError('CONFLICT', `推荐的 ${current.points} 分超过社区现在的上限 ${cap} 分，不能通过`);
     // The nominator (a grid worker, say) reads the note.
 
     const now = deps.clock.now();

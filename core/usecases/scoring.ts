@@ -11,6 +11,7 @@ import { managesOrder, scoreConflict } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
 import { minutesToHours } from '../service-hours';
+import { pointsCapsOf } from '../settings';
 import { inZone } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
 import { compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
@@ -79,7 +80,9 @@ export const scoringHandlers: Handlers<'scoring'> = {
       const stillConflicted = scoreConflict(order, caller.openid);
       if (stillConflicted) throw new DomainError('FORBIDDEN', stillConflicted);
       const now = deps.clock.now();
-      const points = servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers);
+      // Within today's caps, even for points set under higher ones.
+      const caps = pointsCapsOf(community);
+      const points = Math.min(servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers), Math.round(caps.servicePoints * caps.scoreMultiplier));
       const minutes = countedMinutes(order, input.minutes);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points, minutes });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);

@@ -1,13 +1,14 @@
 /** The `user` function: who am I, joining a community as a resident, editing my profile. */
 import { resolveCaller } from '../caller';
-import type { HomeView, MeView } from '../contract';
+import type { HomeView, MeView, PersonView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { toServiceView } from './catalog';
-import type { Caller, Deps } from '../ports';
+import type { Caller, Deps, Where } from '../ports';
+import { compact, keysetPage } from './order-support';
 import { starLevel } from '../service-hours';
 import { recordedHours } from './record-support';
 
@@ -68,7 +69,48 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
   };
 }
 
+/** 13800000020 → 138****0020. */
+export const maskPhone = (phone: string): string => (phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****');
+
+const personView = (user: User): PersonView =>
+  compact({
+    openid: user._id,
+    name: user.name,
+    gridId: user.address.gridId,
+    building: user.address.building,
+    unit: user.address.unit,
+    phoneMasked: maskPhone(user.phone),
+    roles: user.roles,
+  });
+
+const PHONE = /^1[3-9]\d{9}$/;
+
 export const userHandlers: Handlers<'user'> = {
+  'user.search': async (input, { caller, deps }) => {
+    const communityId = found(caller.communityId, '请先登记');
+    const where: Where = { communityId };
+    // Staff see the whole community; a grid worker only the grids they look after.
+    if (!caller.roles.has('staff')) where['address.gridId'] = { in: caller.user?.gridIds ?? [] };
+    if (input.gridId) {
+      if (!caller.roles.has('staff') && !(caller.user?.gridIds ?? []).includes(input.gridId)) throw new DomainError('FORBIDDEN', '只能查看您负责网格的居民');
+      where['address.gridId'] = input.gridId;
+    }
+    if (input.building) where['address.building'] = input.building;
+    if (input.query) where[PHONE.test(input.query) ? 'phone' : 'name'] = input.query;
+    return keysetPage(
+      deps.store.collection<User>(COLLECTIONS.users),
+      where,
+      [
+        ['address.building', 'asc'],
+        ['name', 'asc'],
+        ['_id', 'asc'],
+      ],
+      input,
+      personView,
+    );
+  },
+
+
   'user.me': async (_input, { caller, deps }) => meView(deps, caller),
   'user.home': async (_input, { caller, deps }) => homeView(deps, caller),
 

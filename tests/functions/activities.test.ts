@@ -10,7 +10,7 @@ import type { Activity, ActivitySignup, LedgerEntry, PointsAccount, ServiceRecor
 import { formatLocal } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { doc as docOf, docs as docsOf, expectRefused, seedVolunteer } from '../helpers/seed';
 
 const MINUTE = 60_000;
@@ -30,8 +30,9 @@ function harness(getCloud: () => LocalCloud) {
   const advance = (ms: number) => control(getCloud(), 'POST', 'clock', { advanceMs: ms });
   const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * MINUTE).toISOString();
 
+  /** Publishes an activity; its points per hour take effect once a second staff member approves them (done here). */
   async function create(input: Partial<InputOf<'activity.create'>> & { startAt: string; endAt: string }): Promise<ActivityView> {
-    return ok(
+    const created = ok(
       await call(getCloud(), DEMO.staff, 'activity.create', {
         name: '社区绿地清洁',
         content: '清理绿化带垃圾、修剪枯枝',
@@ -42,6 +43,9 @@ function harness(getCloud: () => LocalCloud) {
         ...input,
       }),
     );
+    if (created.pendingPointsPerHour === undefined) return created;
+    await approveRuleChanges(getCloud());
+    return ok(await call(getCloud(), DEMO.staff, 'activity.get', { activityId: created.id }));
   }
 
   /** A refused call: the expected code, and not one byte of the database changed. */
@@ -103,7 +107,9 @@ describe('activities: publishing, signing up, the waiting list', () => {
       personInCharge: '刘晓梅',
       capacity: 8,
       skills: ['保洁'],
-      pointsPerHour: 12,
+      // What an hour pays waits for a second staff member.
+      pointsPerHour: 0,
+      pendingPointsPerHour: 12,
       status: 'published',
       phase: 'open',
       enrolled: 0,
@@ -119,6 +125,9 @@ describe('activities: publishing, signing up, the waiting list', () => {
 
     const again = ok(await call(cloud, DEMO.staff, 'activity.create', input));
     expect(again.id).toBe(created.id);
+    expect(h.docs<{ targetId: string }>('rule_changes').filter((change) => change.targetId === created.id)).toHaveLength(1);
+    expect(await approveRuleChanges(cloud)).toBe(1);
+    expect(ok(await call(cloud, DEMO.volunteer, 'activity.get', { activityId: created.id }))).toMatchObject({ pointsPerHour: 12 });
     expect(h.docs<Activity>('activities').filter((a) => a.clientRequestId === 'create-retry-0001')).toHaveLength(1);
 
     const got = ok(await call(cloud, DEMO.volunteer, 'activity.get', { activityId: created.id }));

@@ -9,7 +9,7 @@ import type { ActionName, InputOf } from '../../core/contract';
 import type { Reply } from '../../core/reply';
 import { inZone } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 
 /** A stored document, read straight from the engine. */
 function stored<T = Record<string, unknown>>(cloud: LocalCloud, collection: string, id: string): T | undefined {
@@ -62,6 +62,14 @@ async function refusedAnonymously(cloud: LocalCloud, action: ActionName, input: 
   expect(snapshot(cloud)).toBe(before);
 }
 
+/** The limits and caps a community has until it sets its own. */
+const DEFAULT_LIMITS = {
+  orderLimits: { openPerResident: 5, perResidentPerDay: 10, openOnBehalf: 50, onBehalfPerDay: 100 },
+  pointsCaps: { servicePoints: 100, scoreMultiplier: 2, activityPointsPerHour: 50, awardPoints: 500 },
+  minutesCheckRatio: 3,
+  dailyLimits: { redemptions: 10, certificates: 10, nominations: 20 },
+};
+
 const GRIDS = [
   { id: 'm1', name: '东区', buildings: ['1号楼', '2号楼'] },
   { id: 'm2', name: '西区', buildings: ['3号楼'] },
@@ -109,12 +117,13 @@ describe('community', () => {
 
   it('shows one community with its settings; a missing or malformed id is explained', async () => {
     const detail = ok(await call(cloud, 'o-passer-by', 'community.get', { communityId: DEMO.community }));
-    // The demo community was stored without an hour-rounding rule: the default one is shown (and used).
+    // The demo community was stored without an hour-rounding rule or limits: the defaults are shown (and used).
     expect(detail.settings).toEqual({
       requireOrderReview: false,
       scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 },
       acceptTimeoutMinutes: 30,
       hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] },
+      ...DEFAULT_LIMITS,
     });
     await refused(cloud, 'o-passer-by', 'community.get', { communityId: 'nowhere' }, 'NOT_FOUND', '社区不存在');
     await refused(cloud, 'o-passer-by', 'community.get', { communityId: '  ' }, 'INVALID_INPUT', '缺少编号');
@@ -131,6 +140,7 @@ describe('community', () => {
       acceptTimeoutMinutes: 30,
       // 志愿山城's rule: ≤15 min → 0 h, ≤45 min → 0.5 h, ≤60 min → 1 h.
       hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] },
+      ...DEFAULT_LIMITS,
     });
     expect(stored(cloud, 'communities', created.id)).toMatchObject({ name: '春风里社区', settings: created.settings });
 
@@ -161,15 +171,26 @@ describe('community', () => {
     await refused(cloud, 'o-passer-by', 'community.create', { name: '越权社区', grids: GRIDS }, 'UNAUTHENTICATED');
   });
 
-  it('staff change their own community’s settings, field by field', async () => {
+  it('staff change their own community’s settings, field by field; what changes pay waits for a second staff member', async () => {
     const updated = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, requireOrderReview: true, acceptTimeoutMinutes: 45 }));
-    expect(updated.settings).toEqual({ requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 }, hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] } });
+    expect(updated.settings).toEqual({
+      requireOrderReview: true,
+      acceptTimeoutMinutes: 45,
+      scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.1, '5': 1.2 },
+      hourRounding: { steps: [{ upToMinutes: 15, hours: 0 }, { upToMinutes: 45, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] },
+      ...DEFAULT_LIMITS,
+    });
+    expect(updated.proposals).toEqual([]);
     const quarters = { steps: [{ upToMinutes: 15, hours: 0.25 }, { upToMinutes: 30, hours: 0.5 }, { upToMinutes: 45, hours: 0.75 }, { upToMinutes: 60, hours: 1 }] };
-    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, hourRounding: quarters }));
-    expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { hourRounding: quarters } });
+    const rounding = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, hourRounding: quarters }));
+    expect(rounding.proposals).toMatchObject([{ subject: '服务时长折算规则', status: 'pending', mine: true }]);
     const multipliers = { '1': 0.6, '2': 0.9, '3': 1, '4': 1.2, '5': 1.5 };
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, scoreMultipliers: multipliers }));
-    expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: multipliers } });
+    // Nothing that pays has changed yet.
+    expect(stored(cloud, 'communities', DEMO.community)).not.toHaveProperty('settings.hourRounding');
+    expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: { '5': 1.2 } } });
+    expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(2);
+    expect(stored(cloud, 'communities', DEMO.community)).toMatchObject({ settings: { requireOrderReview: true, acceptTimeoutMinutes: 45, scoreMultipliers: multipliers, hourRounding: quarters } });
     // An administrator may change any community's.
     const byAdmin = ok(await call(cloud, DEMO.admin, 'community.updateSettings', { communityId: other.communityId, requireOrderReview: true }));
     expect(byAdmin.settings.requireOrderReview).toBe(true);
@@ -304,24 +325,28 @@ describe('catalog', () => {
   });
 
   let created: string;
-  it('staff add a service to their own community, with a generated id', async () => {
+  it('staff add a service to their own community, with a generated id; it is offered once a colleague approves its points', async () => {
     const view = ok(await call(cloud, DEMO.staff, 'catalog.upsert', item));
     created = view.id;
-    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], archived: false });
-    expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).map((s) => s.id)).toContain(created);
+    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], basePoints: 0, pendingBasePoints: item.basePoints, archived: true });
+    expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).map((s) => s.id)).not.toContain(created);
+    expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
+    expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).find((s) => s.id === created)).toMatchObject({ basePoints: item.basePoints, archived: false });
     // Staff of another community adding one puts it in theirs, whatever they send.
     const theirs = ok(await call(cloud, other.staff, 'catalog.upsert', item));
     expect(theirs.communityId).toBe(other.communityId);
   });
 
-  it('staff edit their community’s service; the whole item is replaced', async () => {
+  it('staff edit their community’s service; the whole item is replaced, the points once approved', async () => {
     const { description: _dropped, ...withoutDescription } = item;
     void _dropped;
     const view = ok(await call(cloud, DEMO.staff, 'catalog.upsert', { ...withoutDescription, id: created, basePoints: 15 }));
-    expect(view).toMatchObject({ id: created, basePoints: 15, archived: false });
+    expect(view).toMatchObject({ id: created, basePoints: item.basePoints, pendingBasePoints: 15, archived: false });
     expect(view.description).toBeUndefined();
-    expect(stored(cloud, 'services', created)).toMatchObject({ basePoints: 15, communityId: DEMO.community });
     expect(stored(cloud, 'services', created)).not.toHaveProperty('description');
+    await approveRuleChanges(cloud, DEMO.staff2);
+    expect(stored(cloud, 'services', created)).toMatchObject({ basePoints: 15, communityId: DEMO.community });
+    expect(stored(cloud, 'services', created)).not.toHaveProperty('pendingRuleChange');
   });
 
   it('two services of a community cannot share a name', async () => {

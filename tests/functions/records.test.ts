@@ -10,7 +10,7 @@ import type { InputOf } from '../../core/contract';
 import type { ActivitySignup, Order, RecordChange, RecordCorrection, ServiceRecord, Volunteer } from '../../core/model';
 import { DEFAULT_HOUR_ROUNDING, sumHours } from '../../core/service-hours';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { control } from '../helpers/localcloud';
 import { activityRecordDoc, doc, docs, expectRefused, seed, T0, userDoc, volunteerDoc } from '../helpers/seed';
 
@@ -112,6 +112,8 @@ describe('record.* with scoring', () => {
     expect(doc<ServiceRecord>(cloud, 'service_records', r1)).toMatchObject({ openid: VOL, minutes: 40, hours: 0.5, version: 1, source: 'order', category: '助老服务', recordedBy: DEMO.staff });
     const halfHoursUp = { steps: [{ upToMinutes: 30, hours: 0.5 }, { upToMinutes: 60, hours: 1 }] };
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, hourRounding: halfHoursUp }));
+    // A rule that changes the hours records count takes effect once a second staff member approves it.
+    expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
     try {
       r2 = await scoredOrder(cloud, VOL, 40);
       expect(doc<ServiceRecord>(cloud, 'service_records', r2)).toMatchObject({ minutes: 40, hours: 1 });
@@ -119,6 +121,7 @@ describe('record.* with scoring', () => {
       expect(doc<ServiceRecord>(cloud, 'service_records', r1)!.hours).toBe(0.5);
     } finally {
       ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, hourRounding: DEFAULT_HOUR_ROUNDING }));
+      await approveRuleChanges(cloud, DEMO.staff2);
     }
     // 4 seeded + 0.5 + 1.
     expect(await expectCounterMatches(cloud, VOL)).toBe(5.5);

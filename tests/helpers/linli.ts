@@ -96,6 +96,16 @@ export function ok<T>(reply: Reply<T>): T {
   return reply.data;
 }
 
+/**
+ * A second staff member approves every pending rule change of the demo community (four eyes on what
+ * pays): for suites that set points up and are not about the approval itself. Returns how many.
+ */
+export async function approveRuleChanges(cloud: LocalCloud, approver: string = DEMO.staff2): Promise<number> {
+  const pending = ok(await call(cloud, approver, 'community.ruleChanges', { status: 'pending', limit: 50 }));
+  for (const change of pending.items) ok(await call(cloud, approver, 'community.reviewRuleChange', { changeId: change.id, decision: 'approve' }));
+  return pending.items.length;
+}
+
 /** Counts documents of a collection straight from the engine (for "nothing was written" checks). */
 export function countDocuments(cloud: LocalCloud, collection: string): number {
   return cloud.engine.collections.get(collection)?.entries.size ?? 0;

@@ -1,0 +1,291 @@
+/**
+ * Four eyes on what pays. A change to how many points are paid — a catalogue item's base points, an
+ * activity's points per hour, the score multipliers, the caps, the hour rounding, the minutes check
+ * — is only proposed by the staff member who makes it; it takes effect when a second staff member
+ * approves it (community.reviewRuleChange). Other settings changes apply at once and are logged.
+ * Every proposal, decision and applied change stays in `rule_changes`: the audit log staff read.
+ *
+ * The rule's own document (the service, the activity, the community) points at its pending change,
+ * so pages can show it beside the rule, a newer proposal supersedes the older one, and an approval
+ * only lands while it is still the latest proposal and the rule still has the value it started from.
+ */
+import type { Page, RuleChangeView } from '../contract';
+import { DomainError, found } from '../errors';
+import {
+  type Activity,
+  COLLECTIONS,
+  type CollectionName,
+  type Community,
+  type PendingRuleChange,
+  type RuleChange,
+  type RuleKind,
+  type ServiceItem,
+  type SettingField,
+} from '../model';
+import type { Caller, Deps, Transaction } from '../ports';
+import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
+import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
+import type { PointsCaps, ScoreMultipliers } from '../model';
+import { iso } from './market-shared';
+import { compact, keysetPage } from './order-support';
+
+/** Where a rule lives: its document, the field holding its value, and the field pointing at its pending change. */
+export interface RuleTarget {
+  kind: RuleKind;
+  field?: SettingField;
+  collection: CollectionName;
+  id: string;
+  name: string;
+  valuePath: string;
+  pointerPath: string;
+}
+
+export const serviceRule = (item: Pick<ServiceItem, '_id' | 'name'>): RuleTarget => ({
+  kind: 'service_points',
+  collection: COLLECTIONS.services,
+  id: item._id,
+  name: item.name,
+  valuePath: 'basePoints',
+  pointerPath: 'pendingRuleChange',
+});
+
+export const activityRule = (activity: Pick<Activity, '_id' | 'name'>): RuleTarget => ({
+  kind: 'activity_points',
+  collection: COLLECTIONS.activities,
+  id: activity._id,
+  name: activity.name,
+  valuePath: 'pointsPerHour',
+  pointerPath: 'pendingRuleChange',
+});
+
+export const settingRule = (community: Pick<Community, '_id' | 'name'>, field: SettingField): RuleTarget => ({
+  kind: 'community_setting',
+  field,
+  collection: COLLECTIONS.communities,
+  id: community._id,
+  name: community.name,
+  valuePath: `settings.${field}`,
+  pointerPath: `pendingRuleChanges.${field}`,
+});
+
+function targetOf(change: RuleChange): RuleTarget {
+  const named = { _id: change.targetId, name: change.targetName };
+  if (change.kind === 'service_points') return serviceRule(named);
+  if (change.kind === 'activity_points') return activityRule(named);
+  return settingRule(named, change.field ?? 'requireOrderReview');
+}
+
+/** The rule's value as it applies now (a setting never set has its default). */
+function currentValue(target: RuleTarget, doc: unknown): unknown {
+  if (target.kind === 'community_setting') return effectiveSettings(doc as Community)[target.field ?? 'requireOrderReview'];
+  return valueAt(doc, target.valuePath);
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
+}
+
+const ruleChanges = (deps: Deps) => deps.store.collection<RuleChange>(COLLECTIONS.ruleChanges);
+
+/** The name the log shows for the caller: their registered name, or 管理员 for a deployment administrator. */
+export const actorName = (caller: Caller): string => caller.user?.name ?? (caller.roles.has('admin') ? '管理员' : '');
+
+export function ruleChangeView(change: RuleChange, caller: Caller): RuleChangeView {
+  return compact({
+    id: change._id,
+    kind: change.kind,
+    field: change.field,
+    subject: ruleSubject(change),
+    before: formatRuleValue(change, change.before),
+    after: formatRuleValue(change, change.after),
+    summary: describeRuleChange(change),
+    needsApproval: change.needsApproval,
+    publishOnApproval: change.publishOnApproval,
+    status: change.status,
+    proposedByName: change.proposedByName,
+    proposedAt: iso(change.proposedAt),
+    decidedByName: change.decidedByName,
+    decidedAt: change.decidedAt ? iso(change.decidedAt) : undefined,
+    note: change.note,
+    mine: change.proposedBy === caller.openid,
+  });
+}
+
+/**
+ * The caps a proposed value must keep (at proposal and again at approval: caps may have been
+ * lowered meanwhile). Raising a cap is itself a change, bounded by the contract's hard limits.
+ */
+export function capProblem(kind: RuleKind, field: SettingField | undefined, value: unknown, caps: PointsCaps): string | null {
+  const raise = '（提高上限需另一名工作人员审核）';
+  if (kind === 'service_points' && (value as number) > caps.servicePoints) return `基础积分不能超过社区上限 ${caps.servicePoints} 分${raise}`;
+  if (kind === 'activity_points' && (value as number) > caps.activityPointsPerHour) return `每小时积分不能超过社区上限 ${caps.activityPointsPerHour} 分${raise}`;
+  if (field === 'scoreMultipliers' && largestMultiplier(value as ScoreMultipliers) > caps.scoreMultiplier) return `积分倍数不能超过社区上限 ${caps.scoreMultiplier}${raise}`;
+  if (field === 'pointsCaps') {
+    const proposed = value as PointsCaps;
+    const over = (Object.keys(POINTS_CAP_LIMITS) as Array<keyof PointsCaps>).find((key) => proposed[key] > POINTS_CAP_LIMITS[key]);
+    if (over) return `积分上限不能超过 ${POINTS_CAP_LIMITS[over]}`;
+  }
+  return null;
+}
+
+export interface Proposal {
+  communityId: string;
+  target: RuleTarget;
+  before: unknown;
+  after: unknown;
+  /** A new catalogue item: offered to residents once its points are approved. */
+  publishOnApproval?: boolean;
+}
+
+/**
+ * Records a proposal and points the rule's document at it, in one transaction; an older pending
+ * proposal for the same rule is superseded. Proposing again what is already pending returns it.
+ */
+export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Proposal): Promise<RuleChange> {
+  const { target } = proposal;
+  const now = deps.clock.now();
+  const change: RuleChange = compact({
+    _id: `rule-${deps.random.id()}`,
+    communityId: proposal.communityId,
+    kind: target.kind,
+    field: target.field,
+    targetId: target.id,
+    targetName: target.name,
+    before: proposal.before,
+    after: proposal.after,
+    needsApproval: true,
+    publishOnApproval: proposal.publishOnApproval,
+    status: 'pending' as const,
+    proposedBy: caller.openid,
+    proposedByName: actorName(caller),
+    proposedAt: now,
+  });
+  return deps.store.transaction(async (tx) => {
+    const changes = tx.collection<RuleChange>(COLLECTIONS.ruleChanges);
+    const doc = found(await tx.collection<{ _id: string }>(target.collection).get(target.id), '要调整的内容不存在');
+    const pointer = valueAt(doc, target.pointerPath) as PendingRuleChange | undefined;
+    if (pointer) {
+      const previous = await changes.get(pointer.id);
+      if (previous?.status === 'pending') {
+        // A retried save proposes nothing new.
+        if (sameRuleValue(previous.after, proposal.after) && previous.proposedBy === caller.openid) return previous;
+        await changes.update(previous._id, {
+          set: { status: 'superseded', decidedBy: caller.openid, decidedByName: actorName(caller), decidedAt: now, note: '已被新的调整申请取代' },
+        });
+      }
+    }
+    await changes.add(change);
+    await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: { id: change._id, after: proposal.after } } });
+    return change;
+  });
+}
+
+/** Logs settings changes that pay nothing, applied in the same transaction as the change itself. */
+export function appliedChange(deps: Deps, caller: Caller, communityId: string, target: RuleTarget, before: unknown, after: unknown, now: Date): RuleChange {
+  return compact({
+    _id: `rule-${deps.random.id()}`,
+    communityId,
+    kind: target.kind,
+    field: target.field,
+    targetId: target.id,
+    targetName: target.name,
+    before,
+    after,
+    needsApproval: false,
+    status: 'applied' as const,
+    proposedBy: caller.openid,
+    proposedByName: actorName(caller),
+    proposedAt: now,
+    decidedBy: caller.openid,
+    decidedByName: actorName(caller),
+    decidedAt: now,
+  });
+}
+
+export async function addAppliedChanges(tx: Transaction, changes: readonly RuleChange[]): Promise<void> {
+  for (const change of changes) await tx.collection<RuleChange>(COLLECTIONS.ruleChanges).add(change);
+}
+
+const DECIDED: Record<RuleChange['status'], string> = { pending: '待审核', approved: '已通过', rejected: '未通过', superseded: '已被新的申请取代', applied: '已生效' };
+
+/** Staff act for their own community; an administrator for any. */
+function mayDecideIn(caller: Caller, communityId: string): boolean {
+  return caller.roles.has('admin') || (caller.roles.has('staff') && caller.user?.communityId === communityId);
+}
+
+export async function listRuleChanges(
+  deps: Deps,
+  caller: Caller,
+  input: { communityId?: string; status?: 'pending' | 'decided'; cursor?: string; limit?: number },
+): Promise<Page<RuleChangeView>> {
+  const communityId = input.communityId ?? caller.communityId;
+  if (!communityId) throw new DomainError('INVALID_INPUT', '请选择社区');
+  if (!mayDecideIn(caller, communityId)) throw new DomainError('FORBIDDEN', '只能查看本社区的规则调整');
+  const status = input.status ?? 'pending';
+  return keysetPage(
+    ruleChanges(deps),
+    { communityId, status: status === 'pending' ? 'pending' : { in: ['approved', 'rejected', 'superseded', 'applied'] } },
+    // The review queue oldest first (nobody waits for ever); the log newest first.
+    status === 'pending'
+      ? [
+          ['proposedAt', 'asc'],
+          ['_id', 'asc'],
+        ]
+      : [
+          ['proposedAt', 'desc'],
+          ['_id', 'desc'],
+        ],
+    input,
+    (change) => ruleChangeView(change, caller),
+  );
+}
+
+/**
+ * A second staff member approves or rejects a pending change. Approval applies it, in one
+ * transaction with the decision, only while it is still the rule's latest proposal, the rule still
+ * has the value it was proposed against, and the value is within today's caps.
+ */
+export async function decideRuleChange(
+  deps: Deps,
+  caller: Caller,
+  input: { changeId: string; decision: 'approve' | 'reject'; note?: string },
+): Promise<RuleChangeView> {
+  const seen = await ruleChanges(deps).get(input.changeId);
+  if (!seen || !mayDecideIn(caller, seen.communityId)) throw new DomainError('NOT_FOUND', '没有找到这条调整申请');
+  if (seen.status !== 'pending') throw new DomainError('CONFLICT', `该申请${DECIDED[seen.status]}，无需再审核`);
+  // Four eyes: whoever proposed it does not decide it.
+  if (seen.proposedBy === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己提出的调整，请由其他工作人员审核');
+  const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(seen.communityId), '社区不存在');
+  const approve = input.decision === 'approve';
+  if (approve) {
+    const problem = capProblem(seen.kind, seen.field, seen.after, pointsCapsOf(community));
+    if (problem) throw new DomainError('CONFLICT', `${problem}，无法通过`);
+  }
+  const now = deps.clock.now();
+  const target = targetOf(seen);
+  const decided = await deps.store.transaction(async (tx) => {
+    const changes = tx.collection<RuleChange>(COLLECTIONS.ruleChanges);
+    const change = found(await changes.get(seen._id), '没有找到这条调整申请');
+    if (change.status !== 'pending') throw new DomainError('CONFLICT', `该申请${DECIDED[change.status]}，无需再审核`);
+    const documents = tx.collection<{ _id: string }>(target.collection);
+    const doc = found(await documents.get(target.id), '要调整的内容已不存在');
+    const pointer = valueAt(doc, target.pointerPath) as PendingRuleChange | undefined;
+    if (pointer?.id !== change._id) throw new DomainError('CONFLICT', '该申请已被新的调整取代，请审核最新的申请');
+    if (approve && !sameRuleValue(currentValue(target, doc), change.before)) {
+      throw new DomainError('CONFLICT', '该规则在申请之后已被修改，本申请已失效，请重新提出');
+    }
+    const set: Record<string, unknown> = approve ? { [target.valuePath]: change.after } : {};
+    if (approve && change.publishOnApproval) set.archived = false;
+    await documents.update(target.id, { set, unset: [target.pointerPath] });
+    const decision = compact({
+      status: approve ? ('approved' as const) : ('rejected' as const),
+      decidedBy: caller.openid,
+      decidedByName: actorName(caller),
+      decidedAt: now,
+      note: input.note || undefined,
+    });
+    await changes.update(change._id, { set: decision });
+    return { ...change, ...decision };
+  });
+  return ruleChangeView(decided, caller);
+}

@@ -1,0 +1,262 @@
+/**
+ * The daily reconciliation through the real `points` function's timer (03:00 Beijing time) on the
+ * local cloud: drift seeded straight into the database is found and written down, money and stock
+ * are left as they are, a drifted volunteer counter is reset to its recount, a community whose books
+ * were moved only by the real actions comes out clean, a second run the same day does not overwrite
+ * the day's findings, and only staff read them (points.reconciliation).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reconciliation, Volunteer } from '../../core/model';
+import type { LocalCloud } from '../../localcloud/src/server';
+import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { control } from '../helpers/localcloud';
+import { doc, docs, expectRefused, seed, T0, userDoc, volunteerDoc } from '../helpers/seed';
+
+const DRIFT = 'recon-drift-community';
+const STAFF = 'o-recon-staff';
+const RICH = 'o-recon-rich';
+const FINE = 'o-recon-fine';
+const VOL = 'o-recon-vol';
+const NEG_GOODS = 'recon-goods-negative';
+
+/** 01:00 in Beijing: the first 03:00 is two hours on. */
+const START = new Date('2026-11-20T01:00:00+08:00');
+const HOUR_MS = 3600_000;
+const DAY = '2026-11-20';
+
+const ledgerEntry = (id: string, openid: string, delta: number, source: string, balanceAfter: number) => ({
+  _id: id,
+  openid,
+  communityId: DRIFT,
+  delta,
+  source,
+  ref: id,
+  by: STAFF,
+  balanceAfter,
+  createdAt: T0,
+});
+
+/** A second community with exactly three things wrong, and one of each kind of thing right. */
+function seedDrift(cloud: LocalCloud): void {
+  seed(cloud, 'communities', [
+    {
+      _id: DRIFT,
+      name: '对账测试社区',
+      grids: [{ id: 'g1', name: '一网格', buildings: ['1栋'] }],
+      settings: { requireOrderReview: false, scoreMultipliers: { 1: 0.5, 2: 0.8, 3: 1, 4: 1.1, 5: 1.2 }, acceptTimeoutMinutes: 30 },
+      createdAt: T0,
+    },
+  ]);
+  seed(cloud, 'users', [
+    userDoc(STAFF, '对账干事', { roles: ['staff'], communityId: DRIFT }),
+    userDoc(RICH, '钱多多', { communityId: DRIFT }),
+    userDoc(FINE, '赵平衡', { communityId: DRIFT }),
+    userDoc(VOL, '孙志愿', { communityId: DRIFT }),
+  ]);
+  // RICH: a balance 5 more than the ledger. FINE: earned 30, redeemed 20, refunded 10 — all in order.
+  seed(cloud, 'points_accounts', [
+    { _id: RICH, communityId: DRIFT, balance: 65, issued: 60, redeemed: 0, updatedAt: T0 },
+    { _id: FINE, communityId: DRIFT, balance: 20, issued: 30, redeemed: 10, updatedAt: T0 },
+  ]);
+  seed(cloud, 'points_ledger', [
+    ledgerEntry('recon-l1', RICH, 60, 'service', 60),
+    ledgerEntry('recon-l2', FINE, 30, 'activity', 30),
+    ledgerEntry('recon-l3', FINE, -20, 'redeem', 10),
+    ledgerEntry('recon-l4', FINE, 10, 'redeem_refund', 20),
+  ]);
+  seed(cloud, 'goods', [
+    { _id: NEG_GOODS, communityId: DRIFT, name: '爱心挂面', pointsPrice: 10, stock: -1, active: true, updatedAt: T0 },
+    { _id: 'recon-goods-fine', communityId: DRIFT, name: '肥皂', pointsPrice: 5, stock: 3, active: true, updatedAt: T0 },
+  ]);
+  // VOL: three active orders counted, none accepted; the completed order, its rating and the hours are right.
+  seed(cloud, 'volunteers', [
+    {
+      ...volunteerDoc(VOL, '孙志愿'),
+      communityId: DRIFT,
+      stats: { activeOrders: 3, completedOrders: 1, ratingSum: 4, ratingCount: 1, recordedCentiHours: 150 },
+    },
+  ]);
+  seed(cloud, 'orders', [
+    {
+      _id: 'recon-order-done',
+      communityId: DRIFT,
+      residentOpenid: RICH,
+      createdBy: RICH,
+      clientRequestId: 'recon-order-done',
+      serviceId: 'svc-x',
+      serviceName: '助餐送餐',
+      skills: [],
+      basePoints: 10,
+      expectedMinutes: 30,
+      description: '送午饭',
+      address: { gridId: 'g1', building: '1栋' },
+      contactName: '钱多多',
+      contactPhone: '13900000000',
+      status: 'closed',
+      assignee: VOL,
+      assigneeName: '孙志愿',
+      events: [],
+      declines: [],
+      createdAt: T0,
+      dueAt: T0,
+      overdue: false,
+      completedAt: T0,
+      rating: { stars: 4, at: T0 },
+    },
+  ]);
+  seed(cloud, 'service_records', [
+    {
+      _id: 'order:recon-order-done',
+      openid: VOL,
+      volunteerName: '孙志愿',
+      communityId: DRIFT,
+      source: 'order',
+      ref: 'recon-order-done',
+      activityName: '助餐送餐',
+      date: '2026-11-01',
+      place: '1栋',
+      content: '送午饭',
+      minutes: 90,
+      hours: 1.5,
+      organiser: '对账测试社区',
+      personInCharge: '对账干事',
+      version: 1,
+      createdAt: T0,
+    },
+  ]);
+}
+
+let seq = 0;
+const requestId = () => `recon-${process.pid}-${(++seq).toString().padStart(4, '0')}`;
+
+/** Real actions in the demo community: they move points, stock and counters, and must leave it clean. */
+async function busyDay(cloud: LocalCloud): Promise<void> {
+  const order = async () => ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-meal', description: '腿脚不便，想请人送一份午餐', clientRequestId: requestId() })).order.id;
+  const served = await order();
+  ok(await call(cloud, DEMO.staff, 'dispatch.assign', { orderId: served, volunteerOpenid: DEMO.volunteer }));
+  ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: served }));
+  ok(await call(cloud, DEMO.volunteer, 'dispatch.complete', { orderId: served, summary: '午餐已送到', minutes: 40 }));
+  ok(await call(cloud, DEMO.resident, 'order.rate', { orderId: served, stars: 5 }));
+  ok(await call(cloud, DEMO.staff, 'scoring.score', { orderId: served, score: 5 }));
+  // One still being served.
+  const open = await order();
+  ok(await call(cloud, DEMO.staff, 'dispatch.assign', { orderId: open, volunteerOpenid: DEMO.volunteer }));
+  ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: open }));
+  // A redemption cancelled (debit and refund), and one waiting at the counter.
+  const { redemption } = ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: requestId() }));
+  ok(await call(cloud, DEMO.resident, 'mall.cancel', { redemptionId: redemption.id }));
+  ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-haircut', quantity: 1, clientRequestId: requestId() }));
+}
+
+/** Money and stock as stored, to show the run did not touch them. */
+const books = (cloud: LocalCloud) =>
+  JSON.stringify(['points_accounts', 'points_ledger', 'goods'].map((name) => docs(cloud, name).sort((a, b) => String(a._id).localeCompare(String(b._id)))));
+
+const reconciliation = (cloud: LocalCloud, communityId: string, day: string) => doc<Reconciliation>(cloud, 'reconciliations', `${communityId}:${day}`);
+
+interface Invocation {
+  name: string;
+  source: string;
+  status: string;
+  durationMs: number | null;
+  logs: string[];
+}
+
+describe('the daily reconciliation (points timer)', () => {
+  let cloud: LocalCloud;
+  let booksBefore = '';
+
+  beforeAll(async () => {
+    cloud = await startLinli({ startAt: START, timers: ['points'] });
+    seedDrift(cloud);
+    await busyDay(cloud);
+  });
+  afterAll(() => cloud.close());
+
+  it('before the first run, staff are told there is nothing yet', async () => {
+    expect(ok(await call(cloud, STAFF, 'points.reconciliation', {}))).toEqual({ latest: null });
+  });
+
+  it('runs at 03:00 and writes down exactly what is wrong, leaving money and stock as they are', async () => {
+    booksBefore = books(cloud);
+    const { fired } = await control<{ fired: Array<{ name: string; at: string }> }>(cloud, 'POST', 'clock', { advanceMs: 3 * HOUR_MS });
+    expect(fired).toEqual([{ name: 'points', at: '2026-11-19T19:00:00.000Z' }]);
+
+    const found = reconciliation(cloud, DRIFT, DAY);
+    expect(found).toMatchObject({ communityId: DRIFT, day: DAY, accounts: 2, ledgerEntries: 4, goods: 2, volunteers: 1 });
+    expect(found!.discrepancies).toEqual([
+      { kind: 'balance', subject: RICH, field: 'balance', stored: 65, expected: 60, action: 'reported' },
+      { kind: 'negative_stock', subject: NEG_GOODS, field: 'stock', stored: -1, expected: 0, action: 'reported' },
+      { kind: 'volunteer_counter', subject: VOL, field: 'stats.activeOrders', stored: 3, expected: 0, action: 'counter_reset' },
+    ]);
+    // Never a balance or a stock changed: the books are byte for byte what they were.
+    expect(books(cloud)).toBe(booksBefore);
+    expect(doc(cloud, 'points_accounts', RICH)!.balance).toBe(65);
+    expect(doc(cloud, 'goods', NEG_GOODS)!.stock).toBe(-1);
+    // The ranking counter was reset to the recount, and only it.
+    expect(doc<Volunteer>(cloud, 'volunteers', VOL)!.stats).toEqual({ activeOrders: 0, completedOrders: 1, ratingSum: 4, ratingCount: 1, recordedCentiHours: 150 });
+
+    const { invocations } = await control<{ invocations: Invocation[] }>(cloud, 'GET', 'invocations?limit=5');
+    const run = invocations.find((i) => i.name === 'points' && i.source === 'wx_trigger')!;
+    expect(run.status).toBe('ok');
+    const warnings = run.logs.filter((line) => line.includes('对账'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(DRIFT);
+    expect(warnings[0]).toContain('3 处不一致');
+  });
+
+  it('a community moved only by real orders, scores and redemptions comes out clean', () => {
+    const clean = reconciliation(cloud, DEMO.community, DAY);
+    expect(clean).toBeDefined();
+    expect(clean!.discrepancies).toEqual([]);
+    // Not clean for want of anything to count: the volunteer has an order open, one done and rated,
+    // and the resident redeemed, was refunded and redeemed again.
+    expect(clean!.accounts).toBeGreaterThanOrEqual(2);
+    expect(clean!.ledgerEntries).toBeGreaterThanOrEqual(6);
+    expect(doc<Volunteer>(cloud, 'volunteers', DEMO.volunteer)!.stats).toMatchObject({ activeOrders: 1, completedOrders: 1, ratingSum: 5, ratingCount: 1 });
+    expect(docs(cloud, 'points_ledger').filter((e) => e.openid === DEMO.resident).map((e) => e.source).sort()).toEqual(['good_deed', 'redeem', 'redeem', 'redeem_refund']);
+  });
+
+  it('a second run the same day reports what it finds but does not overwrite the day’s document', async () => {
+    const first = JSON.stringify(reconciliation(cloud, DRIFT, DAY));
+    const outcome = await cloud.runtime.invoke({
+      name: 'points',
+      event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date().toISOString(), Message: '' },
+      identity: { openid: null, appid: 'touristappid' },
+      source: 'wx_trigger',
+    });
+    // The counter is right now; the balance and the stock are still wrong (no one fixed them).
+    expect(outcome).toMatchObject({ ok: true, result: { ok: true, data: { communities: 2, discrepancies: 2, countersReset: 0 } } });
+    expect(JSON.stringify(reconciliation(cloud, DRIFT, DAY))).toBe(first);
+    expect(books(cloud)).toBe(booksBefore);
+  });
+
+  it('points.reconciliation gives staff their own community’s newest findings, with names', async () => {
+    const { latest } = ok(await call(cloud, STAFF, 'points.reconciliation', {}));
+    expect(latest).toMatchObject({ day: DAY, accounts: 2, ledgerEntries: 4, goods: 2, volunteers: 1, discrepancyCount: 3 });
+    expect(new Date(latest!.ranAt).toISOString()).toBe(latest!.ranAt);
+    expect(latest!.discrepancies).toEqual([
+      { kind: 'balance', subject: RICH, name: '钱多多', field: 'balance', stored: 65, expected: 60, action: 'reported' },
+      { kind: 'negative_stock', subject: NEG_GOODS, name: '爱心挂面', field: 'stock', stored: -1, expected: 0, action: 'reported' },
+      { kind: 'volunteer_counter', subject: VOL, name: '孙志愿', field: 'stats.activeOrders', stored: 3, expected: 0, action: 'counter_reset' },
+    ]);
+    const demo = ok(await call(cloud, DEMO.staff, 'points.reconciliation', {}));
+    expect(demo.latest).toMatchObject({ day: DAY, discrepancyCount: 0, discrepancies: [] });
+  });
+
+  it('refuses a resident and a volunteer, writing nothing', async () => {
+    await expectRefused(cloud, DEMO.resident, 'points.reconciliation', {}, 'FORBIDDEN');
+    await expectRefused(cloud, DEMO.volunteer, 'points.reconciliation', {}, 'FORBIDDEN');
+    await expectRefused(cloud, RICH, 'points.reconciliation', {}, 'FORBIDDEN');
+  });
+
+  it('the next day’s run is the newest; the reset counter stays right, the money is still reported', async () => {
+    const { fired } = await control<{ fired: Array<{ name: string }> }>(cloud, 'POST', 'clock', { advanceMs: 24 * HOUR_MS });
+    expect(fired.map((f) => f.name)).toEqual(['points']);
+    const { latest } = ok(await call(cloud, STAFF, 'points.reconciliation', {}));
+    expect(latest!.day).toBe('2026-11-21');
+    expect(latest!.discrepancies.map((d) => `${d.kind}:${d.subject}:${d.action}`)).toEqual([`balance:${RICH}:reported`, `negative_stock:${NEG_GOODS}:reported`]);
+    // Yesterday's stays as it was written.
+    expect(reconciliation(cloud, DRIFT, DAY)!.discrepancies).toHaveLength(3);
+  });
+});
