@@ -34,6 +34,21 @@ export function canSeeContact(order: OrderFacts, caller: Caller): boolean {
 
 const iso = (date: Date | string) => new Date(date).toISOString();
 
+/** A list card shows the start of a long text; the order's own page shows all of it. */
+export const LIST_TEXT_CHARS = 140;
+const clipped = (text: string): string => ([...text].length > LIST_TEXT_CHARS ? `${[...text].slice(0, LIST_TEXT_CHARS - 1).join('')}…` : text);
+
+function texts(order: ListedOrder, clip: (text: string) => string) {
+  return {
+    description: clip(order.description),
+    completion: order.completion ? { ...order.completion, summary: clip(order.completion.summary) } : undefined,
+    rating: order.rating ? { ...order.rating, ...(order.rating.comment ? { comment: clip(order.rating.comment) } : {}), at: iso(order.rating.at) } : undefined,
+    score: order.score
+      ? { score: order.score.score, note: order.score.note === undefined ? undefined : clip(order.score.note), points: order.score.points, minutes: order.score.minutes, at: iso(order.score.at) }
+      : undefined,
+  };
+}
+
 export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary {
   const contact = canSeeContact(order, caller);
   return {
@@ -41,7 +56,6 @@ export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary
     communityId: order.communityId,
     serviceId: order.serviceId,
     serviceName: order.serviceName,
-    description: order.description,
     status: order.status,
     address: contact ? order.address : { gridId: order.address.gridId, building: order.address.building },
     contactName: contact ? order.contactName : `${order.contactName.slice(0, 1)}**`,
@@ -54,11 +68,7 @@ export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary
     createdAt: iso(order.createdAt),
     dueAt: iso(order.dueAt),
     overdue: order.overdue,
-    completion: order.completion,
-    rating: order.rating ? { ...order.rating, at: iso(order.rating.at) } : undefined,
-    score: order.score
-      ? { score: order.score.score, note: order.score.note, points: order.score.points, minutes: order.score.minutes, at: iso(order.score.at) }
-      : undefined,
+    ...texts(order, clipped),
     allowed: allowedCommands(order, caller),
   };
 }
@@ -67,6 +77,7 @@ export function toOrderView(order: Order, caller: Caller): OrderView {
   const contact = canSeeContact(order, caller);
   return {
     ...toOrderSummary(order, caller),
+    ...texts(order, (text) => text),
     photos: contact ? (order.photos ?? []) : [],
     timeline: order.events.map((event) => ({ at: iso(event.at), status: event.to, note: event.note })),
   };

@@ -6,7 +6,9 @@ import { address, clientRequestId, id, optionalText, paging, type Page, personNa
 
 /**
  * An order in a list, as its viewer may see it. Contact details (phone, unit and room) are present
- * only for staff and for the volunteer who accepted the order, and only until it is closed.
+ * only for staff and for the volunteer who accepted the order, and only until it is closed. Long
+ * texts (description, service summary, comment, score note) are cut to their first 140 characters
+ * ending with …; the order's own page (OrderView) has them whole.
  */
 export interface OrderSummary {
   id: string;

@@ -228,7 +228,9 @@ export const peopleActions = {
   'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}) }),
   'user.updateProfile': action<MeView>()({
     roles: ['registered'],
-    input: z.object({ name: personName.optional(), phone: phone.optional(), address: address.optional() }),
+    input: z
+      .object({ name: personName.optional(), phone: phone.optional(), address: address.optional() })
+      .refine((input) => input.name !== undefined || input.phone !== undefined || input.address !== undefined, { error: '请至少修改一项资料' }),
   }),
 
   /**
