@@ -1,0 +1,28 @@
+/** The README states the defaults a community starts with: they must be the ones the code uses. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
+import { LIST_TEXT_CHARS } from '../../core/order-view';
+import { DEFAULT_DAILY_LIMITS, DEFAULT_MINUTES_CHECK_RATIO, DEFAULT_ORDER_LIMITS, DEFAULT_POINTS_CAPS, POINTS_CAP_LIMITS } from '../../core/settings';
+
+const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('### 防作弊与防刷'), readme.indexOf('### 示例数据与示例用户'));
+
+describe('README: 防作弊与防刷', () => {
+  it('states the default caps, limits and bounds the code uses', () => {
+    const c = DEFAULT_POINTS_CAPS;
+    expect(section).toContain(`服务基础积分 ≤ ${c.servicePoints}，评分倍数 ≤ ${c.scoreMultiplier}，活动每小时 ≤ ${c.activityPointsPerHour}，推荐奖励 ≤ ${c.awardPoints}`);
+    const l = POINTS_CAP_LIMITS;
+    expect(section).toContain(`不超过 ${l.servicePoints}、${l.scoreMultiplier}、${l.activityPointsPerHour}、${l.awardPoints}`);
+    expect(section).toContain(`${c.servicePoints} × ${c.scoreMultiplier} = ${c.servicePoints * c.scoreMultiplier} 分`);
+    const o = DEFAULT_ORDER_LIMITS;
+    expect(section).toContain(`每位居民最多 ${o.openPerResident} 个未完成订单、每天最多下 ${o.perResidentPerDay} 单`);
+    expect(section).toContain(`（未完成 ${o.openOnBehalf} 个、每天 ${o.onBehalfPerDay} 单）`);
+    const d = DEFAULT_DAILY_LIMITS;
+    expect(section).toContain(`每人每天兑换 ${d.redemptions} 次、申请证明 ${d.certificates} 份、推荐 ${d.nominations} 次`);
+    expect(section).toContain(`超过该服务预计用时的 ${DEFAULT_MINUTES_CHECK_RATIO} 倍`);
+    expect(section).toContain(`一个订单最多派单 ${MAX_ASSIGNMENTS} 次；被 ${HALL_DECLINE_LIMIT} 位志愿者婉拒后离开抢单大厅`);
+    expect(section).toContain(`长文字只取前 ${LIST_TEXT_CHARS} 字`);
+  });
+});
