@@ -92,6 +92,8 @@ export interface DailyLimits {
   certificates: number;
   /** Good-deed and role-model nominations made (staff review them one by one). */
   nominations: number;
+  /** Correction requests for one's service records (staff review them one by one). */
+  corrections: number;
 }
 
 /** Limits on ordering, so one account cannot flood the hall or the dispatch queue. */

@@ -42,6 +42,7 @@ export const DEFAULT_DAILY_LIMITS: DailyLimits = {
   redemptions: 10,
   certificates: 10,
   nominations: 20,
+  corrections: 10,
 };
 
 /** Reported minutes above 3× the expected time wait for the scorer to confirm them. */

@@ -184,6 +184,9 @@ class StaleWaitlist extends DomainError {
 
 const WAITLIST_ATTEMPTS = 5;
 
+/** The longest waiting list an activity keeps. */
+export const MAX_WAITLIST = 200;
+
 /** A sign-up's transaction is tried this often before CONFLICT (the store's default is 12). */
 const SIGN_UP_ATTEMPTS = 20;
 
@@ -670,6 +673,8 @@ export const activityHandlers: Handlers<'activity'> = {
         signup = { ...base, status: 'enrolled' };
         next = { ...activity, enrolled: activity.enrolled + 1 };
       } else {
+        // A waiting list longer than this serves nobody, and the attendance sheet lists it whole.
+        if (activity.waitlisted >= MAX_WAITLIST) throw new DomainError('CONFLICT', `名额已满，候补也已满（${MAX_WAITLIST} 人），请关注其他活动`);
         signup = { ...base, status: 'waitlisted', waitSeq: activity.waitSeq + 1 };
         next = { ...activity, waitlisted: activity.waitlisted + 1, waitSeq: activity.waitSeq + 1 };
       }

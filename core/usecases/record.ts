@@ -30,6 +30,8 @@ import { inZone } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
 import { iso, isStaffOf, memberCommunity, staffCommunity } from './market-shared';
 import { compact, keysetPage, keysetPageOfList, loadCommunity, type OrderBy, ordersOf } from './order-support';
+import { quotaKey, takeDailyQuota } from './quota';
+import { dailyLimitsOf } from '../settings';
 import { readAll, readByIds } from './read-all';
 import { addRecordedHours, hourRoundingOf, recordView } from './record-support';
 
@@ -147,7 +149,8 @@ export const recordHandlers: Handlers<'record'> = {
     const now = deps.clock.now();
     if (input.date !== undefined && input.date > beijingDay(now)) throw new DomainError('INVALID_INPUT', '服务日期不能晚于今天');
     const asked = compact({ minutes: input.minutes, date: input.date, place: input.place, content: input.content });
-    // Staff read these: the reason, and the place and content that would go on the record.
+    // One request per record at a time, and a day's limit: one volunteer cannot bury the review queue.
+    const limit = dailyLimitsOf(await loadCommunity(deps, seen.communityId)).corrections;
 
     const correctionId = correctionIdFor(caller.openid, input.clientRequestId);
     const correction = await deps.store.transaction(async (tx) => {
@@ -164,6 +167,7 @@ export const recordHandlers: Handlers<'record'> = {
       if (record.pendingCorrectionId) throw new DomainError('CONFLICT', '这条记录已有待审核的更正申请');
       const changes = differences(record, asked);
       if (Object.keys(changes).length === 0) throw new DomainError('INVALID_INPUT', '填写的内容与现有记录相同，无需更正');
+      await takeDailyQuota(tx, quotaKey('correction', caller.openid), limit, now, `您今天已提交 ${limit} 条更正申请，已达社区每天的上限，请明天再提交`);
       const created: RecordCorrection = {
         _id: correctionId,
         recordId: record._id,

@@ -20,7 +20,7 @@ describe('README: 防作弊与防刷', () => {
     expect(section).toContain(`每位居民最多 ${o.openPerResident} 个未完成订单、每天最多下 ${o.perResidentPerDay} 单`);
     expect(section).toContain(`（未完成 ${o.openOnBehalf} 个、每天 ${o.onBehalfPerDay} 单）`);
     const d = DEFAULT_DAILY_LIMITS;
-    expect(section).toContain(`每人每天兑换 ${d.redemptions} 次、申请证明 ${d.certificates} 份、推荐 ${d.nominations} 次`);
+    expect(section).toContain(`每人每天兑换 ${d.redemptions} 次、申请证明 ${d.certificates} 份、推荐 ${d.nominations} 次、申请更正 ${d.corrections} 条`);
     expect(section).toContain(`超过该服务预计用时的 ${DEFAULT_MINUTES_CHECK_RATIO} 倍`);
     expect(section).toContain(`一个订单最多派单 ${MAX_ASSIGNMENTS} 次；被 ${HALL_DECLINE_LIMIT} 位志愿者婉拒后离开抢单大厅`);
     expect(section).toContain(`长文字只取前 ${LIST_TEXT_CHARS} 字`);

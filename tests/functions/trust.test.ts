@@ -11,7 +11,7 @@ import type { Order, ServiceItem } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control, postJson } from '../helpers/localcloud';
 import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { doc, docs, expectRefused, type Raw, seed, setCommunitySettings, userDoc, volunteerDoc } from '../helpers/seed';
+import { activityRecordDoc, doc, docs, expectRefused, type Raw, seed, setCommunitySettings, userDoc, volunteerDoc } from '../helpers/seed';
 
 const ALL_SKILLS = ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁'];
 const MINUTE = 60_000;
@@ -185,6 +185,22 @@ describe('trust: what one person can do alone', () => {
       const haircut = await create(resident(), { serviceId: 'svc-haircut', description: '上门理发' });
       const page = ok(await call(cloud, 'o-barber', 'dispatch.hall', {}));
       expect(page.items.map((item) => item.id)).toEqual([haircut.id]);
+    });
+  });
+
+  describe('one account cannot bury a queue or a list', () => {
+    it('correction requests: one per record at a time, at most 10 a day', async () => {
+      seed(cloud, 'service_records', Array.from({ length: 11 }, (_, i) => activityRecordDoc({ openid: V2, volunteerName: '志愿者乙', ref: `act-old-${i}`, date: '2026-11-20', minutes: 60, hours: 1, activityName: `旧活动${i}` })));
+      for (let i = 0; i < 10; i++) ok(await call(cloud, V2, 'record.requestCorrection', { recordId: `activity:act-old-${i}:${V2}`, minutes: 90, reason: '签退晚了', clientRequestId: requestId('fix') }));
+      await expectRefused(cloud, V2, 'record.requestCorrection', { recordId: `activity:act-old-10:${V2}`, minutes: 90, reason: '签退晚了', clientRequestId: requestId('fix') }, 'LIMIT_REACHED', '您今天已提交 10 条更正申请，已达社区每天的上限，请明天再提交');
+    });
+
+    it('an activity’s waiting list stops at 200', async () => {
+      const now = new Date(cloud.clock.now());
+      const at = (minutes: number) => new Date(now.getTime() + minutes * MINUTE).toISOString();
+      const activity = ok(await call(cloud, DEMO.staff, 'activity.create', { name: '热门讲座', content: '健康讲座', place: '社区中心', startAt: at(600), endAt: at(660), capacity: 1, pointsPerHour: 0, clientRequestId: requestId('act') }));
+      seed(cloud, 'activities', [{ ...doc(cloud, 'activities', activity.id)!, enrolled: 1, waitlisted: 200, waitSeq: 200 }]);
+      await expectRefused(cloud, V1, 'activity.signUp', { activityId: activity.id }, 'CONFLICT', '名额已满，候补也已满（200 人），请关注其他活动');
     });
   });
 
