@@ -278,10 +278,10 @@ export interface Quota {
 }
 
 /**
- * What a rule change is about: a catalogue item's base points, an activity's points per hour, or one
- * community setting (`field`).
+ * What a rule change is about: a catalogue item's base points, an activity's points per hour, a
+ * goods item's price in points, or one community setting (`field`).
  */
-export type RuleKind = 'service_points' | 'activity_points' | 'community_setting';
+export type RuleKind = 'service_points' | 'activity_points' | 'goods_price' | 'community_setting';
 
 /** Settings a community changes through rule changes (see RULE_FIELDS in core/rules.ts). */
 export type SettingField =
@@ -400,6 +400,8 @@ export interface Goods {
   stock: number;
   description?: string;
   active: boolean;
+  /** A change of pointsPrice waiting for a second staff member (a new item is priced 0 until then). */
+  pendingRuleChange?: PendingRuleChange;
   updatedAt: Date;
 }
 

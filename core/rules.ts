@@ -51,10 +51,12 @@ export const SETTING_FIELDS = Object.keys(RULE_FIELDS) as SettingField[];
 export function ruleSubject(change: Pick<RuleChange, 'kind' | 'field' | 'targetName'>): string {
   if (change.kind === 'service_points') return `服务“${change.targetName}”的基础积分`;
   if (change.kind === 'activity_points') return `活动“${change.targetName}”的每小时积分`;
+  if (change.kind === 'goods_price') return `商品“${change.targetName}”的兑换积分`;
   return RULE_FIELDS[change.field ?? 'requireOrderReview'].label;
 }
 
 export function formatRuleValue(change: Pick<RuleChange, 'kind' | 'field'>, value: unknown): string {
+  if (change.kind === 'goods_price' && value === 0) return '未定价';
   if (change.kind !== 'community_setting') return `${String(value)} 分`;
   return RULE_FIELDS[change.field ?? 'requireOrderReview'].format(value);
 }

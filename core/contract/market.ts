@@ -40,7 +40,10 @@ export interface PointsTotals {
 export interface GoodsView {
   id: string;
   name: string;
+  /** What it costs now (0: a new item whose price waits for approval, not redeemable). */
   pointsPrice: number;
+  /** A new price waiting for a second staff member. */
+  pendingPointsPrice?: number;
   stock: number;
   description?: string;
   active: boolean;

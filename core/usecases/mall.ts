@@ -12,10 +12,12 @@ import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
 import { readAll } from './read-all';
+import { goodsRule, proposeRuleChange } from './rules';
 import { quotaKey, takeDailyQuota } from './quota';
 import { dailyLimitsOf } from '../settings';
 
 export const goodsView = (goods: Goods): GoodsView => ({
+  ...(goods.pendingRuleChange ? { pendingPointsPrice: goods.pendingRuleChange.after as number } : {}),
   id: goods._id,
   name: goods.name,
   pointsPrice: goods.pointsPrice,
@@ -93,7 +95,8 @@ export const mallHandlers: Handlers<'mall'> = {
     }
     const goods = await readAll(
       deps.store.collection<Goods>(COLLECTIONS.goods),
-      input.includeInactive ? { communityId } : { communityId, active: true },
+      // A new item waits for its price to be approved before residents see it.
+      input.includeInactive ? { communityId } : { communityId, active: true, pointsPrice: { gt: 0 } },
       {
         orderBy: [
           ['pointsPrice', 'asc'],
@@ -104,52 +107,61 @@ export const mallHandlers: Handlers<'mall'> = {
     return goods.map(goodsView);
   },
 
+  /**
+   * Name, stock, description and availability are saved at once. The price is what a resident pays:
+   * a change is proposed and applies once a second staff member approves it; a new item is priced
+   * 0 (not redeemable, not shown to residents) until then.
+   */
   'mall.upsertGoods': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const collection = deps.store.collection<Goods>(COLLECTIONS.goods);
     const now = deps.clock.now();
+    let saved: Goods;
     if (!input.id) {
-      const goods: Goods = {
+      saved = {
         _id: `goods-${deps.random.id()}`,
         communityId,
         name: input.name,
-        pointsPrice: input.pointsPrice,
+        pointsPrice: 0,
         stock: input.stock,
         ...(input.description ? { description: input.description } : {}),
         active: input.active ?? true,
         updatedAt: now,
       };
-      if (!(await collection.add(goods))) throw new DomainError('CONFLICT', '商品编号冲突，请重试');
-      return goodsView(goods);
+      if (!(await collection.add(saved))) throw new DomainError('CONFLICT', '商品编号冲突，请重试');
+    } else {
+      const existing = await collection.get(input.id);
+      // Another community's goods are reported as missing: staff learn nothing about them.
+      if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+      const update: Update = {
+        set: {
+          name: input.name,
+          // Stock is what staff counted on the shelf: an absolute value, not a difference.
+          stock: input.stock,
+          active: input.active ?? existing.active,
+          updatedAt: now,
+          ...(input.description ? { description: input.description } : {}),
+        },
+        // An empty description clears it; an absent one keeps it.
+        ...(input.description === '' ? { unset: ['description'] } : {}),
+      };
+      // The community in the condition keeps the write inside the staff member's own community; the
+      // stock in it means a redemption since (the form's view, or our read) is never overwritten.
+      const seenStock = input.expectedStock ?? existing.stock;
+      const written = await collection.update({ _id: input.id, communityId, stock: seenStock }, update);
+      if (written === 0) {
+        const current = await collection.get(input.id);
+        const unchanged = current !== null && current.communityId === communityId && current.stock === seenStock;
+        // Zero also means "saved values equal the stored ones"; only a moved stock is a conflict.
+        if (!unchanged) throw new DomainError('CONFLICT', `库存刚有变动（当前 ${current?.stock ?? 0} 件），请刷新后再保存`);
+      }
+      saved = found(await collection.get(input.id), '商品不存在');
     }
-    const existing = await collection.get(input.id);
-    // Another community's goods are reported as missing: staff learn nothing about them.
-    if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
-    const update: Update = {
-      set: {
-        name: input.name,
-        pointsPrice: input.pointsPrice,
-        // Stock is what staff counted on the shelf: an absolute value, not a difference.
-        stock: input.stock,
-        active: input.active ?? existing.active,
-        updatedAt: now,
-        ...(input.description ? { description: input.description } : {}),
-      },
-      // An empty description clears it; an absent one keeps it.
-      ...(input.description === '' ? { unset: ['description'] } : {}),
-    };
-    // The community in the condition keeps the write inside the staff member's own community; the
-    // stock in it means a redemption since (the form's view, or our read) is never overwritten.
-    const seenStock = input.expectedStock ?? existing.stock;
-    const written = await collection.update({ _id: input.id, communityId, stock: seenStock }, update);
-    if (written === 0) {
-      const current = await collection.get(input.id);
-      const unchanged = current !== null && current.communityId === communityId && current.stock === seenStock;
-      // Zero also means "saved values equal the stored ones"; only a moved stock is a conflict.
-      if (!unchanged) throw new DomainError('CONFLICT', `库存刚有变动（当前 ${current?.stock ?? 0} 件），请刷新后再保存`);
+    if (input.pointsPrice !== saved.pointsPrice) {
+      await proposeRuleChange(deps, caller, { communityId, target: goodsRule(saved), before: saved.pointsPrice, after: input.pointsPrice });
+      saved = found(await collection.get(saved._id), '商品不存在');
     }
-    const saved = await collection.get(input.id);
-    if (!saved || saved.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+    if (saved.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
     return goodsView(saved);
   },
 
@@ -178,6 +190,7 @@ export const mallHandlers: Handlers<'mall'> = {
       const goods = await goodsCollection.get(input.goodsId);
       if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
       if (!goods.active) throw new DomainError('CONFLICT', `“${goods.name}”已下架`);
+      if (goods.pointsPrice < 1) throw new DomainError('CONFLICT', `“${goods.name}”的兑换积分正在审核，审核通过后才能兑换`);
       if (goods.stock < input.quantity) {
         throw new DomainError('OUT_OF_STOCK', goods.stock === 0 ? `库存不足：“${goods.name}”已兑完` : `库存不足：仅剩 ${goods.stock} 件`);
       }

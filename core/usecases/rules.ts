@@ -1,7 +1,8 @@
 /**
  * Four eyes on what pays. A change to how many points are paid — a catalogue item's base points, an
  * activity's points per hour, the score multipliers, the caps, the hour rounding, the minutes check
- * — is only proposed by the staff member who makes it; it takes effect when a second staff member
+ * — or to what goods cost in points (a staff member who is also a resident could otherwise price a
+ * towel at 1 point and take the shelf) is only proposed by the staff member who makes it; it takes effect when a second staff member
  * approves it (community.reviewRuleChange). Other settings changes apply at once and are logged.
  * Every proposal, decision and applied change stays in `rule_changes`: the audit log staff read.
  *
@@ -16,6 +17,7 @@ import {
   COLLECTIONS,
   type CollectionName,
   type Community,
+  type Goods,
   type PendingRuleChange,
   type RuleChange,
   type RuleKind,
@@ -58,6 +60,15 @@ export const activityRule = (activity: Pick<Activity, '_id' | 'name'>): RuleTarg
   pointerPath: 'pendingRuleChange',
 });
 
+export const goodsRule = (goods: Pick<Goods, '_id' | 'name'>): RuleTarget => ({
+  kind: 'goods_price',
+  collection: COLLECTIONS.goods,
+  id: goods._id,
+  name: goods.name,
+  valuePath: 'pointsPrice',
+  pointerPath: 'pendingRuleChange',
+});
+
 export const settingRule = (community: Pick<Community, '_id' | 'name'>, field: SettingField): RuleTarget => ({
   kind: 'community_setting',
   field,
@@ -72,6 +83,7 @@ function targetOf(change: RuleChange): RuleTarget {
   const named = { _id: change.targetId, name: change.targetName };
   if (change.kind === 'service_points') return serviceRule(named);
   if (change.kind === 'activity_points') return activityRule(named);
+  if (change.kind === 'goods_price') return goodsRule(named);
   return settingRule(named, change.field ?? 'requireOrderReview');
 }
 

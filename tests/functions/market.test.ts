@@ -9,7 +9,7 @@ import type { ActionName, Page } from '../../core/contract';
 import { functionOf } from '../../core/contract';
 import type { Reply } from '../../core/reply';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 
 // Raw documents as the engine holds them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -283,14 +283,21 @@ describe('mall: goods', () => {
     expect(ok(await call(cloud, 'other-resident', 'mall.goods', {})).map((item) => item.id)).toEqual(['other-goods']);
   });
 
-  it('lets staff add, edit and take goods off the shelf', async () => {
+  it('lets staff add, edit and take goods off the shelf; a price applies once a colleague approves it', async () => {
     const created = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '环保购物袋', pointsPrice: 20, stock: 100, description: '可折叠' }));
-    expect(created).toMatchObject({ name: '环保购物袋', pointsPrice: 20, stock: 100, description: '可折叠', active: true });
+    // Not priced (and not shown to residents, nor redeemable) until a second staff member approves the price.
+    expect(created).toMatchObject({ name: '环保购物袋', pointsPrice: 0, pendingPointsPrice: 20, stock: 100, description: '可折叠', active: true });
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ communityId: DEMO.community, name: '环保购物袋' });
+    expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).map((item) => item.id)).not.toContain(created.id);
+    await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: created.id, quantity: 1, clientRequestId: requestId() }, 'CONFLICT', '“环保购物袋”的兑换积分正在审核，审核通过后才能兑换');
+    expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
+    expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).find((item) => item.id === created.id)).toMatchObject({ pointsPrice: 20 });
 
     const edited = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80, description: '' }));
-    expect(edited).toEqual({ id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80, active: true });
+    expect(edited).toEqual({ id: created.id, name: '环保购物袋（大）', pointsPrice: 20, pendingPointsPrice: 25, stock: 80, active: true });
     expect(doc(cloud, 'goods', created.id)).not.toHaveProperty('description');
+    await approveRuleChanges(cloud, DEMO.staff2);
+    expect(doc(cloud, 'goods', created.id)).toMatchObject({ pointsPrice: 25 });
 
     ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80, active: false }));
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).map((item) => item.id)).not.toContain(created.id);
@@ -299,6 +306,17 @@ describe('mall: goods', () => {
     // Keeping `active` out of an edit keeps it as it was.
     ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋', pointsPrice: 25, stock: 70 }));
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70 });
+  });
+
+  it('a staff member who is also a resident cannot price goods at 1 point and take the shelf: the price waits for a colleague', async () => {
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-rice', name: '大米 5 公斤', pointsPrice: 1, stock: 20 }));
+    expect(doc(cloud, 'goods', 'goods-rice')).toMatchObject({ pointsPrice: 200, pendingRuleChange: { after: 1 } });
+    const [pending] = ok(await call(cloud, DEMO.staff, 'community.ruleChanges', { status: 'pending' })).items;
+    expect(pending).toMatchObject({ summary: '商品“大米 5 公斤”的兑换积分：200 分 → 1 分', mine: true });
+    await expectRefused(cloud, DEMO.staff, 'community.reviewRuleChange', { changeId: pending!.id, decision: 'approve' }, 'FORBIDDEN');
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: pending!.id, decision: 'reject', note: '价格不合理' }));
+    expect(doc(cloud, 'goods', 'goods-rice')).toMatchObject({ pointsPrice: 200 });
+    expect(doc(cloud, 'goods', 'goods-rice')).not.toHaveProperty('pendingRuleChange');
   });
 
   it('a stock count typed from a stale screen cannot undo a redemption', async () => {
