@@ -304,6 +304,8 @@ export type RuleChangeStatus = 'pending' | 'approved' | 'rejected' | 'superseded
 export interface PendingRuleChange {
   id: string;
   after: unknown;
+  /** A new catalogue item: offered to residents once the change is approved. */
+  publish?: boolean;
 }
 
 /**

@@ -84,6 +84,8 @@ export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt' | 'pendingRuleCh
   id: string;
   /** Base points proposed and waiting for a second staff member. */
   pendingBasePoints?: number;
+  /** A new service, offered to residents once its points are approved. */
+  awaitingListing?: boolean;
 };
 
 /** A rule change as the review page and the audit log show it. */

@@ -579,7 +579,8 @@ export const activityHandlers: Handlers<'activity'> = {
       skills: input.skills ? [...new Set(input.skills)] : undefined,
     });
     // A new rate is proposed for a second staff member (after the other changes are saved).
-    const newRate = input.pointsPerHour !== undefined && input.pointsPerHour !== seen.pointsPerHour ? input.pointsPerHour : undefined;
+    const newRate =
+      input.pointsPerHour !== undefined && input.pointsPerHour !== seen.pointsPerHour && input.pointsPerHour !== seen.pendingRuleChange?.after ? input.pointsPerHour : undefined;
     if (newRate !== undefined) {
       const overCap = capProblem('activity_points', undefined, newRate, pointsCapsOf(await loadCommunity(deps, communityId)));
       if (overCap) throw new DomainError('INVALID_INPUT', overCap);

@@ -13,6 +13,7 @@ import { capProblem, proposeRuleChange, serviceRule } from './rules';
 
 export const toServiceView = (item: ServiceItem): ServiceView => ({
   ...(item.pendingRuleChange ? { pendingBasePoints: item.pendingRuleChange.after as number } : {}),
+  ...(item.pendingRuleChange?.publish ? { awaitingListing: true } : {}),
   id: item._id,
   communityId: item.communityId,
   name: item.name,
@@ -95,7 +96,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
       };
       if (!(await services(deps).add(item))) throw new DomainError('CONFLICT');
     }
-    if (input.basePoints !== item.basePoints) {
+    if (input.basePoints !== item.basePoints && input.basePoints !== item.pendingRuleChange?.after) {
       await proposeRuleChange(deps, caller, {
         communityId,
         target: serviceRule(item),
@@ -111,6 +112,8 @@ export const catalogHandlers: Handlers<'catalog'> = {
   'catalog.archive': async (input, context) => {
     const item = await ownItem(context, input.id);
     const archived = input.archived ?? true;
+    // Offering it now would offer it at 0 points: it goes on offer when its points are approved.
+    if (!archived && item.pendingRuleChange?.publish) throw new DomainError('CONFLICT', '该服务的积分正在审核，审核通过后会自动上架');
     await services(context.deps).update({ _id: item._id, communityId: item.communityId }, { set: { archived, updatedAt: context.deps.clock.now() } });
     return toServiceView({ ...item, archived });
   },

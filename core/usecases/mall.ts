@@ -157,7 +157,7 @@ export const mallHandlers: Handlers<'mall'> = {
       }
       saved = found(await collection.get(input.id), '商品不存在');
     }
-    if (input.pointsPrice !== saved.pointsPrice) {
+    if (input.pointsPrice !== saved.pointsPrice && input.pointsPrice !== saved.pendingRuleChange?.after) {
       await proposeRuleChange(deps, caller, { communityId, target: goodsRule(saved), before: saved.pointsPrice, after: input.pointsPrice });
       saved = found(await collection.get(saved._id), '商品不存在');
     }

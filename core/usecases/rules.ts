@@ -179,15 +179,16 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
     if (pointer) {
       const previous = await changes.get(pointer.id);
       if (previous?.status === 'pending') {
-        // A retried save proposes nothing new.
-        if (sameRuleValue(previous.after, proposal.after) && previous.proposedBy === caller.openid) return previous;
+        // A retried save, or a colleague saving the form with the value already proposed, proposes nothing new.
+        if (sameRuleValue(previous.after, proposal.after)) return previous;
         await changes.update(previous._id, {
           set: { status: 'superseded', decidedBy: caller.openid, decidedByName: actorName(caller), decidedAt: now, note: '已被新的调整申请取代' },
         });
       }
     }
     await changes.add(change);
-    await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: { id: change._id, after: proposal.after } } });
+    const pointerTo: PendingRuleChange = { id: change._id, after: proposal.after, ...(proposal.publishOnApproval ? { publish: true } : {}) };
+    await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: pointerTo } });
     return change;
   });
 }

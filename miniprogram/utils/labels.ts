@@ -1,6 +1,6 @@
 /** Chinese names of what the cloud reports in codes. */
 import type { ActivityPhase } from '../../core/contract';
-import type { CorrectionStatus, NominationStatus, OrderStatus, PointsSource, RedemptionStatus, ServiceRecord, SignupStatus } from '../../core/model';
+import type { CorrectionStatus, NominationStatus, OrderStatus, PointsSource, RedemptionStatus, RuleChangeStatus, ServiceRecord, SignupStatus } from '../../core/model';
 
 export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {
   pending_review: '待审核',
@@ -120,3 +120,23 @@ export const RECORD_SOURCE_TEXT: Record<ServiceRecord['source'], string> = {
   order: '订单服务',
   activity: '志愿活动',
 };
+
+/** Where a rule change (积分规则调整) stands. `applied`: a setting that pays nothing, applied at once. */
+export const RULE_CHANGE_STATUS_TEXT: Record<RuleChangeStatus, string> = {
+  pending: '待审核',
+  approved: '已通过',
+  rejected: '未通过',
+  superseded: '已被取代',
+  applied: '直接生效',
+};
+
+export const RULE_CHANGE_STATUS_TAG: Record<RuleChangeStatus, TagType> = {
+  pending: 'warning',
+  approved: 'success',
+  rejected: 'danger',
+  superseded: 'default',
+  applied: 'primary',
+};
+
+/** Said after a save that proposed new points (catalogue, activities): they wait for a second staff member. */
+export const POINTS_PROPOSED_TEXT = '积分调整已提交，需另一名工作人员在“积分规则审核”中通过后生效';

@@ -328,8 +328,13 @@ describe('catalog', () => {
   it('staff add a service to their own community, with a generated id; it is offered once a colleague approves its points', async () => {
     const view = ok(await call(cloud, DEMO.staff, 'catalog.upsert', item));
     created = view.id;
-    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], basePoints: 0, pendingBasePoints: item.basePoints, archived: true });
+    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], basePoints: 0, pendingBasePoints: item.basePoints, awaitingListing: true, archived: true });
     expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).map((s) => s.id)).not.toContain(created);
+    // Putting it on offer now would offer it at 0 points.
+    await refused(cloud, DEMO.staff, 'catalog.archive', { id: created, archived: false }, 'CONFLICT', '该服务的积分正在审核，审核通过后会自动上架');
+    // A colleague saving the form with the points already proposed proposes nothing new.
+    expect(ok(await call(cloud, DEMO.staff2, 'catalog.upsert', { ...item, id: created }))).toMatchObject({ pendingBasePoints: item.basePoints, awaitingListing: true });
+    expect(storedAll<{ targetId: string; status: string }>(cloud, 'rule_changes').filter((change) => change.targetId === created).map((change) => change.status)).toEqual(['pending']);
     expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
     expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).find((s) => s.id === created)).toMatchObject({ basePoints: item.basePoints, archived: false });
     // Staff of another community adding one puts it in theirs, whatever they send.

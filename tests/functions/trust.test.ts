@@ -10,7 +10,7 @@ import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import type { Order, ServiceItem } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control, postJson } from '../helpers/localcloud';
-import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { activityRecordDoc, doc, docs, expectRefused, type Raw, seed, setCommunitySettings, userDoc, volunteerDoc } from '../helpers/seed';
 
 const ALL_SKILLS = ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁'];

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityView, InputOf } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { answerModal, captureNavigation, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
 
 interface WxStubs {
@@ -17,11 +17,11 @@ const HOUR = 60 * MINUTE;
 let cloud: LocalCloud;
 let sequence = 0;
 
-/** A staff-created activity starting `startsIn` from the cloud's now. */
+/** A staff-created activity starting `startsIn` from the cloud's now, its points per hour approved. */
 async function newActivity(overrides: Partial<InputOf<'activity.create'>> = {}, startsIn = 3 * HOUR, lasts = 2 * HOUR): Promise<ActivityView> {
   sequence += 1;
   const now = cloud.clock.now();
-  return ok(
+  const created = ok(
     await call(cloud, DEMO.staff, 'activity.create', {
       name: `楼道大扫除 第${sequence}次`,
       content: '清理楼道杂物，擦洗扶手和信报箱',
@@ -34,6 +34,9 @@ async function newActivity(overrides: Partial<InputOf<'activity.create'>> = {}, 
       ...overrides,
     }),
   );
+  // The points per hour are only proposed; a second staff member puts them in force.
+  await approveRuleChanges(cloud);
+  return ok(await call(cloud, DEMO.staff, 'activity.get', { activityId: created.id }));
 }
 
 /**
@@ -128,6 +131,27 @@ describe('volunteer/activities', () => {
 });
 
 describe('volunteer/activity', () => {
+  it('says the points per hour wait for the community while a new rate is pending, never “0 积分”', async () => {
+    sequence += 1;
+    const now = cloud.clock.now();
+    const created = ok(
+      await call(cloud, DEMO.staff, 'activity.create', {
+        name: `待审核积分的活动 ${sequence}`,
+        content: '清理楼道',
+        place: '3 栋',
+        startAt: new Date(now + 3 * HOUR).toISOString(),
+        endAt: new Date(now + 4 * HOUR).toISOString(),
+        capacity: 5,
+        pointsPerHour: 20,
+        clientRequestId: `mp-activity-${String(sequence).padStart(4, '0')}`,
+      }),
+    );
+    const { page } = await openDetail(created.id);
+    expect(text(page, '#info')).toContain('每小时积分待社区审核');
+    expect(text(page, '#info')).not.toContain('0 积分');
+    await approveRuleChanges(cloud);
+  });
+
   it('shows the details and 报名 enrols me', async () => {
     const activity = await newActivity({ name: '社区健康讲座', organiser: '幸福里社区卫生服务站', personInCharge: '王医生', skills: ['陪伴'], pointsPerHour: 15 });
     const { page, cloudCalls } = await openDetail(activity.id);

@@ -120,7 +120,9 @@ describe('staff/activities', () => {
       place: '3 栋楼下集合',
       capacity: 2,
       skills: ['陪伴'],
-      pointsPerHour: 8,
+      // What it pays waits for a second staff member: proposed, not yet in force.
+      pointsPerHour: 0,
+      pendingPointsPerHour: 8,
       // Left blank: the community and the staff member publishing it.
       organiser: '幸福里社区',
       personInCharge: '刘晓梅',
@@ -130,7 +132,9 @@ describe('staff/activities', () => {
     expect(Date.parse(stored.endAt)).toBe(Date.parse(`${day}T16:30:00+08:00`));
     expect(text(page, `#activity-${created.id}`)).toContain(`${day} 14:00–16:30`);
     expect(text(page, `#counts-${created.id}`)).toBe('已报名 0/2 人');
-    expect(cloudCalls.toasts).toContain('活动已发布');
+    expect(text(page, `#pending-${created.id}`)).toBe('每小时积分待审核：8 分（审核通过后生效）');
+    expect(text(page, '#notice')).toBe('积分调整已提交，需另一名工作人员在“积分规则审核”中通过后生效');
+    expect(cloudCalls.toasts).toContain('已发布，积分待审核');
 
     // Two take the places; the form cannot then go below two.
     ok(await call(cloud, DEMO.volunteer, 'activity.signUp', { activityId: created.id }));
@@ -140,7 +144,10 @@ describe('staff/activities', () => {
     expect(text(page, `#counts-${created.id}`)).toBe('已报名 2/2 人');
     page.querySelector(`#edit-${created.id}`)!.dispatchEvent('click');
     await until(() => page.data.editing === true && page.data.form.id === created.id);
-    expect(page.data.form).toMatchObject({ name: '楼道清洁日', date: day, startTime: '14:00', endTime: '16:30', capacity: 2, pointsPerHour: '8' });
+    // The rate in force is in the form; the one waiting for review is said beside it.
+    expect(page.data.form).toMatchObject({ name: '楼道清洁日', date: day, startTime: '14:00', endTime: '16:30', capacity: 2, pointsPerHour: '0' });
+    expect(text(page, '#f-points-hint')).toContain('已有待审核的调整：每小时 8 分');
+    expect(page.querySelector('#notice')).toBeFalsy();
     page.querySelector('#f-capacity')!.dispatchEvent('change', { detail: 1 });
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.formError !== '');
@@ -149,8 +156,20 @@ describe('staff/activities', () => {
     page.querySelector('#f-place')!.dispatchEvent('change', { detail: '社区广场' });
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
-    expect(ok(await call(cloud, DEMO.staff, 'activity.get', { activityId: created.id }))).toMatchObject({ capacity: 3, place: '社区广场', enrolled: 2 });
+    // Saving other fields leaves the proposal as it was, and says nothing about points.
+    expect(ok(await call(cloud, DEMO.staff, 'activity.get', { activityId: created.id }))).toMatchObject({ capacity: 3, place: '社区广场', enrolled: 2, pointsPerHour: 0, pendingPointsPerHour: 8 });
     expect(text(page, `#counts-${created.id}`)).toBe('已报名 2/3 人');
+    expect(page.querySelector('#notice')).toBeFalsy();
+    expect(cloudCalls.toasts.at(-1)).toBe('已保存');
+
+    // Once a second staff member approves, the rate is in force and the 待审核 line goes.
+    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.find((c) => c.subject === '活动“楼道清洁日”的每小时积分')!;
+    expect(pending).toMatchObject({ before: '0 分', after: '8 分', proposedByName: '刘晓梅' });
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: pending.id, decision: 'approve' }));
+    page.instance.onPullDownRefresh();
+    await until(() => page.data.loading === false && page.data.items.some((a: ActivityView) => a.id === created.id && a.pointsPerHour === 8));
+    expect(text(page, `#activity-${created.id}`)).toContain('每小时 8 积分');
+    expect(page.querySelector(`#pending-${created.id}`)).toBeFalsy();
 
     const urls = captureNavigation();
     page.querySelector(`#attendance-${created.id}`)!.dispatchEvent('click');

@@ -97,6 +97,62 @@ describe('staff/scoring', () => {
   });
 });
 
+describe('staff/scoring: minutes far above the expected time', () => {
+  it('says so, cannot be scored without 认定时长, and the record counts the minutes typed', async () => {
+    // 助餐送餐 is expected to take 30 minutes; 120 is more than 3 times that.
+    const order = await completedOrder(120, 5, '很好');
+    expect((await orderAsStaff(order.id)).completion).toMatchObject({ minutes: 120, unconfirmed: true });
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/scoring/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false && page.data.ratio !== null);
+    expect(text(page, `#check-${order.id}`)).toBe('志愿者填报 120 分钟，超过预计用时（30 分钟）的 3 倍，请核实');
+
+    page.querySelector(`#open-${order.id}`)!.dispatchEvent('click');
+    await until(() => page.data.openOrderId === order.id);
+    expect(page.data.mustConfirm).toBe(true);
+    expect(page.data.minutes).toBe('');
+
+    // Not without the minutes, nor with more than were reported.
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => page.data.minutesError !== '');
+    expect(text(page, '#score-form')).toContain('请填写认定时长：核实志愿者实际服务了多少分钟');
+    page.querySelector('#minutes')!.dispatchEvent('change', { detail: '200' });
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => page.data.minutesError === '认定时长不能超过志愿者填报的 120 分钟');
+    expect(cloudCalls.calls.filter((c) => c.data.action === 'scoring.score')).toHaveLength(0);
+    expect((await orderAsStaff(order.id)).status).toBe('completed');
+
+    page.querySelector('#minutes')!.dispatchEvent('change', { detail: '50' });
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => page.data.lastResult !== '');
+    const stored = await orderAsStaff(order.id);
+    expect(stored.status).toBe('closed');
+    expect(stored.score).toMatchObject({ score: 5, minutes: 50 });
+    expect(text(page, '#last-result')).toBe(`已评 5 分，李建国获得 ${stored.score!.points} 积分，认定服务 50 分钟`);
+    const { record } = ok(await call(cloud, DEMO.volunteer, 'record.get', { recordId: `order:${order.id}` }));
+    expect(record).toMatchObject({ minutes: 50, source: 'order', ref: order.id });
+    expect(cloudCalls.calls.map((c) => c.data.action)).toEqual(['scoring.pending', 'community.get', 'scoring.score']);
+  });
+
+  it('takes fewer minutes for an ordinary order when typed, and the reported ones when not', async () => {
+    const order = await completedOrder(40, 4, '不错');
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/scoring/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(page.querySelector(`#check-${order.id}`)).toBeFalsy();
+    page.querySelector(`#open-${order.id}`)!.dispatchEvent('click');
+    await until(() => page.data.openOrderId === order.id);
+    expect(page.data.mustConfirm).toBe(false);
+    page.querySelector('#minutes')!.dispatchEvent('change', { detail: '35' });
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => page.data.lastResult !== '');
+    expect((await orderAsStaff(order.id)).score).toMatchObject({ score: 4, minutes: 35 });
+    expect(ok(await call(cloud, DEMO.volunteer, 'record.get', { recordId: `order:${order.id}` })).record.minutes).toBe(35);
+  });
+});
+
 describe('staff/volunteers', () => {
   it('approves the pending applicant', async () => {
     connectMiniProgram(cloud, DEMO.staff);
@@ -176,14 +232,15 @@ describe('staff/stats', () => {
 });
 
 describe('staff/catalog', () => {
-  it('creates a service from the form, then archives it', async () => {
-    connectMiniProgram(cloud, DEMO.staff);
+  it('creates a service from the form: its points wait for review (待审核上架), and it is offered once a second staff member approves; then archives it', async () => {
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/catalog/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
     expect(page.querySelectorAll('.service')).toHaveLength(7);
     page.querySelector('#add')!.dispatchEvent('click');
     await until(() => page.data.editing === true);
+    expect(text(page, '#f-points-hint')).toBe('积分的设定和修改须另一名工作人员审核通过后生效');
     page.querySelector('#f-name')!.dispatchEvent('change', { detail: '代缴水电费' });
     page.querySelector('#f-category')!.dispatchEvent('change', { detail: '便民服务' });
     page.querySelector('#save')!.dispatchEvent('click');
@@ -193,21 +250,73 @@ describe('staff/catalog', () => {
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
 
-    const listed = ok(await call(cloud, DEMO.staff, 'catalog.list', { communityId: DEMO.community }));
-    const created = listed.find((s) => s.name === '代缴水电费');
-    expect(created).toMatchObject({ category: '便民服务', skills: ['跑腿', '陪伴'], expectedMinutes: 60, basePoints: 10, slaHours: 24, archived: false });
-    expect(text(page, `#service-${created!.id}`)).toContain('代缴水电费');
+    // Not offered to residents yet: its 10 points are only proposed.
+    const listed = ok(await call(cloud, DEMO.staff, 'catalog.list', { communityId: DEMO.community, includeArchived: true }));
+    const created = listed.find((s) => s.name === '代缴水电费')!;
+    expect(created).toMatchObject({ category: '便民服务', skills: ['跑腿', '陪伴'], expectedMinutes: 60, basePoints: 0, pendingBasePoints: 10, slaHours: 24, archived: true });
+    expect(ok(await call(cloud, DEMO.resident, 'catalog.list', {})).some((s) => s.id === created.id)).toBe(false);
+    const card = text(page, `#service-${created.id}`);
+    expect(card).toContain('代缴水电费');
+    expect(card).toContain('待审核上架');
+    expect(text(page, `#pending-${created.id}`)).toBe('积分待审核：10 分（审核通过后生效）');
+    expect(text(page, '#notice')).toBe('积分调整已提交，需另一名工作人员在“积分规则审核”中通过后生效，通过后该服务自动上架');
+    expect(cloudCalls.toasts.at(-1)).toBe('已保存，积分待审核');
+    // 上架 before the review would offer it at 0 points: not offered here.
+    expect(page.querySelector(`#archive-${created.id}`)).toBeFalsy();
 
-    page.querySelector(`#archive-${created!.id}`)!.dispatchEvent('click');
-    await until(() => text(page, `#service-${created!.id}`).includes('已下架'));
+    // 王建国 approves: offered, with its points.
+    const change = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.find((c) => c.subject === '服务“代缴水电费”的基础积分')!;
+    expect(change).toMatchObject({ publishOnApproval: true, mine: false });
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: change.id, decision: 'approve' }));
+    page.instance.onPullDownRefresh();
+    await until(() => page.data.loading === false && text(page, `#service-${created.id}`).includes('服务中'));
+    expect(text(page, `#service-${created.id}`)).toContain('基础 10 积分');
+    expect(page.querySelector(`#pending-${created.id}`)).toBeFalsy();
+
+    page.querySelector(`#archive-${created.id}`)!.dispatchEvent('click');
+    await until(() => text(page, `#service-${created.id}`).includes('已下架'));
     const after = ok(await call(cloud, DEMO.staff, 'catalog.list', { communityId: DEMO.community, includeArchived: true }));
     expect(after.find((s) => s.id === created!.id)?.archived).toBe(true);
+  });
+
+  it('a change of an offered service’s points is shown as waiting for review, the points in force unchanged; other edits propose nothing', async () => {
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/catalog/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector('#edit-svc-repair')!.dispatchEvent('click');
+    await until(() => page.data.editing === true && page.data.form.id === 'svc-repair');
+    const before = page.data.form.basePoints as string;
+    page.querySelector('#f-points')!.dispatchEvent('change', { detail: String(Number(before) + 5) });
+    page.querySelector('#save')!.dispatchEvent('click');
+    await until(() => page.data.editing === false);
+
+    const stored = ok(await call(cloud, DEMO.staff, 'catalog.list', { communityId: DEMO.community, includeArchived: true })).find((s) => s.id === 'svc-repair')!;
+    expect(stored).toMatchObject({ basePoints: Number(before), pendingBasePoints: Number(before) + 5, archived: false });
+    expect(text(page, '#service-svc-repair')).toContain(`基础 ${before} 积分`);
+    expect(text(page, '#service-svc-repair')).toContain('服务中');
+    expect(text(page, '#pending-svc-repair')).toBe(`积分待审核：${Number(before) + 5} 分（审核通过后生效）`);
+    expect(text(page, '#notice')).toBe('积分调整已提交，需另一名工作人员在“积分规则审核”中通过后生效');
+
+    // Opening it again: the points in force in the form, the proposal beside them.
+    page.querySelector('#edit-svc-repair')!.dispatchEvent('click');
+    await until(() => page.data.editing === true);
+    expect(page.data.form.basePoints).toBe(before);
+    expect(text(page, '#f-points-hint')).toContain(`已有待审核的积分调整：${Number(before) + 5} 分`);
+    page.querySelector('#f-description')!.dispatchEvent('change', { detail: '水电小修，材料费另计' });
+    page.querySelector('#save')!.dispatchEvent('click');
+    await until(() => page.data.editing === false);
+    expect(page.querySelector('#notice')).toBeFalsy();
+    expect(cloudCalls.toasts.at(-1)).toBe('已保存');
+    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((c) => c.subject === `服务“${stored.name}”的基础积分`);
+    expect(pending).toHaveLength(1);
+    expect(text(page, '#pending-svc-repair')).toBe(`积分待审核：${Number(before) + 5} 分（审核通过后生效）`);
   });
 });
 
 describe('staff/goods', () => {
-  it('creates goods from the form', async () => {
-    connectMiniProgram(cloud, DEMO.staff);
+  it('creates goods from the form, unpriced until a second staff member approves its price', async () => {
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/goods/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
@@ -219,9 +328,36 @@ describe('staff/goods', () => {
     await until(() => page.data.form.stock === '8');
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
-    const goods = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true })).find((g) => g.name === '保温杯');
-    expect(goods).toMatchObject({ pointsPrice: 120, stock: 8, active: true });
-    expect(text(page, `#goods-${goods!.id}`)).toContain('库存 8');
+    const goods = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true })).find((g) => g.name === '保温杯')!;
+    expect(goods).toMatchObject({ pointsPrice: 0, pendingPointsPrice: 120, stock: 8, active: true });
+    const card = text(page, `#goods-${goods.id}`);
+    expect(card).toContain('库存 8');
+    expect(card).toContain('待审核上架');
+    expect(card).toContain('未定价');
+    expect(text(page, `#pending-${goods.id}`)).toBe('兑换积分待审核：120 分（审核通过后生效）');
+    expect(text(page, '#notice')).toBe('积分调整已提交，需另一名工作人员在“积分规则审核”中通过后生效，通过后居民才能兑换');
+    expect(cloudCalls.toasts.at(-1)).toBe('已保存，积分待审核');
+    expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(false);
+
+    // Changing its stock before the review: the price under review is in the form, and nothing new is proposed.
+    page.querySelector(`#edit-${goods.id}`)!.dispatchEvent('click');
+    await until(() => page.data.editing === true && page.data.form.id === goods.id);
+    expect(page.data.form.pointsPrice).toBe('120');
+    expect(text(page, '#f-price-hint')).toContain('已有待审核的调整：120 分');
+    page.querySelector('#f-stock')!.dispatchEvent('change', { detail: '10' });
+    await until(() => page.data.form.stock === '10');
+    page.querySelector('#save')!.dispatchEvent('click');
+    await until(() => page.data.editing === false);
+    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((c) => c.subject === '商品“保温杯”的兑换积分');
+    expect(pending).toHaveLength(1);
+
+    // Approved: priced and offered.
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: pending[0]!.id, decision: 'approve' }));
+    page.instance.onPullDownRefresh();
+    await until(() => page.data.loading === false && text(page, `#goods-${goods.id}`).includes('120 积分'));
+    expect(page.querySelector(`#pending-${goods.id}`)).toBeFalsy();
+    expect(text(page, `#goods-${goods.id}`)).toContain('库存 10');
+    expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(true);
   });
 
   it('refuses a stock typed from a stale screen (expectedStock) and shows the server’s message', async () => {

@@ -3,17 +3,21 @@
  * sign-up counts; staff publish one in a form (checked here before sending), edit or cancel one that
  * has not started, and open one for its attendance sheet. Times are typed as Beijing wall time and
  * sent as ISO instants with +08:00, whatever zone the phone is set to.
+ *
+ * The points per hour are what an activity pays, so a new rate is only proposed: it shows beside
+ * the activity as 待审核 until another staff member approves it on 积分规则审核 (staff/rules).
  */
 import type { ActivityView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
 import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
 import { formatTime, wholeNumber } from '../../utils/format';
+import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
 import { beijingToday } from '../../utils/records';
 
 type When = 'upcoming' | 'past';
 
-type ActivityRow = ActivityView & ActivityCard & { closesText: string; editable: boolean };
+type ActivityRow = ActivityView & ActivityCard & { closesText: string; editable: boolean; hasPendingRate: boolean };
 
 interface Form {
   /** Set when editing. */
@@ -31,6 +35,8 @@ interface Form {
   pointsPerHour: string;
   closesDate: string;
   closesTime: string;
+  /** A rate already proposed and waiting for review ('' when none). */
+  pendingPointsPerHour: string;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -61,6 +67,7 @@ function emptyForm(): Form {
     pointsPerHour: '10',
     closesDate: '',
     closesTime: '',
+    pendingPointsPerHour: '',
   };
 }
 
@@ -73,6 +80,7 @@ function toRow(activity: ActivityView): ActivityRow {
     ...activityCard(activity),
     closesText: formatTime(activity.signupClosesAt),
     editable: beforeStart(activity),
+    hasPendingRate: activity.pendingPointsPerHour !== undefined,
   };
 }
 
@@ -116,6 +124,8 @@ Component({
     cancelling: '',
     cancelReason: '',
     cancelError: '',
+    /** Stays above the list after a save that proposed a new rate: what happens next. */
+    notice: '',
   },
   methods: {
     onLoad() {
@@ -153,7 +163,7 @@ Component({
       this.setData({ skillOptions: [...new Set([...offered, ...chosen])] });
     },
     onAdd() {
-      this.setData({ editing: true, form: emptyForm(), formError: '', today: beijingToday() });
+      this.setData({ editing: true, form: emptyForm(), formError: '', notice: '', today: beijingToday() });
       void this.loadSkills([]);
     },
     onEdit(event: WechatMiniprogram.BaseEvent) {
@@ -164,6 +174,7 @@ Component({
       this.setData({
         editing: true,
         formError: '',
+        notice: '',
         today: beijingToday(),
         form: {
           id: item.id,
@@ -180,6 +191,7 @@ Component({
           pointsPerHour: String(item.pointsPerHour),
           closesDate: closes.date,
           closesTime: closes.time,
+          pendingPointsPerHour: item.pendingPointsPerHour === undefined ? '' : String(item.pendingPointsPerHour),
         },
       });
       void this.loadSkills(item.skills);
@@ -237,12 +249,16 @@ Component({
       if (!reply.ok) return this.setData({ formError: reply.error.message });
       const saved = toRow(reply.data);
       const exists = this.data.items.some((item) => item.id === saved.id);
+      // A rate other than the one in force was asked for: it is proposed, not applied.
+      const proposed = checked.pointsPerHour !== saved.pointsPerHour && saved.pendingPointsPerHour === checked.pointsPerHour;
       this.setData({
         editing: false,
         requestId: '',
+        notice: proposed ? POINTS_PROPOSED_TEXT : '',
         items: exists ? this.data.items.map((item) => (item.id === saved.id ? saved : item)) : this.data.when === 'upcoming' ? [saved, ...this.data.items] : this.data.items,
       });
-      wx.showToast({ title: form.id ? '已保存' : '活动已发布', icon: 'success' });
+      if (proposed) wx.showToast({ title: form.id ? '已保存，积分待审核' : '已发布，积分待审核', icon: 'none' });
+      else wx.showToast({ title: form.id ? '已保存' : '活动已发布', icon: 'success' });
     },
 
     onCancelActivity(event: WechatMiniprogram.BaseEvent) {

@@ -1,10 +1,12 @@
 /**
- * Good deeds and role models (好人好事/先进典型): staff and grid workers nominate a resident by the
- * phone they registered with; another staff member approves or rejects (four eyes), and only an
- * approval posts the points. One clientRequestId per filled-in form, kept until it succeeds, so a
- * second tap after a lost reply does not nominate twice.
+ * Good deeds and role models (好人好事/先进典型): staff and grid workers find the person by name or
+ * phone (user.search; a grid worker finds only the residents of their grids), pick them from the
+ * list — two people registered with one phone show up as two, told apart by building and unit — and
+ * nominate them by id. Another staff member approves or rejects (four eyes), and only an approval
+ * posts the points. One clientRequestId per filled-in form, kept until it succeeds, so a second tap
+ * after a lost reply does not nominate twice.
  */
-import type { NominationView } from '../../../core/contract';
+import type { NominationView, PersonView } from '../../../core/contract';
 import { call, newRequestId } from '../../services/api';
 import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { reviewMethods, reviewState } from '../../services/review';
@@ -13,7 +15,7 @@ import { AWARD_KIND_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../ut
 
 type Status = 'pending' | 'approved' | 'rejected';
 type Kind = 'good_deed' | 'role_model';
-type Field = 'phone' | 'reason';
+type Field = 'nominee' | 'reason';
 
 interface Row extends NominationView {
   kindText: string;
@@ -21,6 +23,12 @@ interface Row extends NominationView {
   statusTag: string;
   createdText: string;
   reviewedText: string;
+}
+
+/** A person found by the search, as the picker shows them. */
+interface PersonRow extends PersonView {
+  /** "2栋 1单元". */
+  placeText: string;
 }
 
 const toRow = (item: NominationView): Row => ({
@@ -32,10 +40,25 @@ const toRow = (item: NominationView): Row => ({
   reviewedText: formatTime(item.reviewedAt),
 });
 
-const EMPTY_FORM = { phone: '', kind: 'good_deed' as Kind, points: 10, reason: '' };
+const toPerson = (person: PersonView): PersonRow => ({ ...person, placeText: [person.building, person.unit].filter(Boolean).join(' ') });
+
+const EMPTY_FORM = { kind: 'good_deed' as Kind, points: 10, reason: '' };
+/** The search before anything is typed, and again after a nomination. */
+const EMPTY_SEARCH = { query: '', people: [] as PersonRow[], peopleCursor: null as string | null, searched: false, searching: false, searchError: '' };
+
+/** What is wrong with a search term (in Chinese), or '' when it can be sent. */
+function queryProblem(query: string): string {
+  if (!query) return '请输入被推荐人的姓名或手机号';
+  if (/^\d+$/.test(query) && !isPhone(query)) return '手机号应为 11 位，请输入完整的手机号';
+  if (query.length > 20) return '姓名不能超过 20 个字';
+  return '';
+}
 
 Component({
   data: {
+    /** The person picked from the search results; null until one is tapped. */
+    nominee: null as PersonRow | null,
+    ...EMPTY_SEARCH,
     form: { ...EMPTY_FORM },
     errors: {} as Partial<Record<Field, string>>,
     requestId: '',
@@ -56,6 +79,39 @@ Component({
       void this.loadMore();
     },
 
+    // ---- finding the person -----------------------------------------------------------------
+    onQuery(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+      this.setData({ query: event.detail, searchError: '', 'errors.nominee': '' });
+    },
+    async onSearch() {
+      const query = this.data.query.trim();
+      const problem = queryProblem(query);
+      if (problem) return this.setData({ searchError: problem, searched: false, people: [], peopleCursor: null });
+      if (this.data.searching) return;
+      this.setData({ searching: true, searchError: '' });
+      const reply = await call('user.search', { query }, { toast: false });
+      this.setData({ searching: false });
+      if (!reply.ok) return this.setData({ searchError: reply.error.message, searched: false, people: [], peopleCursor: null });
+      this.setData({ searched: true, people: reply.data.items.map(toPerson), peopleCursor: reply.data.nextCursor });
+    },
+    async onMorePeople() {
+      const cursor = this.data.peopleCursor;
+      const query = this.data.query.trim();
+      if (!cursor || this.data.searching) return;
+      this.setData({ searching: true });
+      const reply = await call('user.search', { query, cursor });
+      this.setData({ searching: false });
+      if (reply.ok) this.setData({ people: this.data.people.concat(reply.data.items.map(toPerson)), peopleCursor: reply.data.nextCursor });
+    },
+    onPick(event: WechatMiniprogram.BaseEvent) {
+      const nominee = this.data.people.find((person) => person.openid === String(event.currentTarget.dataset.openid));
+      if (nominee) this.setData({ nominee, 'errors.nominee': '' });
+    },
+    /** Back to the results (kept), to pick someone else. */
+    onRepick() {
+      this.setData({ nominee: null });
+    },
+
     // ---- the nomination form ----------------------------------------------------------------
     onField(event: WechatMiniprogram.BaseEvent & { detail: string }) {
       const field = String(event.currentTarget.dataset.field) as Field;
@@ -68,9 +124,9 @@ Component({
       this.setData({ 'form.points': Number(event.detail) });
     },
     validate(): boolean {
-      const { phone, points, reason } = this.data.form;
+      const { points, reason } = this.data.form;
       const errors: Partial<Record<Field, string>> = {};
-      if (!isPhone(phone)) errors.phone = '请填写被推荐人登记的 11 位手机号';
+      if (!this.data.nominee) errors.nominee = '请先搜索并选择被推荐人';
       if (!reason.trim()) errors.reason = '请填写推荐事由';
       else if (reason.trim().length > 200) errors.reason = '推荐事由不能超过 200 个字';
       this.setData({ errors });
@@ -78,18 +134,20 @@ Component({
     },
     async onSubmit() {
       if (this.data.submitting || !this.validate()) return;
-      const { phone, kind, points, reason } = this.data.form;
+      const nominee = this.data.nominee;
+      if (!nominee) return;
+      const { kind, points, reason } = this.data.form;
       this.setData({ submitting: true });
       const reply = await call(
         'points.nominate',
-        { phone: phone.trim(), kind, points, reason: reason.trim(), clientRequestId: this.data.requestId },
+        { openid: nominee.openid, kind, points, reason: reason.trim(), clientRequestId: this.data.requestId },
         { loading: '正在提交' },
       );
       this.setData({ submitting: false });
       if (!reply.ok) return;
       wx.showToast({ title: `已推荐${reply.data.nomineeName}，待其他工作人员审核`, icon: 'none' });
       // Only now is the next submission a new nomination.
-      this.setData({ form: { ...EMPTY_FORM }, errors: {}, requestId: newRequestId() });
+      this.setData({ nominee: null, ...EMPTY_SEARCH, form: { ...EMPTY_FORM }, errors: {}, requestId: newRequestId() });
       if (this.data.status === 'pending') void this.load();
     },
 

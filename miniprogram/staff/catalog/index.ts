@@ -1,10 +1,15 @@
 /**
  * Service catalogue (服务目录): the community's services, archived ones included. Staff add or edit
  * a service in a form (validated here before sending) and archive (下架) or restore one.
+ *
+ * Base points are what a service pays, so a change to them is only proposed: it shows beside the
+ * service as 积分待审核 until another staff member approves it on 积分规则审核 (staff/rules). A new
+ * service with points waits, archived, until then (待审核上架) and is offered to residents on approval.
  */
 import type { ServiceView } from '../../../core/contract';
 import { call } from '../../services/api';
 import { wholeNumber } from '../../utils/format';
+import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
 
 interface Form {
   id: string;
@@ -15,15 +20,34 @@ interface Form {
   basePoints: string;
   slaHours: string;
   description: string;
+  /** Points already proposed for this service and waiting for review ('' when none). */
+  pendingBasePoints: string;
 }
 
-const EMPTY_FORM: Form = { id: '', name: '', category: '', skills: '', expectedMinutes: '60', basePoints: '10', slaHours: '24', description: '' };
+interface Row extends ServiceView {
+  /**
+   * A new service waiting for its points to be approved, to be offered then. The view does not say
+   * so; it is the only kind of item that is archived with 0 points and a proposal pending.
+   */
+  awaitingPublish: boolean;
+  /** Base points proposed and waiting for review. */
+  hasPending: boolean;
+}
+
+const toRow = (item: ServiceView): Row => {
+  const hasPending = item.pendingBasePoints !== undefined;
+  return { ...item, hasPending, awaitingPublish: item.awaitingListing === true };
+};
+
+const EMPTY_FORM: Form = { id: '', name: '', category: '', skills: '', expectedMinutes: '60', basePoints: '10', slaHours: '24', description: '', pendingBasePoints: '' };
 
 Component({
   data: {
     loading: true,
     error: '',
-    items: [] as ServiceView[],
+    items: [] as Row[],
+    /** Stays above the list after a save that proposed points: what happens next. */
+    notice: '',
     editing: false,
     form: { ...EMPTY_FORM } as Form,
     formError: '',
@@ -40,11 +64,11 @@ Component({
       this.setData({ loading: true, error: '' });
       // Without a communityId the cloud lists the caller's own community: one call.
       const reply = await call('catalog.list', { includeArchived: true }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data });
+      if (reply.ok) this.setData({ loading: false, items: reply.data.map(toRow) });
       else this.setData({ loading: false, error: reply.error.message });
     },
     onAdd() {
-      this.setData({ editing: true, form: { ...EMPTY_FORM }, formError: '' });
+      this.setData({ editing: true, form: { ...EMPTY_FORM }, formError: '', notice: '' });
     },
     onEdit(event: WechatMiniprogram.BaseEvent) {
       const item = this.data.items.find((service) => service.id === String(event.currentTarget.dataset.id));
@@ -52,6 +76,7 @@ Component({
       this.setData({
         editing: true,
         formError: '',
+        notice: '',
         form: {
           id: item.id,
           name: item.name,
@@ -61,6 +86,7 @@ Component({
           basePoints: String(item.basePoints),
           slaHours: String(item.slaHours),
           description: item.description ?? '',
+          pendingBasePoints: item.pendingBasePoints === undefined ? '' : String(item.pendingBasePoints),
         },
       });
     },
@@ -109,13 +135,17 @@ Component({
       );
       this.setData({ busy: false });
       if (!reply.ok) return this.setData({ formError: reply.error.message });
-      const saved = reply.data;
+      const saved = toRow(reply.data);
       const exists = this.data.items.some((item) => item.id === saved.id);
+      // Points other than those in force were asked for: they are proposed, not applied.
+      const proposed = basePoints !== saved.basePoints && saved.pendingBasePoints === basePoints;
       this.setData({
         editing: false,
+        notice: proposed ? (saved.awaitingPublish ? `${POINTS_PROPOSED_TEXT}，通过后该服务自动上架` : POINTS_PROPOSED_TEXT) : '',
         items: exists ? this.data.items.map((item) => (item.id === saved.id ? saved : item)) : this.data.items.concat(saved),
       });
-      wx.showToast({ title: '已保存', icon: 'success' });
+      if (proposed) wx.showToast({ title: '已保存，积分待审核', icon: 'none' });
+      else wx.showToast({ title: '已保存', icon: 'success' });
     },
     async onToggleArchive(event: WechatMiniprogram.BaseEvent) {
       const id = String(event.currentTarget.dataset.id);
@@ -123,7 +153,7 @@ Component({
       if (!item) return;
       const reply = await call('catalog.archive', { id, archived: !item.archived }, { loading: '正在提交' });
       if (reply.ok) {
-        this.setData({ items: this.data.items.map((service) => (service.id === id ? reply.data : service)) });
+        this.setData({ items: this.data.items.map((service) => (service.id === id ? toRow(reply.data) : service)) });
         wx.showToast({ title: reply.data.archived ? '已下架' : '已重新上架', icon: 'none' });
       }
     },
