@@ -119,6 +119,9 @@ export const communityHandlers: Handlers<'community'> = {
 
   'community.invite': async (input, { caller, deps }) => {
     assertManages(caller, input.communityId, '只能邀请本社区的工作人员');
+    // Staff approve what pays: a staff member who could appoint a colleague could appoint their own
+    // second account and be both pairs of eyes. An administrator appoints staff; staff invite grid workers.
+    if (input.role === 'staff' && !caller.roles.has('admin')) throw new DomainError('FORBIDDEN', '社区工作人员由管理员邀请；工作人员可以邀请网格员');
     const community = await loadCommunity(deps, input.communityId);
     const gridIds = input.role === 'grid_worker' ? [...new Set(input.gridIds ?? [])] : undefined;
     for (const gridId of gridIds ?? []) {

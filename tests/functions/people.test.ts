@@ -230,14 +230,14 @@ describe('community', () => {
   });
 
   it('a resident invited as staff stays a resident, with their own profile', async () => {
-    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+    const { code } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
     const me = ok(await call(cloud, DEMO.resident, 'community.join', { code, name: '别的名字', phone: '13900000003' }));
     expect(me.roles.sort()).toEqual(['resident', 'staff']);
     expect(me.profile).toMatchObject({ name: '张秀英', phone: '13800000020', address: { room: '101' } });
   });
 
   it('an invitation is used once: of several people joining at once, exactly one gets it', async () => {
-    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+    const { code } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
     const people = Array.from({ length: 6 }, (_, i) => `o-racer-${i}`);
     const replies = await Promise.all(people.map((openid) => call(cloud, openid, 'community.join', { code, name: '抢码人', phone: '13900000004' })));
     const winners = people.filter((_, i) => replies[i]!.ok);
@@ -250,7 +250,7 @@ describe('community', () => {
   });
 
   it('a code is not burned on someone who cannot use it', async () => {
-    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+    const { code } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
     await refused(cloud, DEMO.staff, 'community.join', { code, name: '刘晓梅', phone: '13800000010' }, 'CONFLICT', '您已经是该社区的社区工作人员');
     await refused(cloud, other.staff, 'community.join', { code, name: '周主任', phone: '13900000001' }, 'CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
     expect(stored(cloud, 'invitations', code)).not.toHaveProperty('usedBy');
@@ -259,13 +259,15 @@ describe('community', () => {
 
   it('refuses bad invitations, writing nothing', async () => {
     await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker' }, 'INVALID_INPUT', '邀请网格员时请选择其负责的网格');
-    await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff', gridIds: ['g1'] }, 'INVALID_INPUT', '社区工作人员负责整个社区，不需要选择网格');
+    await refused(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff', gridIds: ['g1'] }, 'INVALID_INPUT', '社区工作人员负责整个社区，不需要选择网格');
     await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['m1'] }, 'INVALID_INPUT', '网格“m1”不属于幸福里社区');
     await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'boss' as 'staff' }, 'INVALID_INPUT', '角色只能是社区工作人员或网格员');
   });
 
   it('only staff of the community (or an administrator) invite', async () => {
-    await refused(cloud, other.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }, 'FORBIDDEN', '只能邀请本社区的工作人员');
+    await refused(cloud, other.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g1'] }, 'FORBIDDEN', '只能邀请本社区的工作人员');
+    // Staff approve what pays: they do not appoint colleagues (who could be their own second account).
+    await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }, 'FORBIDDEN', '社区工作人员由管理员邀请；工作人员可以邀请网格员');
     await refused(cloud, DEMO.applicant, 'community.invite', { communityId: DEMO.community, role: 'staff' }, 'FORBIDDEN');
     await refused(cloud, DEMO.volunteer, 'community.invite', { communityId: DEMO.community, role: 'staff' }, 'FORBIDDEN');
     await refused(cloud, 'o-grid-worker', 'community.invite', { communityId: DEMO.community, role: 'staff' }, 'FORBIDDEN');
@@ -425,7 +427,7 @@ describe('volunteer', () => {
   beforeAll(async () => {
     cloud = await startLinli();
     other = await secondCommunity(cloud);
-    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+    const { code } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
     colleague = 'o-colleague';
     ok(await call(cloud, colleague, 'community.join', { code, name: '吴同事', phone: '13900000010' }));
   });

@@ -394,7 +394,7 @@ describe('trust: what one person can do alone', () => {
         'CONTENT_RISKY',
       );
       await expectRefused(cloud, DEMO.resident, 'volunteer.apply', { realName: '张秀英', phone: '13900000012', birthDate: '1980-01-01', skills: ['送餐'], availability: '赌博时间', partyMember: false, gridId: 'g1', consent: true }, 'CONTENT_RISKY', '可服务时间含有不适宜发布的内容，请修改后再提交');
-      const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+      const { code } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
       await expectRefused(cloud, 'o-joiner', 'community.join', { code, name: '赌博大王', phone: '13900000013' }, 'CONTENT_RISKY');
       // An empty profile change is bad input, not a write.
       await expectRefused(cloud, DEMO.resident, 'user.updateProfile', {}, 'INVALID_INPUT', '请至少修改一项资料');
