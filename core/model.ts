@@ -562,6 +562,11 @@ export interface Activity {
   pointsPerHour: number;
   /** A change of pointsPerHour waiting for a second staff member. */
   pendingRuleChange?: PendingRuleChange;
+  /**
+   * The activity's length when its points per hour were approved: no one is paid for more, so
+   * lengthening the schedule afterwards adds hours to the record but no points.
+   */
+  paidMinutesCap?: number;
   signupOpensAt: Date;
   signupClosesAt: Date;
   /** Until when a volunteer may withdraw (after it, staff mark a no-show instead). */

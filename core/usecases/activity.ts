@@ -395,8 +395,10 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       recordedBy: request.by,
       createdAt: now,
     });
-    // Within today's cap, even for a rate approved under a higher one.
-    const points = Math.round(record.hours * Math.min(activity.pointsPerHour, pointsCapsOf(community).activityPointsPerHour));
+    // Within today's cap, even for a rate approved under a higher one, and for no more hours than the
+    // schedule had when the rate was approved.
+    const paidHours = Math.min(record.hours, (activity.paidMinutesCap ?? Infinity) / 60);
+    const points = Math.round(paidHours * Math.min(activity.pointsPerHour, pointsCapsOf(community).activityPointsPerHour));
     if (points > 0) {
       await postPoints(tx, {
         key: activityRecordId(activity._id, signup.openid),
@@ -562,7 +564,10 @@ export const activityHandlers: Handlers<'activity'> = {
       signupClosesAt: input.signupClosesAt,
       withdrawClosesAt: input.withdrawClosesAt,
     });
-    if (given.startAt && new Date(given.startAt).getTime() !== new Date(seen.startAt).getTime() && new Date(given.startAt).getTime() <= now.getTime()) {
+    const moves = (field: 'startAt' | 'endAt') => given[field] !== undefined && new Date(given[field]!).getTime() !== new Date(seen[field]).getTime();
+    // Once check-in has opened, the schedule (which bounds everyone's hours) is what it is.
+    if ((moves('startAt') || moves('endAt')) && codeShown(seen, now)) throw new DomainError('CONFLICT', '活动已开始签到，开始和结束时间不能再修改');
+    if (moves('startAt') && new Date(given.startAt!).getTime() <= now.getTime()) {
       throw new DomainError('INVALID_INPUT', '开始时间应晚于现在');
     }
     const times: Times = { ...timesOf(seen), ...given };

@@ -289,6 +289,11 @@ export async function decideRuleChange(
     }
     const set: Record<string, unknown> = approve ? { [target.valuePath]: change.after } : {};
     if (approve && change.publishOnApproval) set.archived = false;
+    if (approve && target.kind === 'activity_points') {
+      // What was approved is a rate for this schedule: a longer one later pays no more.
+      const { startAt, endAt } = doc as unknown as Pick<Activity, 'startAt' | 'endAt'>;
+      set.paidMinutesCap = Math.round((new Date(endAt).getTime() - new Date(startAt).getTime()) / 60_000);
+    }
     await documents.update(target.id, { set, unset: [target.pointerPath] });
     const decision = compact({
       status: approve ? ('approved' as const) : ('rejected' as const),

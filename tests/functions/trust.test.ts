@@ -10,7 +10,7 @@ import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import type { Order, ServiceItem } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control, postJson } from '../helpers/localcloud';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { activityRecordDoc, doc, docs, expectRefused, type Raw, seed, setCommunitySettings, userDoc, volunteerDoc } from '../helpers/seed';
 
 const ALL_SKILLS = ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁'];
@@ -484,5 +484,33 @@ describe('trust: no reply a page needs comes near 1 MB (finding 2)', () => {
     expect(stored).toBeLessThan(96 * 1024);
     expect(sizes['order.get (the largest order)']).toBeLessThan(64 * 1024);
     for (const [name, bytes] of Object.entries(sizes)) expect(bytes, name).toBeLessThan(256 * 1024);
+  });
+});
+
+describe('trust: an activity’s schedule cannot be stretched into points', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli({ timers: [] });
+    seed(cloud, 'users', [userDoc(V1, '志愿者甲')]);
+    seed(cloud, 'volunteers', [volunteerDoc(V1, '志愿者甲', { skills: ALL_SKILLS })]);
+  });
+  afterAll(() => cloud.close());
+
+  it('a schedule lengthened after its rate was approved adds hours to the record but no points; once check-in opens it is fixed', async () => {
+    const now = cloud.clock.now();
+    const at = (minutes: number) => new Date(now + minutes * MINUTE).toISOString();
+    const activity = ok(await call(cloud, DEMO.staff, 'activity.create', { name: '一小时清洁', content: '清理楼道', place: '1栋', startAt: at(60), endAt: at(120), capacity: 5, pointsPerHour: 10, clientRequestId: requestId('act') }));
+    await approveRuleChanges(cloud, DEMO.staff2);
+    // One staff member alone stretches it to six hours after the colleague approved 10 points an hour.
+    ok(await call(cloud, DEMO.staff, 'activity.update', { activityId: activity.id, endAt: at(420), signupClosesAt: at(60), withdrawClosesAt: at(60) }));
+    ok(await call(cloud, V1, 'activity.signUp', { activityId: activity.id }));
+    await control(cloud, 'POST', 'clock', { advanceMs: 60 * MINUTE });
+    await expectRefused(cloud, DEMO.staff, 'activity.update', { activityId: activity.id, endAt: at(1380) }, 'CONFLICT', '活动已开始签到，开始和结束时间不能再修改');
+    const { code } = ok(await call(cloud, DEMO.staff2, 'activity.code', { activityId: activity.id }));
+    ok(await call(cloud, V1, 'activity.checkIn', { activityId: activity.id, code }));
+    await control(cloud, 'POST', 'clock', { advanceMs: 360 * MINUTE });
+    const out = ok(await call(cloud, V1, 'activity.checkOut', { activityId: activity.id, code: ok(await call(cloud, DEMO.staff2, 'activity.code', { activityId: activity.id })).code }));
+    expect(out.record.hours).toBe(6);
+    expect(out.mySignup.points).toBe(10);
   });
 });
