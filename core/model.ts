@@ -53,6 +53,8 @@ export interface User {
   roles: Array<'resident' | 'staff' | 'grid_worker'>;
   /** For a grid worker: the grids they look after. */
   gridIds?: string[];
+  /** Who invited them as staff or grid worker (they do not review what this person proposes or nominates). */
+  invitedBy?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -94,6 +96,8 @@ export interface DailyLimits {
   nominations: number;
   /** Correction requests for one's service records (staff review them one by one). */
   corrections: number;
+  /** Accepted orders a volunteer hands back (退单): each accept shows a resident's phone and room. */
+  handBacks: number;
 }
 
 /** Limits on ordering, so one account cannot flood the hall or the dispatch queue. */
@@ -330,6 +334,11 @@ export interface RuleChange {
   needsApproval: boolean;
   /** A new catalogue item proposed with points: offered to residents once they are approved. */
   publishOnApproval?: boolean;
+  /**
+   * For an activity's rate: its length in minutes when proposed, shown to the reviewer and the most
+   * it pays for once approved (a schedule stretched while the proposal waits pays no more).
+   */
+  minutes?: number;
   status: RuleChangeStatus;
   proposedBy: string;
   proposedByName: string;

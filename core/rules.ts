@@ -30,7 +30,7 @@ const limits = (value: unknown) => {
 
 const daily = (value: unknown) => {
   const d = (value ?? {}) as Partial<DailyLimits>;
-  return `每人每天兑换≤${d.redemptions ?? '—'}次、申请证明≤${d.certificates ?? '—'}次、推荐≤${d.nominations ?? '—'}次、申请更正≤${d.corrections ?? '—'}次`;
+  return `每人每天兑换≤${d.redemptions ?? '—'}次、申请证明≤${d.certificates ?? '—'}次、推荐≤${d.nominations ?? '—'}次、申请更正≤${d.corrections ?? '—'}次、退单≤${d.handBacks ?? '—'}次`;
 };
 
 export const RULE_FIELDS: Record<SettingField, FieldRule> = {

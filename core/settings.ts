@@ -43,7 +43,18 @@ export const DEFAULT_DAILY_LIMITS: DailyLimits = {
   certificates: 10,
   nominations: 20,
   corrections: 10,
+  handBacks: 5,
 };
+
+/**
+ * Reported minutes above this wait for the scorer whatever the service's expected time (which staff
+ * set alone in the catalogue: raising it must not switch the check off).
+ */
+export const MINUTES_ALWAYS_CHECKED = 240;
+
+/** Whether reported minutes count only once the scorer confirms them. */
+export const minutesNeedConfirming = (minutes: number, expectedMinutes: number, ratio: number): boolean =>
+  minutes > ratio * expectedMinutes || minutes > MINUTES_ALWAYS_CHECKED;
 
 /** Reported minutes above 3× the expected time wait for the scorer to confirm them. */
 export const DEFAULT_MINUTES_CHECK_RATIO = 3;

@@ -200,6 +200,7 @@ const dailyLimits = z.object({
   certificates: positiveInt('每人每天申请证明上限', 100),
   nominations: positiveInt('每人每天推荐上限', 500),
   corrections: positiveInt('每人每天申请更正上限', 100),
+  handBacks: positiveInt('每人每天退单上限', 100),
 });
 
 const cap = (label: string, max: number) => z.number({ error: `${label}必须是数字` }).min(0, { error: `${label}不能为负数` }).max(max, { error: `${label}不能超过 ${max}` });

@@ -289,7 +289,8 @@ export const serviceActions = {
       .object({
         recordId,
         minutes: correctedMinutes.optional(),
-        date: calendarDate('服务日期').optional(),
+        // Records began with this system: a year-0000 date is a typing slip, not a service.
+        date: calendarDate('服务日期').refine((value) => value >= '2000-01-01', { error: '服务日期无效' }).optional(),
         place: shortText('服务地点', 60).optional(),
         content: shortText('服务内容', 500).optional(),
         reason: shortText('更正理由', 200),

@@ -16,7 +16,8 @@ import { activityPhase, attendanceOrder, attendedMinutes, checkInOpen, checkOutO
 import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '../codes';
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus } from '../model';
+import { admittedVolunteer } from '../admission';
+import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
 import { minutesToHours } from '../service-hours';
@@ -25,7 +26,7 @@ import { iso, memberCommunity, staffCommunity } from './market-shared';
 import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
-import { activityRule, capProblem, proposeRuleChange } from './rules';
+import { activityRule, capProblem, minutesBetween, proposeRuleChange } from './rules';
 import { pointsCapsOf } from '../settings';
 
 const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
@@ -335,6 +336,50 @@ async function checkCode(deps: Deps, signup: ActivitySignup, activity: Activity,
   throw new DomainError('INVALID_INPUT', WRONG_CODE);
 }
 
+// ---- one activity at a time -------------------------------------------------------------------
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const msOf = (value: Date | string) => new Date(value).getTime();
+
+/** The time an attendance counts for: its overlap with the schedule (an open one runs to the end). */
+function countedSpan(activity: Pick<Activity, 'startAt' | 'endAt'>, checkInAt: Date | string, checkOutAt?: Date | string): [number, number] {
+  return [Math.max(msOf(activity.startAt), msOf(checkInAt)), Math.min(msOf(activity.endAt), checkOutAt ? msOf(checkOutAt) : msOf(activity.endAt))];
+}
+
+/**
+ * Another attendance of the same volunteer whose counted time overlaps [checkInAt, checkOutAt] at
+ * this activity: nobody serves at two activities at once, so the same hours are never recorded (or
+ * paid) twice, whoever marks them. Activities last at most a day, so only a day back is read.
+ */
+async function overlappingAttendance(
+  deps: Deps,
+  activity: Activity,
+  openid: string,
+  checkInAt: Date,
+  checkOutAt?: Date,
+): Promise<Activity | undefined> {
+  const [from, to] = countedSpan(activity, checkInAt, checkOutAt);
+  if (to <= from) return undefined;
+  const others = (
+    await signupsOf(deps).find(
+      { openid, status: { in: ['checked_in', 'attended'] }, checkInAt: { gte: new Date(from - DAY_MS), lte: new Date(to) } },
+      { orderBy: [['checkInAt', 'asc'], ['_id', 'asc']], limit: 100 },
+    )
+  ).filter((signup) => signup.activityId !== activity._id);
+  if (others.length === 0) return undefined;
+  const activities = await readByIds(activitiesOf(deps), others.map((signup) => signup.activityId));
+  for (const signup of others) {
+    const other = activities.get(signup.activityId);
+    if (!other || !signup.checkInAt) continue;
+    const [start, end] = countedSpan(other, signup.checkInAt, signup.checkOutAt);
+    if (start < to && from < end) return other;
+  }
+  return undefined;
+}
+
+const overlapping = (other: Activity) =>
+  new DomainError('CONFLICT', `这段时间已在“${other.name}”签到，同一时间只能参加一项活动（同一段服务时间不能重复记录）`);
+
 // ---- check-out: shared by the volunteer (with the code) and staff (mark) ----------------------
 
 interface CheckOut {
@@ -375,6 +420,10 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
     }
     // Only the scheduled time counts (see attendedMinutes); staff correct a record for the exceptions.
     const minutes = attendedMinutes(activity, signup.checkInAt, request.at);
+    // Read outside the transaction but after it began: a concurrent check-out of the same volunteer
+    // also writes their hours counter, so one of the two conflicts, runs again and sees the other.
+    const other = await overlappingAttendance(deps, activity, signup.openid, new Date(signup.checkInAt), request.at);
+    if (other) throw overlapping(other);
     const hours = minutesToHours(minutes, hourRoundingOf(community));
     const record = await writeRecord(tx, {
       _id: recordId,
@@ -546,7 +595,7 @@ export const activityHandlers: Handlers<'activity'> = {
       throw new DomainError('CONFLICT', '活动编号冲突，请重试');
     }
     if (input.pointsPerHour === 0) return activityView(activity, now);
-    await proposeRuleChange(deps, caller, { communityId, target: activityRule(activity), before: 0, after: input.pointsPerHour });
+    await proposeRuleChange(deps, caller, { communityId, target: activityRule(activity), before: 0, after: input.pointsPerHour, minutes: minutesBetween(activity.startAt, activity.endAt) });
     return activityView((await activitiesOf(deps).get(activity._id)) ?? activity, now);
   },
 
@@ -612,7 +661,7 @@ export const activityHandlers: Handlers<'activity'> = {
     );
     await notifyPromoted(deps, updated, promoted);
     if (newRate === undefined) return activityView(updated, now);
-    await proposeRuleChange(deps, caller, { communityId, target: activityRule(updated), before: seen.pointsPerHour, after: newRate });
+    await proposeRuleChange(deps, caller, { communityId, target: activityRule(updated), before: seen.pointsPerHour, after: newRate, minutes: minutesBetween(updated.startAt, updated.endAt) });
     return activityView((await activitiesOf(deps).get(updated._id)) ?? updated, now);
   },
 
@@ -762,6 +811,8 @@ export const activityHandlers: Handlers<'activity'> = {
     if (!checkInOpen(activity, now)) throw new DomainError('CONFLICT', '签到时间为活动开始前 30 分钟至活动结束');
     refuseSelfAttendance(activity, caller.openid, '签到');
     await checkCode(deps, signup, activity, input.code, now, '签到');
+    const other = await overlappingAttendance(deps, activity, caller.openid, now);
+    if (other) throw overlapping(other);
     const set = { status: 'checked_in' as const, checkInAt: now, checkInBy: caller.openid, codeFailures: 0, updatedAt: now };
     // On the status read, and still not locked out: a concurrent burst of guesses cannot slip one through.
     const written = await signupsOf(deps).update({ _id: signup._id, status: 'enrolled', codeFailures: { lt: MAX_CODE_FAILURES } }, { set });
@@ -812,6 +863,10 @@ export const activityHandlers: Handlers<'activity'> = {
     const at = input.at ? new Date(input.at) : now;
     if (at.getTime() > now.getTime()) throw new DomainError('INVALID_INPUT', '时间不能晚于现在');
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '该志愿者在候补名单中，尚未获得名额');
+    // A check-out writes hours and points: whoever approved the volunteer does not vouch for them.
+    if (input.mark === 'check_out' && admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(input.openid), caller.openid)) {
+      throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员为其签退');
+    }
 
     // Even when the activity was cancelled meanwhile: whoever had checked in served until then, and
     // the time must be recorded (it is also what clears the 10-working-day alert).
@@ -829,6 +884,8 @@ export const activityHandlers: Handlers<'activity'> = {
     let set: Record<string, unknown>;
     if (input.mark === 'check_in') {
       if (!checkInOpen(activity, at)) throw new DomainError('INVALID_INPUT', '签到时间应在活动开始前 30 分钟至活动结束之间');
+      const other = await overlappingAttendance(deps, activity, input.openid, at);
+      if (other) throw overlapping(other);
       set = { status: target, checkInAt: at, checkInBy: caller.openid, updatedAt: now };
     } else {
       if (now.getTime() < new Date(activity.startAt).getTime()) throw new DomainError('CONFLICT', '活动开始后才能标记未到');

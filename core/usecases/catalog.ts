@@ -26,6 +26,9 @@ export const toServiceView = (item: ServiceItem): ServiceView => ({
   archived: item.archived,
 });
 
+/** Services a community keeps (offered and archived): the catalogue is one reply, and the home page reads 100. */
+export const MAX_SERVICES = 100;
+
 const services = (deps: Deps) => deps.store.collection<ServiceItem>(COLLECTIONS.services);
 
 const isStaffOf = (caller: Caller, communityId: string) => caller.roles.has('staff') && caller.user?.communityId === communityId;
@@ -84,6 +87,9 @@ export const catalogHandlers: Handlers<'catalog'> = {
       await services(deps).update({ _id: existing._id, communityId }, update);
       item = found(await services(deps).get(existing._id));
     } else {
+      if ((await services(deps).count({ communityId })) >= MAX_SERVICES) {
+        throw new DomainError('LIMIT_REACHED', `本社区已有 ${MAX_SERVICES} 项服务（含已下架），请先整理已有服务`);
+      }
       const pointsToApprove = input.basePoints > 0;
       item = {
         _id: deps.random.id(),

@@ -200,7 +200,7 @@ async function grantRole(
     const user = await users.get(openid);
     if (user) {
       if (user.communityId !== invitation.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
-      const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], updatedAt: now };
+      const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], invitedBy: invitation.createdBy, updatedAt: now };
       if (invitation.role === 'grid_worker') set.gridIds = [...new Set([...(user.gridIds ?? []), ...(invitation.gridIds ?? [])])];
       const changed = await users.update({ _id: openid, communityId: invitation.communityId }, { set });
       if (changed === 1) return;
@@ -215,6 +215,7 @@ async function grantRole(
       address: { gridId: firstGrid, building: WORKPLACE_BUILDING },
       roles: [invitation.role],
       ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
+      invitedBy: invitation.createdBy,
       createdAt: now,
       updatedAt: now,
     });

@@ -20,7 +20,8 @@ import {
   TRANSITIONS,
 } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
-import { minutesCheckRatioOf } from '../settings';
+import { dailyLimitsOf, minutesCheckRatioOf, minutesNeedConfirming } from '../settings';
+import { quotaKey } from './quota';
 import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
 import { LIST_FILTERS } from './order';
@@ -207,6 +208,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     requireAssignee(caller, order, '婉拒');
     if (!TRANSITIONS.decline.from.includes(order.status)) throw conflict(order, '婉拒');
     const handedBack = order.status === 'accepted';
+    const handBacks = dailyLimitsOf(await loadCommunity(deps, order.communityId)).handBacks;
     const next = await transition(
       deps,
       order,
@@ -217,8 +219,14 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
         push: { declines: { by: caller.openid, reason: input.reason, at: deps.clock.now() } },
         where: { assignee: caller.openid },
         note: `${handedBack ? '退单' : '婉拒'}：${input.reason}`,
-        // Only an accepted order counted in the volunteer's load.
-        ...(handedBack ? { counters: { openid: caller.openid, inc: { activeOrders: -1 } } } : {}),
+        // Only an accepted order counted in the volunteer's load. Handing back is limited a day: each
+        // accept showed a resident's phone and room, and accept-then-hand-back must not harvest them.
+        ...(handedBack
+          ? {
+              counters: { openid: caller.openid, inc: { activeOrders: -1 } },
+              quota: { key: quotaKey('hand_back', caller.openid), limit: handBacks, message: `您今天已退单 ${handBacks} 次，已达社区每天的上限；如确实无法服务，请联系社区工作人员` },
+            }
+          : {}),
       },
       '婉拒',
     );
@@ -240,7 +248,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     // Far more time than the service takes is not refused (a visit can run long), but it counts
     // only once the scorer, who is never the volunteer, has looked at it.
     const ratio = minutesCheckRatioOf(await loadCommunity(deps, order.communityId));
-    const unconfirmed = input.minutes > ratio * order.expectedMinutes;
+    const unconfirmed = minutesNeedConfirming(input.minutes, order.expectedMinutes, ratio);
     const next = await transition(
       deps,
       order,

@@ -46,6 +46,9 @@ export const redemptionView = (redemption: Redemption): RedemptionView => ({
  */
 export const redemptionIdFor = (openid: string, clientRequestId: string): string => `rd-${digestId(`redeem\n${openid}\n${clientRequestId}`)}`;
 
+/** Goods a community keeps (on and off the shelf): the market lists them all in one reply. */
+export const MAX_GOODS = 200;
+
 export const codeKey = (communityId: string, code: string): string => `${communityId}:${code}`;
 
 export const CODE_LENGTH = 6;
@@ -117,7 +120,11 @@ export const mallHandlers: Handlers<'mall'> = {
     const collection = deps.store.collection<Goods>(COLLECTIONS.goods);
     const now = deps.clock.now();
     let saved: Goods;
+    let renamed = false;
     if (!input.id) {
+      if ((await collection.count({ communityId })) >= MAX_GOODS) {
+        throw new DomainError('LIMIT_REACHED', `本社区已有 ${MAX_GOODS} 种商品（含已下架），请先整理已有商品`);
+      }
       saved = {
         _id: `goods-${deps.random.id()}`,
         communityId,
@@ -133,9 +140,13 @@ export const mallHandlers: Handlers<'mall'> = {
       const existing = await collection.get(input.id);
       // Another community's goods are reported as missing: staff learn nothing about them.
       if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+      // A price is approved for an item, not for an id: renamed, it is a new item, priced 0 until a
+      // colleague approves its price (otherwise a towel's price could buy a rice cooker).
+      renamed = input.name !== existing.name && existing.pointsPrice > 0;
       const update: Update = {
         set: {
           name: input.name,
+          ...(renamed ? { pointsPrice: 0 } : {}),
           // Stock is what staff counted on the shelf: an absolute value, not a difference.
           stock: input.stock,
           active: input.active ?? existing.active,
@@ -157,7 +168,7 @@ export const mallHandlers: Handlers<'mall'> = {
       }
       saved = found(await collection.get(input.id), '商品不存在');
     }
-    if (input.pointsPrice !== saved.pointsPrice && input.pointsPrice !== saved.pendingRuleChange?.after) {
+    if (renamed || (input.pointsPrice !== saved.pointsPrice && input.pointsPrice !== saved.pendingRuleChange?.after)) {
       await proposeRuleChange(deps, caller, { communityId, target: goodsRule(saved), before: saved.pointsPrice, after: input.pointsPrice });
       saved = found(await collection.get(saved._id), '商品不存在');
     }

@@ -9,6 +9,7 @@ import { TRANSITIONS } from '../order-machine';
 import type { Page } from '../contract';
 import type { Collection, Deps, FindOptions, Notification, Transaction, Update, Where } from '../ports';
 import { matchesWhere } from '../where';
+import { takeDailyQuota } from './quota';
 
 export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
 export const volunteersOf = (deps: Deps): Collection<Volunteer> => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
@@ -57,6 +58,8 @@ export interface Change {
   conflictMessage?: string;
   /** The volunteer's counters this transition moves: written in one transaction with the order. */
   counters?: CounterChange;
+  /** A daily limit this transition counts against (see quota.ts), in the same transaction. */
+  quota?: { key: string; limit: number; message: string };
 }
 
 /** A change to a volunteer's counters (activeOrders, completedOrders, ratingSum, ratingCount). */
@@ -107,14 +110,15 @@ export async function transition(
   const condition: Where = { _id: order._id, status: order.status, ...change.where };
   const changedFirst = () => new DomainError('CONFLICT', change.conflictMessage ?? '订单状态已变化，请刷新后重试');
   let base = order;
-  if (change.counters) {
-    const counters = change.counters;
+  if (change.counters || change.quota) {
+    const { counters, quota } = change;
     base = await deps.store.transaction(async (tx) => {
       const orders = tx.collection<Order>(COLLECTIONS.orders);
       const current = await orders.get(order._id);
       if (!current || !matchesWhere(current, condition)) throw changedFirst();
+      if (quota) await takeDailyQuota(tx, quota.key, quota.limit, now, quota.message);
       await orders.update(order._id, update);
-      await moveCounters(tx, counters);
+      if (counters) await moveCounters(tx, counters);
       return current;
     });
   } else {

@@ -8,6 +8,7 @@ import type { LedgerEntryView, NominationView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
+import { invitedMember } from '../admission';
 import { type AwardNomination, COLLECTIONS, type Community, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
 import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
@@ -174,6 +175,11 @@ export const pointsHandlers: Handlers<'points'> = {
     // Four eyes: whoever proposed the points, or would receive them, does not decide on them.
     if (current.nominatedBy === caller.openid) throw new DomainError('FORBIDDEN', '推荐人不能审核自己的推荐，请由其他工作人员审核');
     if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核对自己的推荐，请由其他工作人员审核');
+    // Whoever invited the nominator (a grid worker) does not approve what they propose: the pair could
+    // be one person with two accounts (see core/admission.ts).
+    if (invitedMember(await deps.store.collection<User>(COLLECTIONS.users).get(current.nominatedBy), caller.openid)) {
+      throw new DomainError('FORBIDDEN', '推荐人是您邀请加入的，请由其他工作人员审核');
+    }
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');

@@ -8,6 +8,7 @@
 import type { CorrectionView, RecordAlertView, RecordChangeView, VolunteerRecordProfile } from '../contract';
 import { digestId } from '../digest';
 import { maskIdNumber } from '../id-number';
+import { admittedVolunteer } from '../admission';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import {
@@ -107,6 +108,9 @@ const maskPhone = (phone: string): string => (phone.length === 11 ? `${phone.sli
 const workingDaysLeft = (today: string, deadline: string): number =>
   deadline >= today ? workingDaysBetween(today, deadline) : -workingDaysBetween(deadline, today);
 
+/** Changes and correction requests a record's page shows (the latest; the rest stay in the log). */
+export const RECORD_HISTORY_SHOWN = 50;
+
 export const recordHandlers: Handlers<'record'> = {
   'record.mine': async (input, { caller, deps }) => {
     memberCommunity(caller);
@@ -129,8 +133,9 @@ export const recordHandlers: Handlers<'record'> = {
     // Someone else's record is reported as missing: nobody learns whose records exist.
     if (!record || (record.openid !== caller.openid && !isStaffOf(caller, record.communityId))) throw new DomainError('NOT_FOUND', '没有找到这条服务记录');
     const [changes, corrections, volunteer, community] = await Promise.all([
-      readAll(changesOf(deps), { recordId: record._id }, { orderBy: [['at', 'asc'], ['_id', 'asc']] }),
-      readAll(correctionsOf(deps), { recordId: record._id }, { orderBy: [['requestedAt', 'asc'], ['_id', 'asc']] }),
+      // The latest RECORD_HISTORY_SHOWN of each, oldest first: a record's page stays small however long its history.
+      changesOf(deps).find({ recordId: record._id }, { orderBy: [['at', 'desc'], ['_id', 'desc']], limit: RECORD_HISTORY_SHOWN }).then((rows) => rows.reverse()),
+      correctionsOf(deps).find({ recordId: record._id }, { orderBy: [['requestedAt', 'desc'], ['_id', 'desc']], limit: RECORD_HISTORY_SHOWN }).then((rows) => rows.reverse()),
       deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(record.openid),
       deps.store.collection<Community>(COLLECTIONS.communities).get(record.communityId),
     ]);
@@ -219,6 +224,9 @@ export const recordHandlers: Handlers<'record'> = {
     if (!current || current.communityId !== communityId) throw new DomainError('NOT_FOUND', '没有找到这条更正申请');
     // Staff who also volunteer do not decide on their own hours.
     if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的更正申请，请由其他工作人员审核');
+    if (admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(current.openid), caller.openid)) {
+      throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员审核其更正申请');
+    }
     const reviewed = (status: CorrectionStatus) => new DomainError('CONFLICT', `该更正申请已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const note = input.note || undefined;

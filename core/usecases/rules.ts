@@ -29,7 +29,11 @@ import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from 
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
 import type { PointsCaps, ScoreMultipliers } from '../model';
 import { iso } from './market-shared';
+import { quotaKey, takeDailyQuota } from './quota';
 import { compact, keysetPage } from './order-support';
+
+/** Proposals one staff member may make in a day: setting up a whole catalogue takes far fewer. */
+export const MAX_PROPOSALS_PER_DAY = 100;
 
 /** Where a rule lives: its document, the field holding its value, and the field pointing at its pending change. */
 export interface RuleTarget {
@@ -51,11 +55,12 @@ export const serviceRule = (item: Pick<ServiceItem, '_id' | 'name'>): RuleTarget
   pointerPath: 'pendingRuleChange',
 });
 
-export const activityRule = (activity: Pick<Activity, '_id' | 'name'>): RuleTarget => ({
+/** The activity's name with its length, so the reviewer approves a rate for a known number of hours. */
+export const activityRule = (activity: Pick<Activity, '_id' | 'name'> & Partial<Pick<Activity, 'startAt' | 'endAt'>>): RuleTarget => ({
   kind: 'activity_points',
   collection: COLLECTIONS.activities,
   id: activity._id,
-  name: activity.name,
+  name: activity.startAt && activity.endAt ? `${activity.name}（${Math.round((minutesBetween(activity.startAt, activity.endAt) / 60) * 10) / 10} 小时）` : activity.name,
   valuePath: 'pointsPerHour',
   pointerPath: 'pendingRuleChange',
 });
@@ -98,6 +103,8 @@ function valueAt(doc: unknown, path: string): unknown {
 }
 
 const ruleChanges = (deps: Deps) => deps.store.collection<RuleChange>(COLLECTIONS.ruleChanges);
+
+export const minutesBetween = (from: Date | string, to: Date | string): number => Math.round((new Date(to).getTime() - new Date(from).getTime()) / 60_000);
 
 /** The name the log shows for the caller: their registered name, or 管理员 for a deployment administrator. */
 export const actorName = (caller: Caller): string => caller.user?.name ?? (caller.roles.has('admin') ? '管理员' : '');
@@ -147,6 +154,8 @@ export interface Proposal {
   after: unknown;
   /** A new catalogue item: offered to residents once its points are approved. */
   publishOnApproval?: boolean;
+  /** An activity's length when the rate is proposed (what the approval pays for at most). */
+  minutes?: number;
 }
 
 /**
@@ -167,6 +176,7 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
     after: proposal.after,
     needsApproval: true,
     publishOnApproval: proposal.publishOnApproval,
+    minutes: proposal.minutes,
     status: 'pending' as const,
     proposedBy: caller.openid,
     proposedByName: actorName(caller),
@@ -180,12 +190,14 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
       const previous = await changes.get(pointer.id);
       if (previous?.status === 'pending') {
         // A retried save, or a colleague saving the form with the value already proposed, proposes nothing new.
-        if (sameRuleValue(previous.after, proposal.after)) return previous;
+        if (sameRuleValue(previous.after, proposal.after) && sameRuleValue(previous.before, proposal.before)) return previous;
         await changes.update(previous._id, {
           set: { status: 'superseded', decidedBy: caller.openid, decidedByName: actorName(caller), decidedAt: now, note: '已被新的调整申请取代' },
         });
       }
     }
+    // A day's limit per staff member, so proposals cannot bury the log the reviewers read.
+    await takeDailyQuota(tx, quotaKey('rule_proposal', caller.openid), MAX_PROPOSALS_PER_DAY, now, `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`);
     await changes.add(change);
     const pointerTo: PendingRuleChange = { id: change._id, after: proposal.after, ...(proposal.publishOnApproval ? { publish: true } : {}) };
     await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: pointerTo } });
@@ -290,9 +302,9 @@ export async function decideRuleChange(
     const set: Record<string, unknown> = approve ? { [target.valuePath]: change.after } : {};
     if (approve && change.publishOnApproval) set.archived = false;
     if (approve && target.kind === 'activity_points') {
-      // What was approved is a rate for this schedule: a longer one later pays no more.
+      // What was approved is a rate for the schedule the reviewer saw: a longer one pays no more.
       const { startAt, endAt } = doc as unknown as Pick<Activity, 'startAt' | 'endAt'>;
-      set.paidMinutesCap = Math.round((new Date(endAt).getTime() - new Date(startAt).getTime()) / 60_000);
+      set.paidMinutesCap = Math.min(change.minutes ?? Infinity, minutesBetween(startAt, endAt));
     }
     await documents.update(target.id, { set, unset: [target.pointerPath] });
     const decision = compact({

@@ -6,12 +6,13 @@
  */
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Order, type ServiceItem } from '../model';
+import { admittedVolunteer } from '../admission';
+import { COLLECTIONS, type Community, type Order, type ServiceItem, type Volunteer } from '../model';
 import { managesOrder, scoreConflict } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
 import { minutesToHours } from '../service-hours';
-import { pointsCapsOf } from '../settings';
+import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
 import { inZone } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
 import { compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
@@ -29,13 +30,15 @@ export function servicePlace(community: Community, order: Pick<Order, 'address'>
  * The minutes the record counts: what the volunteer reported, or what the scorer counted instead
  * (never more). Reported minutes far above the expected time count only once the scorer gives them.
  */
-function countedMinutes(order: Pick<Order, 'completion' | 'expectedMinutes'>, given: number | undefined): number {
+function countedMinutes(order: Pick<Order, 'completion' | 'expectedMinutes'>, given: number | undefined, ratio: number): number {
   const reported = order.completion?.minutes ?? 0;
   if (given !== undefined && given > reported) throw new DomainError('INVALID_INPUT', `认定的服务时长不能超过志愿者填报的 ${reported} 分钟`);
   if (given === undefined && order.completion?.unconfirmed) {
     throw new DomainError(
       'INVALID_INPUT',
-      `志愿者填报的服务时长（${reported} 分钟）远超该服务的预计用时（${order.expectedMinutes} 分钟），请核实后填写认定的服务时长`,
+      reported <= ratio * order.expectedMinutes
+        ? `志愿者填报的服务时长（${reported} 分钟）超过 ${MINUTES_ALWAYS_CHECKED / 60} 小时，请核实后填写认定的服务时长`
+        : `志愿者填报的服务时长（${reported} 分钟）远超该服务的预计用时（${order.expectedMinutes} 分钟），请核实后填写认定的服务时长`,
     );
   }
   return given ?? reported;
@@ -62,10 +65,11 @@ export const scoringHandlers: Handlers<'scoring'> = {
     if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
     if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
     if (seen.status !== 'completed') throw notScorable(seen);
-    // Refused before anything else is read; checked again on the order the transaction reads.
-    countedMinutes(seen, input.minutes);
-    const note = input.note || undefined;
     const community = await loadCommunity(deps, seen.communityId);
+    const ratio = minutesCheckRatioOf(community);
+    // Refused before anything else is read; checked again on the order the transaction reads.
+    countedMinutes(seen, input.minutes, ratio);
+    const note = input.note || undefined;
     const personInCharge = caller.user?.name ?? '';
     const category = (await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(seen.serviceId))?.category;
 
@@ -79,11 +83,15 @@ export const scoringHandlers: Handlers<'scoring'> = {
       if (!assignee) throw new DomainError('CONFLICT', '该订单没有承接的志愿者，无法评分');
       const stillConflicted = scoreConflict(order, caller.openid);
       if (stillConflicted) throw new DomainError('FORBIDDEN', stillConflicted);
+      // Whoever approved the volunteer does not also pay them (see core/admission.ts).
+      if (admittedVolunteer(await tx.collection<Volunteer>(COLLECTIONS.volunteers).get(assignee), caller.openid)) {
+        throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员评分');
+      }
       const now = deps.clock.now();
       // Within today's caps, even for points set under higher ones.
       const caps = pointsCapsOf(community);
       const points = Math.min(servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers), Math.round(caps.servicePoints * caps.scoreMultiplier));
-      const minutes = countedMinutes(order, input.minutes);
+      const minutes = countedMinutes(order, input.minutes, ratio);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points, minutes });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
       // Recorded now, so the record timer's alert (if any) is done with.

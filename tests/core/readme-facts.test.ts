@@ -4,7 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import { LIST_TEXT_CHARS } from '../../core/order-view';
-import { DEFAULT_DAILY_LIMITS, DEFAULT_MINUTES_CHECK_RATIO, DEFAULT_ORDER_LIMITS, DEFAULT_POINTS_CAPS, POINTS_CAP_LIMITS } from '../../core/settings';
+import { MAX_WAITLIST } from '../../core/usecases/activity';
+import { MAX_SERVICES } from '../../core/usecases/catalog';
+import { MAX_GOODS } from '../../core/usecases/mall';
+import { RECORD_HISTORY_SHOWN } from '../../core/usecases/record';
+import { MAX_PROPOSALS_PER_DAY } from '../../core/usecases/rules';
+import { DEFAULT_DAILY_LIMITS, DEFAULT_MINUTES_CHECK_RATIO, DEFAULT_ORDER_LIMITS, DEFAULT_POINTS_CAPS, MINUTES_ALWAYS_CHECKED, POINTS_CAP_LIMITS } from '../../core/settings';
 
 const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('### 防作弊与防刷'), readme.indexOf('### 示例数据与示例用户'));
@@ -20,9 +25,13 @@ describe('README: 防作弊与防刷', () => {
     expect(section).toContain(`每位居民最多 ${o.openPerResident} 个未完成订单、每天最多下 ${o.perResidentPerDay} 单`);
     expect(section).toContain(`（未完成 ${o.openOnBehalf} 个、每天 ${o.onBehalfPerDay} 单）`);
     const d = DEFAULT_DAILY_LIMITS;
-    expect(section).toContain(`每人每天兑换 ${d.redemptions} 次、申请证明 ${d.certificates} 份、推荐 ${d.nominations} 次、申请更正 ${d.corrections} 条`);
+    expect(section).toContain(`每人每天兑换 ${d.redemptions} 次、申请证明 ${d.certificates} 份、推荐 ${d.nominations} 次、申请更正 ${d.corrections} 条、退单 ${d.handBacks} 次`);
     expect(section).toContain(`超过该服务预计用时的 ${DEFAULT_MINUTES_CHECK_RATIO} 倍`);
     expect(section).toContain(`一个订单最多派单 ${MAX_ASSIGNMENTS} 次；被 ${HALL_DECLINE_LIMIT} 位志愿者婉拒后离开抢单大厅`);
     expect(section).toContain(`长文字只取前 ${LIST_TEXT_CHARS} 字`);
+    expect(section).toContain(`或超过 ${MINUTES_ALWAYS_CHECKED / 60} 小时`);
+    expect(section).toContain(`每个社区最多 ${MAX_SERVICES} 项服务、${MAX_GOODS} 种商品`);
+    expect(section).toContain(`每天最多提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整`);
+    expect(section).toContain(`只显示最近 ${RECORD_HISTORY_SHOWN} 条修改与更正申请；活动候补最多 ${MAX_WAITLIST} 人`);
   });
 });

@@ -293,9 +293,15 @@ describe('mall: goods', () => {
     expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).find((item) => item.id === created.id)).toMatchObject({ pointsPrice: 20 });
 
-    const edited = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80, description: '' }));
-    expect(edited).toEqual({ id: created.id, name: '环保购物袋（大）', pointsPrice: 20, pendingPointsPrice: 25, stock: 80, active: true });
+    const repriced = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋', pointsPrice: 25, stock: 80, description: '' }));
+    expect(repriced).toEqual({ id: created.id, name: '环保购物袋', pointsPrice: 20, pendingPointsPrice: 25, stock: 80, active: true });
     expect(doc(cloud, 'goods', created.id)).not.toHaveProperty('description');
+    await approveRuleChanges(cloud, DEMO.staff2);
+    expect(doc(cloud, 'goods', created.id)).toMatchObject({ pointsPrice: 25 });
+    // A price belongs to an item, not an id: renamed, it is priced again by a colleague before anyone redeems it.
+    const renamed = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80 }));
+    expect(renamed).toMatchObject({ name: '环保购物袋（大）', pointsPrice: 0, pendingPointsPrice: 25 });
+    await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: created.id, quantity: 1, clientRequestId: requestId() }, 'CONFLICT');
     await approveRuleChanges(cloud, DEMO.staff2);
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ pointsPrice: 25 });
 
@@ -304,8 +310,8 @@ describe('mall: goods', () => {
     const all = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true }));
     expect(all.find((item) => item.id === created.id)).toMatchObject({ active: false });
     // Keeping `active` out of an edit keeps it as it was.
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋', pointsPrice: 25, stock: 70 }));
-    expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70 });
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 70 }));
+    expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70, pointsPrice: 25 });
   });
 
   it('a staff member who is also a resident cannot price goods at 1 point and take the shelf: the price waits for a colleague', async () => {

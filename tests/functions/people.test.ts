@@ -67,7 +67,7 @@ const DEFAULT_LIMITS = {
   orderLimits: { openPerResident: 5, perResidentPerDay: 10, openOnBehalf: 50, onBehalfPerDay: 100 },
   pointsCaps: { servicePoints: 100, scoreMultiplier: 2, activityPointsPerHour: 50, awardPoints: 500 },
   minutesCheckRatio: 3,
-  dailyLimits: { redemptions: 10, certificates: 10, nominations: 20, corrections: 10 },
+  dailyLimits: { redemptions: 10, certificates: 10, nominations: 20, corrections: 10, handBacks: 5 },
 };
 
 const GRIDS = [

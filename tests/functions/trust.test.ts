@@ -514,3 +514,94 @@ describe('trust: an activity’s schedule cannot be stretched into points', () =
     expect(out.mySignup.points).toBe(10);
   });
 });
+
+describe('trust: a staff member with a second account (or a friend) cannot both admit and pay', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli({ timers: [] });
+    seed(cloud, 'users', [userDoc(V1, '志愿者甲')]);
+    seed(cloud, 'volunteers', [volunteerDoc(V1, '志愿者甲', { skills: ALL_SKILLS })]);
+  });
+  afterAll(() => cloud.close());
+
+  const at = (minutes: number) => new Date(cloud.clock.now() + minutes * MINUTE).toISOString();
+
+  it('whoever approved a volunteer does not score, check out or correct them; a colleague does', async () => {
+    // One staff member's second WeChat account registers, applies, and the staff member approves it.
+    ok(await call(cloud, 'o-sock', 'user.register', { communityId: DEMO.community, name: '小号', phone: '13900000099', address: { gridId: 'g1', building: '1栋' } }));
+    ok(await call(cloud, 'o-sock', 'volunteer.apply', { realName: '小号', phone: '13900000099', birthDate: '1990-01-01', skills: ['陪诊'], availability: '随时', partyMember: false, gridId: 'g1', consent: true }));
+    ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-sock', decision: 'approve' }));
+    ok(await call(cloud, 'o-sock-resident', 'user.register', { communityId: DEMO.community, name: '小号居民', phone: '13900000098', address: { gridId: 'g1', building: '1栋' } }));
+    const { order } = ok(await call(cloud, 'o-sock-resident', 'order.create', { serviceId: 'svc-hospital', description: '陪我去医院', clientRequestId: requestId('sock') }));
+    ok(await call(cloud, 'o-sock', 'dispatch.accept', { orderId: order.id }));
+    ok(await call(cloud, 'o-sock', 'dispatch.complete', { orderId: order.id, summary: '陪同就医', minutes: 180 }));
+    await expectRefused(cloud, DEMO.staff, 'scoring.score', { orderId: order.id, score: 5 }, 'FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员评分');
+    ok(await call(cloud, DEMO.staff2, 'scoring.score', { orderId: order.id, score: 3 }));
+    ok(await call(cloud, 'o-sock', 'record.requestCorrection', { recordId: `order:${order.id}`, minutes: 600, reason: '其实陪了一整天', clientRequestId: requestId('fix') }));
+    const [correction] = ok(await call(cloud, DEMO.staff, 'record.corrections', {})).items;
+    await expectRefused(cloud, DEMO.staff, 'record.reviewCorrection', { correctionId: correction!.id, decision: 'approve' }, 'FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员审核其更正申请');
+
+    const activity = ok(await call(cloud, DEMO.staff2, 'activity.create', { name: '义诊', content: '量血压', place: '社区中心', startAt: at(20), endAt: at(80), capacity: 5, pointsPerHour: 0, clientRequestId: requestId('act') }));
+    ok(await call(cloud, 'o-sock', 'activity.signUp', { activityId: activity.id }));
+    ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_in' }));
+    await expectRefused(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_out' }, 'FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员为其签退');
+    ok(await call(cloud, DEMO.staff2, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_out' }));
+  });
+
+  it('whoever invited a grid worker does not approve that grid worker’s nominations', async () => {
+    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g1'] }));
+    ok(await call(cloud, 'o-alt-grid', 'community.join', { code, name: '小号网格员', phone: '13900000097' }));
+    const nomination = ok(await call(cloud, 'o-alt-grid', 'points.nominate', { openid: DEMO.resident, points: 500, kind: 'good_deed', reason: '助人为乐', clientRequestId: requestId('nom') }));
+    await expectRefused(cloud, DEMO.staff, 'points.review', { nominationId: nomination.id, decision: 'approve' }, 'FORBIDDEN', '推荐人是您邀请加入的，请由其他工作人员审核');
+    ok(await call(cloud, DEMO.staff2, 'points.review', { nominationId: nomination.id, decision: 'reject', note: '请补充事迹' }));
+  });
+
+  it('the same hours are not recorded twice: attendance at overlapping activities is refused, whoever marks it', async () => {
+    const first = ok(await call(cloud, DEMO.staff, 'activity.create', { name: '上午清洁', content: '清理', place: '1栋', startAt: at(20), endAt: at(140), capacity: 5, pointsPerHour: 0, clientRequestId: requestId('act') }));
+    const second = ok(await call(cloud, DEMO.staff, 'activity.create', { name: '同时的讲座', content: '讲座', place: '社区中心', startAt: at(20), endAt: at(140), capacity: 5, pointsPerHour: 0, clientRequestId: requestId('act') }));
+    for (const activity of [first, second]) ok(await call(cloud, V1, 'activity.signUp', { activityId: activity.id }));
+    const { code } = ok(await call(cloud, DEMO.staff2, 'activity.code', { activityId: first.id }));
+    ok(await call(cloud, V1, 'activity.checkIn', { activityId: first.id, code }));
+    const secondCode = ok(await call(cloud, DEMO.staff2, 'activity.code', { activityId: second.id })).code;
+    await expectRefused(cloud, V1, 'activity.checkIn', { activityId: second.id, code: secondCode }, 'CONFLICT', '这段时间已在“上午清洁”签到，同一时间只能参加一项活动（同一段服务时间不能重复记录）');
+    await expectRefused(cloud, DEMO.staff, 'activity.mark', { activityId: second.id, openid: V1, mark: 'check_in' }, 'CONFLICT');
+  });
+
+  it('a rate proposed for a short activity pays no more if the schedule is stretched before approval; the reviewer sees the length', async () => {
+    const activity = ok(await call(cloud, DEMO.staff, 'activity.create', { name: '短活动', content: '清理', place: '1栋', startAt: at(120), endAt: at(180), capacity: 5, pointsPerHour: 50, clientRequestId: requestId('act') }));
+    ok(await call(cloud, DEMO.staff, 'activity.update', { activityId: activity.id, endAt: at(120 + 23 * 60), signupClosesAt: at(120), withdrawClosesAt: at(120) }));
+    const [pending] = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((change) => change.subject.includes('短活动'));
+    expect(pending!.subject).toBe('活动“短活动（1 小时）”的每小时积分');
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: pending!.id, decision: 'approve' }));
+    expect(doc(cloud, 'activities', activity.id)).toMatchObject({ pointsPerHour: 50, paidMinutesCap: 60 });
+  });
+
+  it('raising a service’s expected time does not switch the minutes check off', async () => {
+    ok(await call(cloud, DEMO.staff, 'catalog.upsert', { id: 'svc-haircut', name: '上门理发', category: '生活服务', skills: ['理发'], expectedMinutes: 1440, basePoints: 15, slaHours: 72 }));
+    ok(await call(cloud, 'o-haircut-resident', 'user.register', { communityId: DEMO.community, name: '理发居民', phone: '13900000096', address: { gridId: 'g1', building: '1栋' } }));
+    const { order } = ok(await call(cloud, 'o-haircut-resident', 'order.create', { serviceId: 'svc-haircut', description: '理发', clientRequestId: requestId('cut') }));
+    ok(await call(cloud, V1, 'dispatch.accept', { orderId: order.id }));
+    const done = ok(await call(cloud, V1, 'dispatch.complete', { orderId: order.id, summary: '理完了', minutes: 1440 })).order;
+    expect(done.completion).toMatchObject({ unconfirmed: true });
+    await expectRefused(cloud, DEMO.staff, 'scoring.score', { orderId: order.id, score: 5 }, 'INVALID_INPUT', '志愿者填报的服务时长（1440 分钟）超过 4 小时，请核实后填写认定的服务时长');
+  });
+
+  it('a volunteer hands back at most 5 accepted orders a day (each accept shows a resident’s phone and room)', async () => {
+    seed(cloud, 'users', [userDoc('o-harvester', '收集者'), ...Array.from({ length: 6 }, (_, i) => userDoc(`o-harvest-res-${i}`, `居民${i}`))]);
+    seed(cloud, 'volunteers', [volunteerDoc('o-harvester', '收集者', { skills: ALL_SKILLS })]);
+    const orders: string[] = [];
+    for (let i = 0; i < 6; i++) orders.push(ok(await call(cloud, `o-harvest-res-${i}`, 'order.create', { serviceId: 'svc-errand', description: '代买药', clientRequestId: requestId('harvest') })).order.id);
+    for (const orderId of orders.slice(0, 5)) {
+      ok(await call(cloud, 'o-harvester', 'dispatch.accept', { orderId }));
+      ok(await call(cloud, 'o-harvester', 'dispatch.decline', { orderId, reason: '没空' }));
+    }
+    ok(await call(cloud, 'o-harvester', 'dispatch.accept', { orderId: orders[5]! }));
+    await expectRefused(cloud, 'o-harvester', 'dispatch.decline', { orderId: orders[5]!, reason: '没空' }, 'LIMIT_REACHED', '您今天已退单 5 次，已达社区每天的上限；如确实无法服务，请联系社区工作人员');
+  });
+
+  it('a community keeps at most 100 services, so the catalogue stays one small reply', async () => {
+    const existing = docs(cloud, 'services').length;
+    seed(cloud, 'services', Array.from({ length: 100 - existing }, (_, i) => ({ _id: `svc-filler-${i}`, communityId: DEMO.community, name: `服务${i}`, category: '其他', skills: ['跑腿'], expectedMinutes: 30, basePoints: 0, slaHours: 24, archived: true, updatedAt: new Date() })));
+    await expectRefused(cloud, DEMO.staff, 'catalog.upsert', { name: '第101项', category: '其他', skills: ['跑腿'], expectedMinutes: 30, basePoints: 0, slaHours: 24 }, 'LIMIT_REACHED', '本社区已有 100 项服务（含已下架），请先整理已有服务');
+  });
+});

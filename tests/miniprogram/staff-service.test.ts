@@ -163,7 +163,7 @@ describe('staff/activities', () => {
     expect(cloudCalls.toasts.at(-1)).toBe('已保存');
 
     // Once a second staff member approves, the rate is in force and the 待审核 line goes.
-    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.find((c) => c.subject === '活动“楼道清洁日”的每小时积分')!;
+    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.find((c) => c.subject.startsWith('活动“楼道清洁日（'))!;
     expect(pending).toMatchObject({ before: '0 分', after: '8 分', proposedByName: '刘晓梅' });
     ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: pending.id, decision: 'approve' }));
     page.instance.onPullDownRefresh();
