@@ -2,9 +2,10 @@
  * Four eyes on what pays. A change to how many points are paid — a catalogue item's base points, an
  * activity's points per hour, the score multipliers, the caps, the hour rounding, the minutes check
  * — or to what goods cost in points (a staff member who is also a resident could otherwise price a
- * towel at 1 point and take the shelf) is only proposed by the staff member who makes it; it takes effect when a second staff member
- * approves it (community.reviewRuleChange). Other settings changes apply at once and are logged.
- * Every proposal, decision and applied change stays in `rule_changes`: the audit log staff read.
+ * towel at 1 point and take the shelf) is only proposed by the staff member who makes it; it takes
+ * effect when a second staff member approves it (community.reviewRuleChange). Other settings
+ * changes apply at once and are logged. Every proposal, decision and applied change stays in
+ * `rule_changes`: the audit log staff read.
  *
  * The rule's own document (the service, the activity, the community) points at its pending change,
  * so pages can show it beside the rule, a newer proposal supersedes the older one, and an approval
@@ -19,15 +20,16 @@ import {
   type Community,
   type Goods,
   type PendingRuleChange,
+  type PointsCaps,
   type RuleChange,
   type RuleKind,
+  type ScoreMultipliers,
   type ServiceItem,
   type SettingField,
 } from '../model';
 import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
-import type { PointsCaps, ScoreMultipliers } from '../model';
 import { iso } from './market-shared';
 import { quotaKey, takeDailyQuota } from './quota';
 import { compact, keysetPage } from './order-support';
