@@ -69,6 +69,9 @@ describe('preview', () => {
     cloud = await startLinli();
     orderId = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-hospital', description: '下周二上午陪我去市一医院复查', clientRequestId: 'preview-0001' })).order.id;
     certificateCode = ok(await call(cloud, DEMO.volunteer, 'certificate.request', { from: '2026-10-01', to: '2026-11-30', clientRequestId: 'preview-certificate-0001' })).code;
+    // Rule changes a colleague proposed, for 积分规则审核 (seen as demo-staff, who may decide them).
+    ok(await call(cloud, DEMO.staff2, 'catalog.upsert', { id: 'svc-meal', name: '助餐送餐', category: '助老服务', skills: ['送餐'], expectedMinutes: 30, basePoints: 15, slaHours: 4, description: '为行动不便的老人送餐上门' }));
+    ok(await call(cloud, DEMO.staff2, 'community.updateSettings', { communityId: DEMO.community, scoreMultipliers: { '1': 0.5, '2': 0.8, '3': 1, '4': 1.2, '5': 1.5 } }));
     fs.mkdirSync(OUT, { recursive: true });
   });
   afterAll(async () => {

@@ -42,7 +42,7 @@ describe('staff/rules', () => {
     const mine = mount('staff/rules/index');
     mine.instance.onLoad();
     await until(() => mine.data.loading === false);
-    expect(text(mine, `#change-${change.id}`)).toContain('服务“助餐送餐”的基础积分：10 分 → 15 分');
+    expect(text(mine, `#change-${change.id}`)).toContain('服务“助餐送餐”的基础积分待审核原来10 分改为15 分');
     expect(text(mine, `#change-${change.id}`)).toContain('提出人：刘晓梅');
     expect(text(mine, `#change-${change.id}`)).toContain('待审核');
     expect(text(mine, `#own-${change.id}`)).toBe('由其他工作人员审核');
