@@ -236,7 +236,9 @@ export class WxStore implements Store {
           // 0: one attempt per loop turn; this loop does the retrying, for both kinds of conflict.
         }, 0);
       } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
+        // Two first writes of one document (a quota's first count of the day) may meet as a
+        // duplicate key rather than a conflict: run again, and the second finds the first's.
+        if (!isTransactionConflict(error) && !isDuplicate(error)) throw error;
         if (attempt >= attempts) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
         await pauseAfterConflict(attempt);
       }

@@ -7,12 +7,12 @@
  */
 import type { User, Volunteer } from './model';
 
-/** Whether `openid` approved this volunteer (and so may not score, check out, correct or reward them). */
+/** Whether `openid` approved this volunteer (and so may not score, check in or out, or correct them). */
 export function admittedVolunteer(volunteer: Pick<Volunteer, 'reviewedBy'> | null | undefined, openid: string): boolean {
   return volunteer?.reviewedBy !== undefined && volunteer.reviewedBy === openid;
 }
 
 /** Whether `openid` invited this member (as staff or grid worker). */
 export function invitedMember(user: Pick<User, 'invitedBy'> | null | undefined, openid: string): boolean {
-  return user?.invitedBy !== undefined && user.invitedBy === openid;
+  return user?.invitedBy?.includes(openid) ?? false;
 }

@@ -53,8 +53,8 @@ export interface User {
   roles: Array<'resident' | 'staff' | 'grid_worker'>;
   /** For a grid worker: the grids they look after. */
   gridIds?: string[];
-  /** Who invited them as staff or grid worker (they do not review what this person proposes or nominates). */
-  invitedBy?: string;
+  /** Everyone who invited them as staff or grid worker (none of them reviews what this person nominates). */
+  invitedBy?: string[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -26,7 +26,8 @@ function meets(field: unknown, condition: Condition): boolean {
   if ('nin' in condition) return !condition.nin.some((value) => equals(field, value));
   if ('neq' in condition) return !equals(field, condition.neq);
   if ('exists' in condition) return (field !== undefined) === condition.exists;
-  if ('subsetOf' in condition) return Array.isArray(field) && field.every((item) => condition.subsetOf.some((value) => same(item, value)));
+  // As in the database ($not $elemMatch): a missing field or a scalar outside the list.
+  if ('subsetOf' in condition) return field === undefined || (Array.isArray(field) ? field : [field]).every((item) => condition.subsetOf.some((value) => same(item, value)));
   const x = comparable(field) as number | string;
   if ('gt' in condition) return field !== undefined && x > (comparable(condition.gt) as number | string);
   if ('gte' in condition) return field !== undefined && x >= (comparable(condition.gte) as number | string);

@@ -26,7 +26,7 @@ import { iso, memberCommunity, staffCommunity } from './market-shared';
 import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
-import { activityRule, capProblem, minutesBetween, proposeRuleChange } from './rules';
+import { activityRule, assertCanPropose, capProblem, minutesBetween, proposeRuleChange } from './rules';
 import { pointsCapsOf } from '../settings';
 
 const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
@@ -357,6 +357,8 @@ async function overlappingAttendance(
   openid: string,
   checkInAt: Date,
   checkOutAt?: Date,
+  /** At check-out: only attendances that began earlier count, so of two that raced in, one still checks out. */
+  earlierOnly = false,
 ): Promise<Activity | undefined> {
   const [from, to] = countedSpan(activity, checkInAt, checkOutAt);
   if (to <= from) return undefined;
@@ -371,6 +373,7 @@ async function overlappingAttendance(
   for (const signup of others) {
     const other = activities.get(signup.activityId);
     if (!other || !signup.checkInAt) continue;
+    if (earlierOnly && msOf(signup.checkInAt) > msOf(checkInAt)) continue;
     const [start, end] = countedSpan(other, signup.checkInAt, signup.checkOutAt);
     if (start < to && from < end) return other;
   }
@@ -422,7 +425,7 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
     const minutes = attendedMinutes(activity, signup.checkInAt, request.at);
     // Read outside the transaction but after it began: a concurrent check-out of the same volunteer
     // also writes their hours counter, so one of the two conflicts, runs again and sees the other.
-    const other = await overlappingAttendance(deps, activity, signup.openid, new Date(signup.checkInAt), request.at);
+    const other = await overlappingAttendance(deps, activity, signup.openid, new Date(signup.checkInAt), request.at, true);
     if (other) throw overlapping(other);
     const hours = minutesToHours(minutes, hourRoundingOf(community));
     const record = await writeRecord(tx, {
@@ -551,7 +554,13 @@ export const activityHandlers: Handlers<'activity'> = {
     const now = deps.clock.now();
     // A retried tap returns the activity the first one made (the unique index guards the race below).
     const earlier = await retried();
-    if (earlier) return activityView(earlier, now);
+    if (earlier) {
+      // The first attempt saved the activity but its rate was not proposed (it failed after): propose it now.
+      const lost = input.pointsPerHour > 0 && earlier.pointsPerHour === 0 && !earlier.pendingRuleChange && earlier.status === 'published';
+      if (!lost) return activityView(earlier, now);
+      await proposeRuleChange(deps, caller, { communityId, target: activityRule(earlier), before: 0, after: input.pointsPerHour, minutes: minutesBetween(earlier.startAt, earlier.endAt) });
+      return activityView((await activitiesOf(deps).get(earlier._id)) ?? earlier, now);
+    }
 
     const signupClosesAt = input.signupClosesAt ?? input.startAt;
     const times: Times = {
@@ -566,6 +575,7 @@ export const activityHandlers: Handlers<'activity'> = {
     const community = await loadCommunity(deps, communityId);
     const overCap = capProblem('activity_points', undefined, input.pointsPerHour, pointsCapsOf(community));
     if (overCap) throw new DomainError('INVALID_INPUT', overCap);
+    if (input.pointsPerHour > 0) await assertCanPropose(deps, caller);
     const activity: Activity = {
       _id: `act-${deps.random.id()}`,
       communityId,
@@ -638,6 +648,7 @@ export const activityHandlers: Handlers<'activity'> = {
     if (newRate !== undefined) {
       const overCap = capProblem('activity_points', undefined, newRate, pointsCapsOf(await loadCommunity(deps, communityId)));
       if (overCap) throw new DomainError('INVALID_INPUT', overCap);
+      await assertCanPropose(deps, caller);
     }
     const capacity = input.capacity ?? seen.capacity;
 
@@ -863,9 +874,9 @@ export const activityHandlers: Handlers<'activity'> = {
     const at = input.at ? new Date(input.at) : now;
     if (at.getTime() > now.getTime()) throw new DomainError('INVALID_INPUT', '时间不能晚于现在');
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '该志愿者在候补名单中，尚未获得名额');
-    // A check-out writes hours and points: whoever approved the volunteer does not vouch for them.
-    if (input.mark === 'check_out' && admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(input.openid), caller.openid)) {
-      throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员为其签退');
+    // Attendance becomes hours and points: whoever approved the volunteer does not vouch for it.
+    if (input.mark !== 'no_show' && admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(input.openid), caller.openid)) {
+      throw new DomainError('FORBIDDEN', `这位志愿者是您审核通过的，请由其他工作人员为其${input.mark === 'check_in' ? '签到' : '签退'}`);
     }
 
     // Even when the activity was cancelled meanwhile: whoever had checked in served until then, and

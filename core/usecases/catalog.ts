@@ -9,7 +9,8 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type ServiceItem } from '../model';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { pointsCapsOf } from '../settings';
-import { capProblem, proposeRuleChange, serviceRule } from './rules';
+import { takePlace } from './quota';
+import { assertCanPropose, capProblem, proposeRuleChange, serviceRule } from './rules';
 
 export const toServiceView = (item: ServiceItem): ServiceView => ({
   ...(item.pendingRuleChange ? { pendingBasePoints: item.pendingRuleChange.after as number } : {}),
@@ -66,6 +67,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
     const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
     const overCap = capProblem('service_points', undefined, input.basePoints, pointsCapsOf(community));
     if (overCap) throw new DomainError('INVALID_INPUT', overCap);
+    if (!existing ? input.basePoints > 0 : input.basePoints !== existing.basePoints || input.name !== existing.name) await assertCanPropose(deps, caller);
 
     // Two items with one name would confuse residents choosing what to order.
     const sameName = await services(deps).find({ communityId, name: input.name }, { limit: 2 });
@@ -87,9 +89,6 @@ export const catalogHandlers: Handlers<'catalog'> = {
       await services(deps).update({ _id: existing._id, communityId }, update);
       item = found(await services(deps).get(existing._id));
     } else {
-      if ((await services(deps).count({ communityId })) >= MAX_SERVICES) {
-        throw new DomainError('LIMIT_REACHED', `本社区已有 ${MAX_SERVICES} 项服务（含已下架），请先整理已有服务`);
-      }
       const pointsToApprove = input.basePoints > 0;
       item = {
         _id: deps.random.id(),
@@ -100,15 +99,22 @@ export const catalogHandlers: Handlers<'catalog'> = {
         // Offered once its points are approved (an item without points is offered at once).
         archived: pointsToApprove,
       };
-      if (!(await services(deps).add(item))) throw new DomainError('CONFLICT');
+      const added = item;
+      await deps.store.transaction(async (tx) => {
+        await takePlace(tx, `services:${communityId}`, fields.updatedAt, () => services(deps).count({ communityId }), MAX_SERVICES, `本社区已有 ${MAX_SERVICES} 项服务（含已下架），请先整理已有服务`);
+        await tx.collection<ServiceItem>(COLLECTIONS.services).add(added);
+      });
     }
-    if (input.basePoints !== item.basePoints && input.basePoints !== item.pendingRuleChange?.after) {
+    // A pending proposal names the item: renamed, it is proposed again under the new name.
+    const renamedWhilePending = existing !== null && existing.name !== input.name && existing.pendingRuleChange !== undefined;
+    if (renamedWhilePending || (input.basePoints !== item.basePoints && input.basePoints !== item.pendingRuleChange?.after)) {
       await proposeRuleChange(deps, caller, {
         communityId,
         target: serviceRule(item),
         before: item.basePoints,
         after: input.basePoints,
-        ...(existing ? {} : { publishOnApproval: true }),
+        // A new service still waiting for its first points goes on offer when they are approved.
+        ...(!existing || existing.pendingRuleChange?.publish ? { publishOnApproval: true } : {}),
       });
       item = found(await services(deps).get(item._id));
     }

@@ -11,7 +11,7 @@ import { RULE_FIELDS, SETTING_FIELDS, sameRuleValue } from '../rules';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps } from '../ports';
 import { addMinutes } from '../time';
-import { addAppliedChanges, appliedChange, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
+import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
 import { meView } from './user';
 
 export const INVITATION_DAYS = 7;
@@ -93,6 +93,7 @@ export const communityHandlers: Handlers<'community'> = {
       if (problem) throw new DomainError('INVALID_INPUT', problem);
     }
     const now = deps.clock.now();
+    if (changed.some((field) => RULE_FIELDS[field].needsApproval)) await assertCanPropose(deps, caller);
     const immediate = changed.filter((field) => !RULE_FIELDS[field].needsApproval);
     if (immediate.length > 0) {
       const logged = immediate.map((field) => appliedChange(deps, caller, community._id, settingRule(community, field), current[field], input[field], now));
@@ -200,9 +201,9 @@ async function grantRole(
     const user = await users.get(openid);
     if (user) {
       if (user.communityId !== invitation.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
-      const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], invitedBy: invitation.createdBy, updatedAt: now };
+      const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], updatedAt: now };
       if (invitation.role === 'grid_worker') set.gridIds = [...new Set([...(user.gridIds ?? []), ...(invitation.gridIds ?? [])])];
-      const changed = await users.update({ _id: openid, communityId: invitation.communityId }, { set });
+      const changed = await users.update({ _id: openid, communityId: invitation.communityId }, { set, addToSet: { invitedBy: invitation.createdBy } });
       if (changed === 1) return;
       continue;
     }
@@ -215,7 +216,7 @@ async function grantRole(
       address: { gridId: firstGrid, building: WORKPLACE_BUILDING },
       roles: [invitation.role],
       ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
-      invitedBy: invitation.createdBy,
+      invitedBy: [invitation.createdBy],
       createdAt: now,
       updatedAt: now,
     });

@@ -167,12 +167,16 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     if (taken && order.assignee === caller.openid) return { order: toOrderView(order, caller) };
     if (taken && order.assignee) throw new DomainError('CONFLICT', '该订单已被其他志愿者接单');
     if (order.status === 'assigned' && order.assignee !== caller.openid) throw new DomainError('CONFLICT', '该订单已派给其他志愿者');
-    const reason = serveConflict(order, caller.openid);
-    if (reason === 'resident') throw new DomainError('FORBIDDEN', '不能承接自己的订单');
-    if (reason === 'declined') throw new DomainError('FORBIDDEN', '您已婉拒过这个订单，不能再接单');
-    if (reason === 'official') throw new DomainError('FORBIDDEN', '您参与了这个订单的受理（代下单、审核或派单），按规定不能承接，请由其他志愿者服务');
+    // Checked on the order as read, and again as the transaction reads it.
+    const mayTake = (current: Order) => {
+      const reason = serveConflict(current, caller.openid);
+      if (reason === 'resident') throw new DomainError('FORBIDDEN', '不能承接自己的订单');
+      if (reason === 'declined') throw new DomainError('FORBIDDEN', '您已婉拒过这个订单，不能再接单');
+      if (reason === 'official') throw new DomainError('FORBIDDEN', '您参与了这个订单的受理（代下单、审核或派单），按规定不能承接，请由其他志愿者服务');
+      if (current.status === 'pending' && current.declines.length >= HALL_DECLINE_LIMIT) throw new DomainError('CONFLICT', '该订单已改由社区工作人员派单，请等待安排');
+    };
+    mayTake(order);
     if (order.status === 'pending') {
-      if (order.declines.length >= HALL_DECLINE_LIMIT) throw new DomainError('CONFLICT', '该订单已改由社区工作人员派单，请等待安排');
       if (volunteer.status !== 'approved' || !volunteer.available || volunteer.communityId !== order.communityId || missingSkills(order, volunteer.skills).length > 0) {
         throw new DomainError('FORBIDDEN', '您暂不符合承接该订单的条件（本社区、技能匹配且处于可接单状态）');
       }
@@ -191,6 +195,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
         note: order.status === 'pending' ? `${volunteer.realName} 抢单` : `${volunteer.realName} 接单`,
         conflictMessage: '该订单已被其他志愿者接单',
         counters: { openid: caller.openid, inc: { activeOrders: 1 } },
+        recheck: mayTake,
       },
       '接单',
     );

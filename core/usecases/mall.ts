@@ -12,8 +12,8 @@ import { postPoints } from '../points';
 import type { Deps, Random, Transaction, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
 import { readAll } from './read-all';
-import { goodsRule, proposeRuleChange } from './rules';
-import { quotaKey, takeDailyQuota } from './quota';
+import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
+import { quotaKey, takeDailyQuota, takePlace } from './quota';
 import { dailyLimitsOf } from '../settings';
 
 export const goodsView = (goods: Goods): GoodsView => ({
@@ -121,10 +121,9 @@ export const mallHandlers: Handlers<'mall'> = {
     const now = deps.clock.now();
     let saved: Goods;
     let renamed = false;
+    // Nearly every save of goods proposes a price (a new item, a new price, a new name): check first.
+    await assertCanPropose(deps, caller);
     if (!input.id) {
-      if ((await collection.count({ communityId })) >= MAX_GOODS) {
-        throw new DomainError('LIMIT_REACHED', `本社区已有 ${MAX_GOODS} 种商品（含已下架），请先整理已有商品`);
-      }
       saved = {
         _id: `goods-${deps.random.id()}`,
         communityId,
@@ -135,14 +134,18 @@ export const mallHandlers: Handlers<'mall'> = {
         active: input.active ?? true,
         updatedAt: now,
       };
-      if (!(await collection.add(saved))) throw new DomainError('CONFLICT', '商品编号冲突，请重试');
+      const added = saved;
+      await deps.store.transaction(async (tx) => {
+        await takePlace(tx, `goods:${communityId}`, now, () => collection.count({ communityId }), MAX_GOODS, `本社区已有 ${MAX_GOODS} 种商品（含已下架），请先整理已有商品`);
+        await tx.collection<Goods>(COLLECTIONS.goods).add(added);
+      });
     } else {
       const existing = await collection.get(input.id);
       // Another community's goods are reported as missing: staff learn nothing about them.
       if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
       // A price is approved for an item, not for an id: renamed, it is a new item, priced 0 until a
       // colleague approves its price (otherwise a towel's price could buy a rice cooker).
-      renamed = input.name !== existing.name && existing.pointsPrice > 0;
+      renamed = input.name !== existing.name && (existing.pointsPrice > 0 || existing.pendingRuleChange !== undefined);
       const update: Update = {
         set: {
           name: input.name,

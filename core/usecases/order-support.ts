@@ -60,6 +60,8 @@ export interface Change {
   counters?: CounterChange;
   /** A daily limit this transition counts against (see quota.ts), in the same transaction. */
   quota?: { key: string; limit: number; message: string };
+  /** Rules checked again on the order as the transaction reads it (throws to refuse). */
+  recheck?: (current: Order) => void;
 }
 
 /** A change to a volunteer's counters (activeOrders, completedOrders, ratingSum, ratingCount). */
@@ -116,6 +118,7 @@ export async function transition(
       const orders = tx.collection<Order>(COLLECTIONS.orders);
       const current = await orders.get(order._id);
       if (!current || !matchesWhere(current, condition)) throw changedFirst();
+      change.recheck?.(current);
       if (quota) await takeDailyQuota(tx, quota.key, quota.limit, now, quota.message);
       await orders.update(order._id, update);
       if (counters) await moveCounters(tx, counters);

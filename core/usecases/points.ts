@@ -144,13 +144,14 @@ export const pointsHandlers: Handlers<'points'> = {
         return nomination;
       });
       if (isSameRequest(made, input, [nominee._id])) return nominationView(made, caller);
+      throw reused();
     } catch (error) {
       if (error instanceof DomainError) throw error;
+      // Lost a race with our own retry (same content); anything else is a real failure.
+      const raced = await nominations.get(nominationId);
+      if (raced && isSameRequest(raced, input, [nominee._id])) return nominationView(raced, caller);
+      throw error;
     }
-    // Lost a race with our own retry (same content), or the id was taken meanwhile for another.
-    const raced = await nominations.get(nominationId);
-    if (raced && isSameRequest(raced, input, [nominee._id])) return nominationView(raced, caller);
-    throw reused();
   },
 
   'points.nominations': async (input, { caller, deps }) => {

@@ -27,3 +27,15 @@ export async function takeDailyQuota(tx: Transaction, key: string, limit: number
   await quotas.set({ _id: key, day, count: used + 1, updatedAt: now });
   return used;
 }
+
+/**
+ * Inside a transaction: a limit on how many of something exist (a community's services), exact
+ * under a burst. The transaction first writes `key`'s document, so two that add at once conflict
+ * and one runs again; the count, read after that write began, then includes the other's addition.
+ */
+export async function takePlace(tx: Transaction, key: string, now: Date, count: () => Promise<number>, limit: number, message: string): Promise<void> {
+  const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
+  const held = await quotas.get(key);
+  await quotas.set({ _id: key, day: quotaDay(now), count: (held?.count ?? 0) + 1, updatedAt: now });
+  if ((await count()) >= limit) throw new DomainError('LIMIT_REACHED', message);
+}

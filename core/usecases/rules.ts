@@ -21,6 +21,7 @@ import {
   type Goods,
   type PendingRuleChange,
   type PointsCaps,
+  type Quota,
   type RuleChange,
   type RuleKind,
   type ScoreMultipliers,
@@ -31,7 +32,7 @@ import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
 import { iso } from './market-shared';
-import { quotaKey, takeDailyQuota } from './quota';
+import { quotaDay, quotaKey, takeDailyQuota } from './quota';
 import { compact, keysetPage } from './order-support';
 
 /** Proposals one staff member may make in a day: setting up a whole catalogue takes far fewer. */
@@ -192,7 +193,7 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
       const previous = await changes.get(pointer.id);
       if (previous?.status === 'pending') {
         // A retried save, or a colleague saving the form with the value already proposed, proposes nothing new.
-        if (sameRuleValue(previous.after, proposal.after) && sameRuleValue(previous.before, proposal.before)) return previous;
+        if (sameRuleValue(previous.after, proposal.after) && sameRuleValue(previous.before, proposal.before) && previous.targetName === target.name) return previous;
         await changes.update(previous._id, {
           set: { status: 'superseded', decidedBy: caller.openid, decidedByName: actorName(caller), decidedAt: now, note: '已被新的调整申请取代' },
         });
@@ -205,6 +206,17 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
     await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: pointerTo } });
     return change;
   });
+}
+
+/**
+ * Refuses before anything is saved when the caller has no proposal left today: the item or setting
+ * a proposal goes with is saved first, and must not be saved without it.
+ */
+export async function assertCanPropose(deps: Deps, caller: Caller): Promise<void> {
+  const quota = await deps.store.collection<Quota>(COLLECTIONS.quotas).get(quotaKey('rule_proposal', caller.openid));
+  if (quota && quota.day === quotaDay(deps.clock.now()) && quota.count >= MAX_PROPOSALS_PER_DAY) {
+    throw new DomainError('LIMIT_REACHED', `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`);
+  }
 }
 
 /** Logs settings changes that pay nothing, applied in the same transaction as the change itself. */
@@ -282,22 +294,27 @@ export async function decideRuleChange(
   if (seen.status !== 'pending') throw new DomainError('CONFLICT', `该申请${DECIDED[seen.status]}，无需再审核`);
   // Four eyes: whoever proposed it does not decide it.
   if (seen.proposedBy === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己提出的调整，请由其他工作人员审核');
-  const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(seen.communityId), '社区不存在');
   const approve = input.decision === 'approve';
-  if (approve) {
-    const problem = capProblem(seen.kind, seen.field, seen.after, pointsCapsOf(community));
-    if (problem) throw new DomainError('CONFLICT', `${problem}，无法通过`);
-  }
   const now = deps.clock.now();
   const target = targetOf(seen);
   const decided = await deps.store.transaction(async (tx) => {
     const changes = tx.collection<RuleChange>(COLLECTIONS.ruleChanges);
     const change = found(await changes.get(seen._id), '没有找到这条调整申请');
     if (change.status !== 'pending') throw new DomainError('CONFLICT', `该申请${DECIDED[change.status]}，无需再审核`);
+    if (approve) {
+      // Today's caps, read with the approval: a cap lowered at this moment still holds.
+      const community = found(await tx.collection<Community>(COLLECTIONS.communities).get(change.communityId), '社区不存在');
+      const problem = capProblem(change.kind, change.field, change.after, pointsCapsOf(community));
+      if (problem) throw new DomainError('CONFLICT', `${problem}，无法通过`);
+    }
     const documents = tx.collection<{ _id: string }>(target.collection);
     const doc = found(await documents.get(target.id), '要调整的内容已不存在');
     const pointer = valueAt(doc, target.pointerPath) as PendingRuleChange | undefined;
     if (pointer?.id !== change._id) throw new DomainError('CONFLICT', '该申请已被新的调整取代，请审核最新的申请');
+    // A price or points approved for a name: if the item was renamed since, this is not what was shown.
+    if ((change.kind === 'goods_price' || change.kind === 'service_points') && (doc as { name?: string }).name !== change.targetName) {
+      throw new DomainError('CONFLICT', '该项目已改名，本申请已失效，请审核新的申请');
+    }
     if (approve && !sameRuleValue(currentValue(target, doc), change.before)) {
       throw new DomainError('CONFLICT', '该规则在申请之后已被修改，本申请已失效，请重新提出');
     }

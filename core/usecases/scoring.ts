@@ -60,7 +60,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
 
   'scoring.score': async (input, { caller, deps }) => {
     const seen = await loadOrder(deps, input.orderId);
-    // Whoever served, ordered or dispatched it does not also decide what it pays (four eyes).
+    // Whoever served it or ordered it (for themselves or someone) does not also decide what it pays (four eyes).
     const conflictOfInterest = scoreConflict(seen, caller.openid);
     if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
     if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');

@@ -65,8 +65,16 @@ describe('WxStore.transaction', () => {
     await expect(new WxStore(failingWith(refusal)).transaction(async () => 1)).rejects.toBe(refusal);
   });
 
+  it('retries a duplicate key like a conflict: two first writes of one document (a day’s first count) meet that way', async () => {
+    const { db, attempts } = flaky([new Error('E11000 duplicate key error collection: quotas')]);
+    await expect(new WxStore(db).transaction(async () => 'done')).resolves.toBe('done');
+    expect(attempts.count).toBe(2);
+    const always = flaky(Array.from({ length: 5 }, () => ({ errMsg: 'E11000 duplicate key' })));
+    await expect(new WxStore(always.db).transaction(async () => 'done', { attempts: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('leaves any other failure alone', async () => {
-    const failure = new Error('E11000 duplicate key');
+    const failure = new Error('connect ECONNRESET');
     await expect(new WxStore(failingWith(failure)).transaction(async () => 1)).rejects.toBe(failure);
   });
 });

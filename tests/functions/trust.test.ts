@@ -543,7 +543,8 @@ describe('trust: a staff member with a second account (or a friend) cannot both 
 
     const activity = ok(await call(cloud, DEMO.staff2, 'activity.create', { name: '义诊', content: '量血压', place: '社区中心', startAt: at(20), endAt: at(80), capacity: 5, pointsPerHour: 0, clientRequestId: requestId('act') }));
     ok(await call(cloud, 'o-sock', 'activity.signUp', { activityId: activity.id }));
-    ok(await call(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_in' }));
+    await expectRefused(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_in' }, 'FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员为其签到');
+    ok(await call(cloud, DEMO.staff2, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_in' }));
     await expectRefused(cloud, DEMO.staff, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_out' }, 'FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员为其签退');
     ok(await call(cloud, DEMO.staff2, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_out' }));
   });
@@ -597,6 +598,24 @@ describe('trust: a staff member with a second account (or a friend) cannot both 
     }
     ok(await call(cloud, 'o-harvester', 'dispatch.accept', { orderId: orders[5]! }));
     await expectRefused(cloud, 'o-harvester', 'dispatch.decline', { orderId: orders[5]!, reason: '没空' }, 'LIMIT_REACHED', '您今天已退单 5 次，已达社区每天的上限；如确实无法服务，请联系社区工作人员');
+  });
+
+  it('a price or points approved are for the name the reviewer saw: renaming while it waits proposes again', async () => {
+    const towel = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '毛巾', pointsPrice: 1, stock: 5 }));
+    const cooker = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: towel.id, name: '电饭煲', pointsPrice: 1, stock: 5 }));
+    expect(cooker).toMatchObject({ pointsPrice: 0, pendingPointsPrice: 1 });
+    const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((change) => change.kind === 'goods_price');
+    expect(pending.map((change) => change.subject)).toEqual(['商品“电饭煲”的兑换积分']);
+
+    const service = ok(await call(cloud, DEMO.staff, 'catalog.upsert', { name: '修自行车', category: '生活服务', skills: ['家电维修'], expectedMinutes: 30, basePoints: 10, slaHours: 24 }));
+    const renamed = ok(await call(cloud, DEMO.staff, 'catalog.upsert', { id: service.id, name: '修电动车', category: '生活服务', skills: ['家电维修'], expectedMinutes: 30, basePoints: 10, slaHours: 24 }));
+    // Still a new service waiting for its first points: not offered at 0, offered once approved.
+    expect(renamed).toMatchObject({ archived: true, awaitingListing: true, pendingBasePoints: 10 });
+    await expectRefused(cloud, DEMO.staff, 'catalog.archive', { id: service.id, archived: false }, 'CONFLICT');
+    const [proposal] = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((change) => change.kind === 'service_points');
+    expect(proposal!.subject).toBe('服务“修电动车”的基础积分');
+    ok(await call(cloud, DEMO.staff2, 'community.reviewRuleChange', { changeId: proposal!.id, decision: 'approve' }));
+    expect(doc(cloud, 'services', service.id)).toMatchObject({ name: '修电动车', basePoints: 10, archived: false });
   });
 
   it('a community keeps at most 100 services, so the catalogue stays one small reply', async () => {
