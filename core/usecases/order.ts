@@ -104,7 +104,6 @@ export const orderHandlers: Handlers<'order'> = {
     if (input.photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) {
       throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
     }
-    // Everything eligible volunteers will read in the hall.
 
     const now = deps.clock.now();
     // What staff order has been vetted already; a resident's order waits for review where required.

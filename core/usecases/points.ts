@@ -186,8 +186,6 @@ export const pointsHandlers: Handlers<'points'> = {
     const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
     const cap = pointsCapsOf(community).awardPoints;
     if (input.decision === 'approve' && current.points > cap) throw new DomainError('CONFLICT', `推荐的 ${current.points} 分超过社区现在的上限 ${cap} 分，不能通过`);
-    // The nominator (a grid worker, say) reads the note.
-
     const now = deps.clock.now();
     const approve = input.decision === 'approve';
     const ledgerKey = nominationLedgerKey(current._id);
