@@ -13,5 +13,10 @@ export const inZone = (date: Date | string | number) => dayjs(date).tz(ZONE);
 export const addMinutes = (date: Date, minutes: number): Date => dayjs(date).add(minutes, 'minute').toDate();
 export const addHours = (date: Date, hours: number): Date => dayjs(date).add(hours, 'hour').toDate();
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The calendar day (YYYY-MM-DD) in Beijing: a birthday, a daily limit or a service date turns at Beijing midnight. */
+export const localDay = (date: Date | string | number): string => inZone(date).format('YYYY-MM-DD');
+
 /** 2026-11-21 14:05 in Beijing time. */
 export const formatLocal = (date: Date | string | number): string => inZone(date).format('YYYY-MM-DD HH:mm');

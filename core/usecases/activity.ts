@@ -21,7 +21,7 @@ import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
 import { minutesToHours } from '../service-hours';
-import { formatLocal, inZone } from '../time';
+import { DAY_MS, formatLocal, localDay } from '../time';
 import { iso, memberCommunity, staffCommunity } from './market-shared';
 import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
 import { readAll, readByIds } from './read-all';
@@ -338,7 +338,6 @@ async function checkCode(deps: Deps, signup: ActivitySignup, activity: Activity,
 
 // ---- one activity at a time -------------------------------------------------------------------
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const msOf = (value: Date | string) => new Date(value).getTime();
 
 /** The time an attendance counts for: its overlap with the schedule (an open one runs to the end). */
@@ -436,7 +435,7 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       source: 'activity',
       ref: activity._id,
       activityName: activity.name,
-      date: inZone(activity.startAt).format('YYYY-MM-DD'),
+      date: localDay(activity.startAt),
       place: activity.place,
       content: activity.content,
       minutes,

@@ -7,10 +7,7 @@
 import { DomainError } from '../errors';
 import { COLLECTIONS, type Quota } from '../model';
 import type { Transaction } from '../ports';
-import { inZone } from '../time';
-
-/** The day a limit counts in: Beijing time, as people live it. */
-export const quotaDay = (now: Date): string => inZone(now).format('YYYY-MM-DD');
+import { localDay } from '../time';
 
 export const quotaKey = (kind: string, openid: string): string => `${kind}:${openid}`;
 
@@ -20,7 +17,7 @@ export const quotaKey = (kind: string, openid: string): string => `${kind}:${ope
  */
 export async function takeDailyQuota(tx: Transaction, key: string, limit: number, now: Date, message: string): Promise<number> {
   const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
-  const day = quotaDay(now);
+  const day = localDay(now);
   const quota = await quotas.get(key);
   const used = quota?.day === day ? quota.count : 0;
   if (used >= limit) throw new DomainError('LIMIT_REACHED', message);
@@ -36,6 +33,6 @@ export async function takeDailyQuota(tx: Transaction, key: string, limit: number
 export async function takePlace(tx: Transaction, key: string, now: Date, count: () => Promise<number>, limit: number, message: string): Promise<void> {
   const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
   const held = await quotas.get(key);
-  await quotas.set({ _id: key, day: quotaDay(now), count: (held?.count ?? 0) + 1, updatedAt: now });
+  await quotas.set({ _id: key, day: localDay(now), count: (held?.count ?? 0) + 1, updatedAt: now });
   if ((await count()) >= limit) throw new DomainError('LIMIT_REACHED', message);
 }

@@ -30,7 +30,7 @@ import {
   type Volunteer,
 } from '../model';
 import type { Collection, Deps, FindOptions, Where } from '../ports';
-import { inZone } from '../time';
+import { DAY_MS, localDay } from '../time';
 import { iso, staffCommunity } from './market-shared';
 import { READ_LIMIT, readAll, readByIds } from './read-all';
 import { centiHours } from './record-support';
@@ -149,8 +149,6 @@ export function countersUnchanged(volunteerId: string, stats: Volunteer['stats']
 }
 
 export const reconciliationId = (communityId: string, day: string): string => `${communityId}:${day}`;
-
-export const beijingDay = (at: Date): string => inZone(at).format('YYYY-MM-DD');
 
 const KIND_ORDER: readonly Discrepancy['kind'][] = ['balance', 'issued', 'redeemed', 'negative_stock', 'volunteer_counter'];
 
@@ -324,8 +322,6 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
   return { doc, found: found.length, countersReset, written };
 }
 
-const DAY_MS = 24 * 3600_000;
-
 /**
  * Daily at 03:00: reconciles every community, one at a time (memory holds one community's
  * per-account totals and one page of documents). Returns, over all communities, how many were
@@ -334,7 +330,7 @@ const DAY_MS = 24 * 3600_000;
  */
 export const reconcileTimer: TimerJob = async (deps) => {
   const started = deps.clock.now();
-  const day = beijingDay(started);
+  const day = localDay(started);
   const communities = await readAll(deps.store.collection<Community>(COLLECTIONS.communities), {}, { orderBy: BY_ID });
   // The start moves on by one community a day (see TIME_BUDGET_MS).
   const offset = communities.length === 0 ? 0 : Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS) % communities.length;

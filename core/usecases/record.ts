@@ -27,7 +27,7 @@ import {
 } from '../model';
 import type { Deps } from '../ports';
 import { minutesToHours, starLevel, sumHours } from '../service-hours';
-import { inZone } from '../time';
+import { inZone, localDay } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
 import { iso, isStaffOf, memberCommunity, staffCommunity } from './market-shared';
 import { compact, keysetPage, keysetPageOfList, loadCommunity, type OrderBy, ordersOf } from './order-support';
@@ -48,7 +48,6 @@ const NEWEST_SERVICE_FIRST: OrderBy = [
 ];
 
 /** The Beijing calendar day of a moment, YYYY-MM-DD (the day a service counts for). */
-const beijingDay = (at: Date | string): string => inZone(at).format('YYYY-MM-DD');
 
 /**
  * A correction's _id follows from who asked and their request id, so a retried tap finds the request
@@ -152,7 +151,7 @@ export const recordHandlers: Handlers<'record'> = {
     const seen = await recordsOf(deps).get(input.recordId);
     if (!seen || seen.openid !== caller.openid) throw new DomainError('NOT_FOUND', '没有找到这条服务记录');
     const now = deps.clock.now();
-    if (input.date !== undefined && input.date > beijingDay(now)) throw new DomainError('INVALID_INPUT', '服务日期不能晚于今天');
+    if (input.date !== undefined && input.date > localDay(now)) throw new DomainError('INVALID_INPUT', '服务日期不能晚于今天');
     const asked = compact({ minutes: input.minutes, date: input.date, place: input.place, content: input.content });
     // One request per record at a time, and a day's limit: one volunteer cannot bury the review queue.
     const limit = dailyLimitsOf(await loadCommunity(deps, seen.communityId)).corrections;
@@ -299,7 +298,7 @@ export const recordHandlers: Handlers<'record'> = {
 
   'record.alerts': async (_input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
-    const today = beijingDay(deps.clock.now());
+    const today = localDay(deps.clock.now());
     const [orders, signups] = await Promise.all([
       readAll(ordersOf(deps), { communityId, status: 'completed', recordAlert: { exists: true } }, { orderBy: [['completedAt', 'asc'], ['_id', 'asc']] }),
       readAll(
@@ -317,7 +316,7 @@ export const recordHandlers: Handlers<'record'> = {
         ref: order._id,
         title: order.serviceName,
         volunteerName: order.assigneeName ?? '',
-        serviceDate: beijingDay(order.completedAt),
+        serviceDate: localDay(order.completedAt),
         deadline: order.recordAlert.deadline,
         workingDaysLeft: workingDaysLeft(today, order.recordAlert.deadline),
         todo: '去评分',
@@ -331,7 +330,7 @@ export const recordHandlers: Handlers<'record'> = {
         ref: activity._id,
         title: activity.name,
         volunteerName: signup.volunteerName,
-        serviceDate: beijingDay(activity.startAt),
+        serviceDate: localDay(activity.startAt),
         deadline: signup.recordAlert.deadline,
         workingDaysLeft: workingDaysLeft(today, signup.recordAlert.deadline),
         todo: '为志愿者签退',
@@ -350,7 +349,7 @@ export const recordHandlers: Handlers<'record'> = {
  */
 export const recordTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
-  const today = beijingDay(now);
+  const today = localDay(now);
   const year = Number(today.slice(0, 4));
   if (!holidayTableCovers(year)) {
     console.warn(`[record] 工作日表缺少 ${year} 年的节假日安排，暂按周末计算；请在 core/working-days.ts 补充国务院办公厅的通知`);
@@ -373,7 +372,7 @@ export const recordTimer: TimerJob = async (deps) => {
   // One write per service day rather than per order: days are flagged oldest first, each with the
   // orders completed before its end that are not flagged yet — the earlier days' already are.
   // (An order is completed "now", so none can appear later in a day already passed.)
-  const dueDays = [...new Set(candidates.flatMap((order) => (order.completedAt ? [beijingDay(order.completedAt)] : [])))].sort();
+  const dueDays = [...new Set(candidates.flatMap((order) => (order.completedAt ? [localDay(order.completedAt)] : [])))].sort();
   let orderAlerts = 0;
   for (const day of dueDays) {
     const recordAlert = alertFor(day);
@@ -389,7 +388,7 @@ export const recordTimer: TimerJob = async (deps) => {
   let activityAlerts = 0;
   for (const signup of checkedIn) {
     const activity = activities.get(signup.activityId);
-    const recordAlert = activity ? alertFor(beijingDay(activity.startAt)) : null;
+    const recordAlert = activity ? alertFor(localDay(activity.startAt)) : null;
     if (recordAlert) activityAlerts += await signupsOf.update({ _id: signup._id, status: 'checked_in', recordAlert: { exists: false } }, { set: { recordAlert } });
   }
   return { orderAlerts, activityAlerts };

@@ -31,8 +31,9 @@ import {
 import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
+import { localDay } from '../time';
 import { iso } from './market-shared';
-import { quotaDay, quotaKey, takeDailyQuota } from './quota';
+import { quotaKey, takeDailyQuota } from './quota';
 import { compact, keysetPage } from './order-support';
 
 /** Proposals one staff member may make in a day: setting up a whole catalogue takes far fewer. */
@@ -214,7 +215,7 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
  */
 export async function assertCanPropose(deps: Deps, caller: Caller): Promise<void> {
   const quota = await deps.store.collection<Quota>(COLLECTIONS.quotas).get(quotaKey('rule_proposal', caller.openid));
-  if (quota && quota.day === quotaDay(deps.clock.now()) && quota.count >= MAX_PROPOSALS_PER_DAY) {
+  if (quota && quota.day === localDay(deps.clock.now()) && quota.count >= MAX_PROPOSALS_PER_DAY) {
     throw new DomainError('LIMIT_REACHED', `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`);
   }
 }

@@ -13,7 +13,7 @@ import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
 import { minutesToHours } from '../service-hours';
 import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
-import { inZone } from '../time';
+import { localDay } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
 import { compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
 
@@ -118,7 +118,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
         source: 'order',
         ref: order._id,
         activityName: order.serviceName,
-        date: inZone(completedAt).format('YYYY-MM-DD'),
+        date: localDay(completedAt),
         place: servicePlace(community, order),
         content: order.completion?.summary ?? order.description,
         minutes,

@@ -4,11 +4,10 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type LedgerEntry, type Order, type ServiceRecord } from '../model';
 import type { Collection, Where } from '../ports';
 import { computeOverview } from '../stats';
-import { inZone } from '../time';
+import { DAY_MS, inZone, localDay } from '../time';
 import { staffCommunity } from './market-shared';
 import { readAll } from './read-all';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_DAYS = 30;
 /** A longer period would mean reading more than a cloud function's time allows. */
 export const MAX_DAYS = 366;
@@ -16,7 +15,7 @@ export const MAX_DAYS = 366;
 /** The Beijing calendar days that [from, to) touches, as service records date them. */
 export function daysBetween(from: Date, to: Date): string[] {
   const days: string[] = [];
-  const last = inZone(to.getTime() - 1).format('YYYY-MM-DD');
+  const last = localDay(to.getTime() - 1);
   for (let day = inZone(from).startOf('day'); ; day = day.add(1, 'day')) {
     const text = day.format('YYYY-MM-DD');
     days.push(text);

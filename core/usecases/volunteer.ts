@@ -10,7 +10,7 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
-import { inZone } from '../time';
+import { localDay } from '../time';
 
 export const MIN_VOLUNTEER_AGE = 14;
 export const ADULT_AGE = 18;
@@ -19,8 +19,6 @@ const DEFAULT_PAGE_SIZE = 20;
 
 const STATUS_NAMES: Record<VolunteerStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
-/** Today's date (YYYY-MM-DD) where the community is: a birthday turns at Beijing midnight. */
-export const localDay = (now: Date): string => inZone(now).format('YYYY-MM-DD');
 
 /** Full years between a birth date and a day, both YYYY-MM-DD (a 29 February birthday turns on 1 March). */
 export function ageOn(birthDate: string, day: string): number {

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Discrepancy, LedgerEntry, PointsSource, Volunteer } from '../../core/model';
 import { postPoints } from '../../core/points';
+import { localDay } from '../../core/time';
 import type { Transaction, TransactionCollection } from '../../core/ports';
 import {
   accountDiscrepancies,
   addEntry,
-  beijingDay,
   byKindThenSubject,
   counterDrift,
   countersUnchanged,
@@ -156,8 +156,8 @@ describe('volunteer recount', () => {
 
 describe('the document', () => {
   it('is one per community and Beijing day', () => {
-    expect(beijingDay(new Date('2026-11-19T19:00:00Z'))).toBe('2026-11-20');
-    expect(beijingDay(new Date('2026-11-19T15:59:59Z'))).toBe('2026-11-19');
+    expect(localDay(new Date('2026-11-19T19:00:00Z'))).toBe('2026-11-20');
+    expect(localDay(new Date('2026-11-19T15:59:59Z'))).toBe('2026-11-19');
     expect(reconciliationId('demo-community', '2026-11-20')).toBe('demo-community:2026-11-20');
   });
 
