@@ -5,7 +5,8 @@
  */
 import type { Condition, Where } from './ports';
 
-function valueAt(doc: unknown, path: string): unknown {
+/** The value at a dot path (`address.building`), or undefined where the path leaves the document. */
+export function valueAt(doc: unknown, path: string): unknown {
   let value: unknown = doc;
   for (const key of path.split('.')) {
     if (value === null || typeof value !== 'object') return undefined;

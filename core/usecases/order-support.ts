@@ -8,7 +8,7 @@ import { COLLECTIONS, type Community, type Order, type OrderEvent, type OrderSta
 import { TRANSITIONS } from '../order-machine';
 import type { Page } from '../contract';
 import type { Collection, Deps, FindOptions, Notification, Transaction, Update, Where } from '../ports';
-import { matchesWhere } from '../where';
+import { matchesWhere, valueAt } from '../where';
 import { takeDailyQuota } from './quota';
 
 export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
@@ -186,7 +186,7 @@ function decodeCursor(cursor: string | undefined, length: number): Key[] | undef
 function keyOf(doc: Record<string, unknown>, orderBy: OrderBy): Key[] {
   return orderBy.map(([field]) => {
     // Dot paths (address.building) sort too.
-    const value = field.split('.').reduce<unknown>((inner, key) => (inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined), doc);
+    const value = valueAt(doc, field);
     return value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
   });
 }

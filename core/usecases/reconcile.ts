@@ -31,6 +31,7 @@ import {
 } from '../model';
 import type { Collection, Deps, FindOptions, Where } from '../ports';
 import { DAY_MS, localDay } from '../time';
+import { valueAt } from '../where';
 import { iso, staffCommunity } from './market-shared';
 import { READ_LIMIT, readAll, readByIds } from './read-all';
 import { centiHours } from './record-support';
@@ -203,7 +204,7 @@ async function eachPage<T extends { _id: string }>(
     read += page.length;
     const last = page[page.length - 1];
     if (page.length < READ_LIMIT || !last) return read;
-    after = orderBy.map(([field]) => (last as Record<string, unknown>)[field]);
+    after = orderBy.map(([field]) => valueAt(last, field));
   }
 }
 

@@ -32,6 +32,7 @@ import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
 import { localDay } from '../time';
+import { valueAt } from '../where';
 import { iso } from './market-shared';
 import { quotaKey, takeDailyQuota } from './quota';
 import { compact, keysetPage } from './order-support';
@@ -100,10 +101,6 @@ function targetOf(change: RuleChange): RuleTarget {
 function currentValue(target: RuleTarget, doc: unknown): unknown {
   if (target.kind === 'community_setting') return effectiveSettings(doc as Community)[target.field ?? 'requireOrderReview'];
   return valueAt(doc, target.valuePath);
-}
-
-function valueAt(doc: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
 }
 
 const ruleChanges = (deps: Deps) => deps.store.collection<RuleChange>(COLLECTIONS.ruleChanges);
