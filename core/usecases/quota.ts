@@ -17,13 +17,14 @@ export const quotaKey = (kind: string, openid: string): string => `${kind}:${ope
  */
 export async function takeDailyQuota(tx: Transaction, key: string, limit: number, now: Date, message: string): Promise<number> {
   const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
-  const day = localDay(now);
-  const quota = await quotas.get(key);
-  const used = quota?.day === day ? quota.count : 0;
+  const used = usedToday(await quotas.get(key), now);
   if (used >= limit) throw new DomainError('LIMIT_REACHED', message);
-  await quotas.set({ _id: key, day, count: used + 1, updatedAt: now });
+  await quotas.set({ _id: key, day: localDay(now), count: used + 1, updatedAt: now });
   return used;
 }
+
+/** Today's count of a quota document (a count from another day is 0). */
+export const usedToday = (quota: Quota | null, now: Date): number => (quota?.day === localDay(now) ? quota.count : 0);
 
 /**
  * Inside a transaction: a limit on how many of something exist (a community's services), exact

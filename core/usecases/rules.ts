@@ -31,14 +31,19 @@ import {
 import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
-import { localDay } from '../time';
 import { valueAt } from '../where';
 import { iso } from './market-shared';
-import { quotaKey, takeDailyQuota } from './quota';
+import { quotaKey, takeDailyQuota, usedToday } from './quota';
 import { compact, keysetPage } from './order-support';
 
 /** Proposals one staff member may make in a day: setting up a whole catalogue takes far fewer. */
 export const MAX_PROPOSALS_PER_DAY = 100;
+
+/** The daily limit on proposals, so they cannot bury the log the reviewers read. */
+const proposalQuota = (caller: Caller) => ({
+  key: quotaKey('rule_proposal', caller.openid),
+  message: `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`,
+});
 
 /** Where a rule lives: its document, the field holding its value, and the field pointing at its pending change. */
 export interface RuleTarget {
@@ -159,6 +164,23 @@ export interface Proposal {
   minutes?: number;
 }
 
+/** What every rule change records: what and where, before and after, who proposed it and when. */
+function ruleChangeOf(deps: Deps, caller: Caller, communityId: string, target: RuleTarget, before: unknown, after: unknown, now: Date) {
+  return {
+    _id: `rule-${deps.random.id()}`,
+    communityId,
+    kind: target.kind,
+    field: target.field,
+    targetId: target.id,
+    targetName: target.name,
+    before,
+    after,
+    proposedBy: caller.openid,
+    proposedByName: actorName(caller),
+    proposedAt: now,
+  };
+}
+
 /**
  * Records a proposal and points the rule's document at it, in one transaction; an older pending
  * proposal for the same rule is superseded. Proposing again what is already pending returns it.
@@ -167,21 +189,11 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
   const { target } = proposal;
   const now = deps.clock.now();
   const change: RuleChange = compact({
-    _id: `rule-${deps.random.id()}`,
-    communityId: proposal.communityId,
-    kind: target.kind,
-    field: target.field,
-    targetId: target.id,
-    targetName: target.name,
-    before: proposal.before,
-    after: proposal.after,
+    ...ruleChangeOf(deps, caller, proposal.communityId, target, proposal.before, proposal.after, now),
     needsApproval: true,
     publishOnApproval: proposal.publishOnApproval,
     minutes: proposal.minutes,
     status: 'pending' as const,
-    proposedBy: caller.openid,
-    proposedByName: actorName(caller),
-    proposedAt: now,
   });
   return deps.store.transaction(async (tx) => {
     const changes = tx.collection<RuleChange>(COLLECTIONS.ruleChanges);
@@ -197,8 +209,8 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
         });
       }
     }
-    // A day's limit per staff member, so proposals cannot bury the log the reviewers read.
-    await takeDailyQuota(tx, quotaKey('rule_proposal', caller.openid), MAX_PROPOSALS_PER_DAY, now, `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`);
+    const quota = proposalQuota(caller);
+    await takeDailyQuota(tx, quota.key, MAX_PROPOSALS_PER_DAY, now, quota.message);
     await changes.add(change);
     const pointerTo: PendingRuleChange = { id: change._id, after: proposal.after, ...(proposal.publishOnApproval ? { publish: true } : {}) };
     await tx.collection<{ _id: string }>(target.collection).update(target.id, { set: { [target.pointerPath]: pointerTo } });
@@ -211,28 +223,18 @@ export async function proposeRuleChange(deps: Deps, caller: Caller, proposal: Pr
  * a proposal goes with is saved first, and must not be saved without it.
  */
 export async function assertCanPropose(deps: Deps, caller: Caller): Promise<void> {
-  const quota = await deps.store.collection<Quota>(COLLECTIONS.quotas).get(quotaKey('rule_proposal', caller.openid));
-  if (quota && quota.day === localDay(deps.clock.now()) && quota.count >= MAX_PROPOSALS_PER_DAY) {
-    throw new DomainError('LIMIT_REACHED', `您今天已提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整，请明天再提交`);
+  const quota = proposalQuota(caller);
+  if (usedToday(await deps.store.collection<Quota>(COLLECTIONS.quotas).get(quota.key), deps.clock.now()) >= MAX_PROPOSALS_PER_DAY) {
+    throw new DomainError('LIMIT_REACHED', quota.message);
   }
 }
 
 /** Logs settings changes that pay nothing, applied in the same transaction as the change itself. */
 export function appliedChange(deps: Deps, caller: Caller, communityId: string, target: RuleTarget, before: unknown, after: unknown, now: Date): RuleChange {
   return compact({
-    _id: `rule-${deps.random.id()}`,
-    communityId,
-    kind: target.kind,
-    field: target.field,
-    targetId: target.id,
-    targetName: target.name,
-    before,
-    after,
+    ...ruleChangeOf(deps, caller, communityId, target, before, after, now),
     needsApproval: false,
     status: 'applied' as const,
-    proposedBy: caller.openid,
-    proposedByName: actorName(caller),
-    proposedAt: now,
     decidedBy: caller.openid,
     decidedByName: actorName(caller),
     decidedAt: now,
