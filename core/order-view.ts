@@ -49,7 +49,8 @@ function texts(order: ListedOrder, clip: (text: string) => string) {
   };
 }
 
-export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary {
+/** The fields a list and the order's page share; long texts go through `clip`. */
+function summaryOf(order: ListedOrder, caller: Caller, clip: (text: string) => string): OrderSummary {
   const contact = canSeeContact(order, caller);
   return {
     id: order._id,
@@ -68,16 +69,17 @@ export function toOrderSummary(order: ListedOrder, caller: Caller): OrderSummary
     createdAt: iso(order.createdAt),
     dueAt: iso(order.dueAt),
     overdue: order.overdue,
-    ...texts(order, clipped),
+    ...texts(order, clip),
     allowed: allowedCommands(order, caller),
   };
 }
 
+export const toOrderSummary = (order: ListedOrder, caller: Caller): OrderSummary => summaryOf(order, caller, clipped);
+
 export function toOrderView(order: Order, caller: Caller): OrderView {
   const contact = canSeeContact(order, caller);
   return {
-    ...toOrderSummary(order, caller),
-    ...texts(order, (text) => text),
+    ...summaryOf(order, caller, (text) => text),
     photos: contact ? (order.photos ?? []) : [],
     timeline: order.events.map((event) => ({ at: iso(event.at), status: event.to, note: event.note })),
   };
