@@ -178,9 +178,6 @@ const TIME_BUDGET_MS = 40_000;
 /** Fields of an order the recount does not need: keeps a 1000-order page small. */
 const ORDER_OMIT = ['events', 'declines', 'photos', 'description'] as const;
 
-/** What the use case keeps of a reconciliation: the model, and the count when the list was cut. */
-export type StoredReconciliation = Reconciliation;
-
 type OrderBy = NonNullable<FindOptions['orderBy']>;
 const BY_ID: OrderBy = [['_id', 'asc']];
 
@@ -230,7 +227,7 @@ async function confirmAccount(deps: Deps, openid: string): Promise<Discrepancy[]
 }
 
 interface Findings {
-  doc: StoredReconciliation;
+  doc: Reconciliation;
   found: number;
   countersReset: number;
   written: boolean;
@@ -306,7 +303,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
   }
 
   found.sort(byKindThenSubject);
-  const doc: StoredReconciliation = {
+  const doc: Reconciliation = {
     _id: reconciliationId(communityId, day),
     communityId,
     day,
@@ -319,7 +316,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
     ...(found.length > MAX_STORED_DISCREPANCIES ? { discrepancyCount: found.length } : {}),
   };
   // Written once a day: a second run the same day leaves the first one's findings as they are.
-  const written = await store.collection<StoredReconciliation>(COLLECTIONS.reconciliations).add(doc);
+  const written = await store.collection<Reconciliation>(COLLECTIONS.reconciliations).add(doc);
   return { doc, found: found.length, countersReset, written };
 }
 
@@ -369,7 +366,7 @@ export const reconcileTimer: TimerJob = async (deps) => {
 
 const PERSON_KINDS: ReadonlySet<Discrepancy['kind']> = new Set(['balance', 'issued', 'redeemed', 'volunteer_counter']);
 
-export function reconciliationView(doc: StoredReconciliation, names: ReadonlyMap<string, string>): ReconciliationView {
+export function reconciliationView(doc: Reconciliation, names: ReadonlyMap<string, string>): ReconciliationView {
   const shown = doc.discrepancies.slice(0, MAX_SHOWN_DISCREPANCIES);
   return {
     day: doc.day,
@@ -407,7 +404,7 @@ export const reconciliationHandlers: Pick<Handlers<'points'>, 'points.reconcilia
   'points.reconciliation': async (_input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const [latest] = await deps.store
-      .collection<StoredReconciliation>(COLLECTIONS.reconciliations)
+      .collection<Reconciliation>(COLLECTIONS.reconciliations)
       .find({ communityId }, { orderBy: [['day', 'desc']], limit: 1 });
     if (!latest) return { latest: null };
     const names = await subjectNames(deps, latest.discrepancies.slice(0, MAX_SHOWN_DISCREPANCIES));
