@@ -24,3 +24,6 @@ export const birthDateOfIdNumber = (value: string): string => `${value.slice(6, 
 
 /** 110105********123X: the region and the last four, enough to recognise it, not to use it. */
 export const maskIdNumber = (value: string): string => `${value.slice(0, 6)}${'*'.repeat(8)}${value.slice(14)}`;
+
+/** A mobile number as others may see it: 138****5678. */
+export const maskPhone = (phone: string): string => (phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****');

@@ -7,7 +7,7 @@
  */
 import type { CorrectionView, RecordAlertView, RecordChangeView, VolunteerRecordProfile } from '../contract';
 import { digestId } from '../digest';
-import { maskIdNumber } from '../id-number';
+import { maskIdNumber, maskPhone } from '../id-number';
 import { admittedVolunteer } from '../admission';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
@@ -100,8 +100,6 @@ export function volunteerRecordProfile(volunteer: Volunteer, community: Communit
   };
 }
 
-/** 138****5678. */
-const maskPhone = (phone: string): string => (phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****');
 
 /** Working days from today to the deadline: 0 on the day, negative once it has passed. */
 const workingDaysLeft = (today: string, deadline: string): number =>

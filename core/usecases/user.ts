@@ -6,6 +6,7 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
+import { maskPhone } from '../id-number';
 import { toServiceView } from './catalog';
 import type { Caller, Deps, Where } from '../ports';
 import { compact, keysetPage } from './order-support';
@@ -68,9 +69,6 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
     balance: account?.balance ?? 0,
   };
 }
-
-/** 13800000020 → 138****0020. */
-export const maskPhone = (phone: string): string => (phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****');
 
 const personView = (user: User): PersonView =>
   compact({
