@@ -213,7 +213,8 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     requireAssignee(caller, order, '婉拒');
     if (!TRANSITIONS.decline.from.includes(order.status)) throw conflict(order, '婉拒');
     const handedBack = order.status === 'accepted';
-    const handBacks = dailyLimitsOf(await loadCommunity(deps, order.communityId)).handBacks;
+    // Only a hand-back counts against the day's limit (declining an assignment shows no contact details).
+    const handBacks = handedBack ? dailyLimitsOf(await loadCommunity(deps, order.communityId)).handBacks : 0;
     const next = await transition(
       deps,
       order,
