@@ -135,6 +135,19 @@ describe('staff/scoring: minutes far above the expected time', () => {
     expect(cloudCalls.calls.map((c) => c.data.action)).toEqual(['scoring.pending', 'community.get', 'scoring.score']);
   });
 
+  it('says “over 4 hours” when that is why, not a multiple the minutes are within', async () => {
+    // 陪同就医 is expected to take 180 minutes: 300 is within 3 times that, but over 4 hours.
+    const order = await newOrder('svc-hospital', '陪我去医院');
+    ok(await call(cloud, DEMO.staff, 'dispatch.assign', { orderId: order.id, volunteerOpenid: DEMO.volunteer }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: order.id }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.complete', { orderId: order.id, summary: '陪同就医', minutes: 300 }));
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/scoring/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false && page.data.ratio !== null);
+    expect(text(page, `#check-${order.id}`)).toBe('志愿者填报 300 分钟，单次服务超过 4 小时，请核实');
+  });
+
   it('takes fewer minutes for an ordinary order when typed, and the reported ones when not', async () => {
     const order = await completedOrder(40, 4, '不错');
     connectMiniProgram(cloud, DEMO.staff);

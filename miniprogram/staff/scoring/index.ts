@@ -16,11 +16,19 @@ interface Row extends OrderSummary {
   checkText: string;
 }
 
-/** "志愿者填报 200 分钟，超过预计用时（30 分钟）的 3 倍，请核实"; without the ratio, in words. */
+/**
+ * "志愿者填报 200 分钟，超过预计用时（30 分钟）的 3 倍，请核实"; without the ratio, in words. Minutes
+ * within the ratio were flagged by the other rule: over 4 hours, whatever the expected time.
+ */
 function checkText(order: OrderSummary, ratio: number | null): string {
   const completion = order.completion;
   if (!completion?.unconfirmed) return '';
-  const over = ratio ? `超过预计用时（${order.expectedMinutes} 分钟）的 ${ratio} 倍` : `远超预计用时（${order.expectedMinutes} 分钟）`;
+  const over =
+    ratio === null
+      ? `远超预计用时（${order.expectedMinutes} 分钟）`
+      : completion.minutes > ratio * order.expectedMinutes
+        ? `超过预计用时（${order.expectedMinutes} 分钟）的 ${ratio} 倍`
+        : '单次服务超过 4 小时';
   return `志愿者填报 ${completion.minutes} 分钟，${over}，请核实`;
 }
 
