@@ -74,7 +74,7 @@ export function createRouter<F extends FunctionName>(
       if (!OPENID) return failure('UNAUTHENTICATED', '无法识别调用者身份');
       const spec = contract[action as ActionName];
       const services = deps();
-      const caller = await resolveCaller(services.store, OPENID, services.adminOpenids);
+      const caller = await resolveCaller(services.store, OPENID, services.adminOpenids, { withVolunteer: spec.withVolunteer !== false });
       // Roles first: someone who may not call an action learns nothing about its input.
       if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');
       const { result: parsed, texts } = withPublishedTexts(() => spec.input.safeParse(input ?? {}));

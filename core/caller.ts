@@ -3,15 +3,27 @@ import { COLLECTIONS, type Role, type User, type Volunteer } from './model';
 import type { Caller, Store } from './ports';
 import type { Audience } from './contract/define';
 
-export async function resolveCaller(store: Store, openid: string, adminOpenids: ReadonlySet<string>): Promise<Caller> {
-  const [user, volunteer] = await Promise.all([
-    store.collection<User>(COLLECTIONS.users).get(openid),
-    store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid),
-  ]);
+/**
+ * One read when it can: the user document carries the caller's volunteer status (kept right by
+ * volunteer.apply and volunteer.review), so the volunteer record is read only when the action uses it
+ * (`withVolunteer`). A user document written before that field existed falls back to reading the
+ * record, as every call did before.
+ */
+export async function resolveCaller(
+  store: Store,
+  openid: string,
+  adminOpenids: ReadonlySet<string>,
+  { withVolunteer = true }: { withVolunteer?: boolean } = {},
+): Promise<Caller> {
+  const user = await store.collection<User>(COLLECTIONS.users).get(openid);
+  const known = user !== null && user.volunteerStatus !== undefined;
+  const volunteer =
+    known && (user.volunteerStatus === null || !withVolunteer) ? null : await store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid);
+  const volunteerStatus = known ? user.volunteerStatus! : (volunteer?.status ?? null);
   const roles = new Set<Role>(user?.roles ?? []);
-  if (volunteer?.status === 'approved') roles.add('volunteer');
+  if (volunteerStatus === 'approved') roles.add('volunteer');
   if (adminOpenids.has(openid)) roles.add('admin');
-  return { openid, roles, user, volunteer, communityId: user?.communityId ?? volunteer?.communityId ?? null };
+  return { openid, roles, user, volunteer, volunteerStatus, communityId: user?.communityId ?? volunteer?.communityId ?? null };
 }
 
 /** Whether a caller belongs to an action's audience. */

@@ -16,7 +16,6 @@ export const COLLECTIONS = {
   pointsLedger: 'points_ledger',
   goods: 'goods',
   redemptions: 'redemptions',
-  redemptionCodes: 'redemption_codes',
   serviceRecords: 'service_records',
   recordChanges: 'record_changes',
   recordCorrections: 'record_corrections',
@@ -55,6 +54,11 @@ export interface User {
   gridIds?: string[];
   /** Everyone who invited them as staff or grid worker (none of them reviews what this person nominates). */
   invitedBy?: string[];
+  /**
+   * The status of their volunteer record (null: none), copied here by the actions that change it so
+   * one read tells who the caller is. Absent on documents written before it existed.
+   */
+  volunteerStatus?: VolunteerStatus | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -228,6 +232,8 @@ export interface Order {
   clientRequestId: string;
   serviceId: string;
   serviceName: string;
+  /** The catalogue's category when ordered (its service record carries it); absent on older orders. */
+  serviceCategory?: string;
   skills: string[];
   basePoints: number;
   expectedMinutes: number;
@@ -241,6 +247,11 @@ export interface Order {
   status: OrderStatus;
   assignee?: string;
   assigneeName?: string;
+  /**
+   * Who approved the assignee as a volunteer (never changes once approved), copied at assignment
+   * so the scorer's four-eyes check needs no read; absent on older orders.
+   */
+  assigneeApprovedBy?: string;
   events: OrderEvent[];
   declines: Array<{ by: string; reason: string; at: Date }>;
   createdAt: Date;
@@ -385,6 +396,12 @@ export interface PointsAccount {
   balance: number;
   issued: number;
   redeemed: number;
+  /**
+   * Redemptions made on `redemptionDay` (a local day), for the community's daily limit: kept on the
+   * account the redemption writes anyway, so the limit costs no request of its own.
+   */
+  redemptionDay?: string;
+  redemptionsThatDay?: number;
   updatedAt: Date;
 }
 
@@ -423,6 +440,8 @@ export interface Redemption {
   openid: string;
   communityId: string;
   goodsId: string;
+  /** The redeemer's registered name when redeemed (what staff check at the counter); absent on older ones. */
+  redeemerName?: string;
   goodsName: string;
   quantity: number;
   points: number;
@@ -436,19 +455,6 @@ export interface Redemption {
   cancelledAt?: Date;
   cancelledBy?: string;
   cancelReason?: string;
-}
-
-/**
- * Claims a redemption code within a community: its _id is `<communityId>:<code>`, so a transaction
- * can test and take a code by _id (transactions cannot query by field), and verification finds the
- * redemption by _id too. Codes are never released, so a code names one redemption forever.
- */
-export interface RedemptionCode {
-  _id: string;
-  communityId: string;
-  code: string;
-  redemptionId: string;
-  createdAt: Date;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the use cases need from the outside world. The cloud-function adapters (backend/) implement
  * these with wx-server-sdk; nothing in core/ knows about WeChat.
  */
-import type { CollectionName, Role, User, Volunteer } from './model';
+import type { CollectionName, Role, User, Volunteer, VolunteerStatus } from './model';
 
 /**
  * A condition on one field (dot paths allowed). A bare value means equality. Strings compare in
@@ -144,7 +144,12 @@ export interface Caller {
   openid: string;
   roles: ReadonlySet<Role>;
   user: User | null;
+  /**
+   * The caller's volunteer record; null when they have none, and also when the action declares it
+   * does not use it (`withVolunteer: false` in its contract), which spares a read.
+   */
   volunteer: Volunteer | null;
+  volunteerStatus: VolunteerStatus | null;
   /** The community the caller belongs to (as resident, staff or volunteer). */
   communityId: string | null;
 }

@@ -11,13 +11,15 @@ export type Audience = Role | 'registered' | 'anyone';
 export interface ActionSpec<I extends z.ZodType = z.ZodType, O = unknown> {
   roles: readonly Audience[];
   input: I;
+  /** false: the handler never reads `caller.volunteer`, so the router does not load it (one read fewer). */
+  withVolunteer?: boolean;
   /** Phantom: never set at runtime. */
   readonly output?: O;
 }
 
 export const action =
   <O>() =>
-  <I extends z.ZodType>(spec: { roles: readonly Audience[]; input: I }): ActionSpec<I, O> =>
+  <I extends z.ZodType>(spec: { roles: readonly Audience[]; input: I; withVolunteer?: boolean }): ActionSpec<I, O> =>
     spec;
 
 /** Dates travel as ISO strings in replies. */

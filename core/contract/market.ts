@@ -163,6 +163,7 @@ export const marketActions = {
   }),
   'mall.redeem': action<{ redemption: RedemptionView }>()({
     roles: ['registered'],
+    withVolunteer: false,
     input: z.object({ goodsId: id, quantity: positiveInt('兑换数量', 10), clientRequestId }),
   }),
   'mall.myRedemptions': action<Page<RedemptionView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
@@ -173,6 +174,7 @@ export const marketActions = {
   }),
   'mall.verify': action<{ redemption: RedemptionView; resident: { name: string } }>()({
     roles: ['staff'],
+    withVolunteer: false,
     input: z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: '核销码是 6 位数字' }) }),
   }),
   'mall.cancel': action<{ redemption: RedemptionView }>()({

@@ -72,6 +72,7 @@ export const orderActions = {
   /** Grid workers (网格员/楼栋长) also order on behalf of the offline elders of their grids. */
   'order.create': action<{ order: OrderView }>()({
     roles: ['resident', 'staff', 'grid_worker'],
+    withVolunteer: false,
     input: z.object({
       serviceId: id,
       description: shortText('需求描述', 500),
@@ -107,16 +108,19 @@ export const orderActions = {
   }),
   'order.rate': action<{ order: OrderView }>()({
     roles: ['resident'],
+    withVolunteer: false,
     input: z.object({ orderId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
 
   'dispatch.queue': action<Page<OrderSummary>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
   'dispatch.suggest': action<{ candidates: Candidate[] }>()({
     roles: ['staff', 'grid_worker'],
+    withVolunteer: false,
     input: z.object({ orderId: id, limit: z.number().int().min(1).max(50).optional() }),
   }),
   'dispatch.assign': action<{ order: OrderView }>()({
     roles: ['staff', 'grid_worker'],
+    withVolunteer: false,
     input: z.object({ orderId: id, volunteerOpenid: id }),
   }),
   'dispatch.hall': action<Page<OrderSummary>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
@@ -129,9 +133,10 @@ export const orderActions = {
     roles: ['volunteer'],
     input: z.object({ orderId: id, reason: shortText('婉拒原因', 200) }),
   }),
-  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
+  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], withVolunteer: false, input: orderId }),
   'dispatch.complete': action<{ order: OrderView }>()({
     roles: ['volunteer'],
+    withVolunteer: false,
     input: z.object({
       orderId: id,
       summary: shortText('服务小结', 500),
@@ -146,6 +151,7 @@ export const orderActions = {
   'scoring.pending': action<Page<OrderSummary>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
   'scoring.score': action<{ order: OrderView; points: number }>()({
     roles: ['staff'],
+    withVolunteer: false,
     input: z.object({
       orderId: id,
       score: stars,

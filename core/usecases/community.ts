@@ -217,6 +217,7 @@ async function grantRole(
       roles: [invitation.role],
       ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
       invitedBy: [invitation.createdBy],
+      volunteerStatus: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -47,6 +47,8 @@ async function refreshed(deps: Deps, caller: Caller): Promise<MeView> {
   return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
 }
 
+const OPEN_ORDERS_COUNTED = 100;
+
 /** The home page's data in one round trip: profile, the community's services, open orders, points. */
 async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
   const me = await meView(deps, caller);
@@ -54,12 +56,15 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
   if (!communityId) return { me, services: [], openOrders: [], openOrderCount: 0, balance: 0 };
   const orders = deps.store.collection<Order>(COLLECTIONS.orders);
   const openWhere = { residentOpenid: caller.openid, status: { in: OPEN_STATUSES } };
-  const [services, openOrders, openOrderCount, account] = await Promise.all([
+  const [services, open, account] = await Promise.all([
     deps.store.collection<ServiceItem>(COLLECTIONS.services).find({ communityId, archived: false }, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 100 }),
-    orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: 3, omit: ORDER_LIST_OMIT }),
-    orders.count(openWhere),
+    // One read gives both the first three and the count: a resident's open orders are few (the
+    // community's open-order limit; orders staff place for them come on top), so counted up to 100.
+    orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: OPEN_ORDERS_COUNTED, omit: ORDER_LIST_OMIT }),
     deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid),
   ]);
+  const openOrders = open.slice(0, 3);
+  const openOrderCount = open.length;
   return {
     me,
     communityName: me.profile?.communityName,
@@ -135,6 +140,7 @@ export const userHandlers: Handlers<'user'> = {
       phone: input.phone,
       address: input.address,
       roles: ['resident'],
+      volunteerStatus: null,
       createdAt: now,
       updatedAt: now,
     });

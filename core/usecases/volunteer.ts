@@ -7,7 +7,7 @@
 import type { Page, VolunteerView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Volunteer, type VolunteerStatus } from '../model';
+import { COLLECTIONS, type Community, type User, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
 import { localDay } from '../time';
@@ -75,6 +75,15 @@ export function decodeCursor(cursor: string): { appliedAt: Date; id: string } {
 
 const volunteers = (deps: Deps) => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
 
+/**
+ * The user document keeps a copy of the volunteer status so one read resolves a caller. Written after
+ * the application itself: were it lost, the caller is treated as not (yet) applied until the review,
+ * whose transaction writes both.
+ */
+async function copyStatusToUser(deps: Deps, openid: string, status: VolunteerStatus): Promise<void> {
+  await deps.store.collection<User>(COLLECTIONS.users).update({ _id: openid }, { set: { volunteerStatus: status } });
+}
+
 async function reread(deps: Deps, openid: string): Promise<Volunteer> {
   return found(await volunteers(deps).get(openid), '没有找到该志愿者');
 }
@@ -130,6 +139,7 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
       const update: Update = { set: { ...fields, ...optional }, unset: cleared };
       const changed = await volunteers(deps).update({ _id: caller.openid, status: 'rejected' }, update);
       if (changed === 0) throw new DomainError('CONFLICT', '您的志愿者申请正在审核中，请耐心等待');
+      await copyStatusToUser(deps, caller.openid, 'pending');
       return toVolunteerView(await reread(deps, caller.openid), today);
     }
     const volunteer: Volunteer = {
@@ -140,6 +150,7 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     };
     // The openid is the _id: of two submissions at once, the second finds it taken.
     if (!(await volunteers(deps).add(volunteer))) throw new DomainError('CONFLICT', '您的志愿者申请正在审核中，请耐心等待');
+    await copyStatusToUser(deps, caller.openid, 'pending');
     return toVolunteerView(volunteer, today);
   },
 
@@ -161,10 +172,20 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
       },
       ...(input.note ? {} : { unset: ['reviewNote'] }),
     };
-    // Only a pending application changes: of two staff reviewing at once, one decides.
-    const changed = await volunteers(deps).update({ _id: target._id, communityId: target.communityId, status: 'pending' }, update);
-    const after = await reread(deps, target._id);
-    if (changed === 0) throw alreadyReviewed(after.status);
+    const decided: VolunteerStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+    // Only a pending application changes: of two staff reviewing at once, one decides. The user
+    // document's copy of the status moves in the same transaction (it is what makes a volunteer).
+    const after = await deps.store.transaction(async (tx) => {
+      const current = await tx.collection<Volunteer>(COLLECTIONS.volunteers).get(target._id);
+      if (!current || current.communityId !== target.communityId) throw new DomainError('NOT_FOUND', '没有找到该志愿者申请');
+      if (current.status !== 'pending') throw alreadyReviewed(current.status);
+      await tx.collection<Volunteer>(COLLECTIONS.volunteers).update(target._id, update);
+      if (await tx.collection<User>(COLLECTIONS.users).get(target._id)) {
+        await tx.collection<User>(COLLECTIONS.users).update(target._id, { set: { volunteerStatus: decided } });
+      }
+      const { reviewNote: _old, ...rest } = current;
+      return { ...rest, ...(update.set as Partial<Volunteer>) } as Volunteer;
+    });
     return toVolunteerView(after, localDay(now));
   },
 

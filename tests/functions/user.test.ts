@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { doc, seed, userDoc, volunteerDoc } from '../helpers/seed';
 
 describe('user', () => {
   let cloud: LocalCloud;
@@ -117,5 +118,56 @@ describe('user.home: the resident home page in one call', () => {
       openOrderCount: 0,
       balance: 0,
     });
+  });
+});
+
+describe('the caller in one read', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await startLinli();
+  });
+  afterAll(() => cloud.close());
+
+  const address = { gridId: 'g1', building: '2栋', unit: '1单元', room: '303' };
+  const application = { realName: '赵志强', phone: '13800000077', birthDate: '1985-03-02', skills: ['送餐'], availability: '周末', partyMember: false, gridId: 'g1', consent: true as const };
+  const lastInvocation = (action: string) => cloud.runtime.recent(200).find((record) => record.action === action)!;
+
+  it('the user document follows the volunteer status: none, applied, approved', async () => {
+    ok(await call(cloud, 'o-one-read', 'user.register', { communityId: DEMO.community, name: '赵志强', phone: '13800000077', address }));
+    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBeNull();
+    ok(await call(cloud, 'o-one-read', 'volunteer.apply', application));
+    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBe('pending');
+    expect(ok(await call(cloud, 'o-one-read', 'user.me', {})).roles).not.toContain('volunteer');
+    ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-one-read', decision: 'approve' }));
+    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBe('approved');
+    expect(ok(await call(cloud, 'o-one-read', 'user.me', {})).roles).toContain('volunteer');
+  });
+
+  it('an action that does not use the volunteer record reads only the user document', async () => {
+    // dispatch.start declares withVolunteer: false; it still knows the caller is a volunteer.
+    const reply = await call(cloud, 'o-one-read', 'dispatch.start', { orderId: 'no-such-order' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The caller (users) and the order: two reads, no volunteers read.
+    expect(lastInvocation('dispatch.start').database['database.getDocument']).toBe(2);
+    // One that uses it (the hall needs skills) reads it too.
+    ok(await call(cloud, 'o-one-read', 'dispatch.hall', {}));
+    expect(lastInvocation('dispatch.hall').database['database.getDocument']).toBe(3);
+  });
+
+  it('a user document from before the copy existed still makes its volunteer one (the record is read)', async () => {
+    seed(cloud, 'users', [userDoc('o-legacy-vol', '钱老师')]);
+    seed(cloud, 'volunteers', [volunteerDoc('o-legacy-vol', '钱老师')]);
+    expect(doc(cloud, 'users', 'o-legacy-vol')?.volunteerStatus).toBeUndefined();
+    expect(ok(await call(cloud, 'o-legacy-vol', 'user.me', {})).roles).toContain('volunteer');
+    ok(await call(cloud, 'o-legacy-vol', 'dispatch.hall', {}));
+  });
+
+  it('a rejected application clears the role, and re-applying marks it pending again', async () => {
+    ok(await call(cloud, 'o-reject-me', 'user.register', { communityId: DEMO.community, name: '孙晓', phone: '13800000078', address }));
+    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
+    ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'reject', note: '请补充服务时间' }));
+    expect(doc(cloud, 'users', 'o-reject-me')?.volunteerStatus).toBe('rejected');
+    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
+    expect(doc(cloud, 'users', 'o-reject-me')?.volunteerStatus).toBe('pending');
   });
 });
