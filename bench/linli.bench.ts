@@ -9,36 +9,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ActionName, InputOf, OutputOf } from '../core/contract';
-import { functionOf } from '../core/contract';
 import { rankCandidates } from '../core/dispatch-ranking';
 import type { Volunteer } from '../core/model';
 import type { Reply } from '../core/reply';
+import { call, firstScreens, LOOP_ACTIONS, requestsOf, runLoop } from './requests';
 import { readSchema } from '../localcloud/src/config';
 import { type LocalCloud, startLocalCloud } from '../localcloud/src/server';
 
 const ROOT = path.resolve(__dirname, '..');
-
-async function call<A extends ActionName>(cloud: LocalCloud, openid: string, action: A, input: InputOf<A>): Promise<OutputOf<A>> {
-  const response = await fetch(cloud.clientUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ name: functionOf(action), data: { action, input } }),
-  });
-  const reply = ((await response.json()) as { result: Reply<OutputOf<A>> }).result;
-  if (!reply.ok) throw new Error(`${action}: ${reply.error.code} ${reply.error.message}`);
-  return reply.data;
-}
-
-/** The database requests of the most recent invocation of `action`, grouped as people think of them. */
-function requestsOf(cloud: LocalCloud, action: string) {
-  const record = cloud.runtime.recent(500).find((item) => item.action === action);
-  const count = (names: string[]) => names.reduce((sum, name) => sum + (record?.database[`database.${name}`] ?? 0), 0);
-  const reads = count(['getDocument', 'calculateDocument', 'aggregateDocuments']);
-  const writes = count(['insertDocument', 'modifyDocument', 'removeDocument', 'modifyAndReturnDoc']);
-  const transactions = count(['startTransaction']);
-  return { reads, writes, transactions, total: Object.values(record?.database ?? {}).reduce((a, b) => a + b, 0) };
-}
 
 function syntheticVolunteers(count: number): Volunteer[] {
   const at = new Date('2026-11-01T00:00:00Z');
@@ -71,40 +49,20 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
 }
 
 async function transitions(cloud: LocalCloud): Promise<void> {
-  const create = await call(cloud, 'demo-resident', 'order.create', {
-    serviceId: 'svc-meal',
-    description: '中午送一份午餐到家',
-    clientRequestId: 'bench-loop-0001',
-  });
-  const orderId = create.order.id;
-  await call(cloud, 'demo-staff', 'dispatch.suggest', { orderId });
-  await call(cloud, 'demo-staff', 'dispatch.assign', { orderId, volunteerOpenid: 'demo-volunteer' });
-  await call(cloud, 'demo-volunteer', 'dispatch.accept', { orderId });
-  await call(cloud, 'demo-volunteer', 'dispatch.start', { orderId });
-  await call(cloud, 'demo-volunteer', 'dispatch.complete', { orderId, summary: '午餐已送到，老人身体不错', minutes: 25 });
-  await call(cloud, 'demo-resident', 'order.rate', { orderId, stars: 5, comment: '很准时，谢谢' });
-  await call(cloud, 'demo-staff', 'scoring.score', { orderId, score: 5 });
-  const { redemption } = await call(cloud, 'demo-volunteer', 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: 'bench-redeem-0001' });
-  await call(cloud, 'demo-staff', 'mall.verify', { code: redemption.code });
-
-  console.log('database requests per transition (one order through the whole loop)');
+  const budget = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/request-budget.json'), 'utf8')) as { loopTotal: number };
+  const counts = await runLoop(cloud, 'bench');
+  console.log('database requests per action (one order through the whole loop, demo data; a transaction\'s start and commit counted)');
   console.log('action                reads  writes  transactions  total requests');
-  for (const action of [
-    'order.create',
-    'dispatch.suggest',
-    'dispatch.assign',
-    'dispatch.accept',
-    'dispatch.start',
-    'dispatch.complete',
-    'order.rate',
-    'scoring.score',
-    'mall.redeem',
-    'mall.verify',
-  ]) {
-    const r = requestsOf(cloud, action);
+  for (const action of LOOP_ACTIONS) {
+    const r = counts[action];
     console.log(`${action.padEnd(20)} ${String(r.reads).padStart(6)} ${String(r.writes).padStart(7)} ${String(r.transactions).padStart(13)} ${String(r.total).padStart(15)}`);
   }
-  console.log('(every call also reads the caller: 2 reads of users/volunteers; a transaction\'s own reads and writes are counted too)\n');
+  const total = LOOP_ACTIONS.reduce((sum, action) => sum + counts[action].total, 0);
+  console.log(`loop total: ${total} requests (budget ${budget.loopTotal} in bench/request-budget.json; 95 before issue 10)\n`);
+
+  console.log('first screen of each page (requests of the call it makes; the caller read included)');
+  for (const row of await firstScreens(cloud)) console.log(`  ${row.page.padEnd(12, '\u3000')} ${row.action.padEnd(24)} ${String(row.requests.total).padStart(3)}`);
+  console.log('');
 }
 
 async function suggest(dataDir: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { DomainError } from './errors';
 import { COLLECTIONS, type LedgerEntry, type PointsAccount, type ScoreMultipliers } from './model';
 import type { Transaction } from './ports';
+import { localDay } from './time';
 
 export const DEFAULT_SCORE_MULTIPLIERS: ScoreMultipliers = { '1': 0.5, '2': 0.8, '3': 1.0, '4': 1.1, '5': 1.2 };
 
@@ -25,11 +26,17 @@ export type Posting = Omit<LedgerEntry, '_id' | 'balanceAfter' | 'createdAt'> & 
 
 /**
  * Inside a transaction: appends the entry and moves the balance. Posting an existing key returns
- * the entry already there and changes nothing.
+ * the entry already there and changes nothing. `first`: the transaction itself guarantees the key
+ * was never posted (it moves what pays out of the state that pays, e.g. an order to closed), so the
+ * ledger is not read first; were it posted after all, the insert fails and the transaction with it.
  */
-export async function postPoints(tx: Transaction, posting: Posting): Promise<LedgerEntry> {
+export async function postPoints(
+  tx: Transaction,
+  posting: Posting,
+  { first = false, dailyRedemptions }: { first?: boolean; dailyRedemptions?: { limit: number; message: string } } = {},
+): Promise<LedgerEntry> {
   const ledger = tx.collection<LedgerEntry>(COLLECTIONS.pointsLedger);
-  const existing = await ledger.get(posting.key);
+  const existing = first ? null : await ledger.get(posting.key);
   if (existing) return existing;
   const accounts = tx.collection<PointsAccount>(COLLECTIONS.pointsAccounts);
   const account = (await accounts.get(posting.openid)) ?? {
@@ -40,6 +47,10 @@ export async function postPoints(tx: Transaction, posting: Posting): Promise<Led
     redeemed: 0,
     updatedAt: posting.now,
   };
+  // A day's redemptions are limited (each takes a code for good); counted on the account itself.
+  const today = localDay(posting.now);
+  const redemptionsToday = account.redemptionDay === today ? (account.redemptionsThatDay ?? 0) : 0;
+  if (dailyRedemptions && redemptionsToday >= dailyRedemptions.limit) throw new DomainError('LIMIT_REACHED', dailyRedemptions.message);
   const balance = account.balance + posting.delta;
   if (balance < 0) throw new DomainError('INSUFFICIENT_POINTS', `爱心积分不足：需要 ${-posting.delta} 分，当前余额 ${account.balance} 分`);
   const earned = posting.source === 'redeem' || posting.source === 'redeem_refund' ? 0 : posting.delta;
@@ -49,6 +60,7 @@ export async function postPoints(tx: Transaction, posting: Posting): Promise<Led
     balance,
     issued: account.issued + earned,
     redeemed: account.redeemed + spent,
+    ...(dailyRedemptions ? { redemptionDay: today, redemptionsThatDay: redemptionsToday + 1 } : {}),
     updatedAt: posting.now,
   });
   const entry: LedgerEntry = {

@@ -28,6 +28,7 @@ import { LIST_FILTERS } from './order';
 import { readAll } from './read-all';
 import {
   clip,
+  compact,
   conflict,
   loadCommunity,
   loadOrder,
@@ -114,7 +115,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       'assign',
       caller.openid,
       {
-        set: { assignee: volunteer._id, assigneeName: volunteer.realName, assignedAt: now },
+        set: compact({ assignee: volunteer._id, assigneeName: volunteer.realName, assigneeApprovedBy: volunteer.reviewedBy, assignedAt: now }),
         // Two staff re-assigning at once: only the first one's choice stands.
         where: { assignee: order.assignee ?? { exists: false } },
         note: `派单给 ${volunteer.realName}`,
@@ -167,7 +168,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     if (taken && order.assignee === caller.openid) return { order: toOrderView(order, caller) };
     if (taken && order.assignee) throw new DomainError('CONFLICT', '该订单已被其他志愿者接单');
     if (order.status === 'assigned' && order.assignee !== caller.openid) throw new DomainError('CONFLICT', '该订单已派给其他志愿者');
-    // Checked on the order as read, and again as the transaction reads it.
+    // Checked on the order as read; the write applies only to the order exactly as read.
     const mayTake = (current: Order) => {
       const reason = serveConflict(current, caller.openid);
       if (reason === 'resident') throw new DomainError('FORBIDDEN', '不能承接自己的订单');
@@ -183,19 +184,18 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     }
     const now = deps.clock.now();
     // Exactly one wins: the write is conditional on the status read (and, if assigned, on being the
-    // assignee); the volunteer's load moves in the same transaction.
+    // assignee) and its number of events; then the volunteer's load moves.
     const next = await transition(
       deps,
       order,
       'accept',
       caller.openid,
       {
-        set: { assignee: caller.openid, assigneeName: volunteer.realName, acceptedAt: now },
+        set: compact({ assignee: caller.openid, assigneeName: volunteer.realName, assigneeApprovedBy: volunteer.reviewedBy, acceptedAt: now }),
         where: order.status === 'assigned' ? { assignee: caller.openid } : { assignee: { exists: false } },
         note: order.status === 'pending' ? `${volunteer.realName} 抢单` : `${volunteer.realName} 接单`,
         conflictMessage: '该订单已被其他志愿者接单',
         counters: { openid: caller.openid, inc: { activeOrders: 1 } },
-        recheck: mayTake,
       },
       '接单',
     );
@@ -221,7 +221,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       'decline',
       caller.openid,
       {
-        unset: ['assignee', 'assigneeName', 'assignedAt', 'acceptedAt'],
+        unset: ['assignee', 'assigneeName', 'assigneeApprovedBy', 'assignedAt', 'acceptedAt'],
         push: { declines: { by: caller.openid, reason: input.reason, at: deps.clock.now() } },
         where: { assignee: caller.openid },
         note: `${handedBack ? '退单' : '婉拒'}：${input.reason}`,
@@ -309,7 +309,7 @@ export const dispatchTimer: TimerJob = async (deps: Deps) => {
       { _id: order._id, status: 'assigned', assignee: order.assignee ?? { exists: false }, assignedAt: new Date(order.assignedAt) },
       {
         set: { status: 'pending' },
-        unset: ['assignee', 'assigneeName', 'assignedAt'],
+        unset: ['assignee', 'assigneeName', 'assigneeApprovedBy', 'assignedAt'],
         push: { events: orderEvent(now, 'system', 'assigned', 'pending', `超过 ${timeout} 分钟未确认接单，已退回待派单`) },
       },
     );

@@ -7,13 +7,14 @@ import type { GoodsView, RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Goods, type PointsAccount, type Redemption, type RedemptionCode, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Community, type Goods, type PointsAccount, type Redemption, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
-import type { Deps, Random, Transaction, Update } from '../ports';
+import type { Deps, Update } from '../ports';
 import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
 import { readAll } from './read-all';
 import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
-import { quotaKey, takeDailyQuota, takePlace } from './quota';
+import { compact } from './order-support';
+import { takePlace } from './quota';
 import { dailyLimitsOf } from '../settings';
 
 export const goodsView = (goods: Goods): GoodsView => ({
@@ -49,29 +50,7 @@ export const redemptionIdFor = (openid: string, clientRequestId: string): string
 /** Goods a community keeps (on and off the shelf): the market lists them all in one reply. */
 export const MAX_GOODS = 200;
 
-export const codeKey = (communityId: string, code: string): string => `${communityId}:${code}`;
-
 export const CODE_LENGTH = 6;
-const CODE_ATTEMPTS = 8;
-
-/**
- * Inside the redeem transaction: takes a fresh 6-digit code for the community by adding its
- * `redemption_codes` document. A transaction cannot query redemptions by code, but it can read
- * the code document by _id; two redemptions drawing the same code at once both write that
- * document, so one of them conflicts and is retried with a new draw. The unique index
- * (communityId, code) on redemptions stays as the last guard.
- */
-export async function claimCode(tx: Transaction, random: Random, communityId: string, redemptionId: string, now: Date): Promise<string> {
-  const codes = tx.collection<RedemptionCode>(COLLECTIONS.redemptionCodes);
-  for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-    const code = random.digits(CODE_LENGTH);
-    const _id = codeKey(communityId, code);
-    if (await codes.get(_id)) continue;
-    await codes.add({ _id, communityId, code, redemptionId, createdAt: now });
-    return code;
-  }
-  throw new DomainError('CONFLICT', '兑换码暂时无法生成，请稍后重试');
-}
 
 /** The name staff check at the counter: the registered name, else the volunteer's real name. */
 async function residentName(deps: Deps, openid: string): Promise<string> {
@@ -183,62 +162,72 @@ export const mallHandlers: Handlers<'mall'> = {
     const communityId = memberCommunity(caller);
     const redemptionId = redemptionIdFor(caller.openid, input.clientRequestId);
     const now = deps.clock.now();
-    // Everything below reads and writes by _id inside one transaction: the stock, the balance, the
-    // code and the redemption change together or not at all. It may run again on a conflict, so it
-    // touches nothing outside `tx`.
     // Each redemption takes one of the community's 6-digit codes for good: a day's limit keeps one
     // account from using them up by redeeming and cancelling over and over.
     const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
     const limit = dailyLimitsOf(community).redemptions;
-    const redemption = await deps.store.transaction(async (tx) => {
-      const redemptions = tx.collection<Redemption>(COLLECTIONS.redemptions);
-      const existing = await redemptions.get(redemptionId);
-      if (existing) {
-        if (existing.goodsId !== input.goodsId || existing.quantity !== input.quantity) {
-          throw new DomainError('CONFLICT', '该请求编号已用于另一笔兑换，请重新提交');
+    const sameRequest = (existing: Redemption) => {
+      if (existing.goodsId !== input.goodsId || existing.quantity !== input.quantity) {
+        throw new DomainError('CONFLICT', '该请求编号已用于另一笔兑换，请重新提交');
+      }
+      return { redemption: redemptionView(existing) };
+    };
+    try {
+      // Everything below reads and writes by _id inside one transaction: the stock, the balance and
+      // the redemption change together or not at all. Its insert is the idempotency check (the _id
+      // comes from the request's id) and takes the code: the unique index (communityId, code) refuses
+      // a code already drawn, and the transaction runs again with a new draw.
+      const redemption = await deps.store.transaction(async (tx) => {
+        const goodsCollection = tx.collection<Goods>(COLLECTIONS.goods);
+        const goods = await goodsCollection.get(input.goodsId);
+        if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+        if (!goods.active) throw new DomainError('CONFLICT', `“${goods.name}”已下架`);
+        if (goods.pointsPrice < 1) throw new DomainError('CONFLICT', `“${goods.name}”的兑换积分正在审核，审核通过后才能兑换`);
+        if (goods.stock < input.quantity) {
+          throw new DomainError('OUT_OF_STOCK', goods.stock === 0 ? `库存不足：“${goods.name}”已兑完` : `库存不足：仅剩 ${goods.stock} 件`);
         }
-        return existing;
-      }
-      await takeDailyQuota(tx, quotaKey('redeem', caller.openid), limit, now, `您今天已兑换 ${limit} 次，已达社区每天的上限，请明天再来`);
-      const goodsCollection = tx.collection<Goods>(COLLECTIONS.goods);
-      const goods = await goodsCollection.get(input.goodsId);
-      if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
-      if (!goods.active) throw new DomainError('CONFLICT', `“${goods.name}”已下架`);
-      if (goods.pointsPrice < 1) throw new DomainError('CONFLICT', `“${goods.name}”的兑换积分正在审核，审核通过后才能兑换`);
-      if (goods.stock < input.quantity) {
-        throw new DomainError('OUT_OF_STOCK', goods.stock === 0 ? `库存不足：“${goods.name}”已兑完` : `库存不足：仅剩 ${goods.stock} 件`);
-      }
-      const points = goods.pointsPrice * input.quantity;
-      await postPoints(tx, {
-        key: `redeem:${redemptionId}`,
-        openid: caller.openid,
-        communityId,
-        delta: -points,
-        source: 'redeem',
-        ref: redemptionId,
-        reason: `兑换${goods.name} × ${input.quantity}`,
-        by: caller.openid,
-        now,
+        const points = goods.pointsPrice * input.quantity;
+        await postPoints(
+          tx,
+          {
+            key: `redeem:${redemptionId}`,
+            openid: caller.openid,
+            communityId,
+            delta: -points,
+            source: 'redeem',
+            ref: redemptionId,
+            reason: `兑换${goods.name} × ${input.quantity}`,
+            by: caller.openid,
+            now,
+          },
+          // New redemption, new key: were it posted, the redemption's insert below fails too.
+          { first: true, dailyRedemptions: { limit, message: `您今天已兑换 ${limit} 次，已达社区每天的上限，请明天再来` } },
+        );
+        await goodsCollection.update(goods._id, { inc: { stock: -input.quantity } });
+        const created: Redemption = compact({
+          _id: redemptionId,
+          openid: caller.openid,
+          communityId,
+          goodsId: goods._id,
+          goodsName: goods.name,
+          redeemerName: caller.user?.name,
+          quantity: input.quantity,
+          points,
+          code: deps.random.digits(CODE_LENGTH),
+          status: 'pending' as const,
+          clientRequestId: input.clientRequestId,
+          createdAt: now,
+        });
+        await tx.collection<Redemption>(COLLECTIONS.redemptions).add(created);
+        return created;
       });
-      await goodsCollection.update(goods._id, { inc: { stock: -input.quantity } });
-      const code = await claimCode(tx, deps.random, communityId, redemptionId, now);
-      const created: Redemption = {
-        _id: redemptionId,
-        openid: caller.openid,
-        communityId,
-        goodsId: goods._id,
-        goodsName: goods.name,
-        quantity: input.quantity,
-        points,
-        code,
-        status: 'pending',
-        clientRequestId: input.clientRequestId,
-        createdAt: now,
-      };
-      await redemptions.add(created);
-      return created;
-    });
-    return { redemption: redemptionView(redemption) };
+      return { redemption: redemptionView(redemption) };
+    } catch (error) {
+      // A retry of a redemption already made: its insert found the _id taken. Read only on this path.
+      const existing = await deps.store.collection<Redemption>(COLLECTIONS.redemptions).get(redemptionId);
+      if (existing && existing.openid === caller.openid) return sameRequest(existing);
+      throw error;
+    }
   },
 
   'mall.myRedemptions': async (input, { caller, deps }) => {
@@ -249,28 +238,26 @@ export const mallHandlers: Handlers<'mall'> = {
 
   'mall.verify': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
-    // The code is looked up within the staff member's own community, so another community's code
-    // is simply not found.
-    const link = await deps.store.collection<RedemptionCode>(COLLECTIONS.redemptionCodes).get(codeKey(communityId, input.code));
-    if (!link) throw new DomainError('NOT_FOUND', '核销码不存在，请核对后重试');
+    // The code is looked up within the staff member's own community (the unique index on
+    // communityId + code serves it), so another community's code is simply not found.
     const redemptions = deps.store.collection<Redemption>(COLLECTIONS.redemptions);
+    const [seen] = await redemptions.find({ communityId, code: input.code }, { limit: 1 });
+    if (!seen) throw new DomainError('NOT_FOUND', '核销码不存在，请核对后重试');
     const now = deps.clock.now();
-    const seen = found(await redemptions.get(link.redemptionId), '兑换记录不存在');
     // Four eyes at the counter: staff who redeemed themselves are served by a colleague.
     if (seen.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能核销自己的兑换，请由其他工作人员核销');
     // A conditional write: only a pending redemption becomes fulfilled, so two staff scanning the
     // same code, or a cancel racing the scan, cannot both win.
-    const changed = await redemptions.update(
-      { _id: link.redemptionId, communityId, status: 'pending' },
-      { set: { status: 'fulfilled', fulfilledAt: now, fulfilledBy: caller.openid } },
-    );
-    const redemption = found(await redemptions.get(link.redemptionId), '兑换记录不存在');
+    const fulfilled = { status: 'fulfilled' as const, fulfilledAt: now, fulfilledBy: caller.openid };
+    const changed = await redemptions.update({ _id: seen._id, communityId, status: 'pending' }, { set: fulfilled });
     if (changed === 0) {
-      if (redemption.status === 'fulfilled') throw new DomainError('CONFLICT', '该兑换码已核销');
-      if (redemption.status === 'cancelled') throw new DomainError('CONFLICT', '该兑换已取消，不能核销');
+      const current = found(await redemptions.get(seen._id), '兑换记录不存在');
+      if (current.status === 'fulfilled') throw new DomainError('CONFLICT', '该兑换码已核销');
+      if (current.status === 'cancelled') throw new DomainError('CONFLICT', '该兑换已取消，不能核销');
       throw new DomainError('CONFLICT');
     }
-    return { redemption: redemptionView(redemption), resident: { name: await residentName(deps, redemption.openid) } };
+    const redemption: Redemption = { ...seen, ...fulfilled };
+    return { redemption: redemptionView(redemption), resident: { name: redemption.redeemerName ?? (await residentName(deps, redemption.openid)) } };
   },
 
   'mall.cancel': async (input, { caller, deps }) => {

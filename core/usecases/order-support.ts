@@ -7,7 +7,7 @@ import { DomainError, found } from '../errors';
 import { COLLECTIONS, type Community, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
 import { TRANSITIONS } from '../order-machine';
 import type { Page } from '../contract';
-import type { Collection, Deps, FindOptions, Notification, Transaction, Update, Where } from '../ports';
+import type { Collection, Deps, FindOptions, Notification, Update, Where } from '../ports';
 import { matchesWhere, valueAt } from '../where';
 import { takeDailyQuota } from './quota';
 
@@ -56,12 +56,10 @@ export interface Change {
   note?: string;
   /** The message when someone else changed the order first. */
   conflictMessage?: string;
-  /** The volunteer's counters this transition moves: written in one transaction with the order. */
+  /** The volunteer's counters this transition moves, once the order's write has succeeded. */
   counters?: CounterChange;
-  /** A daily limit this transition counts against (see quota.ts), in the same transaction. */
+  /** A daily limit this transition counts against (see quota.ts): written in one transaction with the order. */
   quota?: { key: string; limit: number; message: string };
-  /** Rules checked again on the order as the transaction reads it (throws to refuse). */
-  recheck?: (current: Order) => void;
 }
 
 /** A change to a volunteer's counters (activeOrders, completedOrders, ratingSum, ratingCount). */
@@ -71,28 +69,40 @@ export interface CounterChange {
 }
 
 /**
- * Inside a transaction: moves the volunteer's counters. The active count never goes below zero,
- * even if it had drifted (the daily reconciliation finds and resets a drifted counter).
+ * Moves a volunteer's counters after the order's conditional write: one conditional write, no read.
+ * The counters are derived from the orders (a list's load and ranking, never points), so a write
+ * lost between the two is found and reset by the daily reconciliation. The active count never goes
+ * below zero, even if it had drifted.
  */
-export async function moveCounters(tx: Transaction, change: CounterChange): Promise<void> {
-  const volunteers = tx.collection<Volunteer>(COLLECTIONS.volunteers);
-  const volunteer = await volunteers.get(change.openid);
-  if (!volunteer) return;
-  const inc: Record<string, number> = {};
-  for (const [field, delta] of Object.entries(change.inc) as Array<[keyof Volunteer['stats'], number]>) {
-    const current = volunteer.stats[field] ?? 0;
-    const next = field === 'activeOrders' ? Math.max(0, current + delta) : current + delta;
-    if (next !== current) inc[`stats.${field}`] = next - current;
-  }
-  if (Object.keys(inc).length > 0) await volunteers.update(change.openid, { inc });
+export async function moveCounters(deps: Deps, change: CounterChange): Promise<void> {
+  const volunteers = volunteersOf(deps);
+  const inc = Object.fromEntries(Object.entries(change.inc).map(([field, delta]) => [`stats.${field}`, delta]));
+  if (Object.keys(inc).length === 0) return;
+  const lowersActive = (change.inc.activeOrders ?? 0) < 0;
+  const written = await volunteers.update(lowersActive ? { _id: change.openid, 'stats.activeOrders': { gt: 0 } } : { _id: change.openid }, { inc });
+  if (written > 0 || !lowersActive) return;
+  // Already at zero (drifted): move the other counters only.
+  const { 'stats.activeOrders': _zero, ...others } = inc;
+  if (Object.keys(others).length > 0) await volunteers.update({ _id: change.openid }, { inc: others });
 }
 
 /**
- * Moves `order` by `command`. The write's condition is the status the order was read in (always
- * one of the command's `from`), so the side effects worked out from that reading hold: if anyone
- * changed the order meanwhile, nothing is written and the caller gets CONFLICT. When the change
- * moves a volunteer's counters, the order and the counters are written in one transaction (which
- * checks the same condition on the order it reads), so neither is ever written without the other.
+ * The write condition that makes a change apply to exactly the order as read: its status and its
+ * number of events. Every transition appends an event, so an order that left this status and came
+ * back (assigned, declined, pending again) no longer matches, and neither does anything else that
+ * changed it meanwhile.
+ */
+export const unchangedSince = (order: Pick<Order, '_id' | 'status' | 'events'>): Where => ({
+  _id: order._id,
+  status: order.status,
+  [`events.${order.events.length}`]: { exists: false },
+});
+
+/**
+ * Moves `order` by `command`, with one conditional write on the order exactly as it was read (see
+ * unchangedSince), so the rules checked on that reading hold: if anyone changed the order
+ * meanwhile, nothing is written and the caller gets CONFLICT. A daily quota is taken in one
+ * transaction with the write; the volunteer's counters move after it (see moveCounters).
  */
 export async function transition(
   deps: Deps,
@@ -109,27 +119,24 @@ export async function transition(
   const event = orderEvent(now, by, order.status, to, change.note);
   const update: Update = { set: { status: to, ...change.set }, push: { events: event, ...change.push } };
   if (change.unset?.length) update.unset = change.unset;
-  const condition: Where = { _id: order._id, status: order.status, ...change.where };
+  const condition: Where = { ...unchangedSince(order), ...change.where };
   const changedFirst = () => new DomainError('CONFLICT', change.conflictMessage ?? '订单状态已变化，请刷新后重试');
-  let base = order;
-  if (change.counters || change.quota) {
-    const { counters, quota } = change;
-    base = await deps.store.transaction(async (tx) => {
+  const { quota } = change;
+  if (quota) {
+    await deps.store.transaction(async (tx) => {
       const orders = tx.collection<Order>(COLLECTIONS.orders);
       const current = await orders.get(order._id);
       if (!current || !matchesWhere(current, condition)) throw changedFirst();
-      change.recheck?.(current);
-      if (quota) await takeDailyQuota(tx, quota.key, quota.limit, now, quota.message);
+      await takeDailyQuota(tx, quota.key, quota.limit, now, quota.message);
       await orders.update(order._id, update);
-      if (counters) await moveCounters(tx, counters);
-      return current;
     });
   } else {
     const written = await ordersOf(deps).update(condition, update);
     if (written === 0) throw changedFirst();
   }
+  if (change.counters) await moveCounters(deps, change.counters);
   // The write succeeded under its condition, so the order is now what it was plus this change.
-  const next: Record<string, unknown> = { ...base, ...change.set, status: to, events: [...base.events, event] };
+  const next: Record<string, unknown> = { ...order, ...change.set, status: to, events: [...order.events, event] };
   for (const field of change.unset ?? []) delete next[field];
   for (const [field, value] of Object.entries(change.push ?? {})) next[field] = [...((next[field] as unknown[]) ?? []), value];
   return next as unknown as Order;

@@ -4,11 +4,12 @@
  * that, the resident follows it, cancels it before the service starts, and rates it once.
  */
 import { DomainError, found } from '../errors';
+import type { ParsedInputOf } from '../contract';
 import type { Handlers } from '../handlers';
 import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
 import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
-import type { Caller, Where } from '../ports';
+import type { Caller, Deps, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
 import { addHours } from '../time';
 import { checkAddress } from './user';
@@ -56,15 +57,8 @@ export function canView(order: Order, caller: Caller): boolean {
   );
 }
 
-export const orderHandlers: Handlers<'order'> = {
-  'order.create': async (input, { caller, deps }) => {
-    const orders = ordersOf(deps);
-    const orderId = orderIdFor(caller.openid, input.clientRequestId);
-    const mine = (order: Order | null) => order !== null && order.createdBy === caller.openid && order.clientRequestId === input.clientRequestId;
-    // A retry returns what the first attempt made, whatever it carries this time.
-    const existing = await orders.get(orderId);
-    if (mine(existing)) return { order: toOrderView(existing!, caller) };
-
+/** Places the order; throws if anything refuses it, including its _id being taken (a retry). */
+async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string, caller: Caller, deps: Deps): Promise<Order> {
     const user = found(caller.user, '请先登记为本社区居民');
     const service = await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(input.serviceId);
     if (!service || service.archived) throw new DomainError('NOT_FOUND', '该服务项目不存在或已下架');
@@ -116,6 +110,7 @@ export const orderHandlers: Handlers<'order'> = {
       clientRequestId: input.clientRequestId,
       serviceId: service._id,
       serviceName: service.name,
+      serviceCategory: service.category,
       skills: service.skills,
       basePoints: service.basePoints,
       expectedMinutes: service.expectedMinutes,
@@ -150,31 +145,34 @@ export const orderHandlers: Handlers<'order'> = {
     const daily = behalf
       ? { key: quotaKey('order_on_behalf', caller.openid), limit: limits.onBehalfPerDay, message: `您今天已代居民下单 ${limits.onBehalfPerDay} 个，已达社区每天的上限，请明天再继续` }
       : { key: quotaKey('order', caller.openid), limit: limits.perResidentPerDay, message: `您今天已下单 ${limits.perResidentPerDay} 个，已达社区每天的上限，请明天再来；急事请联系社区工作人员` };
-    try {
-      const created = await deps.store.transaction(async (tx) => {
-        const txOrders = tx.collection<Order>(COLLECTIONS.orders);
-        const again = await txOrders.get(orderId);
-        if (again) return again;
-        await takeDailyQuota(tx, daily.key, daily.limit, now, daily.message);
-        // Counted after this transaction read the quota document: an order placed meanwhile wrote
-        // that document too, so one of the two transactions conflicts and runs again, and counts
-        // the other's order. The limit holds under a burst.
-        const count = await orders.count(open.where);
-        if (count >= open.limit) throw new DomainError('LIMIT_REACHED', open.message(count));
-        await txOrders.add(order);
-        return order;
-      });
-      if (mine(created)) return { order: toOrderView(created, caller) };
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      // Lost a race with our own retry: it made the order.
-      if (!mine(await orders.get(orderId))) throw error;
-    }
-    const raced = await orders.get(orderId);
-    if (mine(raced)) return { order: toOrderView(raced!, caller) };
-    throw new DomainError('CONFLICT', '请求编号重复，请重新提交');
-  },
+    await deps.store.transaction(async (tx) => {
+      await takeDailyQuota(tx, daily.key, daily.limit, now, daily.message);
+      // Counted after this transaction read the quota document: an order placed meanwhile wrote
+      // that document too, so one of the two transactions conflicts and runs again, and counts
+      // the other's order. The limit holds under a burst.
+      const count = await ordersOf(deps).count(open.where);
+      if (count >= open.limit) throw new DomainError('LIMIT_REACHED', open.message(count));
+      await tx.collection<Order>(COLLECTIONS.orders).add(order);
+    });
+    return order;
+}
 
+export const orderHandlers: Handlers<'order'> = {
+  'order.create': async (input, { caller, deps }) => {
+    const orders = ordersOf(deps);
+    const orderId = orderIdFor(caller.openid, input.clientRequestId);
+    const mine = (order: Order | null) => order !== null && order.createdBy === caller.openid && order.clientRequestId === input.clientRequestId;
+    try {
+      return { order: toOrderView(await createOrder(input, orderId, caller, deps), caller) };
+    } catch (error) {
+      // A retry returns what the first attempt made, whatever it carries this time (the order's _id
+      // comes from the request's id, so the retry's insert found it taken). Read only on this path.
+      const existing = await orders.get(orderId);
+      if (mine(existing)) return { order: toOrderView(existing!, caller) };
+      if (error instanceof DomainError && error.code === 'CONFLICT' && existing) throw new DomainError('CONFLICT', '请求编号重复，请重新提交');
+      throw error;
+    }
+  },
   'order.review': async (input, { caller, deps }) => {
     const order = await loadOrder(deps, input.orderId);
     if (order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的订单，请由其他工作人员审核');
@@ -241,16 +239,13 @@ export const orderHandlers: Handlers<'order'> = {
     if (order.rating) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
     const comment = input.comment || undefined;
     const rating = compact({ stars: input.stars, comment, at: deps.clock.now() });
-    // Once, and with the volunteer's rating counters in the same transaction.
-    await deps.store.transaction(async (tx) => {
-      const orders = tx.collection<Order>(COLLECTIONS.orders);
-      const current = await orders.get(order._id);
-      if (!current || current.rating || current.residentOpenid !== caller.openid || !['completed', 'closed'].includes(current.status)) {
-        throw new DomainError('CONFLICT', '您已经评价过这个订单了');
-      }
-      await orders.update(order._id, { set: { rating } });
-      if (current.assignee) await moveCounters(tx, { openid: current.assignee, inc: { ratingSum: input.stars, ratingCount: 1 } });
-    });
+    // Once: the write holds only while the order has no rating. Then the volunteer's rating counters.
+    const written = await ordersOf(deps).update(
+      { _id: order._id, residentOpenid: caller.openid, status: { in: ['completed', 'closed'] }, rating: { exists: false } },
+      { set: { rating } },
+    );
+    if (written === 0) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
+    if (order.assignee) await moveCounters(deps, { openid: order.assignee, inc: { ratingSum: input.stars, ratingCount: 1 } });
     return { order: toOrderView({ ...order, rating } as Order, caller) };
   },
 };

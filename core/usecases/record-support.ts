@@ -15,21 +15,26 @@ export const centiHours = (hours: number): number => Math.round(hours * 100);
 /**
  * Inside a transaction: writes the record once (a record with its _id already there wins, so a
  * retried write changes nothing) and adds its hours to the volunteer's counter. Returns the stored one.
+ * `first`: the transaction itself guarantees the record was never written (scoring closes the order
+ * in it), so nothing is read first; were it written after all, the insert fails the transaction.
  */
-export async function writeRecord(tx: Transaction, record: ServiceRecord): Promise<ServiceRecord> {
+export async function writeRecord(tx: Transaction, record: ServiceRecord, { first = false }: { first?: boolean } = {}): Promise<ServiceRecord> {
   const records = tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
-  const existing = await records.get(record._id);
+  const existing = first ? null : await records.get(record._id);
   if (existing) return existing;
   const stored: ServiceRecord = { ...record, version: 1 };
   await records.add(stored);
-  await addRecordedHours(tx, record.openid, record.hours);
+  await addRecordedHours(tx, record.openid, record.hours, { known: first });
   return stored;
 }
 
-/** Moves a volunteer's recorded-hours counter (by a record's hours, or a correction's difference). */
-export async function addRecordedHours(tx: Transaction, openid: string, hours: number): Promise<void> {
+/**
+ * Moves a volunteer's recorded-hours counter (by a record's hours, or a correction's difference).
+ * `known`: the volunteer certainly exists (an order's assignee), so it is not read first.
+ */
+export async function addRecordedHours(tx: Transaction, openid: string, hours: number, { known = false }: { known?: boolean } = {}): Promise<void> {
   const volunteers = tx.collection<Volunteer>(COLLECTIONS.volunteers);
-  if (centiHours(hours) === 0 || !(await volunteers.get(openid))) return;
+  if (centiHours(hours) === 0 || (!known && !(await volunteers.get(openid)))) return;
   await volunteers.update(openid, { inc: { 'stats.recordedCentiHours': centiHours(hours) } });
 }
 

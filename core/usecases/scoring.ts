@@ -15,7 +15,7 @@ import { minutesToHours } from '../service-hours';
 import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
 import { localDay } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
-import { compact, conflict, loadCommunity, keysetPage, loadOrder, orderEvent, ordersOf } from './order-support';
+import { compact, conflict, keysetPage, orderEvent, ordersOf } from './order-support';
 
 const notScorable = (order: Order): DomainError =>
   order.status === 'closed' ? new DomainError('CONFLICT', '该订单已经评过分了') : conflict(order, '评分');
@@ -59,43 +59,39 @@ export const scoringHandlers: Handlers<'scoring'> = {
     ),
 
   'scoring.score': async (input, { caller, deps }) => {
-    const seen = await loadOrder(deps, input.orderId);
-    // Whoever served it or ordered it (for themselves or someone) does not also decide what it pays (four eyes).
-    const conflictOfInterest = scoreConflict(seen, caller.openid);
-    if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
-    if (!managesOrder(caller, seen) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
-    if (seen.status !== 'completed') throw notScorable(seen);
-    const community = await loadCommunity(deps, seen.communityId);
-    const ratio = minutesCheckRatioOf(community);
-    // Refused before anything else is read; checked again on the order the transaction reads.
-    countedMinutes(seen, input.minutes, ratio);
     const note = input.note || undefined;
     const personInCharge = caller.user?.name ?? '';
-    const category = (await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(seen.serviceId))?.category;
-
+    // Everything is read inside the one transaction: a second scorer (or a retry) finds the order
+    // closed and changes nothing, and what the points depend on is read once.
     const closed = await deps.store.transaction(async (tx) => {
-      const orders = tx.collection<Order>(COLLECTIONS.orders);
-      // Re-read inside: a second scorer (or a retry) finds it closed and changes nothing.
-      const order = await orders.get(input.orderId);
+      const order = await tx.collection<Order>(COLLECTIONS.orders).get(input.orderId);
       if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
+      // Whoever served it or ordered it (for themselves or someone) does not also decide what it pays (four eyes).
+      const conflictOfInterest = scoreConflict(order, caller.openid);
+      if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
+      if (!managesOrder(caller, order) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
       if (order.status !== 'completed') throw notScorable(order);
+      const community = await tx.collection<Community>(COLLECTIONS.communities).get(order.communityId);
+      if (!community) throw new DomainError('NOT_FOUND', '社区不存在');
+      const ratio = minutesCheckRatioOf(community);
+      const minutes = countedMinutes(order, input.minutes, ratio);
       const assignee = order.assignee;
       if (!assignee) throw new DomainError('CONFLICT', '该订单没有承接的志愿者，无法评分');
-      const stillConflicted = scoreConflict(order, caller.openid);
-      if (stillConflicted) throw new DomainError('FORBIDDEN', stillConflicted);
-      // Whoever approved the volunteer does not also pay them (see core/admission.ts).
-      if (admittedVolunteer(await tx.collection<Volunteer>(COLLECTIONS.volunteers).get(assignee), caller.openid)) {
+      // Whoever approved the volunteer does not also pay them (see core/admission.ts). The order
+      // carries who approved its volunteer since the assignment; an older order reads the volunteer.
+      const approvedBy = order.assigneeApprovedBy ?? (await tx.collection<Volunteer>(COLLECTIONS.volunteers).get(assignee))?.reviewedBy;
+      if (admittedVolunteer({ reviewedBy: approvedBy }, caller.openid)) {
         throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员评分');
       }
+      const category = order.serviceCategory ?? (await tx.collection<ServiceItem>(COLLECTIONS.services).get(order.serviceId))?.category;
       const now = deps.clock.now();
       // Within today's caps, even for points set under higher ones.
       const caps = pointsCapsOf(community);
       const points = Math.min(servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers), Math.round(caps.servicePoints * caps.scoreMultiplier));
-      const minutes = countedMinutes(order, input.minutes, ratio);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points, minutes });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
       // Recorded now, so the record timer's alert (if any) is done with.
-      await orders.update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event }, unset: ['recordAlert'] });
+      await tx.collection<Order>(COLLECTIONS.orders).update(order._id, { set: { status: 'closed', closedAt: now, score }, push: { events: event }, unset: ['recordAlert'] });
       if (points > 0) {
         await postPoints(tx, {
           key: `service:${order._id}`,
@@ -107,7 +103,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
           reason: `志愿服务：${order.serviceName}（评分 ${input.score} 分）`,
           by: caller.openid,
           now,
-        });
+        }, { first: true });
       }
       const completedAt = order.completedAt ? new Date(order.completedAt) : now;
       await writeRecord(tx, {
@@ -128,7 +124,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
         personInCharge,
         recordedBy: caller.openid,
         createdAt: now,
-      });
+      }, { first: true });
       const { recordAlert: _done, ...rest } = order;
       const next: Order = { ...rest, status: 'closed', closedAt: now, score, events: [...order.events, event] };
       return { order: next, points };

@@ -111,7 +111,6 @@ function expectBooksBalanced(cloud: LocalCloud): void {
     const key = `${redemption.communityId}:${redemption.code}`;
     expect(codes.has(key), `code ${key} used once`).toBe(false);
     codes.add(key);
-    expect(doc(cloud, 'redemption_codes', key)?.redemptionId).toBe(redemption._id);
   }
   // Every debit belongs to a redemption that exists: no money left the account for nothing.
   for (const entry of ledger.filter((e) => String(e._id).startsWith('redeem:'))) {
