@@ -1,5 +1,8 @@
 /** Small display helpers shared by the resident pages. */
 import type { Address } from '../../core/model';
+import { PHONE_PATTERN } from '../generated/shared';
+
+export { PHONE_MESSAGE } from '../generated/shared';
 
 /** An ISO instant as Beijing wall time, "2026-11-21 14:30". */
 export function formatTime(iso: string | undefined): string {
@@ -25,7 +28,7 @@ export function formatAddress(address: Address | undefined): string {
 
 /** Mainland mobile number, as the cloud checks it. */
 export function isPhone(value: string): boolean {
-  return /^1[3-9]\d{9}$/.test(value.trim());
+  return PHONE_PATTERN.test(value.trim());
 }
 
 const LARGE_TEXT_KEY = 'linli.largeText';

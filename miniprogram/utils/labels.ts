@@ -1,21 +1,28 @@
-/** Chinese names of what the cloud reports in codes. */
+/**
+ * Chinese names of what the cloud reports in codes, and how a page colours them. The names come
+ * from core (generated/shared.ts, copied from core/labels.ts), so a page and the cloud's messages
+ * say the same; the tag colours are the pages' own.
+ */
 import type { ActivityPhase } from '../../core/contract';
-import type { CorrectionStatus, NominationStatus, OrderStatus, PointsSource, RedemptionStatus, RuleChangeStatus, ServiceRecord, SignupStatus } from '../../core/model';
+import type { CorrectionStatus, NominationStatus, OrderStatus, RedemptionStatus, RuleChangeStatus, SignupStatus } from '../../core/model';
 
-export const ORDER_STATUS_TEXT: Record<OrderStatus, string> = {
-  pending_review: '待审核',
-  pending: '待派单',
-  assigned: '已派单',
-  accepted: '已接单',
-  in_service: '服务中',
-  completed: '待评分',
-  closed: '已办结',
-  cancelled: '已取消',
-  rejected: '未通过',
-};
+export {
+  ACTIVITY_PHASE_TEXT,
+  AWARD_KIND_TEXT,
+  ORDER_STATUS_TEXT,
+  POINTS_SOURCE_TEXT,
+  RECORD_FIELD_TEXT,
+  RECORD_SOURCE_TEXT,
+  REDEMPTION_STATUS_TEXT,
+  REVIEW_STATUS_TEXT,
+  RULE_CHANGE_STATUS_TEXT,
+  SIGNUP_STATUS_TEXT,
+} from '../generated/shared';
 
-/** vant tag types for a status: open work stands out, finished work is quiet. */
-export const ORDER_STATUS_TAG: Record<OrderStatus, 'primary' | 'success' | 'warning' | 'danger' | 'default'> = {
+/** vant tag types: open work stands out, finished work is quiet. */
+type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'default';
+
+export const ORDER_STATUS_TAG: Record<OrderStatus, TagType> = {
   pending_review: 'warning',
   pending: 'warning',
   assigned: 'primary',
@@ -27,38 +34,10 @@ export const ORDER_STATUS_TAG: Record<OrderStatus, 'primary' | 'success' | 'warn
   rejected: 'danger',
 };
 
-
-/** Where points came from or went, as the ledger shows it. */
-export const POINTS_SOURCE_TEXT: Record<PointsSource, string> = {
-  service: '志愿服务',
-  activity: '志愿活动',
-  good_deed: '好人好事',
-  role_model: '先进典型',
-  redeem: '兑换',
-  redeem_refund: '兑换退回',
-};
-
-export const REDEMPTION_STATUS_TEXT: Record<RedemptionStatus, string> = {
-  pending: '待领取',
-  fulfilled: '已领取',
-  cancelled: '已取消',
-};
-
-export const REDEMPTION_STATUS_TAG: Record<RedemptionStatus, 'primary' | 'success' | 'default'> = {
+export const REDEMPTION_STATUS_TAG: Record<RedemptionStatus, TagType> = {
   pending: 'primary',
   fulfilled: 'success',
   cancelled: 'default',
-};
-
-type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'default';
-
-export const ACTIVITY_PHASE_TEXT: Record<ActivityPhase, string> = {
-  cancelled: '已取消',
-  not_open: '未开始报名',
-  open: '报名中',
-  closed: '报名已截止',
-  ongoing: '进行中',
-  ended: '已结束',
 };
 
 export const ACTIVITY_PHASE_TAG: Record<ActivityPhase, TagType> = {
@@ -70,15 +49,6 @@ export const ACTIVITY_PHASE_TAG: Record<ActivityPhase, TagType> = {
   ended: 'default',
 };
 
-export const SIGNUP_STATUS_TEXT: Record<SignupStatus, string> = {
-  enrolled: '已报名',
-  waitlisted: '候补中',
-  withdrawn: '已取消报名',
-  checked_in: '已签到',
-  attended: '已完成',
-  no_show: '未到场',
-};
-
 export const SIGNUP_STATUS_TAG: Record<SignupStatus, TagType> = {
   enrolled: 'primary',
   waitlisted: 'warning',
@@ -88,46 +58,10 @@ export const SIGNUP_STATUS_TAG: Record<SignupStatus, TagType> = {
   no_show: 'danger',
 };
 
-/** Review states of a record correction or an award nomination. */
-export const REVIEW_STATUS_TEXT: Record<CorrectionStatus | NominationStatus, string> = {
-  pending: '待审核',
-  approved: '已通过',
-  rejected: '未通过',
-};
-
 export const REVIEW_STATUS_TAG: Record<CorrectionStatus | NominationStatus, TagType> = {
   pending: 'warning',
   approved: 'success',
   rejected: 'danger',
-};
-
-export const AWARD_KIND_TEXT: Record<'good_deed' | 'role_model', string> = {
-  good_deed: '好人好事',
-  role_model: '先进典型',
-};
-
-/** Names of the record fields a correction may change. */
-export const RECORD_FIELD_TEXT: Record<'minutes' | 'hours' | 'date' | 'place' | 'content', string> = {
-  minutes: '服务时长（分钟）',
-  hours: '折算小时',
-  date: '服务日期',
-  place: '服务地点',
-  content: '服务内容',
-};
-
-/** Where a service record came from. */
-export const RECORD_SOURCE_TEXT: Record<ServiceRecord['source'], string> = {
-  order: '订单服务',
-  activity: '志愿活动',
-};
-
-/** Where a rule change (积分规则调整) stands. `applied`: a setting that pays nothing, applied at once. */
-export const RULE_CHANGE_STATUS_TEXT: Record<RuleChangeStatus, string> = {
-  pending: '待审核',
-  approved: '已通过',
-  rejected: '未通过',
-  superseded: '已被取代',
-  applied: '直接生效',
 };
 
 export const RULE_CHANGE_STATUS_TAG: Record<RuleChangeStatus, TagType> = {

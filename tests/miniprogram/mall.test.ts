@@ -28,7 +28,7 @@ describe('pages/mall', () => {
 
     const asked = answerModal(true);
     page.querySelector('#redeem-goods-towel')!.dispatchEvent('click');
-    await until(() => page.data.tab === 'mine' && page.data.redemptions.length === 1);
+    await until(() => page.data.tab === 'mine' && page.data.items.length === 1);
     expect(asked[0]).toContain('30 积分');
     const mine = ok(await call(cloud, DEMO.resident, 'mall.myRedemptions', {}));
     expect(mine.items).toHaveLength(1);
@@ -68,7 +68,7 @@ describe('pages/mall', () => {
     expect(page.querySelectorAll('.redemption')).toHaveLength(1);
     answerModal(true);
     page.querySelectorAll('.cancel')[0]!.dispatchEvent('click');
-    await until(() => page.data.redemptions[0]?.status === 'cancelled');
+    await until(() => page.data.items[0]?.status === 'cancelled');
     expect(text(page, '#redemptions')).toContain('已取消');
     expect(page.querySelectorAll('.code')).toHaveLength(0);
     expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(60);

@@ -36,10 +36,10 @@ describe('pages/orders', () => {
     expect(text(page, '#more')).toBe('加载更多');
 
     page.instance.onReachBottom();
-    await until(() => page.data.orders.length === 21);
+    await until(() => page.data.items.length === 21);
     expect(page.data.nextCursor).toBeNull();
     expect(text(page, '#list')).not.toContain('第1次');
-    expect(new Set(page.data.orders.map((o: { id: string }) => o.id)).size).toBe(21);
+    expect(new Set(page.data.items.map((o: { id: string }) => o.id)).size).toBe(21);
 
     page.querySelector('#tabs')!.dispatchEvent('change', { detail: { name: 'done', index: 1 } });
     await until(() => page.data.filter === 'done' && page.data.loading === false);
@@ -58,7 +58,7 @@ describe('pages/orders', () => {
     const page = mount('pages/orders/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    const first = page.data.orders[0] as { id: string };
+    const first = page.data.items[0] as { id: string };
     page.querySelectorAll('.order')[0]!.dispatchEvent('click');
     await until(() => navigatedTo !== '');
     expect(navigatedTo).toBe(`/pages/order-detail/index?id=${first.id}`);

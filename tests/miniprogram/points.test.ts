@@ -51,9 +51,9 @@ describe('pages/points', () => {
     page.instance.onLoad();
     await until(() => page.data.loading === false);
     expect(text(page, '.balance')).toBe('280');
-    expect(page.data.entries).toHaveLength(20);
+    expect(page.data.items).toHaveLength(20);
     page.querySelector('#more')!.dispatchEvent('tap');
-    await until(() => page.data.entries.length === 21);
+    await until(() => page.data.items.length === 21);
     expect(page.data.nextCursor).toBeNull();
     expect(text(page, '#ledger')).toContain('先进典型');
   });

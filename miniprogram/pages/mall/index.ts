@@ -3,8 +3,8 @@
  * my redemptions with the 6-digit code to show at the counter (a pending one can be cancelled).
  */
 import type { GoodsView, RedemptionView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { REDEMPTION_STATUS_TAG, REDEMPTION_STATUS_TEXT } from '../../utils/labels';
@@ -17,17 +17,12 @@ function toRow(redemption: RedemptionView): RedemptionRow {
 }
 
 Component({
+  behaviors: [listPage<RedemptionRow>()],
   data: {
     largeText: false,
     tab: 'goods' as Tab,
-    loading: true,
-    error: '',
-    loaded: false,
     balance: 0,
     goods: [] as GoodsView[],
-    redemptions: [] as RedemptionRow[],
-    nextCursor: null as string | null,
-    loadingMore: false,
     busy: false,
     statusText: REDEMPTION_STATUS_TEXT,
     statusTag: REDEMPTION_STATUS_TAG,
@@ -38,34 +33,19 @@ Component({
       void this.load();
     },
     onShow() {
-      if (this.data.loaded) void this.load(true);
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
+      void this.refresh();
     },
     onReachBottom() {
+      // The list that pages is my redemptions; the goods come whole.
       if (this.data.tab === 'mine') void this.loadMore();
     },
-    async load(quiet = false) {
-      if (!quiet) this.setData({ loading: true, error: '' });
+    /** The first screen is one call (goods, balance, my redemptions); later pages are redemptions alone. */
+    async fetchList(cursor?: string) {
+      if (cursor) return rows(await call('mall.myRedemptions', { limit: 20, cursor }, { toast: false }), toRow);
       const reply = await call('mall.home', { limit: 20 }, { toast: false });
-      if (!reply.ok) {
-        if (!quiet) this.setData({ loading: false, error: reply.error.message });
-        return;
-      }
+      if (!reply.ok) return reply;
       const { goods, balance, redemptions } = reply.data;
-      this.setData({
-        loading: false,
-        loaded: true,
-        error: '',
-        goods: goods.filter((g) => g.active),
-        balance,
-        redemptions: redemptions.items.map(toRow),
-        nextCursor: redemptions.nextCursor,
-      });
-    },
-    loadMore() {
-      return appendNextPage(this, 'redemptions', (cursor) => call('mall.myRedemptions', { limit: 20, cursor }), toRow);
+      return rows({ ok: true, data: redemptions }, toRow, { goods: goods.filter((g) => g.active), balance });
     },
     onTab(event: WechatMiniprogram.BaseEvent & { detail: { name: Tab } }) {
       if (event.detail.name !== this.data.tab) this.setData({ tab: event.detail.name });
@@ -81,12 +61,12 @@ Component({
       this.setData({ busy: false });
       if (!reply.ok) return; // the api layer showed the server's message
       wx.showToast({ title: '兑换成功', icon: 'success' });
-      await this.load(true);
+      await this.refresh();
       this.setData({ tab: 'mine' });
     },
     async onCancelRedemption(event: WechatMiniprogram.BaseEvent) {
       if (this.data.busy) return;
-      const redemption = this.data.redemptions.find((r) => r.id === String(event.currentTarget.dataset.id));
+      const redemption = this.data.items.find((r) => r.id === String(event.currentTarget.dataset.id));
       if (!redemption) return;
       const ok = await confirm('取消兑换', `取消“${redemption.goodsName}”的兑换？${redemption.points} 积分会退回。`, '取消兑换');
       if (!ok) return;
@@ -95,7 +75,7 @@ Component({
       this.setData({ busy: false });
       if (!reply.ok) return;
       wx.showToast({ title: '已取消，积分已退回', icon: 'none' });
-      await this.load(true);
+      await this.refresh();
     },
   },
 });

@@ -11,7 +11,7 @@ import { config, DEMO_IDENTITIES } from '../../config';
 import { call } from '../../services/api';
 import { currentOpenid, switchOpenid } from '../../services/session';
 import { askToSubscribe } from '../../services/subscribe';
-import { formatAddress, isPhone, largeText, setLargeText } from '../../utils/format';
+import { formatAddress, isPhone, largeText, PHONE_MESSAGE, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
@@ -158,7 +158,7 @@ Component({
       const name = this.data.name.trim();
       if (!name) errors.name = '请填写姓名';
       else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
-      if (!isPhone(this.data.phone)) errors.phone = '请填写 11 位手机号码';
+      if (!isPhone(this.data.phone)) errors.phone = PHONE_MESSAGE;
       if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
       if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
       this.setData({ errors });
@@ -236,7 +236,7 @@ Component({
       const realName = a.realName.trim();
       if (!realName) errors.realName = '请填写真实姓名';
       else if (realName.length > 20) errors.realName = '姓名不能超过 20 个字';
-      if (!isPhone(a.phone)) errors.phone = '请填写 11 位手机号码';
+      if (!isPhone(a.phone)) errors.phone = PHONE_MESSAGE;
       if (!a.birthDate) errors.birthDate = '请选择出生日期';
       // Optional; the server checks the check digit and that it agrees with the birth date.
       const idNumber = a.idNumber.replace(/\s/g, '').toUpperCase();

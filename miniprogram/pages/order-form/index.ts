@@ -7,7 +7,7 @@ import type { Address } from '../../../core/model';
 import { call, newRequestId } from '../../services/api';
 import { imageUrl, uploadFile } from '../../services/files';
 import { askToSubscribe } from '../../services/subscribe';
-import { formatAddress, isPhone, largeText } from '../../utils/format';
+import { formatAddress, isPhone, largeText, PHONE_MESSAGE } from '../../utils/format';
 
 type Field = 'description' | 'unit' | 'room' | 'phone' | 'preferredTime';
 
@@ -81,7 +81,7 @@ Component({
       const description = this.data.description.trim();
       if (!description) errors.description = '请说明需要什么帮助';
       else if (description.length > 500) errors.description = '需求描述不能超过 500 个字';
-      if (!isPhone(this.data.phone)) errors.phone = '请填写 11 位手机号码';
+      if (!isPhone(this.data.phone)) errors.phone = PHONE_MESSAGE;
       if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
       if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
       if (this.data.preferredTime.trim().length > 50) errors.preferredTime = '期望时间不能超过 50 个字';

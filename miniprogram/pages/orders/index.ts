@@ -1,23 +1,20 @@
 /** My orders (TAB): open or finished, newest first, paged; tap one for its detail. */
 import type { OrderSummary } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 type Filter = 'open' | 'done';
 type Row = OrderSummary & { createdText: string };
 
+const toRow = (order: OrderSummary): Row => ({ ...order, createdText: formatTime(order.createdAt) });
+
 Component({
+  behaviors: [listPage<Row>()],
   data: {
     largeText: false,
     filter: 'open' as Filter,
-    loading: true,
-    error: '',
-    orders: [] as Row[],
-    nextCursor: null as string | null,
-    loadingMore: false,
-    loaded: false,
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
   },
@@ -28,32 +25,17 @@ Component({
     },
     onShow() {
       // Back from a detail or the order form: the list may have changed.
-      if (this.data.loaded) void this.load(true);
+      void this.refresh();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
+    listKey() {
+      return this.data.filter;
     },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    async load(quiet = false) {
-      if (!quiet) this.setData({ loading: true, error: '' });
-      const filter = this.data.filter;
-      const reply = await call('order.listMine', { status: filter, limit: 20 }, { toast: false });
-      if (filter !== this.data.filter) return; // the person switched tabs meanwhile
-      if (reply.ok) {
-        this.setData({ loading: false, loaded: true, error: '', orders: reply.data.items.map(toRow), nextCursor: reply.data.nextCursor });
-      } else if (!quiet) {
-        this.setData({ loading: false, error: reply.error.message });
-      }
-    },
-    loadMore() {
-      const filter = this.data.filter;
-      return appendNextPage(this, 'orders', (cursor) => call('order.listMine', { status: filter, limit: 20, cursor }), toRow, () => filter === this.data.filter);
+    async fetchList(cursor?: string) {
+      return rows(await call('order.listMine', { status: this.data.filter, limit: 20, cursor }, { toast: false }), toRow);
     },
     onFilter(event: WechatMiniprogram.BaseEvent & { detail: { name: Filter } }) {
       if (event.detail.name === this.data.filter) return; // van-tabs also reports its first tab
-      this.setData({ filter: event.detail.name, orders: [], nextCursor: null });
+      this.setData({ filter: event.detail.name });
       void this.load();
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
@@ -64,7 +46,3 @@ Component({
     },
   },
 });
-
-function toRow(order: OrderSummary): Row {
-  return { ...order, createdText: formatTime(order.createdAt) };
-}

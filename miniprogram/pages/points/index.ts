@@ -1,7 +1,7 @@
 /** My love points: balance, earned and spent, and the ledger (paged) with Chinese source names. */
 import type { LedgerEntryView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 import { formatTime, largeText } from '../../utils/format';
 import { POINTS_SOURCE_TEXT } from '../../utils/labels';
 
@@ -17,39 +17,25 @@ function toRow(entry: LedgerEntryView): Row {
 }
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
     largeText: false,
-    loading: true,
-    error: '',
     balance: 0,
     issued: 0,
     redeemed: 0,
-    entries: [] as Row[],
-    nextCursor: null as string | null,
-    loadingMore: false,
   },
   methods: {
     onLoad() {
       this.setData({ largeText: largeText() });
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    async load() {
-      this.setData({ loading: true, error: '' });
+    /** The first screen is one call: the totals with the ledger's first page; then the ledger alone. */
+    async fetchList(cursor?: string) {
+      if (cursor) return rows(await call('points.ledger', { limit: 20, cursor }, { toast: false }), toRow);
       const reply = await call('points.overview', { limit: 20 }, { toast: false });
-      if (!reply.ok) this.setData({ loading: false, error: reply.error.message });
-      else {
-        const { ledger, ...totals } = reply.data;
-        this.setData({ loading: false, ...totals, entries: ledger.items.map(toRow), nextCursor: ledger.nextCursor });
-      }
-    },
-    loadMore() {
-      return appendNextPage(this, 'entries', (cursor) => call('points.ledger', { limit: 20, cursor }), toRow);
+      if (!reply.ok) return reply;
+      const { ledger, ...totals } = reply.data;
+      return rows({ ok: true, data: ledger }, toRow, totals);
     },
     onMall() {
       wx.switchTab({ url: '/pages/mall/index' });

@@ -8,8 +8,8 @@
  * the activity as 待审核 until another staff member approves it on 积分规则审核 (staff/rules).
  */
 import type { ActivityView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
 import { formatTime, wholeNumber } from '../../utils/format';
 import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
@@ -107,9 +107,9 @@ function checkForm(form: Form): string | { startAt: string; endAt: string; signu
 }
 
 Component({
+  behaviors: [listPage<ActivityRow>()],
   data: {
     when: 'upcoming' as When,
-    ...listState<ActivityRow>(),
     ...PHASE_LABELS,
     /** The form (publish or edit). */
     editing: false,
@@ -131,10 +131,8 @@ Component({
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
     onReachBottom() {
+      // The form covers the list: its bottom is the form's.
       if (!this.data.editing) void this.loadMore();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
@@ -143,14 +141,14 @@ Component({
       this.setData({ when, items: [] });
       void this.load();
     },
-    load() {
-      const when = this.data.when;
+    beforeLoad() {
       this.setData({ cancelling: '' });
-      return loadFirstPage(this, 'items', () => call('activity.list', { when }, { toast: false }), toRow, () => when === this.data.when);
     },
-    loadMore() {
-      const when = this.data.when;
-      return appendNextPage(this, 'items', (cursor) => call('activity.list', { when, cursor }), toRow, () => when === this.data.when);
+    listKey() {
+      return this.data.when;
+    },
+    async fetchList(cursor?: string) {
+      return rows(await call('activity.list', { when: this.data.when, cursor }, { toast: false }), toRow);
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
       void wx.navigateTo({ url: `/staff/activity/index?id=${String(event.currentTarget.dataset.id)}` });

@@ -8,6 +8,7 @@
  * the wait is kept within 2–15 s whatever rotatesAt says.
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
+import { CHECK_IN_OPENS_BEFORE_MS } from '../../generated/shared';
 import { call } from '../../services/api';
 import { confirm } from '../../utils/dialog';
 import { formatTime } from '../../utils/format';
@@ -19,8 +20,7 @@ type SignupRow = SignupView & { checkInText: string; checkOutText: string };
 
 const REFRESH_MAX_MS = 15_000;
 const REFRESH_MIN_MS = 2_000;
-/** The cloud shows the code from 30 minutes before the start; a page opened earlier waits (≤ 10 min a try). */
-const CODE_SHOWN_BEFORE_MS = 30 * 60_000;
+/** The cloud shows the code from when check-in opens before the start; a page opened earlier waits (≤ 10 min a try). */
 const CODE_WAIT_MAX_MS = 10 * 60_000;
 
 /**
@@ -127,7 +127,7 @@ Component({
         // start: ask again about then, 15 s to 10 min on); "ended" or "not allowed" do not.
         if (reply.error.code === 'NETWORK' || reply.error.code === 'INTERNAL') this.schedule(REFRESH_MAX_MS);
         else if (!this.data.started && reply.error.code === 'CONFLICT') {
-          const untilShown = Date.parse(activity.startAt) - CODE_SHOWN_BEFORE_MS - Date.now();
+          const untilShown = Date.parse(activity.startAt) - CHECK_IN_OPENS_BEFORE_MS - Date.now();
           this.schedule(Math.min(CODE_WAIT_MAX_MS, Math.max(REFRESH_MAX_MS, untilShown)));
         }
       }

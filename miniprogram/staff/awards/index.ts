@@ -7,8 +7,8 @@
  * after a lost reply does not nominate twice.
  */
 import type { NominationView, PersonView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { reviewMethods, reviewState } from '../../services/review';
 import { formatTime, isPhone } from '../../utils/format';
 import { AWARD_KIND_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
@@ -55,6 +55,7 @@ function queryProblem(query: string): string {
 }
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
     /** The person picked from the search results; null until one is tapped. */
     nominee: null as PersonRow | null,
@@ -64,19 +65,12 @@ Component({
     requestId: '',
     submitting: false,
     status: 'pending' as Status,
-    ...listState<Row>(),
     ...reviewState(),
   },
   methods: {
     onLoad() {
       this.setData({ requestId: newRequestId() });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
     },
 
     // ---- finding the person -----------------------------------------------------------------
@@ -158,14 +152,14 @@ Component({
       this.setData({ status, items: [] });
       void this.load();
     },
-    load() {
-      const status = this.data.status;
+    beforeLoad() {
       this.setData({ rejecting: '' });
-      return loadFirstPage(this, 'items', () => call('points.nominations', { status }, { toast: false }), toRow, () => status === this.data.status);
     },
-    loadMore() {
-      const status = this.data.status;
-      return appendNextPage(this, 'items', (cursor) => call('points.nominations', { status, cursor }), toRow, () => status === this.data.status);
+    listKey() {
+      return this.data.status;
+    },
+    async fetchList(cursor?: string) {
+      return rows(await call('points.nominations', { status: this.data.status, cursor }, { toast: false }), toRow);
     },
     ...reviewMethods({
       key: 'id',

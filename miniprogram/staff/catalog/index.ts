@@ -7,6 +7,7 @@
  * service with points waits, archived, until then (待审核上架) and is offered to residents on approval.
  */
 import type { ServiceView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
 import { wholeNumber } from '../../utils/format';
 import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
@@ -42,10 +43,8 @@ const toRow = (item: ServiceView): Row => {
 const EMPTY_FORM: Form = { id: '', name: '', category: '', skills: '', expectedMinutes: '60', basePoints: '10', slaHours: '24', description: '', pendingBasePoints: '' };
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
-    loading: true,
-    error: '',
-    items: [] as Row[],
     /** Stays above the list after a save that proposed points: what happens next. */
     notice: '',
     editing: false,
@@ -57,15 +56,9 @@ Component({
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    async load() {
-      this.setData({ loading: true, error: '' });
-      // Without a communityId the cloud lists the caller's own community: one call.
-      const reply = await call('catalog.list', { includeArchived: true }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.map(toRow) });
-      else this.setData({ loading: false, error: reply.error.message });
+    /** The whole catalogue in one page. Without a communityId the cloud lists the caller's own community. */
+    async fetchList() {
+      return rows(await call('catalog.list', { includeArchived: true }, { toast: false }), toRow);
     },
     onAdd() {
       this.setData({ editing: true, form: { ...EMPTY_FORM }, formError: '', notice: '' });

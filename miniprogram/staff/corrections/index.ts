@@ -7,8 +7,8 @@
  */
 import type { CorrectionView, RecordAlertView, ServiceRecordView } from '../../../core/contract';
 import type { CorrectableField } from '../../../core/model';
-import { call } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
+import { type ListPage, listPage, rows } from '../../behaviors/list-page';
+import { type ApiReply, call } from '../../services/api';
 import { reviewMethods, reviewState } from '../../services/review';
 import { formatTime } from '../../utils/format';
 import { RECORD_FIELD_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
@@ -55,10 +55,10 @@ function toAlertRow(alert: RecordAlertView): AlertRow {
 }
 
 Component({
+  behaviors: [listPage<CorrectionRow>()],
   data: {
     tab: 'pending' as Tab,
     reviewed: 'approved' as Reviewed,
-    ...listState<CorrectionRow>(),
     alerts: [] as AlertRow[],
     ...reviewState(),
     statusText: REVIEW_STATUS_TEXT,
@@ -68,12 +68,6 @@ Component({
     onLoad(query: { tab?: string } = {}) {
       if (query.tab === 'alerts' || query.tab === 'done') this.setData({ tab: query.tab });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      if (this.data.tab !== 'alerts') void this.loadMore();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const tab = event.currentTarget.dataset.tab as Tab;
@@ -92,22 +86,18 @@ Component({
       if (this.data.tab === 'alerts') return null;
       return this.data.tab === 'pending' ? 'pending' : this.data.reviewed;
     },
-    async load() {
+    beforeLoad() {
       this.setData({ rejecting: '' });
-      const status = this.listStatus();
-      if (status) {
-        return loadFirstPage(this, 'items', () => call('record.corrections', { status }, { toast: false }), toRow, () => status === this.listStatus());
-      }
-      this.setData({ loading: true, error: '' });
-      const reply = await call('record.alerts', {}, { toast: false });
-      if (this.data.tab !== 'alerts') return;
-      if (reply.ok) this.setData({ loading: false, alerts: reply.data.map(toAlertRow) });
-      else this.setData({ loading: false, error: reply.error.message });
     },
-    async loadMore() {
+    listKey() {
+      return this.listStatus() ?? 'alerts';
+    },
+    async fetchList(cursor?: string): Promise<ApiReply<ListPage<CorrectionRow>>> {
       const status = this.listStatus();
-      if (!status) return;
-      return appendNextPage(this, 'items', (cursor) => call('record.corrections', { status, cursor }), toRow, () => status === this.listStatus());
+      if (status) return rows(await call('record.corrections', { status, cursor }, { toast: false }), toRow);
+      // The alerts come whole (a few per community), shown beside the list's rows, which stay empty.
+      const alerts = await call('record.alerts', {}, { toast: false });
+      return alerts.ok ? { ok: true, data: { items: [], nextCursor: null, view: { alerts: alerts.data.map(toAlertRow) } } } : alerts;
     },
     onGo(event: WechatMiniprogram.BaseEvent) {
       void wx.navigateTo({ url: String(event.currentTarget.dataset.url) });

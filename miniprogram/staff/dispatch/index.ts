@@ -4,13 +4,13 @@
  * and assign one.
  */
 import type { Candidate, OrderSummary } from '../../../core/contract';
+import { listPage } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
+  behaviors: [listPage<OrderSummary>()],
   data: {
-    ...listState<OrderSummary>(),
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
     /** The order whose candidates are shown, and those candidates. */
@@ -24,18 +24,11 @@ Component({
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    load() {
+    beforeLoad() {
       this.setData({ openOrderId: '', candidates: [] });
-      return loadFirstPage(this, 'items', () => call('dispatch.queue', {}, { toast: false }));
     },
-    loadMore() {
-      return appendNextPage(this, 'items', (cursor) => call('dispatch.queue', { cursor }));
+    fetchList(cursor?: string) {
+      return call('dispatch.queue', { cursor }, { toast: false });
     },
     async onSuggest(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);

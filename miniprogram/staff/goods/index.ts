@@ -8,6 +8,7 @@
  * priced 0 until then: residents neither see nor redeem it.
  */
 import type { GoodsView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
 import { wholeNumber } from '../../utils/format';
 import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
@@ -36,10 +37,8 @@ const toRow = (goods: GoodsView): Row => ({ ...goods, hasPending: goods.pendingP
 const EMPTY_FORM: Form = { id: '', name: '', pointsPrice: '', stock: '', description: '', active: true, openedStock: null, pendingPointsPrice: '' };
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
-    loading: true,
-    error: '',
-    items: [] as Row[],
     /** Stays above the list after a save that proposed a price: what happens next. */
     notice: '',
     editing: false,
@@ -51,14 +50,9 @@ Component({
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    async load() {
-      this.setData({ loading: true, error: '' });
-      const reply = await call('mall.goods', { includeInactive: true }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.map(toRow) });
-      else this.setData({ loading: false, error: reply.error.message });
+    /** All the goods, inactive ones too, in one page. */
+    async fetchList() {
+      return rows(await call('mall.goods', { includeInactive: true }, { toast: false }), toRow);
     },
     onAdd() {
       this.setData({ editing: true, form: { ...EMPTY_FORM }, formError: '', notice: '' });

@@ -6,8 +6,8 @@
  * applied, newest first. One's own proposals show no buttons: the cloud would refuse them.
  */
 import type { RuleChangeView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { reviewMethods, reviewState } from '../../services/review';
 import { formatTime } from '../../utils/format';
 import { RULE_CHANGE_STATUS_TAG, RULE_CHANGE_STATUS_TEXT } from '../../utils/labels';
@@ -30,20 +30,14 @@ const toRow = (change: RuleChangeView): Row => ({
 });
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
     tab: 'pending' as Tab,
-    ...listState<Row>(),
     ...reviewState(),
   },
   methods: {
     onLoad() {
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const tab = event.currentTarget.dataset.tab as Tab;
@@ -51,14 +45,14 @@ Component({
       this.setData({ tab, items: [] });
       void this.load();
     },
-    load() {
-      const status = this.data.tab;
+    beforeLoad() {
       this.setData({ rejecting: '' });
-      return loadFirstPage(this, 'items', () => call('community.ruleChanges', { status }, { toast: false }), toRow, () => status === this.data.tab);
     },
-    loadMore() {
-      const status = this.data.tab;
-      return appendNextPage(this, 'items', (cursor) => call('community.ruleChanges', { status, cursor }), toRow, () => status === this.data.tab);
+    listKey() {
+      return this.data.tab;
+    },
+    async fetchList(cursor?: string) {
+      return rows(await call('community.ruleChanges', { status: this.data.tab, cursor }, { toast: false }), toRow);
     },
     ...reviewMethods({
       key: 'id',

@@ -8,8 +8,8 @@
  * counts: the cloud refuses the score without them.
  */
 import type { OrderSummary } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 
 interface Row extends OrderSummary {
   /** Why the reported minutes must be checked ('' when they need not be). */
@@ -33,12 +33,8 @@ function checkText(order: OrderSummary, ratio: number | null): string {
 }
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
-    loading: true,
-    error: '',
-    items: [] as Row[],
-    nextCursor: null as string | null,
-    loadingMore: false,
     /** The community's minutes check ratio, read once an order needs checking (null until then). */
     ratio: null as number | null,
     /** The order being scored and its form. */
@@ -57,37 +53,24 @@ Component({
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
+    beforeLoad() {
+      this.setData({ openOrderId: '' });
     },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    toRow(order: OrderSummary): Row {
-      return { ...order, checkText: checkText(order, this.data.ratio) };
-    },
-    async load() {
-      this.setData({ loading: true, error: '', openOrderId: '' });
-      const reply = await call('scoring.pending', {}, { toast: false });
-      if (!reply.ok) return this.setData({ loading: false, error: reply.error.message });
-      this.setData({ loading: false, items: reply.data.items.map((order) => this.toRow(order)), nextCursor: reply.data.nextCursor });
-      await this.loadRatio();
-    },
-    async loadMore() {
-      await appendNextPage(this, 'items', (cursor) => call('scoring.pending', { cursor }), (order) => this.toRow(order));
-      await this.loadRatio();
+    async fetchList(cursor?: string) {
+      const reply = await call('scoring.pending', { cursor }, { toast: false });
+      if (!reply.ok) return reply;
+      const ratio = await this.ratioFor(reply.data.items);
+      return rows(reply, (order) => ({ ...order, checkText: checkText(order, ratio) }), { ratio });
     },
     /**
-     * The ratio the community checks minutes by, for the warning's wording: asked for only when an
-     * order on the list needs checking. Without it the warning says the same in words.
+     * The ratio the community checks minutes by, for the warning's wording: asked for once, and only
+     * when an order on the list needs checking. Without it the warning says the same in words.
      */
-    async loadRatio() {
-      const unconfirmed = this.data.items.find((order) => order.completion?.unconfirmed);
-      if (this.data.ratio !== null || !unconfirmed) return;
+    async ratioFor(orders: OrderSummary[]): Promise<number | null> {
+      const unconfirmed = orders.find((order) => order.completion?.unconfirmed);
+      if (this.data.ratio !== null || !unconfirmed) return this.data.ratio;
       const reply = await call('community.get', { communityId: unconfirmed.communityId }, { toast: false });
-      if (!reply.ok) return;
-      this.setData({ ratio: reply.data.settings.minutesCheckRatio });
-      this.setData({ items: this.data.items.map((order) => this.toRow(order)) });
+      return reply.ok ? reply.data.settings.minutesCheckRatio : null;
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);

@@ -3,27 +3,21 @@
  * reason (the applicant sees it, so it is required).
  */
 import type { VolunteerView } from '../../../core/contract';
+import { listPage } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { reviewMethods, reviewState } from '../../services/review';
 
 type Status = 'pending' | 'approved' | 'rejected';
 
 Component({
+  behaviors: [listPage<VolunteerView>()],
   data: {
     status: 'pending' as Status,
-    ...listState<VolunteerView>(),
     ...reviewState(),
   },
   methods: {
     onLoad() {
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const status = event.currentTarget.dataset.status as Status;
@@ -31,14 +25,14 @@ Component({
       this.setData({ status, items: [] });
       void this.load();
     },
-    load() {
-      const status = this.data.status;
+    beforeLoad() {
       this.setData({ rejecting: '' });
-      return loadFirstPage(this, 'items', () => call('volunteer.list', { status }, { toast: false }), undefined, () => status === this.data.status);
     },
-    loadMore() {
-      const status = this.data.status;
-      return appendNextPage(this, 'items', (cursor) => call('volunteer.list', { status, cursor }), undefined, () => status === this.data.status);
+    listKey() {
+      return this.data.status;
+    },
+    fetchList(cursor?: string) {
+      return call('volunteer.list', { status: this.data.status, cursor }, { toast: false });
     },
     ...reviewMethods({
       key: 'openid',

@@ -4,8 +4,8 @@
  * up, withdrawing and checking in or out happen.
  */
 import type { ActivityView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
 import { largeText } from '../../utils/format';
 import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
@@ -25,10 +25,10 @@ const toRow = (activity: ActivityView): ActivityRow => ({
 });
 
 Component({
+  behaviors: [listPage<ActivityRow>()],
   data: {
     tab: 'signup' as Tab,
     when: 'upcoming' as When,
-    ...listState<ActivityRow>(),
     largeText: false,
     ...PHASE_LABELS,
     signupText: SIGNUP_STATUS_TEXT,
@@ -41,13 +41,7 @@ Component({
     },
     onShow() {
       // Coming back from an activity after signing up or checking in: show where my place stands now.
-      if (!this.data.loading) void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
+      void this.refresh();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const tab = event.currentTarget.dataset.tab as Tab;
@@ -65,17 +59,9 @@ Component({
     listKey(): string {
       return this.data.tab === 'mine' ? 'mine' : this.data.when;
     },
-    fetch(cursor?: string) {
-      const page = cursor ? { cursor } : {};
-      return this.data.tab === 'mine' ? call('activity.mine', page, { toast: false }) : call('activity.list', { when: this.data.when, ...page }, { toast: false });
-    },
-    load() {
-      const key = this.listKey();
-      return loadFirstPage<ActivityView, ActivityRow>(this, 'items', () => this.fetch(), toRow, () => key === this.listKey());
-    },
-    loadMore() {
-      const key = this.listKey();
-      return appendNextPage<ActivityView, ActivityRow>(this, 'items', (cursor) => this.fetch(cursor), toRow, () => key === this.listKey());
+    async fetchList(cursor?: string) {
+      const reply = this.data.tab === 'mine' ? await call('activity.mine', { cursor }, { toast: false }) : await call('activity.list', { when: this.data.when, cursor }, { toast: false });
+      return rows<ActivityView, ActivityRow>(reply, toRow);
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: `/volunteer/activity/index?id=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });

@@ -4,10 +4,12 @@
  * scanned). After 签退 it shows the recorded hours and the points earned.
  *
  * The server decides every one of these; the page only picks which button to offer. It reads the
- * phase the server computed, and falls back to the phone's clock only for the half hour before the
- * start (check-in opens) and the two hours after the end (check-out closes).
+ * phase the server computed, and falls back to the phone's clock only for the window before the
+ * start (check-in opens) and after the end (check-out closes), whose lengths are core's
+ * (generated/shared.ts) until the activity view says itself what is open.
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
+import { CHECK_IN_OPENS_BEFORE_MS, CHECK_OUT_CLOSES_AFTER_MS } from '../../generated/shared';
 import { call } from '../../services/api';
 import { askToSubscribe } from '../../services/subscribe';
 import { confirm } from '../../utils/dialog';
@@ -17,8 +19,6 @@ import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
 
 type Action = '' | 'signup' | 'withdraw' | 'check_in' | 'check_out';
 
-const CHECK_IN_OPENS_BEFORE_MS = 30 * 60_000;
-const CHECK_OUT_CLOSES_AFTER_MS = 2 * 3600_000;
 const CODE = /^\d{6}$/;
 
 const at = (iso: string): number => Date.parse(iso);
@@ -58,7 +58,7 @@ function nextStep(activity: ActivityView, now: number): { action: Action; note: 
       if (now <= end + CHECK_OUT_CLOSES_AFTER_MS) {
         return { action: 'check_out', note: `您已于 ${formatTime(signup?.checkInAt)} 签到。服务结束时，请输入工作人员出示的签到码签退。` };
       }
-      return { action: '', note: '签退时间已过（活动结束后 2 小时内）。请联系活动负责人为您补签退，服务时长以负责人记录为准。' };
+      return { action: '', note: `签退时间已过（活动结束后 ${CHECK_OUT_CLOSES_AFTER_MS / 3_600_000} 小时内）。请联系活动负责人为您补签退，服务时长以负责人记录为准。` };
     case 'attended':
       return { action: '', note: '您已完成本次活动，感谢您的付出！' };
     case 'no_show':

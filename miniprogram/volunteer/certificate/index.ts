@@ -5,8 +5,8 @@
  * one is asked for. Drawing is in utils/certificate-image (pure, tested without a canvas).
  */
 import type { CertificateView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../services/api';
-import { appendNextPage, listState, loadFirstPage } from '../../services/paging';
 import { type CertificateCanvas, certificateHeight, drawCertificate } from '../../utils/certificate-image';
 import { formatTime, largeText } from '../../utils/format';
 import { beijingToday } from '../../utils/records';
@@ -34,6 +34,7 @@ const canvases = new WeakMap<object, WechatMiniprogram.Canvas>();
 const isPermissionRefusal = (errMsg: string): boolean => /auth|deny|denied|authorize|permission/i.test(errMsg);
 
 Component({
+  behaviors: [listPage<Row>()],
   data: {
     largeText: false,
     // request form
@@ -43,8 +44,6 @@ Component({
     requestId: '',
     submitting: false,
     formError: '',
-    // mine
-    ...listState<Row>(),
     // the one being viewed
     viewing: null as Row | null,
     canvasWidth: 0,
@@ -60,17 +59,9 @@ Component({
       this.setData({ largeText: largeText(), from: `${today.slice(0, 4)}-01-01`, to: today, today });
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    load() {
-      return loadFirstPage(this, 'items', () => call('certificate.mine', { limit: PAGE_SIZE }, { toast: false }), toRow);
-    },
-    loadMore() {
-      return appendNextPage(this, 'items', (cursor) => call('certificate.mine', { limit: PAGE_SIZE, cursor }), toRow);
+    /** Mine, newest first. */
+    async fetchList(cursor?: string) {
+      return rows(await call('certificate.mine', { limit: PAGE_SIZE, cursor }, { toast: false }), toRow);
     },
     onFrom(event: WechatMiniprogram.PickerChange) {
       // Another period is another request.

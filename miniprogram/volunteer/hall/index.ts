@@ -3,37 +3,21 @@
  * accept gets the order; if someone was quicker, the page says so and refreshes the list.
  */
 import type { OrderSummary } from '../../../core/contract';
+import { listPage } from '../../behaviors/list-page';
 import { call } from '../../services/api';
 import { askToSubscribe } from '../../services/subscribe';
-import { appendNextPage } from '../../services/paging';
 
 Component({
+  behaviors: [listPage<OrderSummary>()],
   data: {
-    loading: true,
-    error: '',
-    items: [] as OrderSummary[],
-    nextCursor: null as string | null,
-    loadingMore: false,
     accepting: '',
   },
   methods: {
     onLoad() {
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    async load() {
-      this.setData({ loading: true, error: '' });
-      const reply = await call('dispatch.hall', {}, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
-    },
-    loadMore() {
-      return appendNextPage(this, 'items', (cursor) => call('dispatch.hall', { cursor }));
+    fetchList(cursor?: string) {
+      return call('dispatch.hall', { cursor }, { toast: false });
     },
     async onAccept(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);

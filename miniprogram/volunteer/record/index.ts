@@ -5,8 +5,8 @@
  * and the page waits for the slower of the two, not their sum. The ledger itself is on pages/points.
  */
 import type { ServiceRecordView } from '../../../core/contract';
+import { listPage, rows } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 import { largeText } from '../../utils/format';
 import { RECORD_SOURCE_TEXT } from '../../utils/labels';
 import { durationText, levelText, starsText } from '../../utils/records';
@@ -25,19 +25,15 @@ function toRow(record: ServiceRecordView): RecordRow {
 }
 
 Component({
+  behaviors: [listPage<RecordRow>()],
   data: {
     largeText: false,
-    loading: true,
-    error: '',
     balance: 0,
     hours: 0,
     count: 0,
     stars: 0,
     starsText: starsText(0),
     levelText: '',
-    records: [] as RecordRow[],
-    nextCursor: null as string | null,
-    loadingMore: false,
   },
   methods: {
     onLoad() {
@@ -46,42 +42,25 @@ Component({
     },
     onShow() {
       // A correction asked for on the detail page shows its 更正中 tag on return.
-      if (!this.data.loading) void this.load();
+      void this.refresh();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    async load() {
-      this.setData({ loading: true, error: '' });
+    async fetchList(cursor?: string) {
+      if (cursor) {
+        const more = await call('record.mine', { limit: PAGE_SIZE, cursor }, { toast: false });
+        return more.ok ? rows({ ok: true, data: more.data.records }, toRow) : more;
+      }
       const [mine, points] = await Promise.all([call('record.mine', { limit: PAGE_SIZE }, { toast: false }), call('points.balance', {}, { toast: false })]);
-      if (!mine.ok) return this.setData({ loading: false, error: mine.error.message });
-      if (!points.ok) return this.setData({ loading: false, error: points.error.message });
+      if (!mine.ok) return mine;
+      if (!points.ok) return points;
       const { totals, records } = mine.data;
-      this.setData({
-        loading: false,
+      return rows({ ok: true, data: records }, toRow, {
         balance: points.data.balance,
         hours: totals.hours,
         count: totals.count,
         stars: totals.level.stars,
         starsText: starsText(totals.level.stars),
         levelText: levelText(totals.level, totals.hours),
-        records: records.items.map(toRow),
-        nextCursor: records.nextCursor,
       });
-    },
-    loadMore() {
-      return appendNextPage(
-        this,
-        'records',
-        async (cursor) => {
-          const reply = await call('record.mine', { limit: PAGE_SIZE, cursor });
-          return reply.ok ? { ok: true as const, data: reply.data.records } : reply;
-        },
-        toRow,
-      );
     },
     onRecord(event: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: `/volunteer/record-detail/index?id=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });

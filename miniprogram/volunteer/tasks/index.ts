@@ -4,8 +4,8 @@
  * complete with a summary and the minutes served.
  */
 import type { OrderSummary } from '../../../core/contract';
+import { listPage } from '../../behaviors/list-page';
 import { call } from '../../services/api';
-import { appendNextPage } from '../../services/paging';
 import { askToSubscribe } from '../../services/subscribe';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
@@ -13,13 +13,9 @@ type Tab = 'open' | 'done';
 type Sheet = '' | 'decline' | 'complete';
 
 Component({
+  behaviors: [listPage<OrderSummary>()],
   data: {
     tab: 'open' as Tab,
-    loading: true,
-    error: '',
-    items: [] as OrderSummary[],
-    nextCursor: null as string | null,
-    loadingMore: false,
     statusText: ORDER_STATUS_TEXT,
     statusTag: ORDER_STATUS_TAG,
     sheet: '' as Sheet,
@@ -35,27 +31,17 @@ Component({
       if (query?.tab === 'done') this.setData({ tab: 'done' });
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const tab = event.currentTarget.dataset.tab as Tab;
       if (tab === this.data.tab) return;
       this.setData({ tab, items: [] });
       void this.load();
     },
-    async load() {
-      this.setData({ loading: true, error: '' });
-      const reply = await call('dispatch.mine', { status: this.data.tab }, { toast: false });
-      if (reply.ok) this.setData({ loading: false, items: reply.data.items, nextCursor: reply.data.nextCursor });
-      else this.setData({ loading: false, error: reply.error.message });
+    listKey() {
+      return this.data.tab;
     },
-    loadMore() {
-      const tab = this.data.tab;
-      return appendNextPage(this, 'items', (cursor) => call('dispatch.mine', { status: tab, cursor }), undefined, () => tab === this.data.tab);
+    fetchList(cursor?: string) {
+      return call('dispatch.mine', { status: this.data.tab, cursor }, { toast: false });
     },
     /** Puts the changed order in place, or drops it when it left this tab. */
     replace(order: OrderSummary) {

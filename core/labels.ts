@@ -1,0 +1,109 @@
+/**
+ * The Chinese names of the codes the cloud reports (statuses, sources, kinds), and the phone number
+ * pattern: one source for the cloud's messages and the mini-program's pages. Values only, no logic
+ * and no imports but types: scripts/generate-shared.ts copies them into miniprogram/generated/
+ * (WeChat compiles only miniprogram/), and tests/core/generated.test.ts fails when that copy is stale.
+ */
+import type { ActivityPhase } from './contract';
+import type {
+  AwardNomination,
+  CorrectableField,
+  CorrectionStatus,
+  NominationStatus,
+  OrderStatus,
+  PointsSource,
+  RedemptionStatus,
+  RuleChangeStatus,
+  ServiceRecord,
+  SignupStatus,
+  VolunteerStatus,
+} from './model';
+
+export const ORDER_STATUS_TEXT: Readonly<Record<OrderStatus, string>> = {
+  pending_review: '待审核',
+  pending: '待派单',
+  assigned: '已派单',
+  accepted: '已接单',
+  in_service: '服务中',
+  completed: '待评分',
+  closed: '已办结',
+  cancelled: '已取消',
+  // Refused at the community's review, before any service: "未通过" alone would not say of what.
+  rejected: '未通过审核',
+};
+
+/** A volunteer's place in an activity. */
+export const SIGNUP_STATUS_TEXT: Readonly<Record<SignupStatus, string>> = {
+  enrolled: '已报名',
+  waitlisted: '候补中',
+  withdrawn: '已取消报名',
+  checked_in: '已签到',
+  attended: '已完成',
+  no_show: '未到场',
+};
+
+/** Where an activity stands, from its times. */
+export const ACTIVITY_PHASE_TEXT: Readonly<Record<ActivityPhase, string>> = {
+  cancelled: '已取消',
+  not_open: '未开始报名',
+  open: '报名中',
+  closed: '报名已截止',
+  ongoing: '进行中',
+  ended: '已结束',
+};
+
+/** What a reviewer decided: a volunteer application, a record correction, an award nomination. */
+export const REVIEW_STATUS_TEXT: Readonly<Record<VolunteerStatus | CorrectionStatus | NominationStatus, string>> = {
+  pending: '待审核',
+  approved: '已通过',
+  rejected: '未通过',
+};
+
+/** Where a rule change (积分规则调整) stands. `applied`: a setting that pays nothing, in force at once. */
+export const RULE_CHANGE_STATUS_TEXT: Readonly<Record<RuleChangeStatus, string>> = {
+  pending: '待审核',
+  approved: '已通过',
+  rejected: '未通过',
+  superseded: '已被取代',
+  applied: '已生效',
+};
+
+export const REDEMPTION_STATUS_TEXT: Readonly<Record<RedemptionStatus, string>> = {
+  pending: '待领取',
+  fulfilled: '已领取',
+  cancelled: '已取消',
+};
+
+/** Where points came from or went, as the ledger shows it. */
+export const POINTS_SOURCE_TEXT: Readonly<Record<PointsSource, string>> = {
+  service: '志愿服务',
+  activity: '志愿活动',
+  good_deed: '好人好事',
+  role_model: '先进典型',
+  redeem: '兑换',
+  redeem_refund: '兑换退回',
+};
+
+export const AWARD_KIND_TEXT: Readonly<Record<AwardNomination['kind'], string>> = {
+  good_deed: '好人好事',
+  role_model: '先进典型',
+};
+
+/** Where a service record came from. */
+export const RECORD_SOURCE_TEXT: Readonly<Record<ServiceRecord['source'], string>> = {
+  order: '订单服务',
+  activity: '志愿活动',
+};
+
+/** The record fields a correction may change, and the hours they convert to. */
+export const RECORD_FIELD_TEXT: Readonly<Record<CorrectableField | 'hours', string>> = {
+  minutes: '服务时长（分钟）',
+  hours: '折算小时',
+  date: '服务日期',
+  place: '服务地点',
+  content: '服务内容',
+};
+
+/** A mainland mobile number, and what to say when one is not. */
+export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
+export const PHONE_MESSAGE = '请填写 11 位手机号码';

@@ -1,0 +1,24 @@
+/**
+ * The mini-program's copy of core's shared values (miniprogram/generated/shared.ts) is what
+ * scripts/generate-shared.ts writes from core today: change core/labels.ts (or a copied rule) and
+ * this fails until the copy is generated again.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as activityRules from '../../core/activity-rules';
+import * as labels from '../../core/labels';
+import { SHARED_FILE, sharedSource } from '../../scripts/generate-shared';
+
+describe('miniprogram/generated/shared.ts', () => {
+  it('is up to date with core (else run `npx tsx scripts/generate-shared.ts`)', () => {
+    expect(fs.readFileSync(SHARED_FILE, 'utf8')).toBe(sharedSource());
+  });
+
+  it('carries every label of core/labels.ts and the check-in windows, as values', () => {
+    const copy = fs.readFileSync(SHARED_FILE, 'utf8');
+    for (const name of Object.keys(labels)) expect(copy).toContain(`export const ${name}: typeof labels.${name} = `);
+    expect(copy).toContain(`CHECK_IN_OPENS_BEFORE_MS: typeof activityRules.CHECK_IN_OPENS_BEFORE_MS = ${activityRules.CHECK_IN_OPENS_BEFORE_MS};`);
+    expect(copy).toContain(`CHECK_OUT_CLOSES_AFTER_MS: typeof activityRules.CHECK_OUT_CLOSES_AFTER_MS = ${activityRules.CHECK_OUT_CLOSES_AFTER_MS};`);
+    expect(copy).toContain("rejected: '未通过审核'");
+  });
+});
