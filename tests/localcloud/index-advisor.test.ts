@@ -96,6 +96,7 @@ describe('index advice in the database engine', () => {
     expect(refusal(() => aggregate({ $group: { _id: '$status', n: { $sum: 1 } } }))).toContain('aggregate [$group]');
     expect(refusal(() => aggregate({ $match: { communityId: 'c1' } }, { $sort: { phone: 1 } }))).toContain('where {communityId: $eq} orderBy {phone: asc}');
     expect(aggregate({ $match: { communityId: 'c1', status: 'open' } }, { $group: { _id: null, n: { $sum: 1 } } })).toMatchObject({ data: { list: [expect.any(String)] } });
+    expect(aggregate({ $limit: 1 }, { $group: { _id: '$status' } })).toMatchObject({ data: { list: [expect.any(String)] } });
   });
 
   it('strict: lets a test set its scene up (no calling function), and records the query', () => {

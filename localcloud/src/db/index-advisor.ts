@@ -74,10 +74,11 @@ export class IndexAdvisor {
 
   /**
    * An aggregation is served when it starts by narrowing: a leading $match (and $sort) an index
-   * serves, or a leading $sort alone. Anything else reads the whole collection.
+   * serves, a leading $sort alone, or a leading $limit. Anything else reads the whole collection.
    */
   checkPipeline({ collection, indexes, pipeline, caller }: { collection: string; indexes: readonly DeclaredIndex[]; pipeline: Array<Record<string, unknown>>; caller?: string }): void {
     const [first, second] = pipeline;
+    if (!first || '$limit' in first) return;
     const match = first && '$match' in first ? (first.$match as Record<string, unknown>) : undefined;
     const sortStage = match ? second : first;
     const order = sortStage && '$sort' in sortStage ? (sortStage.$sort as Sort) : undefined;
