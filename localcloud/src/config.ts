@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SchemaConfig } from './db/engine';
+import type { IndexAdviceMode, IndexException } from './db/index-advisor';
 import type { LocalCloudOptions } from './server';
 
 export interface ProjectPaths {
@@ -22,9 +23,14 @@ export function projectPaths(root: string): ProjectPaths {
   };
 }
 
+/** The schema, with the queries accepted without an index from index-exceptions.json beside it. */
 export function readSchema(file: string): SchemaConfig | undefined {
   if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as SchemaConfig;
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as SchemaConfig;
+  const exceptionsFile = path.join(path.dirname(file), 'index-exceptions.json');
+  if (!fs.existsSync(exceptionsFile)) return schema;
+  const { exceptions } = JSON.parse(fs.readFileSync(exceptionsFile, 'utf8')) as { exceptions?: IndexException[] };
+  return { ...schema, indexExceptions: exceptions ?? [] };
 }
 
 export function readWordList(file: string): string[] {
@@ -39,12 +45,15 @@ export function readWordList(file: string): string[] {
 /**
  * Options for `npm start`, from the environment: PORT, HOST, LINLI_DATA_DIR, LINLI_ENV, LINLI_APPID,
  * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter),
- * LINLI_MAX_WORKERS (concurrent instances per function) and LINLI_SEED (`none`: start empty).
+ * LINLI_MAX_WORKERS (concurrent instances per function), LINLI_SEED (`none`: start empty) and
+ * LINLI_INDEX_ADVICE (`log`, the default here: print each query no index serves; `strict`: refuse it).
  */
 export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = process.env): LocalCloudOptions {
   const paths = projectPaths(root);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const indexAdvice = (env.LINLI_INDEX_ADVICE || 'log') as IndexAdviceMode;
+  if (!['record', 'log', 'strict'].includes(indexAdvice)) throw new Error(`LINLI_INDEX_ADVICE must be record, log or strict, got ${indexAdvice}`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -58,5 +67,6 @@ export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = pr
     realTimeTimers: true,
     echoFunctionLogs: true,
     maxWorkersPerFunction: env.LINLI_MAX_WORKERS ? Number(env.LINLI_MAX_WORKERS) : undefined,
+    indexAdvice,
   };
 }

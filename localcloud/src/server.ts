@@ -12,6 +12,7 @@ import { EJSON } from 'bson';
 import busboy from 'busboy';
 import { Clock } from './clock';
 import { DatabaseEngine, type SchemaConfig } from './db/engine';
+import type { IndexAdviceMode } from './db/index-advisor';
 import { CloudError } from './db/errors';
 import { MemoryPersistence, SqlitePersistence } from './db/persistence';
 import { type CallerIdentity, FUNCTION_ERRORS, FunctionRuntime, type InvokeOutcome } from './functions/runtime';
@@ -47,6 +48,8 @@ export interface LocalCloudOptions {
   maxWorkersPerFunction?: number;
   /** Where the virtual clock starts (default: real time); it runs on from there. */
   startAt?: Date;
+  /** Queries no declared index serves: `record` for the console (default), also `log`, or refuse (`strict`). */
+  indexAdvice?: IndexAdviceMode;
 }
 
 export interface LocalCloud {
@@ -147,6 +150,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     schema: options.schema,
     now: () => clock.now(),
     transactionTimeoutMs: options.transactionTimeoutMs,
+    indexAdvice: options.indexAdvice,
   });
   const isEmpty = engine.collections.names().every((name) => engine.collections.require(name).entries.size === 0);
   if (options.seed && isEmpty) engine.importLines(readSeedLines(options.seed));
@@ -228,7 +232,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (action.startsWith('database.')) {
         const caller = typeof body.wxCloudApiToken === 'string' ? runtime.byToken(body.wxCloudApiToken) : undefined;
         if (caller) caller.record.database[action] = (caller.record.database[action] ?? 0) + 1;
-        return sendJson(res, 200, { ...engine.execute(action, body), requestId });
+        return sendJson(res, 200, { ...engine.execute(action, body, caller?.definition.name), requestId });
       }
       if (action === 'functions.invokeFunction') return sendJson(res, 200, await handleInvokeFunction(req, body));
       if (action.startsWith('storage.')) return sendJson(res, 200, await storage.handleAction(action, body));
@@ -375,6 +379,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const limit = Math.min(500, Number(url.searchParams.get('limit') ?? 50) || 50);
       return sendJson(res, 200, { invocations: runtime.recent(limit) });
     }
+    if (method === 'GET' && route === 'index-advice') return sendJson(res, 200, { mode: engine.indexAdvisor.mode, queries: engine.unservedQueries() });
     if (method === 'GET' && route === 'outbox') return sendJson(res, 200, { messages: [...outbox].reverse() });
     if (method === 'GET' && route === 'clock') return sendJson(res, 200, clock.toJSON());
     if (method === 'POST' && route === 'clock') {

@@ -62,6 +62,8 @@ export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud
     schema: readSchema(path.join(REPO_ROOT, 'database/schema.json')),
     seed: demo ? path.join(REPO_ROOT, 'database/demo-data') : undefined,
     echoFunctionLogs: process.env.LINLI_ECHO === '1',
+    // A query of a function that no declared index serves fails its request (database/index-exceptions.json lists the accepted ones).
+    indexAdvice: 'strict',
     ...rest,
   });
   if (!scratch) return cloud;

@@ -8,6 +8,7 @@ import type { AnyObject } from 'mingo/types';
 import { Collections, type CollectionState, type Change, idKeyOf, type IndexSpec } from './collections';
 import { type Doc, decodeEjson, decodeOptional, encodeEjson, isPlainObject } from './ejson';
 import { CloudError, dbErrors } from './errors';
+import { type IndexAdviceMode, IndexAdvisor, type IndexException, type QueryOperation, type UnservedQuery } from './index-advisor';
 import type { Persistence } from './persistence';
 import {
   applyUpdate,
@@ -25,6 +26,8 @@ export const LIMITS = { getDefault: 100, getMax: 1000, aggregateDefault: 20, tra
 export interface SchemaConfig {
   /** Collection name → its indexes. Every listed collection exists from the start. */
   collections: Record<string, { indexes?: IndexSpec[] }>;
+  /** Queries accepted without an index (database/index-exceptions.json), each with its reason. */
+  indexExceptions?: IndexException[];
 }
 
 export interface EngineOptions {
@@ -32,6 +35,13 @@ export interface EngineOptions {
   schema?: SchemaConfig;
   now: () => number;
   transactionTimeoutMs?: number;
+  /**
+   * What to do with a query no declared index serves: `record` it for the console (default), also
+   * `log` it once per shape, or fail it (`strict`, for tests) unless it is an accepted exception.
+   */
+  indexAdvice?: IndexAdviceMode;
+  /** Where `log` and `strict` print (default console.warn). */
+  log?: (line: string) => void;
 }
 
 interface Transaction {
@@ -69,6 +79,7 @@ export class DatabaseEngine {
   private readonly declared: string[];
   private readonly now: () => number;
   private readonly transactionMs: number;
+  readonly indexAdvisor: IndexAdvisor;
 
   constructor(private readonly options: EngineOptions) {
     const schema = options.schema?.collections ?? {};
@@ -77,20 +88,44 @@ export class DatabaseEngine {
     this.declared = Object.keys(schema);
     this.now = options.now;
     this.transactionMs = options.transactionTimeoutMs ?? LIMITS.transactionMs;
+    this.indexAdvisor = new IndexAdvisor({
+      mode: options.indexAdvice ?? 'record',
+      exceptions: options.schema?.indexExceptions ?? [],
+      log: options.log,
+      now: options.now,
+    });
     this.collections.load(this.declared);
+  }
+
+  /** Queries no declared index serves, as the console's index advice lists them. */
+  unservedQueries(): UnservedQuery[] {
+    return this.indexAdvisor.list();
   }
 
   get persistence(): Persistence {
     return this.options.persistence;
   }
 
-  /** Runs one `database.*` action. Throws CloudError for a reply the SDK reports as an error. */
-  execute(action: string, body: Body): Reply {
+  /**
+   * Runs one `database.*` action. Throws CloudError for a reply the SDK reports as an error.
+   * `caller` (the function that sent it, if known) only labels index advice.
+   */
+  execute(action: string, body: Body, caller?: string): Reply {
+    this.caller = caller;
     try {
       return this.dispatch(action, body);
     } catch (error) {
       throw asCloudError(error);
+    } finally {
+      this.caller = undefined;
     }
+  }
+
+  private caller: string | undefined;
+
+  /** Index advice for a WHERE request, before it runs (so a strict failure changes nothing). */
+  private checkIndexes(state: CollectionState, operation: QueryOperation, query: Record<string, unknown> | undefined, order?: Record<string, 1 | -1>): void {
+    this.indexAdvisor.check({ collection: state.name, indexes: state.indexes, operation, query, order, caller: this.caller });
   }
 
   private dispatch(action: string, body: Body): Reply {
@@ -112,8 +147,11 @@ export class DatabaseEngine {
     switch (action) {
       case 'database.getDocument':
         return { data: { list: this.getDocuments(state, body, txn).map(encodeEjson) } };
-      case 'database.calculateDocument':
-        return { data: { total: countDocuments(this.collections.docs(state), this.decodeQuery(body)) } };
+      case 'database.calculateDocument': {
+        const query = this.decodeQuery(body);
+        this.checkIndexes(state, 'count', query);
+        return { data: { total: countDocuments(this.collections.docs(state), query) } };
+      }
       case 'database.insertDocument':
         return { data: { insertedIds: this.insert(state, body, txn) } };
       case 'database.modifyDocument':
@@ -177,10 +215,12 @@ export class DatabaseEngine {
     if (txn) throw this.notInTransaction('where().get()');
     const query = this.decodeQuery(body);
     this.checkGeoIndexes(state, query);
+    const order = this.decode(body.order) as Record<string, 1 | -1> | undefined;
+    this.checkIndexes(state, 'get', query, order);
     const requested = typeof body.limit === 'number' && body.limit > 0 ? body.limit : LIMITS.getDefault;
     return findDocuments(this.collections.docs(state), {
       query,
-      order: this.decode(body.order) as Record<string, 1 | -1> | undefined,
+      order,
       offset: typeof body.offset === 'number' ? body.offset : 0,
       limit: Math.min(requested, LIMITS.getMax),
       projection,
@@ -208,6 +248,7 @@ export class DatabaseEngine {
     if (pipeline.some((stage) => '$geoNear' in stage)) throw dbErrors.requestFailed('$geoNear is only valid as the first stage in a pipeline');
     if (pipeline.some((stage) => '$out' in stage || '$merge' in stage))
       throw dbErrors.requestFailed('$out and $merge are not supported by the local cloud');
+    if (!first || !('$geoNear' in first)) this.indexAdvisor.checkPipeline({ collection: state.name, indexes: state.indexes, pipeline, caller: this.caller });
     // Without a $limit stage the real service returns 20 documents.
     if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: LIMITS.aggregateDefault });
     const resolver = (name: string) => {
@@ -276,7 +317,7 @@ export class DatabaseEngine {
       return created ? { updated: 0, upsert_id: id } : { updated: doc ? 1 : 0 };
     }
     if (txn) throw this.notInTransaction('where().update()');
-    const targets = this.matchedEntries(state, body);
+    const targets = this.matchedEntries(state, body, 'update');
     const changes: Change[] = [];
     for (const entry of targets) {
       const { doc } = this.modified(entry.doc, entry.id, body);
@@ -287,7 +328,7 @@ export class DatabaseEngine {
   }
 
   private modifyAndReturn(state: CollectionState, body: Body): Reply {
-    const [entry] = this.matchedEntries(state, { ...body, multi: false });
+    const [entry] = this.matchedEntries(state, { ...body, multi: false }, 'update');
     if (!entry) return { updated: 0, doc: null };
     const { doc } = this.modified(entry.doc, entry.id, { ...body, merge: true });
     if (doc) this.collections.commit([{ collection: state, idKey: entry.idKey, id: entry.id, doc }]);
@@ -306,15 +347,16 @@ export class DatabaseEngine {
       return 1;
     }
     if (txn) throw this.notInTransaction('where().remove()');
-    const targets = this.matchedEntries(state, body);
+    const targets = this.matchedEntries(state, body, 'remove');
     this.collections.commit(targets.map((entry) => ({ collection: state, idKey: entry.idKey, id: entry.id, doc: null })));
     return targets.length;
   }
 
   /** Entries a WHERE request targets, in storage order; only the first when multi is false. */
-  private matchedEntries(state: CollectionState, body: Body) {
+  private matchedEntries(state: CollectionState, body: Body, operation: QueryOperation) {
     const query = this.decodeQuery(body);
     this.checkGeoIndexes(state, query);
+    this.checkIndexes(state, operation, query);
     const docs = findDocuments(this.collections.docs(state), { query });
     const matchedDocs = new Set(body.multi === false ? docs.slice(0, 1) : docs);
     return [...state.entries.values()].filter((entry) => matchedDocs.has(entry.doc));
@@ -394,6 +436,7 @@ export class DatabaseEngine {
 
   reset(): void {
     for (const txn of [...this.transactions.values()]) this.endTransaction(txn, 'aborted');
+    this.indexAdvisor.clear();
     this.collections.reset(this.declared);
   }
 

@@ -231,7 +231,7 @@ const CLIENT_JS = String.raw`
   }
 
   // ---- tabs ----
-  var TABS = ['collections', 'functions', 'invocations', 'outbox'];
+  var TABS = ['collections', 'functions', 'invocations', 'outbox', 'indexes'];
   var tab = '';
   function showTab(name) {
     if (TABS.indexOf(name) < 0) name = 'collections';
@@ -479,6 +479,40 @@ const CLIENT_JS = String.raw`
       })))));
   }
 
+  // ---- index advice ----
+  var ADVICE_MODE = { record: '仅记录 recorded', log: '记录并打印日志 recorded and logged', strict: '严格：未服务的查询失败 strict: unserved queries fail' };
+  async function loadIndexAdvice() {
+    try {
+      var r = await api('/__linli/api/index-advice');
+      clearError('indexes');
+      $('advice-mode').textContent = '模式 Mode: ' + (ADVICE_MODE[r.mode] || String(r.mode));
+      renderIndexAdvice(r.queries || []);
+    } catch (e) { setError('indexes', e); }
+  }
+  function renderIndexAdvice(list) {
+    var box = $('advice-list');
+    box.replaceChildren();
+    if (!list.length) { box.append(empty('每个查询都有索引可用 Every query so far was served by an index')); return; }
+    var heads = ['集合 Collection', '查询 Query (fields and operators)', '建议索引 Suggested index', '操作 Operations', '云函数 Functions', '次数 Count', '最近 Last', '状态 Status'];
+    box.append(h('div', { class: 'table-wrap' }, h('table', null,
+      h('thead', null, h('tr', null, heads.map(function (t) { return h('th', { text: t }); }))),
+      h('tbody', null, list.map(function (q) {
+        var accepted = q.accepted !== null && q.accepted !== undefined;
+        return h('tr', { class: accepted ? '' : 'row-error' },
+          h('td', { class: 'mono', text: q.collection }),
+          h('td', { class: 'mono', text: q.query }),
+          h('td', { class: 'mono', text: q.suggestion || '—' }),
+          h('td', { class: 'mono', text: (q.operations || []).join(', ') }),
+          h('td', { class: 'mono', text: (q.functions || []).join(', ') || '—' }),
+          h('td', { class: 'mono', text: q.count }),
+          h('td', { class: 'mono', text: fmtTime(q.lastAt) }),
+          h('td', null, accepted
+            ? h('span', { class: 'badge st-ok', text: '已接受 accepted', title: q.accepted })
+            : h('span', { class: 'badge st-error', text: '无索引 no index' }),
+            accepted ? h('div', { class: 'muted', text: q.accepted }) : null));
+      })))));
+  }
+
   // ---- header actions ----
   $('adv-hour').onclick = function (e) { advance(3600000, e.currentTarget); };
   $('adv-day').onclick = function (e) { advance(86400000, e.currentTarget); };
@@ -509,8 +543,9 @@ const CLIENT_JS = String.raw`
   $('inv-refresh').onclick = loadInvocations;
   $('fn-refresh').onclick = loadFunctions;
   $('outbox-refresh').onclick = loadOutbox;
+  $('advice-refresh').onclick = loadIndexAdvice;
 
-  var loaders = { collections: loadCollections, functions: loadFunctions, invocations: loadInvocations, outbox: loadOutbox };
+  var loaders = { collections: loadCollections, functions: loadFunctions, invocations: loadInvocations, outbox: loadOutbox, indexes: loadIndexAdvice };
   function refreshAll() { loadStatus(); loaders[tab](); }
   window.addEventListener('hashchange', function () { showTab(location.hash.slice(1)); });
   document.addEventListener('visibilitychange', function () {
@@ -564,7 +599,7 @@ export function renderConsolePage(opts: ConsolePageOptions): string {
 <div class="urls" id="urls"></div>
 <div class="banner" id="banner" role="alert" hidden></div>
 <nav class="tabs" role="tablist">
-  ${tab('collections', '集合 Collections')}${tab('functions', '云函数 Functions')}${tab('invocations', '调用记录 Invocations')}${tab('outbox', '消息 Outbox')}
+  ${tab('collections', '集合 Collections')}${tab('functions', '云函数 Functions')}${tab('invocations', '调用记录 Invocations')}${tab('outbox', '消息 Outbox')}${tab('indexes', '索引建议 Index advice')}
 </nav>
 <main>
   <section id="tab-collections" role="tabpanel">
@@ -586,6 +621,13 @@ export function renderConsolePage(opts: ConsolePageOptions): string {
     <div class="toolbar"><span class="muted grow">订阅消息等发出的消息（本地不真正发送）Messages captured instead of being sent</span>
       <button type="button" id="outbox-refresh">刷新 Refresh</button></div>
     <div id="outbox-list"></div>
+  </section>
+  <section id="tab-indexes" role="tabpanel" hidden>
+    <div class="toolbar"><span class="muted grow">没有索引可用的查询：在微信云上会扫描整个集合。在 database/schema.json 加索引，或在 database/index-exceptions.json 写明理由接受它。
+      Queries no declared index serves (a collection scan on WeChat's cloud).</span>
+      <span class="muted" id="advice-mode"></span>
+      <button type="button" id="advice-refresh">刷新 Refresh</button></div>
+    <div id="advice-list"></div>
   </section>
 </main>
 <div id="toast" role="status" aria-live="polite"></div>
