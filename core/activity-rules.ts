@@ -3,7 +3,7 @@
  * when the attendance code is shown and accepted, how much of someone's attendance counts, and the
  * order of the attendance sheet. Pure: the use cases pass `now`.
  */
-import type { ActivityPhase } from './contract/service';
+import type { ActivityPhase } from './contract/activity';
 import type { Activity, ActivitySignup, SignupStatus } from './model';
 
 const MINUTE_MS = 60_000;

@@ -141,3 +141,6 @@ export const date = calendarDate('日期');
 export const skills = z
   .array(shortText('技能', 20))
   .max(20, { error: '技能最多 20 项' });
+
+/** A yes/no field, with a message that names it (the generic one does not always say which). */
+export const yesNo = (label: string) => z.boolean({ error: `${label}应为“是”或“否”` });

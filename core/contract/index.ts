@@ -1,17 +1,40 @@
 /**
  * The contract between the mini-program and the cloud functions: every `function.action`, who may
  * call it, its input schema and its reply type. The function that serves an action is the part of
- * its name before the dot.
+ * its name before the dot, and its actions are declared in the file of that name (contract/order.ts
+ * for `order.*`).
  */
 import type { z } from 'zod';
-import { auditActions } from './audit';
+import { activityActions } from './activity';
+import { catalogActions } from './catalog';
+import { certificateActions } from './certificate';
+import { communityActions } from './community';
 import type { ActionSpec } from './define';
-import { marketActions } from './market';
-import { orderActions } from './orders';
-import { peopleActions } from './people';
-import { serviceActions } from './service';
+import { dispatchActions } from './dispatch';
+import { mallActions } from './mall';
+import { orderActions } from './order';
+import { pointsActions } from './points';
+import { recordActions } from './record';
+import { scoringActions } from './scoring';
+import { statsActions } from './stats';
+import { userActions } from './user';
+import { volunteerActions } from './volunteer';
 
-export const contract = { ...peopleActions, ...orderActions, ...marketActions, ...serviceActions, ...auditActions } as const;
+export const contract = {
+  ...userActions,
+  ...communityActions,
+  ...catalogActions,
+  ...volunteerActions,
+  ...orderActions,
+  ...dispatchActions,
+  ...scoringActions,
+  ...pointsActions,
+  ...mallActions,
+  ...statsActions,
+  ...activityActions,
+  ...recordActions,
+  ...certificateActions,
+} as const;
 
 export type Contract = typeof contract;
 export type ActionName = keyof Contract;
@@ -26,8 +49,16 @@ export const functionOf = (name: ActionName): FunctionName => name.split('.')[0]
 
 export * from './define';
 export type { Page } from './fields';
-export type * from './audit';
-export type * from './market';
-export type * from './orders';
-export type * from './people';
-export type * from './service';
+export type * from './activity';
+export type * from './catalog';
+export type * from './certificate';
+export type * from './community';
+export type * from './dispatch';
+export type * from './mall';
+export type * from './order';
+export type * from './points';
+export type * from './record';
+export type * from './scoring';
+export type * from './stats';
+export type * from './user';
+export type * from './volunteer';

@@ -11,7 +11,7 @@
  * conflict and the second is retried against the new count: capacity is never exceeded.
  */
 import type { ActivityView, SignupView } from '../contract';
-import { activityTimesProblems } from '../contract/service';
+import { activityTimesProblems } from '../contract/activity';
 import { activityPhase, attendanceOrder, attendedMinutes, checkInOpen, checkOutOpen, codeShown, MAX_CODE_FAILURES, SIGNED_UP } from '../activity-rules';
 import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '../codes';
 import { DomainError } from '../errors';

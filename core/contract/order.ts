@@ -1,4 +1,4 @@
-/** Actions of the `order`, `dispatch` and `scoring` functions: the 五单 loop up to the score. */
+/** Actions of the `order` function, and the order views that `dispatch` and `scoring` reply with too. */
 import { z } from 'zod';
 import type { Address, OrderStatus } from '../model';
 import { action, type Iso } from './define';
@@ -55,18 +55,7 @@ export type OrderCommand =
   | 'rate'
   | 'score';
 
-export interface Candidate {
-  openid: string;
-  name: string;
-  score: number;
-  reasons: string[];
-  activeOrders: number;
-  completedOrders: number;
-  averageStars: number | null;
-  partyMember: boolean;
-}
-
-const orderId = z.object({ orderId: id });
+export const orderId = z.object({ orderId: id });
 
 export const orderActions = {
   /** Grid workers (网格员/楼栋长) also order on behalf of the offline elders of their grids. */
@@ -110,62 +99,5 @@ export const orderActions = {
     roles: ['resident'],
     withVolunteer: false,
     input: z.object({ orderId: id, stars, comment: optionalText('评价', 300, 'comment') }),
-  }),
-
-  'dispatch.queue': action<Page<OrderSummary>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
-  'dispatch.suggest': action<{ candidates: Candidate[] }>()({
-    roles: ['staff', 'grid_worker'],
-    withVolunteer: false,
-    input: z.object({ orderId: id, limit: z.number().int().min(1).max(50).optional() }),
-  }),
-  'dispatch.assign': action<{ order: OrderView }>()({
-    roles: ['staff', 'grid_worker'],
-    withVolunteer: false,
-    input: z.object({ orderId: id, volunteerOpenid: id }),
-  }),
-  'dispatch.hall': action<Page<OrderSummary>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
-  'dispatch.mine': action<Page<OrderSummary>>()({
-    roles: ['volunteer'],
-    input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
-  }),
-  'dispatch.accept': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
-  'dispatch.decline': action<{ order: OrderView }>()({
-    roles: ['volunteer'],
-    input: z.object({ orderId: id, reason: shortText('婉拒原因', 200) }),
-  }),
-  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], withVolunteer: false, input: orderId }),
-  'dispatch.complete': action<{ order: OrderView }>()({
-    roles: ['volunteer'],
-    withVolunteer: false,
-    input: z.object({
-      orderId: id,
-      summary: shortText('服务小结', 500),
-      minutes: z
-        .number({ error: '服务时长必须是数字' })
-        .int({ error: '服务时长按整分钟填写' })
-        .min(1, { error: '服务时长至少 1 分钟' })
-        .max(24 * 60, { error: '单次服务时长不能超过 24 小时' }),
-    }),
-  }),
-
-  'scoring.pending': action<Page<OrderSummary>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
-  'scoring.score': action<{ order: OrderView; points: number }>()({
-    roles: ['staff'],
-    withVolunteer: false,
-    input: z.object({
-      orderId: id,
-      score: stars,
-      note: optionalText('评分说明', 200),
-      /**
-       * The minutes the service record counts, when the scorer counts fewer than reported. Required
-       * when the reported minutes are far above the expected time (completion.unconfirmed).
-       */
-      minutes: z
-        .number({ error: '认定的服务时长必须是数字' })
-        .int({ error: '认定的服务时长按整分钟填写' })
-        .min(0, { error: '认定的服务时长不能为负数' })
-        .max(24 * 60, { error: '单次服务时长不能超过 24 小时' })
-        .optional(),
-    }),
   }),
 } as const;

@@ -1,69 +1,14 @@
-/** Actions of the `user`, `community`, `catalog` and `volunteer` functions. */
-import { z } from 'zod';
-import type { Address, CommunitySettings, Grid, Role, RuleChangeStatus, RuleKind, ServiceItem, SettingField, Volunteer, VolunteerStatus } from '../model';
-import { POINTS_CAP_LIMITS } from '../settings';
-import { birthDateOfIdNumber, isValidIdNumber, normaliseIdNumber } from '../id-number';
-import { roundingProblem, type StarLevel } from '../service-hours';
-import { action, type Iso } from './define';
-import type { OrderSummary } from './orders';
-import {
-  address,
-  calendarDate,
-  id,
-  NOT_TEXT,
-  nonNegativeInt,
-  optionalText,
-  paging,
-  type Page,
-  personName,
-  phone,
-  positiveInt,
-  shortText,
-  skills,
-} from './fields';
-
-export interface ProfileView {
-  name: string;
-  phone: string;
-  address: Address;
-  communityId: string;
-  communityName: string;
-}
-
 /**
- * A member of the community as staff pick them (for a nomination, an order on their behalf): by id,
- * with what tells two people apart — never the full phone number.
+ * Actions of the `community` function: communities and their grids, settings, rule changes and
+ * staff invitations.
  */
-export interface PersonView {
-  openid: string;
-  name: string;
-  gridId: string;
-  building: string;
-  unit?: string;
-  /** e.g. 138****0020 */
-  phoneMasked: string;
-  roles: Role[];
-}
-
-/** Everything the resident home page shows, in one call. */
-export interface HomeView {
-  me: MeView;
-  communityName?: string;
-  services: ServiceView[];
-  /** The caller's open orders, most urgent first (at most 3). */
-  openOrders: OrderSummary[];
-  openOrderCount: number;
-  balance: number;
-}
-
-export interface MeView {
-  openid: string;
-  roles: Role[];
-  communityId?: string;
-  profile?: ProfileView;
-  /** `hours` and `level` count the volunteer's service records (shown as stars on the profile). */
-  volunteer?: { status: VolunteerStatus; available: boolean; reviewNote?: string; hours: number; level: StarLevel };
-}
+import { z } from 'zod';
+import type { CommunitySettings, Grid, RuleChangeStatus, RuleKind, SettingField } from '../model';
+import { POINTS_CAP_LIMITS } from '../settings';
+import { roundingProblem } from '../service-hours';
+import { action, type Iso } from './define';
+import { id, optionalText, paging, type Page, personName, phone, positiveInt, shortText, yesNo } from './fields';
+import type { MeView } from './user';
 
 export interface CommunityView {
   id: string;
@@ -78,15 +23,6 @@ export type EffectiveSettings = Required<CommunitySettings>;
 export interface CommunityDetailView extends CommunityView {
   settings: EffectiveSettings;
 }
-
-/** A catalogue item as the mini-program sees it: the stored item with `id` for `_id`. */
-export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt' | 'pendingRuleChange'> & {
-  id: string;
-  /** Base points proposed and waiting for a second staff member. */
-  pendingBasePoints?: number;
-  /** A new service, offered to residents once its points are approved. */
-  awaitingListing?: boolean;
-};
 
 /** A rule change as the review page and the audit log show it. */
 export interface RuleChangeView {
@@ -111,20 +47,6 @@ export interface RuleChangeView {
   /** The caller proposed it (so may not decide it). */
   mine: boolean;
 }
-
-/** A volunteer as staff (and the volunteer) see them: the stored fields, with age instead of birth date. */
-export type VolunteerView = Pick<
-  Volunteer,
-  'realName' | 'phone' | 'skills' | 'availability' | 'available' | 'partyMember' | 'partyOrganisation' | 'gridId' | 'status' | 'reviewNote'
-> & {
-  openid: string;
-  gender?: '男' | '女';
-  /** Only ever masked (e.g. 110105********123X). */
-  idNumberMasked?: string;
-  appliedAt: Iso;
-  age: number;
-  stats: { activeOrders: number; completedOrders: number; averageStars: number | null };
-};
 
 const grid = z.object({
   id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: '网格编号只能包含字母、数字、- 和 _' }),
@@ -166,10 +88,6 @@ const multipliers = z
   .refine((m) => m['1'] <= m['2'] && m['2'] <= m['3'] && m['3'] <= m['4'] && m['4'] <= m['5'], {
     error: '积分倍数应随评分从 1 分到 5 分递增（或持平）',
   });
-
-/** A real calendar day: `date` alone lets 2023-02-30 through, since Date.parse rolls it over. */
-/** A yes/no field, with a message that names it (the generic one does not always say which). */
-const yesNo = (label: string) => z.boolean({ error: `${label}应为“是”或“否”` });
 
 /** 服务时长折算规则: leftover minutes up to each step count as that step's hours. */
 const hourRounding = z
@@ -223,36 +141,7 @@ const settingsFields = {
   minutesCheckRatio: z.number({ error: '服务时长核实倍数必须是数字' }).min(1.5, { error: '服务时长核实倍数不能小于 1.5' }).max(10, { error: '服务时长核实倍数不能超过 10' }).optional(),
 };
 
-export const peopleActions = {
-  'user.me': action<MeView>()({ roles: ['anyone'], input: z.object({}) }),
-  'user.register': action<MeView>()({
-    roles: ['anyone'],
-    input: z.object({ communityId: id, name: personName, phone, address }),
-  }),
-  'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}) }),
-  'user.updateProfile': action<MeView>()({
-    roles: ['registered'],
-    input: z
-      .object({ name: personName.optional(), phone: phone.optional(), address: address.optional() })
-      .refine((input) => input.name !== undefined || input.phone !== undefined || input.address !== undefined, { error: '请至少修改一项资料' }),
-  }),
-
-  /**
-   * Finds members of the caller's community (a grid worker: of their grids) by exact name or by a
-   * registered phone, or lists a grid's or a building's residents. Returns ids to pick from: two
-   * people with one phone show up as two, and staff tell them apart by name and building.
-   */
-  'user.search': action<Page<PersonView>>()({
-    roles: ['staff', 'grid_worker'],
-    input: z.object({
-      /** A name (exact) or an 11-digit phone; a search term, not published text. */
-      query: z.string().trim().max(20, { error: '搜索内容不能超过 20 个字' }).meta(NOT_TEXT).optional(),
-      gridId: id.optional(),
-      building: z.string().trim().max(20, { error: '楼栋不能超过 20 个字' }).meta(NOT_TEXT).optional(),
-      ...paging,
-    }),
-  }),
-
+export const communityActions = {
   'community.list': action<CommunityView[]>()({ roles: ['anyone'], input: z.object({}) }),
   'community.get': action<CommunityDetailView>()({ roles: ['anyone'], input: z.object({ communityId: id }) }),
   'community.create': action<CommunityDetailView>()({
@@ -329,91 +218,5 @@ export const peopleActions = {
       name: personName,
       phone,
     }),
-  }),
-
-  'catalog.list': action<ServiceView[]>()({
-    roles: ['anyone'],
-    /** Without communityId: the caller's own community. */
-    input: z.object({ communityId: id.optional(), includeArchived: yesNo('是否包含已下架服务').optional() }),
-  }),
-  'catalog.upsert': action<ServiceView>()({
-    roles: ['staff'],
-    input: z.object({
-      id: id.optional(),
-      name: shortText('服务名称', 30),
-      category: shortText('服务类别', 20),
-      skills: skills.min(1, { error: '至少需要一项技能' }),
-      expectedMinutes: positiveInt('预计用时（分钟）', 24 * 60),
-      basePoints: nonNegativeInt('基础积分', 1000),
-      slaHours: positiveInt('办结时限（小时）', 24 * 30),
-      description: optionalText('服务说明', 200),
-    }),
-  }),
-  'catalog.archive': action<ServiceView>()({
-    roles: ['staff'],
-    input: z.object({ id, archived: yesNo('是否下架').optional() }),
-  }),
-
-  'volunteer.apply': action<VolunteerView>()({
-    roles: ['registered'],
-    input: z
-      .object({
-        realName: personName,
-        phone,
-        birthDate: calendarDate('出生日期'),
-        gender: z.enum(['男', '女'], { error: '性别只能是男或女' }).optional(),
-        /** Optional (办法 Art. 5); checked against GB 11643 and against the birth date given. */
-        idNumber: z
-          .string({ error: '身份证号码格式无效' })
-          .transform(normaliseIdNumber)
-          .refine((value) => value === '' || isValidIdNumber(value), { error: '身份证号码有误，请核对（18 位，最后一位可能是 X）' })
-          // Checked digit by digit against GB 11643 (and never shown unmasked): a format, not text.
-          .meta(NOT_TEXT)
-          .optional(),
-        guardianConsent: yesNo('监护人是否同意').optional(),
-        skills: skills.min(1, { error: '请至少选择一项技能' }),
-        availability: shortText('可服务时间', 100),
-        partyMember: yesNo('是否党员'),
-        partyOrganisation: optionalText('所在党组织', 60),
-        gridId: id,
-        building: optionalText('楼栋', 20),
-        consent: z.literal(true, { error: '请阅读并同意志愿者服务协议与个人信息使用说明' }),
-      })
-      // 双报到: a party member reports to the community through their own organisation.
-      .refine((input) => !input.partyMember || Boolean(input.partyOrganisation), {
-        error: '党员请填写所在党组织',
-        path: ['partyOrganisation'],
-      })
-      .refine((input) => !input.idNumber || birthDateOfIdNumber(input.idNumber) === input.birthDate, {
-        error: '身份证号码中的出生日期与所填出生日期不一致',
-        path: ['idNumber'],
-      }),
-  }),
-  'volunteer.review': action<VolunteerView>()({
-    roles: ['staff'],
-    input: z.discriminatedUnion(
-      'decision',
-      [
-        z.object({ openid: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
-        z.object({
-          openid: id,
-          decision: z.literal('reject'),
-          // A rejected applicant deserves to know why, so the reason is required.
-          note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)),
-        }),
-      ],
-      { error: '请选择审核结果：通过或不通过' },
-    ),
-  }),
-  'volunteer.list': action<Page<VolunteerView>>()({
-    roles: ['staff'],
-    input: z.object({
-      status: z.enum(['pending', 'approved', 'rejected'], { error: '审核状态只能是待审核、已通过或未通过' }).optional(),
-      ...paging,
-    }),
-  }),
-  'volunteer.setAvailable': action<VolunteerView>()({
-    roles: ['volunteer'],
-    input: z.object({ available: yesNo('是否接受新的服务') }),
   }),
 } as const;

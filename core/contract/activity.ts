@@ -1,13 +1,9 @@
-/**
- * Actions of the `activity`, `record` and `certificate` functions: volunteer activities, the
- * statutory service-hour records (志愿服务记录与证明出具办法 Arts. 5–13) and certificates
- * (Arts. 14–17).
- */
+/** Actions of the `activity` function: volunteer activities, sign-up and its waiting list, attendance. */
 import { z } from 'zod';
-import type { ActivityStatus, CorrectionStatus, RecordFields, ServiceRecord, SignupStatus } from '../model';
-import type { StarLevel } from '../service-hours';
+import type { ActivityStatus, SignupStatus } from '../model';
 import { action, type Iso } from './define';
-import { calendarDate, clientRequestId, id, NOT_TEXT, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText, skills } from './fields';
+import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText, skills } from './fields';
+import type { ServiceRecordView } from './record';
 
 /** Where an activity stands, from its times (as of the reply). */
 export type ActivityPhase = 'cancelled' | 'not_open' | 'open' | 'closed' | 'ongoing' | 'ended';
@@ -55,93 +51,6 @@ export interface ActivityView {
   /** The caller's own sign-up, if any. */
   mySignup?: SignupView;
 }
-
-/** The statutory record as its volunteer and staff see it. */
-export type ServiceRecordView = Pick<
-  ServiceRecord,
-  'source' | 'ref' | 'activityName' | 'date' | 'place' | 'content' | 'minutes' | 'hours' | 'category' | 'organiser' | 'personInCharge' | 'volunteerName'
-> & { id: string; version: number; createdAt: Iso; updatedAt?: Iso; pendingCorrectionId?: string };
-
-/**
- * The volunteer's personal fields of 办法 Art. 5 that go with their records: only those they gave
- * (as consented on applying), the phone and ID number masked. Shown to the volunteer and to staff.
- */
-export interface VolunteerRecordProfile {
-  name: string;
-  gender?: '男' | '女';
-  birthDate: string;
-  /** 居住区域: community and grid. */
-  region: string;
-  phoneMasked: string;
-  idNumberMasked?: string;
-  skills: string[];
-  /** 服务类别 of this record's service. */
-  serviceCategory?: string;
-}
-
-export interface RecordChangeView {
-  id: string;
-  byName: string;
-  at: Iso;
-  before: RecordFields;
-  after: RecordFields;
-  reason: string;
-  correctionId?: string;
-}
-
-export interface CorrectionView {
-  id: string;
-  recordId: string;
-  volunteerName: string;
-  changes: Partial<Pick<ServiceRecord, 'minutes' | 'date' | 'place' | 'content'>>;
-  reason: string;
-  status: CorrectionStatus;
-  requestedAt: Iso;
-  reviewedByName?: string;
-  reviewedAt?: Iso;
-  reviewNote?: string;
-}
-
-export interface RecordTotals {
-  hours: number;
-  count: number;
-  level: StarLevel;
-}
-
-/** A service given 8 or more working days ago that still has no record (the limit is 10). */
-export interface RecordAlertView {
-  kind: 'order' | 'activity';
-  /** The order id, or the activity id. */
-  ref: string;
-  title: string;
-  volunteerName: string;
-  serviceDate: string;
-  deadline: string;
-  /** Working days left until the deadline (0 on the day, negative when late). */
-  workingDaysLeft: number;
-  /** What staff should do: 去评分 for an order, 为志愿者签退 for an activity. */
-  todo: string;
-}
-
-export interface CertificateView {
-  /** The verification code, and as printed (ABCD-EFGH-JKLM). */
-  code: string;
-  printedCode: string;
-  volunteerName: string;
-  /** 记录单位 (Art. 15). */
-  communityName: string;
-  from: string;
-  to: string;
-  totalHours: number;
-  recordCount: number;
-  content: Array<{ activityName: string; hours: number; count: number }>;
-  issuedAt: Iso;
-  /** A record it counts was corrected after issue: a new certificate shows the current totals. */
-  superseded: boolean;
-}
-
-/** What anyone holding a certificate's code may see: the totals and the name, nothing else. */
-export type CertificateCheck = Omit<CertificateView, 'code'>;
 
 const isoTime = (label: string) => z.iso.datetime({ offset: true, error: `${label}格式无效` });
 
@@ -194,16 +103,7 @@ const attendanceCode = z
   .trim()
   .regex(/^\d{6}$/, { error: '签到码是 6 位数字' });
 
-const recordId = z.string().trim().min(1, { error: '缺少记录编号' }).max(200, { error: '记录编号过长' }).meta(NOT_TEXT);
-
-/** Minutes of service a correction may claim for one record: at most a day. */
-const correctedMinutes = z
-  .number({ error: '服务时长必须是数字' })
-  .int({ error: '服务时长请填写整数分钟' })
-  .min(0, { error: '服务时长不能为负数' })
-  .max(24 * 60, { error: '一条记录的服务时长不能超过 24 小时' });
-
-export const serviceActions = {
+export const activityActions = {
   /** Activities of my community: upcoming first (soonest first), or past ones (latest first). */
   'activity.list': action<Page<ActivityView>>()({
     roles: ['registered'],
@@ -271,64 +171,5 @@ export const serviceActions = {
       mark: z.enum(['check_in', 'check_out', 'no_show'], { error: '请选择签到、签退或未到' }),
       at: isoTime('时间').optional(),
     }),
-  }),
-
-  /** My records and totals (with my star level), newest service first; optionally within dates. */
-  'record.mine': action<{ totals: RecordTotals; records: Page<ServiceRecordView> }>()({
-    roles: ['registered'],
-    input: z.object({ from: calendarDate('开始日期').optional(), to: calendarDate('结束日期').optional(), ...paging }),
-  }),
-  /** One record with every change made to it and its correction requests (its volunteer, or staff). */
-  'record.get': action<{ record: ServiceRecordView; changes: RecordChangeView[]; corrections: CorrectionView[]; volunteer: VolunteerRecordProfile | null }>()({
-    roles: ['registered'],
-    input: z.object({ recordId }),
-  }),
-  'record.requestCorrection': action<CorrectionView>()({
-    roles: ['registered'],
-    input: z
-      .object({
-        recordId,
-        minutes: correctedMinutes.optional(),
-        // Records began with this system: a year-0000 date is a typing slip, not a service.
-        date: calendarDate('服务日期').refine((value) => value >= '2000-01-01', { error: '服务日期无效' }).optional(),
-        place: shortText('服务地点', 60).optional(),
-        content: shortText('服务内容', 500).optional(),
-        reason: shortText('更正理由', 200),
-        clientRequestId,
-      })
-      .refine((input) => input.minutes !== undefined || input.date !== undefined || input.place !== undefined || input.content !== undefined, {
-        error: '请至少填写一项要更正的内容',
-      }),
-  }),
-  'record.corrections': action<Page<CorrectionView & { record: ServiceRecordView }>>()({
-    roles: ['staff'],
-    input: z.object({ status: z.enum(['pending', 'approved', 'rejected'], { error: '状态只能是待审核、已通过或未通过' }).optional(), ...paging }),
-  }),
-  'record.reviewCorrection': action<{ correction: CorrectionView; record: ServiceRecordView }>()({
-    roles: ['staff'],
-    input: z.discriminatedUnion(
-      'decision',
-      [
-        z.object({ correctionId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
-        z.object({ correctionId: id, decision: z.literal('reject'), note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)) }),
-      ],
-      { error: '请选择审核结果：通过或不通过' },
-    ),
-  }),
-  /** Services still without a record 8+ working days on, the most urgent first. */
-  'record.alerts': action<RecordAlertView[]>()({ roles: ['staff'], input: z.object({}) }),
-
-  /** Issues my certificate for a period (free, at once); asking again with the same request id returns it. */
-  'certificate.request': action<CertificateView>()({
-    roles: ['registered'],
-    input: z
-      .object({ from: calendarDate('开始日期'), to: calendarDate('结束日期'), clientRequestId })
-      .refine((input) => input.from <= input.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),
-  }),
-  'certificate.mine': action<Page<CertificateView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
-  /** Anyone, without logging in: the certificate's totals and name for its code. */
-  'certificate.verify': action<CertificateCheck>()({
-    roles: ['anyone'],
-    input: z.object({ code: z.string({ error: '请输入证明上的验证码' }).trim().min(1, { error: '请输入证明上的验证码' }).max(40, { error: '验证码过长' }).meta(NOT_TEXT) }),
   }),
 } as const;

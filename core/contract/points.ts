@@ -1,0 +1,117 @@
+/**
+ * Actions of the `points` function: balances and ledgers, nominations, and what the daily
+ * reconciliation (core/usecases/reconcile.ts) found.
+ */
+import { z } from 'zod';
+import type { Discrepancy, NominationStatus, PointsSource } from '../model';
+import { action, type Iso } from './define';
+import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+
+export interface LedgerEntryView {
+  id: string;
+  delta: number;
+  source: PointsSource;
+  ref: string;
+  reason?: string;
+  balanceAfter: number;
+  at: Iso;
+}
+
+export interface NominationView {
+  id: string;
+  openid: string;
+  nomineeName: string;
+  kind: 'good_deed' | 'role_model';
+  points: number;
+  reason: string;
+  status: NominationStatus;
+  nominatedByName: string;
+  /** Whether the caller nominated it (then they may not approve it). */
+  mine: boolean;
+  createdAt: Iso;
+  reviewedByName?: string;
+  reviewedAt?: Iso;
+  reviewNote?: string;
+}
+
+export interface PointsTotals {
+  balance: number;
+  issued: number;
+  redeemed: number;
+}
+
+/** One finding; `name` is the person's name or the goods' name, when it could be found. */
+export interface DiscrepancyView {
+  kind: Discrepancy['kind'];
+  /** The account's or volunteer's openid, or the goods' id. */
+  subject: string;
+  name?: string;
+  field: string;
+  stored: number;
+  expected: number;
+  /** `reported`: nothing was changed (money and stock are for staff to decide); `counter_reset`: a ranking counter was set to its recount. */
+  action: Discrepancy['action'];
+}
+
+export interface ReconciliationView {
+  /** YYYY-MM-DD, Beijing time. */
+  day: string;
+  ranAt: Iso;
+  accounts: number;
+  ledgerEntries: number;
+  goods: number;
+  volunteers: number;
+  /** How many were found; `discrepancies` lists at most the first 200 (money first). */
+  discrepancyCount: number;
+  discrepancies: DiscrepancyView[];
+}
+
+export const pointsActions = {
+  'points.balance': action<PointsTotals>()({
+    roles: ['registered'],
+    input: z.object({}),
+  }),
+  'points.ledger': action<Page<LedgerEntryView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
+  /** The points page's first screen in one call: the totals and the first page of the ledger. */
+  'points.overview': action<PointsTotals & { ledger: Page<LedgerEntryView> }>()({
+    roles: ['registered'],
+    input: z.object({ limit: paging.limit }),
+  }),
+  /**
+   * Nominates a member of the community for good-deed or role-model points (好人好事/先进典型),
+   * picked by id (from user.search or a grid's resident list), never by a typed phone: phones are
+   * neither unique nor verified. Nothing is posted until another staff member approves (points.review).
+   */
+  'points.nominate': action<NominationView>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({
+      openid: id,
+      points: positiveInt('奖励积分', 1000),
+      kind: z.enum(['good_deed', 'role_model'], { error: '奖励类型只能是好人好事或先进典型' }),
+      reason: shortText('推荐事由', 200),
+      clientRequestId,
+    }),
+  }),
+  'points.nominations': action<Page<NominationView>>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({ status: z.enum(['pending', 'approved', 'rejected'], { error: '状态只能是待审核、已通过或未通过' }).optional(), ...paging }),
+  }),
+  /** A second staff member (not the nominator, not the nominee) approves or rejects; approval posts the points. */
+  'points.review': action<{ nomination: NominationView; entry?: LedgerEntryView }>()({
+    roles: ['staff'],
+    input: z.discriminatedUnion(
+      'decision',
+      [
+        z.object({ nominationId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
+        z.object({ nominationId: id, decision: z.literal('reject'), note: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 200)) }),
+      ],
+      { error: '请选择审核结果：通过或不通过' },
+    ),
+  }),
+
+  /** The newest daily reconciliation of the staff member's community; null before its first run. */
+  'points.reconciliation': action<{ latest: ReconciliationView | null }>()({
+    roles: ['staff'],
+    input: z.object({}),
+  }),
+} as const;
