@@ -59,10 +59,10 @@ const grid = z.object({
     .refine((buildings) => new Set(buildings).size === buildings.length, { error: '同一网格内的楼栋不能重复' }),
 });
 
-/** Grid ids are how addresses, volunteers and grid workers point at a grid: they must be unique. */
 /** A community (社区) has tens of buildings, rarely more than a few hundred: this keeps its document small. */
 export const MAX_BUILDINGS = 500;
 
+/** Grid ids are how addresses, volunteers and grid workers point at a grid: they must be unique. */
 const grids = z
   .array(grid)
   .min(1, { error: '至少设置一个网格' })
