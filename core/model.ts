@@ -1,4 +1,4 @@
-import type { HourRounding } from './service-hours';
+import type { HourRounding } from './volunteer-hours';
 
 /**
  * The documents linli keeps, as stored in the cloud database (collection names in COLLECTIONS).

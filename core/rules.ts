@@ -2,7 +2,7 @@
  * Which rule changes pay points (and so wait for a second staff member), and how a change reads in
  * Chinese on the review page and in the audit log. Pure.
  */
-import type { HourRounding } from './service-hours';
+import type { HourRounding } from './volunteer-hours';
 import type { DailyLimits, OrderLimits, PointsCaps, RuleChange, ScoreMultipliers, SettingField } from './model';
 
 interface FieldRule {

@@ -5,7 +5,7 @@
 import type { EffectiveSettings } from './contract';
 import type { Community, DailyLimits, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
 import { DEFAULT_SCORE_MULTIPLIERS } from './points';
-import { DEFAULT_HOUR_ROUNDING } from './service-hours';
+import { DEFAULT_HOUR_ROUNDING } from './volunteer-hours';
 
 /**
  * A resident rarely needs more than a few services at once; staff ordering for the elders of a

@@ -5,7 +5,7 @@
  */
 import type { GridStats, StatsOverview } from './contract';
 import type { Grid, LedgerEntry, Order, OrderStatus, ServiceRecord } from './model';
-import { sumHours } from './service-hours';
+import { sumHours } from './volunteer-hours';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'pending_review',

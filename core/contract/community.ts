@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CommunitySettings, Grid, RuleChangeStatus, RuleKind, SettingField } from '../model';
 import { POINTS_CAP_LIMITS } from '../settings';
-import { roundingProblem } from '../service-hours';
+import { roundingProblem } from '../volunteer-hours';
 import { action, type Iso } from './define';
 import { id, optionalText, paging, type Page, personName, phone, positiveInt, shortText, yesNo } from './fields';
 import type { MeView } from './user';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { CorrectionStatus, RecordFields, ServiceRecord } from '../model';
-import type { StarLevel } from '../service-hours';
+import type { StarLevel } from '../volunteer-hours';
 import { action, type Iso } from './define';
 import { calendarDate, clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, shortText } from './fields';
 

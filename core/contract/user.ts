@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Address, Role, VolunteerStatus } from '../model';
-import type { StarLevel } from '../service-hours';
+import type { StarLevel } from '../volunteer-hours';
 import type { ServiceView } from './catalog';
 import { action } from './define';
 import { address, id, NOT_TEXT, paging, type Page, personName, phone } from './fields';

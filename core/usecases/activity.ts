@@ -20,7 +20,7 @@ import { admittedVolunteer } from '../admission';
 import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
-import { minutesToHours } from '../service-hours';
+import { minutesToHours } from '../volunteer-hours';
 import { DAY_MS, formatLocal, localDay } from '../time';
 import { iso, memberCommunity, staffCommunity } from './market-shared';
 import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';

@@ -10,7 +10,7 @@ import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Certificate, type ServiceRecord } from '../model';
 import type { Deps } from '../ports';
-import { sumHours } from '../service-hours';
+import { sumHours } from '../volunteer-hours';
 import { iso, memberCommunity } from './market-shared';
 import { keysetPage, loadCommunity } from './order-support';
 import { readAll, readByIds } from './read-all';

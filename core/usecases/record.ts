@@ -26,7 +26,7 @@ import {
   type Volunteer,
 } from '../model';
 import type { Deps } from '../ports';
-import { minutesToHours, starLevel, sumHours } from '../service-hours';
+import { minutesToHours, starLevel, sumHours } from '../volunteer-hours';
 import { inZone, localDay } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
 import { iso, isStaffOf, memberCommunity, staffCommunity } from './market-shared';

@@ -11,7 +11,7 @@ import { COLLECTIONS, type Community, type Order, type ServiceItem, type Volunte
 import { managesOrder, scoreConflict } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { postPoints, servicePoints } from '../points';
-import { minutesToHours } from '../service-hours';
+import { minutesToHours } from '../volunteer-hours';
 import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
 import { localDay } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';

@@ -10,7 +10,7 @@ import { maskPhone } from '../id-number';
 import { toServiceView } from './catalog';
 import type { Caller, Deps, Where } from '../ports';
 import { compact, keysetPage } from './order-support';
-import { starLevel } from '../service-hours';
+import { starLevel } from '../volunteer-hours';
 import { recordedHours } from './record-support';
 
 /** The address must name a grid and a building of the community. */

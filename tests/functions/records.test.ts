@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputOf } from '../../core/contract';
 import type { ActivitySignup, Order, RecordChange, RecordCorrection, ServiceRecord, Volunteer } from '../../core/model';
-import { DEFAULT_HOUR_ROUNDING, sumHours } from '../../core/service-hours';
+import { DEFAULT_HOUR_ROUNDING, sumHours } from '../../core/volunteer-hours';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { control } from '../helpers/localcloud';

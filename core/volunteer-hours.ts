@@ -1,8 +1,8 @@
 /**
- * Service time (办法 Art. 7: counted in hours) and volunteer star levels. Minutes given are turned
- * into hours by a community's rounding rule: whole hours count as they are, and the minutes left
- * over fall into steps, e.g. ≤15 min → 0 h, ≤45 min → 0.5 h, ≤60 min → 1 h (志愿山城's rule, the
- * default). Hours are kept to two decimals and summed in hundredths, so totals never drift.
+ * Volunteer hours (办法 Art. 7: service time is counted in hours) and star levels. Minutes given are
+ * turned into hours by a community's rounding rule: whole hours count as they are, and the minutes
+ * left over fall into steps, e.g. ≤15 min → 0 h, ≤45 min → 0.5 h, ≤60 min → 1 h (志愿山城's rule,
+ * the default). Hours are kept to two decimals and summed in hundredths, so totals never drift.
  */
 import { DomainError } from './errors';
 

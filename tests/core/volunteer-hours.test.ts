@@ -1,7 +1,7 @@
 /** Minutes → recorded hours under a community's rounding rule, exact sums, and star levels. */
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../core/errors';
-import { DEFAULT_HOUR_ROUNDING, type HourRounding, minutesToHours, roundingProblem, STAR_THRESHOLDS, starLevel, sumHours } from '../../core/service-hours';
+import { DEFAULT_HOUR_ROUNDING, type HourRounding, minutesToHours, roundingProblem, STAR_THRESHOLDS, starLevel, sumHours } from '../../core/volunteer-hours';
 
 describe('minutesToHours with the default rule (≤15 → 0, ≤45 → 0.5, ≤60 → 1)', () => {
   it.each([
