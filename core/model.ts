@@ -23,7 +23,7 @@ export const COLLECTIONS = {
   activities: 'activities',
   activitySignups: 'activity_signups',
   awardNominations: 'award_nominations',
-  /** Daily counters per person and kind (orders, redemptions, certificates): see core/usecases/quota.ts. */
+  /** Daily counters per person and kind (orders, redemptions, certificates): see core/usecases/shared/quota.ts. */
   quotas: 'quotas',
   /** Changes to how points are paid, waiting for or decided by a second staff member; and the settings log. */
   ruleChanges: 'rule_changes',

@@ -20,3 +20,6 @@ export const localDay = (date: Date | string | number): string => inZone(date).f
 
 /** 2026-11-21 14:05 in Beijing time. */
 export const formatLocal = (date: Date | string | number): string => inZone(date).format('YYYY-MM-DD HH:mm');
+
+/** Dates may arrive as Date or (after a JSON round trip) as text; replies carry ISO strings. */
+export const iso = (value: Date | string): string => new Date(value).toISOString();

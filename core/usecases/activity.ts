@@ -21,13 +21,14 @@ import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Notification, Transaction, Update } from '../ports';
 import { minutesToHours } from '../volunteer-hours';
-import { DAY_MS, formatLocal, localDay } from '../time';
-import { iso, memberCommunity, staffCommunity } from './market-shared';
-import { clip, compact, keysetPage, loadCommunity, notify } from './order-support';
-import { readAll, readByIds } from './read-all';
+import { DAY_MS, formatLocal, iso, localDay } from '../time';
 import { hourRoundingOf, recordView, writeRecord } from './record-support';
 import { activityRule, assertCanPropose, capProblem, minutesBetween, proposeRuleChange } from './rules';
 import { pointsCapsOf } from '../settings';
+import { memberCommunity, staffCommunity } from './shared/access';
+import { clip, notify } from './shared/notify';
+import { compact, loadCommunity, readAll, readByIds } from './shared/store';
+import { keysetPage } from './shared/paging';
 
 const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
 const signupsOf = (deps: Deps): Collection<ActivitySignup> => deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups);

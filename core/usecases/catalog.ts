@@ -9,8 +9,8 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type ServiceItem } from '../model';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { pointsCapsOf } from '../settings';
-import { takePlace } from './quota';
 import { assertCanPropose, capProblem, proposeRuleChange, serviceRule } from './rules';
+import { takePlace } from './shared/quota';
 
 export const toServiceView = (item: ServiceItem): ServiceView => ({
   ...(item.pendingRuleChange ? { pendingBasePoints: item.pendingRuleChange.after as number } : {}),

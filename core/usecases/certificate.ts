@@ -11,11 +11,12 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Certificate, type ServiceRecord } from '../model';
 import type { Deps } from '../ports';
 import { sumHours } from '../volunteer-hours';
-import { iso, memberCommunity } from './market-shared';
-import { keysetPage, loadCommunity } from './order-support';
-import { readAll, readByIds } from './read-all';
-import { quotaKey, takeDailyQuota } from './quota';
 import { dailyLimitsOf } from '../settings';
+import { iso } from '../time';
+import { memberCommunity } from './shared/access';
+import { keysetPage } from './shared/paging';
+import { loadCommunity, readAll, readByIds } from './shared/store';
+import { quotaKey, takeDailyQuota } from './shared/quota';
 
 const certificatesOf = (deps: Deps) => deps.store.collection<Certificate>(COLLECTIONS.certificates);
 

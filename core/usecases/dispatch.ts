@@ -21,26 +21,14 @@ import {
 } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { dailyLimitsOf, minutesCheckRatioOf, minutesNeedConfirming } from '../settings';
-import { quotaKey } from './quota';
 import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
 import { LIST_FILTERS } from './order';
-import { readAll } from './read-all';
-import {
-  clip,
-  compact,
-  conflict,
-  loadCommunity,
-  loadOrder,
-  notify,
-  orderEvent,
-  orderPage,
-  ordersOf,
-  keysetPage,
-  type OrderBy,
-  transition,
-  volunteersOf,
-} from './order-support';
+import { quotaKey } from './shared/quota';
+import { compact, loadCommunity, readAll } from './shared/store';
+import { clip, notify } from './shared/notify';
+import { conflict, loadOrder, orderEvent, orderPage, ordersOf, transition, volunteersOf } from './order-transitions';
+import { keysetPage, type OrderBy } from './shared/paging';
 
 /** Most urgent first: flagged overdue, then the nearest SLA deadline, then the oldest. */
 const URGENT_FIRST: OrderBy = [

@@ -10,12 +10,13 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type Goods, type PointsAccount, type Redemption, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Update } from '../ports';
-import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
-import { readAll } from './read-all';
 import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
-import { compact } from './order-support';
-import { takePlace } from './quota';
 import { dailyLimitsOf } from '../settings';
+import { iso } from '../time';
+import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
+import { newestFirst } from './shared/newest-first';
+import { compact, readAll } from './shared/store';
+import { takePlace } from './shared/quota';
 
 export const goodsView = (goods: Goods): GoodsView => ({
   ...(goods.pendingRuleChange ? { pendingPointsPrice: goods.pendingRuleChange.after as number } : {}),

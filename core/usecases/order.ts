@@ -13,8 +13,10 @@ import type { Caller, Deps, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
 import { addHours } from '../time';
 import { checkAddress } from './user';
-import { compact, conflict, loadCommunity, loadOrder, moveCounters, orderEvent, keysetPage, ordersOf, transition } from './order-support';
-import { quotaKey, takeDailyQuota } from './quota';
+import { compact, loadCommunity } from './shared/store';
+import { conflict, loadOrder, moveCounters, orderEvent, ordersOf, transition } from './order-transitions';
+import { keysetPage } from './shared/paging';
+import { quotaKey, takeDailyQuota } from './shared/quota';
 
 /** The statuses a list filter stands for: `done` includes completed orders awaiting the staff score. */
 export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {

@@ -14,10 +14,13 @@ import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Where } from '../ports';
 import { dailyLimitsOf, pointsCapsOf } from '../settings';
-import { quotaKey, takeDailyQuota } from './quota';
-import { iso, isStaffOf, memberCommunity, newestFirst, staffCommunity } from './market-shared';
-import { compact, keysetPage, type OrderBy } from './order-support';
 import { reconciliationHandlers } from './reconcile';
+import { quotaKey, takeDailyQuota } from './shared/quota';
+import { iso } from '../time';
+import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
+import { newestFirst } from './shared/newest-first';
+import { compact } from './shared/store';
+import { keysetPage, type OrderBy } from './shared/paging';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,

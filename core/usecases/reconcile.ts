@@ -30,11 +30,11 @@ import {
   type Volunteer,
 } from '../model';
 import type { Collection, Deps, FindOptions, Where } from '../ports';
-import { DAY_MS, localDay } from '../time';
+import { DAY_MS, iso, localDay } from '../time';
 import { valueAt } from '../where';
-import { iso, staffCommunity } from './market-shared';
-import { READ_LIMIT, readAll, readByIds } from './read-all';
 import { centiHours } from './record-support';
+import { staffCommunity } from './shared/access';
+import { READ_LIMIT, readAll, readByIds } from './shared/store';
 
 // ---- the arithmetic (pure) ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import type { ServiceRecordView } from '../contract';
 import { COLLECTIONS, type Community, type ServiceRecord, type Volunteer } from '../model';
 import type { Transaction } from '../ports';
 import { DEFAULT_HOUR_ROUNDING, type HourRounding } from '../volunteer-hours';
-import { iso } from './market-shared';
+import { iso } from '../time';
 
 export const hourRoundingOf = (community: Pick<Community, 'settings'>): HourRounding => community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING;
 

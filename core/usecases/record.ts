@@ -27,14 +27,15 @@ import {
 } from '../model';
 import type { Deps } from '../ports';
 import { minutesToHours, starLevel, sumHours } from '../volunteer-hours';
-import { inZone, localDay } from '../time';
+import { inZone, iso, localDay } from '../time';
 import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../working-days';
-import { iso, isStaffOf, memberCommunity, staffCommunity } from './market-shared';
-import { compact, keysetPage, keysetPageOfList, loadCommunity, type OrderBy, ordersOf } from './order-support';
-import { quotaKey, takeDailyQuota } from './quota';
 import { dailyLimitsOf } from '../settings';
-import { readAll, readByIds } from './read-all';
 import { addRecordedHours, hourRoundingOf, recordView } from './record-support';
+import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
+import { compact, loadCommunity, readAll, readByIds } from './shared/store';
+import { keysetPage, keysetPageOfList, type OrderBy } from './shared/paging';
+import { ordersOf } from './order-transitions';
+import { quotaKey, takeDailyQuota } from './shared/quota';
 
 const recordsOf = (deps: Deps) => deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
 const correctionsOf = (deps: Deps) => deps.store.collection<RecordCorrection>(COLLECTIONS.recordCorrections);

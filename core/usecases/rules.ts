@@ -32,9 +32,10 @@ import type { Caller, Deps, Transaction } from '../ports';
 import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from '../rules';
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
 import { valueAt } from '../where';
-import { iso } from './market-shared';
-import { quotaKey, takeDailyQuota, usedToday } from './quota';
-import { compact, keysetPage } from './order-support';
+import { iso } from '../time';
+import { quotaKey, takeDailyQuota, usedToday } from './shared/quota';
+import { compact } from './shared/store';
+import { keysetPage } from './shared/paging';
 
 /** Proposals one staff member may make in a day: setting up a whole catalogue takes far fewer. */
 export const MAX_PROPOSALS_PER_DAY = 100;

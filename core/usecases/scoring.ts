@@ -15,7 +15,9 @@ import { minutesToHours } from '../volunteer-hours';
 import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
 import { localDay } from '../time';
 import { hourRoundingOf, writeRecord } from './record-support';
-import { compact, conflict, keysetPage, orderEvent, ordersOf } from './order-support';
+import { compact } from './shared/store';
+import { conflict, orderEvent, ordersOf } from './order-transitions';
+import { keysetPage } from './shared/paging';
 
 const notScorable = (order: Order): DomainError =>
   order.status === 'closed' ? new DomainError('CONFLICT', '该订单已经评过分了') : conflict(order, '评分');

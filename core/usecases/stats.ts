@@ -5,8 +5,8 @@ import { COLLECTIONS, type Community, type LedgerEntry, type Order, type Service
 import type { Collection, Where } from '../ports';
 import { computeOverview } from '../stats';
 import { DAY_MS, inZone, localDay } from '../time';
-import { staffCommunity } from './market-shared';
-import { readAll } from './read-all';
+import { staffCommunity } from './shared/access';
+import { readAll } from './shared/store';
 
 export const DEFAULT_DAYS = 30;
 /** A longer period would mean reading more than a cloud function's time allows. */

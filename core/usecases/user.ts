@@ -9,9 +9,10 @@ import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { maskPhone } from '../id-number';
 import { toServiceView } from './catalog';
 import type { Caller, Deps, Where } from '../ports';
-import { compact, keysetPage } from './order-support';
 import { starLevel } from '../volunteer-hours';
 import { recordedHours } from './record-support';
+import { compact } from './shared/store';
+import { keysetPage } from './shared/paging';
 
 /** The address must name a grid and a building of the community. */
 export function checkAddress(community: Community, address: Address): void {

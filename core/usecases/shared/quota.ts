@@ -4,10 +4,10 @@
  * one person writes that one document, so two at once conflict and one runs again with the other's
  * count: the limit holds exactly, however many calls arrive together.
  */
-import { DomainError } from '../errors';
-import { COLLECTIONS, type Quota } from '../model';
-import type { Transaction } from '../ports';
-import { localDay } from '../time';
+import { DomainError } from '../../errors';
+import { COLLECTIONS, type Quota } from '../../model';
+import type { Transaction } from '../../ports';
+import { localDay } from '../../time';
 
 export const quotaKey = (kind: string, openid: string): string => `${kind}:${openid}`;
 

@@ -1,28 +1,6 @@
-/** What the points, mall and stats use cases share: whose community, paging, reading everything. */
-import type { Page } from '../contract';
-import { DomainError } from '../errors';
-import type { Caller, Collection, Where } from '../ports';
-
-/** The community a registered caller belongs to (the router has checked they are registered). */
-export function memberCommunity(caller: Caller): string {
-  if (!caller.user) throw new DomainError('UNAUTHENTICATED');
-  return caller.user.communityId;
-}
-
-/** Staff act for their own community only. */
-export const isStaffOf = (caller: Caller, communityId: string): boolean =>
-  caller.roles.has('staff') && caller.user?.communityId === communityId;
-
-export function staffCommunity(caller: Caller): string {
-  const communityId = memberCommunity(caller);
-  if (!isStaffOf(caller, communityId)) throw new DomainError('FORBIDDEN', '只有社区工作人员可以进行此操作');
-  return communityId;
-}
-
-/** Dates may arrive as Date or (after a JSON round trip) as text; replies carry ISO strings. */
-export const iso = (value: Date | string): string => new Date(value).toISOString();
-
-/** The database returns at most this many documents per read. */
+import type { Page } from '../../contract';
+import { DomainError } from '../../errors';
+import type { Collection, Where } from '../../ports';
 
 /**
  * A newest-first cursor: the createdAt of the last item shown and how many items with exactly that
@@ -70,4 +48,3 @@ export async function newestFirst<T extends { _id: string; createdAt: Date }>(
   const skip = cursor && cursor.at === at ? cursor.skip + sameInstant : sameInstant;
   return { items, nextCursor: encodeCursor({ at, skip }) };
 }
-

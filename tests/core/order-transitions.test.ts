@@ -1,8 +1,8 @@
 /** The write condition every order transition uses: the order exactly as it was read. */
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../core/model';
-import { unchangedSince } from '../../core/usecases/order-support';
 import { matchesWhere } from '../../core/where';
+import { unchangedSince } from '../../core/usecases/order-transitions';
 
 const at = new Date('2026-12-01T02:00:00Z');
 const event = (from: Order['status'] | null, to: Order['status']) => ({ at, by: 'someone', from, to });

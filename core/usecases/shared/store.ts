@@ -1,5 +1,19 @@
-/** Reading a whole set when the database returns at most 1000 documents per read. */
-import type { Collection, FindOptions, Where } from '../ports';
+/**
+ * Reading and writing documents, for every use case: a community by id, a whole set (the database
+ * returns at most 1000 documents per read), documents by id, and a document without undefined fields.
+ */
+import { found } from '../../errors';
+import { COLLECTIONS, type Community } from '../../model';
+import type { Collection, Deps, FindOptions, Where } from '../../ports';
+
+export async function loadCommunity(deps: Deps, communityId: string): Promise<Community> {
+  return found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+}
+
+/** Drops undefined fields: the database would store them as null (or refuse them). */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
 
 export const READ_LIMIT = 1000;
 

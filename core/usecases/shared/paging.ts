@@ -1,0 +1,98 @@
+/**
+ * Lists page by keyset: the cursor holds the last item's values of the sort fields, and the next
+ * page starts after them. Work queues shrink as people act on them; an offset would skip items.
+ */
+import type { Page } from '../../contract';
+import { DomainError } from '../../errors';
+import type { Collection, FindOptions, Where } from '../../ports';
+import { valueAt } from '../../where';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type OrderBy = Array<[field: string, direction: 'asc' | 'desc']>;
+type Key = string | number | boolean | Date | null;
+
+function encodeCursor(values: Key[]): string {
+  return JSON.stringify(values.map((value) => (value instanceof Date ? { d: value.toISOString() } : value)));
+}
+
+function decodeCursor(cursor: string | undefined, length: number): Key[] | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const invalid = () => new DomainError('INVALID_INPUT', '分页参数无效，请从第一页重新加载');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== length) throw invalid();
+  return parsed.map((value: unknown) => {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as Key;
+    const date = typeof (value as { d?: unknown })?.d === 'string' ? new Date((value as { d: string }).d) : null;
+    if (!date || Number.isNaN(date.getTime())) throw invalid();
+    return date;
+  });
+}
+
+function keyOf(doc: Record<string, unknown>, orderBy: OrderBy): Key[] {
+  return orderBy.map(([field]) => {
+    // Dot paths (address.building) sort too.
+    const value = valueAt(doc, field);
+    return value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  });
+}
+
+function compareKey(a: Key, b: Key): number {
+  const rank = (value: Key) => (value instanceof Date ? value.getTime() : value);
+  const x = rank(a);
+  const y = rank(b);
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : 1;
+}
+
+function pageFrom<T, V>(rows: T[], limit: number, orderBy: OrderBy, view: (item: T) => V): Page<V> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last as Record<string, unknown>, orderBy)) : null,
+  };
+}
+
+/** One page of `where` in `orderBy` order (which must end with _id), after the cursor. */
+export async function keysetPage<T extends { _id: string }, V>(
+  collection: Collection<T>,
+  where: Where,
+  orderBy: OrderBy,
+  input: { cursor?: string; limit?: number },
+  view: (item: T) => V,
+  options: Pick<FindOptions, 'omit'> = {},
+): Promise<Page<V>> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(input.cursor, orderBy.length);
+  const rows = await collection.find(where, { orderBy, after, limit: limit + 1, ...options });
+  return pageFrom(rows, limit, orderBy, view);
+}
+
+/** The same over a list already in memory and sorted by `orderBy` (filtered in code). */
+export function keysetPageOfList<T extends { _id: string }, V>(
+  list: readonly T[],
+  orderBy: OrderBy,
+  input: { cursor?: string; limit?: number },
+  view: (item: T) => V,
+): Page<V> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(input.cursor, orderBy.length);
+  const isAfter = (item: T) => {
+    const key = keyOf(item as unknown as Record<string, unknown>, orderBy);
+    for (const [index, [, direction]] of orderBy.entries()) {
+      const order = compareKey(key[index] ?? null, after![index] ?? null) * (direction === 'asc' ? 1 : -1);
+      if (order !== 0) return order > 0;
+    }
+    return false;
+  };
+  const rest = after ? list.filter(isAfter) : [...list];
+  return pageFrom(rest.slice(0, limit + 1), limit, orderBy, view);
+}
