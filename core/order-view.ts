@@ -12,6 +12,7 @@ import type { OrderSummary, OrderView } from './contract';
 import type { Order, OrderStatus } from './model';
 import { allowedCommands, FINAL_STATUSES, managesOrder, type OrderFacts } from './order-machine';
 import type { Caller } from './ports';
+import { iso } from './time';
 
 const ACCEPTED_STATUSES: readonly OrderStatus[] = ['accepted', 'in_service', 'completed'];
 
@@ -31,8 +32,6 @@ export function canSeeContact(order: OrderFacts, caller: Caller): boolean {
   const acceptedVolunteer = order.assignee === caller.openid && ACCEPTED_STATUSES.includes(order.status);
   return staff || acceptedVolunteer;
 }
-
-const iso = (date: Date | string) => new Date(date).toISOString();
 
 /** A list card shows the start of a long text; the order's own page shows all of it. */
 export const LIST_TEXT_CHARS = 140;

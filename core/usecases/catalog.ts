@@ -6,11 +6,13 @@
 import type { ServiceView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type ServiceItem } from '../model';
-import type { ActionContext, Caller, Deps, Where } from '../ports';
+import { COLLECTIONS, type ServiceItem } from '../model';
+import type { ActionContext, Deps, Where } from '../ports';
 import { pointsCapsOf } from '../settings';
 import { assertCanPropose, capProblem, proposeRuleChange, serviceRule } from './rules';
+import { isStaffOf } from './shared/access';
 import { takePlace } from './shared/quota';
+import { loadCommunity } from './shared/store';
 
 export const toServiceView = (item: ServiceItem): ServiceView => ({
   ...(item.pendingRuleChange ? { pendingBasePoints: item.pendingRuleChange.after as number } : {}),
@@ -32,8 +34,6 @@ export const MAX_SERVICES = 100;
 
 const services = (deps: Deps) => deps.store.collection<ServiceItem>(COLLECTIONS.services);
 
-const isStaffOf = (caller: Caller, communityId: string) => caller.roles.has('staff') && caller.user?.communityId === communityId;
-
 /** The item, if it belongs to the caller's community; another community's item cannot be touched. */
 async function ownItem({ caller, deps }: ActionContext, id: string): Promise<ServiceItem> {
   const item = found(await services(deps).get(id), '服务项目不存在');
@@ -45,7 +45,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
   'catalog.list': async (input, { caller, deps }) => {
     const communityId = input.communityId ?? caller.communityId;
     if (!communityId) throw new DomainError('INVALID_INPUT', '请选择社区');
-    found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    await loadCommunity(deps, communityId);
     if (input.includeArchived && !isStaffOf(caller, communityId)) {
       throw new DomainError('FORBIDDEN', '只有本社区工作人员可以查看已下架的服务');
     }
@@ -64,7 +64,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
     const { caller, deps } = context;
     const communityId = found(caller.user, '请先登记').communityId;
     const existing = input.id ? await ownItem(context, input.id) : null;
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const community = await loadCommunity(deps, communityId);
     const overCap = capProblem('service_points', undefined, input.basePoints, pointsCapsOf(community));
     if (overCap) throw new DomainError('INVALID_INPUT', overCap);
     if (!existing ? input.basePoints > 0 : input.basePoints !== existing.basePoints || input.name !== existing.name) await assertCanPropose(deps, caller);

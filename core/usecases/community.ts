@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps } from '../ports';
 import { addMinutes } from '../time';
 import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
+import { loadCommunity } from './shared/store';
 import { meView } from './user';
 
 export const INVITATION_DAYS = 7;
@@ -46,10 +47,6 @@ export function assertManages(caller: Caller, communityId: string, message: stri
 }
 
 const communities = (deps: Deps) => deps.store.collection<Community>(COLLECTIONS.communities);
-
-async function loadCommunity(deps: Deps, communityId: string): Promise<Community> {
-  return found(await communities(deps).get(communityId), '社区不存在');
-}
 
 export const communityHandlers: Handlers<'community'> = {
   'community.list': async (_input, { deps }) => {

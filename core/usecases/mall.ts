@@ -7,7 +7,7 @@ import type { GoodsView, RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Goods, type PointsAccount, type Redemption, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Goods, type PointsAccount, type Redemption, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Update } from '../ports';
 import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
@@ -15,7 +15,7 @@ import { dailyLimitsOf } from '../settings';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
 import { newestFirst } from './shared/newest-first';
-import { compact, readAll } from './shared/store';
+import { compact, loadCommunity, readAll } from './shared/store';
 import { takePlace } from './shared/quota';
 
 export const goodsView = (goods: Goods): GoodsView => ({
@@ -165,7 +165,7 @@ export const mallHandlers: Handlers<'mall'> = {
     const now = deps.clock.now();
     // Each redemption takes one of the community's 6-digit codes for good: a day's limit keeps one
     // account from using them up by redeeming and cancelling over and over.
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const community = await loadCommunity(deps, communityId);
     const limit = dailyLimitsOf(community).redemptions;
     const sameRequest = (existing: Redemption) => {
       if (existing.goodsId !== input.goodsId || existing.quantity !== input.quantity) {

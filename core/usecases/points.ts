@@ -9,7 +9,7 @@ import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { invitedMember } from '../admission';
-import { type AwardNomination, COLLECTIONS, type Community, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
+import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
 import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Where } from '../ports';
@@ -19,7 +19,7 @@ import { quotaKey, takeDailyQuota } from './shared/quota';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
 import { newestFirst } from './shared/newest-first';
-import { compact } from './shared/store';
+import { compact, loadCommunity } from './shared/store';
 import { keysetPage, type OrderBy } from './shared/paging';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
@@ -117,7 +117,7 @@ export const pointsHandlers: Handlers<'points'> = {
     if (nominee._id === caller.openid) throw new DomainError('FORBIDDEN', '不能推荐自己');
     // A grid worker vouches only for the residents of the grids they look after.
     if (!staff && !managesOrder(caller, nominee)) throw new DomainError('FORBIDDEN', '只能推荐您负责网格的居民');
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const community = await loadCommunity(deps, communityId);
     const cap = pointsCapsOf(community).awardPoints;
     if (input.points > cap) throw new DomainError('INVALID_INPUT', `奖励积分不能超过社区上限 ${cap} 分`);
     const limit = dailyLimitsOf(community).nominations;
@@ -186,7 +186,7 @@ export const pointsHandlers: Handlers<'points'> = {
     }
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const community = await loadCommunity(deps, communityId);
     const cap = pointsCapsOf(community).awardPoints;
     if (input.decision === 'approve' && current.points > cap) throw new DomainError('CONFLICT', `推荐的 ${current.points} 分超过社区现在的上限 ${cap} 分，不能通过`);
     const now = deps.clock.now();

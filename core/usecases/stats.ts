@@ -1,12 +1,12 @@
 /** The `stats` function: the community overview for staff, computed from the records themselves. */
-import { DomainError, found } from '../errors';
+import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type LedgerEntry, type Order, type ServiceRecord } from '../model';
+import { COLLECTIONS, type LedgerEntry, type Order, type ServiceRecord } from '../model';
 import type { Collection, Where } from '../ports';
 import { computeOverview } from '../stats';
 import { DAY_MS, inZone, localDay } from '../time';
 import { staffCommunity } from './shared/access';
-import { readAll } from './shared/store';
+import { loadCommunity, readAll } from './shared/store';
 
 export const DEFAULT_DAYS = 30;
 /** A longer period would mean reading more than a cloud function's time allows. */
@@ -47,7 +47,7 @@ export const statsHandlers: Handlers<'stats'> = {
     if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw new DomainError('INVALID_INPUT', `统计区间不能超过 ${MAX_DAYS} 天`);
 
     const { store } = deps;
-    const community = found(await store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+    const community = await loadCommunity(deps, communityId);
     const [orders, serviceRecords, ledger] = await Promise.all([
       createdBetween(store.collection<Order>(COLLECTIONS.orders), { communityId }, from, to),
       readAll(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), { communityId, date: { in: daysBetween(from, to) } }, {

@@ -11,7 +11,7 @@ import { toServiceView } from './catalog';
 import type { Caller, Deps, Where } from '../ports';
 import { starLevel } from '../volunteer-hours';
 import { recordedHours } from './record-support';
-import { compact } from './shared/store';
+import { compact, loadCommunity } from './shared/store';
 import { keysetPage } from './shared/paging';
 
 /** The address must name a grid and a building of the community. */
@@ -119,7 +119,7 @@ export const userHandlers: Handlers<'user'> = {
   'user.home': async (_input, { caller, deps }) => homeView(deps, caller),
 
   'user.register': async (input, { caller, deps }) => {
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(input.communityId), '社区不存在');
+    const community = await loadCommunity(deps, input.communityId);
     checkAddress(community, input.address);
     const users = deps.store.collection<User>(COLLECTIONS.users);
     const now = deps.clock.now();
@@ -152,7 +152,7 @@ export const userHandlers: Handlers<'user'> = {
   'user.updateProfile': async (input, { caller, deps }) => {
     const user = found(caller.user);
     if (input.address) {
-      const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(user.communityId));
+      const community = await loadCommunity(deps, user.communityId);
       checkAddress(community, input.address);
     }
     const set: Record<string, unknown> = { updatedAt: deps.clock.now() };

@@ -7,10 +7,11 @@
 import type { Page, VolunteerView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type User, type Volunteer, type VolunteerStatus } from '../model';
+import { COLLECTIONS, type User, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
-import { localDay } from '../time';
+import { iso, localDay } from '../time';
+import { loadCommunity } from './shared/store';
 
 export const MIN_VOLUNTEER_AGE = 14;
 export const ADULT_AGE = 18;
@@ -52,7 +53,7 @@ export function toVolunteerView(volunteer: Volunteer, today: string): VolunteerV
     gridId: volunteer.gridId,
     status: volunteer.status,
     reviewNote: volunteer.reviewNote,
-    appliedAt: new Date(volunteer.appliedAt).toISOString(),
+    appliedAt: iso(volunteer.appliedAt),
     // The age, not the birth date: staff need to know whether someone is a minor, not their birthday.
     age: ageOn(volunteer.birthDate, today),
     stats: {
@@ -96,7 +97,7 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     const refusal = ageRefusal(input.birthDate, today, input.guardianConsent === true);
     if (refusal) throw new DomainError('INVALID_INPUT', refusal);
 
-    const community = found(await deps.store.collection<Community>(COLLECTIONS.communities).get(user.communityId), '社区不存在');
+    const community = await loadCommunity(deps, user.communityId);
     const grid = community.grids.find((candidate) => candidate.id === input.gridId);
     if (!grid) throw new DomainError('INVALID_INPUT', '所选网格不属于您所在的社区');
     if (input.building && !grid.buildings.includes(input.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${input.building}`);

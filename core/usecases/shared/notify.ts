@@ -6,7 +6,7 @@ export async function notify(deps: Deps, notification: Notification): Promise<vo
   try {
     await deps.notifier.notify(notification);
   } catch {
-    // The person simply gets no message; the order page shows the state anyway.
+    // The person simply gets no message; the page shows the state anyway.
   }
 }
 
