@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps } from '../ports';
 import { addMinutes } from '../time';
 import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
+import { managesCommunity } from './shared/access';
 import { loadCommunity } from './shared/store';
 import { meView } from './user';
 
@@ -39,11 +40,8 @@ export const toCommunityDetailView = (community: Community): CommunityDetailView
   settings: effectiveSettings(community),
 });
 
-/** An administrator manages every community; staff only their own. */
 export function assertManages(caller: Caller, communityId: string, message: string): void {
-  if (caller.roles.has('admin')) return;
-  if (caller.roles.has('staff') && caller.user?.communityId === communityId) return;
-  throw new DomainError('FORBIDDEN', message);
+  if (!managesCommunity(caller, communityId)) throw new DomainError('FORBIDDEN', message);
 }
 
 const communities = (deps: Deps) => deps.store.collection<Community>(COLLECTIONS.communities);

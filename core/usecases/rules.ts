@@ -33,6 +33,7 @@ import { describeRuleChange, formatRuleValue, ruleSubject, sameRuleValue } from 
 import { effectiveSettings, largestMultiplier, POINTS_CAP_LIMITS, pointsCapsOf } from '../settings';
 import { valueAt } from '../where';
 import { iso } from '../time';
+import { managesCommunity } from './shared/access';
 import { quotaKey, takeDailyQuota, usedToday } from './shared/quota';
 import { compact } from './shared/store';
 import { keysetPage } from './shared/paging';
@@ -248,11 +249,6 @@ export async function addAppliedChanges(tx: Transaction, changes: readonly RuleC
 
 const DECIDED: Record<RuleChange['status'], string> = { pending: '待审核', approved: '已通过', rejected: '未通过', superseded: '已被新的申请取代', applied: '已生效' };
 
-/** Staff act for their own community; an administrator for any. */
-function mayDecideIn(caller: Caller, communityId: string): boolean {
-  return caller.roles.has('admin') || (caller.roles.has('staff') && caller.user?.communityId === communityId);
-}
-
 export async function listRuleChanges(
   deps: Deps,
   caller: Caller,
@@ -260,7 +256,7 @@ export async function listRuleChanges(
 ): Promise<Page<RuleChangeView>> {
   const communityId = input.communityId ?? caller.communityId;
   if (!communityId) throw new DomainError('INVALID_INPUT', '请选择社区');
-  if (!mayDecideIn(caller, communityId)) throw new DomainError('FORBIDDEN', '只能查看本社区的规则调整');
+  if (!managesCommunity(caller, communityId)) throw new DomainError('FORBIDDEN', '只能查看本社区的规则调整');
   const status = input.status ?? 'pending';
   return keysetPage(
     ruleChanges(deps),
@@ -291,7 +287,7 @@ export async function decideRuleChange(
   input: { changeId: string; decision: 'approve' | 'reject'; note?: string },
 ): Promise<RuleChangeView> {
   const seen = await ruleChanges(deps).get(input.changeId);
-  if (!seen || !mayDecideIn(caller, seen.communityId)) throw new DomainError('NOT_FOUND', '没有找到这条调整申请');
+  if (!seen || !managesCommunity(caller, seen.communityId)) throw new DomainError('NOT_FOUND', '没有找到这条调整申请');
   if (seen.status !== 'pending') throw new DomainError('CONFLICT', `该申请${DECIDED[seen.status]}，无需再审核`);
   // Four eyes: whoever proposed it does not decide it.
   if (seen.proposedBy === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己提出的调整，请由其他工作人员审核');

@@ -12,6 +12,9 @@ export function memberCommunity(caller: Caller): string {
 export const isStaffOf = (caller: Caller, communityId: string): boolean =>
   caller.roles.has('staff') && caller.user?.communityId === communityId;
 
+/** An administrator manages every community; staff only their own. */
+export const managesCommunity = (caller: Caller, communityId: string): boolean => caller.roles.has('admin') || isStaffOf(caller, communityId);
+
 export function staffCommunity(caller: Caller): string {
   const communityId = memberCommunity(caller);
   if (!isStaffOf(caller, communityId)) throw new DomainError('FORBIDDEN', '只有社区工作人员可以进行此操作');
