@@ -14,7 +14,7 @@ import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
 import { dailyLimitsOf } from '../settings';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
-import { newestFirst } from './shared/newest-first';
+import { keysetPage, NEWEST_FIRST } from './shared/paging';
 import { compact, loadCommunity, readAll } from './shared/store';
 import { takePlace } from './shared/quota';
 
@@ -233,8 +233,9 @@ export const mallHandlers: Handlers<'mall'> = {
 
   'mall.myRedemptions': async (input, { caller, deps }) => {
     memberCommunity(caller);
-    const page = await newestFirst(deps.store.collection<Redemption>(COLLECTIONS.redemptions), { openid: caller.openid }, input);
-    return { items: page.items.map(redemptionView), nextCursor: page.nextCursor };
+    return keysetPage(deps.store.collection<Redemption>(COLLECTIONS.redemptions), { openid: caller.openid }, NEWEST_FIRST, input, redemptionView, {
+      invalidCursor: '分页参数无效，请刷新后重试',
+    });
   },
 
   'mall.verify': async (input, { caller, deps }) => {

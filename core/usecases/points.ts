@@ -18,9 +18,8 @@ import { reconciliationHandlers } from './reconcile';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
-import { newestFirst } from './shared/newest-first';
 import { compact, loadCommunity } from './shared/store';
-import { keysetPage, type OrderBy } from './shared/paging';
+import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,
@@ -94,8 +93,9 @@ export const pointsHandlers: Handlers<'points'> = {
 
   'points.ledger': async (input, { caller, deps }) => {
     memberCommunity(caller);
-    const page = await newestFirst(deps.store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), { openid: caller.openid }, input);
-    return { items: page.items.map(ledgerView), nextCursor: page.nextCursor };
+    return keysetPage(deps.store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), { openid: caller.openid }, NEWEST_FIRST, input, ledgerView, {
+      invalidCursor: '分页参数无效，请刷新后重试',
+    });
   },
 
   'points.nominate': async (input, { caller, deps }) => {

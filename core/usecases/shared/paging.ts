@@ -10,15 +10,23 @@ import { valueAt } from '../../where';
 export const DEFAULT_PAGE_SIZE = 20;
 
 export type OrderBy = Array<[field: string, direction: 'asc' | 'desc']>;
+
+/** Newest first; `createdAt` ties are split by _id, so no entry is lost or repeated between pages. */
+export const NEWEST_FIRST: OrderBy = [
+  ['createdAt', 'desc'],
+  ['_id', 'desc'],
+];
 type Key = string | number | boolean | Date | null;
 
 function encodeCursor(values: Key[]): string {
   return JSON.stringify(values.map((value) => (value instanceof Date ? { d: value.toISOString() } : value)));
 }
 
-function decodeCursor(cursor: string | undefined, length: number): Key[] | undefined {
+const INVALID_CURSOR = '分页参数无效，请从第一页重新加载';
+
+function decodeCursor(cursor: string | undefined, length: number, message = INVALID_CURSOR): Key[] | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  const invalid = () => new DomainError('INVALID_INPUT', '分页参数无效，请从第一页重新加载');
+  const invalid = () => new DomainError('INVALID_INPUT', message);
   let parsed: unknown;
   try {
     parsed = JSON.parse(cursor);
@@ -61,17 +69,20 @@ function pageFrom<T, V>(rows: T[], limit: number, orderBy: OrderBy, view: (item:
   };
 }
 
-/** One page of `where` in `orderBy` order (which must end with _id), after the cursor. */
+/**
+ * One page of `where` in `orderBy` order (which must end with _id), after the cursor.
+ * `invalidCursor`: the message for a cursor this did not make (some lists word it their own way).
+ */
 export async function keysetPage<T extends { _id: string }, V>(
   collection: Collection<T>,
   where: Where,
   orderBy: OrderBy,
   input: { cursor?: string; limit?: number },
   view: (item: T) => V,
-  options: Pick<FindOptions, 'omit'> = {},
+  { invalidCursor, ...options }: Pick<FindOptions, 'omit'> & { invalidCursor?: string } = {},
 ): Promise<Page<V>> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const after = decodeCursor(input.cursor, orderBy.length);
+  const after = decodeCursor(input.cursor, orderBy.length, invalidCursor);
   const rows = await collection.find(where, { orderBy, after, limit: limit + 1, ...options });
   return pageFrom(rows, limit, orderBy, view);
 }
