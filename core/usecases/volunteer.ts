@@ -4,19 +4,19 @@
  * with a guardian's consent) and 志愿服务条例 Art. 20: a volunteer's phone and age are shown only to
  * themselves and to staff of their community, which is exactly who can get a VolunteerView.
  */
-import type { Page, VolunteerView } from '../contract';
+import type { VolunteerView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type User, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
 import { iso, localDay } from '../time';
+import { keysetPage, type OrderBy } from './shared/paging';
 import { loadCommunity } from './shared/store';
 
 export const MIN_VOLUNTEER_AGE = 14;
 export const ADULT_AGE = 18;
 const OLDEST_PLAUSIBLE_AGE = 120;
-const DEFAULT_PAGE_SIZE = 20;
 
 const STATUS_NAMES: Record<VolunteerStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
@@ -64,15 +64,11 @@ export function toVolunteerView(volunteer: Volunteer, today: string): VolunteerV
   };
 }
 
-/** Paging cursor: the last item's appliedAt and id. Opaque to the client, which only passes it back. */
-export const encodeCursor = (volunteer: Volunteer): string => `${new Date(volunteer.appliedAt).getTime().toString(36)}~${volunteer._id}`;
-
-export function decodeCursor(cursor: string): { appliedAt: Date; id: string } {
-  const match = /^([0-9a-z]{1,12})~(.+)$/.exec(cursor);
-  const appliedAt = match ? new Date(parseInt(match[1]!, 36)) : null;
-  if (!match || !appliedAt || !Number.isFinite(appliedAt.getTime())) throw new DomainError('INVALID_INPUT', '分页参数无效，请刷新列表');
-  return { appliedAt, id: match[2]! };
-}
+/** Newest application first; applications of one instant are split by openid. */
+const NEWEST_APPLICATION_FIRST: OrderBy = [
+  ['appliedAt', 'desc'],
+  ['_id', 'desc'],
+];
 
 const volunteers = (deps: Deps) => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
 
@@ -192,32 +188,11 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
 
   'volunteer.list': async (input, { caller, deps }) => {
     const communityId = found(caller.communityId, '请先登记');
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const base: Where = { communityId, ...(input.status ? { status: input.status } : {}) };
-    const orderBy: Array<[string, 'asc' | 'desc']> = [
-      ['appliedAt', 'desc'],
-      ['_id', 'desc'],
-    ];
-    let items: Volunteer[];
-    if (!input.cursor) {
-      items = await volunteers(deps).find(base, { orderBy, limit: limit + 1 });
-    } else {
-      // Keyset paging (newest first): the rest of the cursor's own instant, then what is older.
-      // Unlike an offset, it neither repeats nor skips people when applications arrive meanwhile.
-      const after = decodeCursor(input.cursor);
-      const ties = await volunteers(deps).find({ ...base, appliedAt: after.appliedAt, _id: { lt: after.id } }, { orderBy, limit: limit + 1 });
-      const older =
-        ties.length > limit ? [] : await volunteers(deps).find({ ...base, appliedAt: { lt: after.appliedAt } }, { orderBy, limit: limit + 1 - ties.length });
-      items = [...ties, ...older];
-    }
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
+    const where: Where = { communityId, ...(input.status ? { status: input.status } : {}) };
     const today = localDay(deps.clock.now());
-    const result: Page<VolunteerView> = {
-      items: page.map((volunteer) => toVolunteerView(volunteer, today)),
-      nextCursor: items.length > limit && last ? encodeCursor(last) : null,
-    };
-    return result;
+    return keysetPage(volunteers(deps), where, NEWEST_APPLICATION_FIRST, input, (volunteer) => toVolunteerView(volunteer, today), {
+      invalidCursor: '分页参数无效，请刷新列表',
+    });
   },
 
   'volunteer.setAvailable': async (input, { caller, deps }) => {
