@@ -1,5 +1,6 @@
 /** Field schemas shared by the actions, with the Chinese messages a person sees when one is wrong. */
 import { z } from 'zod';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '../labels';
 
 /**
  * WeChat's content check scenes (msgSecCheck v2): 1 资料 (names and profile), 2 评论 (ratings),
@@ -58,7 +59,7 @@ export const personName = z
 export const phone = z
   .string()
   .trim()
-  .regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号码' });
+  .regex(PHONE_PATTERN, { error: PHONE_MESSAGE });
 
 /** Required free text; others read it, so it passes WeChat's content check (see withPublishedTexts). */
 export const shortText = (label: string, max: number, scene: TextScene = 'forum') =>

@@ -5,6 +5,7 @@
  */
 import { DomainError, found } from '../errors';
 import { COLLECTIONS, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
+import { ORDER_STATUS_TEXT } from '../labels';
 import { TRANSITIONS } from '../order-machine';
 import type { Collection, Deps, Update, Where } from '../ports';
 import { matchesWhere } from '../where';
@@ -18,20 +19,8 @@ export async function loadOrder(deps: Deps, orderId: string): Promise<Order> {
   return found(await ordersOf(deps).get(orderId), '订单不存在');
 }
 
-export const STATUS_LABELS: Record<OrderStatus, string> = {
-  pending_review: '待审核',
-  pending: '待派单',
-  assigned: '已派单',
-  accepted: '已接单',
-  in_service: '服务中',
-  completed: '待评分',
-  closed: '已办结',
-  cancelled: '已取消',
-  rejected: '未通过审核',
-};
-
 export const conflict = (order: Pick<Order, 'status'>, doing: string): DomainError =>
-  new DomainError('CONFLICT', `订单当前为“${STATUS_LABELS[order.status]}”，不能${doing}`);
+  new DomainError('CONFLICT', `订单当前为“${ORDER_STATUS_TEXT[order.status]}”，不能${doing}`);
 
 export function orderEvent(at: Date, by: string, from: OrderStatus | null, to: OrderStatus, note?: string): OrderEvent {
   return compact({ at, by, from, to, note });

@@ -8,6 +8,7 @@ import type { LedgerEntryView, NominationView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
+import { REVIEW_STATUS_TEXT } from '../labels';
 import { invitedMember } from '../admission';
 import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
 import { managesOrder } from '../order-machine';
@@ -60,7 +61,6 @@ export const nominationLedgerKey = (nominationId: string): string => `award:${no
 
 const nominationsOf = (deps: Deps): Collection<AwardNomination> => deps.store.collection<AwardNomination>(COLLECTIONS.awardNominations);
 
-const STATUS_NAMES: Record<NominationStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
 /** The member the nomination is for, by the id the nominator picked. */
 async function findNominee(deps: Deps, communityId: string, openid: string): Promise<User> {
@@ -184,7 +184,7 @@ export const pointsHandlers: Handlers<'points'> = {
     if (invitedMember(await deps.store.collection<User>(COLLECTIONS.users).get(current.nominatedBy), caller.openid)) {
       throw new DomainError('FORBIDDEN', '推荐人是您邀请加入的，请由其他工作人员审核');
     }
-    const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${STATUS_NAMES[status]}），无需重复审核`);
+    const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${REVIEW_STATUS_TEXT[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const community = await loadCommunity(deps, communityId);
     const cap = pointsCapsOf(community).awardPoints;

@@ -3,6 +3,7 @@ import { resolveCaller } from '../caller';
 import type { HomeView, MeView, PersonView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
+import { PHONE_PATTERN } from '../labels';
 import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
@@ -87,8 +88,6 @@ const personView = (user: User): PersonView =>
     roles: user.roles,
   });
 
-const PHONE = /^1[3-9]\d{9}$/;
-
 export const userHandlers: Handlers<'user'> = {
   'user.search': async (input, { caller, deps }) => {
     const communityId = found(caller.communityId, '请先登记');
@@ -100,7 +99,7 @@ export const userHandlers: Handlers<'user'> = {
       where['address.gridId'] = input.gridId;
     }
     if (input.building) where['address.building'] = input.building;
-    if (input.query) where[PHONE.test(input.query) ? 'phone' : 'name'] = input.query;
+    if (input.query) where[PHONE_PATTERN.test(input.query) ? 'phone' : 'name'] = input.query;
     return keysetPage(
       deps.store.collection<User>(COLLECTIONS.users),
       where,

@@ -7,6 +7,7 @@
 import type { VolunteerView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
+import { REVIEW_STATUS_TEXT } from '../labels';
 import { COLLECTIONS, type User, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
@@ -18,7 +19,6 @@ export const MIN_VOLUNTEER_AGE = 14;
 export const ADULT_AGE = 18;
 const OLDEST_PLAUSIBLE_AGE = 120;
 
-const STATUS_NAMES: Record<VolunteerStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
 
 /** Full years between a birth date and a day, both YYYY-MM-DD (a 29 February birthday turns on 1 March). */
@@ -156,7 +156,7 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     const target = await volunteers(deps).get(input.openid);
     // Another community's applicant is not this staff member's business, nor is whether one exists.
     if (!target || target.communityId !== caller.communityId) throw new DomainError('NOT_FOUND', '没有找到该志愿者申请');
-    const alreadyReviewed = (status: VolunteerStatus) => new DomainError('CONFLICT', `该申请已审核（${STATUS_NAMES[status]}），无需重复审核`);
+    const alreadyReviewed = (status: VolunteerStatus) => new DomainError('CONFLICT', `该申请已审核（${REVIEW_STATUS_TEXT[status]}），无需重复审核`);
     if (target.status !== 'pending') throw alreadyReviewed(target.status);
 
     const now = deps.clock.now();

@@ -6,6 +6,7 @@ import { digestId } from '../../digest';
 import { admittedVolunteer } from '../../admission';
 import { DomainError, found } from '../../errors';
 import type { Handlers } from '../../handlers';
+import { REVIEW_STATUS_TEXT } from '../../labels';
 import {
   COLLECTIONS,
   type Certificate,
@@ -28,7 +29,6 @@ import { quotaKey, takeDailyQuota } from '../shared/quota';
 import { correctionsOf, correctionView, recordsOf } from './views';
 
 const CORRECTABLE: readonly CorrectableField[] = ['minutes', 'date', 'place', 'content'];
-const STATUS_NAMES: Record<CorrectionStatus, string> = { pending: '待审核', approved: '已通过', rejected: '未通过' };
 
 /**
  * A correction's _id follows from who asked and their request id, so a retried tap finds the request
@@ -124,7 +124,7 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
     if (admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(current.openid), caller.openid)) {
       throw new DomainError('FORBIDDEN', '这位志愿者是您审核通过的，请由其他工作人员审核其更正申请');
     }
-    const reviewed = (status: CorrectionStatus) => new DomainError('CONFLICT', `该更正申请已审核（${STATUS_NAMES[status]}），无需重复审核`);
+    const reviewed = (status: CorrectionStatus) => new DomainError('CONFLICT', `该更正申请已审核（${REVIEW_STATUS_TEXT[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const note = input.note || undefined;
     const rule = hourRoundingOf(await loadCommunity(deps, communityId));
