@@ -31,8 +31,10 @@ export const dispatchActions = {
     input: z.object({ orderId: id, volunteerOpenid: id }),
   }),
   'dispatch.hall': action<Page<OrderSummary>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
+  // Orders assigned to the caller are never pending, so no summary asks whether they may take it.
   'dispatch.mine': action<Page<OrderSummary>>()({
     roles: ['volunteer'],
+    withVolunteer: false,
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
   'dispatch.accept': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
