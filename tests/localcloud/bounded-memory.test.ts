@@ -8,8 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { LocalCloud, LocalCloudOptions } from '../../localcloud/src/server';
-import { callFunction, control, FIXTURE_FUNCTIONS, startTestCloud } from '../helpers/localcloud';
+import {
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_MAX_WORKERS,
+  DEFAULT_WORKER_IDLE_MS,
+  MAX_ERROR_CHARS,
+  MAX_LOG_CHARS,
+  MAX_LOG_LINES,
+} from '../../localcloud/src/functions/runtime';
+import { DEFAULT_OUTBOX_SIZE, type LocalCloud, type LocalCloudOptions } from '../../localcloud/src/server';
+import { callFunction, control, FIXTURE_FUNCTIONS, REPO_ROOT, startTestCloud } from '../helpers/localcloud';
 
 /** The documented limits, written out so a change to the constants shows here. */
 const LOG_LINES = 200;
@@ -221,4 +229,17 @@ describe('records and logs keep a fixed number', () => {
     const { messages } = await control<{ messages: Array<{ page: string }> }>(cloud, 'GET', 'outbox');
     expect(messages.map((message) => message.page)).toEqual([4, 3, 2].map((i) => `pages/orders/detail?id=${i}`));
   }, 20_000);
+});
+
+describe('README', () => {
+  it('states the limits the local cloud uses', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`实例空闲 ${DEFAULT_WORKER_IDLE_MS / 60_000} 分钟即回收`);
+    expect(readme).toContain(`最多 ${DEFAULT_MAX_WORKERS} 个实例`);
+    expect(readme).toContain(`| \`LINLI_MAX_WORKERS_TOTAL\` | 所有云函数合计同时存在的实例数 | \`${DEFAULT_MAX_WORKERS}\` |`);
+    expect(readme).toContain(`| \`LINLI_WORKER_IDLE_SECONDS\` | 实例空闲多少秒后回收 | \`${DEFAULT_WORKER_IDLE_MS / 1000}\` |`);
+    expect(readme).toContain(`调用记录只保留最近\n  ${DEFAULT_HISTORY_SIZE} 次，每次最多 ${MAX_LOG_LINES} 行、${MAX_LOG_CHARS} 个字符的输出`);
+    expect(readme).toContain(`错误信息最多 ${MAX_ERROR_CHARS} 个字符`);
+    expect(readme).toContain(`保留最近 ${DEFAULT_OUTBOX_SIZE} 条消息`);
+  });
 });
