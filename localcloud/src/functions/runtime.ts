@@ -7,6 +7,8 @@
  * `historySize` records, each with at most MAX_LOG_LINES lines and MAX_LOG_CHARS characters of output.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+// Node's own timers: tests in a DOM environment replace the global ones with timers that cannot unref.
+import { clearTimeout as clearNodeTimeout, setTimeout as setNodeTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { discoverFunctions, type FunctionDefinition } from './registry';
 import type { InvokeMessage, ResultMessage, WorkerMessage } from './worker';
@@ -540,8 +542,8 @@ export class FunctionRuntime {
       return;
     }
     pooled.idleSince = performance.now();
-    pooled.idleTimer = setTimeout(() => this.retire(pooled), this.workerIdleMs);
-    pooled.idleTimer.unref();
+    // unref: an idle instance never keeps the process alive.
+    pooled.idleTimer = setNodeTimeout(() => this.retire(pooled), this.workerIdleMs).unref();
     pool.idle.push(pooled);
     if (reused) (pool.waiting.shift() ?? this.waitingForRoom.splice(waiterForRoom, 1)[0]!.wake)();
   }
@@ -564,7 +566,7 @@ export class FunctionRuntime {
   }
 
   private stopIdleTimer(pooled: PooledWorker): void {
-    if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
+    if (pooled.idleTimer) clearNodeTimeout(pooled.idleTimer);
     pooled.idleTimer = null;
   }
 
