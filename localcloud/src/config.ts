@@ -45,8 +45,9 @@ export function readWordList(file: string): string[] {
 /**
  * Options for `npm start`, from the environment: PORT, HOST, LINLI_DATA_DIR, LINLI_ENV, LINLI_APPID,
  * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter),
- * LINLI_MAX_WORKERS (concurrent instances per function), LINLI_SEED (`none`: start empty) and
- * LINLI_INDEX_ADVICE (`log`, the default here: print each query no index serves; `strict`: refuse it).
+ * LINLI_MAX_WORKERS (concurrent instances per function), LINLI_MAX_WORKERS_TOTAL (instances alive over
+ * all functions), LINLI_WORKER_IDLE_SECONDS (an idle instance retires after it), LINLI_SEED (`none`: start
+ * empty) and LINLI_INDEX_ADVICE (`log`, the default here: print each query no index serves; `strict`: refuse it).
  */
 export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = process.env): LocalCloudOptions {
   const paths = projectPaths(root);
@@ -68,5 +69,7 @@ export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = pr
     echoFunctionLogs: true,
     maxWorkersPerFunction: env.LINLI_MAX_WORKERS ? Number(env.LINLI_MAX_WORKERS) : undefined,
     indexAdvice,
+    maxWorkers: env.LINLI_MAX_WORKERS_TOTAL ? Number(env.LINLI_MAX_WORKERS_TOTAL) : undefined,
+    workerIdleMs: env.LINLI_WORKER_IDLE_SECONDS ? Number(env.LINLI_WORKER_IDLE_SECONDS) * 1000 : undefined,
   };
 }

@@ -25,6 +25,7 @@ import { renderConsolePage } from './ui/console-page';
 
 export const VERSION = '0.1.0';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_OUTBOX_SIZE = 1000;
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. */
@@ -45,7 +46,16 @@ export interface LocalCloudOptions {
   realTimeTimers?: boolean;
   echoFunctionLogs?: boolean;
   transactionTimeoutMs?: number;
+  /** Instances of one function running at once (default 8). */
   maxWorkersPerFunction?: number;
+  /** Instances alive at once over all functions (default 16); see RuntimeOptions.maxWorkers. */
+  maxWorkers?: number;
+  /** An instance idle this long retires (default 2 minutes). */
+  workerIdleMs?: number;
+  /** Invocation records kept (default 500). */
+  invocationHistorySize?: number;
+  /** Subscription messages kept in the outbox, newest (default 1000). */
+  outboxSize?: number;
   /** Where the virtual clock starts (default: real time); it runs on from there. */
   startAt?: Date;
   /** Queries no declared index serves: `record` for the console (default), also `log`, or refuse (`strict`). */
@@ -164,10 +174,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     clockOffsetMs: () => clock.offset,
     echoLogs: options.echoFunctionLogs ?? false,
     maxWorkersPerFunction: options.maxWorkersPerFunction,
+    maxWorkers: options.maxWorkers,
+    workerIdleMs: options.workerIdleMs,
+    historySize: options.invocationHistorySize,
   });
   const storage = new FileStorage({ dir: dataDir ? path.join(dataDir, 'storage') : null, envName, baseUrl: () => baseUrl });
   const subscriptions = new SubscriptionState();
+  /** Oldest first, the newest outboxSize messages (trimmed in place: callers hold this array). */
   const outbox: SubscribeMessageOutboxEntry[] = [];
+  const outboxSize = options.outboxSize ?? DEFAULT_OUTBOX_SIZE;
   const sensitiveWords = options.sensitiveWords ?? [];
   const startedAt = new Date().toISOString();
 
@@ -197,7 +212,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       subscriptions,
       now: new Date(clock.now()),
     });
-    if (answer.outboxEntry) outbox.push(answer.outboxEntry);
+    if (answer.outboxEntry) {
+      outbox.push(answer.outboxEntry);
+      if (outbox.length > outboxSize) outbox.splice(0, outbox.length - outboxSize);
+    }
     res.writeHead(200, { 'content-type': answer.contentType });
     res.end(answer.body);
   }
@@ -337,6 +355,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         storage: persistence.kind,
         dataDir,
         clock: clock.toJSON(),
+        instances: runtime.instances(),
+        memory: process.memoryUsage(),
         urls: { admin: `${baseUrl}/admin`, client: `${baseUrl}/client/callFunction`, console: `${baseUrl}/` },
       });
     }
