@@ -69,7 +69,8 @@ const TRANSACTION_ATTEMPTS = 12;
  * randomised (×0.5–1.5), so a rush on one document spreads out instead of colliding again; the
  * pauses of all 11 retries add up to 2–6 s at most.
  */
-const pauseAfterConflict = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt - 1, 5) * (0.5 + Math.random())));
+export const pauseAfterConflict = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt - 1, 5) * (0.5 + Math.random())));
 
 /** The cloud database's duplicate-key error (E11000) means: that _id or unique key is taken. */
 const isDuplicate = (error: unknown) => /E11000|duplicate key/i.test(String((error as { errMsg?: string })?.errMsg ?? error));
@@ -211,7 +212,11 @@ class WxTransactionCollection<T extends { _id: string }> implements TransactionC
 }
 
 export class WxStore implements Store {
-  constructor(private readonly db: SdkDatabase) {}
+  /** `pause`: how to wait before the next attempt (tests count the pauses instead of sleeping them). */
+  constructor(
+    private readonly db: SdkDatabase,
+    private readonly pause: (attempt: number) => Promise<void> = pauseAfterConflict,
+  ) {}
 
   collection<T extends { _id: string }>(name: string): Collection<T> {
     return new WxCollection<T>(this.db, name);
@@ -240,7 +245,7 @@ export class WxStore implements Store {
         // duplicate key rather than a conflict: run again, and the second finds the first's.
         if (!isTransactionConflict(error) && !isDuplicate(error)) throw error;
         if (attempt >= attempts) throw new DomainError('CONFLICT', '同时操作的人较多，请稍后重试');
-        await pauseAfterConflict(attempt);
+        await this.pause(attempt);
       }
     }
   }

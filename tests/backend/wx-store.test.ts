@@ -1,7 +1,12 @@
 /** WxStore.transaction on a stand-in SDK database: how giving up after conflicts reaches a person. */
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../core/errors';
-import { type SdkDatabase, WxStore } from '../../backend/wx-store';
+import { pauseAfterConflict, type SdkDatabase, WxStore } from '../../backend/wx-store';
+
+/** A pause that records the attempt it follows instead of sleeping. */
+const recordPauses = (pauses: number[]) => async (attempt: number) => {
+  pauses.push(attempt);
+};
 
 const failingWith = (error: unknown): SdkDatabase =>
   ({
@@ -41,22 +46,35 @@ describe('WxStore.transaction', () => {
   it('gives up after twelve attempts, pausing a growing random time between them', async () => {
     const conflict = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' };
     const { db, attempts } = flaky(Array.from({ length: 20 }, () => conflict));
-    await expect(new WxStore(db).transaction(async () => 'done')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const pauses: number[] = [];
+    await expect(new WxStore(db, recordPauses(pauses)).transaction(async () => 'done')).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(attempts.count).toBe(12);
+    // One pause between attempts, none after the last.
+    expect(pauses).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // The real pause grows (from ~20 ms, doubling, at most ~640 ms) and is random within ±50%.
+    const spans = await Promise.all([1, 3, 6, 11].map(async (attempt) => {
+      const started = performance.now();
+      await pauseAfterConflict(attempt);
+      return performance.now() - started;
+    }));
+    expect(spans[0]).toBeGreaterThanOrEqual(9);
+    expect(spans[0]).toBeLessThan(spans[3]!);
+    expect(spans[3]).toBeGreaterThanOrEqual(319);
+    expect(spans[3]).toBeLessThan(1500);
   });
 
   it('tries as often as a caller asks (a sign-up rush waits longer than the default)', async () => {
     const conflict = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' };
     const few = flaky(Array.from({ length: 20 }, () => conflict));
-    await expect(new WxStore(few.db).transaction(async () => 'done', { attempts: 3 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(new WxStore(few.db, recordPauses([])).transaction(async () => 'done', { attempts: 3 })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(few.attempts.count).toBe(3);
     const many = flaky(Array.from({ length: 14 }, () => conflict));
-    await expect(new WxStore(many.db).transaction(async () => 'done', { attempts: 20 })).resolves.toBe('done');
+    await expect(new WxStore(many.db, recordPauses([])).transaction(async () => 'done', { attempts: 20 })).resolves.toBe('done');
     expect(many.attempts.count).toBe(15);
   });
 
   it('turns a conflict that outlived the retries into CONFLICT with a Chinese message', async () => {
-    const store = new WxStore(failingWith({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' }));
+    const store = new WxStore(failingWith({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict' }), recordPauses([]));
     await expect(store.transaction(async () => 1)).rejects.toMatchObject({ code: 'CONFLICT', message: '同时操作的人较多，请稍后重试' });
   });
 
@@ -70,7 +88,7 @@ describe('WxStore.transaction', () => {
     await expect(new WxStore(db).transaction(async () => 'done')).resolves.toBe('done');
     expect(attempts.count).toBe(2);
     const always = flaky(Array.from({ length: 5 }, () => ({ errMsg: 'E11000 duplicate key' })));
-    await expect(new WxStore(always.db).transaction(async () => 'done', { attempts: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(new WxStore(always.db, recordPauses([])).transaction(async () => 'done', { attempts: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('leaves any other failure alone', async () => {
