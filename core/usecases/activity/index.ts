@@ -1,0 +1,27 @@
+/**
+ * The `activity` function: community volunteer activities (项目清单). Staff publish an activity;
+ * volunteers sign up (or join the waiting list when it is full) and withdraw before the cut-off;
+ * at the activity they check in and out with the code staff show (it changes every minute), or
+ * staff do it for them. Checking out writes the statutory service record and the activity's points
+ * in one transaction. Whoever moves up from the waiting list, and everyone still taking part when
+ * staff cancel, gets a subscribe message (best effort, after the change is committed).
+ *
+ * Places: the activity's `enrolled` counter moves in the same transaction as the sign-up it counts,
+ * and every such transaction writes the activity document, so two sign-ups for the last place
+ * conflict and the second is retried against the new count: capacity is never exceeded.
+ *
+ * The actions, by what they do: views.ts (list, get, mine), publishing.ts (create, update, cancel),
+ * enrolment.ts (sign up, withdraw) with waiting-list.ts, attendance.ts (code, check in and out,
+ * staff marks, the sheet); notices.ts sends the messages, loading.ts reads what they all read.
+ */
+import type { Handlers } from '../../handlers';
+import { attendanceHandlers } from './attendance';
+import { enrolmentHandlers } from './enrolment';
+import { publishingHandlers } from './publishing';
+import { viewHandlers } from './views';
+
+export { activityRecordId, signupIdOf } from './loading';
+export { activityView, signupView } from './views';
+export { MAX_WAITLIST } from './waiting-list';
+
+export const activityHandlers: Handlers<'activity'> = { ...viewHandlers, ...publishingHandlers, ...enrolmentHandlers, ...attendanceHandlers };

@@ -1,0 +1,44 @@
+/** Reading an activity and a sign-up, their ids, and the refusals every activity action shares. */
+import { DomainError } from '../../errors';
+import { type Activity, type ActivitySignup, COLLECTIONS, type SignupStatus } from '../../model';
+import type { Caller, Collection, Deps } from '../../ports';
+
+export const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
+export const signupsOf = (deps: Deps): Collection<ActivitySignup> => deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups);
+
+export const signupIdOf = (activityId: string, openid: string): string => `${activityId}:${openid}`;
+export const activityRecordId = (activityId: string, openid: string): string => `activity:${activityId}:${openid}`;
+
+export const STATUS_NAMES: Record<SignupStatus, string> = {
+  enrolled: '已报名',
+  waitlisted: '候补中',
+  withdrawn: '已取消报名',
+  checked_in: '已签到',
+  attended: '已签退',
+  no_show: '未到',
+};
+
+export const notFound = () => new DomainError('NOT_FOUND', '活动不存在或已被删除');
+export const cancelledConflict = (activity: Activity) =>
+  new DomainError('CONFLICT', `活动已取消${activity.cancelReason ? `（${activity.cancelReason}）` : ''}`);
+
+/** An activity of the caller's community; another community's is reported as missing. */
+export async function loadActivity(deps: Deps, activityId: string, communityId: string): Promise<Activity> {
+  const activity = await activitiesOf(deps).get(activityId);
+  if (!activity || activity.communityId !== communityId) throw notFound();
+  return activity;
+}
+
+
+/** The approved volunteer calling, and their community (the router has checked the role). */
+export function volunteerOf(caller: Caller) {
+  const volunteer = caller.volunteer;
+  if (!volunteer || volunteer.status !== 'approved') throw new DomainError('FORBIDDEN', '只有审核通过的志愿者可以报名活动');
+  return volunteer;
+}
+
+export async function loadOwnSignup(deps: Deps, activityId: string, openid: string): Promise<ActivitySignup> {
+  const signup = await signupsOf(deps).get(signupIdOf(activityId, openid));
+  if (!signup) throw new DomainError('NOT_FOUND', '您没有报名该活动');
+  return signup;
+}

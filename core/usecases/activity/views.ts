@@ -1,0 +1,154 @@
+/** What volunteers and staff see of an activity and a sign-up, and the reads that list them. */
+import type { ActivityView, SignupView } from '../../contract';
+import { activityPhase } from '../../activity-rules';
+import type { Handlers } from '../../handlers';
+import { type ActivitySignup, type Activity, COLLECTIONS, type LedgerEntry, type ServiceRecord } from '../../model';
+import type { Deps } from '../../ports';
+import { iso } from '../../time';
+import { memberCommunity } from '../shared/access';
+import { keysetPage } from '../shared/paging';
+import { compact, readByIds } from '../shared/store';
+import { activitiesOf, activityRecordId, loadActivity, signupIdOf, signupsOf } from './loading';
+
+export function activityView(activity: Activity, now: Date): ActivityView {
+  // Spelled out field by field: the attendance secret (and anything added later) stays on the server.
+  return {
+    id: activity._id,
+    name: activity.name,
+    content: activity.content,
+    place: activity.place,
+    startAt: iso(activity.startAt),
+    endAt: iso(activity.endAt),
+    organiser: activity.organiser,
+    personInCharge: activity.personInCharge,
+    capacity: activity.capacity,
+    skills: activity.skills,
+    pointsPerHour: activity.pointsPerHour,
+    ...(activity.pendingRuleChange ? { pendingPointsPerHour: activity.pendingRuleChange.after as number } : {}),
+    signupOpensAt: iso(activity.signupOpensAt),
+    signupClosesAt: iso(activity.signupClosesAt),
+    withdrawClosesAt: iso(activity.withdrawClosesAt),
+    status: activity.status,
+    phase: activityPhase(activity, now),
+    enrolled: activity.enrolled,
+    waitlisted: activity.waitlisted,
+    ...(activity.cancelReason ? { cancelReason: activity.cancelReason } : {}),
+  };
+}
+
+export function signupView(signup: ActivitySignup, extra: { waitPosition?: number; hours?: number; points?: number } = {}): SignupView {
+  return {
+    activityId: signup.activityId,
+    openid: signup.openid,
+    volunteerName: signup.volunteerName,
+    status: signup.status,
+    ...(signup.status === 'waitlisted' && extra.waitPosition !== undefined ? { waitPosition: extra.waitPosition } : {}),
+    signedUpAt: iso(signup.signedUpAt),
+    ...(signup.checkInAt ? { checkInAt: iso(signup.checkInAt) } : {}),
+    ...(signup.checkOutAt ? { checkOutAt: iso(signup.checkOutAt) } : {}),
+    ...(signup.recordId ? { recordId: signup.recordId } : {}),
+    ...(extra.hours !== undefined ? { hours: extra.hours } : {}),
+    ...(extra.points !== undefined ? { points: extra.points } : {}),
+  };
+}
+
+/** The hours of the records these sign-ups wrote (read, since staff may have corrected them since). */
+export async function recordedHoursOf(deps: Deps, signups: readonly ActivitySignup[]): Promise<Map<string, number>> {
+  const ids = signups.flatMap((signup) => (signup.recordId ? [signup.recordId] : []));
+  if (ids.length === 0) return new Map();
+  const records = await readByIds(deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), ids);
+  return new Map([...records.values()].map((record) => [record._id, record.hours]));
+}
+
+/** 1 for the first on the waiting list. */
+async function waitPositionOf(deps: Deps, signup: ActivitySignup): Promise<number | undefined> {
+  if (signup.status !== 'waitlisted' || signup.waitSeq === undefined) return undefined;
+  return (await signupsOf(deps).count({ activityId: signup.activityId, status: 'waitlisted', waitSeq: { lt: signup.waitSeq } })) + 1;
+}
+
+/** The points the check-out posted, from the ledger (its key is the record's id). */
+async function postedPointsOf(deps: Deps, signup: ActivitySignup): Promise<number | undefined> {
+  if (signup.status !== 'attended') return undefined;
+  const entry = await deps.store.collection<LedgerEntry>(COLLECTIONS.pointsLedger).get(activityRecordId(signup.activityId, signup.openid));
+  return entry?.delta ?? 0;
+}
+
+/** The caller's sign-up as they see it: with their place in the queue, the hours recorded and the points posted. */
+async function mySignupView(deps: Deps, signup: ActivitySignup, hours?: number): Promise<SignupView> {
+  const [waitPosition, points] = await Promise.all([waitPositionOf(deps, signup), postedPointsOf(deps, signup)]);
+  const recorded = hours ?? (signup.recordId ? (await recordedHoursOf(deps, [signup])).get(signup.recordId) : undefined);
+  return signupView(signup, compact({ waitPosition, hours: recorded, points }));
+}
+
+type MyReply = ActivityView & { mySignup: SignupView };
+
+export async function withMySignup(deps: Deps, activity: Activity, signup: ActivitySignup, now: Date, hours?: number): Promise<MyReply> {
+  return { ...activityView(activity, now), mySignup: await mySignupView(deps, signup, hours) };
+}
+
+export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activity.get' | 'activity.mine'> = {
+  'activity.list': async (input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    const now = deps.clock.now();
+    const past = input.when === 'past';
+    const page = await keysetPage(
+      activitiesOf(deps),
+      { communityId, endAt: past ? { lt: now } : { gte: now } },
+      [
+        ['startAt', past ? 'desc' : 'asc'],
+        ['_id', past ? 'desc' : 'asc'],
+      ],
+      input,
+      (activity) => activity,
+    );
+    // One read for the caller's sign-ups on this page (their _ids follow from the activity's).
+    const mine = await readByIds(
+      signupsOf(deps),
+      page.items.map((activity) => signupIdOf(activity._id, caller.openid)),
+    );
+    const hours = await recordedHoursOf(deps, [...mine.values()]);
+    return {
+      items: page.items.map((activity) => {
+        const signup = mine.get(signupIdOf(activity._id, caller.openid));
+        const view = activityView(activity, now);
+        return signup ? { ...view, mySignup: signupView(signup, compact({ hours: signup.recordId ? hours.get(signup.recordId) : undefined })) } : view;
+      }),
+      nextCursor: page.nextCursor,
+    };
+  },
+
+  'activity.get': async (input, { caller, deps }) => {
+    const activity = await loadActivity(deps, input.activityId, memberCommunity(caller));
+    const now = deps.clock.now();
+    const signup = await signupsOf(deps).get(signupIdOf(activity._id, caller.openid));
+    return signup ? withMySignup(deps, activity, signup, now) : activityView(activity, now);
+  },
+
+  'activity.mine': async (input, { caller, deps }) => {
+    memberCommunity(caller);
+    const page = await keysetPage(
+      signupsOf(deps),
+      { openid: caller.openid },
+      [
+        ['signedUpAt', 'desc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      (signup) => signup,
+    );
+    const activities = await readByIds(
+      activitiesOf(deps),
+      page.items.map((signup) => signup.activityId),
+    );
+    const hours = await recordedHoursOf(deps, page.items);
+    const now = deps.clock.now();
+    return {
+      items: page.items.flatMap((signup) => {
+        const activity = activities.get(signup.activityId);
+        if (!activity) return [];
+        return [{ ...activityView(activity, now), mySignup: signupView(signup, compact({ hours: signup.recordId ? hours.get(signup.recordId) : undefined })) }];
+      }),
+      nextCursor: page.nextCursor,
+    };
+  },
+};
