@@ -587,11 +587,20 @@ export interface Activity {
   /** Until when a volunteer may withdraw (after it, staff mark a no-show instead). */
   withdrawClosesAt: Date;
   status: ActivityStatus;
-  /** Counters moved in the same transaction as the sign-up they count. */
+  /**
+   * Those holding a place and those waiting: a sign-up claims its place or number here (one
+   * conditional write) before its document is written; withdrawals and promotions move them in
+   * the transaction that changes the sign-ups.
+   */
   enrolled: number;
   waitlisted: number;
   /** Last waiting-list number handed out: the list is served in this order. */
   waitSeq: number;
+  /**
+   * The tokens of the latest waiting-list claims, one per number, the last for `waitSeq`: a claim
+   * finds its number by its token (see usecases/activity/places.ts). Never leaves the server.
+   */
+  waitTokens?: string[];
   /** Seeds the rotating attendance codes; never leaves the server. */
   attendanceSecret: string;
   /** Staff who have displayed the code: they may not check themselves in or out with it. */

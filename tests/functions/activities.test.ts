@@ -11,7 +11,7 @@ import { formatLocal } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
 import { approveRuleChanges, call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { doc as docOf, docs as docsOf, expectRefused, seedVolunteer } from '../helpers/seed';
+import { doc as docOf, docs as docsOf, expectRefused, seed, seedVolunteer } from '../helpers/seed';
 
 const MINUTE = 60_000;
 const WRONG_CODE = '签到码不正确或已过期，请输入工作人员手机上显示的最新签到码';
@@ -278,6 +278,92 @@ describe('activities: thirty volunteers sign up at once', () => {
     expect(after.filter((s) => s.status === 'enrolled').map((s) => s.openid).sort()).toEqual(promoted.sort());
     expect(h.activity(activity.id)).toMatchObject({ enrolled: 5, waitlisted: 20 });
     h.expectCountersMatch(activity.id);
+  });
+});
+
+describe('activities: a double tap, and a sign-up that died after claiming its place', () => {
+  let cloud: LocalCloud;
+  const h = harness(() => cloud);
+  const [TAPPER, FIRST, SECOND, THIRD] = ['o-act-tapper', 'o-act-claim-1', 'o-act-claim-2', 'o-act-claim-3'];
+  const PROMOTED = 'TPL_ACTIVITY_PROMOTED';
+  const outbox = async () => (await control<{ messages: Array<{ touser: string; template_id: string }> }>(cloud, 'GET', 'outbox')).messages;
+
+  beforeAll(async () => {
+    cloud = await startLinli();
+    seedVolunteers(cloud, [[TAPPER, '韩连点'], [FIRST, '杨一'], [SECOND, '朱二'], [THIRD, '秦三']]);
+    await control(cloud, 'POST', 'subscriptions', { openid: SECOND, templateId: PROMOTED, count: 5 });
+  });
+  afterAll(() => cloud.close());
+
+  /** What a sign-up that died between its claim and its document leaves: the counters moved, no sign-up. */
+  function leaveClaimWithoutSignup(activityId: string, claim: 'place' | 'waiting'): void {
+    const stored = h.activity(activityId);
+    const moved = claim === 'place' ? { enrolled: stored.enrolled + 1 } : { waitlisted: stored.waitlisted + 1, waitSeq: stored.waitSeq + 1 };
+    seed(cloud, 'activities', [{ ...stored, ...moved }]);
+  }
+
+  it('six taps at once hold one place, or one number on the waiting list; nobody else loses a place', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 3 });
+    // Every instance started first, so that the taps run side by side rather than one after another.
+    await Promise.all(Array.from({ length: 10 }, () => call(cloud, TAPPER, 'activity.get', { activityId: activity.id })));
+    const taps = await Promise.all(Array.from({ length: 6 }, () => call(cloud, TAPPER, 'activity.signUp', { activityId: activity.id })));
+    // Every tap is answered (a tap that lost the race answers with the sign-up that won it).
+    for (const tap of taps) expect(ok(tap).mySignup.openid).toBe(TAPPER);
+    expect(h.signupsOf(activity.id).map((signup) => [signup.openid, signup.status])).toEqual([[TAPPER, 'enrolled']]);
+    expect(h.activity(activity.id)).toMatchObject({ enrolled: 1, waitlisted: 0 });
+    // The places the other taps claimed went back: two more still get one.
+    for (const openid of [FIRST, SECOND]) expect(ok(await call(cloud, openid, 'activity.signUp', { activityId: activity.id })).mySignup.status).toBe('enrolled');
+    h.expectCountersMatch(activity.id);
+
+    const full = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 1 });
+    ok(await call(cloud, FIRST, 'activity.signUp', { activityId: full.id }));
+    const waiting = await Promise.all(Array.from({ length: 6 }, () => call(cloud, TAPPER, 'activity.signUp', { activityId: full.id })));
+    for (const tap of waiting) expect(ok(tap).mySignup.status).toBe('waitlisted');
+    expect(h.signupsOf(full.id).filter((signup) => signup.openid === TAPPER)).toHaveLength(1);
+    expect(h.activity(full.id)).toMatchObject({ enrolled: 1, waitlisted: 1 });
+    expect(ok(await call(cloud, TAPPER, 'activity.get', { activityId: full.id })).mySignup).toMatchObject({ status: 'waitlisted', waitPosition: 1 });
+    // The tokens that told each claim its number stay on the server.
+    const tokens = h.activity(full.id).waitTokens ?? [];
+    expect(tokens.length).toBeGreaterThan(0);
+    const replies = JSON.stringify([waiting, await call(cloud, SECOND, 'activity.list', { limit: 50 }), await call(cloud, DEMO.staff, 'activity.attendance', { activityId: full.id })]);
+    for (const token of tokens) expect(replies).not.toContain(token);
+    // Next in line is second, not eleventh.
+    expect(ok(await call(cloud, SECOND, 'activity.signUp', { activityId: full.id })).mySignup).toMatchObject({ status: 'waitlisted', waitPosition: 2 });
+    h.expectCountersMatch(full.id);
+  });
+
+  it('a place claimed for nobody is given to the waiting list once no sign-up can still be writing it', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 2 });
+    ok(await call(cloud, FIRST, 'activity.signUp', { activityId: activity.id }));
+    leaveClaimWithoutSignup(activity.id, 'place');
+    expect(ok(await call(cloud, SECOND, 'activity.signUp', { activityId: activity.id })).mySignup.status).toBe('waitlisted');
+
+    // Within a minute of the last claim, a sign-up may still be writing itself: nothing is touched.
+    let sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    expect(sheet.activity).toMatchObject({ enrolled: 2, waitlisted: 1 });
+    await h.advance(2 * MINUTE);
+    sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    expect(sheet.activity).toMatchObject({ enrolled: 2, waitlisted: 0 });
+    expect(sheet.signups.map((signup) => [signup.openid, signup.status])).toEqual([
+      [FIRST, 'enrolled'],
+      [SECOND, 'enrolled'],
+    ]);
+    expect((await outbox()).filter((message) => message.template_id === PROMOTED).map((message) => message.touser)).toEqual([SECOND]);
+    h.expectCountersMatch(activity.id);
+  });
+
+  it('a waiting number claimed for nobody does not stop a withdrawal', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 1 });
+    ok(await call(cloud, THIRD, 'activity.signUp', { activityId: activity.id }));
+    leaveClaimWithoutSignup(activity.id, 'waiting');
+    await h.advance(2 * MINUTE);
+    expect(ok(await call(cloud, THIRD, 'activity.withdraw', { activityId: activity.id }))).toMatchObject({ enrolled: 0, waitlisted: 0, mySignup: { status: 'withdrawn' } });
+    h.expectCountersMatch(activity.id);
+    // The place is free again.
+    expect(ok(await call(cloud, FIRST, 'activity.signUp', { activityId: activity.id })).mySignup.status).toBe('enrolled');
   });
 });
 

@@ -17,7 +17,9 @@ import { staffCommunity } from '../shared/access';
 import { compact, loadCommunity, readAll, readByIds } from '../shared/store';
 import { hourRoundingOf, recordView, writeRecord } from '../record-support';
 import { activitiesOf, activityRecordId, cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
+import { countsOf, settleCounters } from './places';
 import { activityView, recordedHoursOf, signupView, withMySignup } from './views';
+import { fillFreePlaces } from './waiting-list';
 
 const WRONG_CODE = '签到码不正确或已过期，请输入工作人员手机上显示的最新签到码';
 const lockedOut = (doing: '签到' | '签退') =>
@@ -231,12 +233,22 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
       await checkCode(deps, signup, activity, input.code, now, '签退');
     }
     const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true });
-    return { ...(await withMySignup(deps, done.activity, done.signup, now, done.record.hours)), record: recordView(done.record) };
+    return { ...(await withMySignup(deps, done.activity, done.signup, now, { hours: done.record.hours })), record: recordView(done.record) };
   },
 
   'activity.attendance': async (input, { caller, deps }) => {
-    const activity = await loadActivity(deps, input.activityId, staffCommunity(caller));
-    const signups = await readAll(signupsOf(deps), { activityId: activity._id }, { orderBy: [['_id', 'asc']] });
+    const communityId = staffCommunity(caller);
+    const sheet = async () => {
+      const activity = await loadActivity(deps, input.activityId, communityId);
+      return { activity, signups: await readAll(signupsOf(deps), { activityId: activity._id }, { orderBy: [['_id', 'asc']] }) };
+    };
+    let { activity, signups } = await sheet();
+    // Where a sign-up died after claiming its place, the counters are put right here, and the
+    // waiting list moves up into the place nobody held.
+    if (await settleCounters(deps, activity, deps.clock.now(), countsOf(signups))) {
+      await fillFreePlaces(deps, activity._id);
+      ({ activity, signups } = await sheet());
+    }
     const hours = await recordedHoursOf(deps, signups);
     return {
       activity: activityView(activity, deps.clock.now()),

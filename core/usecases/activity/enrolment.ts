@@ -4,75 +4,62 @@ import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { type Activity, type ActivitySignup, COLLECTIONS } from '../../model';
 import { formatLocal } from '../../time';
-import { cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, STATUS_NAMES, volunteerOf } from './loading';
+import { activitiesOf, cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
 import { notifyPromoted } from './notices';
+import { assertClaimFresh, claimPlace, releaseWaitingNumber, signUpRefusal } from './places';
 import { withMySignup } from './views';
-import { MAX_WAITLIST, withWaitlist } from './waiting-list';
+import { fillFreePlaces, withWaitlist } from './waiting-list';
 
-/** A sign-up's transaction is tried this often before CONFLICT (the store's default is 12). */
-const SIGN_UP_ATTEMPTS = 20;
+/** Fields a sign-up written over an earlier one (withdrawn) must not keep. */
+const LEFT_BEHIND = ['withdrawnAt', 'checkInAt', 'checkInBy', 'checkOutAt', 'checkOutBy', 'recordId', 'recordAlert'] as const;
 
 export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | 'activity.withdraw'> = {
   'activity.signUp': async (input, { caller, deps }) => {
     const volunteer = volunteerOf(caller);
-    const seen = await loadActivity(deps, input.activityId, volunteer.communityId);
+    const signupId = signupIdOf(input.activityId, caller.openid);
+    const [seen, existing] = await Promise.all([loadActivity(deps, input.activityId, volunteer.communityId), signupsOf(deps).get(signupId)]);
     const missing = seen.skills.filter((skill) => !volunteer.skills.includes(skill));
     if (missing.length > 0) throw new DomainError('FORBIDDEN', `报名该活动需要具备以下技能：${missing.join('、')}`);
     const now = deps.clock.now();
-    const signupId = signupIdOf(seen._id, caller.openid);
+    // Signing up again (a retried tap) returns the place already held.
+    if (existing && SIGNED_UP.includes(existing.status)) return withMySignup(deps, seen, existing, now);
+    const closed = signUpRefusal(seen, now);
+    if (closed) throw closed;
+    const signups = signupsOf(deps);
+    const fields = { signedUpAt: now, volunteerName: volunteer.realName, updatedAt: now };
 
-    const { activity, signup } = await deps.store.transaction(async (tx) => {
-      const activities = tx.collection<Activity>(COLLECTIONS.activities);
-      const signups = tx.collection<ActivitySignup>(COLLECTIONS.activitySignups);
-      const activity = await activities.get(seen._id);
-      if (!activity) throw notFound();
-      const existing = await signups.get(signupId);
-      // Signing up again (a retried tap) returns the place already held.
-      if (existing && SIGNED_UP.includes(existing.status)) return { activity, signup: existing };
-      if (activity.status === 'cancelled') throw cancelledConflict(activity);
-      // The sign-up window, not the phase: staff may keep sign-up open past the start.
-      if (now.getTime() < new Date(activity.signupOpensAt).getTime()) {
-        throw new DomainError('CONFLICT', `报名尚未开始，将于 ${formatLocal(activity.signupOpensAt)} 开始报名`);
-      }
-      if (now.getTime() >= new Date(activity.signupClosesAt).getTime() || now.getTime() >= new Date(activity.endAt).getTime()) {
-        throw new DomainError('CONFLICT', '报名已截止');
-      }
-      const base = {
-        _id: signupId,
-        activityId: activity._id,
-        communityId: activity.communityId,
-        openid: caller.openid,
-        volunteerName: volunteer.realName,
-        signedUpAt: now,
-        // Wrong codes still count after withdrawing and signing up again: no fresh guesses that way.
-        codeFailures: existing?.codeFailures ?? 0,
-        updatedAt: now,
-      };
-      let signup: ActivitySignup;
-      let next: Activity;
-      if (existing?.status === 'no_show') {
-        // Marked absent, then back before sign-up closed: they still hold the place they had.
-        signup = { ...base, status: 'enrolled' };
-        next = activity;
-      } else if (activity.enrolled < activity.capacity) {
-        signup = { ...base, status: 'enrolled' };
-        next = { ...activity, enrolled: activity.enrolled + 1 };
-      } else {
-        // A waiting list longer than this serves nobody, and the attendance sheet lists it whole.
-        if (activity.waitlisted >= MAX_WAITLIST) throw new DomainError('CONFLICT', `名额已满，候补也已满（${MAX_WAITLIST} 人），请关注其他活动`);
-        signup = { ...base, status: 'waitlisted', waitSeq: activity.waitSeq + 1 };
-        next = { ...activity, waitlisted: activity.waitlisted + 1, waitSeq: activity.waitSeq + 1 };
-      }
-      // Always written, even unchanged: two sign-ups for the last place then conflict at commit.
-      await activities.update(activity._id, { set: { enrolled: next.enrolled, waitlisted: next.waitlisted, waitSeq: next.waitSeq, updatedAt: now } });
-      // A withdrawn or no-show sign-up is replaced whole (its old check-in times go with it).
-      if (existing) await signups.set(signup);
-      else await signups.add(signup);
-      return { activity: { ...next, updatedAt: now }, signup };
-      // Everyone signing up writes this one activity: when sign-up opens for a popular one, waiting
-      // a few seconds more for a place beats being told to try again.
-    }, { attempts: SIGN_UP_ATTEMPTS });
-    return withMySignup(deps, activity, signup, now);
+    if (existing?.status === 'no_show') {
+      // Marked absent, then back before sign-up closed: they still hold the place they had.
+      const written = await signups.update({ _id: signupId, status: 'no_show' }, { set: { ...fields, status: 'enrolled' } });
+      const current = written ? { ...existing, ...fields, status: 'enrolled' as const } : await loadOwnSignup(deps, seen._id, caller.openid);
+      return withMySignup(deps, seen, current, now);
+    }
+
+    const claim = await claimPlace(deps, seen, now);
+    const signup: ActivitySignup = {
+      _id: signupId,
+      activityId: seen._id,
+      communityId: seen.communityId,
+      openid: caller.openid,
+      ...fields,
+      // Wrong codes still count after withdrawing and signing up again: no fresh guesses that way.
+      codeFailures: existing?.codeFailures ?? 0,
+      ...(claim.kind === 'place' ? { status: 'enrolled' } : { status: 'waitlisted', waitSeq: claim.waitSeq }),
+    };
+    assertClaimFresh(now, deps.clock.now());
+    // A withdrawn sign-up is written over (only if still withdrawn); a new one is added (only if still new).
+    const { _id, codeFailures: _kept, ...changed } = signup;
+    const written = existing
+      ? (await signups.update({ _id, status: existing.status }, { set: changed, unset: [...LEFT_BEHIND, ...(claim.kind === 'place' ? ['waitSeq'] : [])] })) > 0
+      : await signups.add(signup);
+    if (!written) {
+      // Another call of the same volunteer (a double tap) signed them up meanwhile: theirs stands, this claim goes back.
+      if (claim.kind === 'place') await fillFreePlaces(deps, seen._id, 1);
+      else await releaseWaitingNumber(deps, seen._id, now);
+      const theirs = await loadOwnSignup(deps, seen._id, caller.openid);
+      return withMySignup(deps, (await activitiesOf(deps).get(seen._id)) ?? seen, theirs, now);
+    }
+    return withMySignup(deps, claim.activity, signup, now, claim.kind === 'waiting' ? { waitPosition: claim.position } : {});
   },
 
   'activity.withdraw': async (input, { caller, deps }) => {

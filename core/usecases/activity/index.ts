@@ -6,13 +6,13 @@
  * in one transaction. Whoever moves up from the waiting list, and everyone still taking part when
  * staff cancel, gets a subscribe message (best effort, after the change is committed).
  *
- * Places: the activity's `enrolled` counter moves in the same transaction as the sign-up it counts,
- * and every such transaction writes the activity document, so two sign-ups for the last place
- * conflict and the second is retried against the new count: capacity is never exceeded.
+ * Places: a sign-up claims its place (or its number on the waiting list) with one conditional
+ * write on the activity's counters, which the database applies one at a time, then writes itself;
+ * no transaction, so a rush of sign-ups is not retried (places.ts). Capacity is never exceeded.
  *
  * The actions, by what they do: views.ts (list, get, mine), publishing.ts (create, update, cancel),
- * enrolment.ts (sign up, withdraw) with waiting-list.ts, attendance.ts (code, check in and out,
- * staff marks, the sheet); notices.ts sends the messages, loading.ts reads what they all read.
+ * enrolment.ts (sign up, withdraw) with places.ts and waiting-list.ts, attendance.ts (code, check
+ * in and out, staff marks, the sheet); notices.ts sends the messages, loading.ts reads what they all read.
  */
 import type { Handlers } from '../../handlers';
 import { attendanceHandlers } from './attendance';
@@ -22,6 +22,6 @@ import { viewHandlers } from './views';
 
 export { activityRecordId, signupIdOf } from './loading';
 export { activityView, signupView } from './views';
-export { MAX_WAITLIST } from './waiting-list';
+export { MAX_WAITLIST } from './places';
 
 export const activityHandlers: Handlers<'activity'> = { ...viewHandlers, ...publishingHandlers, ...enrolmentHandlers, ...attendanceHandlers };

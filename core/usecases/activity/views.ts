@@ -73,17 +73,23 @@ async function postedPointsOf(deps: Deps, signup: ActivitySignup): Promise<numbe
   return entry?.delta ?? 0;
 }
 
+/** What the action that changed a sign-up already knows, so it is not read again. */
+interface Known {
+  hours?: number;
+  waitPosition?: number;
+}
+
 /** The caller's sign-up as they see it: with their place in the queue, the hours recorded and the points posted. */
-async function mySignupView(deps: Deps, signup: ActivitySignup, hours?: number): Promise<SignupView> {
-  const [waitPosition, points] = await Promise.all([waitPositionOf(deps, signup), postedPointsOf(deps, signup)]);
-  const recorded = hours ?? (signup.recordId ? (await recordedHoursOf(deps, [signup])).get(signup.recordId) : undefined);
+async function mySignupView(deps: Deps, signup: ActivitySignup, known: Known): Promise<SignupView> {
+  const [waitPosition, points] = await Promise.all([known.waitPosition ?? waitPositionOf(deps, signup), postedPointsOf(deps, signup)]);
+  const recorded = known.hours ?? (signup.recordId ? (await recordedHoursOf(deps, [signup])).get(signup.recordId) : undefined);
   return signupView(signup, compact({ waitPosition, hours: recorded, points }));
 }
 
 type MyReply = ActivityView & { mySignup: SignupView };
 
-export async function withMySignup(deps: Deps, activity: Activity, signup: ActivitySignup, now: Date, hours?: number): Promise<MyReply> {
-  return { ...activityView(activity, now), mySignup: await mySignupView(deps, signup, hours) };
+export async function withMySignup(deps: Deps, activity: Activity, signup: ActivitySignup, now: Date, known: Known = {}): Promise<MyReply> {
+  return { ...activityView(activity, now), mySignup: await mySignupView(deps, signup, known) };
 }
 
 export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activity.get' | 'activity.mine'> = {
@@ -100,6 +106,8 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
       ],
       input,
       (activity) => activity,
+      // The waiting list's claim tokens are the server's business (up to MAX_WAITLIST of them).
+      { omit: ['waitTokens'] },
     );
     // One read for the caller's sign-ups on this page (their _ids follow from the activity's).
     const mine = await readByIds(

@@ -2,7 +2,9 @@
 import { DomainError } from '../../errors';
 import { type Activity, type ActivitySignup, COLLECTIONS } from '../../model';
 import type { Deps, Transaction } from '../../ports';
-import { activitiesOf, signupsOf } from './loading';
+import { activitiesOf, notFound, signupsOf } from './loading';
+import { notifyPromoted } from './notices';
+import { settleCounters } from './places';
 
 /**
  * Thrown inside a transaction when the waiting list read before it is no longer its head: the
@@ -15,9 +17,6 @@ class StaleWaitlist extends DomainError {
 }
 
 const WAITLIST_ATTEMPTS = 5;
-
-/** The longest waiting list an activity keeps. */
-export const MAX_WAITLIST = 200;
 
 /** The head of the waiting list, in turn (read outside a transaction, which cannot query). */
 async function waitlistHead(deps: Deps, activityId: string, count: number): Promise<ActivitySignup[]> {
@@ -64,6 +63,9 @@ export async function withWaitlist<R>(
       return { result, promoted };
     } catch (error) {
       if (!(error instanceof StaleWaitlist) || attempt >= WAITLIST_ATTEMPTS) throw error;
+      // Counted on the list but not there: a sign-up still writing itself (read again), or one that
+      // died after its claim (then the counters are put back to the sign-ups first).
+      if (seen) await settleCounters(deps, seen, now);
     }
   }
 }
@@ -73,7 +75,8 @@ export async function withWaitlist<R>(
  * (as it is about to be written) and returns its new counters. Each one promoted is re-read: the
  * write to it makes a concurrent change to the same sign-up conflict. Nobody can join the list
  * ahead of the head read before (new entries get a larger waitSeq), so if all of them are still
- * waiting they are still its head.
+ * waiting they are still its head (but for a sign-up whose number was claimed and whose document is
+ * still being written, a matter of milliseconds: one behind it may be promoted first).
  */
 async function promoteFrom(
   tx: Transaction,
@@ -93,4 +96,30 @@ async function promoteFrom(
     promoted.push(current);
   }
   return { activity: { ...activity, enrolled: activity.enrolled + due, waitlisted: activity.waitlisted - due }, promoted };
+}
+
+/**
+ * Gives back `released` places (claimed for a sign-up that was then not written) and moves the
+ * waiting list up into every free place, telling those promoted.
+ */
+export async function fillFreePlaces(deps: Deps, activityId: string, released = 0): Promise<void> {
+  const now = deps.clock.now();
+  const { result: activity, promoted } = await withWaitlist(
+    deps,
+    activityId,
+    (activity) => activity.capacity - activity.enrolled + released,
+    async (tx, promote) => {
+      const activities = tx.collection<Activity>(COLLECTIONS.activities);
+      const activity = await activities.get(activityId);
+      if (!activity) throw notFound();
+      const freed = { ...activity, enrolled: activity.enrolled - released };
+      // A cancelled activity moves nobody up.
+      const next = activity.status === 'cancelled' ? freed : await promote(freed);
+      if (next.enrolled !== activity.enrolled || next.waitlisted !== activity.waitlisted) {
+        await activities.update(activityId, { set: { enrolled: next.enrolled, waitlisted: next.waitlisted, updatedAt: now } });
+      }
+      return next;
+    },
+  );
+  await notifyPromoted(deps, activity, promoted);
 }
