@@ -17,7 +17,7 @@
  * with the templates of templates/states.wxml.
  */
 import type { Page } from '../../core/contract';
-import type { ApiReply } from '../services/api';
+import type { ApiReply } from '../api/api';
 
 /** A page of rows, and other fields of the same reply to set with them (a balance, totals). */
 export interface ListPage<Row> extends Page<Row> {

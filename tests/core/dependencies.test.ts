@@ -120,6 +120,6 @@ describe('miniprogram/ imports core only as types', () => {
     expect(runtimeCoreImports(file, "export { STATUS_LABELS } from '../../../core/usecases/order-support';")).toEqual(['../../../core/usecases/order-support']);
     expect(runtimeCoreImports(file, "const rules = require('../../../core/activity-rules');")).toEqual(['../../../core/activity-rules']);
     expect(runtimeCoreImports(file, "import type { OrderSummary } from '../../../core/contract';\nimport type * as labels from '../../../core/labels';")).toEqual([]);
-    expect(runtimeCoreImports(file, "import { call } from '../../services/api';")).toEqual([]);
+    expect(runtimeCoreImports(file, "import { call } from '../../api/api';")).toEqual([]);
   });
 });

@@ -171,10 +171,10 @@ describe('volunteer hall and tasks', () => {
   });
 });
 
-describe('services/subscribe in local mode', () => {
+describe('api/subscribe in local mode', () => {
   // The built modules the pages use, so the mode switched here is theirs.
   const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string; localUrl: string } };
-  const { askToSubscribe } = require(path.join(MP_ROOT, 'services/subscribe.js')) as {
+  const { askToSubscribe } = require(path.join(MP_ROOT, 'api/subscribe.js')) as {
     askToSubscribe: (kinds: string[]) => Promise<void>;
   };
 

@@ -5,7 +5,7 @@
  * Problems are written on the page, not only toasted: the person checking needs to read them.
  */
 import type { CertificateCheck } from '../../../core/contract';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { formatTime, largeText } from '../../utils/format';
 
 type Result = CertificateCheck & { issuedText: string };

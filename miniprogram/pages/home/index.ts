@@ -3,7 +3,7 @@
  * points, from one cloud call.
  */
 import type { HomeView } from '../../../core/contract';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 

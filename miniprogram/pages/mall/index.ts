@@ -4,7 +4,7 @@
  */
 import type { GoodsView, RedemptionView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call, newRequestId } from '../../services/api';
+import { call, newRequestId } from '../../api/api';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { REDEMPTION_STATUS_TAG, REDEMPTION_STATUS_TEXT } from '../../utils/labels';

@@ -8,9 +8,9 @@
 import type { CommunityDetailView, CommunityView, MeView } from '../../../core/contract';
 import type { Address, Grid } from '../../../core/model';
 import { config, DEMO_IDENTITIES } from '../../config';
-import { call } from '../../services/api';
-import { currentOpenid, switchOpenid } from '../../services/session';
-import { askToSubscribe } from '../../services/subscribe';
+import { call } from '../../api/api';
+import { currentOpenid, switchOpenid } from '../../api/session';
+import { askToSubscribe } from '../../api/subscribe';
 import { formatAddress, isPhone, largeText, PHONE_MESSAGE, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 

@@ -3,8 +3,8 @@
  * (cancel with a reason, rate with stars and a comment), as the cloud's `allowed` says.
  */
 import type { OrderView } from '../../../core/contract';
-import { call } from '../../services/api';
-import { imageUrl } from '../../services/files';
+import { call } from '../../api/api';
+import { imageUrl } from '../../api/files';
 import { formatAddress, formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 

@@ -4,9 +4,9 @@
  * after a lost reply cannot create a second order.
  */
 import type { Address } from '../../../core/model';
-import { call, newRequestId } from '../../services/api';
-import { imageUrl, uploadFile } from '../../services/files';
-import { askToSubscribe } from '../../services/subscribe';
+import { call, newRequestId } from '../../api/api';
+import { imageUrl, uploadFile } from '../../api/files';
+import { askToSubscribe } from '../../api/subscribe';
 import { formatAddress, isPhone, largeText, PHONE_MESSAGE } from '../../utils/format';
 
 type Field = 'description' | 'unit' | 'room' | 'phone' | 'preferredTime';

@@ -1,7 +1,7 @@
 /** My orders (TAB): open or finished, newest first, paged; tap one for its detail. */
 import type { OrderSummary } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 

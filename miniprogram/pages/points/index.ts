@@ -1,7 +1,7 @@
 /** My love points: balance, earned and spent, and the ledger (paged) with Chinese source names. */
 import type { LedgerEntryView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { formatTime, largeText } from '../../utils/format';
 import { POINTS_SOURCE_TEXT } from '../../utils/labels';
 

@@ -9,7 +9,7 @@
  */
 import type { ActivityView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call, newRequestId } from '../../services/api';
+import { call, newRequestId } from '../../api/api';
 import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
 import { formatTime, wholeNumber } from '../../utils/format';
 import { POINTS_PROPOSED_TEXT } from '../../utils/labels';

@@ -9,7 +9,7 @@
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
 import { CHECK_IN_OPENS_BEFORE_MS } from '../../generated/shared';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { confirm } from '../../utils/dialog';
 import { formatTime } from '../../utils/format';
 import { activityCard, PHASE_LABELS } from '../../utils/activities';

@@ -8,8 +8,8 @@
  */
 import type { NominationView, PersonView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call, newRequestId } from '../../services/api';
-import { reviewMethods, reviewState } from '../../services/review';
+import { call, newRequestId } from '../../api/api';
+import { reviewMethods, reviewState } from '../../api/review';
 import { formatTime, isPhone } from '../../utils/format';
 import { AWARD_KIND_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 

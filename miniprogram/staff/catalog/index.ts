@@ -8,7 +8,7 @@
  */
 import type { ServiceView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { wholeNumber } from '../../utils/format';
 import { POINTS_PROPOSED_TEXT } from '../../utils/labels';
 

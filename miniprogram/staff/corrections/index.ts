@@ -8,8 +8,8 @@
 import type { CorrectionView, RecordAlertView, ServiceRecordView } from '../../../core/contract';
 import type { CorrectableField } from '../../../core/model';
 import { type ListPage, listPage, rows } from '../../behaviors/list-page';
-import { type ApiReply, call } from '../../services/api';
-import { reviewMethods, reviewState } from '../../services/review';
+import { type ApiReply, call } from '../../api/api';
+import { reviewMethods, reviewState } from '../../api/review';
 import { formatTime } from '../../utils/format';
 import { RECORD_FIELD_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 

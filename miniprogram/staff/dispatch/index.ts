@@ -5,7 +5,7 @@
  */
 import type { Candidate, OrderSummary } from '../../../core/contract';
 import { listPage } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({

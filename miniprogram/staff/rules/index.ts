@@ -7,8 +7,8 @@
  */
 import type { RuleChangeView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
-import { reviewMethods, reviewState } from '../../services/review';
+import { call } from '../../api/api';
+import { reviewMethods, reviewState } from '../../api/review';
 import { formatTime } from '../../utils/format';
 import { RULE_CHANGE_STATUS_TAG, RULE_CHANGE_STATUS_TEXT } from '../../utils/labels';
 

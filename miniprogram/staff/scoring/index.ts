@@ -9,7 +9,7 @@
  */
 import type { OrderSummary } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 
 interface Row extends OrderSummary {
   /** Why the reported minutes must be checked ('' when they need not be). */

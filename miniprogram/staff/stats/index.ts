@@ -8,7 +8,7 @@
  * the large-text mode our elderly users need. Views are tiny, accessible and render everywhere.
  */
 import type { GridStats, StatsOverview } from '../../../core/contract';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 
 /** 'recent': the server's default window (the last 30 days); 'month': this calendar month. */
 type Range = 'month' | 'recent';

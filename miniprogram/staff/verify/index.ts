@@ -3,7 +3,7 @@
  * or scan it, and the goods are handed over. The reply names the resident and the goods.
  */
 import type { RedemptionView } from '../../../core/contract';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 
 const CODE = /^\d{6}$/;
 

@@ -4,8 +4,8 @@
  */
 import type { VolunteerView } from '../../../core/contract';
 import { listPage } from '../../behaviors/list-page';
-import { call } from '../../services/api';
-import { reviewMethods, reviewState } from '../../services/review';
+import { call } from '../../api/api';
+import { reviewMethods, reviewState } from '../../api/review';
 
 type Status = 'pending' | 'approved' | 'rejected';
 

@@ -5,7 +5,7 @@
  */
 import type { ActivityView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { type ActivityCard, activityCard, PHASE_LABELS } from '../../utils/activities';
 import { largeText } from '../../utils/format';
 import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';

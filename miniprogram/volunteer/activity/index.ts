@@ -10,8 +10,8 @@
  */
 import type { ActivityView, SignupView } from '../../../core/contract';
 import { CHECK_IN_OPENS_BEFORE_MS, CHECK_OUT_CLOSES_AFTER_MS } from '../../generated/shared';
-import { call } from '../../services/api';
-import { askToSubscribe } from '../../services/subscribe';
+import { call } from '../../api/api';
+import { askToSubscribe } from '../../api/subscribe';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { activityCard, PHASE_LABELS } from '../../utils/activities';

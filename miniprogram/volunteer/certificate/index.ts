@@ -6,7 +6,7 @@
  */
 import type { CertificateView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call, newRequestId } from '../../services/api';
+import { call, newRequestId } from '../../api/api';
 import { type CertificateCanvas, certificateHeight, drawCertificate } from '../../utils/certificate-image';
 import { formatTime, largeText } from '../../utils/format';
 import { beijingToday } from '../../utils/records';

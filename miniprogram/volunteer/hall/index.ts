@@ -4,8 +4,8 @@
  */
 import type { OrderSummary } from '../../../core/contract';
 import { listPage } from '../../behaviors/list-page';
-import { call } from '../../services/api';
-import { askToSubscribe } from '../../services/subscribe';
+import { call } from '../../api/api';
+import { askToSubscribe } from '../../api/subscribe';
 
 Component({
   behaviors: [listPage<OrderSummary>()],

@@ -7,7 +7,7 @@
  */
 import type { CorrectionView, RecordChangeView, ServiceRecordView, VolunteerRecordProfile } from '../../../core/contract';
 import type { CorrectableField, RecordFields } from '../../../core/model';
-import { call, newRequestId } from '../../services/api';
+import { call, newRequestId } from '../../api/api';
 import { formatTime, largeText, wholeNumber } from '../../utils/format';
 import { RECORD_FIELD_TEXT, RECORD_SOURCE_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 import { beijingToday, durationText } from '../../utils/records';

@@ -6,7 +6,7 @@
  */
 import type { ServiceRecordView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
-import { call } from '../../services/api';
+import { call } from '../../api/api';
 import { largeText } from '../../utils/format';
 import { RECORD_SOURCE_TEXT } from '../../utils/labels';
 import { durationText, levelText, starsText } from '../../utils/records';

@@ -5,8 +5,8 @@
  */
 import type { OrderSummary } from '../../../core/contract';
 import { listPage } from '../../behaviors/list-page';
-import { call } from '../../services/api';
-import { askToSubscribe } from '../../services/subscribe';
+import { call } from '../../api/api';
+import { askToSubscribe } from '../../api/subscribe';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 type Tab = 'open' | 'done';
