@@ -104,6 +104,8 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       caller.openid,
       {
         set: compact({ assignee: volunteer._id, assigneeName: volunteer.realName, assigneeApprovedBy: volunteer.reviewedBy, assignedAt: now }),
+        // A volunteer with no recorded approver must not inherit the previous assignee's.
+        ...(volunteer.reviewedBy ? {} : { unset: ['assigneeApprovedBy'] }),
         // Two staff re-assigning at once: only the first one's choice stands.
         where: { assignee: order.assignee ?? { exists: false } },
         note: `派单给 ${volunteer.realName}`,

@@ -178,7 +178,14 @@ export const mallHandlers: Handlers<'mall'> = {
       // the redemption change together or not at all. Its insert is the idempotency check (the _id
       // comes from the request's id) and takes the code: the unique index (communityId, code) refuses
       // a code already drawn, and the transaction runs again with a new draw.
+      let attempt = 0;
       const redemption = await deps.store.transaction(async (tx) => {
+        // Run again after a conflict or a taken key: a repeated request (its redemption made) stops
+        // here instead of failing every attempt. The first attempt reads nothing for it.
+        if (attempt++ > 0) {
+          const made = await tx.collection<Redemption>(COLLECTIONS.redemptions).get(redemptionId);
+          if (made) return made;
+        }
         const goodsCollection = tx.collection<Goods>(COLLECTIONS.goods);
         const goods = await goodsCollection.get(input.goodsId);
         if (!goods || goods.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
@@ -243,8 +250,15 @@ export const mallHandlers: Handlers<'mall'> = {
     // The code is looked up within the staff member's own community (the unique index on
     // communityId + code serves it), so another community's code is simply not found.
     const redemptions = deps.store.collection<Redemption>(COLLECTIONS.redemptions);
-    const [seen] = await redemptions.find({ communityId, code: input.code }, { limit: 1 });
+    // Two are asked for: the unique index makes a second impossible, but were it missing in a
+    // deployment, a code held by two redemptions must not hand over someone else's.
+    const matches = await redemptions.find({ communityId, code: input.code }, { limit: 2 });
+    const seen = matches[0];
     if (!seen) throw new DomainError('NOT_FOUND', '核销码不存在，请核对后重试');
+    if (matches.length > 1) {
+      console.error(`[mall] 核销码 ${input.code} 对应多笔兑换（${communityId}）：请在控制台为 redemptions 建立唯一索引 community_code_unique`);
+      throw new DomainError('CONFLICT', '该核销码对应多笔兑换，请让居民在“我的兑换”中出示兑换记录，由工作人员核对后处理');
+    }
     const now = deps.clock.now();
     // Four eyes at the counter: staff who redeemed themselves are served by a colleague.
     if (seen.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能核销自己的兑换，请由其他工作人员核销');

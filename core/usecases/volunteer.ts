@@ -78,7 +78,8 @@ const volunteers = (deps: Deps) => deps.store.collection<Volunteer>(COLLECTIONS.
  * whose transaction writes both.
  */
 async function copyStatusToUser(deps: Deps, openid: string, status: VolunteerStatus): Promise<void> {
-  await deps.store.collection<User>(COLLECTIONS.users).update({ _id: openid }, { set: { volunteerStatus: status } });
+  // Never over an approval: a review that landed between the application and this copy wrote both.
+  await deps.store.collection<User>(COLLECTIONS.users).update({ _id: openid, volunteerStatus: { neq: 'approved' } }, { set: { volunteerStatus: status } });
 }
 
 async function reread(deps: Deps, openid: string): Promise<Volunteer> {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_SCREENS, firstScreens, LOOP_ACTIONS, runLoop } from '../../bench/requests';
+import { call, FIRST_SCREENS, firstScreens, LOOP_ACTIONS, requestsOf, runLoop } from '../../bench/requests';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { startLinli } from '../helpers/linli';
 import { REPO_ROOT } from '../helpers/localcloud';
@@ -44,6 +44,20 @@ describe('database requests stay within the recorded budget', () => {
     // A transaction each where points or stock move.
     expect(counts['scoring.score'].transactions).toBe(1);
     expect(counts['mall.redeem'].transactions).toBe(1);
+  });
+
+  it('a repeated request (a double tap, a resend after a lost reply) costs one attempt more, not twelve', { timeout: 120_000 }, async () => {
+    // The loop above made these; the same request ids again return what they made.
+    const order = await call(cloud, 'demo-resident', 'order.create', { serviceId: 'svc-meal', description: '中午送一份午餐到家', clientRequestId: 'loop-budget-order' });
+    expect(order.order.status).toBe('closed');
+    const again = requestsOf(cloud, 'order.create');
+    expect(again.transactions, JSON.stringify(again)).toBeLessThanOrEqual(2);
+    expect(again.total).toBeLessThanOrEqual(2 * budget.loop['order.create']!);
+    const { redemption } = await call(cloud, 'demo-volunteer', 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: 'loop-budget-redeem' });
+    expect(redemption.status).toBe('fulfilled');
+    const redeemedAgain = requestsOf(cloud, 'mall.redeem');
+    expect(redeemedAgain.transactions, JSON.stringify(redeemedAgain)).toBeLessThanOrEqual(2);
+    expect(redeemedAgain.total).toBeLessThanOrEqual(2 * budget.loop['mall.redeem']!);
   });
 
   it('the first screen of every page', { timeout: 120_000 }, async () => {
