@@ -74,4 +74,30 @@ describe('pages/mall', () => {
     expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(60);
     expect(text(page, '#balance')).toContain('60');
   });
+  it('a reply lost on the way back: tapping again is the same redemption, not a second one', async () => {
+    const { page, calls } = await open(DEMO.resident);
+    const before = ok(await call(cloud, DEMO.resident, 'mall.myRedemptions', {})).items.length;
+    const balance = ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance;
+    expect(balance).toBeGreaterThanOrEqual(30);
+    // The first redemption reaches the cloud, but its reply never reaches the phone.
+    const cloudApi = (globalThis as unknown as { wx: { cloud: { callFunction: (o: { data: { action?: string } }) => Promise<unknown> } } }).wx.cloud;
+    const real = cloudApi.callFunction.bind(cloudApi);
+    let dropped = 0;
+    cloudApi.callFunction = async (options) => {
+      const result = await real(options);
+      if (options.data.action === 'mall.redeem' && dropped++ === 0) throw { errCode: -504003, errMsg: 'cloud.callFunction:fail timeout' };
+      return result;
+    };
+    answerModal(true);
+    page.querySelector('#redeem-goods-towel')!.dispatchEvent('click');
+    await until(() => calls.toasts.length > 0);
+    answerModal(true);
+    page.querySelector('#redeem-goods-towel')!.dispatchEvent('click');
+    await until(() => page.data.tab === 'mine');
+    const sent = calls.calls.filter((c) => c.data.action === 'mall.redeem').map((c) => (c.data as { input?: { clientRequestId?: string } }).input?.clientRequestId);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toBe(sent[0]);
+    expect(ok(await call(cloud, DEMO.resident, 'mall.myRedemptions', {})).items).toHaveLength(before + 1);
+    expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(balance - 30);
+  });
 });

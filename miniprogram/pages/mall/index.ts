@@ -24,6 +24,9 @@ Component({
     balance: 0,
     goods: [] as GoodsView[],
     busy: false,
+    /** The request id of a redemption not yet confirmed: tapped again (after a lost reply), it is the same redemption. */
+    redeemGoodsId: '',
+    redeemRequestId: '',
     statusText: REDEMPTION_STATUS_TEXT,
     statusTag: REDEMPTION_STATUS_TAG,
   },
@@ -56,10 +59,14 @@ Component({
       if (!goods) return;
       const ok = await confirm('确认兑换', `用 ${goods.pointsPrice} 积分兑换 1 件“${goods.name}”？`, '兑换');
       if (!ok) return;
-      this.setData({ busy: true });
-      const reply = await call('mall.redeem', { goodsId: goods.id, quantity: 1, clientRequestId: newRequestId() }, { loading: '正在兑换' });
+      const clientRequestId = this.data.redeemGoodsId === goods.id && this.data.redeemRequestId ? this.data.redeemRequestId : newRequestId();
+      this.setData({ busy: true, redeemGoodsId: goods.id, redeemRequestId: clientRequestId });
+      const reply = await call('mall.redeem', { goodsId: goods.id, quantity: 1, clientRequestId }, { loading: '正在兑换' });
       this.setData({ busy: false });
-      if (!reply.ok) return; // the api layer showed the server's message
+      // The api layer showed the message. The id is kept: if the reply was lost, not the redemption,
+      // tapping again returns that redemption instead of paying twice.
+      if (!reply.ok) return;
+      this.setData({ redeemGoodsId: '', redeemRequestId: '' });
       wx.showToast({ title: '兑换成功', icon: 'success' });
       await this.refresh();
       this.setData({ tab: 'mine' });
