@@ -549,6 +549,19 @@ describe('trust: a staff member with a second account (or a friend) cannot both 
     ok(await call(cloud, DEMO.staff2, 'activity.mark', { activityId: activity.id, openid: 'o-sock', mark: 'check_out' }));
   });
 
+  it('an order handed from a volunteer someone approved to one with no recorded approver is theirs to score', async () => {
+    // o-sock was approved by DEMO.staff (above); this volunteer's record predates recorded approvals.
+    seed(cloud, 'users', [userDoc('o-legacy-nurse', '老护工')]);
+    seed(cloud, 'volunteers', [volunteerDoc('o-legacy-nurse', '老护工', { skills: ['陪诊'] })]);
+    const { order } = ok(await call(cloud, 'o-sock-resident', 'order.create', { serviceId: 'svc-hospital', description: '再陪我去一次医院', clientRequestId: requestId('handover') }));
+    ok(await call(cloud, DEMO.staff2, 'dispatch.assign', { orderId: order.id, volunteerOpenid: 'o-sock' }));
+    ok(await call(cloud, DEMO.staff2, 'dispatch.assign', { orderId: order.id, volunteerOpenid: 'o-legacy-nurse' }));
+    expect(doc(cloud, 'orders', order.id)?.assigneeApprovedBy).toBeUndefined();
+    ok(await call(cloud, 'o-legacy-nurse', 'dispatch.accept', { orderId: order.id }));
+    ok(await call(cloud, 'o-legacy-nurse', 'dispatch.complete', { orderId: order.id, summary: '陪同就医', minutes: 60 }));
+    ok(await call(cloud, DEMO.staff, 'scoring.score', { orderId: order.id, score: 4 }));
+  });
+
   it('whoever invited a grid worker does not approve that grid worker’s nominations', async () => {
     const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g1'] }));
     ok(await call(cloud, 'o-alt-grid', 'community.join', { code, name: '小号网格员', phone: '13900000097' }));
