@@ -229,7 +229,7 @@ export class WxStore implements Store {
    * out of step instead of colliding again. When they go on, the person is told to try again;
    * nothing was written.
    */
-  async transaction<R>(work: (tx: Transaction) => Promise<R>, options: { attempts?: number } = {}): Promise<R> {
+  async transaction<R>(work: (tx: Transaction, attempt: number) => Promise<R>, options: { attempts?: number } = {}): Promise<R> {
     const attempts = options.attempts ?? TRANSACTION_ATTEMPTS;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -237,7 +237,7 @@ export class WxStore implements Store {
           const tx: Transaction = {
             collection: <D extends { _id: string }>(name: string) => new WxTransactionCollection<D>(this.db.command, sdkTx.collection(name)),
           };
-          return work(tx);
+          return work(tx, attempt);
           // 0: one attempt per loop turn; this loop does the retrying, for both kinds of conflict.
         }, 0);
       } catch (error) {

@@ -81,9 +81,10 @@ export interface Store {
   /**
    * Runs `work` atomically; it may be retried on a conflict, so it must do nothing outside `tx`.
    * A DomainError thrown inside rolls back and is rethrown. `attempts`: how often to try before
-   * giving up with CONFLICT (the adapter has a default).
+   * giving up with CONFLICT (the adapter has a default). `attempt` counts from 1: a later one may
+   * first check whether an earlier one's write was taken (its insert met a taken key).
    */
-  transaction<R>(work: (tx: Transaction) => Promise<R>, options?: { attempts?: number }): Promise<R>;
+  transaction<R>(work: (tx: Transaction, attempt: number) => Promise<R>, options?: { attempts?: number }): Promise<R>;
 }
 
 export interface Clock {

@@ -178,11 +178,10 @@ export const mallHandlers: Handlers<'mall'> = {
       // the redemption change together or not at all. Its insert is the idempotency check (the _id
       // comes from the request's id) and takes the code: the unique index (communityId, code) refuses
       // a code already drawn, and the transaction runs again with a new draw.
-      let attempt = 0;
-      const redemption = await deps.store.transaction(async (tx) => {
+      const redemption = await deps.store.transaction(async (tx, attempt) => {
         // Run again after a conflict or a taken key: a repeated request (its redemption made) stops
         // here instead of failing every attempt. The first attempt reads nothing for it.
-        if (attempt++ > 0) {
+        if (attempt > 1) {
           const made = await tx.collection<Redemption>(COLLECTIONS.redemptions).get(redemptionId);
           if (made) return made;
         }

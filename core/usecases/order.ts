@@ -147,11 +147,10 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     const daily = behalf
       ? { key: quotaKey('order_on_behalf', caller.openid), limit: limits.onBehalfPerDay, message: `您今天已代居民下单 ${limits.onBehalfPerDay} 个，已达社区每天的上限，请明天再继续` }
       : { key: quotaKey('order', caller.openid), limit: limits.perResidentPerDay, message: `您今天已下单 ${limits.perResidentPerDay} 个，已达社区每天的上限，请明天再来；急事请联系社区工作人员` };
-    let attempt = 0;
-    return deps.store.transaction(async (tx) => {
+    return deps.store.transaction(async (tx, attempt) => {
       // Run again after a conflict or a taken _id: a repeated request (its order made) stops here
       // instead of failing every attempt. The first attempt reads nothing for it.
-      if (attempt++ > 0) {
+      if (attempt > 1) {
         const made = await tx.collection<Order>(COLLECTIONS.orders).get(orderId);
         if (made) return made;
       }

@@ -39,8 +39,17 @@ describe('WxStore.transaction', () => {
   it('retries a conflict reported inside the transaction (the SDK wraps it and would not)', async () => {
     const wrapped = Object.assign(new Error('errCode: -501001 | errMsg: document.update:fail -501001 . [DATABASE_TRANSACTION_CONFLICT] conflict'), { errCode: -501001 });
     const { db, attempts } = flaky([wrapped, { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'conflict at commit' }]);
-    await expect(new WxStore(db).transaction(async () => 'done')).resolves.toBe('done');
+    const seen: number[] = [];
+    await expect(
+      new WxStore(db).transaction(async (_tx, attempt) => {
+        seen.push(attempt);
+        return 'done';
+      }),
+    ).resolves.toBe('done');
     expect(attempts.count).toBe(3);
+    // The work learns which attempt it is (a later one may check what an earlier one wrote); this
+    // fake fails the first two before running the work.
+    expect(seen).toEqual([3]);
   });
 
   it('gives up after twelve attempts, pausing a growing random time between them', async () => {
