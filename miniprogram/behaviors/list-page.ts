@@ -42,6 +42,11 @@ export type ListMethods = {
   refresh(): Promise<void>;
   /** Appends the next page, if there is one and nothing is loading. */
   loadMore(): Promise<void>;
+  /**
+   * Shows another list of the page (a tab): sets `choice` (e.g. { tab: 'done' }) and `reset`, empties
+   * the rows and loads; nothing when `choice` is what is shown already.
+   */
+  switchList(choice: Record<string, string>, reset?: Record<string, unknown>): void;
   onPullDownRefresh(): void;
   onReachBottom(): void;
 };
@@ -142,6 +147,13 @@ const listBehavior = Behavior({
         return;
       }
       page.setData({ ...reply.data.view, loadingMore: false, items: page.data.items.concat(reply.data.items), nextCursor: reply.data.nextCursor });
+    },
+    switchList(choice: Record<string, string>, reset: Record<string, unknown> = {}) {
+      const page = this as unknown as ListHost & ListMethods;
+      const shown = page.data as unknown as Record<string, unknown>;
+      if (Object.entries(choice).every(([field, value]) => shown[field] === value)) return;
+      page.setData({ ...choice, ...reset, items: [] });
+      void page.load();
     },
     onPullDownRefresh() {
       void (this as unknown as ListMethods).load().then(() => wx.stopPullDownRefresh());

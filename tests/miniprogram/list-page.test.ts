@@ -38,7 +38,7 @@ Component({
     onLoad() { void this.load(); },
     listKey() { return this.data.tab; },
     fetchList(cursor) { return globalThis.listFixture.fetch(this.data.tab, cursor); },
-    onTab(event) { this.setData({ tab: event.currentTarget.dataset.tab }); void this.load(); },
+    onTab(event) { this.switchList({ tab: event.currentTarget.dataset.tab }, { marker: 'reset' }); },
   },
 });
 `,
@@ -221,6 +221,23 @@ describe('behaviors/list-page', () => {
     requests[2]!.answer(rows(['b2']));
     await settled();
     expect(shown(page)).toEqual(['b0']);
+  });
+
+  it('switching tabs empties the rows, sets what the page resets and loads once; the shown tab again does nothing', async () => {
+    const page = open();
+    await answer(page, 0, rows(['a1', 'a2']));
+    expect(shown(page)).toEqual(['a1', 'a2']);
+    page.querySelector('#tab-b')!.dispatchEvent('tap');
+    await until(() => requests.length === 2);
+    expect(page.data.items).toEqual([]);
+    expect((page.data as { tab?: string; marker?: string }).marker).toBe('reset');
+    page.querySelector('#tab-b')!.dispatchEvent('tap');
+    await settled();
+    await answer(page, 1, rows(['b1']));
+    page.querySelector('#tab-b')!.dispatchEvent('tap');
+    await settled();
+    expect(requests.map((request) => request.tab)).toEqual(['a', 'b']);
+    expect(shown(page)).toEqual(['b1']);
   });
 
   it('refresh (back on the page) keeps the list on screen, and keeps it when the refresh fails', async () => {

@@ -136,10 +136,7 @@ Component({
       if (!this.data.editing) void this.loadMore();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
-      const when = event.currentTarget.dataset.when as When;
-      if (when === this.data.when) return;
-      this.setData({ when, items: [] });
-      void this.load();
+      this.switchList({ when: event.currentTarget.dataset.when as When });
     },
     beforeLoad() {
       this.setData({ cancelling: '' });

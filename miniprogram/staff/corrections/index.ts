@@ -70,10 +70,7 @@ Component({
       void this.load();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
-      const tab = event.currentTarget.dataset.tab as Tab;
-      if (tab === this.data.tab) return;
-      this.setData({ tab, items: [], alerts: [] });
-      void this.load();
+      this.switchList({ tab: event.currentTarget.dataset.tab as Tab }, { alerts: [] });
     },
     onReviewed(event: WechatMiniprogram.BaseEvent) {
       const reviewed = event.currentTarget.dataset.status as Reviewed;

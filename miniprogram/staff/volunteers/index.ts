@@ -20,10 +20,7 @@ Component({
       void this.load();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
-      const status = event.currentTarget.dataset.status as Status;
-      if (status === this.data.status) return;
-      this.setData({ status, items: [] });
-      void this.load();
+      this.switchList({ status: event.currentTarget.dataset.status as Status });
     },
     beforeLoad() {
       this.setData({ rejecting: '' });

@@ -44,10 +44,7 @@ Component({
       void this.refresh();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
-      const tab = event.currentTarget.dataset.tab as Tab;
-      if (tab === this.data.tab) return;
-      this.setData({ tab, items: [], nextCursor: null });
-      void this.load();
+      this.switchList({ tab: event.currentTarget.dataset.tab as Tab }, { nextCursor: null });
     },
     onWhen(event: WechatMiniprogram.BaseEvent) {
       const when = event.currentTarget.dataset.when as When;

@@ -32,10 +32,7 @@ Component({
       void this.load();
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
-      const tab = event.currentTarget.dataset.tab as Tab;
-      if (tab === this.data.tab) return;
-      this.setData({ tab, items: [] });
-      void this.load();
+      this.switchList({ tab: event.currentTarget.dataset.tab as Tab });
     },
     listKey() {
       return this.data.tab;
