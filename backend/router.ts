@@ -3,13 +3,14 @@
  * role check → use case → `{ ok: true, data }` or `{ ok: false, error: { code, message } }`.
  */
 import { z } from 'zod';
-import { admits, resolveCaller } from '../core/caller';
+import { admits, resolveRequest } from '../core/caller';
 import { checkPublishedTexts } from '../core/content';
 import { type ActionName, contract, type FunctionName } from '../core/contract';
+import type { ActionSpec } from '../core/contract/define';
 import { withPublishedTexts } from '../core/contract/fields';
 import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../core/errors';
 import type { Handlers, TimerJob } from '../core/handlers';
-import type { Deps } from '../core/ports';
+import type { ActionContext, Deps } from '../core/ports';
 import type { Reply } from '../core/reply';
 
 /**
@@ -57,7 +58,7 @@ export function createRouter<F extends FunctionName>(
   context: () => WxContext,
   options: RouterOptions = {},
 ) {
-  const table = handlers as unknown as Record<string, (input: unknown, ctx: { caller: unknown; deps: Deps }) => Promise<unknown>>;
+  const table = handlers as unknown as Record<string, (input: unknown, ctx: ActionContext) => Promise<unknown>>;
   return async function main(event: unknown): Promise<Reply<unknown>> {
     const { OPENID, SOURCE = '' } = context();
     try {
@@ -72,16 +73,18 @@ export function createRouter<F extends FunctionName>(
       const handler = table[action];
       if (!action.startsWith(`${name}.`) || !handler) return failure('UNKNOWN_ACTION');
       if (!OPENID) return failure('UNAUTHENTICATED', '无法识别调用者身份');
-      const spec = contract[action as ActionName];
+      const spec = contract[action as ActionName] as ActionSpec;
       const services = deps();
-      const caller = await resolveCaller(services.store, OPENID, services.adminOpenids, { withVolunteer: spec.withVolunteer !== false });
+      const { result: parsed, texts } = withPublishedTexts(() => spec.input.safeParse(input ?? {}));
+      // What the action reads by its input comes with the caller (one request); only valid input names any.
+      const reads = parsed.success && spec.reads ? spec.reads(parsed.data) : {};
+      const { caller, preread } = await resolveRequest(services.store, OPENID, services.adminOpenids, reads);
       // Roles first: someone who may not call an action learns nothing about its input.
       if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-      const { result: parsed, texts } = withPublishedTexts(() => spec.input.safeParse(input ?? {}));
       if (!parsed.success) return failure('INVALID_INPUT', describeIssue(parsed.error));
       // Every free text of the input, before anything is written (see core/content.ts).
       await checkPublishedTexts(services.content, caller.openid, texts);
-      const data = await handler(parsed.data, { caller, deps: services });
+      const data = await handler(parsed.data, { caller, deps: services, preread });
       return { ok: true, data };
     } catch (error) {
       if (error instanceof DomainError) return failure(error.code, error.message);

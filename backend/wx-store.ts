@@ -1,9 +1,10 @@
 /** The Store port on the WeChat cloud database, through wx-server-sdk. */
 import { DomainError } from '../core/errors';
-import type { Collection, Condition, FindOptions, Store, Transaction, TransactionCollection, Update, Where } from '../core/ports';
+import type { Collection, Condition, FindOptions, Join, Store, Transaction, TransactionCollection, Update, Where } from '../core/ports';
 
 /* The SDK's typings are partial; these are the parts used here. */
 interface DbCommand {
+  aggregate: { pipeline(): SdkAggregate };
   and(conditions: unknown[]): unknown;
   or(conditions: unknown[]): unknown;
   eq(value: unknown): unknown;
@@ -41,8 +42,20 @@ interface SdkDocument {
   update(options: { data: Record<string, unknown> }): Promise<unknown>;
 }
 
+interface SdkAggregate {
+  match(query: unknown): SdkAggregate;
+  sort(order: Record<string, 1 | -1>): SdkAggregate;
+  limit(n: number): SdkAggregate;
+  project(projection: Record<string, 0 | 1>): SdkAggregate;
+  lookup(stage: { from: string; as: string } & ({ localField: string; foreignField: string } | { pipeline: unknown[] })): SdkAggregate;
+  end(): Promise<{ list: unknown[] }>;
+  /** A sub-pipeline's stages (for a $lookup). */
+  done(): unknown[];
+}
+
 interface SdkCollection extends SdkQuery {
   doc(id: string): SdkDocument;
+  aggregate(): SdkAggregate;
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string }>;
 }
 
@@ -146,15 +159,45 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
     return (data[0] as T | undefined) ?? null;
   }
 
-  async find(where: Where, options: FindOptions = {}): Promise<T[]> {
+  private query(where: Where, options: FindOptions): unknown {
     const { command } = this.db;
     const base = toQuery(command, where);
-    let query = this.ref.where(options.after ? command.and([base, afterKeys(command, options.orderBy ?? [], options.after)]) : base);
+    return options.after ? command.and([base, afterKeys(command, options.orderBy ?? [], options.after)]) : base;
+  }
+
+  /** $match, $sort, $limit, $project: what `find` does, as stages of an aggregate. */
+  private narrow(pipeline: SdkAggregate, where: Where, options: Omit<FindOptions, 'skip'>): SdkAggregate {
+    let narrowed = pipeline.match(this.query(where, options));
+    if (options.orderBy?.length) narrowed = narrowed.sort(Object.fromEntries(options.orderBy.map(([field, direction]) => [field, direction === 'asc' ? 1 : -1])));
+    // Without a $limit the service returns 20 documents.
+    narrowed = narrowed.limit(Math.min(options.limit ?? 100, 1000));
+    if (options.omit?.length) narrowed = narrowed.project(Object.fromEntries(options.omit.map((field) => [field, 0 as const])));
+    return narrowed;
+  }
+
+  async find(where: Where, options: FindOptions = {}): Promise<T[]> {
+    let query = this.ref.where(this.query(where, options));
     for (const [field, direction] of options.orderBy ?? []) query = query.orderBy(field, direction);
     if (options.skip) query = query.skip(options.skip);
     if (options.omit?.length) query = query.field(Object.fromEntries(options.omit.map((field) => [field, false])));
     const { data } = await query.limit(Math.min(options.limit ?? 100, 1000)).get();
     return data as T[];
+  }
+
+  /** An aggregate: `find`'s stages, then one $lookup per join (an independent read as its sub-pipeline). */
+  async findJoined<J extends Record<string, object>>(
+    where: Where,
+    options: Omit<FindOptions, 'skip'>,
+    joins: { [K in keyof J]: Join },
+  ): Promise<Array<T & { [K in keyof J]: J[K][] }>> {
+    let pipeline = this.narrow(this.ref.aggregate(), where, options);
+    for (const [as, join] of Object.entries(joins) as Array<[string, Join]>) {
+      pipeline =
+        'where' in join
+          ? pipeline.lookup({ from: join.from, as, pipeline: this.narrow(this.db.command.aggregate.pipeline(), join.where, join).done() })
+          : pipeline.lookup({ from: join.from, as, localField: join.localField, foreignField: join.foreignField });
+    }
+    return (await pipeline.end()).list as Array<T & { [K in keyof J]: J[K][] }>;
   }
 
   async count(where: Where): Promise<number> {

@@ -1,29 +1,63 @@
-/** Who the caller is: their stored profile, volunteer record and the roles those give. */
-import { COLLECTIONS, type Role, type User, type Volunteer } from './model';
-import type { Caller, Store } from './ports';
+/** Who the caller is: their stored profile, volunteer record, community and the roles those give. */
+import { COLLECTIONS, type Community, type PointsAccount, type Role, type User, type Volunteer } from './model';
+import type { Caller, Join, Read, Store } from './ports';
 import type { Audience } from './contract/define';
 
 /**
- * One read when it can: the user document carries the caller's volunteer status (kept right by
- * volunteer.apply and volunteer.review), so the volunteer record is read only when the action uses it
- * (`withVolunteer`). A user document written before that field existed falls back to reading the
- * record, as every call did before.
+ * One request: the user document with their volunteer record, community and points account joined
+ * on ($lookup stages). Every call pays for resolving its caller, so this is the read that matters
+ * most; an action that needs the community (its settings, caps, grids) or shows the balance finds
+ * them here instead of reading them. Someone with no user document (not registered) is looked up as
+ * a volunteer, as before.
  */
-export async function resolveCaller(
+export async function resolveCaller(store: Store, openid: string, adminOpenids: ReadonlySet<string>): Promise<Caller> {
+  return (await resolveRequest(store, openid, adminOpenids, {})).caller;
+}
+
+/** The caller's own joins; an action's reads (its contract's `reads`) go under keys of their own. */
+const CALLER_JOINS = {
+  volunteer: { from: COLLECTIONS.volunteers, localField: '_id', foreignField: '_id' },
+  community: { from: COLLECTIONS.communities, localField: 'communityId', foreignField: '_id' },
+  points: { from: COLLECTIONS.pointsAccounts, localField: '_id', foreignField: '_id' },
+} as const satisfies Record<string, Join>;
+const readKey = (key: string) => `read_${key}`;
+
+/**
+ * The caller and what the action reads by its input (`reads`), in one request. The reads come
+ * back only when the user document exists; otherwise `preread` is empty and the handler reads.
+ */
+export async function resolveRequest(
   store: Store,
   openid: string,
   adminOpenids: ReadonlySet<string>,
-  { withVolunteer = true }: { withVolunteer?: boolean } = {},
-): Promise<Caller> {
-  const user = await store.collection<User>(COLLECTIONS.users).get(openid);
-  const known = user !== null && user.volunteerStatus !== undefined;
-  const volunteer =
-    known && (user.volunteerStatus === null || !withVolunteer) ? null : await store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid);
-  const volunteerStatus = known ? user.volunteerStatus! : (volunteer?.status ?? null);
+  reads: Readonly<Record<string, Read>>,
+): Promise<{ caller: Caller; preread: Record<string, unknown[]> }> {
+  const joins: Record<string, Join> = { ...CALLER_JOINS };
+  for (const [key, read] of Object.entries(reads)) joins[readKey(key)] = read;
+  const [found] = await store.collection<User>(COLLECTIONS.users).findJoined<Record<string, object>>({ _id: openid }, { limit: 1 }, joins);
+  let user: User | null = null;
+  let volunteer: Volunteer | null;
+  let community: Community | null = null;
+  let points: PointsAccount | null = null;
+  const preread: Record<string, unknown[]> = {};
+  if (found) {
+    const joined = found as unknown as Record<string, unknown[]>;
+    volunteer = (joined.volunteer?.[0] as Volunteer | undefined) ?? null;
+    community = (joined.community?.[0] as Community | undefined) ?? null;
+    points = (joined.points?.[0] as PointsAccount | undefined) ?? null;
+    for (const key of Object.keys(reads)) preread[key] = joined[readKey(key)] ?? [];
+    const rest: Record<string, unknown> = { ...found };
+    for (const key of Object.keys(joins)) delete rest[key];
+    user = rest as unknown as User;
+  } else {
+    volunteer = await store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid);
+  }
+  const volunteerStatus = volunteer?.status ?? null;
   const roles = new Set<Role>(user?.roles ?? []);
   if (volunteerStatus === 'approved') roles.add('volunteer');
   if (adminOpenids.has(openid)) roles.add('admin');
-  return { openid, roles, user, volunteer, volunteerStatus, communityId: user?.communityId ?? volunteer?.communityId ?? null };
+  const caller: Caller = { openid, roles, user, volunteer, volunteerStatus, communityId: user?.communityId ?? volunteer?.communityId ?? null, community, points };
+  return { caller, preread };
 }
 
 /** Whether a caller belongs to an action's audience. */

@@ -54,11 +54,6 @@ export interface User {
   gridIds?: string[];
   /** Everyone who invited them as staff or grid worker (none of them reviews what this person nominates). */
   invitedBy?: string[];
-  /**
-   * The status of their volunteer record (null: none), copied here by the actions that change it so
-   * one read tells who the caller is. Absent on documents written before it existed.
-   */
-  volunteerStatus?: VolunteerStatus | null;
   createdAt: Date;
   updatedAt: Date;
 }

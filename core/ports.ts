@@ -2,7 +2,7 @@
  * What the use cases need from the outside world. The cloud-function adapters (backend/) implement
  * these with wx-server-sdk; nothing in core/ knows about WeChat.
  */
-import type { CollectionName, Role, User, Volunteer, VolunteerStatus } from './model';
+import type { CollectionName, Community, PointsAccount, Role, User, Volunteer, VolunteerStatus } from './model';
 
 /**
  * A condition on one field (dot paths allowed). A bare value means equality. Strings compare in
@@ -54,9 +54,31 @@ export interface FindOptions {
   omit?: readonly string[];
 }
 
+/**
+ * Documents of another collection attached to each document read, in the same request (an
+ * aggregate's $lookup): either those whose `foreignField` equals the document's `localField`, or
+ * the result of an independent read (`where`, at most `limit`), which spares that read its own
+ * request.
+ */
+export type Join =
+  | { from: CollectionName; localField: string; foreignField: string }
+  | { from: CollectionName; where: Where; orderBy?: FindOptions['orderBy']; limit: number; omit?: readonly string[] };
+
+/** An independent read, made together with another (see Join). */
+export type Read = Extract<Join, { where: Where }>;
+
 export interface Collection<T extends { _id: string }> {
   get(id: string): Promise<T | null>;
   find(where: Where, options?: FindOptions): Promise<T[]>;
+  /**
+   * `find` plus, on each document, the documents each join names (an array under the join's key):
+   * what would be a second read per join comes back in the same request.
+   */
+  findJoined<J extends Record<string, object>>(
+    where: Where,
+    options: Omit<FindOptions, 'skip'>,
+    joins: { [K in keyof J]: Join },
+  ): Promise<Array<T & { [K in keyof J]: J[K][] }>>;
   count(where: Where): Promise<number>;
   /** Inserts; false (and nothing written) when the _id or a unique key is taken. */
   add(doc: T): Promise<boolean>;
@@ -145,17 +167,26 @@ export interface Caller {
   openid: string;
   roles: ReadonlySet<Role>;
   user: User | null;
-  /**
-   * The caller's volunteer record; null when they have none, and also when the action declares it
-   * does not use it (`withVolunteer: false` in its contract), which spares a read.
-   */
+  /** The caller's volunteer record; null when they have none. */
   volunteer: Volunteer | null;
   volunteerStatus: VolunteerStatus | null;
   /** The community the caller belongs to (as resident, staff or volunteer). */
   communityId: string | null;
+  /** That community's document, read with the caller (so an action using it reads it no more). */
+  community: Community | null;
+  /**
+   * Their points account as it was when the call began (null: none yet), for showing a balance.
+   * Anything that moves points reads the account again inside its transaction.
+   */
+  points: PointsAccount | null;
 }
 
 export interface ActionContext {
   caller: Caller;
   deps: Deps;
+  /**
+   * What the action's contract `reads` declared, read with the caller, by key. A key is absent when
+   * those reads were not made (a caller with no user document): the handler reads it itself.
+   */
+  preread: Readonly<Record<string, readonly unknown[]>>;
 }

@@ -15,12 +15,12 @@ export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt' | 'pendingRuleCh
 
 export const catalogActions = {
   'catalog.list': action<ServiceView[]>()({
-    roles: ['anyone'], withVolunteer: false,
+    roles: ['anyone'],
     /** Without communityId: the caller's own community. */
     input: z.object({ communityId: id.optional(), includeArchived: yesNo('是否包含已下架服务').optional() }),
   }),
   'catalog.upsert': action<ServiceView>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({
       id: id.optional(),
       name: shortText('服务名称', 30),
@@ -33,7 +33,7 @@ export const catalogActions = {
     }),
   }),
   'catalog.archive': action<ServiceView>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({ id, archived: yesNo('是否下架').optional() }),
   }),
 } as const;

@@ -34,10 +34,10 @@ export const certificateActions = {
       .object({ from: calendarDate('开始日期'), to: calendarDate('结束日期'), clientRequestId })
       .refine((input) => input.from <= input.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),
   }),
-  'certificate.mine': action<Page<CertificateView>>()({ roles: ['registered'], withVolunteer: false, input: z.object({ ...paging }) }),
+  'certificate.mine': action<Page<CertificateView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
   /** Anyone, without logging in: the certificate's totals and name for its code. */
   'certificate.verify': action<CertificateCheck>()({
-    roles: ['anyone'], withVolunteer: false,
+    roles: ['anyone'],
     input: z.object({ code: z.string({ error: '请输入证明上的验证码' }).trim().min(1, { error: '请输入证明上的验证码' }).max(40, { error: '验证码过长' }).meta(NOT_TEXT) }),
   }),
 } as const;

@@ -142,10 +142,10 @@ const settingsFields = {
 };
 
 export const communityActions = {
-  'community.list': action<CommunityView[]>()({ roles: ['anyone'], withVolunteer: false, input: z.object({}) }),
-  'community.get': action<CommunityDetailView>()({ roles: ['anyone'], withVolunteer: false, input: z.object({ communityId: id }) }),
+  'community.list': action<CommunityView[]>()({ roles: ['anyone'], input: z.object({}) }),
+  'community.get': action<CommunityDetailView>()({ roles: ['anyone'], input: z.object({ communityId: id }) }),
   'community.create': action<CommunityDetailView>()({
-    roles: ['admin'], withVolunteer: false,
+    roles: ['admin'],
     input: z.object({
       name: shortText('社区名称', 40),
       district: optionalText('所属街道', 40),
@@ -159,7 +159,7 @@ export const communityActions = {
    * Every change is logged in community.ruleChanges.
    */
   'community.updateSettings': action<CommunityDetailView & { proposals: RuleChangeView[] }>()({
-    roles: ['staff', 'admin'], withVolunteer: false,
+    roles: ['staff', 'admin'],
     input: z
       .object({ communityId: id, ...settingsFields })
       .refine((input) => Object.keys(settingsFields).some((key) => input[key as keyof typeof settingsFields] !== undefined), {
@@ -168,7 +168,7 @@ export const communityActions = {
   }),
   /** Proposed changes waiting for review (oldest first), or the log of decided and applied ones (newest first). */
   'community.ruleChanges': action<Page<RuleChangeView>>()({
-    roles: ['staff', 'admin'], withVolunteer: false,
+    roles: ['staff', 'admin'],
     input: z.object({
       communityId: id.optional(),
       status: z.enum(['pending', 'decided'], { error: '只能查看待审核或已处理的调整' }).optional(),
@@ -177,7 +177,7 @@ export const communityActions = {
   }),
   /** A staff member other than the proposer approves (the change takes effect) or rejects (with a reason). */
   'community.reviewRuleChange': action<RuleChangeView>()({
-    roles: ['staff', 'admin'], withVolunteer: false,
+    roles: ['staff', 'admin'],
     input: z.discriminatedUnion(
       'decision',
       [
@@ -189,7 +189,7 @@ export const communityActions = {
   }),
   /** Staff or admin invite a colleague; the code is valid for 7 days and can be used once. */
   'community.invite': action<{ code: string; expiresAt: Iso }>()({
-    roles: ['staff', 'admin'], withVolunteer: false,
+    roles: ['staff', 'admin'],
     input: z
       .object({
         communityId: id,
@@ -207,7 +207,7 @@ export const communityActions = {
       }),
   }),
   'community.join': action<MeView>()({
-    roles: ['anyone'], withVolunteer: false,
+    roles: ['anyone'],
     input: z.object({
       // 12 characters: guessing one within its 7 days is hopeless (31^12 codes), and joining makes you staff.
       code: z

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { action } from './define';
 import { id, paging, type Page, shortText } from './fields';
-import { orderId, type OrderSummary, type OrderView } from './order';
+import { COLLECTIONS } from '../model';
+import { byId } from './define';
+import { orderId, readsOrder, type OrderSummary, type OrderView } from './order';
 
 export interface Candidate {
   openid: string;
@@ -22,30 +24,30 @@ export const dispatchActions = {
   'dispatch.queue': action<Page<OrderSummary>>()({ roles: ['staff', 'grid_worker'], input: z.object({ ...paging }) }),
   'dispatch.suggest': action<{ candidates: Candidate[] }>()({
     roles: ['staff', 'grid_worker'],
-    withVolunteer: false,
+    reads: readsOrder,
     input: z.object({ orderId: id, limit: z.number().int().min(1).max(50).optional() }),
   }),
   'dispatch.assign': action<{ order: OrderView }>()({
     roles: ['staff', 'grid_worker'],
-    withVolunteer: false,
     input: z.object({ orderId: id, volunteerOpenid: id }),
+    reads: (input) => ({ ...readsOrder(input), volunteer: byId(COLLECTIONS.volunteers, input.volunteerOpenid) }),
   }),
   'dispatch.hall': action<Page<OrderSummary>>()({ roles: ['volunteer'], input: z.object({ ...paging }) }),
   // Orders assigned to the caller are never pending, so no summary asks whether they may take it.
   'dispatch.mine': action<Page<OrderSummary>>()({
     roles: ['volunteer'],
-    withVolunteer: false,
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
-  'dispatch.accept': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId }),
+  'dispatch.accept': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId, reads: readsOrder }),
   'dispatch.decline': action<{ order: OrderView }>()({
     roles: ['volunteer'],
+    reads: readsOrder,
     input: z.object({ orderId: id, reason: shortText('婉拒原因', 200) }),
   }),
-  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], withVolunteer: false, input: orderId }),
+  'dispatch.start': action<{ order: OrderView }>()({ roles: ['volunteer'], input: orderId, reads: readsOrder }),
   'dispatch.complete': action<{ order: OrderView }>()({
     roles: ['volunteer'],
-    withVolunteer: false,
+    reads: readsOrder,
     input: z.object({
       orderId: id,
       summary: shortText('服务小结', 500),

@@ -31,11 +31,11 @@ export interface RedemptionView {
 
 export const mallActions = {
   'mall.goods': action<GoodsView[]>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ includeInactive: z.boolean().optional() }),
   }),
   'mall.upsertGoods': action<GoodsView>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({
       id: id.optional(),
       name: shortText('商品名称', 30),
@@ -52,22 +52,20 @@ export const mallActions = {
   }),
   'mall.redeem': action<{ redemption: RedemptionView }>()({
     roles: ['registered'],
-    withVolunteer: false,
     input: z.object({ goodsId: id, quantity: positiveInt('兑换数量', 10), clientRequestId }),
   }),
-  'mall.myRedemptions': action<Page<RedemptionView>>()({ roles: ['registered'], withVolunteer: false, input: z.object({ ...paging }) }),
+  'mall.myRedemptions': action<Page<RedemptionView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
   /** The market's first screen in one call: my balance, the goods and my latest redemptions. */
   'mall.home': action<{ balance: number; goods: GoodsView[]; redemptions: Page<RedemptionView> }>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ limit: paging.limit }),
   }),
   'mall.verify': action<{ redemption: RedemptionView; resident: { name: string } }>()({
     roles: ['staff'],
-    withVolunteer: false,
     input: z.object({ code: z.string().trim().regex(/^\d{6}$/, { error: '核销码是 6 位数字' }) }),
   }),
   'mall.cancel': action<{ redemption: RedemptionView }>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ redemptionId: id, reason: optionalText('取消原因', 200) }),
   }),
 } as const;

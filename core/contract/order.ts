@@ -1,7 +1,7 @@
 /** Actions of the `order` function, and the order views that `dispatch` and `scoring` reply with too. */
 import { z } from 'zod';
-import type { Address, OrderStatus } from '../model';
-import { action, type Iso } from './define';
+import { type Address, COLLECTIONS, type OrderStatus } from '../model';
+import { action, byId, type Iso } from './define';
 import { address, clientRequestId, id, optionalText, paging, type Page, personName, phone, shortText, stars } from './fields';
 
 /**
@@ -57,11 +57,13 @@ export type OrderCommand =
 
 export const orderId = z.object({ orderId: id });
 
+/** The order an action is about, read with the caller (see ActionSpec.reads). */
+export const readsOrder = ({ orderId }: { orderId: string }) => ({ order: byId(COLLECTIONS.orders, orderId) });
+
 export const orderActions = {
   /** Grid workers (网格员/楼栋长) also order on behalf of the offline elders of their grids. */
   'order.create': action<{ order: OrderView }>()({
     roles: ['resident', 'staff', 'grid_worker'],
-    withVolunteer: false,
     input: z.object({
       serviceId: id,
       description: shortText('需求描述', 500),
@@ -78,26 +80,29 @@ export const orderActions = {
         .object({ name: personName, phone: phone.optional(), address, residentOpenid: id.optional() })
         .optional(),
     }),
+    reads: (input) => ({ service: byId(COLLECTIONS.services, input.serviceId) }),
   }),
   'order.review': action<{ order: OrderView }>()({
     roles: ['staff'],
+    reads: readsOrder,
     input: z.discriminatedUnion('decision', [
       z.object({ orderId: id, decision: z.literal('approve'), note: optionalText('审核意见', 200) }),
       z.object({ orderId: id, decision: z.literal('reject'), note: shortText('不通过的原因', 200) }),
     ]),
   }),
-  'order.get': action<{ order: OrderView }>()({ roles: ['registered'], input: orderId }),
+  'order.get': action<{ order: OrderView }>()({ roles: ['registered'], input: orderId, reads: readsOrder }),
   'order.listMine': action<Page<OrderSummary>>()({
     roles: ['registered'],
     input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
   }),
   'order.cancel': action<{ order: OrderView }>()({
     roles: ['resident', 'staff', 'grid_worker'],
+    reads: readsOrder,
     input: z.object({ orderId: id, reason: shortText('取消原因', 200) }),
   }),
   'order.rate': action<{ order: OrderView }>()({
     roles: ['resident'],
-    withVolunteer: false,
+    reads: readsOrder,
     input: z.object({ orderId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
 } as const;

@@ -68,13 +68,13 @@ export interface ReconciliationView {
 
 export const pointsActions = {
   'points.balance': action<PointsTotals>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({}),
   }),
-  'points.ledger': action<Page<LedgerEntryView>>()({ roles: ['registered'], withVolunteer: false, input: z.object({ ...paging }) }),
+  'points.ledger': action<Page<LedgerEntryView>>()({ roles: ['registered'], input: z.object({ ...paging }) }),
   /** The points page's first screen in one call: the totals and the first page of the ledger. */
   'points.overview': action<PointsTotals & { ledger: Page<LedgerEntryView> }>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ limit: paging.limit }),
   }),
   /**
@@ -83,7 +83,7 @@ export const pointsActions = {
    * neither unique nor verified. Nothing is posted until another staff member approves (points.review).
    */
   'points.nominate': action<NominationView>()({
-    roles: ['staff', 'grid_worker'], withVolunteer: false,
+    roles: ['staff', 'grid_worker'],
     input: z.object({
       openid: id,
       points: positiveInt('奖励积分', 1000),
@@ -93,12 +93,12 @@ export const pointsActions = {
     }),
   }),
   'points.nominations': action<Page<NominationView>>()({
-    roles: ['staff', 'grid_worker'], withVolunteer: false,
+    roles: ['staff', 'grid_worker'],
     input: z.object({ status: z.enum(['pending', 'approved', 'rejected'], { error: '状态只能是待审核、已通过或未通过' }).optional(), ...paging }),
   }),
   /** A second staff member (not the nominator, not the nominee) approves or rejects; approval posts the points. */
   'points.review': action<{ nomination: NominationView; entry?: LedgerEntryView }>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.discriminatedUnion(
       'decision',
       [
@@ -111,7 +111,7 @@ export const pointsActions = {
 
   /** The newest daily reconciliation of the staff member's community; null before its first run. */
   'points.reconciliation': action<{ latest: ReconciliationView | null }>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({}),
   }),
 } as const;

@@ -87,16 +87,16 @@ const correctedMinutes = z
 export const recordActions = {
   /** My records and totals (with my star level), newest service first; optionally within dates. */
   'record.mine': action<{ totals: RecordTotals; records: Page<ServiceRecordView> }>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ from: calendarDate('开始日期').optional(), to: calendarDate('结束日期').optional(), ...paging }),
   }),
   /** One record with every change made to it and its correction requests (its volunteer, or staff). */
   'record.get': action<{ record: ServiceRecordView; changes: RecordChangeView[]; corrections: CorrectionView[]; volunteer: VolunteerRecordProfile | null }>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z.object({ recordId }),
   }),
   'record.requestCorrection': action<CorrectionView>()({
-    roles: ['registered'], withVolunteer: false,
+    roles: ['registered'],
     input: z
       .object({
         recordId,
@@ -113,11 +113,11 @@ export const recordActions = {
       }),
   }),
   'record.corrections': action<Page<CorrectionView & { record: ServiceRecordView }>>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({ status: z.enum(['pending', 'approved', 'rejected'], { error: '状态只能是待审核、已通过或未通过' }).optional(), ...paging }),
   }),
   'record.reviewCorrection': action<{ correction: CorrectionView; record: ServiceRecordView }>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.discriminatedUnion(
       'decision',
       [
@@ -128,5 +128,5 @@ export const recordActions = {
     ),
   }),
   /** Services still without a record 8+ working days on, the most urgent first. */
-  'record.alerts': action<RecordAlertView[]>()({ roles: ['staff'], withVolunteer: false, input: z.object({}) }),
+  'record.alerts': action<RecordAlertView[]>()({ roles: ['staff'], input: z.object({}) }),
 } as const;

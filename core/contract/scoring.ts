@@ -8,7 +8,6 @@ export const scoringActions = {
   'scoring.pending': action<Page<OrderSummary>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
   'scoring.score': action<{ order: OrderView; points: number }>()({
     roles: ['staff'],
-    withVolunteer: false,
     input: z.object({
       orderId: id,
       score: stars,

@@ -41,7 +41,7 @@ export interface StatsOverview {
 
 export const statsActions = {
   'stats.overview': action<StatsOverview>()({
-    roles: ['staff'], withVolunteer: false,
+    roles: ['staff'],
     input: z.object({
       from: z.iso.datetime({ error: '开始时间格式无效' }).optional(),
       to: z.iso.datetime({ error: '结束时间格式无效' }).optional(),

@@ -45,7 +45,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
   'catalog.list': async (input, { caller, deps }) => {
     const communityId = input.communityId ?? caller.communityId;
     if (!communityId) throw new DomainError('INVALID_INPUT', '请选择社区');
-    await loadCommunity(deps, communityId);
+    await loadCommunity(deps, communityId, caller);
     if (input.includeArchived && !isStaffOf(caller, communityId)) {
       throw new DomainError('FORBIDDEN', '只有本社区工作人员可以查看已下架的服务');
     }
@@ -64,7 +64,7 @@ export const catalogHandlers: Handlers<'catalog'> = {
     const { caller, deps } = context;
     const communityId = found(caller.user, '请先登记').communityId;
     const existing = input.id ? await ownItem(context, input.id) : null;
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const overCap = capProblem('service_points', undefined, input.basePoints, pointsCapsOf(community));
     if (overCap) throw new DomainError('INVALID_INPUT', overCap);
     if (!existing ? input.basePoints > 0 : input.basePoints !== existing.basePoints || input.name !== existing.name) await assertCanPropose(deps, caller);

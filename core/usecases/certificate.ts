@@ -91,7 +91,7 @@ export const certificateHandlers: Handlers<'certificate'> = {
     const retried = await issuedFor(deps, caller.openid, input.clientRequestId);
     if (retried) return certificateView(sameRequest(retried, input));
 
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     // The community certifies what it recorded (Art. 15: the recording unit issues the certificate).
     const records = await readAll(
       deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords),

@@ -53,7 +53,7 @@ export const communityHandlers: Handlers<'community'> = {
     return all.map(toCommunityView);
   },
 
-  'community.get': async (input, { deps }) => toCommunityDetailView(await loadCommunity(deps, input.communityId)),
+  'community.get': async (input, { caller, deps }) => toCommunityDetailView(await loadCommunity(deps, input.communityId, caller)),
 
   'community.create': async (input, { deps }) => {
     const settings: EffectiveSettings = { ...DEFAULT_SETTINGS, ...input.settings };
@@ -79,7 +79,7 @@ export const communityHandlers: Handlers<'community'> = {
    */
   'community.updateSettings': async (input, { caller, deps }) => {
     assertManages(caller, input.communityId, '只能修改本社区的设置');
-    const community = await loadCommunity(deps, input.communityId);
+    const community = await loadCommunity(deps, input.communityId, caller);
     const current = effectiveSettings(community);
     const caps = current.pointsCaps;
     const changed = SETTING_FIELDS.filter((field) => input[field] !== undefined && !sameRuleValue(input[field], current[field]));
@@ -104,6 +104,7 @@ export const communityHandlers: Handlers<'community'> = {
       proposals.push(await proposeRuleChange(deps, caller, { communityId: community._id, target: settingRule(community, field as SettingField), before: current[field], after: input[field] }));
     }
     return {
+      // Read again: the caller's copy is from before this change.
       ...toCommunityDetailView(await loadCommunity(deps, input.communityId)),
       proposals: proposals.map((change): RuleChangeView => ruleChangeView(change, caller)),
     };
@@ -118,7 +119,7 @@ export const communityHandlers: Handlers<'community'> = {
     // Staff approve what pays: a staff member who could appoint a colleague could appoint their own
     // second account and be both pairs of eyes. An administrator appoints staff; staff invite grid workers.
     if (input.role === 'staff' && !caller.roles.has('admin')) throw new DomainError('FORBIDDEN', '社区工作人员由管理员邀请；工作人员可以邀请网格员');
-    const community = await loadCommunity(deps, input.communityId);
+    const community = await loadCommunity(deps, input.communityId, caller);
     const gridIds = input.role === 'grid_worker' ? [...new Set(input.gridIds ?? [])] : undefined;
     for (const gridId of gridIds ?? []) {
       if (!community.grids.some((grid) => grid.id === gridId)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
@@ -156,7 +157,7 @@ export const communityHandlers: Handlers<'community'> = {
       // Do not burn a colleague's code on someone who already has the role.
       throw new DomainError('CONFLICT', `您已经是该社区的${ROLE_NAMES[invitation.role]}`);
     }
-    const community = await loadCommunity(deps, invitation.communityId);
+    const community = await loadCommunity(deps, invitation.communityId, caller);
 
     // The conditional write is the one place that decides who gets the code: of two people
     // joining at once, only one matches `usedBy` missing.
@@ -173,7 +174,7 @@ export const communityHandlers: Handlers<'community'> = {
       await invitations.update({ _id: invitation._id, usedBy: caller.openid }, { unset: ['usedBy', 'usedAt'] });
       throw error;
     }
-    return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+    return meView(await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
   },
 };
 
@@ -212,7 +213,6 @@ async function grantRole(
       roles: [invitation.role],
       ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
       invitedBy: [invitation.createdBy],
-      volunteerStatus: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -25,7 +25,7 @@ import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
 import { LIST_FILTERS } from './order';
 import { quotaKey } from './shared/quota';
-import { compact, loadCommunity, readAll } from './shared/store';
+import { compact, loadCommunity, prereadOrGet, readAll } from './shared/store';
 import { clip, notify } from './shared/notify';
 import { conflict, loadOrder, orderEvent, orderPage, ordersOf, transition, volunteersOf } from './order-transitions';
 import { keysetPage, type OrderBy } from './shared/paging';
@@ -66,8 +66,8 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return keysetPage(ordersOf(deps), where, URGENT_FIRST, input, (order) => toOrderSummary(order, caller), listOptions);
   },
 
-  'dispatch.suggest': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'dispatch.suggest': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     requireManager(caller, order);
     if (!TRANSITIONS.assign.from.includes(order.status)) throw conflict(order, '派单');
     // The database narrows by one skill (an array field matches any element); the ranking checks all.
@@ -77,15 +77,15 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return { candidates: rankCandidates(order, volunteers, input.limit ?? 10) };
   },
 
-  'dispatch.assign': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'dispatch.assign': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     requireManager(caller, order);
     if (!TRANSITIONS.assign.from.includes(order.status)) throw conflict(order, '派单');
     if (input.volunteerOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能把订单派给自己，请由其他工作人员派单');
     if (assignmentsOf(order) >= MAX_ASSIGNMENTS) {
       throw new DomainError('LIMIT_REACHED', `该订单已派单 ${MAX_ASSIGNMENTS} 次仍无人承接，请先与居民联系，取消后重新下单`);
     }
-    const volunteer = await volunteersOf(deps).get(input.volunteerOpenid);
+    const volunteer = await prereadOrGet(volunteersOf(deps), input.volunteerOpenid, preread, 'volunteer');
     if (!volunteer || volunteer.communityId !== order.communityId || volunteer.status !== 'approved') {
       throw new DomainError('INVALID_INPUT', '只能派给本社区已通过审核的志愿者');
     }
@@ -150,9 +150,9 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return keysetPage(ordersOf(deps), where, orderBy, input, (order) => toOrderSummary(order, caller), listOptions);
   },
 
-  'dispatch.accept': async (input, { caller, deps }) => {
+  'dispatch.accept': async (input, { caller, deps, preread }) => {
     const volunteer = volunteerOf(caller);
-    const order = await loadOrder(deps, input.orderId);
+    const order = await loadOrder(deps, input.orderId, preread);
     const taken = (['accepted', 'in_service', 'completed', 'closed'] as OrderStatus[]).includes(order.status);
     // A retried tap by the winner is not an error.
     if (taken && order.assignee === caller.openid) return { order: toOrderView(order, caller) };
@@ -198,13 +198,13 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return { order: toOrderView(next, caller) };
   },
 
-  'dispatch.decline': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'dispatch.decline': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     requireAssignee(caller, order, '婉拒');
     if (!TRANSITIONS.decline.from.includes(order.status)) throw conflict(order, '婉拒');
     const handedBack = order.status === 'accepted';
     // Only a hand-back counts against the day's limit (declining an assignment shows no contact details).
-    const handBacks = handedBack ? dailyLimitsOf(await loadCommunity(deps, order.communityId)).handBacks : 0;
+    const handBacks = handedBack ? dailyLimitsOf(await loadCommunity(deps, order.communityId, caller)).handBacks : 0;
     const next = await transition(
       deps,
       order,
@@ -229,21 +229,21 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     return { order: toOrderView(next, caller) };
   },
 
-  'dispatch.start': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'dispatch.start': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     requireAssignee(caller, order, '开始服务');
     const next = await transition(deps, order, 'start', caller.openid, { set: { startedAt: deps.clock.now() }, where: { assignee: caller.openid } }, '开始服务');
     return { order: toOrderView(next, caller) };
   },
 
-  'dispatch.complete': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'dispatch.complete': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     requireAssignee(caller, order, '完成服务');
     if (!TRANSITIONS.complete.from.includes(order.status)) throw conflict(order, '完成服务');
     const now = deps.clock.now();
     // Far more time than the service takes is not refused (a visit can run long), but it counts
     // only once the scorer, who is never the volunteer, has looked at it.
-    const ratio = minutesCheckRatioOf(await loadCommunity(deps, order.communityId));
+    const ratio = minutesCheckRatioOf(await loadCommunity(deps, order.communityId, caller));
     const unconfirmed = minutesNeedConfirming(input.minutes, order.expectedMinutes, ratio);
     const next = await transition(
       deps,

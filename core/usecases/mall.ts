@@ -7,7 +7,7 @@ import type { GoodsView, RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Goods, type PointsAccount, type Redemption, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Goods, type Redemption, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Update } from '../ports';
 import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
@@ -63,12 +63,8 @@ async function residentName(deps: Deps, openid: string): Promise<string> {
 
 export const mallHandlers: Handlers<'mall'> = {
   'mall.home': async (input, context) => {
-    const [goods, redemptions, account] = await Promise.all([
-      mallHandlers['mall.goods']({}, context),
-      mallHandlers['mall.myRedemptions']({ limit: input.limit }, context),
-      context.deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(context.caller.openid),
-    ]);
-    return { balance: account?.balance ?? 0, goods, redemptions };
+    const [goods, redemptions] = await Promise.all([mallHandlers['mall.goods']({}, context), mallHandlers['mall.myRedemptions']({ limit: input.limit }, context)]);
+    return { balance: context.caller.points?.balance ?? 0, goods, redemptions };
   },
 
   'mall.goods': async (input, { caller, deps }) => {
@@ -165,7 +161,7 @@ export const mallHandlers: Handlers<'mall'> = {
     const now = deps.clock.now();
     // Each redemption takes one of the community's 6-digit codes for good: a day's limit keeps one
     // account from using them up by redeeming and cancelling over and over.
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const limit = dailyLimitsOf(community).redemptions;
     const sameRequest = (existing: Redemption) => {
       if (existing.goodsId !== input.goodsId || existing.quantity !== input.quantity) {

@@ -7,16 +7,17 @@ import { DomainError, found } from '../errors';
 import { COLLECTIONS, type Order, type OrderEvent, type OrderStatus, type Volunteer } from '../model';
 import { ORDER_STATUS_TEXT } from '../labels';
 import { TRANSITIONS } from '../order-machine';
-import type { Collection, Deps, Update, Where } from '../ports';
+import type { ActionContext, Collection, Deps, Update, Where } from '../ports';
 import { matchesWhere } from '../where';
 import { takeDailyQuota } from './shared/quota';
-import { compact } from './shared/store';
+import { compact, prereadOrGet } from './shared/store';
 
 export const ordersOf = (deps: Deps): Collection<Order> => deps.store.collection<Order>(COLLECTIONS.orders);
 export const volunteersOf = (deps: Deps): Collection<Volunteer> => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
 
-export async function loadOrder(deps: Deps, orderId: string): Promise<Order> {
-  return found(await ordersOf(deps).get(orderId), '订单不存在');
+/** The order an action is about; read with the caller when its contract declares `readsOrder`. */
+export async function loadOrder(deps: Deps, orderId: string, preread?: ActionContext['preread']): Promise<Order> {
+  return found(await prereadOrGet(ordersOf(deps), orderId, preread, 'order'), '订单不存在');
 }
 
 export const conflict = (order: Pick<Order, 'status'>, doing: string): DomainError =>

@@ -9,11 +9,11 @@ import type { Handlers } from '../handlers';
 import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
 import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
-import type { Caller, Deps, Where } from '../ports';
+import type { ActionContext, Caller, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
 import { addHours } from '../time';
 import { checkAddress } from './user';
-import { compact, loadCommunity } from './shared/store';
+import { compact, loadCommunity, prereadOrGet } from './shared/store';
 import { conflict, loadOrder, moveCounters, orderEvent, ordersOf, transition } from './order-transitions';
 import { keysetPage } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
@@ -60,12 +60,12 @@ export function canView(order: Order, caller: Caller): boolean {
 }
 
 /** Places the order; throws if anything refuses it, including its _id being taken (a retry). */
-async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string, caller: Caller, deps: Deps): Promise<Order> {
+async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string, { caller, deps, preread }: ActionContext): Promise<Order> {
     const user = found(caller.user, '请先登记为本社区居民');
-    const service = await deps.store.collection<ServiceItem>(COLLECTIONS.services).get(input.serviceId);
+    const service = await prereadOrGet(deps.store.collection<ServiceItem>(COLLECTIONS.services), input.serviceId, preread, 'service');
     if (!service || service.archived) throw new DomainError('NOT_FOUND', '该服务项目不存在或已下架');
     if (service.communityId !== user.communityId) throw new DomainError('FORBIDDEN', '只能预约本社区的服务项目');
-    const community = await loadCommunity(deps, user.communityId);
+    const community = await loadCommunity(deps, user.communityId, caller);
 
     let residentOpenid: string;
     let contactName: string;
@@ -166,12 +166,13 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
 }
 
 export const orderHandlers: Handlers<'order'> = {
-  'order.create': async (input, { caller, deps }) => {
+  'order.create': async (input, context) => {
+    const { caller, deps } = context;
     const orders = ordersOf(deps);
     const orderId = orderIdFor(caller.openid, input.clientRequestId);
     const mine = (order: Order | null) => order !== null && order.createdBy === caller.openid && order.clientRequestId === input.clientRequestId;
     try {
-      return { order: toOrderView(await createOrder(input, orderId, caller, deps), caller) };
+      return { order: toOrderView(await createOrder(input, orderId, context), caller) };
     } catch (error) {
       // A retry returns what the first attempt made, whatever it carries this time (the order's _id
       // comes from the request's id, so the retry's insert found it taken). Read only on this path.
@@ -181,8 +182,8 @@ export const orderHandlers: Handlers<'order'> = {
       throw error;
     }
   },
-  'order.review': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'order.review': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     if (order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的订单，请由其他工作人员审核');
     if (!managesOrder(caller, order) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能审核本社区的订单');
     const note = input.note || undefined;
@@ -198,8 +199,8 @@ export const orderHandlers: Handlers<'order'> = {
     return { order: toOrderView(next, caller) };
   },
 
-  'order.get': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'order.get': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     if (!canView(order, caller)) throw new DomainError('FORBIDDEN', '您无权查看该订单');
     return { order: toOrderView(order, caller) };
   },
@@ -217,8 +218,8 @@ export const orderHandlers: Handlers<'order'> = {
       { omit: ORDER_LIST_OMIT },
     ),
 
-  'order.cancel': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'order.cancel': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     const owner = order.residentOpenid === caller.openid;
     if (!owner && !managesOrder(caller, order)) throw new DomainError('FORBIDDEN', '只有下单居民或社区工作人员可以取消订单');
     if (order.status === 'in_service') throw new DomainError('CONFLICT', '服务已经开始，无法取消；如有问题请联系社区');
@@ -240,8 +241,8 @@ export const orderHandlers: Handlers<'order'> = {
     return { order: toOrderView(next, caller) };
   },
 
-  'order.rate': async (input, { caller, deps }) => {
-    const order = await loadOrder(deps, input.orderId);
+  'order.rate': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
     if (order.residentOpenid !== caller.openid) throw new DomainError('FORBIDDEN', '只能评价自己的订单');
     if (order.status !== 'completed' && order.status !== 'closed') throw conflict(order, '评价');
     if (order.rating) throw new DomainError('CONFLICT', '您已经评价过这个订单了');

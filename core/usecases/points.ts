@@ -10,7 +10,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { REVIEW_STATUS_TEXT } from '../labels';
 import { invitedMember } from '../admission';
-import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type PointsAccount, type User } from '../model';
+import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type User } from '../model';
 import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, Where } from '../ports';
@@ -78,8 +78,8 @@ function isSameRequest(existing: AwardNomination, input: { points: number; kind:
 export const pointsHandlers: Handlers<'points'> = {
   ...reconciliationHandlers,
 
-  'points.balance': async (_input, { caller, deps }) => {
-    const account = await deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid);
+  'points.balance': async (_input, { caller }) => {
+    const account = caller.points;
     return { balance: account?.balance ?? 0, issued: account?.issued ?? 0, redeemed: account?.redeemed ?? 0 };
   },
 
@@ -117,7 +117,7 @@ export const pointsHandlers: Handlers<'points'> = {
     if (nominee._id === caller.openid) throw new DomainError('FORBIDDEN', '不能推荐自己');
     // A grid worker vouches only for the residents of the grids they look after.
     if (!staff && !managesOrder(caller, nominee)) throw new DomainError('FORBIDDEN', '只能推荐您负责网格的居民');
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const cap = pointsCapsOf(community).awardPoints;
     if (input.points > cap) throw new DomainError('INVALID_INPUT', `奖励积分不能超过社区上限 ${cap} 分`);
     const limit = dailyLimitsOf(community).nominations;
@@ -186,7 +186,7 @@ export const pointsHandlers: Handlers<'points'> = {
     }
     const reviewed = (status: NominationStatus) => new DomainError('CONFLICT', `该推荐已审核（${REVIEW_STATUS_TEXT[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const cap = pointsCapsOf(community).awardPoints;
     if (input.decision === 'approve' && current.points > cap) throw new DomainError('CONFLICT', `推荐的 ${current.points} 分超过社区现在的上限 ${cap} 分，不能通过`);
     const now = deps.clock.now();

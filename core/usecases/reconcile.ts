@@ -28,7 +28,6 @@ import {
   type ServiceRecord,
   type User,
   type Volunteer,
-  type VolunteerStatus,
 } from '../model';
 import type { Collection, Deps, FindOptions, Where } from '../ports';
 import { DAY_MS, iso, localDay } from '../time';
@@ -231,7 +230,6 @@ interface Findings {
   doc: Reconciliation;
   found: number;
   countersReset: number;
-  volunteerStatusFixed: number;
   written: boolean;
 }
 
@@ -278,14 +276,12 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
   // first would let a transition in between be undone by the reset.
   const stats = new Map<string, Volunteer['stats']>();
   const volunteersOf = store.collection<Volunteer>(COLLECTIONS.volunteers);
-  const statuses = new Map<string, VolunteerStatus>();
   const volunteers = await eachPage(
     volunteersOf,
     { communityId },
     BY_ID,
     (volunteer) => {
       stats.set(volunteer._id, volunteer.stats);
-      statuses.set(volunteer._id, volunteer.status);
     },
     ['idNumber'],
   );
@@ -314,8 +310,6 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
     for (const { field, stored: was, expected } of drift) found.push({ kind: 'volunteer_counter', subject: openid, field: `stats.${field}`, stored: was, expected, action });
   }
 
-  const volunteerStatusFixed = await fixStatusCopies(deps, statuses);
-
   found.sort(byKindThenSubject);
   const doc: Reconciliation = {
     _id: reconciliationId(communityId, day),
@@ -331,27 +325,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
   };
   // Written once a day: a second run the same day leaves the first one's findings as they are.
   const written = await store.collection<Reconciliation>(COLLECTIONS.reconciliations).add(doc);
-  return { doc, found: found.length, countersReset, volunteerStatusFixed, written };
-}
-
-/**
- * The user document's copy of the volunteer status (what resolves a caller in one read, see
- * core/caller.ts) is set where it differs from the record or is missing (documents from before the
- * copy existed). A mismatch is confirmed on the record read again after the user document, and the
- * write is conditional on the copy as read: a review in between changes both, so it matches nothing.
- */
-async function fixStatusCopies(deps: Deps, statuses: ReadonlyMap<string, VolunteerStatus>): Promise<number> {
-  const users = deps.store.collection<User>(COLLECTIONS.users);
-  const copies = await readByIds(users, statuses.keys());
-  let fixed = 0;
-  for (const [openid, status] of statuses) {
-    const user = copies.get(openid);
-    if (!user || user.volunteerStatus === status) continue;
-    const current = await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(openid);
-    if (!current || current.status === user.volunteerStatus) continue;
-    fixed += await users.update({ _id: openid, volunteerStatus: user.volunteerStatus === undefined ? { exists: false } : user.volunteerStatus }, { set: { volunteerStatus: current.status } });
-  }
-  return fixed;
+  return { doc, found: found.length, countersReset, written };
 }
 
 /**
@@ -370,7 +344,6 @@ export const reconcileTimer: TimerJob = async (deps) => {
   let done = 0;
   let discrepancies = 0;
   let countersReset = 0;
-  let volunteerStatusFixed = 0;
   let failed = 0;
   for (const [index, community] of order.entries()) {
     if (deps.clock.now().getTime() - started.getTime() > TIME_BUDGET_MS) {
@@ -382,7 +355,6 @@ export const reconcileTimer: TimerJob = async (deps) => {
       done += 1;
       discrepancies += findings.found;
       countersReset += findings.countersReset;
-      volunteerStatusFixed += findings.volunteerStatusFixed;
       if (findings.found > 0) {
         const kinds = [...new Set(findings.doc.discrepancies.map((d) => d.kind))].join('、');
         console.warn(
@@ -395,7 +367,7 @@ export const reconcileTimer: TimerJob = async (deps) => {
       console.error(`[points] 对账 ${community._id} ${day} 失败`, error);
     }
   }
-  return { communities: done, discrepancies, countersReset, ...(volunteerStatusFixed ? { volunteerStatusFixed } : {}), ...(failed ? { failed } : {}) };
+  return { communities: done, discrepancies, countersReset, ...(failed ? { failed } : {}) };
 };
 
 // ---- what staff read ----------------------------------------------------------------------------

@@ -73,7 +73,10 @@ export const scoringHandlers: Handlers<'scoring'> = {
       if (conflictOfInterest) throw new DomainError('FORBIDDEN', conflictOfInterest);
       if (!managesOrder(caller, order) || !caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只能为本社区的订单评分');
       if (order.status !== 'completed') throw notScorable(order);
-      const community = await tx.collection<Community>(COLLECTIONS.communities).get(order.communityId);
+      // The community's settings as read with the caller (a change to them is itself approved by a
+      // second staff member and applies from the next score); another community's is read here.
+      const community =
+        caller.community?._id === order.communityId ? caller.community : await tx.collection<Community>(COLLECTIONS.communities).get(order.communityId);
       if (!community) throw new DomainError('NOT_FOUND', '社区不存在');
       const ratio = minutesCheckRatioOf(community);
       const minutes = countedMinutes(order, input.minutes, ratio);

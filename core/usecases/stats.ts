@@ -47,7 +47,7 @@ export const statsHandlers: Handlers<'stats'> = {
     if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw new DomainError('INVALID_INPUT', `统计区间不能超过 ${MAX_DAYS} 天`);
 
     const { store } = deps;
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const [orders, serviceRecords, ledger] = await Promise.all([
       createdBetween(store.collection<Order>(COLLECTIONS.orders), { communityId }, from, to),
       readAll(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), { communityId, date: { in: daysBetween(from, to) } }, {

@@ -4,7 +4,7 @@ import type { HomeView, MeView, PersonView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { PHONE_PATTERN } from '../labels';
-import { COLLECTIONS, type Address, type Community, type Order, type PointsAccount, type ServiceItem, type User } from '../model';
+import { COLLECTIONS, type Address, type Community, type Order, type ServiceItem, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { maskPhone } from '../id-number';
@@ -22,9 +22,8 @@ export function checkAddress(community: Community, address: Address): void {
   if (!grid.buildings.includes(address.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${address.building}`);
 }
 
-export async function meView(deps: Deps, caller: Caller): Promise<MeView> {
-  const { user, volunteer } = caller;
-  const community = user ? await deps.store.collection<Community>(COLLECTIONS.communities).get(user.communityId) : null;
+export function meView(caller: Caller): MeView {
+  const { user, volunteer, community } = caller;
   return {
     openid: caller.openid,
     roles: [...caller.roles],
@@ -46,24 +45,23 @@ export async function meView(deps: Deps, caller: Caller): Promise<MeView> {
 
 /** Re-reads the caller after a change to their records, so the reply shows the new roles. */
 async function refreshed(deps: Deps, caller: Caller): Promise<MeView> {
-  return meView(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+  return meView(await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
 }
 
 const OPEN_ORDERS_COUNTED = 100;
 
 /** The home page's data in one round trip: profile, the community's services, open orders, points. */
 async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
-  const me = await meView(deps, caller);
+  const me = meView(caller);
   const communityId = caller.communityId;
   if (!communityId) return { me, services: [], openOrders: [], openOrderCount: 0, balance: 0 };
   const orders = deps.store.collection<Order>(COLLECTIONS.orders);
   const openWhere = { residentOpenid: caller.openid, status: { in: OPEN_STATUSES } };
-  const [services, open, account] = await Promise.all([
+  const [services, open] = await Promise.all([
     deps.store.collection<ServiceItem>(COLLECTIONS.services).find({ communityId, archived: false }, { orderBy: [['category', 'asc'], ['name', 'asc']], limit: 100 }),
     // One read gives both the first three and the count: a resident's open orders are few (the
     // community's open-order limit; orders staff place for them come on top), so counted up to 100.
     orders.find(openWhere, { orderBy: [['dueAt', 'asc']], limit: OPEN_ORDERS_COUNTED, omit: ORDER_LIST_OMIT }),
-    deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts).get(caller.openid),
   ]);
   const openOrders = open.slice(0, 3);
   const openOrderCount = open.length;
@@ -73,7 +71,7 @@ async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
     services: services.map(toServiceView),
     openOrders: openOrders.map((order) => toOrderSummary(order, caller)),
     openOrderCount,
-    balance: account?.balance ?? 0,
+    balance: caller.points?.balance ?? 0,
   };
 }
 
@@ -114,17 +112,17 @@ export const userHandlers: Handlers<'user'> = {
   },
 
 
-  'user.me': async (_input, { caller, deps }) => meView(deps, caller),
+  'user.me': async (_input, { caller }) => meView(caller),
   'user.home': async (_input, { caller, deps }) => homeView(deps, caller),
 
   'user.register': async (input, { caller, deps }) => {
-    const community = await loadCommunity(deps, input.communityId);
+    const community = await loadCommunity(deps, input.communityId, caller);
     checkAddress(community, input.address);
     const users = deps.store.collection<User>(COLLECTIONS.users);
     const now = deps.clock.now();
     if (caller.user) {
       if (caller.user.communityId !== input.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，如需变更请联系社区工作人员');
-      if (caller.user.roles.includes('resident')) return meView(deps, caller);
+      if (caller.user.roles.includes('resident')) return meView(caller);
       // Staff or a grid worker becoming a resident too: their home replaces the office address.
       // Conditional, so a double tap cannot add the role twice.
       await users.update(
@@ -140,7 +138,6 @@ export const userHandlers: Handlers<'user'> = {
       phone: input.phone,
       address: input.address,
       roles: ['resident'],
-      volunteerStatus: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -151,7 +148,7 @@ export const userHandlers: Handlers<'user'> = {
   'user.updateProfile': async (input, { caller, deps }) => {
     const user = found(caller.user);
     if (input.address) {
-      const community = await loadCommunity(deps, user.communityId);
+      const community = await loadCommunity(deps, user.communityId, caller);
       checkAddress(community, input.address);
     }
     const set: Record<string, unknown> = { updatedAt: deps.clock.now() };

@@ -8,7 +8,7 @@ import type { VolunteerView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { REVIEW_STATUS_TEXT } from '../labels';
-import { COLLECTIONS, type User, type Volunteer, type VolunteerStatus } from '../model';
+import { COLLECTIONS, type Volunteer, type VolunteerStatus } from '../model';
 import type { Deps, Update, Where } from '../ports';
 import { maskIdNumber } from '../id-number';
 import { iso, localDay } from '../time';
@@ -72,16 +72,6 @@ const NEWEST_APPLICATION_FIRST: OrderBy = [
 
 const volunteers = (deps: Deps) => deps.store.collection<Volunteer>(COLLECTIONS.volunteers);
 
-/**
- * The user document keeps a copy of the volunteer status so one read resolves a caller. Written after
- * the application itself: were it lost, the caller is treated as not (yet) applied until the review,
- * whose transaction writes both.
- */
-async function copyStatusToUser(deps: Deps, openid: string, status: VolunteerStatus): Promise<void> {
-  // Never over an approval: a review that landed between the application and this copy wrote both.
-  await deps.store.collection<User>(COLLECTIONS.users).update({ _id: openid, volunteerStatus: { neq: 'approved' } }, { set: { volunteerStatus: status } });
-}
-
 async function reread(deps: Deps, openid: string): Promise<Volunteer> {
   return found(await volunteers(deps).get(openid), '没有找到该志愿者');
 }
@@ -94,7 +84,7 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     const refusal = ageRefusal(input.birthDate, today, input.guardianConsent === true);
     if (refusal) throw new DomainError('INVALID_INPUT', refusal);
 
-    const community = await loadCommunity(deps, user.communityId);
+    const community = await loadCommunity(deps, user.communityId, caller);
     const grid = community.grids.find((candidate) => candidate.id === input.gridId);
     if (!grid) throw new DomainError('INVALID_INPUT', '所选网格不属于您所在的社区');
     if (input.building && !grid.buildings.includes(input.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${input.building}`);
@@ -137,7 +127,6 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
       const update: Update = { set: { ...fields, ...optional }, unset: cleared };
       const changed = await volunteers(deps).update({ _id: caller.openid, status: 'rejected' }, update);
       if (changed === 0) throw new DomainError('CONFLICT', '您的志愿者申请正在审核中，请耐心等待');
-      await copyStatusToUser(deps, caller.openid, 'pending');
       return toVolunteerView(await reread(deps, caller.openid), today);
     }
     const volunteer: Volunteer = {
@@ -148,7 +137,6 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     };
     // The openid is the _id: of two submissions at once, the second finds it taken.
     if (!(await volunteers(deps).add(volunteer))) throw new DomainError('CONFLICT', '您的志愿者申请正在审核中，请耐心等待');
-    await copyStatusToUser(deps, caller.openid, 'pending');
     return toVolunteerView(volunteer, today);
   },
 
@@ -170,21 +158,14 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
       },
       ...(input.note ? {} : { unset: ['reviewNote'] }),
     };
-    const decided: VolunteerStatus = input.decision === 'approve' ? 'approved' : 'rejected';
-    // Only a pending application changes: of two staff reviewing at once, one decides. The user
-    // document's copy of the status moves in the same transaction (it is what makes a volunteer).
-    const after = await deps.store.transaction(async (tx) => {
-      const current = await tx.collection<Volunteer>(COLLECTIONS.volunteers).get(target._id);
+    // Only a pending application changes: of two staff reviewing at once, one decides.
+    const changed = await volunteers(deps).update({ _id: target._id, communityId: target.communityId, status: 'pending' }, update);
+    if (changed === 0) {
+      const current = await volunteers(deps).get(target._id);
       if (!current || current.communityId !== target.communityId) throw new DomainError('NOT_FOUND', '没有找到该志愿者申请');
-      if (current.status !== 'pending') throw alreadyReviewed(current.status);
-      await tx.collection<Volunteer>(COLLECTIONS.volunteers).update(target._id, update);
-      if (await tx.collection<User>(COLLECTIONS.users).get(target._id)) {
-        await tx.collection<User>(COLLECTIONS.users).update(target._id, { set: { volunteerStatus: decided } });
-      }
-      const { reviewNote: _old, ...rest } = current;
-      return { ...rest, ...(update.set as Partial<Volunteer>) } as Volunteer;
-    });
-    return toVolunteerView(after, localDay(now));
+      throw alreadyReviewed(current.status);
+    }
+    return toVolunteerView(await reread(deps, target._id), localDay(now));
   },
 
   'volunteer.list': async (input, { caller, deps }) => {

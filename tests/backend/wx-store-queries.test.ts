@@ -1,7 +1,8 @@
 /**
  * The Store's query features on the real wx-server-sdk against the local cloud: what the hall's
  * query needs (every skill one the volunteer has, nobody's decline but others', fewer than N
- * declines), a projection that leaves the long fields out, and adding to a set.
+ * declines), a projection that leaves the long fields out, adding to a set, and reads joined into
+ * one request (how a caller and what an action reads by its input arrive together).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SdkDatabase, WxStore } from '../../backend/wx-store';
@@ -20,7 +21,7 @@ describe('WxStore queries', () => {
   let cloud: LocalCloud;
   let store: WxStore;
   beforeAll(async () => {
-    cloud = await startTestCloud({ schema: { collections: { things: {} } } });
+    cloud = await startTestCloud({ schema: { collections: { things: {}, owners: {} } } });
     store = new WxStore(connectSdk(cloud).database() as unknown as SdkDatabase);
     const things = store.collection<Doc>('things' as never);
     const declines = (...by: string[]) => by.map((who) => ({ by: who, reason: `${who} 没空` }));
@@ -64,5 +65,59 @@ describe('WxStore queries', () => {
     await things.update({ _id: 'none' }, { addToSet: { shownTo: 's1' } });
     await things.update({ _id: 'none' }, { addToSet: { shownTo: 's2' } });
     expect((await things.get('none'))?.shownTo).toEqual(['s1', 's2']);
+  });
+
+  describe('findJoined', () => {
+    interface Owner {
+      _id: string;
+      thingId: string;
+      at: number;
+    }
+    beforeAll(async () => {
+      const owners = store.collection<Owner>('owners' as never);
+      await owners.add({ _id: 'o1', thingId: 'meal', at: 1 });
+      await owners.add({ _id: 'o2', thingId: 'meal', at: 2 });
+      await owners.add({ _id: 'o3', thingId: 'repair', at: 3 });
+    });
+    it('attaches documents whose foreignField equals the row’s localField, in find’s order and limit', async () => {
+      const owners = store.collection<Owner>('owners' as never);
+      const rows = await owners.findJoined<{ thing: Doc }>({ at: { gte: 2 } }, { orderBy: [['at', 'desc']], limit: 5 }, { thing: { from: 'things' as never, localField: 'thingId', foreignField: '_id' } });
+      expect(rows.map((row) => [row._id, row.thing.map((thing) => thing._id)])).toEqual([
+        ['o3', ['repair']],
+        ['o2', ['meal']],
+      ]);
+      // Keyset paging works as in find.
+      const after = await owners.findJoined<{ thing: Doc }>({}, { orderBy: [['at', 'asc'], ['_id', 'asc']], after: [1, 'o1'], limit: 1 }, { thing: { from: 'things' as never, localField: 'thingId', foreignField: '_id' } });
+      expect(after.map((row) => row._id)).toEqual(['o2']);
+    });
+
+    it('attaches an independent read (its where, order, limit and omitted fields) to the one document read', async () => {
+      const things = store.collection<Doc>('things' as never);
+      const [row, ...others] = await things.findJoined<{ owners: Owner; meals: Doc; nothing: Doc }>(
+        { _id: 'repair' },
+        { limit: 1, omit: ['declines'] },
+        {
+          owners: { from: 'owners' as never, where: { thingId: 'meal' }, orderBy: [['at', 'desc']], limit: 1 },
+          meals: { from: 'things' as never, where: { skills: '送餐', 'declines.1': { exists: false } }, orderBy: [['_id', 'asc']], limit: 10, omit: ['declines', 'events'] },
+          nothing: { from: 'things' as never, where: { _id: 'no-such-thing' }, limit: 1 },
+        },
+      );
+      expect(others).toEqual([]);
+      expect(row).toEqual({
+        _id: 'repair',
+        skills: ['维修'],
+        owners: [{ _id: 'o2', thingId: 'meal', at: 2 }],
+        meals: [
+          { _id: 'meal', skills: ['送餐'] },
+          { _id: 'meal-clean', skills: ['送餐', '保洁'] },
+        ],
+        nothing: [],
+      });
+    });
+
+    it('returns nothing (and joins nothing) when no document matches', async () => {
+      const rows = await store.collection<Doc>('things' as never).findJoined({ _id: 'absent' }, { limit: 1 }, { owners: { from: 'owners' as never, where: {}, limit: 10 } });
+      expect(rows).toEqual([]);
+    });
   });
 });

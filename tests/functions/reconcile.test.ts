@@ -231,24 +231,6 @@ describe('the daily reconciliation (points timer)', () => {
     expect(books(cloud)).toBe(booksBefore);
   });
 
-  it('puts right the user document’s copy of the volunteer status (what makes a caller a volunteer in one read)', async () => {
-    // The first run filled the copy in on a user document older than it.
-    expect(doc(cloud, 'users', VOL)?.volunteerStatus).toBe('approved');
-    // A copy gone wrong (a write lost after a review): the volunteer is not one until the next run.
-    seed(cloud, 'users', [{ ...userDoc('o-recon-lost-copy', '周丽'), volunteerStatus: 'rejected' }]);
-    seed(cloud, 'volunteers', [volunteerDoc('o-recon-lost-copy', '周丽')]);
-    expect(ok(await call(cloud, 'o-recon-lost-copy', 'user.me', {})).roles).not.toContain('volunteer');
-    const outcome = await cloud.runtime.invoke({
-      name: 'points',
-      event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date().toISOString(), Message: '' },
-      identity: { openid: null, appid: 'touristappid' },
-      source: 'wx_trigger',
-    });
-    expect(outcome).toMatchObject({ ok: true, result: { ok: true, data: { volunteerStatusFixed: 1 } } });
-    expect(doc(cloud, 'users', 'o-recon-lost-copy')?.volunteerStatus).toBe('approved');
-    expect(ok(await call(cloud, 'o-recon-lost-copy', 'user.me', {})).roles).toContain('volunteer');
-  });
-
   it('points.reconciliation gives staff their own community’s newest findings, with names', async () => {
     const { latest } = ok(await call(cloud, STAFF, 'points.reconciliation', {}));
     expect(latest).toMatchObject({ day: DAY, accounts: 2, ledgerEntries: 4, goods: 2, volunteers: 1, discrepancyCount: 3 });

@@ -121,7 +121,7 @@ describe('user.home: the resident home page in one call', () => {
   });
 });
 
-describe('the caller in one read', () => {
+describe('the caller in one request', () => {
   let cloud: LocalCloud;
   beforeAll(async () => {
     cloud = await startLinli();
@@ -132,42 +132,49 @@ describe('the caller in one read', () => {
   const application = { realName: '赵志强', phone: '13800000077', birthDate: '1985-03-02', skills: ['送餐'], availability: '周末', partyMember: false, gridId: 'g1', consent: true as const };
   const lastInvocation = (action: string) => cloud.runtime.recent(200).find((record) => record.action === action)!;
 
-  it('the user document follows the volunteer status: none, applied, approved', async () => {
+  const requests = (action: string) => Object.values(lastInvocation(action).database).reduce((a, b) => a + b, 0);
+
+  it('roles follow the volunteer record itself: none, applied, approved — each call one request for the caller', async () => {
     ok(await call(cloud, 'o-one-read', 'user.register', { communityId: DEMO.community, name: '赵志强', phone: '13800000077', address }));
-    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBeNull();
+    const me = ok(await call(cloud, 'o-one-read', 'user.me', {}));
+    expect(me.volunteer).toBeUndefined();
+    // The user, their volunteer record, community and points account: one aggregate, nothing else.
+    expect(lastInvocation('user.me').database).toEqual({ 'database.aggregateDocuments': 1 });
+    expect(me.profile?.communityName).toBe('幸福里社区');
     ok(await call(cloud, 'o-one-read', 'volunteer.apply', application));
-    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBe('pending');
     expect(ok(await call(cloud, 'o-one-read', 'user.me', {})).roles).not.toContain('volunteer');
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-one-read', decision: 'approve' }));
-    expect(doc(cloud, 'users', 'o-one-read')?.volunteerStatus).toBe('approved');
-    expect(ok(await call(cloud, 'o-one-read', 'user.me', {})).roles).toContain('volunteer');
+    const approved = ok(await call(cloud, 'o-one-read', 'user.me', {}));
+    expect(approved.roles).toContain('volunteer');
+    expect(approved.volunteer?.status).toBe('approved');
   });
 
-  it('an action that does not use the volunteer record reads only the user document', async () => {
-    // dispatch.start declares withVolunteer: false; it still knows the caller is a volunteer.
+  it('what an action reads by its input comes in the caller’s request', async () => {
+    // dispatch.start declares `reads` for its order: the caller and the (missing) order, one request.
     const reply = await call(cloud, 'o-one-read', 'dispatch.start', { orderId: 'no-such-order' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    // The caller (users) and the order: two reads, no volunteers read.
-    expect(lastInvocation('dispatch.start').database['database.getDocument']).toBe(2);
-    // One that uses it (the hall needs skills) reads it too.
-    ok(await call(cloud, 'o-one-read', 'dispatch.hall', {}));
-    expect(lastInvocation('dispatch.hall').database['database.getDocument']).toBe(3);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: '订单不存在' } });
+    expect(requests('dispatch.start')).toBe(1);
+    // Someone with no user document is not a volunteer, whatever the input names (and it is not read for them).
+    const stranger = await call(cloud, 'o-nobody-here', 'dispatch.start', { orderId: 'no-such-order' });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    // Invalid input names nothing: no read is made for it, and the caller still learns only the role check first.
+    const forbidden = await call(cloud, DEMO.resident, 'dispatch.start', { orderId: '' });
+    expect(forbidden).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
-  it('a user document from before the copy existed still makes its volunteer one (the record is read)', async () => {
-    seed(cloud, 'users', [userDoc('o-legacy-vol', '钱老师')]);
-    seed(cloud, 'volunteers', [volunteerDoc('o-legacy-vol', '钱老师')]);
-    expect(doc(cloud, 'users', 'o-legacy-vol')?.volunteerStatus).toBeUndefined();
-    expect(ok(await call(cloud, 'o-legacy-vol', 'user.me', {})).roles).toContain('volunteer');
-    ok(await call(cloud, 'o-legacy-vol', 'dispatch.hall', {}));
-  });
-
-  it('a rejected application clears the role, and re-applying marks it pending again', async () => {
+  it('a rejected application clears the role, and re-applying leaves it pending', async () => {
     ok(await call(cloud, 'o-reject-me', 'user.register', { communityId: DEMO.community, name: '孙晓', phone: '13800000078', address }));
     ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'reject', note: '请补充服务时间' }));
-    expect(doc(cloud, 'users', 'o-reject-me')?.volunteerStatus).toBe('rejected');
+    const rejected = ok(await call(cloud, 'o-reject-me', 'user.me', {}));
+    expect(rejected.volunteer?.status).toBe('rejected');
+    expect(rejected.roles).not.toContain('volunteer');
     ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
-    expect(doc(cloud, 'users', 'o-reject-me')?.volunteerStatus).toBe('pending');
+    expect(ok(await call(cloud, 'o-reject-me', 'user.me', {})).volunteer?.status).toBe('pending');
+    // A second review of the same application decides nothing more.
+    ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'approve' }));
+    const again = await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'reject', note: '重复审核' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(ok(await call(cloud, 'o-reject-me', 'user.me', {})).roles).toContain('volunteer');
   });
 });

@@ -99,6 +99,21 @@ describe('index advice in the database engine', () => {
     expect(aggregate({ $limit: 1 }, { $group: { _id: '$status' } })).toMatchObject({ data: { list: [expect.any(String)] } });
   });
 
+  it('strict: checks what each $lookup reads from the other collection', () => {
+    const engine = engineWith('strict');
+    const stages = (...list: Array<Record<string, unknown>>) =>
+      list.map((stage) => ({ stageKey: Object.keys(stage)[0], stageValue: EJSON.stringify(Object.values(stage)[0]) }));
+    const aggregate = (...list: Array<Record<string, unknown>>) => engine.execute('database.aggregateDocuments', { collectionName: 'notes', stages: stages(...list) }, 'user');
+    const byId = { $match: { _id: 'n1' } };
+    // By a foreign field no index leads with, or by a sub-pipeline no index serves: refused.
+    expect(refusal(() => aggregate(byId, { $lookup: { from: 'orders', localField: 'author', foreignField: 'phone', as: 'x' } }))).toContain('no declared index of orders serves where {phone: $in}');
+    expect(refusal(() => aggregate(byId, { $lookup: { from: 'orders', pipeline: [{ $match: { status: 'open' } }], as: 'x' } }))).toContain('no declared index of orders serves where {status: $eq}');
+    // By _id, or by a sub-pipeline an index serves: read.
+    expect(aggregate(byId, { $lookup: { from: 'orders', localField: 'author', foreignField: '_id', as: 'x' } })).toMatchObject({ data: { list: [expect.any(String)] } });
+    const [joined] = (aggregate(byId, { $lookup: { from: 'orders', pipeline: [{ $match: { communityId: 'c1', status: 'open' } }, { $limit: 5 }], as: 'open' } }) as { data: { list: string[] } }).data.list;
+    expect(EJSON.parse(joined!)).toMatchObject({ _id: 'n1', open: [{ _id: 'o1' }] });
+  });
+
   it('strict: lets a test set its scene up (no calling function), and records the query', () => {
     const engine = engineWith('strict');
     expect(get(engine, 'orders', { phone: '13800138000' })).toMatchObject({ data: { list: [expect.any(String)] } });

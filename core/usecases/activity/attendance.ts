@@ -9,7 +9,7 @@ import type { Handlers } from '../../handlers';
 import { admittedVolunteer } from '../../admission';
 import { type Activity, type ActivitySignup, COLLECTIONS, type ServiceRecord, type SignupStatus, type Volunteer } from '../../model';
 import { postPoints } from '../../points';
-import type { Deps, Update } from '../../ports';
+import type { Caller, Deps, Update } from '../../ports';
 import { minutesToHours } from '../../volunteer-hours';
 import { pointsCapsOf } from '../../settings';
 import { DAY_MS, formatLocal, iso, localDay } from '../../time';
@@ -102,6 +102,8 @@ interface CheckOut {
   at: Date;
   /** Whoever checked them out (the volunteer, or the staff member). */
   by: string;
+  /** Whoever called: their community came with them (see loadCommunity). */
+  caller: Caller;
   /** The volunteer typed a code: refuse if they were locked out meanwhile. */
   byCode: boolean;
 }
@@ -114,7 +116,7 @@ interface CheckOut {
 async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Activity; signup: ActivitySignup; record: ServiceRecord }> {
   const seen = await activitiesOf(deps).get(request.activityId);
   if (!seen) throw notFound();
-  const community = await loadCommunity(deps, seen.communityId);
+  const community = await loadCommunity(deps, seen.communityId, request.caller);
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
     const activity = await tx.collection<Activity>(COLLECTIONS.activities).get(request.activityId);
@@ -232,7 +234,7 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
       refuseSelfAttendance(activity, caller.openid, '签退');
       await checkCode(deps, signup, activity, input.code, now, '签退');
     }
-    const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true });
+    const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true, caller });
     return { ...(await withMySignup(deps, done.activity, done.signup, now, { hours: done.record.hours })), record: recordView(done.record) };
   },
 
@@ -277,7 +279,7 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     // Even when the activity was cancelled meanwhile: whoever had checked in served until then, and
     // the time must be recorded (it is also what clears the 10-working-day alert).
     if (input.mark === 'check_out') {
-      const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false });
+      const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false, caller });
       return { signup: signupView(done.signup, { hours: done.record.hours }), record: recordView(done.record) };
     }
     if (activity.status === 'cancelled') throw cancelledConflict(activity);

@@ -64,7 +64,7 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
     };
     if (new Date(times.startAt).getTime() <= now.getTime()) throw new DomainError('INVALID_INPUT', '开始时间应晚于现在');
     checkTimes(times);
-    const community = await loadCommunity(deps, communityId);
+    const community = await loadCommunity(deps, communityId, caller);
     const overCap = capProblem('activity_points', undefined, input.pointsPerHour, pointsCapsOf(community));
     if (overCap) throw new DomainError('INVALID_INPUT', overCap);
     if (input.pointsPerHour > 0) await assertCanPropose(deps, caller);
@@ -138,7 +138,7 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
     const newRate =
       input.pointsPerHour !== undefined && input.pointsPerHour !== seen.pointsPerHour && input.pointsPerHour !== seen.pendingRuleChange?.after ? input.pointsPerHour : undefined;
     if (newRate !== undefined) {
-      const overCap = capProblem('activity_points', undefined, newRate, pointsCapsOf(await loadCommunity(deps, communityId)));
+      const overCap = capProblem('activity_points', undefined, newRate, pointsCapsOf(await loadCommunity(deps, communityId, caller)));
       if (overCap) throw new DomainError('INVALID_INPUT', overCap);
       await assertCanPropose(deps, caller);
     }

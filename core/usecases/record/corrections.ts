@@ -52,7 +52,7 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
     if (input.date !== undefined && input.date > localDay(now)) throw new DomainError('INVALID_INPUT', '服务日期不能晚于今天');
     const asked = compact({ minutes: input.minutes, date: input.date, place: input.place, content: input.content });
     // One request per record at a time, and a day's limit: one volunteer cannot bury the review queue.
-    const limit = dailyLimitsOf(await loadCommunity(deps, seen.communityId)).corrections;
+    const limit = dailyLimitsOf(await loadCommunity(deps, seen.communityId, caller)).corrections;
 
     const correctionId = correctionIdFor(caller.openid, input.clientRequestId);
     const correction = await deps.store.transaction(async (tx) => {
@@ -127,7 +127,7 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
     const reviewed = (status: CorrectionStatus) => new DomainError('CONFLICT', `该更正申请已审核（${REVIEW_STATUS_TEXT[status]}），无需重复审核`);
     if (current.status !== 'pending') throw reviewed(current.status);
     const note = input.note || undefined;
-    const rule = hourRoundingOf(await loadCommunity(deps, communityId));
+    const rule = hourRoundingOf(await loadCommunity(deps, communityId, caller));
     const approve = input.decision === 'approve';
     const now = deps.clock.now();
     // Certificates counting this record's current values: an approval makes them out of date, and

@@ -4,10 +4,26 @@
  */
 import { found } from '../../errors';
 import { COLLECTIONS, type Community } from '../../model';
-import type { Collection, Deps, FindOptions, Where } from '../../ports';
+import type { ActionContext, Caller, Collection, Deps, FindOptions, Where } from '../../ports';
 
-export async function loadCommunity(deps: Deps, communityId: string): Promise<Community> {
+/** A community by id; the caller's own came with the caller (core/caller.ts), so it is not read again. */
+export async function loadCommunity(deps: Deps, communityId: string, caller?: Pick<Caller, 'community'>): Promise<Community> {
+  if (caller?.community?._id === communityId) return caller.community;
   return found(await deps.store.collection<Community>(COLLECTIONS.communities).get(communityId), '社区不存在');
+}
+
+/**
+ * A document by id: the one the action's contract `reads` brought with the caller under `key`, or
+ * read now when those reads were not made.
+ */
+export async function prereadOrGet<T extends { _id: string }>(
+  collection: Collection<T>,
+  id: string,
+  preread: ActionContext['preread'] | undefined,
+  key: string,
+): Promise<T | null> {
+  const docs = preread?.[key] as readonly T[] | undefined;
+  return docs ? (docs.find((doc) => doc._id === id) ?? null) : collection.get(id);
 }
 
 /** Drops undefined fields: the database would store them as null (or refuse them). */

@@ -249,6 +249,7 @@ export class DatabaseEngine {
     if (pipeline.some((stage) => '$out' in stage || '$merge' in stage))
       throw dbErrors.requestFailed('$out and $merge are not supported by the local cloud');
     if (!first || !('$geoNear' in first)) this.indexAdvisor.checkPipeline({ collection: state.name, indexes: state.indexes, pipeline, caller: this.caller });
+    this.checkLookups(pipeline);
     // Without a $limit stage the real service returns 20 documents.
     if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: LIMITS.aggregateDefault });
     const resolver = (name: string) => {
@@ -256,6 +257,21 @@ export class DatabaseEngine {
       return other ? (this.collections.docs(other) as AnyObject[]) : [];
     };
     return runPipeline(docs, pipeline, resolver);
+  }
+
+  /** Each $lookup reads another collection: by its foreignField, or by its own sub-pipeline. */
+  private checkLookups(pipeline: AnyObject[]): void {
+    for (const stage of pipeline) {
+      if (!('$lookup' in stage)) continue;
+      const lookup = stage.$lookup as { from?: unknown; foreignField?: unknown; pipeline?: unknown };
+      const other = typeof lookup.from === 'string' ? this.collections.get(lookup.from) : undefined;
+      if (!other) continue;
+      if (Array.isArray(lookup.pipeline) && lookup.pipeline.length > 0) {
+        this.indexAdvisor.checkPipeline({ collection: other.name, indexes: other.indexes, pipeline: lookup.pipeline as AnyObject[], caller: this.caller });
+      } else if (typeof lookup.foreignField === 'string') {
+        this.indexAdvisor.check({ collection: other.name, indexes: other.indexes, operation: 'aggregate', query: { [lookup.foreignField]: { $in: [] } }, caller: this.caller });
+      }
+    }
   }
 
   // ---- writes ------------------------------------------------------------------------------
