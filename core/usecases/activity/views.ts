@@ -6,7 +6,7 @@ import { type ActivitySignup, type Activity, COLLECTIONS, type LedgerEntry, type
 import type { Deps } from '../../ports';
 import { iso } from '../../time';
 import { memberCommunity } from '../shared/access';
-import { keysetPage } from '../shared/paging';
+import { keysetPage, keysetPageJoined } from '../shared/paging';
 import { compact, readByIds } from '../shared/store';
 import { activitiesOf, activityRecordId, loadActivity, signupIdOf, signupsOf } from './loading';
 
@@ -134,7 +134,9 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
 
   'activity.mine': async (input, { caller, deps }) => {
     memberCommunity(caller);
-    const page = await keysetPage(
+    const now = deps.clock.now();
+    // Each sign-up comes with its activity and its service record (the hours), in the same request.
+    const page = await keysetPageJoined<ActivitySignup, { activity: Activity; record: ServiceRecord }, (ActivityView & { mySignup: SignupView }) | null>(
       signupsOf(deps),
       { openid: caller.openid },
       [
@@ -142,21 +144,13 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
         ['_id', 'desc'],
       ],
       input,
-      (signup) => signup,
+      {
+        activity: { from: COLLECTIONS.activities, localField: 'activityId', foreignField: '_id' },
+        record: { from: COLLECTIONS.serviceRecords, localField: 'recordId', foreignField: '_id' },
+      },
+      ({ activity: [activity], record: [record], ...signup }) =>
+        activity ? { ...activityView(activity, now), mySignup: signupView(signup, compact({ hours: record?.hours })) } : null,
     );
-    const activities = await readByIds(
-      activitiesOf(deps),
-      page.items.map((signup) => signup.activityId),
-    );
-    const hours = await recordedHoursOf(deps, page.items);
-    const now = deps.clock.now();
-    return {
-      items: page.items.flatMap((signup) => {
-        const activity = activities.get(signup.activityId);
-        if (!activity) return [];
-        return [{ ...activityView(activity, now), mySignup: signupView(signup, compact({ hours: signup.recordId ? hours.get(signup.recordId) : undefined })) }];
-      }),
-      nextCursor: page.nextCursor,
-    };
+    return { items: page.items.filter((item) => item !== null), nextCursor: page.nextCursor };
   },
 };

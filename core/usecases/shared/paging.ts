@@ -4,7 +4,7 @@
  */
 import type { Page } from '../../contract';
 import { DomainError } from '../../errors';
-import type { Collection, FindOptions, Where } from '../../ports';
+import type { Collection, FindOptions, Join, Where } from '../../ports';
 import { valueAt } from '../../where';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -84,6 +84,22 @@ export async function keysetPage<T extends { _id: string }, V>(
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(input.cursor, orderBy.length, invalidCursor);
   const rows = await collection.find(where, { orderBy, after, limit: limit + 1, ...options });
+  return pageFrom(rows, limit, orderBy, view);
+}
+
+/** The same with other documents joined onto each row in the same request (see Collection.findJoined). */
+export async function keysetPageJoined<T extends { _id: string }, J extends Record<string, object>, V>(
+  collection: Collection<T>,
+  where: Where,
+  orderBy: OrderBy,
+  input: { cursor?: string; limit?: number },
+  joins: { [K in keyof J]: Join },
+  view: (item: T & { [K in keyof J]: J[K][] }) => V,
+  options: Pick<FindOptions, 'omit'> = {},
+): Promise<Page<V>> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(input.cursor, orderBy.length);
+  const rows = await collection.findJoined<J>(where, { orderBy, after, limit: limit + 1, ...options }, joins);
   return pageFrom(rows, limit, orderBy, view);
 }
 
