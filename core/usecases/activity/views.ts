@@ -45,7 +45,7 @@ export function activityView(activity: Activity, caller: Caller, now: Date, mySi
 }
 
 /**
- * The caller's sign-up where a staff action (update, cancel) replies with the activity: read only
+ * The caller's sign-up where a staff action (create, update, cancel) replies with the activity: read only
  * for someone who also volunteers, as only their commands depend on it.
  */
 export const mySignupOf = async (deps: Deps, activity: Activity, caller: Caller): Promise<ActivitySignup | null> =>
