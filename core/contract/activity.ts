@@ -8,6 +8,15 @@ import type { ServiceRecordView } from './record';
 /** Where an activity stands, from its times (as of the reply). */
 export type ActivityPhase = 'cancelled' | 'not_open' | 'open' | 'closed' | 'ongoing' | 'ended';
 
+/**
+ * What someone may do with an activity, named after the actions (`attendance` covers the sheet, the
+ * code and the marks: 签到管理).
+ */
+export type ActivityCommand = 'signUp' | 'withdraw' | 'checkIn' | 'checkOut' | 'update' | 'cancel' | 'attendance';
+
+/** What staff record for a volunteer on the attendance sheet (activity.mark). */
+export type AttendanceMark = 'check_in' | 'check_out' | 'no_show';
+
 export interface SignupView {
   activityId: string;
   openid: string;
@@ -48,9 +57,22 @@ export interface ActivityView {
   enrolled: number;
   waitlisted: number;
   cancelReason?: string;
+  /** When the attendance code starts to be accepted for check-in (before the start)… */
+  checkInOpensAt: Iso;
+  /** …and until when it is accepted for check-out (after the end). */
+  checkOutClosesAt: Iso;
+  /**
+   * What the caller may do now, so pages need not re-implement the rules. It follows from the
+   * activity's status and times, the caller's sign-up and roles; refusals that depend on more (a
+   * skill the volunteer lacks, a code typed wrong too often) stay the action's, with its message.
+   */
+  allowed: ActivityCommand[];
   /** The caller's own sign-up, if any. */
   mySignup?: SignupView;
 }
+
+/** A row of the attendance sheet, with the marks the caller may record for it now. */
+export type SheetRow = SignupView & { allowed: AttendanceMark[] };
 
 const isoTime = (label: string) => z.iso.datetime({ offset: true, error: `${label}格式无效` });
 
@@ -158,7 +180,7 @@ export const activityActions = {
     input: z.object({ activityId: id, code: attendanceCode }),
   }),
   /** Everyone signed up, for the staff attendance sheet (waiting list in order). */
-  'activity.attendance': action<{ activity: ActivityView; signups: SignupView[] }>()({ roles: ['staff'], input: z.object({ activityId: id }) }),
+  'activity.attendance': action<{ activity: ActivityView; signups: SheetRow[] }>()({ roles: ['staff'], input: z.object({ activityId: id }) }),
   /**
    * Staff record attendance for a volunteer (no phone, code not working): check in or out at a
    * given time (default now), or mark a no-show after the start.

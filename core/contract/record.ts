@@ -8,11 +8,25 @@ import type { StarLevel } from '../volunteer-hours';
 import { action, type Iso } from './define';
 import { calendarDate, clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, shortText } from './fields';
 
+/** What someone may do with a service record: its volunteer asks for a correction (record.requestCorrection). */
+export type RecordCommand = 'requestCorrection';
+
+/** What someone may do with a correction request: staff decide it (record.reviewCorrection). */
+export type CorrectionCommand = 'review';
+
 /** The statutory record as its volunteer and staff see it. */
 export type ServiceRecordView = Pick<
   ServiceRecord,
   'source' | 'ref' | 'activityName' | 'date' | 'place' | 'content' | 'minutes' | 'hours' | 'category' | 'organiser' | 'personInCharge' | 'volunteerName'
-> & { id: string; version: number; createdAt: Iso; updatedAt?: Iso; pendingCorrectionId?: string };
+> & {
+  id: string;
+  version: number;
+  createdAt: Iso;
+  updatedAt?: Iso;
+  pendingCorrectionId?: string;
+  /** What the caller may do with it now, so pages need not re-implement the rules. */
+  allowed: RecordCommand[];
+};
 
 /**
  * The volunteer's personal fields of 办法 Art. 5 that go with their records: only those they gave
@@ -52,6 +66,11 @@ export interface CorrectionView {
   reviewedByName?: string;
   reviewedAt?: Iso;
   reviewNote?: string;
+  /**
+   * What the caller may do with it now. Staff other than its volunteer review a pending one; who
+   * admitted the volunteer is refused by the action (it reads the volunteer's record).
+   */
+  allowed: CorrectionCommand[];
 }
 
 export interface RecordTotals {

@@ -4,7 +4,7 @@
  */
 import type { ServiceRecordView } from '../contract';
 import { COLLECTIONS, type Community, type ServiceRecord, type Volunteer } from '../model';
-import type { Transaction } from '../ports';
+import type { Caller, Transaction } from '../ports';
 import { DEFAULT_HOUR_ROUNDING, type HourRounding } from '../volunteer-hours';
 import { iso } from '../time';
 
@@ -38,7 +38,11 @@ export async function addRecordedHours(tx: Transaction, openid: string, hours: n
   await volunteers.update(openid, { inc: { 'stats.recordedCentiHours': centiHours(hours) } });
 }
 
-export const recordView = (record: ServiceRecord): ServiceRecordView => ({
+/**
+ * The record as `caller` sees it. Its volunteer may ask for a correction while none waits for
+ * review (one at a time, see record.requestCorrection).
+ */
+export const recordView = (record: ServiceRecord, caller: Caller): ServiceRecordView => ({
   id: record._id,
   source: record.source,
   ref: record.ref,
@@ -56,6 +60,7 @@ export const recordView = (record: ServiceRecord): ServiceRecordView => ({
   createdAt: iso(record.createdAt),
   ...(record.updatedAt ? { updatedAt: iso(record.updatedAt) } : {}),
   ...(record.pendingCorrectionId ? { pendingCorrectionId: record.pendingCorrectionId } : {}),
+  allowed: record.openid === caller.openid && !record.pendingCorrectionId ? ['requestCorrection'] : [],
 });
 
 /** A volunteer's recorded hours from the counter (hundredths → hours). */

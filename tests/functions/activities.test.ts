@@ -232,6 +232,39 @@ describe('activities: publishing, signing up, the waiting list', () => {
     expect(mine.items[0]).toMatchObject({ id: activity.id, mySignup: { status: 'enrolled' } });
   });
 
+  it('each caller’s view says what they may do, and it follows what they did', async () => {
+    const now = await h.now();
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 1 });
+    const allowedFor = async (openid: string) => ok(await call(cloud, openid, 'activity.get', { activityId: activity.id })).allowed;
+    expect(await allowedFor(V1)).toEqual(['signUp']);
+    expect(await allowedFor(DEMO.resident)).toEqual([]);
+    expect(await allowedFor(DEMO.staff)).toEqual(['update', 'cancel', 'attendance']);
+    expect(activity).toMatchObject({
+      checkInOpensAt: new Date(Date.parse(activity.startAt) - 30 * MINUTE).toISOString(),
+      checkOutClosesAt: new Date(Date.parse(activity.endAt) + 120 * MINUTE).toISOString(),
+    });
+
+    expect(ok(await call(cloud, V1, 'activity.signUp', { activityId: activity.id })).allowed).toEqual(['withdraw']);
+    // Full: the next one waits, and may still give up waiting.
+    expect(ok(await call(cloud, V2, 'activity.signUp', { activityId: activity.id }))).toMatchObject({ mySignup: { status: 'waitlisted' }, allowed: ['withdraw'] });
+    const listed = ok(await call(cloud, V1, 'activity.list', { when: 'upcoming', limit: 50 })).items.find((item) => item.id === activity.id);
+    expect(listed?.allowed).toEqual(['withdraw']);
+    expect(ok(await call(cloud, V1, 'activity.mine', {})).items.find((item) => item.id === activity.id)?.allowed).toEqual(['withdraw']);
+    expect(ok(await call(cloud, V1, 'activity.withdraw', { activityId: activity.id })).allowed).toEqual(['signUp']);
+
+    // Before check-in opens, staff may mark nobody on the sheet.
+    const sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    expect(sheet.activity.allowed).toEqual(['update', 'cancel', 'attendance']);
+    expect(sheet.signups.map((row) => [row.openid, row.allowed])).toEqual([
+      [V2, []],
+      [V1, []],
+    ]);
+
+    const cancelled = ok(await call(cloud, DEMO.staff, 'activity.cancel', { activityId: activity.id, reason: '场地临时占用' }));
+    expect(cancelled.allowed).toEqual(['attendance']);
+    expect(await allowedFor(V2)).toEqual([]);
+  });
+
   it('past activities list the demo ones, with my recorded hours', async () => {
     const past = ok(await call(cloud, DEMO.volunteer, 'activity.list', { when: 'past', limit: 50 }));
     const chongyang = past.items.find((item) => item.id === 'demo-act-chongyang');
@@ -418,6 +451,18 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
     expect(checkedIn.mySignup.status).toBe('checked_in');
     expect(h.signup(activity.id, DEMO.volunteer)).toMatchObject({ status: 'checked_in', checkInBy: DEMO.volunteer, codeFailures: 0 });
     expect(JSON.stringify(checkedIn)).not.toContain(secret);
+  });
+
+  it('in the check-in window, each volunteer’s view offers their next step, and the sheet what staff may mark', async () => {
+    // 10 minutes before the start, withdrawal closed: the volunteer checked in above, the others not yet.
+    const allowedFor = async (openid: string) => ok(await call(cloud, openid, 'activity.get', { activityId: activity.id })).allowed;
+    expect(await allowedFor(DEMO.volunteer)).toEqual(['checkOut']);
+    expect(await allowedFor(ABSENT)).toEqual(['checkIn']);
+    expect(await allowedFor(WAITING)).toEqual([]);
+    const sheet = ok(await call(cloud, DEMO.staff, 'activity.attendance', { activityId: activity.id }));
+    const marks = Object.fromEntries(sheet.signups.map((row) => [row.openid, row.allowed]));
+    // No no-show before the start.
+    expect(marks).toEqual({ [DEMO.volunteer]: ['check_out'], [LOCKED]: ['check_in'], [ABSENT]: ['check_in'], [WAITING]: [] });
   });
 
   it('five wrong codes lock a volunteer out; then only staff can check them in', async () => {

@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { doc, seed, userDoc, volunteerDoc } from '../helpers/seed';
 
 describe('user', () => {
   let cloud: LocalCloud;

@@ -5,7 +5,7 @@
  * moves the clock on to the record warning day, 8 working days later.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ActivityView, SignupView } from '../../core/contract';
+import type { ActivityView, SheetRow, SignupView } from '../../core/contract';
 import { recordDeadline } from '../../core/working-days';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, countDocuments, DEMO, ok, startLinli } from '../helpers/linli';
@@ -321,7 +321,8 @@ describe('staff/activity', () => {
 
     await advance(15 * MINUTE);
     await page.instance.loadSheet();
-    await until(() => page.data.started === true);
+    // Begun: the sheet now offers the no-show.
+    await until(() => page.data.sheet.some((s: SheetRow) => s.openid === DEMO.applicant && s.allowed.includes('no_show')));
 
     // Saying no to the confirmation sends nothing.
     const marksBefore = cloudCalls.calls.filter((c) => c.data.action === 'activity.mark').length;

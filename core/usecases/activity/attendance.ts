@@ -2,7 +2,7 @@
  * At the activity: staff show the code (it changes every minute); volunteers check in and out with
  * it, or staff mark them; checking out writes the statutory record and the activity's points.
  */
-import { attendanceOrder, attendedMinutes, checkInOpen, checkOutOpen, codeShown, MAX_CODE_FAILURES } from '../../activity-rules';
+import { attendanceMarks, attendanceOrder, attendedMinutes, checkInOpen, checkOutOpen, codeShown, MAX_CODE_FAILURES } from '../../activity-rules';
 import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '../../codes';
 import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
@@ -202,7 +202,7 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     const activity = await loadActivity(deps, input.activityId, volunteer.communityId);
     const signup = await loadOwnSignup(deps, activity._id, caller.openid);
     const now = deps.clock.now();
-    if (signup.status === 'checked_in') return withMySignup(deps, activity, signup, now);
+    if (signup.status === 'checked_in') return withMySignup(deps, caller, activity, signup, now);
     if (activity.status === 'cancelled') throw cancelledConflict(activity);
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '您在候补名单中，尚未获得名额，不能签到');
     if (signup.status !== 'enrolled') throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，不能签到`);
@@ -216,11 +216,11 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     const written = await signupsOf(deps).update({ _id: signup._id, status: 'enrolled', codeFailures: { lt: MAX_CODE_FAILURES } }, { set });
     if (written === 0) {
       const current = await loadOwnSignup(deps, activity._id, caller.openid);
-      if (current.status === 'checked_in') return withMySignup(deps, activity, current, now);
+      if (current.status === 'checked_in') return withMySignup(deps, caller, activity, current, now);
       if (current.codeFailures >= MAX_CODE_FAILURES) throw lockedOut('签到');
       throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[current.status]}”，不能签到`);
     }
-    return withMySignup(deps, activity, { ...signup, ...set }, now);
+    return withMySignup(deps, caller, activity, { ...signup, ...set }, now);
   },
 
   'activity.checkOut': async (input, { caller, deps }) => {
@@ -235,7 +235,7 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
       await checkCode(deps, signup, activity, input.code, now, '签退');
     }
     const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true, caller });
-    return { ...(await withMySignup(deps, done.activity, done.signup, now, { hours: done.record.hours })), record: recordView(done.record) };
+    return { ...(await withMySignup(deps, caller, done.activity, done.signup, now, { hours: done.record.hours })), record: recordView(done.record, caller) };
   },
 
   'activity.attendance': async (input, { caller, deps }) => {
@@ -252,11 +252,13 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
       ({ activity, signups } = await sheet());
     }
     const hours = await recordedHoursOf(deps, signups);
+    const now = deps.clock.now();
     return {
-      activity: activityView(activity, deps.clock.now()),
-      signups: attendanceOrder(signups).map((signup) =>
-        signupView(signup, compact({ waitPosition: signup.waitPosition, hours: signup.recordId ? hours.get(signup.recordId) : undefined })),
-      ),
+      activity: activityView(activity, caller, now, signups.find((signup) => signup.openid === caller.openid) ?? null),
+      signups: attendanceOrder(signups).map((signup) => ({
+        ...signupView(signup, compact({ waitPosition: signup.waitPosition, hours: signup.recordId ? hours.get(signup.recordId) : undefined })),
+        allowed: attendanceMarks(activity, signup, caller.openid, now),
+      })),
     };
   },
 
@@ -280,7 +282,7 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     // the time must be recorded (it is also what clears the 10-working-day alert).
     if (input.mark === 'check_out') {
       const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false, caller });
-      return { signup: signupView(done.signup, { hours: done.record.hours }), record: recordView(done.record) };
+      return { signup: signupView(done.signup, { hours: done.record.hours }), record: recordView(done.record, caller) };
     }
     if (activity.status === 'cancelled') throw cancelledConflict(activity);
 

@@ -22,7 +22,7 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
     if (missing.length > 0) throw new DomainError('FORBIDDEN', `报名该活动需要具备以下技能：${missing.join('、')}`);
     const now = deps.clock.now();
     // Signing up again (a retried tap) returns the place already held.
-    if (existing && SIGNED_UP.includes(existing.status)) return withMySignup(deps, seen, existing, now);
+    if (existing && SIGNED_UP.includes(existing.status)) return withMySignup(deps, caller, seen, existing, now);
     const closed = signUpRefusal(seen, now);
     if (closed) throw closed;
     const signups = signupsOf(deps);
@@ -32,7 +32,7 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
       // Marked absent, then back before sign-up closed: they still hold the place they had.
       const written = await signups.update({ _id: signupId, status: 'no_show' }, { set: { ...fields, status: 'enrolled' } });
       const current = written ? { ...existing, ...fields, status: 'enrolled' as const } : await loadOwnSignup(deps, seen._id, caller.openid);
-      return withMySignup(deps, seen, current, now);
+      return withMySignup(deps, caller, seen, current, now);
     }
 
     const claim = await claimPlace(deps, seen, now);
@@ -57,9 +57,9 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
       if (claim.kind === 'place') await fillFreePlaces(deps, seen._id, 1);
       else await releaseWaitingNumber(deps, seen._id, now);
       const theirs = await loadOwnSignup(deps, seen._id, caller.openid);
-      return withMySignup(deps, (await activitiesOf(deps).get(seen._id)) ?? seen, theirs, now);
+      return withMySignup(deps, caller, (await activitiesOf(deps).get(seen._id)) ?? seen, theirs, now);
     }
-    return withMySignup(deps, claim.activity, signup, now, claim.kind === 'waiting' ? { waitPosition: claim.position } : {});
+    return withMySignup(deps, caller, claim.activity, signup, now, claim.kind === 'waiting' ? { waitPosition: claim.position } : {});
   },
 
   'activity.withdraw': async (input, { caller, deps }) => {
@@ -67,7 +67,7 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
     const seen = await loadActivity(deps, input.activityId, volunteer.communityId);
     const seenSignup = await loadOwnSignup(deps, seen._id, caller.openid);
     const now = deps.clock.now();
-    if (seenSignup.status === 'withdrawn') return withMySignup(deps, seen, seenSignup, now);
+    if (seenSignup.status === 'withdrawn') return withMySignup(deps, caller, seen, seenSignup, now);
     if (seen.status === 'cancelled') throw cancelledConflict(seen);
     if (now.getTime() >= new Date(seen.withdrawClosesAt).getTime()) {
       throw new DomainError('CONFLICT', `已过取消报名截止时间（${formatLocal(seen.withdrawClosesAt)}），如不能参加请联系活动负责人${seen.personInCharge}`);
@@ -103,6 +103,6 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
       },
     );
     await notifyPromoted(deps, activity, promoted);
-    return withMySignup(deps, activity, signup, now);
+    return withMySignup(deps, caller, activity, signup, now);
   },
 };

@@ -1,9 +1,11 @@
 /** Staff publish an activity, change it (its times, capacity and rate) and cancel it. */
+import type { ActivityView } from '../../contract';
 import { activityTimesProblems } from '../../contract/activity';
 import { activityPhase, codeShown } from '../../activity-rules';
 import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { type Activity, COLLECTIONS } from '../../model';
+import type { Caller, Deps } from '../../ports';
 import { pointsCapsOf } from '../../settings';
 import { iso } from '../../time';
 import { staffCommunity } from '../shared/access';
@@ -11,7 +13,7 @@ import { compact, loadCommunity } from '../shared/store';
 import { activityRule, assertCanPropose, capProblem, minutesBetween, proposeRuleChange } from '../rules';
 import { activitiesOf, cancelledConflict, loadActivity, notFound } from './loading';
 import { notifyCancelled, notifyPromoted } from './notices';
-import { activityView } from './views';
+import { activityView, mySignupOf } from './views';
 import { withWaitlist } from './waiting-list';
 
 type Times = Record<'startAt' | 'endAt' | 'signupOpensAt' | 'signupClosesAt' | 'withdrawClosesAt', string>;
@@ -38,6 +40,10 @@ const dates = (times: Times) => ({
   withdrawClosesAt: new Date(times.withdrawClosesAt),
 });
 
+/** The activity as the staff member who changed it sees it (with their own sign-up, should they volunteer too). */
+const viewFor = async (deps: Deps, caller: Caller, activity: Activity, now: Date): Promise<ActivityView> =>
+  activityView(activity, caller, now, await mySignupOf(deps, activity, caller));
+
 export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 'activity.update' | 'activity.cancel'> = {
   'activity.create': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
@@ -49,9 +55,9 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
     if (earlier) {
       // The first attempt saved the activity but its rate was not proposed (it failed after): propose it now.
       const lost = input.pointsPerHour > 0 && earlier.pointsPerHour === 0 && !earlier.pendingRuleChange && earlier.status === 'published';
-      if (!lost) return activityView(earlier, now);
+      if (!lost) return viewFor(deps, caller, earlier, now);
       await proposeRuleChange(deps, caller, { communityId, target: activityRule(earlier), before: 0, after: input.pointsPerHour, minutes: minutesBetween(earlier.startAt, earlier.endAt) });
-      return activityView((await activitiesOf(deps).get(earlier._id)) ?? earlier, now);
+      return viewFor(deps, caller, (await activitiesOf(deps).get(earlier._id)) ?? earlier, now);
     }
 
     const signupClosesAt = input.signupClosesAt ?? input.startAt;
@@ -93,12 +99,13 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
     };
     if (!(await activities.add(activity))) {
       const raced = await retried();
-      if (raced) return activityView(raced, now);
+      if (raced) return viewFor(deps, caller, raced, now);
       throw new DomainError('CONFLICT', '活动编号冲突，请重试');
     }
-    if (input.pointsPerHour === 0) return activityView(activity, now);
+    // Just published: nobody has signed up yet.
+    if (input.pointsPerHour === 0) return activityView(activity, caller, now, null);
     await proposeRuleChange(deps, caller, { communityId, target: activityRule(activity), before: 0, after: input.pointsPerHour, minutes: minutesBetween(activity.startAt, activity.endAt) });
-    return activityView((await activitiesOf(deps).get(activity._id)) ?? activity, now);
+    return activityView((await activitiesOf(deps).get(activity._id)) ?? activity, caller, now, null);
   },
 
   'activity.update': async (input, { caller, deps }) => {
@@ -163,26 +170,26 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
       },
     );
     await notifyPromoted(deps, updated, promoted);
-    if (newRate === undefined) return activityView(updated, now);
+    if (newRate === undefined) return viewFor(deps, caller, updated, now);
     await proposeRuleChange(deps, caller, { communityId, target: activityRule(updated), before: seen.pointsPerHour, after: newRate, minutes: minutesBetween(updated.startAt, updated.endAt) });
-    return activityView((await activitiesOf(deps).get(updated._id)) ?? updated, now);
+    return viewFor(deps, caller, (await activitiesOf(deps).get(updated._id)) ?? updated, now);
   },
 
   'activity.cancel': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const seen = await loadActivity(deps, input.activityId, communityId);
     const now = deps.clock.now();
-    if (seen.status === 'cancelled') return activityView(seen, now);
+    if (seen.status === 'cancelled') return viewFor(deps, caller, seen, now);
     if (activityPhase(seen, now) === 'ended') throw new DomainError('CONFLICT', '活动已结束，不能取消');
     const set = { status: 'cancelled' as const, cancelReason: input.reason, updatedAt: now };
     const written = await activitiesOf(deps).update({ _id: seen._id, status: 'published', endAt: { gt: now } }, { set });
     if (written === 0) {
       const current = await loadActivity(deps, seen._id, communityId);
-      if (current.status === 'cancelled') return activityView(current, now);
+      if (current.status === 'cancelled') return viewFor(deps, caller, current, now);
       throw new DomainError('CONFLICT', '活动状态已变化，请刷新后重试');
     }
     // Only the call that cancelled it tells people (a retried tap returned above).
     await notifyCancelled(deps, seen, input.reason);
-    return activityView({ ...seen, ...set }, now);
+    return viewFor(deps, caller, { ...seen, ...set }, now);
   },
 };

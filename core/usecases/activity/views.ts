@@ -1,16 +1,21 @@
 /** What volunteers and staff see of an activity and a sign-up, and the reads that list them. */
 import type { ActivityView, SignupView } from '../../contract';
-import { activityPhase } from '../../activity-rules';
+import { activityCommands, activityPhase, checkInOpensAt, checkOutClosesAt } from '../../activity-rules';
 import type { Handlers } from '../../handlers';
 import { type ActivitySignup, type Activity, COLLECTIONS, type LedgerEntry, type ServiceRecord } from '../../model';
-import type { Deps } from '../../ports';
+import type { Caller, Deps } from '../../ports';
 import { iso } from '../../time';
-import { memberCommunity } from '../shared/access';
+import { isStaffOf, memberCommunity } from '../shared/access';
 import { keysetPage, keysetPageJoined } from '../shared/paging';
 import { compact, readByIds } from '../shared/store';
 import { activitiesOf, activityRecordId, loadActivity, signupIdOf, signupsOf } from './loading';
 
-export function activityView(activity: Activity, now: Date): ActivityView {
+/**
+ * The activity as `caller` sees it at `now`, with what they may do (`allowed`); `mySignup` is the
+ * caller's own sign-up (null: they have none), which the volunteer's commands depend on.
+ */
+export function activityView(activity: Activity, caller: Caller, now: Date, mySignup: ActivitySignup | null): ActivityView {
+  const viewer = { volunteer: caller.roles.has('volunteer'), staff: isStaffOf(caller, activity.communityId) };
   // Spelled out field by field: the attendance secret (and anything added later) stays on the server.
   return {
     id: activity._id,
@@ -33,8 +38,18 @@ export function activityView(activity: Activity, now: Date): ActivityView {
     enrolled: activity.enrolled,
     waitlisted: activity.waitlisted,
     ...(activity.cancelReason ? { cancelReason: activity.cancelReason } : {}),
+    checkInOpensAt: iso(checkInOpensAt(activity)),
+    checkOutClosesAt: iso(checkOutClosesAt(activity)),
+    allowed: activityCommands(activity, mySignup, viewer, now),
   };
 }
+
+/**
+ * The caller's sign-up where a staff action (create, update, cancel) replies with the activity: read only
+ * for someone who also volunteers, as only their commands depend on it.
+ */
+export const mySignupOf = async (deps: Deps, activity: Activity, caller: Caller): Promise<ActivitySignup | null> =>
+  caller.roles.has('volunteer') ? signupsOf(deps).get(signupIdOf(activity._id, caller.openid)) : null;
 
 export function signupView(signup: ActivitySignup, extra: { waitPosition?: number; hours?: number; points?: number } = {}): SignupView {
   return {
@@ -88,8 +103,9 @@ async function mySignupView(deps: Deps, signup: ActivitySignup, known: Known): P
 
 type MyReply = ActivityView & { mySignup: SignupView };
 
-export async function withMySignup(deps: Deps, activity: Activity, signup: ActivitySignup, now: Date, known: Known = {}): Promise<MyReply> {
-  return { ...activityView(activity, now), mySignup: await mySignupView(deps, signup, known) };
+/** The activity as the volunteer who owns `signup` (the caller) sees it, with their sign-up. */
+export async function withMySignup(deps: Deps, caller: Caller, activity: Activity, signup: ActivitySignup, now: Date, known: Known = {}): Promise<MyReply> {
+  return { ...activityView(activity, caller, now, signup), mySignup: await mySignupView(deps, signup, known) };
 }
 
 export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activity.get' | 'activity.mine'> = {
@@ -118,7 +134,7 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
     return {
       items: page.items.map((activity) => {
         const signup = mine.get(signupIdOf(activity._id, caller.openid));
-        const view = activityView(activity, now);
+        const view = activityView(activity, caller, now, signup ?? null);
         return signup ? { ...view, mySignup: signupView(signup, compact({ hours: signup.recordId ? hours.get(signup.recordId) : undefined })) } : view;
       }),
       nextCursor: page.nextCursor,
@@ -129,7 +145,7 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
     const activity = await loadActivity(deps, input.activityId, memberCommunity(caller));
     const now = deps.clock.now();
     const signup = await signupsOf(deps).get(signupIdOf(activity._id, caller.openid));
-    return signup ? withMySignup(deps, activity, signup, now) : activityView(activity, now);
+    return signup ? withMySignup(deps, caller, activity, signup, now) : activityView(activity, caller, now, null);
   },
 
   'activity.mine': async (input, { caller, deps }) => {
@@ -149,7 +165,7 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
         record: { from: COLLECTIONS.serviceRecords, localField: 'recordId', foreignField: '_id' },
       },
       ({ activity: [activity], record: [record], ...signup }) =>
-        activity ? { ...activityView(activity, now), mySignup: signupView(signup, compact({ hours: record?.hours })) } : null,
+        activity ? { ...activityView(activity, caller, now, signup), mySignup: signupView(signup, compact({ hours: record?.hours })) } : null,
     );
     return { items: page.items.filter((item) => item !== null), nextCursor: page.nextCursor };
   },

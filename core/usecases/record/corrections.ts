@@ -86,7 +86,7 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
       await records.update(record._id, { set: { pendingCorrectionId: correctionId } });
       return created;
     });
-    return correctionView(correction);
+    return correctionView(correction, caller);
   },
 
   'record.corrections': async (input, { caller, deps }) => {
@@ -108,7 +108,7 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
     return {
       items: page.items.flatMap((correction) => {
         const record = records.get(correction.recordId);
-        return record ? [{ ...correctionView(correction), record: recordView(record) }] : [];
+        return record ? [{ ...correctionView(correction, caller), record: recordView(record, caller) }] : [];
       }),
       nextCursor: page.nextCursor,
     };
@@ -191,6 +191,6 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
       const { pendingCorrectionId: _done, ...rest } = record;
       return { correction: decided, record: { ...rest, ...after, version, updatedAt: now } };
     });
-    return { correction: correctionView(result.correction), record: recordView(result.record) };
+    return { correction: correctionView(result.correction, caller), record: recordView(result.record, caller) };
   },
 };

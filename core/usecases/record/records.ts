@@ -30,7 +30,7 @@ export const recordsHandlers: Pick<Handlers<'record'>, 'record.mine' | 'record.g
         count: inRange.length,
         level: starLevel(sumHours(all.map((record) => record.hours))),
       },
-      records: keysetPageOfList(inRange, NEWEST_SERVICE_FIRST, input, recordView),
+      records: keysetPageOfList(inRange, NEWEST_SERVICE_FIRST, input, (record) => recordView(record, caller)),
     };
   },
 
@@ -46,9 +46,9 @@ export const recordsHandlers: Pick<Handlers<'record'>, 'record.mine' | 'record.g
       deps.store.collection<Community>(COLLECTIONS.communities).get(record.communityId),
     ]);
     return {
-      record: recordView(record),
+      record: recordView(record, caller),
       changes: changes.map(changeView),
-      corrections: corrections.map(correctionView),
+      corrections: corrections.map((correction) => correctionView(correction, caller)),
       volunteer: volunteer && community ? volunteerRecordProfile(volunteer, community, record.category) : null,
     };
   },

@@ -5,14 +5,16 @@
 import type { CorrectionView, RecordChangeView, VolunteerRecordProfile } from '../../contract';
 import { maskIdNumber, maskPhone } from '../../id-number';
 import { COLLECTIONS, type Community, type RecordChange, type RecordCorrection, type ServiceRecord, type Volunteer } from '../../model';
-import type { Deps } from '../../ports';
+import type { Caller, Deps } from '../../ports';
 import { iso } from '../../time';
+import { isStaffOf } from '../shared/access';
 
 export const recordsOf = (deps: Deps) => deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
 export const correctionsOf = (deps: Deps) => deps.store.collection<RecordCorrection>(COLLECTIONS.recordCorrections);
 export const changesOf = (deps: Deps) => deps.store.collection<RecordChange>(COLLECTIONS.recordChanges);
 
-export const correctionView = (correction: RecordCorrection): CorrectionView => ({
+/** The request as `caller` sees it: staff of its community review it while pending, unless it is their own. */
+export const correctionView = (correction: RecordCorrection, caller: Caller): CorrectionView => ({
   id: correction._id,
   recordId: correction.recordId,
   volunteerName: correction.volunteerName,
@@ -23,6 +25,7 @@ export const correctionView = (correction: RecordCorrection): CorrectionView => 
   ...(correction.reviewedByName ? { reviewedByName: correction.reviewedByName } : {}),
   ...(correction.reviewedAt ? { reviewedAt: iso(correction.reviewedAt) } : {}),
   ...(correction.reviewNote ? { reviewNote: correction.reviewNote } : {}),
+  allowed: correction.status === 'pending' && correction.openid !== caller.openid && isStaffOf(caller, correction.communityId) ? ['review'] : [],
 });
 
 export const changeView = (change: RecordChange): RecordChangeView => ({

@@ -4,10 +4,12 @@
  */
 import type { HomeView } from '../../../core/contract';
 import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 import { largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
 Component({
+  behaviors: [refreshPage],
   data: {
     loading: true,
     error: '',
@@ -23,9 +25,6 @@ Component({
     },
     onShow() {
       this.setData({ largeText: largeText() });
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: true, error: '', largeText: largeText() });

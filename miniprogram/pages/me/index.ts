@@ -11,6 +11,7 @@ import { config, DEMO_IDENTITIES } from '../../config';
 import { call } from '../../api/api';
 import { currentOpenid, switchOpenid } from '../../api/session';
 import { askToSubscribe } from '../../api/subscribe';
+import { refreshPage } from '../../behaviors/refresh';
 import { formatAddress, isPhone, largeText, PHONE_MESSAGE, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
@@ -25,6 +26,7 @@ function today(): string {
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     largeText: false,
     loading: true,
@@ -86,9 +88,6 @@ Component({
         identityIndex: Math.max(0, DEMO_IDENTITIES.findIndex((i) => i.openid === openid)),
       });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: true, error: '' });

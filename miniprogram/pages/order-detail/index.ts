@@ -5,6 +5,7 @@
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../api/api';
 import { imageUrl } from '../../api/files';
+import { refreshPage } from '../../behaviors/refresh';
 import { formatAddress, formatTime, largeText } from '../../utils/format';
 import { ORDER_STATUS_TAG, ORDER_STATUS_TEXT } from '../../utils/labels';
 
@@ -21,6 +22,7 @@ function stepsOf(order: OrderView): Step[] {
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     largeText: false,
     loading: true,
@@ -44,9 +46,6 @@ Component({
     onLoad(query: { id?: string }) {
       this.setData({ largeText: largeText(), orderId: query.id ?? '' });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: true, error: '' });

@@ -1,7 +1,8 @@
 /**
  * Volunteer activities (志愿活动管理): upcoming and past activities of the community with their
- * sign-up counts; staff publish one in a form (checked here before sending), edit or cancel one that
- * has not started, and open one for its attendance sheet. Times are typed as Beijing wall time and
+ * sign-up counts; staff publish one in a form (checked here before sending), edit or cancel one
+ * while the cloud allows it (the activity's `allowed`: until it ends), and open one for its
+ * attendance sheet. Times are typed as Beijing wall time and
  * sent as ISO instants with +08:00, whatever zone the phone is set to.
  *
  * The points per hour are what an activity pays, so a new rate is only proposed: it shows beside
@@ -17,7 +18,7 @@ import { beijingToday } from '../../utils/records';
 
 type When = 'upcoming' | 'past';
 
-type ActivityRow = ActivityView & ActivityCard & { closesText: string; editable: boolean; hasPendingRate: boolean };
+type ActivityRow = ActivityView & ActivityCard & { closesText: string; upcoming: boolean; hasPendingRate: boolean };
 
 interface Form {
   /** Set when editing. */
@@ -71,15 +72,13 @@ function emptyForm(): Form {
   };
 }
 
-/** Whether the activity has not started yet (and was not cancelled): only then may it be changed. */
-const beforeStart = (activity: ActivityView): boolean => ['not_open', 'open', 'closed'].includes(activity.phase);
-
 function toRow(activity: ActivityView): ActivityRow {
   return {
     ...activity,
     ...activityCard(activity),
     closesText: formatTime(activity.signupClosesAt),
-    editable: beforeStart(activity),
+    // The sign-up deadline is worth showing until the activity starts.
+    upcoming: activity.phase === 'not_open' || activity.phase === 'open' || activity.phase === 'closed',
     hasPendingRate: activity.pendingPointsPerHour !== undefined,
   };
 }

@@ -7,16 +7,15 @@
  * when it rotates and at least every 15 s while the page is shown; the phone's clock may be off, so
  * the wait is kept within 2–15 s whatever rotatesAt says.
  */
-import type { ActivityView, SignupView } from '../../../core/contract';
-import { CHECK_IN_OPENS_BEFORE_MS } from '../../generated/shared';
+import type { ActivityView, AttendanceMark, SheetRow } from '../../../core/contract';
 import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 import { confirm } from '../../utils/dialog';
 import { formatTime } from '../../utils/format';
 import { activityCard, PHASE_LABELS } from '../../utils/activities';
 import { SIGNUP_STATUS_TAG, SIGNUP_STATUS_TEXT } from '../../utils/labels';
 
-type Mark = 'check_in' | 'check_out' | 'no_show';
-type SignupRow = SignupView & { checkInText: string; checkOutText: string };
+type SignupRow = SheetRow & { checkInText: string; checkOutText: string };
 
 const REFRESH_MAX_MS = 15_000;
 const REFRESH_MIN_MS = 2_000;
@@ -29,25 +28,24 @@ const CODE_WAIT_MAX_MS = 10 * 60_000;
  */
 const codeLoops = new WeakMap<object, { visible: boolean; timer?: ReturnType<typeof setTimeout> }>();
 
-const MARK_DONE: Record<Mark, string> = { check_in: '已代签到', check_out: '已代签退', no_show: '已标记未到' };
+const MARK_DONE: Record<AttendanceMark, string> = { check_in: '已代签到', check_out: '已代签退', no_show: '已标记未到' };
 
-function toRow(signup: SignupView): SignupRow {
+function toRow(signup: SheetRow): SignupRow {
   return { ...signup, checkInText: formatTime(signup.checkInAt).slice(11), checkOutText: formatTime(signup.checkOutAt).slice(11) };
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     activityId: '',
     loading: true,
     error: '',
     activity: null as ActivityView | null,
     timeText: '',
-    /** Everyone with a place (enrolled, checked in, done, no-show), then the waiting list in order. */
+    /** Everyone with a place (enrolled, checked in, done, no-show), each with the marks the cloud allows now; then the waiting list in order. */
     sheet: [] as SignupRow[],
     waitlist: [] as SignupRow[],
     counts: { enrolled: 0, checkedIn: 0, attended: 0, noShow: 0, waitlisted: 0 },
-    /** Whether the activity has begun (a no-show can only be marked then). */
-    started: false,
     code: '',
     codeError: '',
     busy: '',
@@ -79,14 +77,11 @@ Component({
     onUnload() {
       this.stopCode();
     },
-    onPullDownRefresh() {
-      void Promise.all([this.loadSheet(), this.refreshCode()]).then(() => wx.stopPullDownRefresh());
-    },
     async load() {
       if (!this.data.activityId) return this.setData({ loading: false, error: '没有找到这个活动' });
       this.setData({ loading: true, error: '' });
       await this.loadSheet();
-      if (this.data.activity) void this.refreshCode();
+      if (this.data.activity) await this.refreshCode();
     },
     async loadSheet() {
       const reply = await call('activity.attendance', { activityId: this.data.activityId }, { toast: false });
@@ -97,7 +92,7 @@ Component({
         .filter((s) => s.status === 'waitlisted')
         .sort((a, b) => (a.waitPosition ?? Infinity) - (b.waitPosition ?? Infinity))
         .map(toRow);
-      const count = (status: SignupView['status']) => signups.filter((s) => s.status === status).length;
+      const count = (status: SheetRow['status']) => signups.filter((s) => s.status === status).length;
       this.setData({
         loading: false,
         activity,
@@ -105,7 +100,6 @@ Component({
         sheet,
         waitlist,
         counts: { enrolled: activity.enrolled, checkedIn: count('checked_in'), attended: count('attended'), noShow: count('no_show'), waitlisted: waitlist.length },
-        started: activity.phase === 'ongoing' || activity.phase === 'ended',
       });
     },
 
@@ -123,11 +117,11 @@ Component({
         this.schedule(Number.isNaN(untilRotation) ? REFRESH_MAX_MS : Math.min(REFRESH_MAX_MS, Math.max(REFRESH_MIN_MS, untilRotation)));
       } else {
         this.setData({ code: '', codeError: reply.error.message });
-        // A lost connection heals; so does "too early" (the code shows from 30 minutes before the
-        // start: ask again about then, 15 s to 10 min on); "ended" or "not allowed" do not.
+        // A lost connection heals; so does "too early" (the code shows from when check-in opens:
+        // ask again about then, 15 s to 10 min on); "ended" or "not allowed" do not.
+        const untilShown = Date.parse(activity.checkInOpensAt) - Date.now();
         if (reply.error.code === 'NETWORK' || reply.error.code === 'INTERNAL') this.schedule(REFRESH_MAX_MS);
-        else if (!this.data.started && reply.error.code === 'CONFLICT') {
-          const untilShown = Date.parse(activity.startAt) - CHECK_IN_OPENS_BEFORE_MS - Date.now();
+        else if (reply.error.code === 'CONFLICT' && (activity.phase === 'not_open' || activity.phase === 'open' || activity.phase === 'closed')) {
           this.schedule(Math.min(CODE_WAIT_MAX_MS, Math.max(REFRESH_MAX_MS, untilShown)));
         }
       }
@@ -154,9 +148,9 @@ Component({
 
     async onMark(event: WechatMiniprogram.BaseEvent) {
       const openid = String(event.currentTarget.dataset.openid);
-      const mark = event.currentTarget.dataset.mark as Mark;
+      const mark = event.currentTarget.dataset.mark as AttendanceMark;
       const row = this.data.sheet.find((signup) => signup.openid === openid);
-      if (!row || this.data.busy) return;
+      if (!row || this.data.busy || !row.allowed.includes(mark)) return;
       if (mark === 'no_show' && !(await confirm('标记未到', `确认${row.volunteerName}没有来参加？标记后不记录服务时长。`, '标记未到'))) return;
       if (mark === 'check_out' && !(await confirm('代签退', `为${row.volunteerName}签退，按签到时间到现在记录服务时长。`, '确认签退'))) return;
       this.setData({ busy: `${openid}:${mark}` });

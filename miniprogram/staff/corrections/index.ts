@@ -1,7 +1,8 @@
 /**
  * Service-record review (服务记录审核): volunteers' correction requests, each with the record as it
  * stands beside what they ask it to become and their reason; staff approve, or reject with a
- * reason (the volunteer sees it, so it is required). A second tab lists those already reviewed,
+ * reason (the volunteer sees it, so it is required), where the request's `allowed` says they may
+ * (not their own). A second tab lists those already reviewed,
  * and a third the services still without a record 8+ working days on (the limit is 10), with
  * the page where staff record them.
  */

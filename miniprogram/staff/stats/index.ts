@@ -9,6 +9,7 @@
  */
 import type { GridStats, StatsOverview } from '../../../core/contract';
 import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 
 /** 'recent': the server's default window (the last 30 days); 'month': this calendar month. */
 type Range = 'month' | 'recent';
@@ -70,6 +71,7 @@ export function toBars(grids: GridStats[]): GridBar[] {
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     range: 'recent' as Range,
     loading: true,
@@ -80,9 +82,6 @@ Component({
   methods: {
     onLoad() {
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     onRange(event: WechatMiniprogram.BaseEvent) {
       const range = event.currentTarget.dataset.range as Range;

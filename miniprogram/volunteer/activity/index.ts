@@ -3,15 +3,15 @@
  * 取消报名 before the cut-off, 签到 and 签退 with the 6-digit code staff show on site (typed or
  * scanned). After 签退 it shows the recorded hours and the points earned.
  *
- * The server decides every one of these; the page only picks which button to offer. It reads the
- * phase the server computed, and falls back to the phone's clock only for the window before the
- * start (check-in opens) and after the end (check-out closes), whose lengths are core's
- * (generated/shared.ts) until the activity view says itself what is open.
+ * The cloud decides what I may do: the activity's `allowed` names it, as of the reply, with the
+ * times check-in opens and check-out closes. The page only picks the button and the sentence that
+ * explains where I stand; whatever the cloud still refuses (a skill I lack, a wrong code) is said
+ * with its own message.
  */
-import type { ActivityView, SignupView } from '../../../core/contract';
-import { CHECK_IN_OPENS_BEFORE_MS, CHECK_OUT_CLOSES_AFTER_MS } from '../../generated/shared';
+import type { ActivityCommand, ActivityView, SignupView } from '../../../core/contract';
 import { call } from '../../api/api';
 import { askToSubscribe } from '../../api/subscribe';
+import { refreshPage } from '../../behaviors/refresh';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { activityCard, PHASE_LABELS } from '../../utils/activities';
@@ -21,52 +21,46 @@ type Action = '' | 'signup' | 'withdraw' | 'check_in' | 'check_out';
 
 const CODE = /^\d{6}$/;
 
-const at = (iso: string): number => Date.parse(iso);
-
 /** What to offer, and the sentence that explains where I stand. */
-function nextStep(activity: ActivityView, now: number): { action: Action; note: string } {
-  if (activity.status === 'cancelled' || activity.phase === 'cancelled') {
+function nextStep(activity: ActivityView): { action: Action; note: string } {
+  const can = (command: ActivityCommand): boolean => activity.allowed.includes(command);
+  if (activity.phase === 'cancelled') {
     return { action: '', note: `活动已取消${activity.cancelReason ? `：${activity.cancelReason}` : ''}` };
   }
   const signup = activity.mySignup;
-  const status = signup?.status ?? 'withdrawn';
-  const start = at(activity.startAt);
-  const end = at(activity.endAt);
-  const beforeWithdrawCutOff = now < at(activity.withdrawClosesAt) && activity.phase !== 'ended';
-  switch (status) {
+  if (can('checkIn')) return { action: 'check_in', note: '请输入现场工作人员出示的 6 位签到码，或点“扫码”签到。' };
+  if (can('checkOut')) return { action: 'check_out', note: `您已于 ${formatTime(signup?.checkInAt)} 签到。服务结束时，请输入工作人员出示的签到码签退。` };
+  switch (signup?.status ?? 'withdrawn') {
     case 'withdrawn':
-      if (activity.phase === 'open') {
+    case 'no_show':
+      // Marked absent while sign-up is still open: signing up again takes back the place they hold.
+      if (can('signUp') && signup?.status === 'no_show') return { action: 'signup', note: '负责人记录您未到场。如仍能参加，可以重新报名。' };
+      if (can('signUp')) {
         const full = activity.enrolled >= activity.capacity;
         const again = signup ? '您已取消报名，如需参加可以重新报名。' : '';
         return { action: 'signup', note: full ? `${again}名额已满，现在报名将进入候补，有人取消时按顺序递补。` : again };
       }
+      if (signup?.status === 'no_show') return { action: '', note: '负责人记录您未到场参加本次活动。如有疑问请联系活动负责人。' };
       if (activity.phase === 'not_open') return { action: '', note: `报名将于 ${formatTime(activity.signupOpensAt)} 开始，请到时再来。` };
+      if (activity.phase === 'open') return { action: '', note: '审核通过的志愿者可以报名参加。' };
       return { action: '', note: activity.phase === 'ended' ? '活动已结束。' : '报名已截止。' };
     case 'waitlisted':
       return {
-        action: beforeWithdrawCutOff ? 'withdraw' : '',
+        action: can('withdraw') ? 'withdraw' : '',
         note: `${signup?.waitPosition ? `您在候补第 ${signup.waitPosition} 位` : '您在候补名单中'}，有人取消报名时将按顺序递补，递补成功后在“我的活动”里显示为已报名。`,
       };
-    case 'enrolled': {
-      const checkInOpen = activity.phase !== 'ended' && (activity.phase === 'ongoing' || (now >= start - CHECK_IN_OPENS_BEFORE_MS && now < end));
-      if (checkInOpen) return { action: 'check_in', note: '请输入现场工作人员出示的 6 位签到码，或点“扫码”签到。' };
-      if (activity.phase === 'ended' || now >= end) return { action: '', note: '活动已结束，您没有签到。如实际参加了，请联系活动负责人补记。' };
-      const opens = formatTime(new Date(start - CHECK_IN_OPENS_BEFORE_MS).toISOString());
-      return { action: beforeWithdrawCutOff ? 'withdraw' : '', note: `您已报名成功。请按时到场，${opens} 起可以签到。` };
-    }
+    case 'enrolled':
+      if (activity.phase === 'ended') return { action: '', note: '活动已结束，您没有签到。如实际参加了，请联系活动负责人补记。' };
+      return { action: can('withdraw') ? 'withdraw' : '', note: `您已报名成功。请按时到场，${formatTime(activity.checkInOpensAt)} 起可以签到。` };
     case 'checked_in':
-      if (now <= end + CHECK_OUT_CLOSES_AFTER_MS) {
-        return { action: 'check_out', note: `您已于 ${formatTime(signup?.checkInAt)} 签到。服务结束时，请输入工作人员出示的签到码签退。` };
-      }
-      return { action: '', note: `签退时间已过（活动结束后 ${CHECK_OUT_CLOSES_AFTER_MS / 3_600_000} 小时内）。请联系活动负责人为您补签退，服务时长以负责人记录为准。` };
+      return { action: '', note: `签退时间已过（${formatTime(activity.checkOutClosesAt)} 截止）。请联系活动负责人为您补签退，服务时长以负责人记录为准。` };
     case 'attended':
       return { action: '', note: '您已完成本次活动，感谢您的付出！' };
-    case 'no_show':
-      return { action: '', note: '负责人记录您未到场参加本次活动。如有疑问请联系活动负责人。' };
   }
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     activityId: '',
     loading: true,
@@ -95,9 +89,6 @@ Component({
       if (!activityId) return this.setData({ loading: false, error: '没有找到这个活动，请返回重新选择' });
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
     async load() {
       if (!this.data.activityId) return;
       this.setData({ loading: true, error: '' });
@@ -106,7 +97,7 @@ Component({
       else this.setData({ loading: false, error: reply.error.message });
     },
     show(activity: ActivityView) {
-      const { action, note } = nextStep(activity, Date.now());
+      const { action, note } = nextStep(activity);
       const signup: SignupView | undefined = activity.mySignup;
       this.setData({
         loading: false,

@@ -1,13 +1,14 @@
 /**
  * One service record with everything the 办法 (Art. 7) asks a record to hold, every change made to
  * it (who, when, before → after) and my correction requests. The 申请更正 form starts from the
- * record's values; only what I change is sent. One request at a time: the form is closed while one
- * waits for review. The form's clientRequestId lives until the request succeeds, so a second tap
+ * record's values; only what I change is sent. Whether I may ask is the record's `allowed` (one
+ * request at a time: not while one waits for review). The form's clientRequestId lives until the request succeeds, so a second tap
  * after a lost reply finds the first request instead of making another.
  */
 import type { CorrectionView, RecordChangeView, ServiceRecordView, VolunteerRecordProfile } from '../../../core/contract';
 import type { CorrectableField, RecordFields } from '../../../core/model';
 import { call, newRequestId } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 import { formatTime, largeText, wholeNumber } from '../../utils/format';
 import { RECORD_FIELD_TEXT, RECORD_SOURCE_TEXT, REVIEW_STATUS_TAG, REVIEW_STATUS_TEXT } from '../../utils/labels';
 import { beijingToday, durationText } from '../../utils/records';
@@ -91,6 +92,7 @@ function personRows(volunteer: VolunteerRecordProfile | null): Array<{ label: st
 const emptyForm = { minutes: '', date: '', place: '', content: '', reason: '' };
 
 Component({
+  behaviors: [refreshPage],
   data: {
     largeText: false,
     recordId: '',
@@ -101,7 +103,10 @@ Component({
     person: [] as Array<{ label: string; value: string }>,
     changes: [] as ChangeRow[],
     corrections: [] as CorrectionRow[],
+    /** A request waits for review (更正中). */
     pending: false,
+    /** The cloud allows me to ask for a correction now. */
+    canCorrect: false,
     // 申请更正
     formOpen: false,
     form: { ...emptyForm },
@@ -116,9 +121,6 @@ Component({
       this.setData({ largeText: largeText(), recordId: query.id ? decodeURIComponent(query.id) : '' });
       void this.load();
     },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
     async load() {
       if (!this.data.recordId) {
         this.setData({ loading: false, error: '缺少记录编号，请从服务记录列表进入' });
@@ -131,7 +133,8 @@ Component({
         return;
       }
       const { record, changes, corrections, volunteer } = reply.data;
-      const pending = Boolean(record.pendingCorrectionId) || corrections.some((c) => c.status === 'pending');
+      const pending = record.pendingCorrectionId !== undefined;
+      const canCorrect = record.allowed.includes('requestCorrection');
       this.setData({
         loading: false,
         record,
@@ -140,13 +143,14 @@ Component({
         changes: changes.map(changeRow),
         corrections: corrections.map((c) => correctionRow(c, record)),
         pending,
-        ...(pending ? { formOpen: false } : {}),
+        canCorrect,
+        ...(canCorrect ? {} : { formOpen: false }),
       });
     },
 
     onOpenForm() {
       const record = this.data.record;
-      if (!record || this.data.pending) return;
+      if (!record || !this.data.canCorrect) return;
       this.setData({
         formOpen: true,
         form: { minutes: String(record.minutes), date: record.date, place: record.place, content: record.content, reason: '' },
@@ -168,7 +172,7 @@ Component({
     },
     async onSubmit() {
       const record = this.data.record;
-      if (!record || this.data.submitting || this.data.pending) return;
+      if (!record || this.data.submitting || !this.data.canCorrect) return;
       const form = this.data.form;
       const errors: Partial<Record<FormField, string>> = {};
       const changes: { minutes?: number; date?: string; place?: string; content?: string } = {};
