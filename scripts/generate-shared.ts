@@ -12,7 +12,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as activityRules from '../core/activity-rules';
 import * as labels from '../core/labels';
 
 const root = path.resolve(__dirname, '..');
@@ -20,11 +19,8 @@ export const SHARED_FILE = path.join(root, 'miniprogram/generated/shared.ts');
 
 /** What is copied: every export of core/labels.ts (it is written for this), and named values of other modules. */
 const SOURCES: Array<{ file: string; values: Record<string, unknown> }> = [
+  // Rules are not copied: views carry what the caller may do and when (`allowed`, checkInOpensAt, …).
   { file: 'core/labels.ts', values: labels },
-  {
-    file: 'core/activity-rules.ts',
-    values: { CHECK_IN_OPENS_BEFORE_MS: activityRules.CHECK_IN_OPENS_BEFORE_MS, CHECK_OUT_CLOSES_AFTER_MS: activityRules.CHECK_OUT_CLOSES_AFTER_MS },
-  },
 ];
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
