@@ -77,7 +77,7 @@ export function createRouter<F extends FunctionName>(
       const services = deps();
       const { result: parsed, texts } = withPublishedTexts(() => spec.input.safeParse(input ?? {}));
       // What the action reads by its input comes with the caller (one request); only valid input names any.
-      const reads = parsed.success && spec.reads ? spec.reads(parsed.data) : {};
+      const reads = parsed.success && spec.reads ? spec.reads(parsed.data, OPENID) : {};
       const { caller, preread } = await resolveRequest(services.store, OPENID, services.adminOpenids, reads);
       // Roles first: someone who may not call an action learns nothing about its input.
       if (!admits(caller, spec.roles)) return failure(caller.user || caller.roles.size > 0 ? 'FORBIDDEN' : 'UNAUTHENTICATED');

@@ -4,7 +4,7 @@ import type { Collection, Condition, FindOptions, Join, Store, Transaction, Tran
 
 /* The SDK's typings are partial; these are the parts used here. */
 interface DbCommand {
-  aggregate: { pipeline(): SdkAggregate };
+  aggregate: { pipeline(): SdkAggregate; sum(expression: string): unknown };
   and(conditions: unknown[]): unknown;
   or(conditions: unknown[]): unknown;
   eq(value: unknown): unknown;
@@ -48,6 +48,7 @@ interface SdkAggregate {
   limit(n: number): SdkAggregate;
   project(projection: Record<string, 0 | 1>): SdkAggregate;
   lookup(stage: { from: string; as: string } & ({ localField: string; foreignField: string } | { pipeline: unknown[] })): SdkAggregate;
+  group(stage: Record<string, unknown>): SdkAggregate;
   end(): Promise<{ list: unknown[] }>;
   /** A sub-pipeline's stages (for a $lookup). */
   done(): unknown[];
@@ -184,6 +185,16 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
     return data as T[];
   }
 
+  /** $match and $group: one document `{ total }` (none when nothing matches). */
+  private total(pipeline: SdkAggregate, where: Where, field: string): SdkAggregate {
+    return pipeline.match(this.query(where, {})).group({ _id: null, total: this.db.command.aggregate.sum(`$${field}`) });
+  }
+
+  async sum(where: Where, field: string): Promise<number> {
+    const { list } = await this.total(this.ref.aggregate(), where, field).end();
+    return (list[0] as { total?: number } | undefined)?.total ?? 0;
+  }
+
   /** An aggregate: `find`'s stages, then one $lookup per join (an independent read as its sub-pipeline). */
   async findJoined<J extends Record<string, object>>(
     where: Where,
@@ -192,10 +203,13 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
   ): Promise<Array<T & { [K in keyof J]: J[K][] }>> {
     let pipeline = this.narrow(this.ref.aggregate(), where, options);
     for (const [as, join] of Object.entries(joins) as Array<[string, Join]>) {
+      const sub = () => this.db.command.aggregate.pipeline();
       pipeline =
-        'where' in join
-          ? pipeline.lookup({ from: join.from, as, pipeline: this.narrow(this.db.command.aggregate.pipeline(), join.where, join).done() })
-          : pipeline.lookup({ from: join.from, as, localField: join.localField, foreignField: join.foreignField });
+        'sum' in join
+          ? pipeline.lookup({ from: join.from, as, pipeline: this.total(sub(), join.where, join.sum).done() })
+          : 'where' in join
+            ? pipeline.lookup({ from: join.from, as, pipeline: this.narrow(sub(), join.where, join).done() })
+            : pipeline.lookup({ from: join.from, as, localField: join.localField, foreignField: join.foreignField });
     }
     return (await pipeline.end()).list as Array<T & { [K in keyof J]: J[K][] }>;
   }

@@ -29,7 +29,7 @@ export interface Requests {
 
 /** The database requests of the most recent invocation of `action`, grouped as people think of them. */
 export function requestsOf(cloud: LocalCloud, action: string): Requests {
-  const record = cloud.runtime.recent(500).find((item) => item.action === action);
+  const record = cloud.runtime.recent(1000).find((item) => item.action === action);
   if (!record) throw new Error(`no invocation of ${action} was recorded`);
   const count = (names: string[]) => names.reduce((sum, name) => sum + (record.database[`database.${name}`] ?? 0), 0);
   return {
@@ -67,6 +67,58 @@ export async function runLoop(cloud: LocalCloud, tag: string): Promise<Record<(t
   const { redemption } = await call(cloud, 'demo-volunteer', 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: `loop-${tag}-redeem` });
   await call(cloud, 'demo-staff', 'mall.verify', { code: redemption.code });
   return Object.fromEntries(LOOP_ACTIONS.map((action) => [action, requestsOf(cloud, action)])) as Record<(typeof LOOP_ACTIONS)[number], Requests>;
+}
+
+export const ACTIVITY_ACTIONS = [
+  'activity.signUp',
+  'activity.checkIn',
+  'activity.checkOut',
+  'record.requestCorrection',
+  'record.reviewCorrection',
+  'certificate.request',
+  'points.nominate',
+  'points.review',
+] as const satisfies readonly ActionName[];
+
+/**
+ * One volunteer through an activity that pays points (its rate approved by a second staff member),
+ * then a correction of the record, a certificate, and a good deed's points: the actions outside the
+ * order loop that write records or move points.
+ */
+export async function runActivityLoop(cloud: LocalCloud, tag: string): Promise<Record<(typeof ACTIVITY_ACTIONS)[number], Requests>> {
+  const startAt = new Date(cloud.clock.now() + 3 * 24 * 3600_000);
+  const activity = await call(cloud, 'demo-staff', 'activity.create', {
+    name: '楼道清洁',
+    content: '清理楼道杂物',
+    place: '3栋',
+    startAt: startAt.toISOString(),
+    endAt: new Date(startAt.getTime() + 3 * 3600_000).toISOString(),
+    capacity: 5,
+    pointsPerHour: 10,
+    clientRequestId: `loop-${tag}-activity`,
+  });
+  const pending = await call(cloud, 'demo-staff-2', 'community.ruleChanges', { status: 'pending', limit: 50 });
+  for (const change of pending.items) await call(cloud, 'demo-staff-2', 'community.reviewRuleChange', { changeId: change.id, decision: 'approve' });
+  // Counted right after each call: moving the clock runs timers, whose invocations push older records out.
+  const counts: Partial<Record<(typeof ACTIVITY_ACTIONS)[number], Requests>> = {};
+  const measured = async <A extends (typeof ACTIVITY_ACTIONS)[number]>(openid: string, action: A, input: InputOf<A>): Promise<OutputOf<A>> => {
+    const reply = await call(cloud, openid, action, input);
+    counts[action] = requestsOf(cloud, action);
+    return reply;
+  };
+  await measured('demo-volunteer', 'activity.signUp', { activityId: activity.id });
+  await cloud.scheduler.advance(startAt.getTime() - cloud.clock.now() + 60_000);
+  const { code } = await call(cloud, 'demo-staff', 'activity.code', { activityId: activity.id });
+  await measured('demo-volunteer', 'activity.checkIn', { activityId: activity.id, code });
+  await cloud.scheduler.advance(90 * 60_000);
+  const { code: later } = await call(cloud, 'demo-staff', 'activity.code', { activityId: activity.id });
+  const { record } = await measured('demo-volunteer', 'activity.checkOut', { activityId: activity.id, code: later });
+  const correction = await measured('demo-volunteer', 'record.requestCorrection', { recordId: record.id, minutes: 100, reason: '提前到场布置', clientRequestId: `loop-${tag}-correction` });
+  await measured('demo-staff', 'record.reviewCorrection', { correctionId: correction.id, decision: 'approve' });
+  await measured('demo-volunteer', 'certificate.request', { from: record.date, to: record.date, clientRequestId: `loop-${tag}-certificate` });
+  const nomination = await measured('demo-staff', 'points.nominate', { openid: 'demo-volunteer', points: 20, kind: 'good_deed', reason: '拾金不昧', clientRequestId: `loop-${tag}-nominate` });
+  await measured('demo-staff-2', 'points.review', { nominationId: nomination.id, decision: 'approve' });
+  return counts as Record<(typeof ACTIVITY_ACTIONS)[number], Requests>;
 }
 
 interface Screen<A extends ActionName = ActionName> {

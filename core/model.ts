@@ -32,6 +32,9 @@ export const COLLECTIONS = {
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
+/** A sign-up's _id: one per volunteer and activity, so a second sign-up finds the first. */
+export const signupIdOf = (activityId: string, openid: string): string => `${activityId}:${openid}`;
+
 /** Roles a caller can hold. `resident`, `staff` and `grid_worker` are stored; the others are derived. */
 export type Role = 'resident' | 'volunteer' | 'staff' | 'grid_worker' | 'admin';
 
@@ -188,14 +191,16 @@ export interface Volunteer {
   reviewedBy?: string;
   reviewedAt?: Date;
   appliedAt: Date;
-  /** Counters kept with every transition, for ranking without scanning orders. */
+  /**
+   * Counters kept with every transition, for ranking without scanning orders. (Recorded hours are
+   * summed from the service records where shown; older documents may still carry a
+   * `recordedCentiHours` counter, which nothing reads.)
+   */
   stats: {
     activeOrders: number;
     completedOrders: number;
     ratingSum: number;
     ratingCount: number;
-    /** Recorded service hours in hundredths (Σ of the volunteer's records), kept with every record write. */
-    recordedCentiHours?: number;
   };
 }
 

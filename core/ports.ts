@@ -55,17 +55,19 @@ export interface FindOptions {
 }
 
 /**
+ * An independent read: documents of `from` matching `where` (at most `limit`), or, with `sum`, the
+ * total of that field over all of them (one element `{ total }`, or none when nothing matches).
+ */
+export type Read =
+  | { from: CollectionName; where: Where; orderBy?: FindOptions['orderBy']; limit: number; omit?: readonly string[] }
+  | { from: CollectionName; where: Where; sum: string };
+
+/**
  * Documents of another collection attached to each document read, in the same request (an
  * aggregate's $lookup): either those whose `foreignField` equals the document's `localField`, or
- * the result of an independent read (`where`, at most `limit`), which spares that read its own
- * request.
+ * the result of an independent read, which spares that read its own request.
  */
-export type Join =
-  | { from: CollectionName; localField: string; foreignField: string }
-  | { from: CollectionName; where: Where; orderBy?: FindOptions['orderBy']; limit: number; omit?: readonly string[] };
-
-/** An independent read, made together with another (see Join). */
-export type Read = Extract<Join, { where: Where }>;
+export type Join = { from: CollectionName; localField: string; foreignField: string } | Read;
 
 export interface Collection<T extends { _id: string }> {
   get(id: string): Promise<T | null>;
@@ -80,6 +82,8 @@ export interface Collection<T extends { _id: string }> {
     joins: { [K in keyof J]: Join },
   ): Promise<Array<T & { [K in keyof J]: J[K][] }>>;
   count(where: Where): Promise<number>;
+  /** The total of a numeric field over the documents matching `where` (0 when none). */
+  sum(where: Where, field: string): Promise<number>;
   /** Inserts; false (and nothing written) when the _id or a unique key is taken. */
   add(doc: T): Promise<boolean>;
   /** A conditional write: updates the documents matching `where`; returns how many changed. */

@@ -1,7 +1,7 @@
 /** Actions of the `activity` function: volunteer activities, sign-up and its waiting list, attendance. */
 import { z } from 'zod';
-import type { ActivityStatus, SignupStatus } from '../model';
-import { action, type Iso } from './define';
+import { type ActivityStatus, COLLECTIONS, type SignupStatus, signupIdOf } from '../model';
+import { action, byId, type Iso } from './define';
 import { clientRequestId, id, nonNegativeInt, optionalText, paging, type Page, positiveInt, shortText, skills } from './fields';
 import type { ServiceRecordView } from './record';
 
@@ -125,6 +125,12 @@ const attendanceCode = z
   .trim()
   .regex(/^\d{6}$/, { error: '签到码是 6 位数字' });
 
+/** The activity and someone's sign-up for it (the caller's, unless the input names a volunteer), read with the caller. */
+const readsActivityAndSignup = (input: { activityId: string; openid?: string }, caller: string) => ({
+  activity: byId(COLLECTIONS.activities, input.activityId),
+  signup: byId(COLLECTIONS.activitySignups, signupIdOf(input.activityId, input.openid ?? caller)),
+});
+
 export const activityActions = {
   /** Activities of my community: upcoming first (soonest first), or past ones (latest first). */
   'activity.list': action<Page<ActivityView>>()({
@@ -173,11 +179,13 @@ export const activityActions = {
   'activity.checkIn': action<ActivityView & { mySignup: SignupView }>()({
     roles: ['volunteer'],
     input: z.object({ activityId: id, code: attendanceCode }),
+    reads: readsActivityAndSignup,
   }),
   /** Checks out and writes the service record (and the activity's points) in one transaction. */
   'activity.checkOut': action<ActivityView & { mySignup: SignupView; record: ServiceRecordView }>()({
     roles: ['volunteer'],
     input: z.object({ activityId: id, code: attendanceCode }),
+    reads: readsActivityAndSignup,
   }),
   /** Everyone signed up, for the staff attendance sheet (waiting list in order). */
   'activity.attendance': action<{ activity: ActivityView; signups: SheetRow[] }>()({ roles: ['staff'], input: z.object({ activityId: id }) }),
@@ -193,5 +201,6 @@ export const activityActions = {
       mark: z.enum(['check_in', 'check_out', 'no_show'], { error: '请选择签到、签退或未到' }),
       at: isoTime('时间').optional(),
     }),
+    reads: (input, caller) => ({ ...readsActivityAndSignup(input, caller), volunteer: byId(COLLECTIONS.volunteers, input.openid) }),
   }),
 } as const;

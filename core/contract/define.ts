@@ -15,16 +15,16 @@ export interface ActionSpec<I extends z.ZodType = z.ZodType, O = unknown> {
   /**
    * Documents the action reads by what its input names (the order of an order id, …): the router
    * reads them in the one request that resolves the caller (core/caller.ts) instead of one request
-   * each. The handler finds them in `context.preread` under the same keys.
+   * each. The handler finds them in `context.preread` under the same keys. `openid`: the caller's.
    */
-  reads?: (input: z.output<I>) => Record<string, Read>;
+  reads?: (input: z.output<I>, openid: string) => Record<string, Read>;
   /** Phantom: never set at runtime. */
   readonly output?: O;
 }
 
 export const action =
   <O>() =>
-  <I extends z.ZodType>(spec: { roles: readonly Audience[]; input: I; reads?: (input: z.output<I>) => Record<string, Read> }): ActionSpec<I, O> =>
+  <I extends z.ZodType>(spec: { roles: readonly Audience[]; input: I; reads?: (input: z.output<I>, openid: string) => Record<string, Read> }): ActionSpec<I, O> =>
     spec;
 
 /** A read of one document by its _id. */

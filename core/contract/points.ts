@@ -3,8 +3,8 @@
  * reconciliation (core/usecases/reconcile.ts) found.
  */
 import { z } from 'zod';
-import type { Discrepancy, NominationStatus, PointsSource } from '../model';
-import { action, type Iso } from './define';
+import { COLLECTIONS, type Discrepancy, type NominationStatus, type PointsSource } from '../model';
+import { action, byId, type Iso } from './define';
 import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
@@ -107,6 +107,7 @@ export const pointsActions = {
       ],
       { error: '请选择审核结果：通过或不通过' },
     ),
+    reads: (input) => ({ nomination: byId(COLLECTIONS.awardNominations, input.nominationId) }),
   }),
 
   /** The newest daily reconciliation of the staff member's community; null before its first run. */

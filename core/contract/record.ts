@@ -3,9 +3,9 @@
  * Arts. 5–13), their corrections and the alerts for services still without one.
  */
 import { z } from 'zod';
-import type { CorrectionStatus, RecordFields, ServiceRecord } from '../model';
+import { COLLECTIONS, type CorrectionStatus, type RecordFields, type ServiceRecord } from '../model';
 import type { StarLevel } from '../volunteer-hours';
-import { action, type Iso } from './define';
+import { action, byId, type Iso } from './define';
 import { calendarDate, clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, shortText } from './fields';
 
 /** What someone may do with a service record: its volunteer asks for a correction (record.requestCorrection). */
@@ -145,6 +145,7 @@ export const recordActions = {
       ],
       { error: '请选择审核结果：通过或不通过' },
     ),
+    reads: (input) => ({ correction: byId(COLLECTIONS.recordCorrections, input.correctionId) }),
   }),
   /** Services still without a record 8+ working days on, the most urgent first. */
   'record.alerts': action<RecordAlertView[]>()({ roles: ['staff'], input: z.object({}) }),

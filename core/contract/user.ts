@@ -3,7 +3,7 @@
  * finding people.
  */
 import { z } from 'zod';
-import type { Address, Role, VolunteerStatus } from '../model';
+import { type Address, COLLECTIONS, type Role, type VolunteerStatus } from '../model';
 import type { StarLevel } from '../volunteer-hours';
 import type { ServiceView } from './catalog';
 import { action } from './define';
@@ -53,13 +53,16 @@ export interface MeView {
   volunteer?: { status: VolunteerStatus; available: boolean; reviewNote?: string; hours: number; level: StarLevel };
 }
 
+/** The hours the caller's service records add up to (a volunteer's profile shows them), read with the caller. */
+const readsRecordedHours = (_input: unknown, openid: string) => ({ hours: { from: COLLECTIONS.serviceRecords, where: { openid }, sum: 'hours' } });
+
 export const userActions = {
-  'user.me': action<MeView>()({ roles: ['anyone'], input: z.object({}) }),
+  'user.me': action<MeView>()({ roles: ['anyone'], input: z.object({}), reads: readsRecordedHours }),
   'user.register': action<MeView>()({
     roles: ['anyone'],
     input: z.object({ communityId: id, name: personName, phone, address }),
   }),
-  'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}) }),
+  'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}), reads: readsRecordedHours }),
   'user.updateProfile': action<MeView>()({
     roles: ['registered'],
     input: z

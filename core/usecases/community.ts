@@ -14,7 +14,7 @@ import { addMinutes } from '../time';
 import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
 import { managesCommunity } from './shared/access';
 import { loadCommunity } from './shared/store';
-import { meView } from './user';
+import { meOf } from './user';
 
 export const INVITATION_DAYS = 7;
 export const INVITATION_CODE_LENGTH = 12;
@@ -174,7 +174,7 @@ export const communityHandlers: Handlers<'community'> = {
       await invitations.update({ _id: invitation._id, usedBy: caller.openid }, { unset: ['usedBy', 'usedAt'] });
       throw error;
     }
-    return meView(await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+    return meOf(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
   },
 };
 

@@ -19,7 +19,7 @@ import { reconciliationHandlers } from './reconcile';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
-import { compact, loadCommunity } from './shared/store';
+import { compact, loadCommunity, prereadOrGet } from './shared/store';
 import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
@@ -171,10 +171,10 @@ export const pointsHandlers: Handlers<'points'> = {
     return keysetPage(nominationsOf(deps), where, orderBy, input, (nomination) => nominationView(nomination, caller));
   },
 
-  'points.review': async (input, { caller, deps }) => {
+  'points.review': async (input, { caller, deps, preread }) => {
     const communityId = staffCommunity(caller);
     const reviewer = found(caller.user);
-    const current = await nominationsOf(deps).get(input.nominationId);
+    const current = await prereadOrGet(nominationsOf(deps), input.nominationId, preread, 'nomination');
     if (!current || current.communityId !== communityId) throw new DomainError('NOT_FOUND', '没有找到这条推荐');
     // Four eyes: whoever proposed the points, or would receive them, does not decide on them.
     if (current.nominatedBy === caller.openid) throw new DomainError('FORBIDDEN', '推荐人不能审核自己的推荐，请由其他工作人员审核');
@@ -219,7 +219,8 @@ export const pointsHandlers: Handlers<'points'> = {
         reason: `${nomination.kind === 'good_deed' ? '好人好事' : '先进典型'}：${nomination.reason}`,
         by: caller.openid,
         now,
-      });
+        // Once: the nomination leaves pending in this same transaction, so the entry is not looked for first.
+      }, { first: true });
       return { nomination: nominationView(decided, caller), entry: ledgerView(entry) };
     });
   },

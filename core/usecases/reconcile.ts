@@ -25,14 +25,12 @@ import {
   type OrderStatus,
   type PointsAccount,
   type Reconciliation,
-  type ServiceRecord,
   type User,
   type Volunteer,
 } from '../model';
 import type { Collection, Deps, FindOptions, Where } from '../ports';
 import { DAY_MS, iso, localDay } from '../time';
 import { valueAt } from '../where';
-import { centiHours } from './record-support';
 import { staffCommunity } from './shared/access';
 import { READ_LIMIT, readAll, readByIds } from './shared/store';
 
@@ -98,9 +96,9 @@ export function stockDiscrepancy(goods: Pick<Goods, '_id' | 'stock'>): Discrepan
 export type CounterField = keyof Volunteer['stats'];
 export type CounterRecount = Record<CounterField, number>;
 
-export const COUNTER_FIELDS: readonly CounterField[] = ['activeOrders', 'completedOrders', 'ratingSum', 'ratingCount', 'recordedCentiHours'];
+export const COUNTER_FIELDS: readonly CounterField[] = ['activeOrders', 'completedOrders', 'ratingSum', 'ratingCount'];
 
-export const NO_COUNTS: CounterRecount = { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0, recordedCentiHours: 0 };
+export const NO_COUNTS: CounterRecount = { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 };
 
 const ACTIVE: readonly OrderStatus[] = ['accepted', 'in_service'];
 const COMPLETED: readonly OrderStatus[] = ['completed', 'closed'];
@@ -115,11 +113,6 @@ export function countOrder(counts: CounterRecount, order: Pick<Order, 'status' |
     ratingSum: counts.ratingSum + (typeof stars === 'number' ? stars : 0),
     ratingCount: counts.ratingCount + (typeof stars === 'number' ? 1 : 0),
   };
-}
-
-/** …and after one more service record: hundredths of an hour, rounded per record as writeRecord adds them. */
-export function countRecord(counts: CounterRecount, record: Pick<ServiceRecord, 'hours'>): CounterRecount {
-  return { ...counts, recordedCentiHours: counts.recordedCentiHours + centiHours(record.hours) };
 }
 
 export interface CounterDrift {
@@ -295,9 +288,6 @@ async function reconcileCommunity(deps: Deps, communityId: string, day: string, 
     },
     ORDER_OMIT,
   );
-  await eachPage(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), { communityId }, BY_ID, (record) => {
-    if (stats.has(record.openid)) recount.set(record.openid, countRecord(recount.get(record.openid) ?? NO_COUNTS, record));
-  });
   let countersReset = 0;
   for (const [openid, stored] of stats) {
     const drift = counterDrift(stored, recount.get(openid) ?? NO_COUNTS);

@@ -1,22 +1,22 @@
 /**
  * Writing statutory service records, shared by scoring (orders) and activity check-out: the
- * record, the volunteer's recorded-hours counter and nothing else, in the caller's transaction.
+ * record and nothing else, in the caller's transaction. (What a volunteer's records add up to is
+ * summed where it is shown, so no counter moves with them.)
  */
 import type { ServiceRecordView } from '../contract';
-import { COLLECTIONS, type Community, type ServiceRecord, type Volunteer } from '../model';
+import { COLLECTIONS, type Community, type ServiceRecord } from '../model';
 import type { Caller, Transaction } from '../ports';
 import { DEFAULT_HOUR_ROUNDING, type HourRounding } from '../volunteer-hours';
 import { iso } from '../time';
 
 export const hourRoundingOf = (community: Pick<Community, 'settings'>): HourRounding => community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING;
 
-export const centiHours = (hours: number): number => Math.round(hours * 100);
-
 /**
  * Inside a transaction: writes the record once (a record with its _id already there wins, so a
- * retried write changes nothing) and adds its hours to the volunteer's counter. Returns the stored one.
- * `first`: the transaction itself guarantees the record was never written (scoring closes the order
- * in it), so nothing is read first; were it written after all, the insert fails the transaction.
+ * retried write changes nothing). Returns the stored one. `first`: the transaction itself
+ * guarantees the record was never written (scoring closes the order in it, check-out marks the
+ * sign-up attended in it), so nothing is read first; were it written after all, the insert fails
+ * the transaction.
  */
 export async function writeRecord(tx: Transaction, record: ServiceRecord, { first = false }: { first?: boolean } = {}): Promise<ServiceRecord> {
   const records = tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
@@ -24,18 +24,7 @@ export async function writeRecord(tx: Transaction, record: ServiceRecord, { firs
   if (existing) return existing;
   const stored: ServiceRecord = { ...record, version: 1 };
   await records.add(stored);
-  await addRecordedHours(tx, record.openid, record.hours, { known: first });
   return stored;
-}
-
-/**
- * Moves a volunteer's recorded-hours counter (by a record's hours, or a correction's difference).
- * `known`: the volunteer certainly exists (an order's assignee), so it is not read first.
- */
-export async function addRecordedHours(tx: Transaction, openid: string, hours: number, { known = false }: { known?: boolean } = {}): Promise<void> {
-  const volunteers = tx.collection<Volunteer>(COLLECTIONS.volunteers);
-  if (centiHours(hours) === 0 || (!known && !(await volunteers.get(openid)))) return;
-  await volunteers.update(openid, { inc: { 'stats.recordedCentiHours': centiHours(hours) } });
 }
 
 /**
@@ -63,5 +52,3 @@ export const recordView = (record: ServiceRecord, caller: Caller): ServiceRecord
   allowed: record.openid === caller.openid && !record.pendingCorrectionId ? ['requestCorrection'] : [],
 });
 
-/** A volunteer's recorded hours from the counter (hundredths → hours). */
-export const recordedHours = (volunteer: Pick<Volunteer, 'stats'>): number => (volunteer.stats.recordedCentiHours ?? 0) / 100;

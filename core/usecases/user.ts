@@ -4,14 +4,13 @@ import type { HomeView, MeView, PersonView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { PHONE_PATTERN } from '../labels';
-import { COLLECTIONS, type Address, type Community, type Order, type ServiceItem, type User } from '../model';
+import { COLLECTIONS, type Address, type Community, type Order, type ServiceItem, type ServiceRecord, type User } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { maskPhone } from '../id-number';
 import { toServiceView } from './catalog';
-import type { Caller, Deps, Where } from '../ports';
-import { starLevel } from '../volunteer-hours';
-import { recordedHours } from './record-support';
+import type { ActionContext, Caller, Deps, Where } from '../ports';
+import { starLevel, sumHours } from '../volunteer-hours';
 import { compact, loadCommunity } from './shared/store';
 import { keysetPage } from './shared/paging';
 
@@ -22,7 +21,23 @@ export function checkAddress(community: Community, address: Address): void {
   if (!grid.buildings.includes(address.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${address.building}`);
 }
 
-export function meView(caller: Caller): MeView {
+/**
+ * What a volunteer's service records add up to: read with the caller where the contract declares it
+ * (user.me, user.home), else now. One indexed sum, so no counter has to be kept right.
+ */
+async function recordedHoursOf(deps: Deps, caller: Caller, preread?: ActionContext['preread']): Promise<number> {
+  if (!caller.volunteer) return 0;
+  const read = preread?.hours as ReadonlyArray<{ total?: number }> | undefined;
+  const total = read ? (read[0]?.total ?? 0) : await deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords).sum({ openid: caller.openid }, 'hours');
+  return sumHours([total]);
+}
+
+/** The caller's profile, roles and volunteer standing. */
+export async function meOf(deps: Deps, caller: Caller, preread?: ActionContext['preread']): Promise<MeView> {
+  return meView(caller, await recordedHoursOf(deps, caller, preread));
+}
+
+function meView(caller: Caller, hours: number): MeView {
   const { user, volunteer, community } = caller;
   return {
     openid: caller.openid,
@@ -36,8 +51,8 @@ export function meView(caller: Caller): MeView {
           status: volunteer.status,
           available: volunteer.available,
           reviewNote: volunteer.reviewNote,
-          hours: recordedHours(volunteer),
-          level: starLevel(recordedHours(volunteer)),
+          hours,
+          level: starLevel(hours),
         }
       : undefined,
   };
@@ -45,14 +60,14 @@ export function meView(caller: Caller): MeView {
 
 /** Re-reads the caller after a change to their records, so the reply shows the new roles. */
 async function refreshed(deps: Deps, caller: Caller): Promise<MeView> {
-  return meView(await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
+  return meOf(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
 }
 
 const OPEN_ORDERS_COUNTED = 100;
 
 /** The home page's data in one round trip: profile, the community's services, open orders, points. */
-async function homeView(deps: Deps, caller: Caller): Promise<HomeView> {
-  const me = meView(caller);
+async function homeView(deps: Deps, caller: Caller, preread: ActionContext['preread']): Promise<HomeView> {
+  const me = await meOf(deps, caller, preread);
   const communityId = caller.communityId;
   if (!communityId) return { me, services: [], openOrders: [], openOrderCount: 0, balance: 0 };
   const orders = deps.store.collection<Order>(COLLECTIONS.orders);
@@ -112,8 +127,8 @@ export const userHandlers: Handlers<'user'> = {
   },
 
 
-  'user.me': async (_input, { caller }) => meView(caller),
-  'user.home': async (_input, { caller, deps }) => homeView(deps, caller),
+  'user.me': async (_input, { caller, deps, preread }) => meOf(deps, caller, preread),
+  'user.home': async (_input, { caller, deps, preread }) => homeView(deps, caller, preread),
 
   'user.register': async (input, { caller, deps }) => {
     const community = await loadCommunity(deps, input.communityId, caller);
@@ -122,7 +137,7 @@ export const userHandlers: Handlers<'user'> = {
     const now = deps.clock.now();
     if (caller.user) {
       if (caller.user.communityId !== input.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，如需变更请联系社区工作人员');
-      if (caller.user.roles.includes('resident')) return meView(caller);
+      if (caller.user.roles.includes('resident')) return meOf(deps, caller);
       // Staff or a grid worker becoming a resident too: their home replaces the office address.
       // Conditional, so a double tap cannot add the role twice.
       await users.update(

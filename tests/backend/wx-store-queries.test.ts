@@ -115,6 +115,18 @@ describe('WxStore queries', () => {
       });
     });
 
+    it('sums a field over what matches, on its own or joined (none matching: 0, or no element)', async () => {
+      const owners = store.collection<Owner>('owners' as never);
+      expect(await owners.sum({ thingId: 'meal' }, 'at')).toBe(3);
+      expect(await owners.sum({ thingId: 'nothing' }, 'at')).toBe(0);
+      const [row] = await store.collection<Doc>('things' as never).findJoined<{ meal: { total: number }; none: { total: number } }>({ _id: 'repair' }, { limit: 1 }, {
+        meal: { from: 'owners' as never, where: { thingId: 'meal' }, sum: 'at' },
+        none: { from: 'owners' as never, where: { thingId: 'nothing' }, sum: 'at' },
+      });
+      expect(row?.meal).toEqual([{ _id: null, total: 3 }]);
+      expect(row?.none).toEqual([]);
+    });
+
     it('returns nothing (and joins nothing) when no document matches', async () => {
       const rows = await store.collection<Doc>('things' as never).findJoined({ _id: 'absent' }, { limit: 1 }, { owners: { from: 'owners' as never, where: {}, limit: 10 } });
       expect(rows).toEqual([]);

@@ -11,7 +11,6 @@ import {
   counterDrift,
   countersUnchanged,
   countOrder,
-  countRecord,
   expectedTotals,
   NO_COUNTS,
   NO_ENTRIES,
@@ -125,31 +124,25 @@ describe('volunteer recount', () => {
       { status: 'pending' as const },
     ];
     const counts = orders.reduce(countOrder, NO_COUNTS);
-    expect(counts).toEqual({ activeOrders: 2, completedOrders: 3, ratingSum: 8, ratingCount: 2, recordedCentiHours: 0 });
+    expect(counts).toEqual({ activeOrders: 2, completedOrders: 3, ratingSum: 8, ratingCount: 2 });
   });
 
-  it('adds recorded hours per record in hundredths, rounded as the counter is moved', () => {
-    // 0.1 + 0.2 in floating point is 0.30000000000000004; per-record rounding keeps it exact.
-    const counts = [{ hours: 0.1 }, { hours: 0.2 }, { hours: 1.5 }, { hours: 2.25 }].reduce(countRecord, NO_COUNTS);
-    expect(counts.recordedCentiHours).toBe(405);
-  });
 
-  it('counterDrift names the counters that differ; an absent hours counter is 0', () => {
+  it('counterDrift names the counters that differ', () => {
     const recount = { ...NO_COUNTS, completedOrders: 2, ratingSum: 9, ratingCount: 2 };
     expect(counterDrift(stats({ completedOrders: 2, ratingSum: 9, ratingCount: 2 }), recount)).toEqual([]);
     expect(counterDrift(stats({ activeOrders: 3, completedOrders: 2, ratingSum: 9, ratingCount: 2 }), recount)).toEqual([{ field: 'activeOrders', stored: 3, expected: 0 }]);
-    expect(counterDrift(stats({ recordedCentiHours: 150 }), { ...NO_COUNTS, recordedCentiHours: 100 })).toEqual([{ field: 'recordedCentiHours', stored: 150, expected: 100 }]);
-    expect(counterDrift(stats(), { ...NO_COUNTS, recordedCentiHours: 50 })).toEqual([{ field: 'recordedCentiHours', stored: 0, expected: 50 }]);
+    expect(counterDrift(stats({ ratingSum: 10 }), { ...NO_COUNTS, ratingSum: 9 })).toEqual([{ field: 'ratingSum', stored: 10, expected: 9 }]);
   });
 
   it('the reset is conditional on every counter as read, so a transition since is never overwritten', () => {
     const read = stats({ activeOrders: 3, completedOrders: 1 });
     const where = countersUnchanged('o-v', read);
     expect(matchesWhere({ _id: 'o-v', stats: read }, where)).toBe(true);
-    // Accepted an order meanwhile; or completed one (active clamped, completed moved); or recorded hours.
+    // Accepted an order meanwhile; or completed one (active clamped, completed moved); or was rated.
     expect(matchesWhere({ _id: 'o-v', stats: { ...read, activeOrders: 4 } }, where)).toBe(false);
     expect(matchesWhere({ _id: 'o-v', stats: { ...read, completedOrders: 2 } }, where)).toBe(false);
-    expect(matchesWhere({ _id: 'o-v', stats: { ...read, recordedCentiHours: 100 } }, where)).toBe(false);
+    expect(matchesWhere({ _id: 'o-v', stats: { ...read, ratingCount: 1 } }, where)).toBe(false);
     expect(matchesWhere({ _id: 'o-other', stats: read }, where)).toBe(false);
   });
 });

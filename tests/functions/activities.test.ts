@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionName, ActivityView, InputOf } from '../../core/contract';
 import { attendanceCode } from '../../core/codes';
-import type { Activity, ActivitySignup, LedgerEntry, PointsAccount, ServiceRecord, Volunteer } from '../../core/model';
+import type { Activity, ActivitySignup, LedgerEntry, PointsAccount, ServiceRecord } from '../../core/model';
+import { sumHours } from '../../core/volunteer-hours';
 import { formatLocal } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
@@ -500,7 +501,7 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
   it('checking out writes the record (Art. 7 fields, rounded hours) and the points, once', async () => {
     await h.advance(99 * MINUTE); // start + 100 minutes
     const balanceBefore = h.doc<PointsAccount>('points_accounts', DEMO.volunteer)?.balance ?? 0;
-    const hoursBefore = h.doc<Volunteer>('volunteers', DEMO.volunteer)!.stats.recordedCentiHours ?? 0;
+    const hoursBefore = ok(await call(cloud, DEMO.volunteer, 'user.me', {})).volunteer!.hours;
     const out = ok(await call(cloud, DEMO.volunteer, 'activity.checkOut', { activityId: activity.id, code: attendanceCode(secret, await h.now()) }));
     const recordId = `activity:${activity.id}:${DEMO.volunteer}`;
     // 1.5 h × 10 points per hour, as posted on the ledger.
@@ -533,7 +534,7 @@ describe('activities: at the activity (check-in, check-out, staff marks, the rec
     const entry = h.doc<LedgerEntry>('points_ledger', recordId)!;
     expect(entry).toMatchObject({ openid: DEMO.volunteer, delta: 15, source: 'activity', ref: activity.id });
     expect(h.doc<PointsAccount>('points_accounts', DEMO.volunteer)!.balance).toBe(balanceBefore + 15);
-    expect(h.doc<Volunteer>('volunteers', DEMO.volunteer)!.stats.recordedCentiHours).toBe(hoursBefore + 150);
+    expect(ok(await call(cloud, DEMO.volunteer, 'user.me', {})).volunteer!.hours).toBe(sumHours([hoursBefore, 1.5]));
 
     // Again (a retried tap): the same record, nothing written.
     const before = snapshot(cloud);

@@ -25,7 +25,7 @@ function seedFixture(cloud: LocalCloud): void {
   const address = { gridId: 'g1', building: '3栋', room: '301' };
   // The user name is a nickname; the certificate carries the volunteer's real name.
   seed(cloud, 'users', [userDoc(VOL, '小赵', { phone: PHONE, address }), userDoc(VOL2, '钱志愿', { phone: PHONE, address })]);
-  seed(cloud, 'volunteers', [volunteerDoc(VOL, '赵志愿', { phone: PHONE, recordedCentiHours: 1050 }), volunteerDoc(VOL2, '钱志愿', { phone: PHONE, recordedCentiHours: 0 })]);
+  seed(cloud, 'volunteers', [volunteerDoc(VOL, '赵志愿', { phone: PHONE }), volunteerDoc(VOL2, '钱志愿', { phone: PHONE })]);
   seed(cloud, 'service_records', [
     // September 30 and November 1 fall outside October; the rest inside, edges included.
     record('c-0930', '2026-09-30', '助餐送餐', 60, 1),

@@ -68,7 +68,8 @@ function seedDrift(cloud: LocalCloud): void {
     { _id: NEG_GOODS, communityId: DRIFT, name: '爱心挂面', pointsPrice: 10, stock: -1, active: true, updatedAt: T0 },
     { _id: 'recon-goods-fine', communityId: DRIFT, name: '肥皂', pointsPrice: 5, stock: 3, active: true, updatedAt: T0 },
   ]);
-  // VOL: three active orders counted, none accepted; the completed order, its rating and the hours are right.
+  // VOL: three active orders counted, none accepted; the completed order and its rating are right (an
+  // hours counter of an older document is nothing reconciliation reads or writes).
   seed(cloud, 'volunteers', [
     {
       ...volunteerDoc(VOL, '孙志愿'),

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InputOf } from '../../core/contract';
-import type { ActivitySignup, Order, RecordChange, RecordCorrection, ServiceRecord, Volunteer } from '../../core/model';
+import type { ActivitySignup, Order, RecordChange, RecordCorrection, ServiceRecord } from '../../core/model';
 import { DEFAULT_HOUR_ROUNDING, sumHours } from '../../core/volunteer-hours';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
@@ -44,9 +44,9 @@ function seedPeople(cloud: LocalCloud): void {
   ]);
   // VOL starts with three records (2 + 1.5 + 0.5 hours) and the counter to match.
   seed(cloud, 'volunteers', [
-    volunteerDoc(VOL, '赵志愿', { recordedCentiHours: 400 }),
-    volunteerDoc(VOL2, '钱志愿', { recordedCentiHours: 0 }),
-    volunteerDoc(STAFF_VOL, '周干事', { recordedCentiHours: 100 }),
+    volunteerDoc(VOL, '赵志愿'),
+    volunteerDoc(VOL2, '钱志愿'),
+    volunteerDoc(STAFF_VOL, '周干事'),
   ]);
   seed(cloud, 'service_records', [
     record(VOL, '赵志愿', 'rec-act-1', '2026-10-08', 130, 2),
@@ -77,14 +77,15 @@ async function scoredOrder(cloud: LocalCloud, volunteerOpenid: string, minutes: 
 
 const refused = expectRefused;
 
-const counterOf = (cloud: LocalCloud, openid: string): number => (doc<Volunteer>(cloud, 'volunteers', openid)?.stats.recordedCentiHours ?? 0) / 100;
+/** The hours the volunteer's profile shows (summed from their records where shown). */
+const counterOf = async (cloud: LocalCloud, openid: string): Promise<number> => ok(await call(cloud, openid, 'user.me', {})).volunteer?.hours ?? 0;
 const storedRecords = (cloud: LocalCloud, openid: string) => docs<ServiceRecord>(cloud, 'service_records').filter((r) => r.openid === openid);
 
-/** The volunteer counter equals the sum of the stored records, and what record.mine reports. */
+/** The hours on the volunteer's profile equal the sum of the stored records, and what record.mine reports. */
 async function expectCounterMatches(cloud: LocalCloud, openid: string): Promise<number> {
   const stored = sumHours(storedRecords(cloud, openid).map((r) => r.hours));
   const { totals } = ok(await call(cloud, openid, 'record.mine', {}));
-  expect(counterOf(cloud, openid)).toBe(stored);
+  expect(await counterOf(cloud, openid)).toBe(stored);
   expect(totals.hours).toBe(stored);
   return stored;
 }
@@ -240,7 +241,7 @@ describe('record.* with scoring', () => {
     await refused(cloud, VOL, 'record.reviewCorrection', { correctionId: c1, decision: 'approve' }, 'FORBIDDEN');
     await refused(cloud, DEMO.staff, 'record.reviewCorrection', { correctionId: c1, decision: 'maybe' }, 'INVALID_INPUT');
     await refused(cloud, DEMO.staff, 'record.reviewCorrection', { correctionId: c1, decision: 'approve', note: '赌博' }, 'CONTENT_RISKY');
-    const counterBefore = counterOf(cloud, VOL);
+    const counterBefore = await counterOf(cloud, VOL);
 
     const reviewed = ok(await call(cloud, DEMO.staff, 'record.reviewCorrection', { correctionId: c1, decision: 'approve', note: '已与服务对象核实' }));
     expect(reviewed.correction).toMatchObject({ id: c1, status: 'approved', reviewedByName: '刘晓梅', reviewNote: '已与服务对象核实' });
@@ -264,7 +265,7 @@ describe('record.* with scoring', () => {
       correctionId: c1,
     });
     expect(Math.abs(new Date(change.at).getTime() - new Date(stored.updatedAt!).getTime())).toBe(0);
-    expect(counterOf(cloud, VOL)).toBe(sumHours([counterBefore, 1]));
+    expect(await counterOf(cloud, VOL)).toBe(sumHours([counterBefore, 1]));
     await expectCounterMatches(cloud, VOL);
 
     const seen = ok(await call(cloud, VOL, 'record.get', { recordId: r1 }));
@@ -280,7 +281,7 @@ describe('record.* with scoring', () => {
 
   it('rejection needs a reason and leaves the record as it was; a new request can follow', async () => {
     const before = structuredClone(doc<ServiceRecord>(cloud, 'service_records', r2)!);
-    const counterBefore = counterOf(cloud, VOL);
+    const counterBefore = await counterOf(cloud, VOL);
     await refused(cloud, STAFF2, 'record.reviewCorrection', { correctionId: c2, decision: 'reject' }, 'INVALID_INPUT', '请填写不通过的原因');
     await refused(cloud, STAFF2, 'record.reviewCorrection', { correctionId: c2, decision: 'reject', note: ' ' }, 'INVALID_INPUT');
     const rejected = ok(await call(cloud, STAFF2, 'record.reviewCorrection', { correctionId: c2, decision: 'reject', note: '派单记录的地点是 1 栋' }));
@@ -288,7 +289,7 @@ describe('record.* with scoring', () => {
     const { pendingCorrectionId: _pending, ...unchanged } = before;
     expect(doc<ServiceRecord>(cloud, 'service_records', r2)).toEqual(unchanged);
     expect(docs<RecordChange>(cloud, 'record_changes').filter((c) => c.recordId === r2)).toEqual([]);
-    expect(counterOf(cloud, VOL)).toBe(counterBefore);
+    expect(await counterOf(cloud, VOL)).toBe(counterBefore);
     expect(doc<RecordCorrection>(cloud, 'record_corrections', c2)).toMatchObject({ status: 'rejected', reviewedBy: STAFF2 });
 
     // Free again: a content change is approved without touching the hours.
@@ -302,7 +303,7 @@ describe('record.* with scoring', () => {
       byName: '孙干事',
     });
     expect(Object.keys(doc<RecordChange>(cloud, 'record_changes', `correction:${c3}`)!.after)).toEqual(['content']);
-    expect(counterOf(cloud, VOL)).toBe(counterBefore);
+    expect(await counterOf(cloud, VOL)).toBe(counterBefore);
     await expectCounterMatches(cloud, VOL);
   });
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, FIRST_SCREENS, firstScreens, LOOP_ACTIONS, requestsOf, runLoop } from '../../bench/requests';
+import { ACTIVITY_ACTIONS, call, FIRST_SCREENS, firstScreens, LOOP_ACTIONS, requestsOf, runActivityLoop, runLoop } from '../../bench/requests';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { startLinli } from '../helpers/linli';
 import { REPO_ROOT } from '../helpers/localcloud';
@@ -17,6 +17,8 @@ interface Budget {
   /** No single action above this, scoring and redeem included (each still one transaction). */
   perAction: number;
   loop: Record<string, number>;
+  /** The actions outside the loop that write records or move points. */
+  activity: Record<string, number>;
   firstScreen: Record<string, number>;
 }
 
@@ -58,6 +60,19 @@ describe('database requests stay within the recorded budget', () => {
     const redeemedAgain = requestsOf(cloud, 'mall.redeem');
     expect(redeemedAgain.transactions, JSON.stringify(redeemedAgain)).toBeLessThanOrEqual(2);
     expect(redeemedAgain.total).toBeLessThanOrEqual(2 * budget.loop['mall.redeem']!);
+  });
+
+  it('an activity through check-out with points, a correction, a certificate and a good deed', { timeout: 120_000 }, async () => {
+    const counts = await runActivityLoop(cloud, 'budget');
+    expect(Object.keys(budget.activity).sort()).toEqual([...ACTIVITY_ACTIONS].sort());
+    for (const action of ACTIVITY_ACTIONS) {
+      const { total } = counts[action];
+      expect(total, `${action}: ${total} requests, budget ${budget.activity[action]}`).toBeLessThanOrEqual(budget.activity[action]!);
+    }
+    expect(Math.max(...Object.values(budget.activity))).toBeLessThanOrEqual(budget.perAction);
+    // The check-out posted its points (the costliest path), in its one transaction.
+    expect(counts['activity.checkOut'].transactions).toBe(1);
+    expect(counts['activity.checkOut'].writes).toBeGreaterThanOrEqual(4);
   });
 
   it('the first screen of every page', { timeout: 120_000 }, async () => {

@@ -57,8 +57,8 @@ export const userDoc = (openid: string, name: string, options: { roles?: string[
   updatedAt: T0,
 });
 
-/** An approved volunteer of the demo community, with the recorded-hours counter given (hundredths). */
-export const volunteerDoc = (openid: string, realName: string, options: { skills?: string[]; phone?: string; recordedCentiHours?: number } = {}): Raw => ({
+/** An approved volunteer of the demo community. */
+export const volunteerDoc = (openid: string, realName: string, options: { skills?: string[]; phone?: string } = {}): Raw => ({
   _id: openid,
   communityId: DEMO.community,
   realName,
@@ -73,11 +73,11 @@ export const volunteerDoc = (openid: string, realName: string, options: { skills
   consentAt: T0,
   status: 'approved',
   appliedAt: T0,
-  stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0, ...(options.recordedCentiHours === undefined ? {} : { recordedCentiHours: options.recordedCentiHours }) },
+  stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 },
 });
 
 /** Seeds a registered resident who is also an approved volunteer. */
-export function seedVolunteer(cloud: LocalCloud, openid: string, name: string, options: { skills?: string[]; phone?: string; recordedCentiHours?: number; userName?: string } = {}): void {
+export function seedVolunteer(cloud: LocalCloud, openid: string, name: string, options: { skills?: string[]; phone?: string; userName?: string } = {}): void {
   seed(cloud, 'users', [userDoc(openid, options.userName ?? name, { phone: options.phone })]);
   seed(cloud, 'volunteers', [volunteerDoc(openid, name, options)]);
 }

@@ -520,9 +520,37 @@ describe('pages/me: stars and the new entries', () => {
           consentAt: now,
           status: 'approved',
           appliedAt: now,
-          stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0, recordedCentiHours: 35050 },
+          stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 },
         },
       }),
+      // Years of service, recorded in two records: 350.5 hours.
+      ...[
+        { id: 'rec-mp-star-1', hours: 300, date: '2025-06-01' },
+        { id: 'rec-mp-star-2', hours: 50.5, date: '2026-10-01' },
+      ].map(({ id, hours, date }) =>
+        JSON.stringify({
+          collection: 'service_records',
+          doc: {
+            _id: id,
+            openid: 'o-mp-star',
+            volunteerName: '王志强',
+            communityId: DEMO.community,
+            source: 'activity',
+            ref: id,
+            activityName: '社区巡逻',
+            date,
+            place: '幸福里社区',
+            content: '夜间巡逻',
+            minutes: hours * 60,
+            hours,
+            organiser: '幸福里社区',
+            personInCharge: '刘晓梅',
+            recordedBy: 'demo-staff',
+            createdAt: now,
+            version: 1,
+          },
+        }),
+      ),
       JSON.stringify({
         collection: 'users',
         doc: { _id: 'o-mp-grid', communityId: DEMO.community, name: '赵网格', phone: '13900003333', address: { gridId: 'g2', building: '4栋' }, roles: ['grid_worker'], gridIds: ['g2'], createdAt: now, updatedAt: now },

@@ -7,16 +7,16 @@ import { attendanceCode, attendanceCodeMatches, attendanceCodeRotatesAt } from '
 import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { admittedVolunteer } from '../../admission';
-import { type Activity, type ActivitySignup, COLLECTIONS, type ServiceRecord, type SignupStatus, type Volunteer } from '../../model';
+import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus, type Volunteer } from '../../model';
 import { postPoints } from '../../points';
 import type { Caller, Deps, Update } from '../../ports';
 import { minutesToHours } from '../../volunteer-hours';
 import { pointsCapsOf } from '../../settings';
 import { DAY_MS, formatLocal, iso, localDay } from '../../time';
 import { staffCommunity } from '../shared/access';
-import { compact, loadCommunity, readAll, readByIds } from '../shared/store';
+import { compact, loadCommunity, prereadOrGet, readAll, readByIds } from '../shared/store';
 import { hourRoundingOf, recordView, writeRecord } from '../record-support';
-import { activitiesOf, activityRecordId, cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
+import { activitiesOf, activityRecordId, cancelledConflict, loadActivity, loadOwnSignup, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
 import { countsOf, settleCounters } from './places';
 import { activityView, recordedHoursOf, signupView, withMySignup } from './views';
 import { fillFreePlaces } from './waiting-list';
@@ -104,6 +104,8 @@ interface CheckOut {
   by: string;
   /** Whoever called: their community came with them (see loadCommunity). */
   caller: Caller;
+  /** The activity as read with the caller (see below). */
+  activity: Activity;
   /** The volunteer typed a code: refuse if they were locked out meanwhile. */
   byCode: boolean;
 }
@@ -111,23 +113,22 @@ interface CheckOut {
 /**
  * One transaction: the sign-up becomes attended, the statutory record (办法 Art. 7) is written
  * with its hours, and the activity's points are posted. Checking out again returns what the first
- * check-out wrote.
+ * check-out wrote. The sign-up is read inside the transaction (two check-outs of it conflict there);
+ * the activity is the one read with the caller moments before: its times and rate change only by
+ * staff edits (a rate by four eyes), and the record and points depend on nothing else of it.
  */
-async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Activity; signup: ActivitySignup; record: ServiceRecord }> {
-  const seen = await activitiesOf(deps).get(request.activityId);
-  if (!seen) throw notFound();
-  const community = await loadCommunity(deps, seen.communityId, request.caller);
+async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Activity; signup: ActivitySignup; record: ServiceRecord; points: number }> {
+  const { activity } = request;
+  const community = await loadCommunity(deps, activity.communityId, request.caller);
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
-    const activity = await tx.collection<Activity>(COLLECTIONS.activities).get(request.activityId);
-    if (!activity) throw notFound();
     const signups = tx.collection<ActivitySignup>(COLLECTIONS.activitySignups);
     const signup = await signups.get(signupIdOf(request.activityId, request.openid));
     if (!signup) throw new DomainError('NOT_FOUND', '该志愿者没有报名此活动');
     const recordId = activityRecordId(activity._id, signup.openid);
     if (signup.status === 'attended') {
       const record = await tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords).get(signup.recordId ?? recordId);
-      if (record) return { activity, signup, record };
+      if (record) return { activity, signup, record, points: (await tx.collection<LedgerEntry>(COLLECTIONS.pointsLedger).get(recordId))?.delta ?? 0 };
     }
     if (signup.status !== 'checked_in' || !signup.checkInAt) throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，签到后才能签退`);
     if (request.byCode && signup.codeFailures >= MAX_CODE_FAILURES) throw lockedOut('签退');
@@ -141,6 +142,8 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
     const other = await overlappingAttendance(deps, activity, signup.openid, new Date(signup.checkInAt), request.at, true);
     if (other) throw overlapping(other);
     const hours = minutesToHours(minutes, hourRoundingOf(community));
+    // Once: the sign-up becomes attended in this same transaction, so neither the record nor the
+    // posting is read first (were either there after all, its insert fails the transaction).
     const record = await writeRecord(tx, {
       _id: recordId,
       openid: signup.openid,
@@ -159,7 +162,7 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       personInCharge: activity.personInCharge,
       recordedBy: request.by,
       createdAt: now,
-    });
+    }, { first: true });
     // Within today's cap, even for a rate approved under a higher one, and for no more hours than the
     // schedule had when the rate was approved.
     const paidHours = Math.min(record.hours, (activity.paidMinutesCap ?? Infinity) / 60);
@@ -175,14 +178,14 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
         reason: `志愿活动：${activity.name}（${record.hours} 小时）`,
         by: request.by,
         now,
-      });
+      }, { first: true });
     }
     const set = { status: 'attended', checkOutAt: request.at, checkOutBy: request.by, recordId: record._id, updatedAt: now, ...(request.byCode ? { codeFailures: 0 } : {}) };
     // Recorded now, so the record timer's alert (if any) is done with.
     const update: Update = signup.recordAlert ? { set, unset: ['recordAlert'] } : { set };
     await signups.update(signup._id, update);
     const { recordAlert: _done, ...rest } = signup;
-    return { activity, signup: { ...rest, ...set, status: 'attended' as const }, record };
+    return { activity, signup: { ...rest, ...set, status: 'attended' as const }, record, points };
   });
 }
 
@@ -197,10 +200,10 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     return { code: attendanceCode(activity.attendanceSecret, now), rotatesAt: iso(attendanceCodeRotatesAt(now)) };
   },
 
-  'activity.checkIn': async (input, { caller, deps }) => {
+  'activity.checkIn': async (input, { caller, deps, preread }) => {
     const volunteer = volunteerOf(caller);
-    const activity = await loadActivity(deps, input.activityId, volunteer.communityId);
-    const signup = await loadOwnSignup(deps, activity._id, caller.openid);
+    const activity = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
+    const signup = await loadOwnSignup(deps, activity._id, caller.openid, preread);
     const now = deps.clock.now();
     if (signup.status === 'checked_in') return withMySignup(deps, caller, activity, signup, now);
     if (activity.status === 'cancelled') throw cancelledConflict(activity);
@@ -223,10 +226,10 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     return withMySignup(deps, caller, activity, { ...signup, ...set }, now);
   },
 
-  'activity.checkOut': async (input, { caller, deps }) => {
+  'activity.checkOut': async (input, { caller, deps, preread }) => {
     const volunteer = volunteerOf(caller);
-    const activity = await loadActivity(deps, input.activityId, volunteer.communityId);
-    const signup = await loadOwnSignup(deps, activity._id, caller.openid);
+    const activity = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
+    const signup = await loadOwnSignup(deps, activity._id, caller.openid, preread);
     const now = deps.clock.now();
     if (signup.status !== 'attended') {
       if (signup.status !== 'checked_in') throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，签到后才能签退`);
@@ -234,8 +237,8 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
       refuseSelfAttendance(activity, caller.openid, '签退');
       await checkCode(deps, signup, activity, input.code, now, '签退');
     }
-    const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true, caller });
-    return { ...(await withMySignup(deps, caller, done.activity, done.signup, now, { hours: done.record.hours })), record: recordView(done.record, caller) };
+    const done = await checkOut(deps, { activityId: activity._id, openid: caller.openid, at: now, by: caller.openid, byCode: true, caller, activity });
+    return { ...(await withMySignup(deps, caller, done.activity, done.signup, now, { hours: done.record.hours, points: done.points })), record: recordView(done.record, caller) };
   },
 
   'activity.attendance': async (input, { caller, deps }) => {
@@ -262,26 +265,26 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     };
   },
 
-  'activity.mark': async (input, { caller, deps }) => {
-    const activity = await loadActivity(deps, input.activityId, staffCommunity(caller));
+  'activity.mark': async (input, { caller, deps, preread }) => {
+    const activity = await loadActivity(deps, input.activityId, staffCommunity(caller), preread);
     // Staff who also volunteer may not vouch for their own hours and points.
     if (input.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能为自己签到、签退或标记未到，请由其他工作人员操作');
     const signups = signupsOf(deps);
-    const signup = await signups.get(signupIdOf(activity._id, input.openid));
+    const signup = await prereadOrGet(signups, signupIdOf(activity._id, input.openid), preread, 'signup');
     if (!signup) throw new DomainError('NOT_FOUND', '该志愿者没有报名此活动');
     const now = deps.clock.now();
     const at = input.at ? new Date(input.at) : now;
     if (at.getTime() > now.getTime()) throw new DomainError('INVALID_INPUT', '时间不能晚于现在');
     if (signup.status === 'waitlisted') throw new DomainError('CONFLICT', '该志愿者在候补名单中，尚未获得名额');
     // Attendance becomes hours and points: whoever approved the volunteer does not vouch for it.
-    if (input.mark !== 'no_show' && admittedVolunteer(await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).get(input.openid), caller.openid)) {
+    if (input.mark !== 'no_show' && admittedVolunteer(await prereadOrGet(deps.store.collection<Volunteer>(COLLECTIONS.volunteers), input.openid, preread, 'volunteer'), caller.openid)) {
       throw new DomainError('FORBIDDEN', `这位志愿者是您审核通过的，请由其他工作人员为其${input.mark === 'check_in' ? '签到' : '签退'}`);
     }
 
     // Even when the activity was cancelled meanwhile: whoever had checked in served until then, and
     // the time must be recorded (it is also what clears the 10-working-day alert).
     if (input.mark === 'check_out') {
-      const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false, caller });
+      const done = await checkOut(deps, { activityId: activity._id, openid: input.openid, at, by: caller.openid, byCode: false, caller, activity });
       return { signup: signupView(done.signup, { hours: done.record.hours }), record: recordView(done.record, caller) };
     }
     if (activity.status === 'cancelled') throw cancelledConflict(activity);

@@ -1,12 +1,13 @@
 /** Reading an activity and a sign-up, their ids, and the refusals every activity action shares. */
 import { DomainError } from '../../errors';
-import { type Activity, type ActivitySignup, COLLECTIONS, type SignupStatus } from '../../model';
-import type { Caller, Collection, Deps } from '../../ports';
+import { type Activity, type ActivitySignup, COLLECTIONS, type SignupStatus, signupIdOf } from '../../model';
+import type { ActionContext, Caller, Collection, Deps } from '../../ports';
+import { prereadOrGet } from '../shared/store';
 
 export const activitiesOf = (deps: Deps): Collection<Activity> => deps.store.collection<Activity>(COLLECTIONS.activities);
 export const signupsOf = (deps: Deps): Collection<ActivitySignup> => deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups);
 
-export const signupIdOf = (activityId: string, openid: string): string => `${activityId}:${openid}`;
+export { signupIdOf };
 export const activityRecordId = (activityId: string, openid: string): string => `activity:${activityId}:${openid}`;
 
 export const STATUS_NAMES: Record<SignupStatus, string> = {
@@ -22,9 +23,12 @@ export const notFound = () => new DomainError('NOT_FOUND', '活动不存在或�
 export const cancelledConflict = (activity: Activity) =>
   new DomainError('CONFLICT', `活动已取消${activity.cancelReason ? `（${activity.cancelReason}）` : ''}`);
 
-/** An activity of the caller's community; another community's is reported as missing. */
-export async function loadActivity(deps: Deps, activityId: string, communityId: string): Promise<Activity> {
-  const activity = await activitiesOf(deps).get(activityId);
+/**
+ * An activity of the caller's community; another community's is reported as missing. `preread`:
+ * what the contract's `readsActivity` brought with the caller.
+ */
+export async function loadActivity(deps: Deps, activityId: string, communityId: string, preread?: ActionContext['preread']): Promise<Activity> {
+  const activity = await prereadOrGet(activitiesOf(deps), activityId, preread, 'activity');
   if (!activity || activity.communityId !== communityId) throw notFound();
   return activity;
 }
@@ -37,8 +41,8 @@ export function volunteerOf(caller: Caller) {
   return volunteer;
 }
 
-export async function loadOwnSignup(deps: Deps, activityId: string, openid: string): Promise<ActivitySignup> {
-  const signup = await signupsOf(deps).get(signupIdOf(activityId, openid));
+export async function loadOwnSignup(deps: Deps, activityId: string, openid: string, preread?: ActionContext['preread']): Promise<ActivitySignup> {
+  const signup = await prereadOrGet(signupsOf(deps), signupIdOf(activityId, openid), preread, 'signup');
   if (!signup) throw new DomainError('NOT_FOUND', '您没有报名该活动');
   return signup;
 }

@@ -92,11 +92,13 @@ async function postedPointsOf(deps: Deps, signup: ActivitySignup): Promise<numbe
 interface Known {
   hours?: number;
   waitPosition?: number;
+  /** The points a check-out just posted. */
+  points?: number;
 }
 
 /** The caller's sign-up as they see it: with their place in the queue, the hours recorded and the points posted. */
 async function mySignupView(deps: Deps, signup: ActivitySignup, known: Known): Promise<SignupView> {
-  const [waitPosition, points] = await Promise.all([known.waitPosition ?? waitPositionOf(deps, signup), postedPointsOf(deps, signup)]);
+  const [waitPosition, points] = await Promise.all([known.waitPosition ?? waitPositionOf(deps, signup), known.points ?? postedPointsOf(deps, signup)]);
   const recorded = known.hours ?? (signup.recordId ? (await recordedHoursOf(deps, [signup])).get(signup.recordId) : undefined);
   return signupView(signup, compact({ waitPosition, hours: recorded, points }));
 }
@@ -125,17 +127,18 @@ export const viewHandlers: Pick<Handlers<'activity'>, 'activity.list' | 'activit
       // The waiting list's claim tokens are the server's business (up to MAX_WAITLIST of them).
       { omit: ['waitTokens'] },
     );
-    // One read for the caller's sign-ups on this page (their _ids follow from the activity's).
-    const mine = await readByIds(
-      signupsOf(deps),
-      page.items.map((activity) => signupIdOf(activity._id, caller.openid)),
-    );
-    const hours = await recordedHoursOf(deps, [...mine.values()]);
+    // One read for the caller's sign-ups on this page (their _ids follow from the activity's), each
+    // with its service record (the hours) joined on.
+    const ids = page.items.map((activity) => signupIdOf(activity._id, caller.openid));
+    const joined = ids.length === 0 ? [] : await signupsOf(deps).findJoined<{ record: ServiceRecord }>({ _id: { in: ids } }, { limit: ids.length }, {
+      record: { from: COLLECTIONS.serviceRecords, localField: 'recordId', foreignField: '_id' },
+    });
+    const mine = new Map(joined.map(({ record: [record], ...signup }) => [signup._id, { signup, hours: record?.hours }]));
     return {
       items: page.items.map((activity) => {
-        const signup = mine.get(signupIdOf(activity._id, caller.openid));
-        const view = activityView(activity, caller, now, signup ?? null);
-        return signup ? { ...view, mySignup: signupView(signup, compact({ hours: signup.recordId ? hours.get(signup.recordId) : undefined })) } : view;
+        const found = mine.get(signupIdOf(activity._id, caller.openid));
+        const view = activityView(activity, caller, now, found?.signup ?? null);
+        return found ? { ...view, mySignup: signupView(found.signup, compact({ hours: found.hours })) } : view;
       }),
       nextCursor: page.nextCursor,
     };

@@ -18,12 +18,12 @@ import {
   type ServiceRecord,
   type Volunteer,
 } from '../../model';
-import { minutesToHours, sumHours } from '../../volunteer-hours';
+import { minutesToHours } from '../../volunteer-hours';
 import { localDay } from '../../time';
 import { dailyLimitsOf } from '../../settings';
-import { addRecordedHours, hourRoundingOf, recordView } from '../record-support';
+import { hourRoundingOf, recordView } from '../record-support';
 import { memberCommunity, staffCommunity } from '../shared/access';
-import { compact, loadCommunity, readByIds } from '../shared/store';
+import { compact, loadCommunity, prereadOrGet, readByIds } from '../shared/store';
 import { keysetPage } from '../shared/paging';
 import { quotaKey, takeDailyQuota } from '../shared/quota';
 import { correctionsOf, correctionView, recordsOf } from './views';
@@ -114,10 +114,10 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
     };
   },
 
-  'record.reviewCorrection': async (input, { caller, deps }) => {
+  'record.reviewCorrection': async (input, { caller, deps, preread }) => {
     const communityId = staffCommunity(caller);
     const reviewer = found(caller.user);
-    const current = await correctionsOf(deps).get(input.correctionId);
+    const current = await prereadOrGet(correctionsOf(deps), input.correctionId, preread, 'correction');
     if (!current || current.communityId !== communityId) throw new DomainError('NOT_FOUND', '没有找到这条更正申请');
     // Staff who also volunteer do not decide on their own hours.
     if (current.openid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的更正申请，请由其他工作人员审核');
@@ -185,7 +185,6 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
         reason: note ? `${correction.reason}（审核意见：${note}）` : correction.reason,
         correctionId: correction._id,
       });
-      if (after.hours !== undefined) await addRecordedHours(tx, record.openid, sumHours([after.hours, -record.hours]));
       // So a check of their codes says a newer certificate shows the current totals.
       for (const certificate of certificates) await tx.collection<Certificate>(COLLECTIONS.certificates).update(certificate._id, { set: { supersededAt: now } });
       const { pendingCorrectionId: _done, ...rest } = record;
