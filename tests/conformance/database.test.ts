@@ -991,6 +991,26 @@ describe('§7.15 aggregate', () => {
     ]);
   });
 
+  it('§7.15 lookup by _id from an array field (each id once, a missing one skipped) and by a pipeline without let', async () => {
+    await seed('items', [{ _id: 't1', members: ['u2', 'u1', 'u2', 'nobody'] }]);
+    const $ = db.command.aggregate;
+    const { list } = await db
+      .collection('items')
+      .aggregate()
+      .match({ _id: 't1' })
+      .lookup({ from: 'users', localField: 'members', foreignField: '_id', as: 'people' })
+      .lookup({ from: 'orders', pipeline: $.pipeline().match({ cat: 'veg' }).sort({ amount: 1 }).project({ _id: 1 }).done(), as: 'veg' })
+      .end();
+    // The joined documents' order is the database's own (MongoDB does not promise one).
+    const [team] = list as Array<{ _id: string; people: Array<{ _id: string }>; veg: unknown[] }>;
+    expect(list).toHaveLength(1);
+    expect([...team!.people].sort((a, b) => a._id.localeCompare(b._id))).toEqual([
+      { _id: 'u1', name: 'Ann', phone: '1' },
+      { _id: 'u2', name: 'Bob', phone: '2' },
+    ]);
+    expect(team!.veg).toEqual([{ _id: 'o3' }, { _id: 'o1' }]);
+  });
+
   it('§7.15 lookup with let + pipeline', async () => {
     const _ = db.command;
     const $ = db.command.aggregate;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { EJSON } from 'bson';
 import type { AnyObject } from 'mingo/types';
+import { resolve } from 'mingo/util';
 import { Collections, type CollectionState, type Change, idKeyOf, type IndexSpec } from './collections';
 import { type Doc, decodeEjson, decodeOptional, encodeEjson, isPlainObject } from './ejson';
 import { CloudError, dbErrors } from './errors';
@@ -150,7 +151,7 @@ export class DatabaseEngine {
       case 'database.calculateDocument': {
         const query = this.decodeQuery(body);
         this.checkIndexes(state, 'count', query);
-        return { data: { total: countDocuments(this.collections.docs(state), query) } };
+        return { data: { total: countDocuments(this.candidates(state, query), query) } };
       }
       case 'database.insertDocument':
         return { data: { insertedIds: this.insert(state, body, txn) } };
@@ -218,7 +219,7 @@ export class DatabaseEngine {
     const order = this.decode(body.order) as Record<string, 1 | -1> | undefined;
     this.checkIndexes(state, 'get', query, order);
     const requested = typeof body.limit === 'number' && body.limit > 0 ? body.limit : LIMITS.getDefault;
-    return findDocuments(this.collections.docs(state), {
+    return findDocuments(this.candidates(state, query), {
       query,
       order,
       offset: typeof body.offset === 'number' ? body.offset : 0,
@@ -235,8 +236,8 @@ export class DatabaseEngine {
       if (typeof stageKey !== 'string' || typeof stageValue !== 'string') throw dbErrors.invalidParam('bad stage');
       return { [stageKey]: decodeEjson(stageValue, now) } as AnyObject;
     });
-    let docs = this.collections.docs(state);
     const first = pipeline[0];
+    let docs = first && '$match' in first ? this.candidates(state, first.$match as Record<string, unknown>) : this.collections.docs(state);
     if (first && '$geoNear' in first) {
       const stage = first.$geoNear as unknown as GeoNearStage;
       const geoIndex = state.indexes.find((index) => Object.values(index.keys).includes('2dsphere'));
@@ -252,11 +253,73 @@ export class DatabaseEngine {
     this.checkLookups(pipeline);
     // Without a $limit stage the real service returns 20 documents.
     if (!pipeline.some((stage) => '$limit' in stage)) pipeline.push({ $limit: LIMITS.aggregateDefault });
+    return this.runStages(docs, pipeline);
+  }
+
+  /**
+   * The documents a query can match, found by _id when it names one or a list of them (the rest of
+   * the query is still applied to them): a read by id does not go through every document.
+   */
+  private candidates(state: CollectionState, query: Record<string, unknown> | undefined): Doc[] {
+    const id = query?._id;
+    const plain = (value: unknown) => typeof value === 'string' || typeof value === 'number';
+    const ids = plain(id) ? [id] : id && typeof id === 'object' && Object.keys(id).length === 1 && Array.isArray((id as { $in?: unknown }).$in) && (id as { $in: unknown[] }).$in.every(plain) ? (id as { $in: unknown[] }).$in : null;
+    if (!ids) return this.collections.docs(state);
+    const docs: Doc[] = [];
+    for (const key of new Set(ids.map(idKeyOf))) {
+      const doc = state.entries.get(key)?.doc;
+      if (doc) docs.push(doc);
+    }
+    return docs;
+  }
+
+  /**
+   * Runs a pipeline. A $lookup by another collection's _id, or by its own sub-pipeline without
+   * `let` (the same documents for every row), is done here rather than by mingo, which would go
+   * through the whole other collection for each request (the caller's joins are on every call).
+   */
+  private runStages(docs: Doc[], pipeline: AnyObject[]): Doc[] {
     const resolver = (name: string) => {
       const other = this.collections.get(name);
       return other ? (this.collections.docs(other) as AnyObject[]) : [];
     };
-    return runPipeline(docs, pipeline, resolver);
+    let rows = docs;
+    let segment: AnyObject[] = [];
+    const flush = () => {
+      if (segment.length > 0) rows = runPipeline(rows, segment, resolver);
+      segment = [];
+    };
+    for (const stage of pipeline) {
+      const lookup = '$lookup' in stage ? (stage.$lookup as { from?: unknown; localField?: unknown; foreignField?: unknown; pipeline?: unknown; let?: unknown; as?: unknown }) : null;
+      const other = lookup && typeof lookup.from === 'string' ? this.collections.get(lookup.from) : undefined;
+      const byId = lookup && lookup.foreignField === '_id' && typeof lookup.localField === 'string' && lookup.pipeline === undefined;
+      const independent = lookup && Array.isArray(lookup.pipeline) && lookup.let === undefined && lookup.localField === undefined;
+      if (!lookup || typeof lookup.as !== 'string' || !other || (!byId && !independent)) {
+        segment.push(stage);
+        continue;
+      }
+      flush();
+      const as = lookup.as;
+      if (independent) {
+        const subPipeline = lookup.pipeline as AnyObject[];
+        const head = subPipeline[0];
+        const joined = this.runStages(head && '$match' in head ? this.candidates(other, head.$match as Record<string, unknown>) : this.collections.docs(other), subPipeline);
+        rows = rows.map((row) => ({ ...row, [as]: joined }));
+      } else {
+        const field = lookup.localField as string;
+        rows = rows.map((row) => {
+          const value = resolve(row as AnyObject, field) ?? null;
+          const keys = Array.isArray(value) ? value : [value];
+          const joined = [...new Set(keys.map(idKeyOf))].flatMap((key) => {
+            const doc = other.entries.get(key)?.doc;
+            return doc ? [doc] : [];
+          });
+          return { ...row, [as]: joined };
+        });
+      }
+    }
+    flush();
+    return rows;
   }
 
   /** Each $lookup reads another collection: by its foreignField, or by its own sub-pipeline. */
@@ -373,7 +436,7 @@ export class DatabaseEngine {
     const query = this.decodeQuery(body);
     this.checkGeoIndexes(state, query);
     this.checkIndexes(state, operation, query);
-    const docs = findDocuments(this.collections.docs(state), { query });
+    const docs = findDocuments(this.candidates(state, query), { query });
     const matchedDocs = new Set(body.multi === false ? docs.slice(0, 1) : docs);
     return [...state.entries.values()].filter((entry) => matchedDocs.has(entry.doc));
   }
