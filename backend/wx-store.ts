@@ -187,7 +187,10 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
 
   /** $match and $group: one document `{ total }` (none when nothing matches). */
   private total(pipeline: SdkAggregate, where: Where, field: string): SdkAggregate {
-    return pipeline.match(this.query(where, {})).group({ _id: null, total: this.db.command.aggregate.sum(`$${field}`) });
+    return pipeline
+      .match(this.query(where, {}))
+      .group({ _id: null, total: this.db.command.aggregate.sum(`$${field}`) })
+      .limit(1);
   }
 
   async sum(where: Where, field: string): Promise<number> {

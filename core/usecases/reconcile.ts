@@ -121,7 +121,7 @@ export interface CounterDrift {
   expected: number;
 }
 
-/** The counters that differ from the recount (an absent recorded-hours counter reads as 0, as record.mine reads it). */
+/** The counters that differ from the recount (an absent counter reads as 0). */
 export function counterDrift(stats: Volunteer['stats'], recount: CounterRecount): CounterDrift[] {
   return COUNTER_FIELDS.flatMap((field) => {
     const stored = stats[field] ?? 0;

@@ -7,7 +7,7 @@ import { valueAt } from '../where';
 import { computeOverview } from '../stats';
 import { DAY_MS, inZone, localDay } from '../time';
 import { staffCommunity } from './shared/access';
-import { loadCommunity, READ_LIMIT } from './shared/store';
+import { loadCommunity } from './shared/store';
 import type { OrderBy } from './shared/paging';
 
 export const DEFAULT_DAYS = 30;
@@ -25,8 +25,13 @@ export function daysBetween(from: Date, to: Date): string[] {
   }
 }
 
-/** The stats function's first batch of each collection (a third of the 1 MB a read may return, and then some). */
+/**
+ * The first batch of each collection (all three come in one read, which may return at most 1 MB),
+ * and the pages read on after it. With the fields the overview never uses left out, an order is a
+ * few hundred bytes.
+ */
 export const FIRST_BATCH = 300;
+const PAGE = 500;
 
 const BY_CREATED: OrderBy = [
   ['createdAt', 'asc'],
@@ -36,8 +41,29 @@ const BY_DATE: OrderBy = [
   ['date', 'asc'],
   ['_id', 'asc'],
 ];
-/** What the overview never looks at: an order's timeline and texts, a ledger entry's reason. */
-const ORDER_OMIT = ['events', 'declines', 'description', 'completion', 'photos', 'contactPhone', 'contactName'];
+/** What the overview never looks at: texts, timelines, people's details (and, for orders, where exactly). */
+const ORDER_OMIT = [
+  'events',
+  'declines',
+  'description',
+  'completion',
+  'photos',
+  'contactPhone',
+  'contactName',
+  'preferredTime',
+  'rating.comment',
+  'score',
+  'reviewNote',
+  'address.building',
+  'address.unit',
+  'address.room',
+  'serviceName',
+  'skills',
+  'assigneeName',
+  'clientRequestId',
+];
+const RECORD_OMIT = ['content', 'place', 'activityName', 'organiser', 'personInCharge', 'volunteerName', 'category', 'recordedBy', 'ref', 'pendingCorrectionId'];
+const LEDGER_OMIT = ['reason', 'ref', 'by'];
 
 /**
  * The rest of a read after its first batch (when the batch came back full), page by page in the
@@ -47,6 +73,7 @@ async function continueAfter<T extends { _id: string }>(
   collection: Collection<T>,
   where: Where,
   orderBy: OrderBy,
+  omit: readonly string[],
   batch: T[],
   stop: (doc: T) => boolean = () => false,
 ): Promise<T[]> {
@@ -60,8 +87,8 @@ async function continueAfter<T extends { _id: string }>(
     }
     const last = page[page.length - 1];
     if (page.length < size || !last) return all;
-    size = READ_LIMIT;
-    page = await collection.find(where, { orderBy, after: orderBy.map(([field]) => valueAt(last as Record<string, unknown>, field)), limit: size });
+    size = PAGE;
+    page = await collection.find(where, { orderBy, after: orderBy.map(([field]) => valueAt(last as Record<string, unknown>, field)), limit: size, omit });
   }
 }
 
@@ -84,17 +111,17 @@ export const statsHandlers: Handlers<'stats'> = {
       { limit: 1, omit: ['grids', 'settings'] },
       {
         orders: { from: COLLECTIONS.orders, where: ordersWhere, orderBy: BY_CREATED, limit: FIRST_BATCH, omit: ORDER_OMIT },
-        records: { from: COLLECTIONS.serviceRecords, where: recordsWhere, orderBy: BY_DATE, limit: FIRST_BATCH },
-        ledger: { from: COLLECTIONS.pointsLedger, where: ledgerWhere, orderBy: BY_CREATED, limit: FIRST_BATCH, omit: ['reason'] },
+        records: { from: COLLECTIONS.serviceRecords, where: recordsWhere, orderBy: BY_DATE, limit: FIRST_BATCH, omit: RECORD_OMIT },
+        ledger: { from: COLLECTIONS.pointsLedger, where: ledgerWhere, orderBy: BY_CREATED, limit: FIRST_BATCH, omit: LEDGER_OMIT },
       },
     );
     if (!root) throw new DomainError('NOT_FOUND', '社区不存在');
     const community = await loadCommunity(deps, communityId, caller);
     const past = (doc: { createdAt: Date }) => new Date(doc.createdAt).getTime() >= to.getTime();
     const [orders, serviceRecords, ledger] = await Promise.all([
-      continueAfter(store.collection<Order>(COLLECTIONS.orders), ordersWhere, BY_CREATED, root.orders, past),
-      continueAfter(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), recordsWhere, BY_DATE, root.records),
-      continueAfter(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), ledgerWhere, BY_CREATED, root.ledger, past),
+      continueAfter(store.collection<Order>(COLLECTIONS.orders), ordersWhere, BY_CREATED, ORDER_OMIT, root.orders, past),
+      continueAfter(store.collection<ServiceRecord>(COLLECTIONS.serviceRecords), recordsWhere, BY_DATE, RECORD_OMIT, root.records),
+      continueAfter(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), ledgerWhere, BY_CREATED, LEDGER_OMIT, root.ledger, past),
     ]);
     return computeOverview({ from, to, grids: community.grids, orders, serviceRecords, ledger });
   },

@@ -116,7 +116,8 @@ describe('trust: what one person can do alone', () => {
   });
 
   describe('one resident cannot flood the hall (finding 3)', () => {
-    it('30 orders at once from one resident: exactly the 5 the open limit allows; cancelled ones make room until the day’s 10', async () => {
+    // 30 transactions on one quota document: seconds alone, far longer on a busy two-core machine.
+    it('30 orders at once from one resident: exactly the 5 the open limit allows; cancelled ones make room until the day’s 10', { timeout: 120_000 }, async () => {
       seed(cloud, 'users', [userDoc('o-flooder', '刷单者')]);
       const replies = await Promise.all(Array.from({ length: 30 }, () => call(cloud, 'o-flooder', 'order.create', { serviceId: 'svc-meal', description: '送饭', clientRequestId: requestId('flood') })));
       const placed = replies.filter((reply) => reply.ok);

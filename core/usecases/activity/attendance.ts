@@ -137,8 +137,8 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
     }
     // Only the scheduled time counts (see attendedMinutes); staff correct a record for the exceptions.
     const minutes = attendedMinutes(activity, signup.checkInAt, request.at);
-    // Read outside the transaction but after it began: a concurrent check-out of the same volunteer
-    // also writes their hours counter, so one of the two conflicts, runs again and sees the other.
+    // Only an attendance that began earlier refuses this one (earlierOnly): of two overlapping
+    // attendances, however concurrently they check out, the later one is always the one refused.
     const other = await overlappingAttendance(deps, activity, signup.openid, new Date(signup.checkInAt), request.at, true);
     if (other) throw overlapping(other);
     const hours = minutesToHours(minutes, hourRoundingOf(community));

@@ -136,8 +136,8 @@ export const correctionHandlers: Pick<Handlers<'record'>, 'record.requestCorrect
       ? await deps.store.collection<Certificate>(COLLECTIONS.certificates).find({ 'records.id': current.recordId, supersededAt: { exists: false } }, { limit: 1000 })
       : [];
 
-    // One transaction: the correction leaves pending, the record changes, its audit row is written
-    // and the volunteer's hours counter moves together; a second reviewer finds it decided.
+    // One transaction: the correction leaves pending, the record changes and its audit row is
+    // written together; a second reviewer finds it decided.
     const result = await deps.store.transaction(async (tx) => {
       const corrections = tx.collection<RecordCorrection>(COLLECTIONS.recordCorrections);
       const records = tx.collection<ServiceRecord>(COLLECTIONS.serviceRecords);

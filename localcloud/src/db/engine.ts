@@ -22,7 +22,15 @@ import {
 } from './query';
 
 /** Limits of the real service for server-side (cloud function) callers. */
-export const LIMITS = { getDefault: 100, getMax: 1000, aggregateDefault: 20, transactionMs: 30_000 } as const;
+export const LIMITS = { getDefault: 100, getMax: 1000, aggregateDefault: 20, transactionMs: 30_000, resultBytes: 1024 * 1024 } as const;
+
+/** A read's documents, refused as WeChat's database refuses them when together they pass 1 MB. */
+function withinResultLimit(list: string[]): string[] {
+  let bytes = 0;
+  for (const text of list) bytes += Buffer.byteLength(text);
+  if (bytes > LIMITS.resultBytes) throw dbErrors.requestFailed(`database query result size exceed limit (1MB): ${bytes} bytes`);
+  return list;
+}
 
 export interface SchemaConfig {
   /** Collection name → its indexes. Every listed collection exists from the start. */
@@ -147,7 +155,7 @@ export class DatabaseEngine {
     const txn = body.transactionId ? this.transaction(body) : null;
     switch (action) {
       case 'database.getDocument':
-        return { data: { list: this.getDocuments(state, body, txn).map(encodeEjson) } };
+        return { data: { list: withinResultLimit(this.getDocuments(state, body, txn).map(encodeEjson)) } };
       case 'database.calculateDocument': {
         const query = this.decodeQuery(body);
         this.checkIndexes(state, 'count', query);
@@ -163,7 +171,7 @@ export class DatabaseEngine {
       case 'database.removeDocument':
         return { data: { deleted: this.remove(state, body, txn) } };
       case 'database.aggregateDocuments':
-        return { data: { list: this.aggregate(state, body).map(encodeEjson) } };
+        return { data: { list: withinResultLimit(this.aggregate(state, body).map(encodeEjson)) } };
       default:
         throw dbErrors.invalidParam(`unknown database action ${action}`);
     }
