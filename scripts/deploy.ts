@@ -64,7 +64,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printPlan(out, plan, checklist, describeSettings(raw), only);
       return 0;
     }
-    const settings = resolveSettings(raw, root);
+    const settings = resolveSettings(raw, root, { appSecret: only.includes('database'), privateKey: only.some((step) => step !== 'database') });
     await deploy({
       root,
       appid: settings.appid,

@@ -67,9 +67,21 @@ export function readRawSettings({ root, file = path.join(root, SETTINGS_FILE), e
   return raw;
 }
 
-/** Validated settings, with the key path made absolute and checked; throws one Chinese message naming every problem. */
-export function resolveSettings(raw: RawSettings, root: string): DeploySettings {
-  const result = settingsSchema.safeParse(raw);
+/** What the steps to run need: the AppSecret for the database, the upload key for everything else. */
+export interface SettingsNeeded {
+  appSecret: boolean;
+  privateKey: boolean;
+}
+
+/**
+ * Validated settings, with the key path made absolute and checked; throws one Chinese message naming
+ * every problem. A setting the steps do not need may be missing (then it is '').
+ */
+export function resolveSettings(raw: RawSettings, root: string, needed: SettingsNeeded = { appSecret: true, privateKey: true }): DeploySettings {
+  const filled: RawSettings = { ...raw };
+  if (!needed.appSecret) filled.appSecret ??= 'unused';
+  if (!needed.privateKey) filled.privateKeyPath ??= 'unused';
+  const result = settingsSchema.safeParse(filled);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path[0] as SettingName;
@@ -79,9 +91,12 @@ export function resolveSettings(raw: RawSettings, root: string): DeploySettings 
     });
     throw new Error(`部署设置不完整：\n  - ${problems.join('\n  - ')}\n（字段说明见 deploy.config.example.json）`);
   }
+  const settings = { ...result.data, apiBaseUrl: result.data.apiBaseUrl.replace(/\/+$/, '') };
+  if (!needed.appSecret && raw.appSecret === undefined) settings.appSecret = '';
+  if (!needed.privateKey && raw.privateKeyPath === undefined) return { ...settings, privateKeyPath: '' };
   const privateKeyPath = path.resolve(root, result.data.privateKeyPath);
   if (!fs.existsSync(privateKeyPath)) throw new Error(`找不到代码上传密钥文件 ${privateKeyPath}（微信公众平台 → 开发管理 → 开发设置 → 小程序代码上传 → 生成密钥）`);
-  return { ...result.data, privateKeyPath, apiBaseUrl: result.data.apiBaseUrl.replace(/\/+$/, '') };
+  return { ...settings, privateKeyPath };
 }
 
 /** One line per setting for the printed plan: secrets only as 已配置/未配置. */

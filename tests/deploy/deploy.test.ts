@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LocalCloud } from '../../localcloud/src/server';
+import { DEFAULT_APP_SECRET, type LocalCloud } from '../../localcloud/src/server';
 import { main } from '../../scripts/deploy';
+import { SETTING_FIELDS } from '../../scripts/deploy/settings';
 import type { MiniProgramCi } from '../../scripts/deploy/ci';
 import type { TimerTrigger } from '../../scripts/deploy/plan';
 import { REPO_ROOT, startTestCloud } from '../helpers/localcloud';
@@ -290,11 +291,29 @@ describe('npm run deploy when something is wrong', () => {
     expectNoSecrets(output, [token]);
   });
 
-  it('missing settings are all named with their environment variables', async () => {
-    const { code, output } = await runDeploy(null, [], { env: { LINLI_DEPLOY_ENV_ID: '', LINLI_DEPLOY_APP_SECRET: '' } });
-    expect(code).toBe(1);
-    expect(output).toContain('LINLI_DEPLOY_ENV_ID');
-    expect(output).toContain('LINLI_DEPLOY_APP_SECRET');
-    expect(output).not.toContain('LINLI_DEPLOY_APPID');
+  it('missing settings are all named with their environment variables; a step asks only for what it uses', async () => {
+    const all = await runDeploy(null, [], { env: { LINLI_DEPLOY_ENV_ID: '', LINLI_DEPLOY_APP_SECRET: '', LINLI_DEPLOY_PRIVATE_KEY_PATH: '' } });
+    expect(all.code).toBe(1);
+    for (const name of ['LINLI_DEPLOY_ENV_ID', 'LINLI_DEPLOY_APP_SECRET', 'LINLI_DEPLOY_PRIVATE_KEY_PATH']) expect(all.output).toContain(name);
+    expect(all.output).not.toContain('LINLI_DEPLOY_APPID');
+    const database = await runDeploy(null, ['--only', 'database'], { env: { LINLI_DEPLOY_APP_SECRET: '', LINLI_DEPLOY_PRIVATE_KEY_PATH: '' } });
+    expect(database.output).toContain('LINLI_DEPLOY_APP_SECRET');
+    expect(database.output).not.toContain('LINLI_DEPLOY_PRIVATE_KEY_PATH');
+    const uploads = await runDeploy(null, ['--only', 'functions'], { env: { LINLI_DEPLOY_APP_SECRET: '', LINLI_DEPLOY_PRIVATE_KEY_PATH: path.join(scratch, 'missing.key') } });
+    expect(uploads.output).toContain('找不到代码上传密钥文件');
+    expect(uploads.output).not.toContain('LINLI_DEPLOY_APP_SECRET');
+  });
+});
+
+describe('README 部署到微信云开发', () => {
+  it('names every setting with its environment variable, and the local cloud’s stand-in AppSecret', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const example = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'deploy.config.example.json'), 'utf8')) as Record<string, string>;
+    for (const [name, field] of Object.entries(SETTING_FIELDS)) {
+      expect(readme).toContain(`| \`${name}\` | \`${field.env}\` |`);
+      expect(example[`$${name}`], name).toContain(field.env);
+    }
+    expect(readme).toContain(`LINLI_DEPLOY_APP_SECRET=${DEFAULT_APP_SECRET}`);
+    expect(readme).toContain(`| \`LINLI_APP_SECRET\` | 服务端 API（\`/cgi-bin/stable_token\`）接受的 AppSecret，与 \`LINLI_APPID\` 一起用 | \`${DEFAULT_APP_SECRET}\` |`);
   });
 });
