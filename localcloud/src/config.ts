@@ -44,6 +44,7 @@ export function readWordList(file: string): string[] {
 
 /**
  * Options for `npm start`, from the environment: PORT, HOST, LINLI_DATA_DIR, LINLI_ENV, LINLI_APPID,
+ * LINLI_APP_SECRET (what the server API's stable_token accepts with LINLI_APPID),
  * LINLI_FUNCTIONS_DIRS (extra function folders, separated by the path delimiter),
  * LINLI_MAX_WORKERS (concurrent instances per function), LINLI_MAX_WORKERS_TOTAL (instances alive over
  * all functions), LINLI_WORKER_IDLE_SECONDS (an idle instance retires after it), LINLI_SEED (`none`: start
@@ -64,6 +65,7 @@ export function optionsFromEnvironment(root: string, env: NodeJS.ProcessEnv = pr
     seed: env.LINLI_SEED === 'none' ? undefined : paths.seed,
     envName: env.LINLI_ENV || 'linli-local',
     appid: env.LINLI_APPID || 'touristappid',
+    appSecret: env.LINLI_APP_SECRET || undefined,
     sensitiveWords: readWordList(paths.sensitiveWords),
     realTimeTimers: true,
     echoFunctionLogs: true,

@@ -20,12 +20,15 @@ import { answerOpenApi } from './openapi/answer';
 import { type SubscribeMessageOutboxEntry, SubscriptionState } from './openapi/apis';
 import { parseOpenApiRequest } from './openapi/wire';
 import { TimerScheduler } from './scheduler';
+import { isServerApiPath, ServerApi } from './server-api';
 import { FileStorage, STORAGE_PATH_PREFIX } from './storage';
 import { renderConsolePage } from './ui/console-page';
 
 export const VERSION = '0.1.0';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_OUTBOX_SIZE = 1000;
+/** Not a secret: the local cloud's stand-in, so `npm run deploy` can rehearse against `npm start`. */
+export const DEFAULT_APP_SECRET = 'linli-local-appsecret';
 
 export interface LocalCloudOptions {
   /** 0 picks a free port. */
@@ -40,6 +43,8 @@ export interface LocalCloudOptions {
   seed?: string;
   envName?: string;
   appid?: string;
+  /** The AppSecret that `/cgi-bin/stable_token` accepts with `appid` (default DEFAULT_APP_SECRET). */
+  appSecret?: string;
   workerScript?: string;
   sensitiveWords?: string[];
   /** Fire timer triggers in real time (tests advance the clock instead). */
@@ -185,6 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const outboxSize = options.outboxSize ?? DEFAULT_OUTBOX_SIZE;
   const sensitiveWords = options.sensitiveWords ?? [];
   const startedAt = new Date().toISOString();
+  const serverApi = new ServerApi({ appid, appSecret: options.appSecret ?? DEFAULT_APP_SECRET, envName, engine, now: () => clock.now() });
 
   const invoke = (name: string, event: unknown, identity: CallerIdentity, source: string, callerId: string | null = null) =>
     runtime.invoke({ name, event, identity, source, callerId });
@@ -445,6 +451,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const pathname = url.pathname;
     const route = async () => {
       if (req.method === 'POST' && pathname === '/admin') return handleAdmin(req, res);
+      if (isServerApiPath(pathname)) {
+        const reply = serverApi.answer(req.method ?? 'GET', pathname, url.searchParams, await readBody(req));
+        return sendJson(res, reply.status, reply.body);
+      }
       if (req.method === 'POST' && pathname.startsWith('/client/')) return handleClient(req, res, pathname.slice('/client/'.length));
       if (req.method === 'GET' && pathname === '/client/file') return handleClientFile(res, url);
       if (pathname.startsWith('/__linli/api/')) return handleControl(req, res, pathname.slice('/__linli/api/'.length), url);

@@ -49,6 +49,17 @@ interface PastState {
 
 export const idKeyOf = (id: unknown): string => JSON.stringify(id);
 
+/** The index every collection has on `_id`; it is not listed in `indexes`. */
+export const ID_INDEX_NAME = '_id_';
+
+function sameKeyPattern(a: IndexSpec, b: IndexSpec): boolean {
+  const aKeys = Object.entries(a.keys);
+  const bKeys = Object.entries(b.keys);
+  return aKeys.length === bKeys.length && aKeys.every(([field, direction], i) => bKeys[i]![0] === field && bKeys[i]![1] === direction);
+}
+
+const sameIndex = (a: IndexSpec, b: IndexSpec): boolean => sameKeyPattern(a, b) && (a.unique === true) === (b.unique === true);
+
 function uniqueKeyOf(index: IndexSpec, doc: Doc): string {
   // A missing field indexes as null, so two documents without it clash, as in MongoDB.
   return encodeEjson(Object.keys(index.keys).map((field) => resolve(doc as AnyObject, field) ?? null));
@@ -71,10 +82,21 @@ export class Collections {
     return this.version;
   }
 
-  /** Loads what persistence holds, and creates the collections the schema declares. */
+  /**
+   * Loads what persistence holds, and creates the collections the schema declares. A collection's
+   * indexes are the schema's plus those created through the server API (tcb/updateindex); the schema
+   * wins a name both hold, so an index the API dropped from the schema's is back after a restart.
+   */
   load(declared: readonly string[]): void {
-    const { collections, documents } = this.persistence.load();
+    const { collections, documents, indexes } = this.persistence.load();
     for (const name of collections) this.addState(name);
+    for (const row of indexes) {
+      const state = this.collections.get(row.collection) ?? this.addState(row.collection);
+      if (state.indexes.some((index) => index.name === row.name)) continue;
+      const spec = JSON.parse(row.spec) as IndexSpec;
+      state.indexes = [...state.indexes, spec];
+      if (spec.unique) state.uniqueOwners.set(spec.name, new Map());
+    }
     for (const row of documents) {
       const state = this.collections.get(row.collection) ?? this.addState(row.collection);
       const doc = EJSON.parse(row.body, { relaxed: true }) as Doc;
@@ -118,8 +140,61 @@ export class Collections {
     for (const name of declared) this.create(name);
   }
 
+  /**
+   * Whether `spec` can join `beside` (the collection's indexes by default), as MongoDB's createIndexes
+   * decides: the same name with the same keys and options is already there (`exists`); the same name
+   * with other keys or options, or the same keys under another name, is a conflict; a unique index
+   * over documents that repeat a key fails. Throws the refusal; changes nothing.
+   */
+  checkIndex(state: CollectionState, spec: IndexSpec, beside: readonly IndexSpec[] = state.indexes): 'exists' | 'new' {
+    const sameName = beside.find((index) => index.name === spec.name);
+    if (sameName) {
+      if (sameIndex(sameName, spec)) return 'exists';
+      throw dbErrors.indexNameConflict(state.name, spec.name);
+    }
+    const sameKeys = beside.find((index) => sameKeyPattern(index, spec));
+    if (sameKeys) throw dbErrors.indexKeysConflict(state.name, sameKeys.name);
+    if (spec.unique) this.uniqueOwnersFor(state, spec);
+    return 'new';
+  }
+
+  /** Creates an index unless it is already there (then false); refusals as checkIndex. */
+  createIndex(state: CollectionState, spec: IndexSpec): boolean {
+    if (this.checkIndex(state, spec) === 'exists') return false;
+    const owners = spec.unique ? this.uniqueOwnersFor(state, spec) : null;
+    this.persistence.write([{ kind: 'putIndex', collection: state.name, name: spec.name, spec: JSON.stringify(spec) }]);
+    state.indexes = [...state.indexes, spec];
+    if (owners) state.uniqueOwners.set(spec.name, owners);
+    return true;
+  }
+
+  /** Why an index of that name cannot be dropped (throws): `_id_`, or a name the collection does not have. */
+  checkDropIndex(state: CollectionState, name: string): void {
+    if (name === ID_INDEX_NAME) throw dbErrors.invalidParam('cannot drop _id index');
+    if (!state.indexes.some((index) => index.name === name)) throw dbErrors.indexNotFound(state.name, name);
+  }
+
+  private uniqueOwnersFor(state: CollectionState, spec: IndexSpec): Map<string, string> {
+    const owners = new Map<string, string>();
+    for (const entry of state.entries.values()) {
+      const key = uniqueKeyOf(spec, entry.doc);
+      if (owners.has(key)) throw dbErrors.duplicateKey(state.name, spec.name, key);
+      owners.set(key, entry.idKey);
+    }
+    return owners;
+  }
+
+  /** Drops an index by name; refusals as checkDropIndex. */
+  dropIndex(state: CollectionState, name: string): void {
+    this.checkDropIndex(state, name);
+    this.persistence.write([{ kind: 'dropIndex', collection: state.name, name }]);
+    state.indexes = state.indexes.filter((index) => index.name !== name);
+    state.uniqueOwners.delete(name);
+  }
+
   private addState(name: string): CollectionState {
-    const indexes = this.indexConfig[name] ?? [];
+    // A copy: indexes created or dropped later belong to this collection, not to the schema.
+    const indexes = [...(this.indexConfig[name] ?? [])];
     const state: CollectionState = {
       name,
       entries: new Map(),

@@ -25,6 +25,16 @@ export const dbErrors = {
       'DATABASE_REQUEST_FAILED',
       `E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`,
     ),
+  // MongoDB's createIndexes/dropIndexes refusals (codes 86, 85, 27), which the real service reports as a failed request.
+  indexNameConflict: (collection: string, index: string) =>
+    new CloudError(
+      'DATABASE_REQUEST_FAILED',
+      `[IndexKeySpecsConflict] An existing index has the same name as the requested index but different keys or options. (collection: ${collection}, index: ${index})`,
+    ),
+  indexKeysConflict: (collection: string, existing: string) =>
+    new CloudError('DATABASE_REQUEST_FAILED', `[IndexOptionsConflict] Index already exists with a different name: ${existing} (collection: ${collection})`),
+  indexNotFound: (collection: string, index: string) =>
+    new CloudError('DATABASE_REQUEST_FAILED', `[IndexNotFound] index not found with name [${index}] (collection: ${collection})`),
   invalidParam: (message: string) => new CloudError('INVALID_PARAM', message),
   requestFailed: (message: string) => new CloudError('DATABASE_REQUEST_FAILED', message),
   transactionConflict: () =>

@@ -16,16 +16,26 @@ export interface PersistedDocument {
   body: string;
 }
 
+/** An index created through the server API (tcb/updateindex), kept beside the schema's. */
+export interface PersistedIndex {
+  collection: string;
+  name: string;
+  /** JSON of the IndexSpec. */
+  spec: string;
+}
+
 export type PersistOp =
   | { kind: 'put'; collection: string; idKey: string; seq: number; body: string }
   | { kind: 'delete'; collection: string; idKey: string }
   | { kind: 'createCollection'; name: string }
+  | { kind: 'putIndex'; collection: string; name: string; spec: string }
+  | { kind: 'dropIndex'; collection: string; name: string }
   | { kind: 'dropAll' };
 
 export interface Persistence {
   readonly kind: 'sqlite' | 'memory';
   readonly location: string | null;
-  load(): { collections: string[]; documents: Iterable<PersistedDocument> };
+  load(): { collections: string[]; documents: Iterable<PersistedDocument>; indexes: PersistedIndex[] };
   /** Applies all ops atomically; returns only once they are durable. */
   write(ops: readonly PersistOp[]): void;
   close(): void;
@@ -35,7 +45,7 @@ export class MemoryPersistence implements Persistence {
   readonly kind = 'memory';
   readonly location = null;
   load() {
-    return { collections: [], documents: [] };
+    return { collections: [], documents: [], indexes: [] };
   }
   write(): void {}
   close(): void {}
@@ -64,6 +74,12 @@ export class SqlitePersistence implements Persistence {
         body TEXT NOT NULL,
         PRIMARY KEY (collection, id_key)
       );
+      CREATE TABLE IF NOT EXISTS indexes (
+        collection TEXT NOT NULL,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        PRIMARY KEY (collection, name)
+      );
     `);
     const put = this.db.prepare(
       `INSERT INTO documents (collection, id_key, seq, body) VALUES (?, ?, ?, ?)
@@ -71,12 +87,16 @@ export class SqlitePersistence implements Persistence {
     );
     const del = this.db.prepare('DELETE FROM documents WHERE collection = ? AND id_key = ?');
     const createCollection = this.db.prepare('INSERT OR IGNORE INTO collections (name) VALUES (?)');
+    const putIndex = this.db.prepare('INSERT OR REPLACE INTO indexes (collection, name, spec) VALUES (?, ?, ?)');
+    const dropIndex = this.db.prepare('DELETE FROM indexes WHERE collection = ? AND name = ?');
     this.applyOps = this.db.transaction((ops: readonly PersistOp[]) => {
       for (const op of ops) {
         if (op.kind === 'put') put.run(op.collection, op.idKey, op.seq, op.body);
         else if (op.kind === 'delete') del.run(op.collection, op.idKey);
         else if (op.kind === 'createCollection') createCollection.run(op.name);
-        else this.db.exec('DELETE FROM documents; DELETE FROM collections;');
+        else if (op.kind === 'putIndex') putIndex.run(op.collection, op.name, op.spec);
+        else if (op.kind === 'dropIndex') dropIndex.run(op.collection, op.name);
+        else this.db.exec('DELETE FROM documents; DELETE FROM collections; DELETE FROM indexes;');
       }
     });
   }
@@ -88,7 +108,8 @@ export class SqlitePersistence implements Persistence {
     const documents = this.db
       .prepare('SELECT collection, id_key AS idKey, seq, body FROM documents ORDER BY collection, seq')
       .iterate() as Iterable<PersistedDocument>;
-    return { collections, documents };
+    const indexes = this.db.prepare('SELECT collection, name, spec FROM indexes ORDER BY rowid').all() as PersistedIndex[];
+    return { collections, documents, indexes };
   }
 
   write(ops: readonly PersistOp[]): void {
