@@ -3,8 +3,8 @@
  * cloud's log search (云开发控制台 → 云函数 → 日志) finds it by function, action or request id (the
  * requestID the mini-program got and put in its real-time log). The line never holds the input,
  * and the error's message is cut free of what could be personal: any run of 6 or more digits (a
- * phone, an ID number, a bank card; a duplicate-key error quotes the key) and any Chinese text (a
- * name, an address) becomes "…".
+ * phone, an ID number, a bank card; a duplicate-key error quotes the key; not an error code such
+ * as -502001) and any Chinese text (a name, an address) becomes "…".
  */
 
 export interface FailureContext {
@@ -19,8 +19,8 @@ export interface FailureContext {
 const MAX_MESSAGE = 500;
 const STACK_FRAMES = 5;
 
-/** What might name or reach a person in an error message. */
-const PERSONAL = /\d{6,}[\dXx]*|[\u3400-\u9fff\uf900-\ufaff]+/g;
+/** What might name or reach a person in an error message (a negative number is an error code: kept). */
+const PERSONAL = /(?<![-\d])\d{6,}[\dXx]*|[\u3400-\u9fff\uf900-\ufaff]+/g;
 
 export function redact(text: string): string {
   return text.replace(PERSONAL, '…');
