@@ -19,6 +19,13 @@ const { call } = require(path.join(MP_ROOT, 'api/api.js')) as { call: (action: s
 const { imageUrl } = require(path.join(MP_ROOT, 'api/files.js')) as { imageUrl: (fileID: string) => string };
 const { usesLocalCloud } = require(path.join(MP_ROOT, 'api/target.js')) as { usesLocalCloud: () => boolean };
 
+/** The App() options of app.ts, as WeChat gets them. */
+let app: { onLaunch(): void } | undefined;
+(globalThis as unknown as { App: (options: { onLaunch(): void }) => void }).App = (options) => {
+  app = options;
+};
+require(path.join(MP_ROOT, 'app.js'));
+
 /** Runs the app as WeChat would for `envVersion`: launch, then one call; says where things went. */
 async function launchAs(envVersion: EnvVersion) {
   const seen = { inits: [] as unknown[], cloudCalls: [] as string[], requests: [] as string[] };
@@ -36,13 +43,6 @@ async function launchAs(envVersion: EnvVersion) {
     seen.requests.push(options.url);
     options.success({ statusCode: 200, data: { result: { ok: true, data: {} }, requestID: 'local-request' } });
   };
-  let app: { onLaunch(): void } | undefined;
-  (globalThis as unknown as { App: (options: { onLaunch(): void }) => void }).App = (options) => {
-    app = options;
-  };
-  const appModule = path.join(MP_ROOT, 'app.js');
-  delete require.cache[require.resolve(appModule)];
-  require(appModule);
   app!.onLaunch();
   const reply = await call('user.me', {});
   return { ...seen, reply, local: usesLocalCloud(), photo: imageUrl('cloud://env/orders/a.jpg') };
