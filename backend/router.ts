@@ -12,6 +12,7 @@ import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../core/errors';
 import type { Handlers, TimerJob } from '../core/handlers';
 import type { ActionContext, Deps } from '../core/ports';
 import type { Reply } from '../core/reply';
+import { failureLine } from './failure-log';
 
 /**
  * zod's own Chinese messages ("无效输入：期望 boolean，实际接收 string") do not say which field they
@@ -59,12 +60,15 @@ export function createRouter<F extends FunctionName>(
   options: RouterOptions = {},
 ) {
   const table = handlers as unknown as Record<string, (input: unknown, ctx: ActionContext) => Promise<unknown>>;
-  return async function main(event: unknown): Promise<Reply<unknown>> {
+  /** `invocation` is the platform's second argument to main (its request_id names this run in the logs). */
+  return async function main(event: unknown, invocation?: { request_id?: string }): Promise<Reply<unknown>> {
     const { OPENID, SOURCE = '' } = context();
+    let named: string | null = null;
     try {
       // Only the platform can make SOURCE wx_trigger; an event cannot fake it.
       if (SOURCE.split(',').includes('wx_trigger')) {
         if (!options.timer) return failure('UNKNOWN_ACTION');
+        named = 'timer';
         return { ok: true, data: await options.timer(deps()) };
       }
       const request = envelope.safeParse(event);
@@ -72,6 +76,7 @@ export function createRouter<F extends FunctionName>(
       const { action, input } = request.data;
       const handler = table[action];
       if (!action.startsWith(`${name}.`) || !handler) return failure('UNKNOWN_ACTION');
+      named = action;
       if (!OPENID) return failure('UNAUTHENTICATED', '无法识别调用者身份');
       const spec = contract[action as ActionName] as ActionSpec;
       const services = deps();
@@ -88,7 +93,7 @@ export function createRouter<F extends FunctionName>(
       return { ok: true, data };
     } catch (error) {
       if (error instanceof DomainError) return failure(error.code, error.message);
-      console.error(`[${name}]`, error);
+      console.error(failureLine({ function: name, action: named, requestId: invocation?.request_id ?? null }, error));
       return failure('INTERNAL');
     }
   };

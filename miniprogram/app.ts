@@ -1,7 +1,17 @@
-import { config } from './config';
+import { logAppError } from './api/log';
+import { cloudTarget } from './api/target';
 
-App({
+App<IAppOption>({
   onLaunch() {
-    if (config.mode === 'cloud') wx.cloud.init({ env: config.envId, traceUser: true });
+    const target = cloudTarget();
+    if (target.kind === 'cloud') wx.cloud.init({ env: target.envId, traceUser: true });
+  },
+  /** A script error no page caught: to the real-time log, with the cloud call before it. */
+  onError(error) {
+    logAppError('error', error);
+  },
+  /** A promise rejected with nobody waiting for it (an await outside try in a handler). */
+  onUnhandledRejection({ reason }) {
+    logAppError('unhandledRejection', reason);
   },
 });

@@ -1,15 +1,22 @@
 /**
- * Where the mini-program's cloud calls go. `cloud`: wx.cloud.callFunction on a real WeChat cloud
- * environment (set envId). `local`: the local cloud of `npm start` (wx.request to localUrl), with
- * the identity chosen in 我的 → 开发者身份, so DevTools without a cloud environment runs the app.
+ * Where the mini-program's cloud calls go, by the build WeChat runs (api/target.ts decides):
+ * - 体验版 (trial) and 正式版 (release) always call the real cloud environment `envId`;
+ * - 开发版 (develop: DevTools, 预览, 真机调试) calls what `develop` says: `local` is the local cloud
+ *   of `npm start` (wx.request to localUrl, as the identity chosen in 我的 → 开发者身份), so DevTools
+ *   without a cloud environment runs the app; `cloud` is the environment `envId`.
+ * So nothing here changes between a day of development and an upload for release.
  */
 import type { NotificationKind } from '../core/ports';
 
 export type CloudMode = 'cloud' | 'local';
 
-export const config: { mode: CloudMode; envId: string; localUrl: string; templates: Record<NotificationKind, string> } = {
-  mode: 'local',
-  envId: 'linli-prod-0000000000', // replace with your cloud environment id
+export const config: { develop: CloudMode; envId: string; localUrl: string; templates: Record<NotificationKind, string> } = {
+  develop: 'local',
+  /**
+   * The cloud environment id (云开发控制台 → 环境 ID), set once per community: the same id as
+   * `envId` in deploy.config.json. Trial and release builds use it.
+   */
+  envId: 'linli-prod-0000000000',
   localUrl: 'http://127.0.0.1:3000',
   /**
    * Subscribe-message template ids, one per kind of notice the cloud functions send. Replace with

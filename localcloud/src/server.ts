@@ -23,6 +23,7 @@ import { TimerScheduler } from './scheduler';
 import { isServerApiPath, ServerApi } from './server-api';
 import { FileStorage, STORAGE_PATH_PREFIX } from './storage';
 import { renderConsolePage } from './ui/console-page';
+import { filterFromQuery, filterInvocations } from './ui/invocation-filter';
 
 export const VERSION = '0.1.0';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -67,6 +68,9 @@ export interface LocalCloudOptions {
   indexAdvice?: IndexAdviceMode;
 }
 
+/** A message a function sent, kept instead of delivered: the open API it called and which function called it. */
+export type OutboxMessage = SubscribeMessageOutboxEntry & { api: string; from: string | null };
+
 export interface LocalCloud {
   url: string;
   port: number;
@@ -77,7 +81,7 @@ export interface LocalCloud {
   runtime: FunctionRuntime;
   clock: Clock;
   scheduler: TimerScheduler;
-  outbox: SubscribeMessageOutboxEntry[];
+  outbox: OutboxMessage[];
   subscriptions: SubscriptionState;
   storage: FileStorage;
   close(): Promise<void>;
@@ -186,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const storage = new FileStorage({ dir: dataDir ? path.join(dataDir, 'storage') : null, envName, baseUrl: () => baseUrl });
   const subscriptions = new SubscriptionState();
   /** Oldest first, the newest outboxSize messages (trimmed in place: callers hold this array). */
-  const outbox: SubscribeMessageOutboxEntry[] = [];
+  const outbox: OutboxMessage[] = [];
   const outboxSize = options.outboxSize ?? DEFAULT_OUTBOX_SIZE;
   const sensitiveWords = options.sensitiveWords ?? [];
   const startedAt = new Date().toISOString();
@@ -219,7 +223,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       now: new Date(clock.now()),
     });
     if (answer.outboxEntry) {
-      outbox.push(answer.outboxEntry);
+      outbox.push({ api: request.apiName, from: caller?.definition.name ?? null, ...answer.outboxEntry });
       if (outbox.length > outboxSize) outbox.splice(0, outbox.length - outboxSize);
     }
     res.writeHead(200, { 'content-type': answer.contentType });
@@ -403,7 +407,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     if (method === 'GET' && route === 'invocations') {
       const limit = Math.min(500, Number(url.searchParams.get('limit') ?? 50) || 50);
-      return sendJson(res, 200, { invocations: runtime.recent(limit) });
+      return sendJson(res, 200, filterInvocations(runtime.recent(Number.MAX_SAFE_INTEGER), filterFromQuery(url.searchParams), limit));
     }
     if (method === 'GET' && route === 'index-advice') return sendJson(res, 200, { mode: engine.indexAdvisor.mode, queries: engine.unservedQueries() });
     if (method === 'GET' && route === 'outbox') return sendJson(res, 200, { messages: [...outbox].reverse() });

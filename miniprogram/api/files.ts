@@ -2,13 +2,11 @@
  * Photos in cloud storage: uploading one, and the address an <image> shows it from. On the real
  * cloud the fileID itself works as an image src; the local cloud serves files over HTTP.
  */
-import { config } from '../config';
+import { logCallFailure } from './log';
 import { currentOpenid } from './session';
-import { localCloudUrl } from './transport';
+import { localCloudUrl, usesLocalCloud } from './target';
 
-/** Uploads a local file (e.g. from wx.chooseMedia) to `cloudPath`; resolves with its fileID. */
-export function uploadFile(filePath: string, cloudPath: string): Promise<string> {
-  if (config.mode === 'cloud') return wx.cloud.uploadFile({ cloudPath, filePath }).then((result) => result.fileID);
+function uploadToLocalCloud(filePath: string, cloudPath: string): Promise<string> {
   return new Promise((resolve, reject) => {
     wx.uploadFile({
       url: `${localCloudUrl()}/client/uploadFile`,
@@ -26,6 +24,17 @@ export function uploadFile(filePath: string, cloudPath: string): Promise<string>
   });
 }
 
+/** Uploads a local file (e.g. from wx.chooseMedia) to `cloudPath`; resolves with its fileID. */
+export function uploadFile(filePath: string, cloudPath: string): Promise<string> {
+  const upload = usesLocalCloud()
+    ? uploadToLocalCloud(filePath, cloudPath)
+    : wx.cloud.uploadFile({ cloudPath, filePath }).then((result) => result.fileID);
+  return upload.catch((error: { errCode?: number; errMsg?: string; message?: string }) => {
+    logCallFailure('error', { action: 'uploadFile' }, { errCode: error.errCode, errMsg: error.errMsg ?? error.message });
+    throw error;
+  });
+}
+
 export function imageUrl(fileID: string): string {
-  return config.mode === 'cloud' ? fileID : `${localCloudUrl()}/client/file?fileID=${encodeURIComponent(fileID)}`;
+  return usesLocalCloud() ? `${localCloudUrl()}/client/file?fileID=${encodeURIComponent(fileID)}` : fileID;
 }

@@ -57,7 +57,7 @@ export function reviewMethods<A, R>(spec: ReviewSpec<A, R>) {
     onCancelReject(this: ReviewPage) {
       this.setData({ rejecting: '', rejectError: '' });
     },
-    onNote(this: ReviewPage, event: Tap & { detail: string }) {
+    onNote(this: ReviewPage, event: Vant.FieldChange) {
       this.setData({ note: event.detail, rejectError: '' });
     },
     async onSubmitReject(this: ReviewPage) {

@@ -12,7 +12,7 @@
 import type { NotificationKind } from '../../core/ports';
 import { config } from '../config';
 import { currentOpenid } from './session';
-import { localCloudUrl } from './transport';
+import { localCloudUrl, usesLocalCloud } from './target';
 
 /** WeChat's limit on template ids in one request; a tap gets one request, so extra kinds are dropped. */
 export const MAX_TEMPLATES_PER_REQUEST = 3;
@@ -57,7 +57,7 @@ export function askToSubscribe(kinds: readonly NotificationKind[]): Promise<void
   try {
     const tmplIds = [...new Set(kinds.map((kind) => config.templates[kind]).filter(Boolean))].slice(0, MAX_TEMPLATES_PER_REQUEST);
     if (tmplIds.length === 0) return Promise.resolve();
-    const asked = config.mode === 'cloud' ? requestInWeChat(tmplIds) : requestInLocalCloud(tmplIds);
+    const asked = usesLocalCloud() ? requestInLocalCloud(tmplIds) : requestInWeChat(tmplIds);
     return asked.catch(() => undefined);
   } catch (error) {
     // A wx API that throws synchronously must not break the tap that called us.

@@ -67,7 +67,7 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string, options: C
       record.calls.push({ name: options.name, data: options.data });
       const { status, json } = await postJson(cloud.clientUrl, { name: options.name, data: options.data }, { 'x-wx-openid': openid });
       if (status !== 200) throw { errCode: json.errCode, errMsg: json.errMsg };
-      return { result: json.result, errMsg: 'cloud.callFunction:ok' };
+      return { result: json.result, errMsg: 'cloud.callFunction:ok', requestID: json.requestID };
     },
   };
   wx.requestSubscribeMessage = (request: {
@@ -90,8 +90,8 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string, options: C
     record.toasts.push(options.title);
   };
   // The built config module is the one the pages import, so switching it here switches theirs.
-  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string } };
-  config.mode = 'cloud';
+  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string } };
+  config.develop = 'cloud';
   return record;
 }
 

@@ -1,6 +1,6 @@
 // @vitest-environment node
-// happy-dom is not installed, so the page is checked as an HTML string; the
-// inline script is compiled (not run) to catch syntax errors.
+// The page as an HTML string; the inline script is compiled (not run) to catch
+// syntax errors. console-behaviour.test.ts runs it against a local cloud.
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderConsolePage } from '../../localcloud/src/ui/console-page';
 

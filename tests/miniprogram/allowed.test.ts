@@ -39,8 +39,8 @@ beforeEach(() => {
   wx.stopPullDownRefresh = () => {
     pullDownsStopped += 1;
   };
-  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string } };
-  config.mode = 'cloud';
+  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string } };
+  config.develop = 'cloud';
 });
 
 const pages: Page[] = [];

@@ -164,9 +164,9 @@ describe('pages/me', () => {
   });
 
   it('in local mode, picks a developer identity and relaunches', async () => {
-    const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string } };
+    const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string } };
     connectMiniProgram(cloud, DEMO.resident);
-    config.mode = 'local';
+    config.develop = 'local';
     let relaunched = '';
     wx.reLaunch = (o) => {
       relaunched = o.url;
@@ -179,6 +179,6 @@ describe('pages/me', () => {
     await until(() => relaunched !== '');
     expect(relaunched).toBe('/pages/home/index');
     expect(wx.getStorageSync('linli.devOpenid')).toBe('demo-staff');
-    config.mode = 'cloud';
+    config.develop = 'cloud';
   });
 });

@@ -173,14 +173,14 @@ describe('volunteer hall and tasks', () => {
 
 describe('api/subscribe in local mode', () => {
   // The built modules the pages use, so the mode switched here is theirs.
-  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { mode: string; localUrl: string } };
+  const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string; localUrl: string } };
   const { askToSubscribe } = require(path.join(MP_ROOT, 'api/subscribe.js')) as {
     askToSubscribe: (kinds: string[]) => Promise<void>;
   };
 
   it('posts at most 3 template ids to the local cloud as the developer identity, which grants them', async () => {
     connectMiniProgram(cloud, DEMO.resident);
-    const saved = { mode: config.mode, localUrl: config.localUrl };
+    const saved = { develop: config.develop, localUrl: config.localUrl };
     const requests: Array<{ url: string; openid: string; data: unknown }> = [];
     // simulate's wx.request goes nowhere: forward it to the local cloud as the real one would.
     wx.request = (options) => {
@@ -190,7 +190,7 @@ describe('api/subscribe in local mode', () => {
         (error: Error) => options.fail?.({ errMsg: error.message }),
       );
     };
-    Object.assign(config, { mode: 'local', localUrl: cloud.url });
+    Object.assign(config, { develop: 'local', localUrl: cloud.url });
     try {
       const before = remaining(DEMO.resident, ASSIGNED);
       await askToSubscribe(['order_assigned', 'order_accepted', 'order_assigned', 'activity_promoted', 'activity_cancelled']);

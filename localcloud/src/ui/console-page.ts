@@ -75,6 +75,7 @@ pre.json{margin:0 0 8px;padding:8px 10px;background:#f6f8fa;border:1px solid #ea
 .err-text{color:#b42318;word-break:break-word}
 details summary{cursor:pointer;color:#0b5cad;margin-top:6px}
 .form{display:flex;flex-direction:column;gap:6px;margin-top:6px}.form label{font-size:12.5px;color:#57606a}
+select{font:inherit;font-size:13px;padding:3px 6px;border:1px solid #c6ccd3;border-radius:6px;background:#fff;color:#1f2328;max-width:240px}
 textarea,input[type=text]{width:100%;font:12.5px ui-monospace,Menlo,Consolas,monospace;padding:6px;border:1px solid #c6ccd3;border-radius:6px}
 textarea{min-height:80px;resize:vertical}
 pre.reply{margin:0;padding:8px;border-radius:6px;white-space:pre-wrap;word-break:break-word;max-height:260px;overflow:auto}
@@ -414,25 +415,58 @@ const CLIENT_JS = String.raw`
   }
 
   // ---- invocations ----
-  var invBusy = false, invShown = null;
-  var STATUS = { ok: '成功 ok', error: '错误 error', timeout: '超时 timeout' };
+  // The filter goes to the server, which keeps the latest 500: timer runs cannot push a person's calls out of view.
+  var invBusy = false, invAgain = false, invShown = null, invFacets = null;
+  var STATUS = { ok: '成功 ok', error: '错误 error', timeout: '超时 timeout', running: '运行中 running' };
+  var SOURCES = { wx_client: '小程序 wx_client', wx_trigger: '定时触发 wx_trigger', scf: '云函数 scf' };
+  function invQuery() {
+    var q = new URLSearchParams();
+    if ($('inv-function').value) q.set('function', $('inv-function').value);
+    if ($('inv-action').value) q.set('action', $('inv-action').value);
+    if ($('inv-source').value) q.set('source', $('inv-source').value);
+    if ($('inv-hide-timers').checked && $('inv-source').value !== 'wx_trigger') q.set('excludeSource', 'wx_trigger');
+    var s = q.toString();
+    return s ? '&' + s : '';
+  }
   async function loadInvocations() {
-    if (invBusy) return;
+    // A filter changed while a list was on its way: load again once it is in, with the filter as it is then.
+    if (invBusy) { invAgain = true; return; }
     invBusy = true;
     try {
-      var r = await api('/__linli/api/invocations?limit=50');
+      var r = await api('/__linli/api/invocations?limit=50' + invQuery());
       clearError('invocations');
       $('inv-updated').textContent = '更新于 Updated ' + fmtTime(Date.now()).slice(11);
+      $('inv-matched').textContent = '符合条件 ' + (r.matched || 0) + ' 次 matched';
+      renderInvFilters(r.facets || { functions: [], actions: [], sources: [] });
       var key = JSON.stringify(r.invocations || []);
       if (key !== invShown) { invShown = key; renderInvocations(r.invocations || []); }
     } catch (e) { setError('invocations', e); }
-    finally { invBusy = false; }
+    finally {
+      invBusy = false;
+      if (invAgain) { invAgain = false; loadInvocations(); }
+    }
+  }
+  // The choices are what the kept invocations hold; a chosen value stays even when it has none now.
+  function fillSelect(sel, all, values, label) {
+    var chosen = sel.value;
+    if (chosen && values.indexOf(chosen) < 0) values = values.concat([chosen]);
+    sel.replaceChildren(h('option', { value: '', text: all }));
+    values.forEach(function (v) { sel.append(h('option', { value: v, text: label ? label(v) : v })); });
+    sel.value = chosen;
+  }
+  function renderInvFilters(facets) {
+    var key = JSON.stringify(facets);
+    if (key === invFacets) return;
+    invFacets = key;
+    fillSelect($('inv-function'), '全部云函数 All functions', facets.functions || []);
+    fillSelect($('inv-action'), '全部操作 All actions', facets.actions || []);
+    fillSelect($('inv-source'), '全部来源 All sources', facets.sources || [], function (v) { return SOURCES[v] || v; });
   }
   function renderInvocations(list) {
     var box = $('inv-list');
     box.replaceChildren();
     if (!list.length) { box.append(empty('暂无数据 No invocations yet')); return; }
-    var heads = ['时间 Time', '函数 Function', '来源 Source', 'openid', '耗时 Duration', '状态 Status', '错误 Error'];
+    var heads = ['时间 Time', '函数 Function', '操作 Action', '来源 Source', 'openid', '耗时 Duration', '状态 Status', '错误 Error'];
     box.append(h('div', { class: 'table-wrap' }, h('table', null,
       h('thead', null, h('tr', null, heads.map(function (t) { return h('th', { text: t }); }))),
       h('tbody', null, list.map(function (x) {
@@ -440,6 +474,7 @@ const CLIENT_JS = String.raw`
         return h('tr', { class: 'row-' + st },
           h('td', { class: 'mono', text: fmtTime(x.startedAt), title: String(x.startedAt) }),
           h('td', { class: 'mono', text: x.name }),
+          h('td', { class: 'mono', text: x.action || '—' }),
           h('td', null, String(x.source || '—'), x.callerId ? h('div', { class: 'muted mono', text: '← ' + x.callerId }) : null),
           h('td', { class: 'mono', text: x.openid || '—' }),
           h('td', { class: 'mono', text: x.durationMs == null ? '—' : x.durationMs + ' ms' }),
@@ -468,13 +503,15 @@ const CLIENT_JS = String.raw`
     var box = $('outbox-list');
     box.replaceChildren();
     if (!list.length) { box.append(empty('暂无数据 No messages sent')); return; }
-    var heads = ['发送时间 Sent', '接口 API', '接收者 To (openid)', '模板 Template', '页面 Page', '内容 Data'];
+    // The fields of a message are those of subscribeMessage.send (template_id, touser, …) plus api and from.
+    var heads = ['发送时间 Sent', '云函数 From', '接口 API', '接收者 To (openid)', '模板 Template', '页面 Page', '内容 Data'];
     box.append(h('div', { class: 'table-wrap' }, h('table', null,
       h('thead', null, h('tr', null, heads.map(function (t) { return h('th', { text: t }); }))),
       h('tbody', null, list.map(function (m) {
         return h('tr', null,
-          h('td', { class: 'mono', text: fmtTime(m.sentAt) }), h('td', { class: 'mono', text: m.api }),
-          h('td', { class: 'mono', text: m.touser || '—' }), h('td', { class: 'mono', text: m.templateId || '—' }),
+          h('td', { class: 'mono', text: fmtTime(m.sentAt) }), h('td', { class: 'mono', text: m.from || '—' }),
+          h('td', { class: 'mono', text: m.api || '—' }),
+          h('td', { class: 'mono', text: m.touser || '—' }), h('td', { class: 'mono', text: m.template_id || '—' }),
           h('td', { class: 'mono', text: m.page || '—' }), h('td', null, dataLines(m.data)));
       })))));
   }
@@ -541,6 +578,9 @@ const CLIENT_JS = String.raw`
   };
   TABS.forEach(function (t) { $('tabbtn-' + t).onclick = function () { showTab(t); }; });
   $('inv-refresh').onclick = loadInvocations;
+  ['inv-function', 'inv-action', 'inv-source', 'inv-hide-timers'].forEach(function (id) {
+    $(id).addEventListener('change', function () { invShown = null; loadInvocations(); });
+  });
   $('fn-refresh').onclick = loadFunctions;
   $('outbox-refresh').onclick = loadOutbox;
   $('advice-refresh').onclick = loadIndexAdvice;
@@ -615,6 +655,12 @@ export function renderConsolePage(opts: ConsolePageOptions): string {
       <span class="muted" id="inv-updated"></span>
       <label class="muted"><input type="checkbox" id="inv-auto" checked> 自动刷新 Auto-refresh (3 s)</label>
       <button type="button" id="inv-refresh">刷新 Refresh</button></div>
+    <div class="toolbar" role="search" aria-label="筛选调用记录 Filter invocations">
+      <select id="inv-function" aria-label="云函数 Function"><option value="">全部云函数 All functions</option></select>
+      <select id="inv-action" aria-label="操作 Action"><option value="">全部操作 All actions</option></select>
+      <select id="inv-source" aria-label="来源 Source"><option value="">全部来源 All sources</option></select>
+      <label class="muted"><input type="checkbox" id="inv-hide-timers" checked> 隐藏定时触发 Hide timer runs</label>
+      <span class="muted grow" id="inv-matched"></span></div>
     <div id="inv-list"></div>
   </section>
   <section id="tab-outbox" role="tabpanel" hidden>

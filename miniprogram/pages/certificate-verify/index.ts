@@ -24,7 +24,7 @@ Component({
       this.setData({ largeText: largeText(), code });
       if (code) void this.onVerify();
     },
-    onCode(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onCode(event: Vant.FieldChange) {
       this.setData({ code: event.detail, message: '' });
     },
     async onVerify() {

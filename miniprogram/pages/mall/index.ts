@@ -50,7 +50,7 @@ Component({
       const { goods, balance, redemptions } = reply.data;
       return rows({ ok: true, data: redemptions }, toRow, { goods: goods.filter((g) => g.active), balance });
     },
-    onTab(event: WechatMiniprogram.BaseEvent & { detail: { name: Tab } }) {
+    onTab(event: Vant.TabsChange<Tab>) {
       if (event.detail.name !== this.data.tab) this.setData({ tab: event.detail.name });
     },
     async onRedeem(event: WechatMiniprogram.BaseEvent) {

@@ -7,10 +7,11 @@
  */
 import type { CommunityDetailView, CommunityView, MeView } from '../../../core/contract';
 import type { Address, Grid } from '../../../core/model';
-import { config, DEMO_IDENTITIES } from '../../config';
+import { DEMO_IDENTITIES } from '../../config';
 import { call } from '../../api/api';
 import { currentOpenid, switchOpenid } from '../../api/session';
 import { askToSubscribe } from '../../api/subscribe';
+import { usesLocalCloud } from '../../api/target';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatAddress, isPhone, largeText, PHONE_MESSAGE, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
@@ -84,7 +85,7 @@ Component({
       const openid = currentOpenid();
       this.setData({
         largeText: largeText(),
-        local: config.mode === 'local',
+        local: usesLocalCloud(),
         identityIndex: Math.max(0, DEMO_IDENTITIES.findIndex((i) => i.openid === openid)),
       });
       void this.load();
@@ -141,7 +142,7 @@ Component({
     onBuilding(event: WechatMiniprogram.PickerChange) {
       this.setData({ buildingIndex: Number(event.detail.value), 'errors.building': '' });
     },
-    onRegisterInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onRegisterInput(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field) as RegisterField;
       this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
     },
@@ -206,26 +207,26 @@ Component({
     onCancelApply() {
       this.setData({ mode: 'profile' });
     },
-    onApplyInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onApplyInput(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field) as ApplyField;
       this.setData({ [`apply.${field}`]: event.detail, [`applyErrors.${field}`]: '' });
     },
     onBirthDate(event: WechatMiniprogram.PickerChange) {
       this.setData({ 'apply.birthDate': String(event.detail.value), 'applyErrors.birthDate': '' });
     },
-    onGender(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onGender(event: Vant.RadioGroupChange) {
       this.setData({ 'apply.gender': event.detail === '男' || event.detail === '女' ? event.detail : '' });
     },
-    onSkills(event: WechatMiniprogram.BaseEvent & { detail: string[] }) {
+    onSkills(event: Vant.CheckboxGroupChange) {
       this.setData({ 'apply.skills': event.detail, 'applyErrors.skills': '' });
     },
-    onPartyMember(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+    onPartyMember(event: Vant.SwitchChange) {
       this.setData({ 'apply.partyMember': event.detail });
     },
     onApplyGrid(event: WechatMiniprogram.PickerChange) {
       this.setData({ 'apply.gridIndex': Number(event.detail.value), 'applyErrors.grid': '' });
     },
-    onConsent(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+    onConsent(event: Vant.CheckboxChange) {
       this.setData({ 'apply.consent': event.detail, 'applyErrors.consent': '' });
     },
     async onApply() {
@@ -275,7 +276,7 @@ Component({
     },
 
     /** A volunteer pauses or resumes new assignments (志愿服务条例 Art. 25: nobody is made to serve). */
-    async onAvailable(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+    async onAvailable(event: Vant.SwitchChange) {
       if (this.data.savingAvailable) return;
       const available = event.detail === true;
       // Resuming is when the next assignment's notice is wanted; asked inside the tap, as WeChat requires.
@@ -292,7 +293,7 @@ Component({
     onGo(event: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: String(event.currentTarget.dataset.url) });
     },
-    onLargeText(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+    onLargeText(event: Vant.SwitchChange) {
       setLargeText(event.detail);
       this.setData({ largeText: event.detail });
     },

@@ -96,10 +96,10 @@ Component({
         wx.showToast({ title: '订单已取消', icon: 'success' });
       }
     },
-    onStars(event: WechatMiniprogram.BaseEvent & { detail: number }) {
+    onStars(event: Vant.RateChange) {
       this.setData({ stars: event.detail, rateError: '' });
     },
-    onComment(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onComment(event: Vant.FieldChange) {
       this.setData({ comment: event.detail });
     },
     async onRate() {

@@ -72,7 +72,7 @@ Component({
         buildingText: formatAddress({ gridId: address.gridId, building: address.building }),
       });
     },
-    onInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onInput(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field) as Field;
       this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
     },
@@ -89,7 +89,7 @@ Component({
       return Object.keys(errors).length === 0;
     },
     /** A photo was chosen: upload it at once, under orders/<my openid>/, as the cloud requires. */
-    async onPhotoRead(event: WechatMiniprogram.BaseEvent & { detail: { file: { url?: string; tempFilePath?: string } | Array<{ url?: string; tempFilePath?: string }> } }) {
+    async onPhotoRead(event: Vant.UploaderAfterRead) {
       const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
       try {
@@ -107,7 +107,7 @@ Component({
         this.setData({ uploading: false });
       }
     },
-    onPhotoDelete(event: WechatMiniprogram.BaseEvent & { detail: { index: number } }) {
+    onPhotoDelete(event: Vant.UploaderDelete) {
       this.setData({ photos: this.data.photos.filter((_photo, index) => index !== event.detail.index) });
     },
     async onSubmit() {

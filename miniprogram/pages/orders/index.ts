@@ -33,7 +33,7 @@ Component({
     async fetchList(cursor?: string) {
       return rows(await call('order.listMine', { status: this.data.filter, limit: 20, cursor }, { toast: false }), toRow);
     },
-    onFilter(event: WechatMiniprogram.BaseEvent & { detail: { name: Filter } }) {
+    onFilter(event: Vant.TabsChange<Filter>) {
       if (event.detail.name === this.data.filter) return; // van-tabs also reports its first tab
       this.setData({ filter: event.detail.name });
       void this.load();

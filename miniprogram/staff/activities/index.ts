@@ -193,20 +193,20 @@ Component({
     onCancelForm() {
       this.setData({ editing: false, formError: '' });
     },
-    onField(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onField(event: Vant.FieldChange) {
       this.setData({ [`form.${String(event.currentTarget.dataset.field)}`]: event.detail, formError: '' });
     },
     /** Native pickers (date, time): the field is named on the picker. */
-    onPick(event: WechatMiniprogram.BaseEvent & { detail: { value: string } }) {
+    onPick(event: DateTimePickerChange) {
       this.setData({ [`form.${String(event.currentTarget.dataset.field)}`]: event.detail.value, formError: '' });
     },
     onClearCloses() {
       this.setData({ 'form.closesDate': '', 'form.closesTime': '' });
     },
-    onCapacity(event: WechatMiniprogram.BaseEvent & { detail: number | string }) {
+    onCapacity(event: Vant.StepperChange) {
       this.setData({ 'form.capacity': Number(event.detail), formError: '' });
     },
-    onSkills(event: WechatMiniprogram.BaseEvent & { detail: string[] }) {
+    onSkills(event: Vant.CheckboxGroupChange) {
       this.setData({ 'form.skills': event.detail });
     },
     async onSave() {
@@ -261,7 +261,7 @@ Component({
     onKeepActivity() {
       this.setData({ cancelling: '', cancelError: '' });
     },
-    onCancelReason(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onCancelReason(event: Vant.FieldChange) {
       this.setData({ cancelReason: event.detail, cancelError: '' });
     },
     async onSubmitCancel() {

@@ -74,7 +74,7 @@ Component({
     },
 
     // ---- finding the person -----------------------------------------------------------------
-    onQuery(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onQuery(event: Vant.FieldChange) {
       this.setData({ query: event.detail, searchError: '', 'errors.nominee': '' });
     },
     async onSearch() {
@@ -107,14 +107,14 @@ Component({
     },
 
     // ---- the nomination form ----------------------------------------------------------------
-    onField(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onField(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field) as Field;
       this.setData({ [`form.${field}`]: event.detail, [`errors.${field}`]: '' });
     },
-    onKind(event: WechatMiniprogram.BaseEvent & { detail: Kind }) {
+    onKind(event: Vant.RadioGroupChange<Kind>) {
       this.setData({ 'form.kind': event.detail });
     },
-    onPoints(event: WechatMiniprogram.BaseEvent & { detail: number | string }) {
+    onPoints(event: Vant.StepperChange) {
       this.setData({ 'form.points': Number(event.detail) });
     },
     validate(): boolean {

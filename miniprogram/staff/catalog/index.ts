@@ -86,7 +86,7 @@ Component({
     onCancel() {
       this.setData({ editing: false, formError: '' });
     },
-    onField(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onField(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field);
       this.setData({ [`form.${field}`]: event.detail, formError: '' });
     },

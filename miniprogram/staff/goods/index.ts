@@ -81,10 +81,10 @@ Component({
     onCancel() {
       this.setData({ editing: false, formError: '' });
     },
-    onField(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onField(event: Vant.FieldChange) {
       this.setData({ [`form.${String(event.currentTarget.dataset.field)}`]: event.detail, formError: '' });
     },
-    onActive(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+    onActive(event: Vant.SwitchChange) {
       this.setData({ 'form.active': event.detail });
     },
     async onSave() {

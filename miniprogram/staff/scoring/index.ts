@@ -89,13 +89,13 @@ Component({
     onCancel() {
       this.setData({ openOrderId: '' });
     },
-    onScore(event: WechatMiniprogram.BaseEvent & { detail: number }) {
+    onScore(event: Vant.RateChange) {
       this.setData({ score: event.detail });
     },
-    onNote(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onNote(event: Vant.FieldChange) {
       this.setData({ note: event.detail });
     },
-    onMinutes(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onMinutes(event: Vant.FieldChange) {
       this.setData({ minutes: event.detail, minutesError: '' });
     },
     /** The minutes to send (undefined: those reported count), or the problem with what was typed. */

@@ -18,7 +18,7 @@ Component({
     onLoad() {
       this.setData({ code: '', error: '', result: null });
     },
-    onCode(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onCode(event: Vant.FieldChange) {
       this.setData({ code: event.detail, error: '' });
     },
     onScan() {

@@ -139,7 +139,7 @@ Component({
       this.show(reply.data);
       wx.showToast({ title: '已取消报名', icon: 'none' });
     },
-    onCode(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onCode(event: Vant.FieldChange) {
       this.setData({ code: String(event.detail), codeError: '' });
     },
     onScan() {

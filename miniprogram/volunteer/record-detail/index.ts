@@ -163,7 +163,7 @@ Component({
     onCloseForm() {
       this.setData({ formOpen: false, formError: '' });
     },
-    onInput(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onInput(event: Vant.FieldChange) {
       const field = String(event.currentTarget.dataset.field) as FormField;
       this.setData({ [`form.${field}`]: event.detail, [`errors.${field}`]: '', formError: '' });
     },

@@ -80,13 +80,13 @@ Component({
     onCloseSheet() {
       this.setData({ sheet: '', formError: '' });
     },
-    onReason(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onReason(event: Vant.FieldChange) {
       this.setData({ reason: event.detail });
     },
-    onSummary(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onSummary(event: Vant.FieldChange) {
       this.setData({ summary: event.detail });
     },
-    onMinutes(event: WechatMiniprogram.BaseEvent & { detail: string }) {
+    onMinutes(event: Vant.FieldChange) {
       this.setData({ minutes: event.detail });
     },
     async onSubmitDecline() {
