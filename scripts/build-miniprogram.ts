@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { transform } from 'esbuild';
-import { packMiniprogramNpm } from './pack-npm';
 
 const root = path.resolve(__dirname, '..');
 export const MP_SOURCE = path.join(root, 'miniprogram');
@@ -18,7 +17,8 @@ async function copyTree(from: string, to: string): Promise<number> {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === 'miniprogram_npm') continue;
+      // miniprogram_npm is copied whole below; node_modules is only what 构建 npm reads.
+      if (entry.name === 'miniprogram_npm' || entry.name === 'node_modules') continue;
       compiled += await copyTree(source, path.join(to, entry.name));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
       const { code } = await transform(fs.readFileSync(source, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2019', sourcefile: source });
@@ -35,7 +35,8 @@ export async function buildMiniprogram(): Promise<number> {
   fs.rmSync(MP_BUILD, { recursive: true, force: true });
   const compiled = await copyTree(MP_SOURCE, MP_BUILD);
   const npmSource = path.join(MP_SOURCE, 'miniprogram_npm');
-  if (!fs.existsSync(npmSource)) packMiniprogramNpm();
+  // Loaded only when needed: miniprogram-ci takes seconds to load.
+  if (!fs.existsSync(npmSource)) await (await import('./pack-npm')).packMiniprogramNpm();
   fs.cpSync(npmSource, path.join(MP_BUILD, 'miniprogram_npm'), { recursive: true });
   // The root package is CommonJS already; this keeps the build CommonJS whatever the root says.
   fs.writeFileSync(path.join(MP_BUILD, '..', 'package.json'), '{"type":"commonjs"}\n');
