@@ -3,11 +3,13 @@
  * - `buildNpm`: 工具 → 构建 npm, i.e. `packNpmManually` for every entry of project.config.json's
  *   `packNpmRelationList`, paths taken relative to the project as DevTools takes them;
  * - `compileProject`: WeChat's compiler over the whole mini-program (`getCompiledResult`: TypeScript
- *   through the typescript plugin, app.json, every wxml and wxss), with no AppID key and no network;
+ *   through the typescript plugin, app.json and every page's json, every wxss), then the official wxml
+ *   compiler (wcc) over every template it passes through; no AppID key, no network;
  * - `packageSizes`: each package's size in that compiled output (main package and every subpackage).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -17,6 +19,8 @@ const load = createRequire(__filename);
 const ci = load('miniprogram-ci') as typeof import('miniprogram-ci');
 /** miniprogram-ci's own offline answer for an ordinary mini-program (2 MB per package, …). */
 const { DefaultProjectAttr } = load('miniprogram-ci/dist/config/config') as typeof import('miniprogram-ci/dist/@types/config/config');
+/** WeChat's wxml compiler, the wcc binary DevTools runs (and miniprogram-simulate in the page tests). */
+const { wxmlToJs } = load('miniprogram-compiler') as { wxmlToJs: (root: string, options?: { maxBuffer?: number }) => string };
 
 /**
  * Runs `task` with miniprogram-ci's console chatter (its compiler process, its failed server
@@ -43,7 +47,6 @@ export interface NpmRelation {
 }
 
 interface ProjectConfig {
-  miniprogramRoot?: string;
   appid: string;
   setting?: { packNpmManually?: boolean; packNpmRelationList?: NpmRelation[] };
 }
@@ -70,7 +73,7 @@ export type PackResult = Awaited<ReturnType<typeof ci.packNpmManually>>;
 export async function buildNpm(projectRoot = REPO_ROOT): Promise<Array<NpmRelation & PackResult>> {
   const results: Array<NpmRelation & PackResult> = [];
   for (const relation of npmRelations(projectRoot)) {
-    // DevTools rebuilds from scratch: a package dropped from dependencies leaves nothing behind.
+    // Built from scratch, so a package dropped from dependencies leaves nothing behind.
     fs.rmSync(path.join(relation.miniprogramNpmDistDir, 'miniprogram_npm'), { recursive: true, force: true });
     results.push({ ...relation, ...(await quietly(() => ci.packNpmManually(relation))) });
   }
@@ -94,8 +97,26 @@ export interface CompiledProject {
 }
 
 /**
+ * getCompiledResult passes wxml through as uploaded (WeChat compiles templates on its side), so wcc
+ * compiles every template of the compiled package, vant's included; throws on the first error.
+ */
+function compileTemplates(files: Map<string, Buffer>): void {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-compiled-'));
+  try {
+    for (const [file, content] of files) {
+      fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+      fs.writeFileSync(path.join(folder, file), content);
+    }
+    wxmlToJs(folder, { maxBuffer: 64 * 1024 * 1024 });
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
  * Compiles the mini-program with the project's own settings (project.config.json: es6, enhance,
- * minified, the typescript plugin, packOptions). Throws on any compile error.
+ * minified, the typescript plugin, packOptions). Throws on any compile error: TypeScript, json (a
+ * missing page or component), wxss, wxml.
  */
 export async function compileProject(projectRoot = REPO_ROOT): Promise<CompiledProject> {
   const started = performance.now();
@@ -115,6 +136,7 @@ export async function compileProject(projectRoot = REPO_ROOT): Promise<CompiledP
   });
   const files = new Map<string, Buffer>();
   for (const [file, content] of Object.entries(compiled)) files.set(file, Buffer.isBuffer(content) ? content : Buffer.from(content));
+  compileTemplates(files);
   return { files, milliseconds: performance.now() - started };
 }
 

@@ -6,15 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_LIMIT_KB } from '../../scripts/mp-size';
 import { buildNpm, compileProject, packageSizes, REPO_ROOT } from '../../scripts/wechat-build';
-
-// The official wxml compiler (wcc) DevTools uses; the one miniprogram-simulate runs in the page tests.
-const { wxmlToJs } = createRequire(__filename)('miniprogram-compiler') as { wxmlToJs: (root: string, options?: { maxBuffer?: number }) => string };
 
 /** Every file under `dir` (relative paths) with a digest of its content. */
 function tree(dir: string): Map<string, string> {
@@ -110,19 +106,6 @@ describe('WeChat DevTools on a fresh copy of the project (miniprogram-ci, offlin
     // Only what runs on the phone: TypeScript compiled away, no npm sources or manifests.
     const notForThePhone = [...files.keys()].filter((file) => /\.ts$|(^|\/)node_modules\/|(^|\/)package(-lock)?\.json$/.test(file));
     expect(notForThePhone).toEqual([]);
-
-    // getCompiledResult passes wxml through unchecked (WeChat compiles it after upload): the official
-    // wcc compiles every template of the compiled package, vant's included.
-    const output = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-compiled-'));
-    try {
-      for (const [file, content] of files) {
-        fs.mkdirSync(path.dirname(path.join(output, file)), { recursive: true });
-        fs.writeFileSync(path.join(output, file), content);
-      }
-      expect(wxmlToJs(output, { maxBuffer: 64 * 1024 * 1024 })).toContain('$gwx');
-    } finally {
-      fs.rmSync(output, { recursive: true, force: true });
-    }
 
     const sizes = packageSizes(files);
     expect(sizes.map(({ name }) => name)).toEqual(['main', ...app.subPackages.map(({ root }) => root.replace(/\/$/, ''))]);
