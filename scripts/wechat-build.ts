@@ -19,6 +19,7 @@ const load = createRequire(__filename);
 const ci = load('miniprogram-ci') as typeof import('miniprogram-ci');
 /** miniprogram-ci's own offline answer for an ordinary mini-program (2 MB per package, …). */
 const { DefaultProjectAttr } = load('miniprogram-ci/dist/config/config') as typeof import('miniprogram-ci/dist/@types/config/config');
+const { getCiProxy } = load('miniprogram-ci/dist/utils/request') as { getCiProxy: () => string };
 /** WeChat's wxml compiler, the wcc binary DevTools runs (and miniprogram-simulate in the page tests). */
 const { wxmlToJs } = load('miniprogram-compiler') as { wxmlToJs: (root: string, options?: { maxBuffer?: number }) => string };
 
@@ -120,7 +121,7 @@ function compileTemplates(files: Map<string, Buffer>): void {
  */
 export async function compileProject(projectRoot = REPO_ROOT): Promise<CompiledProject> {
   const started = performance.now();
-  const compiled = await quietly(() => {
+  const compiled = await quietly(async () => {
     const project = new OfflineProject({
       appid: readProjectConfig(projectRoot).appid,
       type: 'miniProgram',
@@ -130,9 +131,14 @@ export async function compileProject(projectRoot = REPO_ROOT): Promise<CompiledP
     });
     // The compiler also asks WeChat's server for the list of allowed file extensions; a closed local
     // port answers at once, and miniprogram-ci falls back to the list it ships, so the result never
-    // depends on the network.
+    // depends on the network. The proxy is miniprogram-ci's global: put back for whatever runs next (an upload).
+    const previousProxy = getCiProxy();
     ci.proxy('http://127.0.0.1:9');
-    return ci.getCompiledResult({ project, version: '0.0.0', setting: { useProjectConfig: true } });
+    try {
+      return await ci.getCompiledResult({ project, version: '0.0.0', setting: { useProjectConfig: true } });
+    } finally {
+      ci.proxy(previousProxy);
+    }
   });
   const files = new Map<string, Buffer>();
   for (const [file, content] of Object.entries(compiled)) files.set(file, Buffer.isBuffer(content) ? content : Buffer.from(content));
