@@ -446,21 +446,31 @@ function startBenchCloud(dataDir: string): Promise<LocalCloud> {
   });
 }
 
-async function main(): Promise<void> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-fn-'));
-  try {
+const SECTIONS: Record<string, (scratch: string) => Promise<void>> = {
+  transitions: async (scratch) => {
     const cloud = await startBenchCloud(path.join(scratch, 'loop'));
     try {
       await transitions(cloud);
     } finally {
       await cloud.close();
     }
-    await suggest(scratch);
-    await activities(scratch);
-    await certificates(scratch);
-    await recordTimer(scratch);
-    await hallBehindAFlood(scratch);
-    await reconciliation(scratch);
+  },
+  suggest,
+  activities,
+  certificates,
+  recordTimer,
+  hall: hallBehindAFlood,
+  reconciliation,
+};
+
+async function main(): Promise<void> {
+  // LINLI_BENCH=activities,hall runs only those sections (e.g. while working on one of them).
+  const only = process.env.LINLI_BENCH?.split(',').filter(Boolean);
+  const unknown = only?.filter((name) => !(name in SECTIONS)) ?? [];
+  if (unknown.length > 0) throw new Error(`LINLI_BENCH: no section ${unknown.join(', ')} (there are ${Object.keys(SECTIONS).join(', ')})`);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-fn-'));
+  try {
+    for (const [name, run] of Object.entries(SECTIONS)) if (!only || only.includes(name)) await run(scratch);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
