@@ -396,6 +396,42 @@ describe('§7.6 _id and unique keys', () => {
     expect((await db.collection('items').count()).total).toBe(3);
   });
 
+  it('§7.6 where() naming an _id finds that document only, and the rest of the condition still applies (get, count, update, remove)', async () => {
+    const _ = db.command;
+    await seed('items', [
+      { _id: 'a', g: 1, n: 1 },
+      { _id: 'b', g: 1, n: 2 },
+      { _id: 7, g: 1, n: 3 },
+      { _id: '7', g: 2, n: 4 },
+    ]);
+    const ns = async (query: Doc) => ((await db.collection('items').where(query).get()).data as Doc[]).map((d) => d.n);
+    expect(await ns({ _id: 'b' })).toEqual([2]);
+    expect(await ns({ _id: 'b', g: 1, n: _.gt(1) })).toEqual([2]);
+    expect(await ns({ _id: 'b', g: 2 })).toEqual([]);
+    expect(await ns({ _id: 'zzz' })).toEqual([]);
+    // The number 7 and the string '7' stay different ids.
+    expect(await ns({ _id: 7 })).toEqual([3]);
+    expect(await ns({ _id: '7' })).toEqual([4]);
+    expect(await ns({ _id: 7, g: 2 })).toEqual([]);
+    expect(await ns({ _id: _.in(['a', 7]) })).toEqual([1, 3]);
+    expect((await db.collection('items').where({ _id: 'a', g: 1 }).count()).total).toBe(1);
+    expect((await db.collection('items').where({ _id: 'a', g: 2 }).count()).total).toBe(0);
+
+    // A conditional write on one document: only while the condition holds.
+    expect((await db.collection('items').where({ _id: 'a', n: _.lt(1) }).update({ data: { n: _.inc(1) } })).stats.updated).toBe(0);
+    expect((await db.collection('items').where({ _id: 'a', n: _.lt(2) }).update({ data: { n: _.inc(1) } })).stats.updated).toBe(1);
+    expect((await db.collection('items').where({ _id: 'a', n: _.lt(2) }).update({ data: { n: _.inc(1) } })).stats.updated).toBe(0);
+    expect((await db.collection('items').where({ _id: 'b', g: 1 }).update({ data: { n: _.inc(10) } })).stats.updated).toBe(1);
+    expect((await db.collection('items').where({ _id: 'b', g: 2 }).update({ data: { n: _.inc(10) } })).stats.updated).toBe(0);
+    expect((await db.collection('items').where({ _id: '7', g: 1 }).remove()).stats.removed).toBe(0);
+    expect((await db.collection('items').where({ _id: '7', g: 2 }).remove()).stats.removed).toBe(1);
+    expect((await all('items')).map((d) => [d._id, d.n])).toEqual([
+      ['a', 2],
+      ['b', 12],
+      [7, 3],
+    ]);
+  });
+
   it('§7.6 a duplicate _id rejects with -502001 E11000 and keeps the first document', async () => {
     await db.collection('items').add({ data: { _id: 'dup', x: 1 } });
     const error = await failure(db.collection('items').add({ data: { _id: 'dup', x: 2 } }));
