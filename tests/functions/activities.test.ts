@@ -313,6 +313,41 @@ describe('activities: thirty volunteers sign up at once', () => {
     expect(h.activity(activity.id)).toMatchObject({ enrolled: 5, waitlisted: 20 });
     h.expectCountersMatch(activity.id);
   });
+
+  it('claims never collide: in the rush a sign-up costs what one alone does, plus the read of its waiting number', async () => {
+    /** Database requests of each sign-up since the history was cleared (a retried transaction counts each time). */
+    const requestsOfSignUps = () =>
+      cloud.runtime
+        .recent(500)
+        .filter((record) => record.action === 'activity.signUp')
+        .map((record) => Object.values(record.database).reduce((a, b) => a + b, 0));
+    const now = await h.now();
+    const [alone, ...rush] = RACERS;
+    // One alone: a place, and then a number on the waiting list.
+    const quiet = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 1 });
+    cloud.runtime.clearHistory();
+    ok(await call(cloud, alone!, 'activity.signUp', { activityId: quiet.id }));
+    ok(await call(cloud, rush[0]!, 'activity.signUp', { activityId: quiet.id }));
+    const [waitingAlone, placeAlone] = requestsOfSignUps();
+
+    const activity = await h.create({ startAt: h.at(now, 300), endAt: h.at(now, 360), capacity: 5 });
+    // Every instance started first, so that the sign-ups run side by side rather than one after another.
+    await Promise.all(rush.slice(0, 10).map((openid) => call(cloud, openid, 'activity.get', { activityId: activity.id })));
+    cloud.runtime.clearHistory();
+    const replies = await Promise.all(rush.map((openid) => call(cloud, openid, 'activity.signUp', { activityId: activity.id })));
+    // Nobody is refused, nobody is told to retry, and the places are not exceeded.
+    for (const reply of replies) ok(reply);
+    expect(h.activity(activity.id)).toMatchObject({ enrolled: 5, waitlisted: rush.length - 5 });
+    h.expectCountersMatch(activity.id);
+    const costs = requestsOfSignUps();
+    expect(costs).toHaveLength(rush.length);
+    // A claim is tried again only when the last place went between its read and its write: once more
+    // (a read and a claim on the waiting list) for at most as many sign-ups as run at once.
+    const atOnce = cloud.runtime.instances().maxWorkersPerFunction;
+    const budget = 5 * placeAlone! + (rush.length - 5) * waitingAlone! + 2 * atOnce;
+    const spent = costs.reduce((a, b) => a + b, 0);
+    expect(spent, `${spent} requests for ${rush.length} sign-ups (alone: ${placeAlone} for a place, ${waitingAlone} for a waiting number): ${costs.join(' ')}`).toBeLessThanOrEqual(budget);
+  });
 });
 
 describe('activities: a double tap, and a sign-up that died after claiming its place', () => {
