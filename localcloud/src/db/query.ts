@@ -145,7 +145,8 @@ export function findDocuments(docs: readonly Doc[], options: FindOptions): Doc[]
   const pipeline: AnyObject[] = [];
   if (options.order && Object.keys(options.order).length > 0) pipeline.push({ $sort: options.order });
   if (options.offset) pipeline.push({ $skip: options.offset });
-  if (options.limit !== undefined) pipeline.push({ $limit: options.limit });
+  // A limit the matches do not reach changes nothing (a read of one document by its _id, mostly).
+  if (options.limit !== undefined && (pipeline.length > 0 || matched.length > options.limit)) pipeline.push({ $limit: options.limit });
   if (pipeline.length > 0) matched = new Aggregator(pipeline, mingoOptions).run(matched as AnyObject[]) as Doc[];
   if (!options.projection || Object.keys(options.projection).length === 0) return matched;
   // mingo's $project removes excluded fields of nested documents in place: project copies, never
