@@ -13,7 +13,7 @@ const LIMIT_BYTES = 102_400;
 const LIMIT_DEPTH = 64;
 const TOO_DEEP = `data nested too deep (limit ${LIMIT_DEPTH} levels)`;
 const TOO_LARGE = `data exceed max size (limit ${LIMIT_BYTES} bytes)`;
-/** More than any pool's maxWorkersPerFunction (8 by default). */
+/** More than any pool's maxWorkersPerFunction (at most 8 by default). */
 const HOSTILE_CALLS = 20;
 
 // ---- events as JSON text, built without recursion (JSON.stringify cannot write them) ----------
@@ -103,7 +103,7 @@ describe('the limits', () => {
 });
 
 describe.each([
-  { pool: 'default pool (8 instances)', options: {} },
+  { pool: 'default pool', options: {} },
   { pool: 'maxWorkersPerFunction 2', options: { maxWorkersPerFunction: 2 } },
 ])('$pool: 20 calls with a 10,000-deep 20 KB event', ({ options }) => {
   it('one after another: each refused at once with -501007, then an honest call is served', async () => {
