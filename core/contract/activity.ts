@@ -171,9 +171,9 @@ export const activityActions = {
     input: z.object({ activityId: id, reason: shortText('取消原因', 200) }),
   }),
   /** Enrols, or puts me on the waiting list when it is full. Signing up again returns my place. */
-  'activity.signUp': action<ActivityView & { mySignup: SignupView }>()({ roles: ['volunteer'], input: z.object({ activityId: id }) }),
+  'activity.signUp': action<ActivityView & { mySignup: SignupView }>()({ roles: ['volunteer'], input: z.object({ activityId: id }), reads: readsActivityAndSignup }),
   /** Gives up my place (before the withdrawal cut-off); the first on the waiting list takes it. */
-  'activity.withdraw': action<ActivityView & { mySignup: SignupView }>()({ roles: ['volunteer'], input: z.object({ activityId: id }) }),
+  'activity.withdraw': action<ActivityView & { mySignup: SignupView }>()({ roles: ['volunteer'], input: z.object({ activityId: id }), reads: readsActivityAndSignup }),
   /** The code staff show for check-in and check-out; it changes every minute. */
   'activity.code': action<{ code: string; rotatesAt: Iso }>()({ roles: ['staff'], input: z.object({ activityId: id }) }),
   'activity.checkIn': action<ActivityView & { mySignup: SignupView }>()({

@@ -4,6 +4,7 @@ import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { type Activity, type ActivitySignup, COLLECTIONS } from '../../model';
 import { formatLocal } from '../../time';
+import { prereadOrGet } from '../shared/store';
 import { activitiesOf, cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
 import { notifyPromoted } from './notices';
 import { assertClaimFresh, claimPlace, releaseWaitingNumber, signUpRefusal } from './places';
@@ -14,10 +15,14 @@ import { fillFreePlaces, withWaitlist } from './waiting-list';
 const LEFT_BEHIND = ['withdrawnAt', 'checkInAt', 'checkInBy', 'checkOutAt', 'checkOutBy', 'recordId', 'recordAlert'] as const;
 
 export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | 'activity.withdraw'> = {
-  'activity.signUp': async (input, { caller, deps }) => {
+  'activity.signUp': async (input, { caller, deps, preread }) => {
     const volunteer = volunteerOf(caller);
     const signupId = signupIdOf(input.activityId, caller.openid);
-    const [seen, existing] = await Promise.all([loadActivity(deps, input.activityId, volunteer.communityId), signupsOf(deps).get(signupId)]);
+    // Both came with the caller (the contract's reads): a sign-up is that one request, its claim and its document.
+    const [seen, existing] = await Promise.all([
+      loadActivity(deps, input.activityId, volunteer.communityId, preread),
+      prereadOrGet(signupsOf(deps), signupId, preread, 'signup'),
+    ]);
     const missing = seen.skills.filter((skill) => !volunteer.skills.includes(skill));
     if (missing.length > 0) throw new DomainError('FORBIDDEN', `报名该活动需要具备以下技能：${missing.join('、')}`);
     const now = deps.clock.now();
@@ -62,10 +67,10 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
     return withMySignup(deps, caller, claim.activity, signup, now, claim.kind === 'waiting' ? { waitPosition: claim.position } : {});
   },
 
-  'activity.withdraw': async (input, { caller, deps }) => {
+  'activity.withdraw': async (input, { caller, deps, preread }) => {
     const volunteer = volunteerOf(caller);
-    const seen = await loadActivity(deps, input.activityId, volunteer.communityId);
-    const seenSignup = await loadOwnSignup(deps, seen._id, caller.openid);
+    const seen = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
+    const seenSignup = await loadOwnSignup(deps, seen._id, caller.openid, preread);
     const now = deps.clock.now();
     if (seenSignup.status === 'withdrawn') return withMySignup(deps, caller, seen, seenSignup, now);
     if (seen.status === 'cancelled') throw cancelledConflict(seen);
