@@ -141,6 +141,8 @@ const CLIENT_JS = String.raw`
   function clearError(key) { if (errors.delete(key)) renderBanner(); }
   function renderBanner() {
     var b = $('banner');
+    // A request that ends after the page went away (closed, navigated) has nowhere to report.
+    if (!b) return;
     b.replaceChildren();
     b.hidden = errors.size === 0;
     errors.forEach(function (msg, key) {
