@@ -115,6 +115,26 @@ function compileTemplates(files: Map<string, Buffer>): void {
 }
 
 /**
+ * getCompiledResult leaves an empty folder named by a 32-digit hex hash in the current directory
+ * (seen with miniprogram-ci 2.1.42): `remove()` deletes such folders made since this was called,
+ * and only while they are empty, so nothing anyone wrote is touched.
+ */
+function emptyWorkFoldersSince(): { remove(): void } {
+  const cwd = process.cwd();
+  const HASH = /^[0-9a-f]{32}$/;
+  const before = new Set(fs.readdirSync(cwd));
+  return {
+    remove() {
+      for (const name of fs.readdirSync(cwd)) {
+        if (before.has(name) || !HASH.test(name)) continue;
+        const folder = path.join(cwd, name);
+        if (fs.statSync(folder).isDirectory() && fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
+      }
+    },
+  };
+}
+
+/**
  * Compiles the mini-program with the project's own settings (project.config.json: es6, enhance,
  * minified, the typescript plugin, packOptions). Throws on any compile error: TypeScript, json (a
  * missing page or component), wxss, wxml.
@@ -134,10 +154,12 @@ export async function compileProject(projectRoot = REPO_ROOT): Promise<CompiledP
     // depends on the network. The proxy is miniprogram-ci's global: put back for whatever runs next (an upload).
     const previousProxy = getCiProxy();
     ci.proxy('http://127.0.0.1:9');
+    const leftBehind = emptyWorkFoldersSince();
     try {
       return await ci.getCompiledResult({ project, version: '0.0.0', setting: { useProjectConfig: true } });
     } finally {
       ci.proxy(previousProxy);
+      leftBehind.remove();
     }
   });
   const files = new Map<string, Buffer>();
