@@ -10,7 +10,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ActionName } from '../core/contract';
 import { buildFunctions } from '../scripts/build';
+import { callAt, driveLoop } from './requests';
 
 const ROOT = path.resolve(__dirname, '..');
 const FUNCTIONS_OUT = path.join(ROOT, '.build/bench-functions');
@@ -100,42 +102,8 @@ async function serverState(url: string): Promise<ServerState> {
   return (await (await fetch(`${url}/__linli/api/status`)).json()) as ServerState;
 }
 
-async function act<T>(url: string, openid: string, action: string, input: unknown): Promise<T> {
-  const response = await fetch(`${url}/client/callFunction`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
-    body: JSON.stringify({ name: action.split('.')[0], data: { action, input } }),
-  });
-  const body = (await response.json()) as { result?: { ok: boolean; data: T; error?: unknown } };
-  if (!body.result?.ok) throw new Error(`${action}: ${JSON.stringify(body).slice(0, 300)}`);
-  return body.result.data;
-}
-
-/** One order through the loop, as bench/linli.bench.ts drives it. */
-async function orderLoop(url: string): Promise<void> {
-  const { order } = await act<{ order: { id: string } }>(url, 'demo-resident', 'order.create', {
-    serviceId: 'svc-meal',
-    description: '中午送一份午餐到家',
-    clientRequestId: 'bench-memory-0001',
-  });
-  const orderId = order.id;
-  await act(url, 'demo-staff', 'dispatch.suggest', { orderId });
-  await act(url, 'demo-staff', 'dispatch.assign', { orderId, volunteerOpenid: 'demo-volunteer' });
-  await act(url, 'demo-volunteer', 'dispatch.accept', { orderId });
-  await act(url, 'demo-volunteer', 'dispatch.start', { orderId });
-  await act(url, 'demo-volunteer', 'dispatch.complete', { orderId, summary: '午餐已送到，老人身体不错', minutes: 25 });
-  await act(url, 'demo-resident', 'order.rate', { orderId, stars: 5, comment: '很准时，谢谢' });
-  await act(url, 'demo-staff', 'scoring.score', { orderId, score: 5 });
-  const { redemption } = await act<{ redemption: { code: string } }>(url, 'demo-volunteer', 'mall.redeem', {
-    goodsId: 'goods-towel',
-    quantity: 1,
-    clientRequestId: 'bench-memory-redeem-0001',
-  });
-  await act(url, 'demo-staff', 'mall.verify', { code: redemption.code });
-}
-
 /** A read of every linli function, by a demo user allowed to make it. */
-const SUSTAINED_MIX: Array<[openid: string, action: string]> = [
+const SUSTAINED_MIX: Array<[openid: string, action: ActionName]> = [
   ['demo-resident', 'user.me'],
   ['demo-resident', 'community.list'],
   ['demo-resident', 'catalog.list'],
@@ -171,7 +139,8 @@ async function memory(scratch: string): Promise<void> {
     console.log(`\nresident memory of the local cloud process and its descendants (VmRSS; function instances are threads in it)`);
     console.log(`demo data, SQLite storage, instances retire after ${IDLE_SECONDS} s idle (default 120 s)`);
     const started = await memoryLine('after startup', pid, url);
-    await orderLoop(url);
+    // The same loop as bench/requests.ts (request counts), through this process's client endpoint.
+    await driveLoop(`${url}/client/callFunction`, 'memory');
     const loop = await memoryLine('(a) after one order through the loop', pid, url);
     if (loop.live) console.log(`${''.padEnd(44)} ≈ ${((loop.rss - started.rss) / loop.live).toFixed(0)} MB per instance (what the loop added, over its instances)`);
 
@@ -180,7 +149,7 @@ async function memory(scratch: string): Promise<void> {
       peakRss = Math.max(peakRss, residentMb(pid));
     }, 200);
     // Every function once first, so the load does not start with a dozen cold starts at once.
-    for (const [openid, action] of SUSTAINED_MIX) await act(url, openid, action, {});
+    for (const [openid, action] of SUSTAINED_MIX) await callAt(`${url}/client/callFunction`, openid, action, {} as never);
     const startedBefore = (await serverState(url)).instances?.started;
     const latencies: number[] = [];
     const failures: string[] = [];
@@ -192,7 +161,7 @@ async function memory(scratch: string): Promise<void> {
           const [openid, action] = SUSTAINED_MIX[next % SUSTAINED_MIX.length]!;
           next += 1;
           const callStarted = performance.now();
-          await act(url, openid, action, {}).catch((error: Error) => failures.push(error.message.slice(0, 120)));
+          await callAt(`${url}/client/callFunction`, openid, action, {} as never).catch((error: Error) => failures.push(error.message.slice(0, 120)));
           latencies.push(performance.now() - callStarted);
         }
       }),

@@ -8,8 +8,13 @@ import { functionOf } from '../core/contract';
 import type { Reply } from '../core/reply';
 import type { LocalCloud } from '../localcloud/src/server';
 
-export async function call<A extends ActionName>(cloud: LocalCloud, openid: string, action: A, input: InputOf<A>): Promise<OutputOf<A>> {
-  const response = await fetch(cloud.clientUrl, {
+export function call<A extends ActionName>(cloud: LocalCloud, openid: string, action: A, input: InputOf<A>): Promise<OutputOf<A>> {
+  return callAt(cloud.clientUrl, openid, action, input);
+}
+
+/** The same through a client endpoint's URL (a local cloud in another process). */
+export async function callAt<A extends ActionName>(clientUrl: string, openid: string, action: A, input: InputOf<A>): Promise<OutputOf<A>> {
+  const response = await fetch(clientUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
     body: JSON.stringify({ name: functionOf(action), data: { action, input } }),
@@ -53,19 +58,24 @@ export const LOOP_ACTIONS = [
   'mall.verify',
 ] as const satisfies readonly ActionName[];
 
-/** One order through the whole loop on the demo data; `tag` keeps request ids apart between runs. */
-export async function runLoop(cloud: LocalCloud, tag: string): Promise<Record<(typeof LOOP_ACTIONS)[number], Requests>> {
-  const create = await call(cloud, 'demo-resident', 'order.create', { serviceId: 'svc-meal', description: '中午送一份午餐到家', clientRequestId: `loop-${tag}-order` });
+/** One order through the whole loop on the demo data, at a client endpoint; `tag` keeps request ids apart between runs. */
+export async function driveLoop(clientUrl: string, tag: string): Promise<void> {
+  const create = await callAt(clientUrl, 'demo-resident', 'order.create', { serviceId: 'svc-meal', description: '中午送一份午餐到家', clientRequestId: `loop-${tag}-order` });
   const orderId = create.order.id;
-  await call(cloud, 'demo-staff', 'dispatch.suggest', { orderId });
-  await call(cloud, 'demo-staff', 'dispatch.assign', { orderId, volunteerOpenid: 'demo-volunteer' });
-  await call(cloud, 'demo-volunteer', 'dispatch.accept', { orderId });
-  await call(cloud, 'demo-volunteer', 'dispatch.start', { orderId });
-  await call(cloud, 'demo-volunteer', 'dispatch.complete', { orderId, summary: '午餐已送到，老人身体不错', minutes: 25 });
-  await call(cloud, 'demo-resident', 'order.rate', { orderId, stars: 5, comment: '很准时，谢谢' });
-  await call(cloud, 'demo-staff', 'scoring.score', { orderId, score: 5 });
-  const { redemption } = await call(cloud, 'demo-volunteer', 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: `loop-${tag}-redeem` });
-  await call(cloud, 'demo-staff', 'mall.verify', { code: redemption.code });
+  await callAt(clientUrl, 'demo-staff', 'dispatch.suggest', { orderId });
+  await callAt(clientUrl, 'demo-staff', 'dispatch.assign', { orderId, volunteerOpenid: 'demo-volunteer' });
+  await callAt(clientUrl, 'demo-volunteer', 'dispatch.accept', { orderId });
+  await callAt(clientUrl, 'demo-volunteer', 'dispatch.start', { orderId });
+  await callAt(clientUrl, 'demo-volunteer', 'dispatch.complete', { orderId, summary: '午餐已送到，老人身体不错', minutes: 25 });
+  await callAt(clientUrl, 'demo-resident', 'order.rate', { orderId, stars: 5, comment: '很准时，谢谢' });
+  await callAt(clientUrl, 'demo-staff', 'scoring.score', { orderId, score: 5 });
+  const { redemption } = await callAt(clientUrl, 'demo-volunteer', 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: `loop-${tag}-redeem` });
+  await callAt(clientUrl, 'demo-staff', 'mall.verify', { code: redemption.code });
+}
+
+/** One order through the whole loop, and each action's requests. */
+export async function runLoop(cloud: LocalCloud, tag: string): Promise<Record<(typeof LOOP_ACTIONS)[number], Requests>> {
+  await driveLoop(cloud.clientUrl, tag);
   return Object.fromEntries(LOOP_ACTIONS.map((action) => [action, requestsOf(cloud, action)])) as Record<(typeof LOOP_ACTIONS)[number], Requests>;
 }
 
