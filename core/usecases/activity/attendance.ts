@@ -16,7 +16,7 @@ import { DAY_MS, formatLocal, iso, localDay } from '../../time';
 import { staffCommunity } from '../shared/access';
 import { compact, loadCommunity, prereadOrGet, readAll, readByIds } from '../shared/store';
 import { hourRoundingOf, recordView, writeRecord } from '../record-support';
-import { activitiesOf, activityRecordId, cancelledConflict, loadActivity, loadOwnSignup, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
+import { activitiesOf, activityRecordId, cancelledConflict, loadActivity, loadMyAttendance, loadOwnSignup, signupIdOf, signupsOf, STATUS_NAMES } from './loading';
 import { countsOf, settleCounters } from './places';
 import { activityView, recordedHoursOf, signupView, withMySignup } from './views';
 import { fillFreePlaces } from './waiting-list';
@@ -200,10 +200,9 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     return { code: attendanceCode(activity.attendanceSecret, now), rotatesAt: iso(attendanceCodeRotatesAt(now)) };
   },
 
-  'activity.checkIn': async (input, { caller, deps, preread }) => {
-    const volunteer = volunteerOf(caller);
-    const activity = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
-    const signup = await loadOwnSignup(deps, activity._id, caller.openid, preread);
+  'activity.checkIn': async (input, context) => {
+    const { caller, deps } = context;
+    const { activity, signup } = await loadMyAttendance(context, input.activityId);
     const now = deps.clock.now();
     if (signup.status === 'checked_in') return withMySignup(deps, caller, activity, signup, now);
     if (activity.status === 'cancelled') throw cancelledConflict(activity);
@@ -226,10 +225,9 @@ export const attendanceHandlers: Pick<Handlers<'activity'>, 'activity.code' | 'a
     return withMySignup(deps, caller, activity, { ...signup, ...set }, now);
   },
 
-  'activity.checkOut': async (input, { caller, deps, preread }) => {
-    const volunteer = volunteerOf(caller);
-    const activity = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
-    const signup = await loadOwnSignup(deps, activity._id, caller.openid, preread);
+  'activity.checkOut': async (input, context) => {
+    const { caller, deps } = context;
+    const { activity, signup } = await loadMyAttendance(context, input.activityId);
     const now = deps.clock.now();
     if (signup.status !== 'attended') {
       if (signup.status !== 'checked_in') throw new DomainError('CONFLICT', `当前为“${STATUS_NAMES[signup.status]}”，签到后才能签退`);

@@ -5,7 +5,7 @@ import type { Handlers } from '../../handlers';
 import { type Activity, type ActivitySignup, COLLECTIONS } from '../../model';
 import { formatLocal } from '../../time';
 import { prereadOrGet } from '../shared/store';
-import { activitiesOf, cancelledConflict, loadActivity, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
+import { activitiesOf, cancelledConflict, loadActivity, loadMyAttendance, loadOwnSignup, notFound, signupIdOf, signupsOf, STATUS_NAMES, volunteerOf } from './loading';
 import { notifyPromoted } from './notices';
 import { assertClaimFresh, claimPlace, releaseWaitingNumber, signUpRefusal } from './places';
 import { withMySignup } from './views';
@@ -67,10 +67,9 @@ export const enrolmentHandlers: Pick<Handlers<'activity'>, 'activity.signUp' | '
     return withMySignup(deps, caller, claim.activity, signup, now, claim.kind === 'waiting' ? { waitPosition: claim.position } : {});
   },
 
-  'activity.withdraw': async (input, { caller, deps, preread }) => {
-    const volunteer = volunteerOf(caller);
-    const seen = await loadActivity(deps, input.activityId, volunteer.communityId, preread);
-    const seenSignup = await loadOwnSignup(deps, seen._id, caller.openid, preread);
+  'activity.withdraw': async (input, context) => {
+    const { caller, deps } = context;
+    const { activity: seen, signup: seenSignup } = await loadMyAttendance(context, input.activityId);
     const now = deps.clock.now();
     if (seenSignup.status === 'withdrawn') return withMySignup(deps, caller, seen, seenSignup, now);
     if (seen.status === 'cancelled') throw cancelledConflict(seen);

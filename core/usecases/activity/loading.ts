@@ -41,6 +41,16 @@ export function volunteerOf(caller: Caller) {
   return volunteer;
 }
 
+/**
+ * The approved volunteer calling, an activity of their community and their own sign-up for it (the
+ * contract's `readsActivityAndSignup` brings both with the caller).
+ */
+export async function loadMyAttendance({ caller, deps, preread }: ActionContext, activityId: string): Promise<{ activity: Activity; signup: ActivitySignup }> {
+  const volunteer = volunteerOf(caller);
+  const activity = await loadActivity(deps, activityId, volunteer.communityId, preread);
+  return { activity, signup: await loadOwnSignup(deps, activity._id, caller.openid, preread) };
+}
+
 export async function loadOwnSignup(deps: Deps, activityId: string, openid: string, preread?: ActionContext['preread']): Promise<ActivitySignup> {
   const signup = await prereadOrGet(signupsOf(deps), signupIdOf(activityId, openid), preread, 'signup');
   if (!signup) throw new DomainError('NOT_FOUND', '您没有报名该活动');
