@@ -7,11 +7,12 @@
  * function still serves an honest call at once.
  *
  * Two ways in. A payload the action's input schema refuses is refused by the router before any
- * handler runs, the same for every action: those (nine in ten) go through the function's real
- * router in this process, with a store that answers the caller's request and fails the call on any
- * other use — so nothing can have been read for them or written. Everything else goes through the
- * client endpoint exactly as the mini-program calls it: what the platform refuses (too deep, too
- * large), what the schema lets through, strangers (turned away by role), broken envelopes.
+ * handler runs, the same for every action, and so is a stranger calling an action that is not open
+ * to anyone: those (nine in ten) go through the function's real router in this process, with a
+ * store that answers the caller's request and fails the call on any other use — so nothing can
+ * have been read for them or written. Everything else goes through the client endpoint exactly as
+ * the mini-program calls it: what the platform refuses (too deep, too large), what the schema lets
+ * through, broken envelopes.
  *
  * Built from `contract`, so a new action (or a new field) is fuzzed without touching this file.
  */
@@ -262,7 +263,7 @@ async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => 
 
 interface Tally {
   calls: number;
-  /** Of them, through the router in this process (see refusedBySchema). */
+  /** Of them, through the router in this process (see refusedBeforeHandler). */
   inProcess: number;
   platform: number;
   byCode: Map<string, number>;
@@ -345,19 +346,25 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   certificate: certificateHandlers,
 };
 
-/** A variant the action's input schema refuses (as the router parses it): nothing past the parse may run. */
-function refusedBySchema(variant: Variant): boolean {
-  if (variant.expect !== 'function' || variant.openid !== EVERYONE) return false;
+/**
+ * A variant the router refuses before any handler runs: one the action's input schema refuses, or a
+ * stranger calling an action not open to anyone (roles are checked first). The platform's own
+ * refusals (too deep, too large) are not among them: only the client endpoint can show those.
+ */
+function refusedBeforeHandler(variant: Variant): boolean {
+  if (variant.expect !== 'function') return false;
   const event: unknown = JSON.parse(variant.data);
   if (!event || typeof event !== 'object' || Array.isArray(event)) return false;
   const { action, input } = event as { action?: unknown; input?: unknown };
   if (typeof action !== 'string' || !Object.hasOwn(contract, action) || functionOf(action as ActionName) !== variant.name) return false;
-  return !contract[action as ActionName].input.safeParse(input ?? {}).success;
+  if (variant.openid === STRANGER) return !contract[action as ActionName].roles.includes('anyone');
+  return variant.openid === EVERYONE && !contract[action as ActionName].input.safeParse(input ?? {}).success;
 }
 
 /**
- * EVERYONE as the caller's one request returns them (every role; the demo community's grids). Any
- * other use of the store throws, so the call it came from ends as INTERNAL and is reported.
+ * EVERYONE as the caller's one request returns them (every role; the demo community's grids), and
+ * STRANGER nobody. Any other use of the store throws, so the call it came from ends as INTERNAL and
+ * is reported.
  */
 function callerOnlyStore(): Store {
   const caller = {
@@ -378,8 +385,13 @@ function callerOnlyStore(): Store {
   return {
     collection: (name: string) =>
       ({
-        findJoined: async (where: Record<string, unknown>) => (name === COLLECTIONS.users && where._id === EVERYONE ? [caller] : refuse(`${name}.findJoined`)),
-        get: () => refuse(`${name}.get`),
+        findJoined: async (where: Record<string, unknown>) => {
+          if (name === COLLECTIONS.users && where._id === EVERYONE) return [caller];
+          if (name === COLLECTIONS.users && where._id === STRANGER) return [];
+          return refuse(`${name}.findJoined`);
+        },
+        // Someone with no user document may still have applied as a volunteer: the caller's second look.
+        get: async (id: string) => (name === COLLECTIONS.volunteers && id === STRANGER ? null : refuse(`${name}.get`)),
         find: () => refuse(`${name}.find`),
         count: () => refuse(`${name}.count`),
         sum: () => refuse(`${name}.sum`),
@@ -399,18 +411,25 @@ const IN_PROCESS_DEPS: Deps = {
   adminOpenids: new Set([EVERYONE]),
 };
 
-const routers = new Map(FUNCTIONS.map((fn) => [fn, createRouter(fn as FunctionName, HANDLERS[fn as FunctionName] as never, () => IN_PROCESS_DEPS, () => ({ OPENID: EVERYONE, SOURCE: 'wx_client' }))]));
+/** The caller the in-process routers see: set just before each call (calls run one at a time). */
+let inProcessCaller: string = EVERYONE;
+const routers = new Map(
+  FUNCTIONS.map((fn) => [fn, createRouter(fn as FunctionName, HANDLERS[fn as FunctionName] as never, () => IN_PROCESS_DEPS, () => ({ OPENID: inProcessCaller, SOURCE: 'wx_client' }))]),
+);
 
-/** What is wrong with the router's reply to a variant its schema refuses (null: nothing). */
+/** What is wrong with the router's reply to a variant it refuses before any handler (null: nothing). */
 async function judgeInProcess(variant: Variant, tally: Tally): Promise<string | null> {
   tally.calls += 1;
   tally.inProcess += 1;
+  inProcessCaller = variant.openid;
   const reply = (await routers.get(variant.name as FunctionName)!(JSON.parse(variant.data))) as Reply<unknown>;
-  if (reply.ok) return `${variant.label}: its input schema refuses it, yet the call succeeded`;
+  const why = variant.openid === STRANGER ? 'a stranger may not call it' : 'its input schema refuses it';
+  if (reply.ok) return `${variant.label}: ${why}, yet the call succeeded`;
   const { code, message } = reply.error;
   tally.byCode.set(code, (tally.byCode.get(code) ?? 0) + 1);
   const problems: string[] = [];
-  if (code !== 'INVALID_INPUT') problems.push(`replied ${code} (expected INVALID_INPUT: ${message})`);
+  const expected = variant.openid === STRANGER ? 'UNAUTHENTICATED' : 'INVALID_INPUT';
+  if (code !== expected) problems.push(`replied ${code} (expected ${expected}: ${message})`);
   if (!CJK.test(message)) problems.push(`message is not Chinese: ${JSON.stringify(message)}`);
   return problems.length > 0 ? `${variant.label}: ${problems.join('; ')}` : null;
 }
@@ -461,7 +480,7 @@ describe('hostile payloads against every action', () => {
       ...FUNCTIONS.map((fn) => ({ label: `function ${fn} (envelopes)`, variants: envelopeVariants(fn) })),
     ];
     for (const batch of batches) {
-      const inProcess = batch.variants.filter(refusedBySchema);
+      const inProcess = batch.variants.filter(refusedBeforeHandler);
       for (const variant of inProcess) {
         const problem = await judgeInProcess(variant, tally);
         if (problem) failures.push(problem);
@@ -490,7 +509,7 @@ describe('hostile payloads against every action', () => {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const codes = [...tally.byCode].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} ${count}`).join(', ');
     console.log(
-      `fuzz: ${ACTIONS.length} actions in ${FUNCTIONS.length} functions, ${tally.calls} calls in ${seconds} s (${tally.inProcess} refused by their schema, through the router in process; ${tally.calls - tally.inProcess} through the local cloud): ` +
+      `fuzz: ${ACTIONS.length} actions in ${FUNCTIONS.length} functions, ${tally.calls} calls in ${seconds} s (${tally.inProcess} refused before any handler (by role or schema), through the router in process; ${tally.calls - tally.inProcess} through the local cloud): ` +
         `${tally.platform} refused by the platform, ${tally.calls - tally.platform - tally.ok} by the function (${codes}), ` +
         `${tally.ok} ok (read-only: ${[...tally.okActions].sort().join(', ')})`,
     );

@@ -64,6 +64,9 @@ export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud
     echoFunctionLogs: process.env.LINLI_ECHO === '1',
     // A query of a function that no declared index serves fails its request (database/index-exceptions.json lists the accepted ones).
     indexAdvice: 'strict',
+    // Two instances per function still run calls side by side (the races tests look for), and each
+    // further instance is a cold start (wx-server-sdk and the function loaded again, some 350 ms of CPU).
+    maxWorkersPerFunction: 2,
     ...rest,
   });
   if (!scratch) return cloud;

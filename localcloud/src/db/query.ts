@@ -83,6 +83,12 @@ const context = Context.init({
 
 export const mingoOptions = { context, useStrictMode: true } as const;
 
+/**
+ * mingo copies every operator table of the context it is given on each update (some 300 entries):
+ * an update needs none of them (it adds the few it uses itself), so it gets an empty one.
+ */
+const updateOptions = { context: Context.init(), useStrictMode: true } as const;
+
 const GEO_OPERATORS = ['$nearSphere', '$near', '$geoWithin', '$geoIntersects'];
 
 /** Fields a query applies geo operators to; each needs a 2dsphere index. */
@@ -227,7 +233,7 @@ export function applyUpdate(doc: Doc, modifier: Record<string, unknown>): Doc | 
   const copy = structuredClone(doc);
   const changed = mingoUpdate(copy as AnyObject, modifier as Parameters<typeof mingoUpdate>[1], undefined, undefined, {
     cloneMode: 'deep',
-    queryOptions: mingoOptions,
+    queryOptions: updateOptions,
   });
   return changed.length > 0 ? copy : null;
 }

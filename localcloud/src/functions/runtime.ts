@@ -603,6 +603,9 @@ export class FunctionRuntime {
     const worker = new Worker(this.options.workerScript, {
       stdout: true,
       stderr: true,
+      // A function container runs plain node, not with the flags of what started the local cloud (a
+      // TypeScript loader under tsx or vitest would hook every module an instance loads).
+      execArgv: process.env.LINLI_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [],
       resourceLimits: { maxYoungGenerationSizeMb: INSTANCE_YOUNG_GENERATION_MB },
       env: {
         ...process.env,
