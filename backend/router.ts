@@ -9,7 +9,7 @@ import { type ActionName, contract, type FunctionName } from '../core/contract';
 import type { ActionSpec } from '../core/contract/define';
 import { withPublishedTexts } from '../core/contract/fields';
 import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../core/errors';
-import type { Handlers, TimerJob } from '../core/handlers';
+import type { Handlers, ServerJob, TimerJob } from '../core/handlers';
 import type { ActionContext, Deps } from '../core/ports';
 import type { Reply } from '../core/reply';
 import { failureLine } from './failure-log';
@@ -37,6 +37,8 @@ export interface WxContext {
 export interface RouterOptions {
   /** What a timer trigger of this function runs. */
   timer?: TimerJob;
+  /** What the deployer may run through WeChat's server API, by action name (e.g. `setup.issueCode`). */
+  server?: Record<string, ServerJob>;
 }
 
 const envelope = z.object({ action: z.string().min(1), input: z.unknown().optional() });
@@ -70,6 +72,16 @@ export function createRouter<F extends FunctionName>(
         if (!options.timer) return failure('UNKNOWN_ACTION');
         named = 'timer';
         return { ok: true, data: await options.timer(deps()) };
+      }
+      // Likewise wx_http: an invocation through the server API (tcb/invokecloudfunction), which
+      // needs the AppSecret. It runs the function's server jobs and nothing a client may call.
+      if (SOURCE.split(',').includes('wx_http')) {
+        const request = envelope.safeParse(event);
+        const action = request.success ? request.data.action : '';
+        const job = options.server && Object.hasOwn(options.server, action) ? options.server[action] : undefined;
+        if (!job) return failure('UNKNOWN_ACTION');
+        named = action;
+        return { ok: true, data: await job(deps()) };
       }
       const request = envelope.safeParse(event);
       if (!request.success) return failure('INVALID_INPUT', '请求格式无效');

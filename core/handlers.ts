@@ -8,3 +8,9 @@ export type Handlers<F extends FunctionName> = {
 
 /** Work a timer trigger runs (no caller). */
 export type TimerJob = (deps: Deps) => Promise<Record<string, unknown>>;
+
+/**
+ * Work the deployer runs through WeChat's server API (`tcb/invokecloudfunction`, SOURCE wx_http,
+ * no caller): only whoever holds the AppSecret can. Named by the event's `action`.
+ */
+export type ServerJob = (deps: Deps) => Promise<Record<string, unknown>>;

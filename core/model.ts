@@ -29,6 +29,10 @@ export const COLLECTIONS = {
   ruleChanges: 'rule_changes',
   /** What the daily reconciliation found (Σ ledger = balance, stock, volunteer counters). */
   reconciliations: 'reconciliations',
+  /** Administrators appointed in the app (the first by the setup code), by openid; removed ones stay, marked. */
+  admins: 'admins',
+  /** The setup code of the first administrator and the count of administrators (one document, ADMIN_REGISTRY_ID). */
+  adminRegistry: 'admin_registry',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -137,16 +141,71 @@ export interface Community {
   createdAt: Date;
 }
 
-export interface Invitation {
+/** An invitation code: for staff or a grid worker of one community, or for an administrator. */
+export type Invitation = StaffInvitation | AdminInvitation;
+
+interface InvitationBase {
   _id: string; // the code
-  communityId: string;
-  role: 'staff' | 'grid_worker';
-  gridIds?: string[];
   createdBy: string;
   createdAt: Date;
   expiresAt: Date;
   usedBy?: string;
   usedAt?: Date;
+}
+
+export interface StaffInvitation extends InvitationBase {
+  communityId: string;
+  role: 'staff' | 'grid_worker';
+  gridIds?: string[];
+}
+
+/** An administrator serves every community: their invitation names none. */
+export interface AdminInvitation extends InvitationBase {
+  role: 'admin';
+  /** Who the inviting administrator meant it for. */
+  forName: string;
+}
+
+/** One change of who administers linli, kept on the administrator's document (a short history). */
+export interface AdminEvent {
+  kind: 'appointed' | 'removed';
+  /** Who did it: an administrator's openid, or `setup-code` for the first administrator. */
+  by: string;
+  at: Date;
+}
+
+/**
+ * An administrator appointed in the app: the first by the setup code, the others by an
+ * administrator. Removing one marks the document (`active: false`); nothing is deleted.
+ */
+export interface AdminGrant {
+  _id: string; // the administrator's openid
+  /** How colleagues know them (their registered name, or the name they gave with the setup code). */
+  name: string;
+  active: boolean;
+  events: AdminEvent[];
+  updatedAt: Date;
+}
+
+/** The registry's only document. */
+export const ADMIN_REGISTRY_ID = 'registry';
+
+/**
+ * Who may still become the first administrator, and how many administrators the app has appointed.
+ * Every change of administrators writes this one document in its transaction, so two at once
+ * conflict and one runs again: the count is exact and the last administrator cannot be removed by
+ * two colleagues removing each other at the same moment.
+ *
+ * The setup code is issued by the deployer through WeChat's server API (never through the app),
+ * stored as its SHA-256 only, used once, valid for SETUP_CODE_DAYS and locked after
+ * SETUP_CODE_MAX_FAILURES wrong tries (the deployer issues a new one).
+ */
+export interface AdminRegistry {
+  _id: typeof ADMIN_REGISTRY_ID;
+  /** Administrators appointed in the app and not removed. */
+  activeAdmins: number;
+  setupCode?: { hash: string; issuedAt: Date; expiresAt: Date; failures: number; usedBy?: string; usedAt?: Date };
+  updatedAt: Date;
 }
 
 /** An item of the community's service catalogue (社区供单). */

@@ -1,7 +1,7 @@
 /**
  * `npm run deploy`: puts linli on a real WeChat cloud environment. `npm run deploy -- --dry-run`
- * prints the whole plan (no network, no secrets); `--only database,functions,triggers,miniprogram`
- * runs some steps; `--config <file>` reads another settings file; `--force` ignores what
+ * prints the whole plan (no network, no secrets); `--only database,functions,triggers,miniprogram,admin`
+ * runs some steps (admin: a one-time setup code for the first administrator); `--config <file>` reads another settings file; `--force` ignores what
  * deploy.state.json remembers. See README「部署到微信云开发」.
  */
 import path from 'node:path';
@@ -64,7 +64,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       printPlan(out, plan, checklist, describeSettings(raw), only);
       return 0;
     }
-    const settings = resolveSettings(raw, root, { appSecret: only.includes('database'), privateKey: only.some((step) => step !== 'database') });
+    // The server API (database, admin) needs the AppSecret; miniprogram-ci (functions, triggers, miniprogram) the code-upload key.
+    const serverApiSteps: readonly Step[] = ['database', 'admin'];
+    const settings = resolveSettings(raw, root, {
+      appSecret: only.some((step) => serverApiSteps.includes(step)),
+      privateKey: only.some((step) => !serverApiSteps.includes(step)),
+    });
     await deploy({
       root,
       appid: settings.appid,

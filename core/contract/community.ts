@@ -24,6 +24,27 @@ export interface CommunityDetailView extends CommunityView {
   settings: EffectiveSettings;
 }
 
+/** An administrator as the 管理员 page lists them. */
+export interface AdminView {
+  openid: string;
+  name: string;
+  /** Appointed in the app (by the setup code or an invitation), or named by the deployment (LINLI_ADMIN_OPENIDS). */
+  source: 'app' | 'deployment';
+  appointedAt?: Iso;
+  /** The caller. */
+  me: boolean;
+  /** Whether the caller may remove them now (not a deployment's, and not the last administrator). */
+  removable: boolean;
+}
+
+/** A setup code or an invitation: 12 characters people type or scan; spaces and dashes are ignored. */
+const typedCode = (message: string) =>
+  z
+    .string({ error: message })
+    .trim()
+    .transform((value) => value.toUpperCase().replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^[A-HJKMNP-Z2-9]{12}$/, { error: message }));
+
 /** A rule change as the review page and the audit log show it. */
 export interface RuleChangeView {
   id: string;
@@ -210,13 +231,26 @@ export const communityActions = {
     roles: ['anyone'],
     input: z.object({
       // 12 characters: guessing one within its 7 days is hopeless (31^12 codes), and joining makes you staff.
-      code: z
-        .string()
-        .trim()
-        .transform((value) => value.toUpperCase().replace(/[\s-]/g, ''))
-        .pipe(z.string().regex(/^[A-HJKMNP-Z2-9]{12}$/, { error: '邀请码是 12 位字母和数字，请核对后重新输入' })),
+      code: typedCode('邀请码是 12 位字母和数字，请核对后重新输入'),
       name: personName,
       phone,
     }),
   }),
+  /**
+   * Becoming an administrator: with the setup code the deployment printed (the first administrator),
+   * or with an administrator's invitation (community.inviteAdmin). Either code works once.
+   */
+  'community.bootstrap': action<MeView>()({
+    roles: ['anyone'],
+    input: z.object({ code: typedCode('初始化码或管理员邀请码是 12 位字母和数字，请核对后重新输入'), name: personName }),
+  }),
+  /** Who administers linli: those appointed in the app and those the deployment names. */
+  'community.admins': action<AdminView[]>()({ roles: ['admin'], input: z.object({}) }),
+  /**
+   * A code for a colleague to become an administrator (valid 7 days, once); a few a day. `forName`
+   * is who it is meant for, kept with the invitation for the record.
+   */
+  'community.inviteAdmin': action<{ code: string; expiresAt: Iso }>()({ roles: ['admin'], input: z.object({ forName: personName }) }),
+  /** Ends an administrator's role (their own included), never the last one's; they stay in the list's history. */
+  'community.removeAdmin': action<AdminView[]>()({ roles: ['admin'], input: z.object({ openid: id }) }),
 } as const;

@@ -6,7 +6,7 @@ import { resolveCaller } from '../caller';
 import type { CommunityDetailView, CommunityView, EffectiveSettings, RuleChangeView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type User } from '../model';
+import { COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type StaffInvitation, type User } from '../model';
 import { RULE_FIELDS, SETTING_FIELDS, sameRuleValue } from '../rules';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps } from '../ports';
@@ -14,6 +14,7 @@ import { addMinutes } from '../time';
 import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
 import { managesCommunity } from './shared/access';
 import { loadCommunity } from './shared/store';
+import { adminHandlers } from './admins';
 import { meOf } from './user';
 
 export const INVITATION_DAYS = 7;
@@ -146,6 +147,7 @@ export const communityHandlers: Handlers<'community'> = {
   'community.join': async (input, { caller, deps }) => {
     const invitations = deps.store.collection<Invitation>(COLLECTIONS.invitations);
     const invitation = found(await invitations.get(input.code), '邀请码不存在，请核对后重新输入');
+    if (invitation.role === 'admin') throw new DomainError('CONFLICT', '这是管理员邀请码，请在“我的 → 成为管理员”中输入');
     const now = deps.clock.now();
     const expired = new Date(invitation.expiresAt).getTime() <= now.getTime();
     if (invitation.usedBy) throw new DomainError('CONFLICT', '邀请码已被使用，请联系社区重新邀请');
@@ -176,6 +178,8 @@ export const communityHandlers: Handlers<'community'> = {
     }
     return meOf(deps, await resolveCaller(deps.store, caller.openid, deps.adminOpenids));
   },
+
+  ...adminHandlers,
 };
 
 /**
@@ -185,7 +189,7 @@ export const communityHandlers: Handlers<'community'> = {
 async function grantRole(
   deps: Deps,
   openid: string,
-  invitation: Invitation,
+  invitation: StaffInvitation,
   community: Community,
   person: { name: string; phone: string },
   now: Date,

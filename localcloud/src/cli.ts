@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DatabaseEngine } from './db/engine';
 import { SqlitePersistence } from './db/persistence';
 import { optionsFromEnvironment } from './config';
-import { startLocalCloud } from './server';
+import { type LocalCloud, startLocalCloud } from './server';
 
 const root = path.resolve(process.env.LINLI_ROOT ?? process.cwd());
 
@@ -43,7 +43,23 @@ async function start(): Promise<void> {
   console.log(`  数据 Data:             ${options.dataDir}`);
   console.log(`  云函数 Functions:      ${functions.map((f) => f.name).join(', ') || '(none)'}`);
   for (const f of broken) console.log(`  ! ${f.name}: ${f.error}`);
+  if (!options.seed && functions.some((f) => f.name === 'community' && !f.error)) await printSetupCode(cloud, options.appid);
   console.log('按 Ctrl+C 停止 (Ctrl+C to stop)');
+}
+
+/**
+ * Without the demo data nobody administers linli yet: the setup code for the first administrator,
+ * issued as `npm run deploy` issues it on WeChat (the community function's server job, SOURCE
+ * wx_http). Once someone has become administrator, the function declines and says so.
+ */
+async function printSetupCode(cloud: LocalCloud, appid: string | undefined): Promise<void> {
+  const outcome = await cloud.runtime.invoke({ name: 'community', event: { action: 'setup.issueCode' }, identity: { openid: null, appid: appid ?? '' }, source: 'wx_http' });
+  const reply = (outcome.ok ? outcome.result : null) as { ok: boolean; data?: { code: string }; error?: { message: string } } | null;
+  if (reply?.ok && reply.data) {
+    console.log(`  初始化码 Setup code:   ${reply.data.code.match(/.{1,4}/g)!.join('-')}  (在小程序“我的 → 成为管理员”中输入；7 天内有效，只能用一次)`);
+  } else {
+    console.log(`  初始化码 Setup code:   未生成 (${reply?.error?.message ?? (outcome.ok ? '无回复' : outcome.message)})`);
+  }
 }
 
 function openDataDir(): DatabaseEngine {

@@ -17,6 +17,10 @@
  *   drop_indexes: [{name}]}`. Other failures carry the cloud database's error code (-502005 for a
  *   collection that does not exist, -502001 for a refused request), mapped as wx-server-sdk maps them.
  * There is no API that lists a collection's indexes; index_count is all WeChat tells.
+ * - invokecloudfunction `?access_token=&env=&name=` with the event as the POST body → `{resp_data}`,
+ *   the function's return value as JSON text. The function runs with SOURCE `wx_http` and no
+ *   OPENID ("HTTP API 途径触发云函数不包含用户信息"). A function that fails answers with its cloud error
+ *   code (-501000 not found, -504002 failed, …) and the error's text.
  */
 import { randomBytes } from 'node:crypto';
 import type { CollectionState, IndexSpec } from './db/collections';
@@ -55,7 +59,12 @@ export const TOKEN_LIFETIME_SECONDS = 7200;
 const RENEW_BEFORE_SECONDS = 300;
 const INDEX_DIRECTIONS = { '1': 1, '-1': -1, '2dsphere': '2dsphere' } as const;
 
+/** How the server API runs a function (tcb/invokecloudfunction): the local cloud's runtime. */
+export type ServerInvoke = (name: string, event: unknown) => Promise<{ ok: true; result: unknown } | { ok: false; errCode: number; message: string }>;
+
 export interface ServerApiOptions {
+  /** Runs a function for tcb/invokecloudfunction; without it that path answers 404. */
+  invoke?: ServerInvoke;
   appid: string;
   appSecret: string;
   envName: string;
@@ -86,7 +95,7 @@ const fail = ([errcode, text]: readonly [number, string], detail?: string): Wech
 /** WeChat's request id suffix, e.g. `rid: 6650a1b2-1c2d3e4f-5a6b7c8d`. */
 const rid = (): string => `rid: ${[4, 4, 4].map((n) => randomBytes(n).toString('hex')).join('-')}`;
 
-export const SERVER_API_PATHS = ['/cgi-bin/stable_token', '/tcb/databasecollectionget', '/tcb/databasecollectionadd', '/tcb/updateindex'] as const;
+export const SERVER_API_PATHS = ['/cgi-bin/stable_token', '/tcb/databasecollectionget', '/tcb/databasecollectionadd', '/tcb/updateindex', '/tcb/invokecloudfunction'] as const;
 
 export function isServerApiPath(pathname: string): boolean {
   return pathname === '/cgi-bin/stable_token' || pathname.startsWith('/tcb/');
@@ -99,11 +108,12 @@ export class ServerApi {
 
   constructor(private readonly options: ServerApiOptions) {}
 
-  answer(method: string, pathname: string, query: URLSearchParams, body: Buffer): ServerApiReply {
+  async answer(method: string, pathname: string, query: URLSearchParams, body: Buffer): Promise<ServerApiReply> {
     try {
       if (method !== 'POST') throw fail(WECHAT_ERRORS.requirePost);
       if (pathname === '/cgi-bin/stable_token') return ok(this.stableToken(parseBody(body)));
       this.checkToken(query.get('access_token'));
+      if (pathname === '/tcb/invokecloudfunction' && this.options.invoke) return ok(await this.invokeFunction(query, body, this.options.invoke));
       const request = parseBody(body);
       if (pathname === '/tcb/databasecollectionget') return ok(this.collectionGet(request));
       if (pathname === '/tcb/databasecollectionadd') return ok(this.collectionAdd(request));
@@ -141,6 +151,22 @@ export class ServerApi {
     const endsAt = this.tokens.get(token);
     if (endsAt === undefined) throw fail(WECHAT_ERRORS.invalidCredential);
     if (endsAt <= this.options.now()) throw fail(WECHAT_ERRORS.accessTokenExpired);
+  }
+
+  private async invokeFunction(query: URLSearchParams, body: Buffer, invoke: ServerInvoke): Promise<Json> {
+    this.checkEnv({ env: query.get('env') ?? '' });
+    const name = query.get('name');
+    if (!name) throw fail(WECHAT_ERRORS.missingParameter, 'name');
+    if (body.length === 0) throw fail(WECHAT_ERRORS.emptyPostData);
+    let event: unknown;
+    try {
+      event = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw fail(WECHAT_ERRORS.dataFormatError);
+    }
+    const outcome = await invoke(name, event);
+    if (!outcome.ok) throw new WechatError(outcome.errCode, outcome.message);
+    return { resp_data: JSON.stringify(outcome.result ?? null) };
   }
 
   private checkEnv(request: Json): void {

@@ -194,10 +194,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const outboxSize = options.outboxSize ?? DEFAULT_OUTBOX_SIZE;
   const sensitiveWords = options.sensitiveWords ?? [];
   const startedAt = new Date().toISOString();
-  const serverApi = new ServerApi({ appid, appSecret: options.appSecret ?? DEFAULT_APP_SECRET, envName, engine, now: () => clock.now() });
 
   const invoke = (name: string, event: unknown, identity: CallerIdentity, source: string, callerId: string | null = null) =>
     runtime.invoke({ name, event, identity, source, callerId });
+  const serverApi = new ServerApi({
+    appid,
+    appSecret: options.appSecret ?? DEFAULT_APP_SECRET,
+    envName,
+    engine,
+    now: () => clock.now(),
+    // The HTTP API carries no user: SOURCE wx_http, no OPENID.
+    invoke: async (name, event) => {
+      const outcome = await invoke(name, event, { openid: null, appid }, 'wx_http');
+      return outcome.ok ? outcome : { ok: false, errCode: FUNCTION_ERRORS[outcome.kind].errCode, message: outcome.message };
+    },
+  });
 
   const scheduler = new TimerScheduler(
     clock,
@@ -456,7 +467,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const route = async () => {
       if (req.method === 'POST' && pathname === '/admin') return handleAdmin(req, res);
       if (isServerApiPath(pathname)) {
-        const reply = serverApi.answer(req.method ?? 'GET', pathname, url.searchParams, await readBody(req));
+        const reply = await serverApi.answer(req.method ?? 'GET', pathname, url.searchParams, await readBody(req));
         return sendJson(res, reply.status, reply.body);
       }
       if (req.method === 'POST' && pathname.startsWith('/client/')) return handleClient(req, res, pathname.slice('/client/'.length));

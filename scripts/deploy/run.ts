@@ -13,7 +13,7 @@ import type { MiniProgramCi } from './ci';
 import { type DatabaseApi, type DatabaseReport, syncDatabase } from './database';
 import { countIndexes, type DeployPlan } from './plan';
 
-export const STEPS = ['database', 'functions', 'triggers', 'miniprogram'] as const;
+export const STEPS = ['database', 'functions', 'triggers', 'miniprogram', 'admin'] as const;
 export type Step = (typeof STEPS)[number];
 
 const STEP_TITLES: Record<Step, string> = {
@@ -21,7 +21,16 @@ const STEP_TITLES: Record<Step, string> = {
   functions: '云函数（构建并上传）',
   triggers: '定时触发器',
   miniprogram: '小程序（上传开发版）',
+  admin: '第一位管理员（初始化码）',
 };
+
+/** The event that makes the community function issue a setup code (a server job: only the server API reaches it). */
+export const ISSUE_SETUP_CODE = { action: 'setup.issueCode' } as const;
+
+/** What the admin step does with the server API. */
+export interface FunctionApi {
+  invokeFunction(env: string, name: string, event: unknown): Promise<unknown>;
+}
 
 export const STATE_FILE = 'deploy.state.json';
 
@@ -95,6 +104,9 @@ export function printPlan(out: Output, plan: DeployPlan, checklist: readonly Che
   if (only.includes('miniprogram')) {
     heading('miniprogram', `版本 ${plan.miniProgram.version}，描述“${plan.miniProgram.description}”`);
   }
+  if (only.includes('admin')) {
+    heading('admin', '还没有管理员时，调用云函数 community 生成一次性初始化码并打印（已有管理员则不生成）');
+  }
   out.line();
   printChecklist(out, checklist);
 }
@@ -144,7 +156,7 @@ export interface DeployOptions {
   plan: DeployPlan;
   checklist: readonly ChecklistItem[];
   ci: MiniProgramCi;
-  api: DatabaseApi & { checkCredentials(): Promise<void> };
+  api: DatabaseApi & FunctionApi & { checkCredentials(): Promise<void> };
   /** Builds every function into `outRoot/<name>` (index.js, config.json, package.json); returns the names built. */
   buildFunctions: (outRoot: string) => Promise<string[]>;
   /** Where the functions are built for upload (emptied first). */
@@ -167,6 +179,8 @@ export interface DeployReport {
   /** Refused by WeChat, most often because they exist already: to check in the console. */
   triggersRefused: string[];
   miniProgram: { version: string; uploaded: boolean } | null;
+  /** The setup code issued (null: none, e.g. an administrator exists already). */
+  setupCode: string | null;
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployReport> {
@@ -174,7 +188,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const only = options.only ?? STEPS;
   const numbered = STEPS.filter((step) => only.includes(step));
   const heading = (step: Step, detail = '') => out.line(`[${numbered.indexOf(step) + 1}/${numbered.length}] ${STEP_TITLES[step]}${detail ? `：${detail}` : ''}`);
-  const report: DeployReport = { database: null, functionsUploaded: [], functionsSkipped: [], triggersCreated: [], triggersSkipped: [], triggersRefused: [], miniProgram: null };
+  const report: DeployReport = { database: null, functionsUploaded: [], functionsSkipped: [], triggersCreated: [], triggersSkipped: [], triggersRefused: [], miniProgram: null, setupCode: null };
   out.line(`部署到 AppID ${options.appid}、云开发环境 ${options.envId}${options.force ? '（--force：不看上次的记录）' : ''}`);
   const target = `${options.appid}/${options.envId}`;
   const state = readState(options.stateFile);
@@ -258,6 +272,24 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     }
   }
 
+  if (only.includes('admin')) {
+    heading('admin', '调用云函数 community 生成初始化码（服务端 API invokecloudfunction）');
+    const reply = (await options.api.invokeFunction(options.envId, 'community', ISSUE_SETUP_CODE)) as
+      | { ok: true; data: { code: string; expiresAt: string } }
+      | { ok: false; error: { code: string; message: string } }
+      | null;
+    if (reply?.ok) {
+      report.setupCode = reply.data.code;
+      const code = reply.data.code.match(/.{1,4}/g)!.join('-');
+      out.line(`  初始化码：${code}（${formatExpiry(reply.data.expiresAt)} 前有效，只能用一次；再次部署会换一个新的，旧的作废）`);
+      out.line('  请第一位管理员在小程序“我的 → 成为管理员”中输入它；之后的管理员由管理员在小程序里邀请。');
+    } else if (reply && !reply.ok) {
+      out.line(`  未生成：${reply.error.message}`);
+    } else {
+      throw new Error('云函数 community 没有回复初始化码：请确认它已上传（--only functions）');
+    }
+  }
+
   out.line();
   const db = report.database;
   out.line(
@@ -267,9 +299,16 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       only.includes('functions') ? `上传云函数 ${report.functionsUploaded.length} 个、未变 ${report.functionsSkipped.length} 个；` : '',
       only.includes('triggers') ? `触发器新建 ${report.triggersCreated.length}、跳过 ${report.triggersSkipped.length}、待核对 ${report.triggersRefused.length}；` : '',
       report.miniProgram ? `小程序开发版 ${report.miniProgram.version} ${report.miniProgram.uploaded ? '已上传' : '未变'}。` : '',
+      report.setupCode ? '已生成初始化码（见上）。' : '',
     ].join(''),
   );
   out.line();
   printChecklist(out, options.checklist);
   return report;
+}
+
+/** 2026-12-14 18:00 (Beijing time), for the line that prints the setup code. */
+function formatExpiry(iso: string): string {
+  const local = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `北京时间 ${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }

@@ -5,6 +5,7 @@
  * - POST /tcb/databasecollectionget?access_token= {env, limit, offset}
  *     → {collections: [{name, count, size, index_count, index_size}], pager: {Offset, Limit, Total}}
  * - POST /tcb/databasecollectionadd?access_token= {env, collection_name}
+ * - POST /tcb/invokecloudfunction?access_token=&env=&name= with the event as the body → {resp_data}
  * - POST /tcb/updateindex?access_token= {env, collection_name,
  *     create_indexes: [{name, unique, keys: [{name, direction: "1" | "-1" | "2dsphere"}]}], drop_indexes: [{name}]}
  * Every reply carries errcode (0 = ok) and errmsg; failures are HTTP 200 too.
@@ -67,8 +68,10 @@ export class WechatServerApi {
   }
 
   /** POSTs JSON; the URL given to errors never holds the token. */
-  private async post(pathname: string, body: unknown, token?: string): Promise<Reply> {
-    const url = `${this.options.baseUrl}${pathname}${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
+  private async post(pathname: string, body: unknown, token?: string, query: Record<string, string> = {}): Promise<Reply> {
+    const params = new URLSearchParams(query);
+    if (token) params.set('access_token', token);
+    const url = `${this.options.baseUrl}${pathname}${params.size > 0 ? `?${params}` : ''}`;
     let response: Response;
     try {
       response = await this.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -94,9 +97,9 @@ export class WechatServerApi {
   }
 
   /** Calls a tcb API; a stale token is replaced once. */
-  private async call(api: string, pathname: string, body: Record<string, unknown>): Promise<Reply> {
+  private async call(api: string, pathname: string, body: unknown, query: Record<string, string> = {}): Promise<Reply> {
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.post(pathname, body, await this.accessToken());
+      const reply = await this.post(pathname, body, await this.accessToken(), query);
       const errcode = reply.errcode ?? 0;
       if (errcode === 0) return reply;
       if (attempt === 0 && STALE_TOKEN.has(errcode)) {
@@ -122,6 +125,12 @@ export class WechatServerApi {
       const total = (reply.pager as { Total?: number } | undefined)?.Total ?? collections.length;
       if (page.length === 0 || collections.length >= total) return collections;
     }
+  }
+
+  /** Runs a cloud function with `event` (SOURCE wx_http, no user) and returns what it returned. */
+  async invokeFunction(env: string, name: string, event: unknown): Promise<unknown> {
+    const reply = await this.call(`调用云函数 ${name}（invokecloudfunction）`, '/tcb/invokecloudfunction', event, { env, name });
+    return typeof reply.resp_data === 'string' ? (JSON.parse(reply.resp_data) as unknown) : null;
   }
 
   async addCollection(env: string, name: string): Promise<void> {

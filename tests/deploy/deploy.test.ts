@@ -16,7 +16,7 @@ import { main } from '../../scripts/deploy';
 import { SETTING_FIELDS } from '../../scripts/deploy/settings';
 import type { MiniProgramCi } from '../../scripts/deploy/ci';
 import type { TimerTrigger } from '../../scripts/deploy/plan';
-import { REPO_ROOT, startTestCloud } from '../helpers/localcloud';
+import { postJson, REPO_ROOT, startTestCloud } from '../helpers/localcloud';
 
 const APPID = 'wx00112233445566ff';
 const SECRET = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -160,8 +160,9 @@ describe('npm run deploy -- --dry-run', () => {
 describe('npm run deploy against the local cloud', () => {
   let cloud: LocalCloud;
   beforeAll(async () => {
-    // An empty cloud: no schema, so not one collection.
-    cloud = await startTestCloud({ appid: APPID, appSecret: SECRET, envName: ENV });
+    // An empty cloud: no schema, so not one collection. The functions are there as if uploaded (the
+    // upload itself goes to the recorder), so the admin step can run the community function.
+    cloud = await startTestCloud({ appid: APPID, appSecret: SECRET, envName: ENV, functionRoots: [path.join(REPO_ROOT, 'cloudfunctions')] });
   });
   afterAll(async () => {
     await cloud?.close();
@@ -188,10 +189,19 @@ describe('npm run deploy against the local cloud', () => {
     expect(run1.tokens.length).toBeGreaterThan(0);
     expectNoSecrets(run1.output, run1.tokens);
 
+    // The first administrator's setup code, printed once, works in the app.
+    const printed = /初始化码：([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(run1.output)?.[1];
+    expect(printed, run1.output).toBeDefined();
+    const bootstrap = await postJson(cloud.clientUrl, { name: 'community', data: { action: 'community.bootstrap', input: { code: printed, name: '王主任' } } }, { 'x-wx-openid': 'o-deployed-admin' });
+    expect(bootstrap.json.result).toMatchObject({ ok: true, data: { roles: ['admin'] } });
+
     const second = recorder();
     const run2 = await runDeploy(cloud, [], { ci: second.ci, stateFile });
     expect(run2.code, run2.output).toBe(0);
-    expect(run2.requests).toEqual(['/cgi-bin/stable_token', '/tcb/databasecollectionget']);
+    expect(run2.requests).toEqual(['/cgi-bin/stable_token', '/tcb/databasecollectionget', '/tcb/invokecloudfunction']);
+    // With an administrator there is no new code: they invite the others in the app.
+    expect(run2.output).toMatch(/未生成：已经有管理员了/);
+    expect(run2.output).not.toMatch(/初始化码：/);
     expect(run2.output).toContain(`未变集合 ${Object.keys(schema.collections).length} 个`);
     expect(second.calls).toEqual({ uploads: [], triggers: [], miniPrograms: [] });
     expectNoSecrets(run2.output, run2.tokens);

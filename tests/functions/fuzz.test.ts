@@ -390,8 +390,8 @@ function callerOnlyStore(): Store {
           if (name === COLLECTIONS.users && where._id === STRANGER) return [];
           return refuse(`${name}.findJoined`);
         },
-        // Someone with no user document may still have applied as a volunteer: the caller's second look.
-        get: async (id: string) => (name === COLLECTIONS.volunteers && id === STRANGER ? null : refuse(`${name}.get`)),
+        // Someone with no user document may still have applied as a volunteer or be an administrator: the caller's second look.
+        get: async (id: string) => ((name === COLLECTIONS.volunteers || name === COLLECTIONS.admins) && id === STRANGER ? null : refuse(`${name}.get`)),
         find: () => refuse(`${name}.find`),
         count: () => refuse(`${name}.count`),
         sum: () => refuse(`${name}.sum`),

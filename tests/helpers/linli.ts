@@ -33,6 +33,8 @@ export interface LinliOptions extends LocalCloudOptions {
    * not want thousands of runs of the 5-minute dispatch timer it does not look at.
    */
   timers?: string[];
+  /** LINLI_ADMIN_OPENIDS, the deployment's administrators (default: DEMO.admin; [] for none). */
+  admins?: string[];
 }
 
 const FUNCTIONS_ROOT = path.join(REPO_ROOT, 'cloudfunctions');
@@ -54,8 +56,8 @@ function functionsWithTimers(keep: readonly string[]): string {
 
 export async function startLinli(options: LinliOptions = {}): Promise<LocalCloud> {
   // Workers inherit this process's environment, as functions get theirs from the console.
-  process.env.LINLI_ADMIN_OPENIDS = DEMO.admin;
-  const { demo = true, timers, ...rest } = options;
+  const { demo = true, timers, admins = [DEMO.admin], ...rest } = options;
+  process.env.LINLI_ADMIN_OPENIDS = admins.join(',');
   const scratch = timers ? functionsWithTimers(timers) : null;
   const cloud = await startTestCloud({
     functionRoots: [scratch ?? FUNCTIONS_ROOT],

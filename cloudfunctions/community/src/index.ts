@@ -1,4 +1,6 @@
 import { cloudFunction } from '../../../backend/cloud';
+import { issueSetupCode } from '../../../core/usecases/admins';
 import { communityHandlers } from '../../../core/usecases/community';
 
-export const main = cloudFunction('community', communityHandlers);
+// `setup.issueCode` is run by the deployer through WeChat's server API (npm run deploy, step admin).
+export const main = cloudFunction('community', communityHandlers, { server: { 'setup.issueCode': issueSetupCode } });
