@@ -39,6 +39,7 @@ Component({
     isStaff: false,
     /** Staff proper (not grid workers): activities and record corrections are theirs. */
     isStaffRole: false,
+    isAdmin: false,
     volunteerStatusText: '',
     starsText: '',
     levelText: '',
@@ -106,6 +107,7 @@ Component({
         addressText: me.profile ? formatAddress(me.profile.address) : '',
         isStaff: me.roles.includes('staff') || me.roles.includes('grid_worker'),
         isStaffRole: me.roles.includes('staff'),
+        isAdmin: me.roles.includes('admin'),
         volunteerStatusText: me.volunteer ? VOLUNTEER_STATUS_TEXT[me.volunteer.status] : '',
         starsText: me.volunteer ? starsText(me.volunteer.level.stars) : '',
         levelText: me.volunteer ? levelText(me.volunteer.level, me.volunteer.hours) : '',
