@@ -40,7 +40,7 @@ const FIELD_TYPES: Record<string, string> = {
 
 /** The functions' environment variables the backend reads, and what to set. */
 const FUNCTION_ENV_PURPOSES: Record<string, string> = {
-  LINLI_ADMIN_OPENIDS: '管理员的 openid，多个用英文逗号分隔（所有云函数都要设）',
+  LINLI_ADMIN_OPENIDS: '可不设：管理员用部署打印的初始化码在小程序里产生。设了则这些 openid 也是管理员（英文逗号分隔，所有云函数都要设；不能在小程序里移除）',
   LINLI_MINIPROGRAM_STATE: '订阅消息打开哪个版本：formal（正式版，默认）、trial（体验版）或 developer（开发版）；可不设',
 };
 

@@ -82,8 +82,28 @@ describe('npm start (the local cloud process)', () => {
       documents: Array<{ name: string }>;
     };
     expect(page.documents.map((doc) => doc.name)).toContain('幸福里社区');
+    // The demo data has its administrator (demo-admin): no setup code.
+    expect(cloud.output()).not.toContain('初始化码');
     const console = await fetch(`${cloud.url}/`);
     expect(console.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('without the demo data, prints the first administrator’s setup code, which works once', async () => {
+    const cloud = await startCli({ PORT: '0', LINLI_DATA_DIR: tempDir(), LINLI_SEED: 'none', LINLI_ADMIN_OPENIDS: '' });
+    const started = Date.now();
+    while (!/初始化码 Setup code:/.test(cloud.output()) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const code = /初始化码 Setup code:\s+([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(cloud.output())?.[1];
+    expect(code, cloud.output()).toBeDefined();
+    const become = async (openid: string) => {
+      const response = await fetch(`${cloud.url}/client/callFunction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+        body: JSON.stringify({ name: 'community', data: { action: 'community.bootstrap', input: { code, name: '王主任' } } }),
+      });
+      return ((await response.json()) as { result: { ok: boolean; data?: { roles: string[] } } }).result;
+    };
+    expect(await become('o-cli-first')).toMatchObject({ ok: true, data: { roles: ['admin'] } });
+    expect((await become('o-cli-second')).ok).toBe(false);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
