@@ -268,7 +268,11 @@ export interface Order {
    * time (the community's minutesCheckRatio), so they count only once the scorer confirms them.
    */
   completion?: { summary: string; minutes: number; unconfirmed?: boolean };
-  rating?: { stars: number; comment?: string; at: Date };
+  /**
+   * The resident's rating; `onBehalf` when the one who placed the order for an elder without WeChat
+   * recorded what the elder said (代评): who, and their name then.
+   */
+  rating?: { stars: number; comment?: string; at: Date; onBehalf?: { by: string; name: string } };
   /** `minutes`: what the scorer counted for the record (the reported minutes unless they changed them). */
   score?: { score: number; note?: string; by: string; at: Date; points: number; minutes?: number };
   reviewNote?: string;
