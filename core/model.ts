@@ -278,6 +278,12 @@ export interface Order {
   reviewNote?: string;
   /** Set by the record timer when the order is completed but still has no service record. */
   recordAlert?: RecordAlert;
+  /**
+   * When the dispatch timer reminds the volunteer who accepted it (see core/reminders.ts); set on
+   * acceptance, removed by the one run that sends the reminder (remindedAt) or by a hand-back.
+   */
+  remindAt?: Date;
+  remindedAt?: Date;
 }
 
 /** A completed service still without a record, 8 working days on (the legal limit is 10). */
@@ -605,6 +611,8 @@ export interface Activity {
    * finds its number by its token (see usecases/activity/places.ts). Never leaves the server.
    */
   waitTokens?: string[];
+  /** When the activity timer reminded its enrolled volunteers; written once, before the messages go. */
+  remindedAt?: Date;
   /** Seeds the rotating attendance codes; never leaves the server. */
   attendanceSecret: string;
   /** Staff who have displayed the code: they may not check themselves in or out with it. */

@@ -11,10 +11,11 @@ import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES, rateO
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
-import { addHours } from '../time';
+import { addHours, formatLocal } from '../time';
 import { checkAddress } from './user';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
-import { conflict, loadOrder, moveCounters, orderEvent, ordersOf, transition } from './order-transitions';
+import { conflict, loadOrder, moveCounters, orderEvent, orderPage, ordersOf, transition } from './order-transitions';
+import { clip, notify } from './shared/notify';
 import { keysetPage } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 
@@ -238,6 +239,15 @@ export const orderHandlers: Handlers<'order'> = {
       },
       '取消',
     );
+    // The volunteer it was assigned to or who accepted it would otherwise set off for nothing.
+    if (order.assignee && (order.status === 'assigned' || order.status === 'accepted')) {
+      await notify(deps, {
+        kind: 'order_cancelled',
+        touser: order.assignee,
+        page: orderPage(order._id),
+        fields: { thing1: clip(order.serviceName, 20), thing2: clip(order.address.building, 20), time3: formatLocal(next.cancelledAt ?? deps.clock.now()), thing4: clip(`取消原因：${input.reason}`, 20) },
+      });
+    }
     return { order: toOrderView(next, caller) };
   },
 
