@@ -40,8 +40,12 @@ export const TEMPLATE_ENV: Record<NotificationKind, string> = {
   order_assigned: 'LINLI_TEMPLATE_ORDER_ASSIGNED',
   order_accepted: 'LINLI_TEMPLATE_ORDER_ACCEPTED',
   order_completed: 'LINLI_TEMPLATE_ORDER_COMPLETED',
+  order_cancelled: 'LINLI_TEMPLATE_ORDER_CANCELLED',
+  order_handed_back: 'LINLI_TEMPLATE_ORDER_HANDED_BACK',
+  order_reminder: 'LINLI_TEMPLATE_ORDER_REMINDER',
   activity_promoted: 'LINLI_TEMPLATE_ACTIVITY_PROMOTED',
   activity_cancelled: 'LINLI_TEMPLATE_ACTIVITY_CANCELLED',
+  activity_reminder: 'LINLI_TEMPLATE_ACTIVITY_REMINDER',
 };
 
 export function wxNotifier(openapi: SdkOpenApi, env: NodeJS.ProcessEnv = process.env): Notifier {

@@ -327,12 +327,22 @@ export interface Order {
    * time (the community's minutesCheckRatio), so they count only once the scorer confirms them.
    */
   completion?: { summary: string; minutes: number; unconfirmed?: boolean };
-  rating?: { stars: number; comment?: string; at: Date };
+  /**
+   * The resident's rating; `onBehalf` when the one who placed the order for an elder without WeChat
+   * recorded what the elder said (代评): who, and their name then.
+   */
+  rating?: { stars: number; comment?: string; at: Date; onBehalf?: { by: string; name: string } };
   /** `minutes`: what the scorer counted for the record (the reported minutes unless they changed them). */
   score?: { score: number; note?: string; by: string; at: Date; points: number; minutes?: number };
   reviewNote?: string;
   /** Set by the record timer when the order is completed but still has no service record. */
   recordAlert?: RecordAlert;
+  /**
+   * When the dispatch timer reminds the volunteer who accepted it (see core/reminders.ts); set on
+   * acceptance, removed by the one run that sends the reminder (remindedAt) or by a hand-back.
+   */
+  remindAt?: Date;
+  remindedAt?: Date;
 }
 
 /** A completed service still without a record, 8 working days on (the legal limit is 10). */
@@ -660,6 +670,8 @@ export interface Activity {
    * finds its number by its token (see usecases/activity/places.ts). Never leaves the server.
    */
   waitTokens?: string[];
+  /** When the activity timer reminded its enrolled volunteers; written once, before the messages go. */
+  remindedAt?: Date;
   /** Seeds the rotating attendance codes; never leaves the server. */
   attendanceSecret: string;
   /** Staff who have displayed the code: they may not check themselves in or out with it. */

@@ -68,6 +68,24 @@ export function scoreConflict(order: Pick<OrderFacts, 'assignee' | 'residentOpen
   return null;
 }
 
+/**
+ * Why this caller may not record the rating of an order placed for an elder without WeChat (代评),
+ * or null when they may. Only the person who placed it asked the elder and answers for it; the
+ * elder has no account, or they would rate it themselves. Nobody rates a service they did (someone
+ * who placed an order can never serve it, see officialsOf, but older orders are not trusted to show
+ * that), and the placer must still look after the order (still staff, or still that grid's worker).
+ */
+export function rateOnBehalfConflict(
+  order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'assignee' | 'communityId' | 'address'>,
+  caller: Caller,
+): string | null {
+  if (order.residentOpenid !== '') return '该订单的居民有自己的账号，请由居民本人评价';
+  if (order.createdBy !== caller.openid) return '只有代居民下单的工作人员可以代居民评价';
+  if (order.assignee === caller.openid) return '不能评价自己承接的服务';
+  if (!managesOrder(caller, order)) return '您已不再负责该订单，无法代居民评价';
+  return null;
+}
+
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending_review', 'pending', 'assigned', 'accepted', 'in_service'];
 export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'cancelled', 'rejected'];
 
@@ -99,6 +117,8 @@ export const TRANSITIONS: Record<Exclude<OrderCommand, 'review'>, Transition> & 
   /** Before the service starts. */
   cancel: { from: ['pending_review', 'pending', 'assigned', 'accepted'], to: 'cancelled' },
   rate: { from: ['completed', 'closed'] },
+  /** The same rating, recorded for an elder without WeChat by whoever placed the order (代评). */
+  rateOnBehalf: { from: ['completed', 'closed'] },
   score: { from: ['completed'], to: 'closed' },
   /** The timer: an assignment nobody accepted in time goes back to the queue. */
   requeue: { from: ['assigned'], to: 'pending' },
@@ -164,6 +184,7 @@ export function allowedCommands(order: OrderFacts, caller: Caller): OrderCommand
   if (assignee && at('start')) commands.push('start');
   if (assignee && at('complete')) commands.push('complete');
   if (owner && at('rate') && !order.rating) commands.push('rate');
+  if (!owner && at('rateOnBehalf') && !order.rating && rateOnBehalfConflict(order, caller) === null) commands.push('rateOnBehalf');
   if (staff && caller.roles.has('staff') && at('score') && scoreConflict(order, caller.openid) === null) commands.push('score');
   return commands;
 }

@@ -37,11 +37,21 @@ export function canSeeContact(order: OrderFacts, caller: Caller): boolean {
 export const LIST_TEXT_CHARS = 140;
 const clipped = (text: string): string => ([...text].length > LIST_TEXT_CHARS ? `${[...text].slice(0, LIST_TEXT_CHARS - 1).join('')}…` : text);
 
+function ratingOf(rating: NonNullable<ListedOrder['rating']>, clip: (text: string) => string): NonNullable<OrderSummary['rating']> {
+  return {
+    stars: rating.stars,
+    ...(rating.comment ? { comment: clip(rating.comment) } : {}),
+    at: iso(rating.at),
+    // Who recorded it for the resident is shown by name only.
+    ...(rating.onBehalf ? { onBehalf: { name: rating.onBehalf.name } } : {}),
+  };
+}
+
 function texts(order: ListedOrder, clip: (text: string) => string) {
   return {
     description: clip(order.description),
     completion: order.completion ? { ...order.completion, summary: clip(order.completion.summary) } : undefined,
-    rating: order.rating ? { ...order.rating, ...(order.rating.comment ? { comment: clip(order.rating.comment) } : {}), at: iso(order.rating.at) } : undefined,
+    rating: order.rating ? ratingOf(order.rating, clip) : undefined,
     score: order.score
       ? { score: order.score.score, note: order.score.note === undefined ? undefined : clip(order.score.note), points: order.score.points, minutes: order.score.minutes, at: iso(order.score.at) }
       : undefined,

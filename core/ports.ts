@@ -138,6 +138,14 @@ export type NotificationKind =
   | 'order_assigned'
   | 'order_accepted'
   | 'order_completed'
+  /** The resident (or staff) cancelled an order the volunteer had been assigned or had accepted. */
+  | 'order_cancelled'
+  /** The volunteer handed back an order they had accepted (退单): the resident is told it waits again. */
+  | 'order_handed_back'
+  /** Before an accepted order's preferred time (or its due time), to its volunteer. */
+  | 'order_reminder'
+  /** Before an activity starts, to the volunteers enrolled in it. */
+  | 'activity_reminder'
   /** A volunteer moved from an activity's waiting list onto the list (a withdrawal, a capacity raise). */
   | 'activity_promoted'
   /** Staff cancelled an activity the volunteer was enrolled in, checked in at or waiting for. */

@@ -92,6 +92,7 @@ export function computeOverview(input: OverviewInput): StatsOverview {
   const response = orders.flatMap((order) => (order.acceptedAt ? [minutesBetween(order.createdAt, order.acceptedAt)] : []));
   const completion = orders.flatMap((order) => (order.completedAt ? [minutesBetween(order.createdAt, order.completedAt)] : []));
   const stars = averageStars(orders);
+  const onBehalf = averageStars(orders.filter((order) => order.rating?.onBehalf));
 
   // The recorded (rounded) hours, as certificates state them; records from before rounding have only minutes.
   const unrounded = input.serviceRecords.filter((record) => record.hours === undefined).reduce((sum, record) => sum + record.minutes, 0);
@@ -124,6 +125,7 @@ export function computeOverview(input: OverviewInput): StatsOverview {
     completionRate: completionRate(orders),
     averageStars: stars.average,
     ratedOrders: stars.rated,
+    ...(onBehalf.average === null ? {} : { ratedOnBehalf: { ratedOrders: onBehalf.rated, averageStars: onBehalf.average } }),
     medianResponseMinutes: roundOrNull(median(response), 1),
     medianCompletionMinutes: roundOrNull(median(completion), 1),
     volunteerHours: round(recordedHours + unrounded / 60, 2),

@@ -28,8 +28,12 @@ export const config: { develop: CloudMode; envId: string; localUrl: string; temp
     order_assigned: 'TPL_ORDER_ASSIGNED',
     order_accepted: 'TPL_ORDER_ACCEPTED',
     order_completed: 'TPL_ORDER_COMPLETED',
+    order_cancelled: 'TPL_ORDER_CANCELLED',
+    order_handed_back: 'TPL_ORDER_HANDED_BACK',
+    order_reminder: 'TPL_ORDER_REMINDER',
     activity_promoted: 'TPL_ACTIVITY_PROMOTED',
     activity_cancelled: 'TPL_ACTIVITY_CANCELLED',
+    activity_reminder: 'TPL_ACTIVITY_REMINDER',
   },
 };
 

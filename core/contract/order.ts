@@ -30,7 +30,8 @@ export interface OrderSummary {
   overdue: boolean;
   /** `unconfirmed`: the minutes are far above the expected time and count once the scorer confirms them. */
   completion?: { summary: string; minutes: number; unconfirmed?: boolean };
-  rating?: { stars: number; comment?: string; at: Iso };
+  /** `onBehalf`: recorded by the staff member or grid worker who placed the order for the resident (代评), named. */
+  rating?: { stars: number; comment?: string; at: Iso; onBehalf?: { name: string } };
   /** `minutes`: what the scorer counted for the service record. */
   score?: { score: number; note?: string; points: number; minutes?: number; at: Iso };
   /** What the viewer may do next, so pages need not re-implement the rules. */
@@ -53,6 +54,8 @@ export type OrderCommand =
   | 'start'
   | 'complete'
   | 'rate'
+  /** Record the rating an elder without WeChat gave, as the one who placed the order for them (代评). */
+  | 'rateOnBehalf'
   | 'score';
 
 export const orderId = z.object({ orderId: id });
@@ -104,5 +107,14 @@ export const orderActions = {
     roles: ['resident'],
     reads: readsOrder,
     input: z.object({ orderId: id, stars, comment: optionalText('评价', 300, 'comment') }),
+  }),
+  /**
+   * 代评: the staff member or grid worker who ordered for an elder without WeChat records the rating
+   * the elder gave when asked; the order and the statistics show it was recorded on their behalf.
+   */
+  'order.rateOnBehalf': action<{ order: OrderView }>()({
+    roles: ['staff', 'grid_worker'],
+    reads: readsOrder,
+    input: z.object({ orderId: id, stars, comment: optionalText('居民的评价', 300, 'comment') }),
   }),
 } as const;

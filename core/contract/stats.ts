@@ -25,8 +25,14 @@ export interface StatsOverview {
   ordersByStatus: Record<OrderStatus, number>;
   /** 办结率: finished (completed or closed) among orders that were not cancelled or rejected. */
   completionRate: number | null;
+  /** Every rating, the residents' own and those recorded for them (代评). */
   averageStars: number | null;
   ratedOrders: number;
+  /**
+   * Of those, the ratings staff or grid workers recorded for elders without WeChat (代评), so the
+   * residents' own can be told apart; absent when there were none in the period.
+   */
+  ratedOnBehalf?: { ratedOrders: number; averageStars: number };
   /** Minutes from creation to acceptance, and from creation to completion. */
   medianResponseMinutes: number | null;
   medianCompletionMinutes: number | null;

@@ -23,11 +23,12 @@ import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import { dailyLimitsOf, minutesCheckRatioOf, minutesNeedConfirming } from '../settings';
 import type { Caller, Deps, Where } from '../ports';
 import { addMinutes, formatLocal } from '../time';
+import { orderReminderAt, orderServiceTime } from '../reminders';
 import { LIST_FILTERS } from './order';
 import { quotaKey } from './shared/quota';
 import { compact, loadCommunity, prereadOrGet, readAll } from './shared/store';
 import { clip, notify } from './shared/notify';
-import { conflict, loadOrder, orderEvent, orderPage, ordersOf, transition, volunteersOf } from './order-transitions';
+import { conflict, loadOrder, orderEvent, orderPage, ordersOf, TASKS_PAGE, transition, volunteersOf } from './order-transitions';
 import { keysetPage, type OrderBy } from './shared/paging';
 
 /** Most urgent first: flagged overdue, then the nearest SLA deadline, then the oldest. */
@@ -116,7 +117,8 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
     await notify(deps, {
       kind: 'order_assigned',
       touser: volunteer._id,
-      page: orderPage(order._id),
+      // Where the volunteer accepts or declines it (the order's own page is the resident's).
+      page: TASKS_PAGE,
       fields: { thing1: clip(order.serviceName, 20), thing2: clip(order.address.building, 20), time3: formatLocal(order.dueAt), thing4: '请及时确认接单或婉拒' },
     });
     return { order: toOrderView(next, caller) };
@@ -173,6 +175,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       }
     }
     const now = deps.clock.now();
+    const remindAt = orderReminderAt(order, now);
     // Exactly one wins: the write is conditional on the status read (and, if assigned, on being the
     // assignee) and its number of events; then the volunteer's load moves.
     const next = await transition(
@@ -181,7 +184,9 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       'accept',
       caller.openid,
       {
-        set: compact({ assignee: caller.openid, assigneeName: volunteer.realName, assigneeApprovedBy: volunteer.reviewedBy, acceptedAt: now }),
+        set: compact({ assignee: caller.openid, assigneeName: volunteer.realName, assigneeApprovedBy: volunteer.reviewedBy, acceptedAt: now, remindAt: remindAt ?? undefined }),
+        // A reminder due to a volunteer who handed it back is theirs no longer.
+        ...(remindAt ? {} : { unset: ['remindAt'] }),
         where: order.status === 'assigned' ? { assignee: caller.openid } : { assignee: { exists: false } },
         note: order.status === 'pending' ? `${volunteer.realName} 抢单` : `${volunteer.realName} 接单`,
         conflictMessage: '该订单已被其他志愿者接单',
@@ -211,7 +216,7 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       'decline',
       caller.openid,
       {
-        unset: ['assignee', 'assigneeName', 'assigneeApprovedBy', 'assignedAt', 'acceptedAt'],
+        unset: ['assignee', 'assigneeName', 'assigneeApprovedBy', 'assignedAt', 'acceptedAt', 'remindAt'],
         push: { declines: { by: caller.openid, reason: input.reason, at: deps.clock.now() } },
         where: { assignee: caller.openid },
         note: `${handedBack ? '退单' : '婉拒'}：${input.reason}`,
@@ -226,6 +231,16 @@ export const dispatchHandlers: Handlers<'dispatch'> = {
       },
       '婉拒',
     );
+    // The resident was told someone took it; now they hear it waits for someone else (a declined
+    // assignment was never announced to them).
+    if (handedBack) {
+      await notify(deps, {
+        kind: 'order_handed_back',
+        touser: order.residentOpenid,
+        page: orderPage(order._id),
+        fields: { thing1: clip(order.serviceName, 20), time2: formatLocal(deps.clock.now()), thing3: '志愿者因故无法前来服务', thing4: '社区将尽快为您另行安排志愿者' },
+      });
+    }
     return { order: toOrderView(next, caller) };
   },
 
@@ -305,5 +320,49 @@ export const dispatchTimer: TimerJob = async (deps: Deps) => {
     );
   }
   const overdue = await orders.update({ status: { in: OPEN_STATUSES }, overdue: false, dueAt: { lt: now } }, { set: { overdue: true } });
-  return { requeued, overdue };
+  const reminded = await sendOrderReminders(deps, now);
+  return { requeued, overdue, reminded };
 };
+
+/** Reminders sent per run at most (the function has 20 s); the next run, minutes later, sends the rest. */
+export const MAX_REMINDERS_PER_RUN = 100;
+
+/**
+ * Reminds the volunteers of accepted orders whose time is near (see core/reminders.ts). Each
+ * reminder is claimed by one conditional write that removes `remindAt` before the message goes, so
+ * two runs (or a retried one) never send it twice; a message that then fails is not retried (notices
+ * are best effort; the task list shows the order anyway).
+ */
+async function sendOrderReminders(deps: Deps, now: Date): Promise<number> {
+  const orders = ordersOf(deps);
+  const due = await orders.find({ status: 'accepted', remindAt: { lte: now } }, {
+    orderBy: [
+      ['remindAt', 'asc'],
+      ['_id', 'asc'],
+    ],
+    limit: MAX_REMINDERS_PER_RUN,
+    omit: ORDER_LIST_OMIT,
+  });
+  let sent = 0;
+  for (const order of due) {
+    if (!order.assignee || !order.remindAt) continue;
+    const claimed = await orders.update(
+      { _id: order._id, status: 'accepted', assignee: order.assignee, remindAt: new Date(order.remindAt) },
+      { set: { remindedAt: now }, unset: ['remindAt'] },
+    );
+    if (claimed === 0) continue;
+    sent += 1;
+    await notify(deps, {
+      kind: 'order_reminder',
+      touser: order.assignee,
+      page: TASKS_PAGE,
+      fields: {
+        thing1: clip(order.serviceName, 20),
+        thing2: clip(order.address.building, 20),
+        time3: formatLocal(orderServiceTime(order)),
+        thing4: order.preferredTime ? '居民期望的服务时间快到了' : '订单即将到办理时限',
+      },
+    });
+  }
+  return sent;
+}

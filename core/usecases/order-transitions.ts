@@ -124,3 +124,5 @@ export async function transition(
 }
 
 export const orderPage = (orderId: string) => `pages/order-detail/index?id=${encodeURIComponent(orderId)}`;
+/** The volunteer's own list of what they were assigned and took on, where they accept, start and complete. */
+export const TASKS_PAGE = 'volunteer/tasks/index';

@@ -7,14 +7,15 @@ import { DomainError, found } from '../errors';
 import type { ParsedInputOf } from '../contract';
 import type { Handlers } from '../handlers';
 import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
-import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES } from '../order-machine';
+import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES, rateOnBehalfConflict, TRANSITIONS } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
-import type { ActionContext, Caller, Where } from '../ports';
+import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
-import { addHours } from '../time';
+import { addHours, formatLocal } from '../time';
 import { checkAddress } from './user';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
-import { conflict, loadOrder, moveCounters, orderEvent, ordersOf, transition } from './order-transitions';
+import { conflict, loadOrder, moveCounters, orderEvent, orderPage, ordersOf, transition } from './order-transitions';
+import { clip, notify } from './shared/notify';
 import { keysetPage } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 
@@ -238,23 +239,47 @@ export const orderHandlers: Handlers<'order'> = {
       },
       '取消',
     );
+    // The volunteer it was assigned to or who accepted it would otherwise set off for nothing.
+    if (order.assignee && (order.status === 'assigned' || order.status === 'accepted')) {
+      await notify(deps, {
+        kind: 'order_cancelled',
+        touser: order.assignee,
+        page: orderPage(order._id),
+        fields: { thing1: clip(order.serviceName, 20), thing2: clip(order.address.building, 20), time3: formatLocal(next.cancelledAt ?? deps.clock.now()), thing4: clip(`取消原因：${input.reason}`, 20) },
+      });
+    }
     return { order: toOrderView(next, caller) };
   },
 
   'order.rate': async (input, { caller, deps, preread }) => {
     const order = await loadOrder(deps, input.orderId, preread);
     if (order.residentOpenid !== caller.openid) throw new DomainError('FORBIDDEN', '只能评价自己的订单');
-    if (order.status !== 'completed' && order.status !== 'closed') throw conflict(order, '评价');
-    if (order.rating) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
-    const comment = input.comment || undefined;
-    const rating = compact({ stars: input.stars, comment, at: deps.clock.now() });
-    // Once: the write holds only while the order has no rating. Then the volunteer's rating counters.
-    const written = await ordersOf(deps).update(
-      { _id: order._id, residentOpenid: caller.openid, status: { in: ['completed', 'closed'] }, rating: { exists: false } },
-      { set: { rating } },
-    );
-    if (written === 0) throw new DomainError('CONFLICT', '您已经评价过这个订单了');
-    if (order.assignee) await moveCounters(deps, { openid: order.assignee, inc: { ratingSum: input.stars, ratingCount: 1 } });
+    const rating = compact({ stars: input.stars, comment: input.comment || undefined, at: deps.clock.now() });
+    await recordRating(deps, order, rating, { residentOpenid: caller.openid }, '您已经评价过这个订单了');
+    return { order: toOrderView({ ...order, rating } as Order, caller) };
+  },
+
+  'order.rateOnBehalf': async (input, { caller, deps, preread }) => {
+    const order = await loadOrder(deps, input.orderId, preread);
+    const refusal = rateOnBehalfConflict(order, caller);
+    if (refusal) throw new DomainError('FORBIDDEN', refusal);
+    const onBehalf = { by: caller.openid, name: caller.user?.name ?? '' };
+    const rating = compact({ stars: input.stars, comment: input.comment || undefined, at: deps.clock.now(), onBehalf });
+    // The write holds only while the order is still the placer's and its elder has no account.
+    await recordRating(deps, order, rating, { createdBy: caller.openid, residentOpenid: '' }, '这个订单已经评价过了');
     return { order: toOrderView({ ...order, rating } as Order, caller) };
   },
 };
+
+/**
+ * Writes an order's one rating: the write holds only while the order is finished and has no rating
+ * (and `who` still matches), so two taps or two people cannot both rate. Then the volunteer's rating
+ * counters move.
+ */
+async function recordRating(deps: Deps, order: Order, rating: NonNullable<Order['rating']>, who: Where, rated: string): Promise<void> {
+  if (!TRANSITIONS.rate.from.includes(order.status)) throw conflict(order, '评价');
+  if (order.rating) throw new DomainError('CONFLICT', rated);
+  const written = await ordersOf(deps).update({ _id: order._id, ...who, status: { in: TRANSITIONS.rate.from }, rating: { exists: false } }, { set: { rating } });
+  if (written === 0) throw new DomainError('CONFLICT', rated);
+  if (order.assignee) await moveCounters(deps, { openid: order.assignee, inc: { ratingSum: rating.stars, ratingCount: 1 } });
+}

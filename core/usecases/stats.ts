@@ -52,6 +52,7 @@ const ORDER_OMIT = [
   'contactName',
   'preferredTime',
   'rating.comment',
+  'rating.onBehalf.name',
   'score',
   'reviewNote',
   'address.building',

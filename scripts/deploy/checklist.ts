@@ -17,12 +17,16 @@ export interface ChecklistItem {
 }
 
 /** Where each notice goes and what it says, for choosing a template in 订阅消息 → 公共模板库. */
-const NOTICE_PURPOSES: Record<NotificationKind, string> = {
+export const NOTICE_PURPOSES: Record<NotificationKind, string> = {
   order_assigned: '派单通知（发给被派单的志愿者）',
   order_accepted: '接单通知（发给下单的居民）',
   order_completed: '服务完成通知（发给下单的居民）',
+  order_cancelled: '订单取消通知（发给已被派单或已接单的志愿者）',
+  order_handed_back: '退单通知（发给下单的居民：志愿者退回了已接的订单）',
+  order_reminder: '服务提醒（期望时间或办理时限前，发给已接单的志愿者）',
   activity_promoted: '候补成功通知（发给递补上的志愿者）',
   activity_cancelled: '活动取消通知（发给已报名的志愿者）',
+  activity_reminder: '活动开始提醒（开始前，发给已报名的志愿者）',
 };
 
 /** Template keyword types by the prefix of a field key, with WeChat's length limits where the code clips to them. */
@@ -112,7 +116,7 @@ export function noticeFields(root: string): Map<NotificationKind, string[]> {
   return found;
 }
 
-const fieldType = (key: string): string => FIELD_TYPES[key.replace(/\d+$/, '')] ?? '见公共模板库';
+export const fieldType = (key: string): string => FIELD_TYPES[key.replace(/\d+$/, '')] ?? '见公共模板库';
 
 /** Environment variables the backend reads (LINLI_*), in order of first appearance. */
 export function functionEnvironment(root: string): string[] {

@@ -110,6 +110,16 @@ describe('computeOverview', () => {
     ]);
   });
 
+  it('tells the ratings recorded for elders without WeChat (代评) from the residents’ own', () => {
+    const onBehalf = (stars: number): StatsOrder => ({ ...order('closed', 'g1', {}, stars), rating: { stars, at: later(1000), onBehalf: { by: 'staff', name: '刘晓梅' } } });
+    const overview = computeOverview({ ...empty, orders: [order('closed', 'g1', {}, 5), onBehalf(2), onBehalf(3), order('pending', 'g2')] });
+    expect(overview.averageStars).toBe(3.33);
+    expect(overview.ratedOrders).toBe(3);
+    expect(overview.ratedOnBehalf).toEqual({ ratedOrders: 2, averageStars: 2.5 });
+    // None recorded for anyone: nothing to tell apart.
+    expect(computeOverview({ ...empty, orders: [order('closed', 'g1', {}, 5)] })).not.toHaveProperty('ratedOnBehalf');
+  });
+
   it('rounds a fractional median to a tenth of a minute', () => {
     const overview = computeOverview({
       ...empty,

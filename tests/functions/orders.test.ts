@@ -226,7 +226,7 @@ describe('order, dispatch and scoring', () => {
       // Subscribe messages went to whoever had subscribed.
       const { messages } = await control<{ messages: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }> }> }>(cloud, 'GET', 'outbox');
       const sent = (touser: string, template: string) => messages.find((m) => m.touser === touser && m.template_id === template);
-      expect(sent(DEMO.volunteer, 'TPL_ORDER_ASSIGNED')).toMatchObject({ page: `pages/order-detail/index?id=${id}`, data: { thing1: { value: '助餐送餐' }, thing2: { value: '2栋' } } });
+      expect(sent(DEMO.volunteer, 'TPL_ORDER_ASSIGNED')).toMatchObject({ page: 'volunteer/tasks/index', data: { thing1: { value: '助餐送餐' }, thing2: { value: '2栋' } } });
       expect(sent(DEMO.resident, 'TPL_ORDER_ACCEPTED')).toMatchObject({ data: { thing1: { value: '助餐送餐' }, name2: { value: '李建国' } } });
       expect(sent(DEMO.resident, 'TPL_ORDER_COMPLETED')).toMatchObject({ data: { thing1: { value: '助餐送餐' } } });
     });
@@ -595,6 +595,7 @@ describe('order, dispatch and scoring', () => {
       ['order.listMine', DEMO.resident, () => ({ status: 'all' })],
       ['order.cancel', DEMO.resident, (id) => ({ orderId: id, reason: '' })],
       ['order.rate', DEMO.resident, (id) => ({ orderId: id, stars: 6 })],
+      ['order.rateOnBehalf', DEMO.staff, (id) => ({ orderId: id, stars: 0 })],
       ['dispatch.queue', DEMO.staff, () => ({ limit: 0 })],
       ['dispatch.suggest', DEMO.staff, (id) => ({ orderId: id, limit: 100 })],
       ['dispatch.assign', DEMO.staff, (id) => ({ orderId: id })],
@@ -620,6 +621,7 @@ describe('order, dispatch and scoring', () => {
       ['order.listMine', 'o-stranger', () => ({})],
       ['order.cancel', RESIDENT_B, (id) => ({ orderId: id, reason: '捣乱' })],
       ['order.rate', DEMO.staff, (id) => ({ orderId: id, stars: 5 })],
+      ['order.rateOnBehalf', DEMO.staff, (id) => ({ orderId: id, stars: 5 })],
       ['dispatch.queue', DEMO.resident, () => ({})],
       ['dispatch.suggest', OTHER_STAFF, (id) => ({ orderId: id })],
       ['dispatch.assign', GRID_WORKER_G2, (id) => ({ orderId: id, volunteerOpenid: DEMO.volunteer })],

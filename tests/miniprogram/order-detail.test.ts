@@ -88,6 +88,44 @@ describe('pages/order-detail', () => {
     expect(page.querySelector('#rate-form')).toBeFalsy();
   });
 
+  it('the staff member who ordered for an elder without WeChat records the elder’s rating (代评), marked as such', async () => {
+    const order = ok(
+      await call(cloud, DEMO.staff, 'order.create', {
+        serviceId: 'svc-errand',
+        description: '老人没有微信，请帮忙取药',
+        clientRequestId: 'mp-detail-proxy-1',
+        onBehalfOf: { name: '钱大爷', address: { gridId: 'g1', building: '1栋', room: '103' } },
+      }),
+    ).order;
+    ok(await call(cloud, DEMO.staff2, 'dispatch.assign', { orderId: order.id, volunteerOpenid: DEMO.volunteer }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: order.id }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.complete', { orderId: order.id, summary: '药已送到老人家中', minutes: 30 }));
+
+    // Another staff member sees the order but no form: only the one who placed it asked the elder.
+    connectMiniProgram(cloud, DEMO.staff2);
+    const other = mount('pages/order-detail/index');
+    other.instance.onLoad({ id: order.id });
+    await until(() => other.data.loading === false);
+    expect(other.querySelector('#rate-form')).toBeFalsy();
+
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('pages/order-detail/index');
+    page.instance.onLoad({ id: order.id });
+    await until(() => page.data.loading === false);
+    expect(text(page, '#rate-form')).toContain('代居民评价');
+    expect(text(page, '#rate-hint')).toContain('询问居民');
+    page.querySelector('#stars')!.dispatchEvent('change', { detail: 4 });
+    page.querySelector('#comment')!.dispatchEvent('change', { detail: '老人说送得很及时' });
+    await settle();
+    page.querySelector('#rate')!.dispatchEvent('click');
+    await until(() => page.data.order?.rating !== undefined);
+    expect(calls.calls.map((c) => c.data.action)).toContain('order.rateOnBehalf');
+    expect(ok(await call(cloud, DEMO.volunteer, 'order.get', { orderId: order.id })).order.rating).toMatchObject({ stars: 4, onBehalf: { name: '刘晓梅' } });
+    expect(text(page, '#rating')).toContain('老人说送得很及时');
+    expect(text(page, '#rating-on-behalf')).toBe('代评（由 刘晓梅 代居民评价）');
+    expect(page.querySelector('#rate-form')).toBeFalsy();
+  });
+
   it('shows the order’s photos, and opens them large on tap', async () => {
     const fileID = await cloud.storage.save(`orders/${DEMO.resident}/detail-photo.jpg`, Buffer.from('jpeg'));
     const { order } = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-repair', description: '门锁坏了', photos: [fileID], clientRequestId: 'detail-photo-0001' }));

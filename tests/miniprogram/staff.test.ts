@@ -391,3 +391,32 @@ describe('staff/goods', () => {
     expect(towel?.stock).toBe(opened - 1);
   });
 });
+
+describe('staff/stats: 代评', () => {
+  it('tells the ratings recorded for elders without WeChat apart from the residents’ own', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const before = mount('staff/stats/index');
+    before.instance.onLoad();
+    await until(() => before.data.loading === false);
+    // No 代评 in the period yet: no line for it.
+    expect(before.querySelector('#rated-on-behalf')).toBeFalsy();
+
+    const order = ok(
+      await call(cloud, DEMO.staff, 'order.create', {
+        serviceId: 'svc-meal',
+        description: '老人没有微信，请送午餐',
+        clientRequestId: requestId(),
+        onBehalfOf: { name: '钱大爷', address: { gridId: 'g1', building: '1栋', room: '103' } },
+      }),
+    ).order;
+    ok(await call(cloud, DEMO.staff2, 'dispatch.assign', { orderId: order.id, volunteerOpenid: DEMO.volunteer }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.accept', { orderId: order.id }));
+    ok(await call(cloud, DEMO.volunteer, 'dispatch.complete', { orderId: order.id, summary: '午餐已送到', minutes: 30 }));
+    ok(await call(cloud, DEMO.staff, 'order.rateOnBehalf', { orderId: order.id, stars: 3 }));
+
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(text(page, '#rated-on-behalf')).toBe('其中代评 1 单，平均 3 星');
+  });
+});

@@ -28,6 +28,10 @@ const COMPLETED = 'TPL_ORDER_COMPLETED';
 const ASSIGNED = 'TPL_ORDER_ASSIGNED';
 const PROMOTED = 'TPL_ACTIVITY_PROMOTED';
 const CANCELLED = 'TPL_ACTIVITY_CANCELLED';
+const HANDED_BACK = 'TPL_ORDER_HANDED_BACK';
+const ORDER_CANCELLED = 'TPL_ORDER_CANCELLED';
+const ORDER_REMINDER = 'TPL_ORDER_REMINDER';
+const ACTIVITY_REMINDER = 'TPL_ACTIVITY_REMINDER';
 
 let cloud: LocalCloud;
 let sequence = 0;
@@ -74,7 +78,7 @@ describe('pages/order-form', () => {
     const acceptedBefore = remaining(DEMO.resident, ACCEPTED);
     const completedBefore = remaining(DEMO.resident, COMPLETED);
     const { order, cloudCalls } = await submitOrderForm('阳台的灯不亮了，想请人来看看');
-    expect(cloudCalls.subscribeRequests).toEqual([[ACCEPTED, COMPLETED]]);
+    expect(cloudCalls.subscribeRequests).toEqual([[ACCEPTED, COMPLETED, HANDED_BACK]]);
     expect(remaining(DEMO.resident, ACCEPTED)).toBe(acceptedBefore + 1);
     expect(remaining(DEMO.resident, COMPLETED)).toBe(completedBefore + 1);
     expect(sent(DEMO.resident, ACCEPTED, `pages/order-detail/index?id=${order.id}`)).toEqual([]);
@@ -89,7 +93,7 @@ describe('pages/order-form', () => {
   it('a refused subscription does not stop the order (and grants nothing)', async () => {
     const before = remaining(DEMO.resident, ACCEPTED);
     const { order, cloudCalls } = await submitOrderForm('门锁有点卡，钥匙不好拧', { subscribe: 'fail' });
-    expect(cloudCalls.subscribeRequests).toEqual([[ACCEPTED, COMPLETED]]);
+    expect(cloudCalls.subscribeRequests).toEqual([[ACCEPTED, COMPLETED, HANDED_BACK]]);
     expect(order.status).toBe('pending');
     expect(remaining(DEMO.resident, ACCEPTED)).toBe(before);
     expect(cloudCalls.toasts).not.toContain('网络不给力，请检查网络后重试');
@@ -127,7 +131,7 @@ describe('volunteer/activity', () => {
     page.querySelector('#signup')!.dispatchEvent('click');
     await until(() => (page.data.activity as ActivityView | null)?.mySignup?.status === 'waitlisted');
     await until(() => remaining(DEMO.volunteer, PROMOTED) > 0);
-    expect(cloudCalls.subscribeRequests).toEqual([[PROMOTED, CANCELLED]]);
+    expect(cloudCalls.subscribeRequests).toEqual([[PROMOTED, CANCELLED, ACTIVITY_REMINDER]]);
     expect(remaining(DEMO.volunteer, CANCELLED)).toBe(1);
 
     const activityPage = `volunteer/activity/index?id=${activity.id}`;
@@ -148,11 +152,11 @@ describe('volunteer hall and tasks', () => {
     page.querySelector(`#accept-${taken.id}`)!.dispatchEvent('click');
     await until(() => !page.data.items.some((item: OrderView) => item.id === taken.id));
     await until(() => remaining(DEMO.volunteer, ASSIGNED) === 1);
-    expect(cloudCalls.subscribeRequests).toEqual([[ASSIGNED]]);
+    expect(cloudCalls.subscribeRequests).toEqual([[ASSIGNED, ORDER_CANCELLED, ORDER_REMINDER]]);
 
     const next = await newOrder('帮忙去超市买米和油');
     ok(await call(cloud, DEMO.staff, 'dispatch.assign', { orderId: next.id, volunteerOpenid: DEMO.volunteer }));
-    expect(sent(DEMO.volunteer, ASSIGNED, `pages/order-detail/index?id=${next.id}`)).toHaveLength(1);
+    expect(sent(DEMO.volunteer, ASSIGNED, 'volunteer/tasks/index')).toHaveLength(1);
     expect(remaining(DEMO.volunteer, ASSIGNED)).toBe(0);
   });
 
@@ -166,7 +170,7 @@ describe('volunteer hall and tasks', () => {
     page.querySelector(`#accept-${order.id}`)!.dispatchEvent('click');
     await until(() => Boolean(page.querySelector(`#start-${order.id}`)));
     await until(() => remaining(DEMO.applicant, ASSIGNED) === 1);
-    expect(cloudCalls.subscribeRequests).toEqual([[ASSIGNED]]);
+    expect(cloudCalls.subscribeRequests).toEqual([[ASSIGNED, ORDER_CANCELLED, ORDER_REMINDER]]);
     expect(ok(await call(cloud, DEMO.staff, 'order.get', { orderId: order.id })).order.status).toBe('accepted');
   });
 });

@@ -1,4 +1,4 @@
 import { cloudFunction } from '../../../backend/cloud';
-import { activityHandlers } from '../../../core/usecases/activity';
+import { activityHandlers, activityTimer } from '../../../core/usecases/activity';
 
-export const main = cloudFunction('activity', activityHandlers);
+export const main = cloudFunction('activity', activityHandlers, { timer: activityTimer });

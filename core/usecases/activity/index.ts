@@ -4,7 +4,8 @@
  * at the activity they check in and out with the code staff show (it changes every minute), or
  * staff do it for them. Checking out writes the statutory service record and the activity's points
  * in one transaction. Whoever moves up from the waiting list, and everyone still taking part when
- * staff cancel, gets a subscribe message (best effort, after the change is committed).
+ * staff cancel, gets a subscribe message (best effort, after the change is committed); a timer
+ * reminds the enrolled volunteers before the start (notices.ts).
  *
  * Places: a sign-up claims its place (or its number on the waiting list) with one conditional
  * write on the activity's counters, which the database applies one at a time, then writes itself;
@@ -23,5 +24,6 @@ import { viewHandlers } from './views';
 export { activityRecordId, signupIdOf } from './loading';
 export { activityView, signupView } from './views';
 export { MAX_WAITLIST } from './places';
+export { activityTimer } from './notices';
 
 export const activityHandlers: Handlers<'activity'> = { ...viewHandlers, ...publishingHandlers, ...enrolmentHandlers, ...attendanceHandlers };

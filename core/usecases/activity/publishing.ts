@@ -165,7 +165,9 @@ export const publishingHandlers: Pick<Handlers<'activity'>, 'activity.create' | 
         }
         // Raising the capacity admits the waiting list, in turn.
         const next = await promote({ ...activity, ...fields, updatedAt: now });
-        await activities.update(activity._id, { set: { ...fields, enrolled: next.enrolled, waitlisted: next.waitlisted, updatedAt: now } });
+        // A new start time earns a new reminder (see notices.ts activityTimer).
+        const remindAgain = moves('startAt') && activity.remindedAt ? { unset: ['remindedAt'] } : {};
+        await activities.update(activity._id, { set: { ...fields, enrolled: next.enrolled, waitlisted: next.waitlisted, updatedAt: now }, ...remindAgain });
         return next;
       },
     );

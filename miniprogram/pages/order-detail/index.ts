@@ -1,6 +1,7 @@
 /**
  * Order detail: status, timeline, who serves, what was done, the rating; and what I may do next
- * (cancel with a reason, rate with stars and a comment), as the cloud's `allowed` says.
+ * (cancel with a reason, rate with stars and a comment), as the cloud's `allowed` says. Whoever
+ * placed an order for an elder without WeChat records the elder's rating here (代评).
  */
 import type { OrderView } from '../../../core/contract';
 import { call } from '../../api/api';
@@ -35,6 +36,8 @@ Component({
     addressText: '',
     canCancel: false,
     canRate: false,
+    /** 代评: the rating form, filled in by the one who placed the order, after asking the elder. */
+    canRateOnBehalf: false,
     stars: 0,
     comment: '',
     rateError: '',
@@ -62,6 +65,7 @@ Component({
         addressText: formatAddress(order.address),
         canCancel: order.allowed.includes('cancel'),
         canRate: order.allowed.includes('rate'),
+        canRateOnBehalf: order.allowed.includes('rateOnBehalf'),
         photoUrls: (order.photos ?? []).map(imageUrl),
       });
     },
@@ -114,15 +118,13 @@ Component({
       }
       this.setData({ busy: true });
       const comment = this.data.comment.trim();
-      const reply = await call(
-        'order.rate',
-        { orderId: this.data.orderId, stars: this.data.stars, ...(comment ? { comment } : {}) },
-        { loading: '正在提交' },
-      );
+      const input = { orderId: this.data.orderId, stars: this.data.stars, ...(comment ? { comment } : {}) };
+      const onBehalf = this.data.canRateOnBehalf;
+      const reply = onBehalf ? await call('order.rateOnBehalf', input, { loading: '正在提交' }) : await call('order.rate', input, { loading: '正在提交' });
       this.setData({ busy: false });
       if (reply.ok) {
         this.show(reply.data.order);
-        wx.showToast({ title: '感谢您的评价', icon: 'success' });
+        wx.showToast({ title: onBehalf ? '已代居民评价' : '感谢您的评价', icon: 'success' });
       }
     },
   },

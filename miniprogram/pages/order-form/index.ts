@@ -113,7 +113,7 @@ Component({
     async onSubmit() {
       if (this.data.submitting || this.data.uploading || !this.validate()) return;
       // Before any await: WeChat shows the dialog only within the tap. The order goes ahead meanwhile.
-      const subscribed = askToSubscribe(['order_accepted', 'order_completed']);
+      const subscribed = askToSubscribe(['order_accepted', 'order_completed', 'order_handed_back']);
       this.setData({ submitting: true });
       const address: Address = { gridId: this.data.gridId, building: this.data.building };
       if (this.data.unit.trim()) address.unit = this.data.unit.trim();

@@ -25,6 +25,8 @@ interface Figures {
   completionRate: string;
   averageStars: string;
   ratedOrders: number;
+  /** Of the ratings, those staff recorded for elders without WeChat (代评); empty when none. */
+  onBehalfText: string;
   medianResponse: string;
   medianCompletion: string;
   volunteerHours: string;
@@ -49,6 +51,7 @@ export function toFigures(stats: StatsOverview): Figures {
     completionRate: percent(stats.completionRate),
     averageStars: orDash(stats.averageStars),
     ratedOrders: stats.ratedOrders,
+    onBehalfText: stats.ratedOnBehalf ? `其中代评 ${stats.ratedOnBehalf.ratedOrders} 单，平均 ${stats.ratedOnBehalf.averageStars} 星` : '',
     medianResponse: orDash(stats.medianResponseMinutes),
     medianCompletion: orDash(stats.medianCompletionMinutes),
     volunteerHours: String(stats.volunteerHours),

@@ -116,7 +116,7 @@ Component({
     async onSignUp() {
       if (this.data.busy) return;
       // Within the tap, before any await (WeChat's rule); not awaited, so 报名 goes ahead meanwhile.
-      void askToSubscribe(['activity_promoted', 'activity_cancelled']);
+      void askToSubscribe(['activity_promoted', 'activity_cancelled', 'activity_reminder']);
       this.setData({ busy: true });
       const reply = await call('activity.signUp', { activityId: this.data.activityId }, { loading: '正在报名' });
       this.setData({ busy: false });

@@ -22,9 +22,10 @@ Component({
     async onAccept(event: WechatMiniprogram.BaseEvent) {
       const orderId = String(event.currentTarget.dataset.id);
       if (this.data.accepting) return;
-      // Someone taking orders wants to hear of the next one staff assign them. Within the tap,
-      // before any await (WeChat's rule); not awaited, so the 抢单 is not held up.
-      void askToSubscribe(['order_assigned']);
+      // Someone taking orders wants to hear of the next one staff assign them, and of this one: a
+      // cancellation, and the reminder before its time. Within the tap, before any await (WeChat's
+      // rule); not awaited, so the 抢单 is not held up.
+      void askToSubscribe(['order_assigned', 'order_cancelled', 'order_reminder']);
       this.setData({ accepting: orderId });
       const reply = await call('dispatch.accept', { orderId }, { loading: '正在抢单', toast: false });
       this.setData({ accepting: '' });

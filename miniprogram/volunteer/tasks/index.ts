@@ -49,8 +49,9 @@ Component({
       this.setData({ items });
     },
     async onAccept(event: WechatMiniprogram.BaseEvent) {
-      // For the next order staff assign. Within the tap, before any await (WeChat's rule); not awaited.
-      void askToSubscribe(['order_assigned']);
+      // For the next order staff assign, and for this one's cancellation and reminder. Within the
+      // tap, before any await (WeChat's rule); not awaited.
+      void askToSubscribe(['order_assigned', 'order_cancelled', 'order_reminder']);
       const reply = await call('dispatch.accept', { orderId: String(event.currentTarget.dataset.id) }, { loading: '正在接单' });
       if (reply.ok) {
         this.replace(reply.data.order);
