@@ -81,6 +81,7 @@ export const userActions = {
   'user.bindPhone': action<MeView>()({
     roles: ['registered'],
     input: z.object({ code: phoneCode }),
+    reads: readsRecordedHours,
   }),
 
   /**

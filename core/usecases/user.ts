@@ -202,14 +202,15 @@ export const userHandlers: Handlers<'user'> = {
     return refreshed(deps, caller);
   },
 
-  'user.bindPhone': async (input, { caller, deps }) => {
-    found(caller.user);
+  'user.bindPhone': async (input, { caller, deps, preread }) => {
+    const user = found(caller.user);
     const phone = await verifiedPhone(deps, input.code, caller.openid);
     const now = deps.clock.now();
     const set = { phone, phoneVerifiedAt: now };
     await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set: { ...set, updatedAt: now } });
     // A volunteer's record carries the phone staff call them on (志愿服务条例 Art. 20): the same one.
     if (caller.volunteer) await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).update({ _id: caller.openid }, { set });
-    return refreshed(deps, caller);
+    // Roles do not change with a phone: the reply is the caller as read, with the new number.
+    return meOf(deps, { ...caller, user: { ...user, ...set, updatedAt: now } }, preread);
   },
 };

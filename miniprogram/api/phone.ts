@@ -7,8 +7,8 @@
  * button would have given, and the local cloud mints the code (/client/phoneCode) for the current
  * identity, as the button would on a phone.
  */
-import { currentOpenid } from './session';
 import { localCloudUrl, usesLocalCloud } from './target';
+import { postToLocalCloud } from './transport';
 
 /** What the button's `getphonenumber` event carries (vant passes WeChat's detail on). */
 export interface PhoneNumberDetail {
@@ -29,20 +29,9 @@ function askLocalNumber(): Promise<string | null> {
   });
 }
 
-function mintLocalCode(phoneNumber: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    wx.request({
-      url: `${localCloudUrl()}/client/phoneCode`,
-      method: 'POST',
-      header: { 'content-type': 'application/json', 'x-wx-openid': currentOpenid() },
-      data: { phoneNumber },
-      success: (response) => {
-        const code = (response.data as { code?: unknown } | undefined)?.code;
-        resolve(response.statusCode === 200 && typeof code === 'string' ? code : null);
-      },
-      fail: () => resolve(null),
-    });
-  });
+async function mintLocalCode(phoneNumber: string): Promise<string | null> {
+  const reply = (await postToLocalCloud(localCloudUrl(), 'phoneCode', { phoneNumber })) as { code?: unknown } | null;
+  return typeof reply?.code === 'string' ? reply.code : null;
 }
 
 /** The code to send, or null when the person closed the sheet (nothing to say then) or it failed. */

@@ -64,6 +64,9 @@ describe('verified phones', () => {
 
   it('a volunteer’s new number reaches the record staff call them on', async () => {
     ok(await call(cloud, DEMO.volunteer, 'user.bindPhone', { code: await phoneCode(cloud, DEMO.volunteer, '13912340007') }));
+    // The caller (with their recorded hours) in one request, then the two writes; the reply needs no re-read.
+    const bind = cloud.runtime.recent(50).find((record) => record.action === 'user.bindPhone')!;
+    expect(bind.database).toEqual({ 'database.aggregateDocuments': 1, 'database.modifyDocument': 2 });
     expect(doc(cloud, 'volunteers', DEMO.volunteer)).toMatchObject({ phone: '13912340007', phoneVerifiedAt: expect.any(Date) });
     const listed = ok(await call(cloud, DEMO.staff, 'volunteer.list', { status: 'approved' })).items.find((v) => v.openid === DEMO.volunteer);
     expect(listed).toMatchObject({ phone: '13912340007' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, phoneCode, snapshot, startLinli } from '../helpers/linli';
+import { postJson } from '../helpers/localcloud';
 import { connectMiniProgram, MP_ROOT, mount, settle, text, until } from '../helpers/mp';
 
 type WxApi = {
@@ -13,6 +14,10 @@ type WxApi = {
   setStorageSync: (key: string, value: unknown) => void;
 };
 const wx = (globalThis as unknown as { wx: WxApi }).wx;
+type LocalWx = {
+  request: (o: { url: string; data: unknown; header: Record<string, string>; success?: (r: { statusCode: number; data: unknown }) => void; fail?: (e: { errMsg: string }) => void }) => void;
+  showModal: (o: { title: string; success?: (r: { confirm: boolean; cancel: boolean; content?: string }) => void }) => void;
+};
 // simulate's storage is a stub that keeps nothing: give the page a real one.
 const storage = new Map<string, unknown>();
 wx.getStorageSync = (key) => storage.get(key) ?? '';
@@ -228,5 +233,43 @@ describe('pages/me', () => {
     expect(relaunched).toBe('/pages/home/index');
     expect(wx.getStorageSync('linli.devOpenid')).toBe('demo-staff');
     config.develop = 'cloud';
+  });
+
+  it('in local mode, the phone button asks the developer for the number and the local cloud mints its code', async () => {
+    const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string; localUrl: string } };
+    const calls = connectMiniProgram(cloud, DEMO.applicant);
+    const saved = { develop: config.develop, localUrl: config.localUrl };
+    const local = wx as unknown as LocalWx;
+    const posted: string[] = [];
+    // simulate's wx.request goes nowhere: forward it to the local cloud as the real one would.
+    local.request = (options) => {
+      posted.push(options.url.slice(cloud.url.length));
+      postJson(options.url, options.data, options.header).then(
+        ({ status, json }) => options.success?.({ statusCode: status, data: json }),
+        (error: Error) => options.fail?.({ errMsg: error.message }),
+      );
+    };
+    const asked: string[] = [];
+    local.showModal = (options) => {
+      asked.push(options.title);
+      options.success?.({ confirm: true, cancel: false, content: '13900004040' });
+    };
+    storage.set('linli.devOpenid', DEMO.applicant);
+    Object.assign(config, { develop: 'local', localUrl: cloud.url });
+    try {
+      const page = mount('pages/me/index');
+      page.instance.onLoad();
+      await until(() => page.data.loading === false);
+      // WeChat's own code means nothing to the local cloud: it is not what is sent.
+      page.querySelector('#bind-phone')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: 'f'.repeat(64) } });
+      await until(() => page.data.bindingPhone === false && calls.toasts.length > 0);
+      expect(asked).toEqual(['本地云：模拟微信手机号']);
+      expect(posted).toEqual(['/client/callFunction', '/client/phoneCode', '/client/callFunction']);
+      expect(calls.toasts).toEqual(['手机号已验证']);
+      expect(ok(await call(cloud, DEMO.applicant, 'user.me', {})).profile?.phone).toBe('13900004040');
+    } finally {
+      Object.assign(config, saved);
+      storage.delete('linli.devOpenid');
+    }
   });
 });
