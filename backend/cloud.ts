@@ -3,7 +3,7 @@ import cloud from 'wx-server-sdk';
 import type { FunctionName } from '../core/contract';
 import type { Handlers } from '../core/handlers';
 import type { Deps } from '../core/ports';
-import { cryptoRandom, type SdkOpenApi, systemClock, wxContentSafety, wxNotifier } from './platform';
+import { cryptoRandom, type SdkOpenApi, systemClock, wxContentSafety, wxNotifier, wxPhoneVerification } from './platform';
 import { createRouter, type RouterOptions } from './router';
 import { type SdkDatabase, WxStore } from './wx-store';
 
@@ -20,6 +20,7 @@ function platformDeps(): Deps {
       random: cryptoRandom,
       content: wxContentSafety(openapi),
       notifier: wxNotifier(openapi),
+      phones: wxPhoneVerification(openapi),
       adminOpenids: new Set((process.env.LINLI_ADMIN_OPENIDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     };
   }

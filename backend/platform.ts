@@ -1,10 +1,23 @@
-/** The other ports on WeChat: clock, randomness, content security and subscribe messages. */
+/** The other ports on WeChat: clock, randomness, content security, subscribe messages and phone verification. */
 import { randomBytes, randomInt } from 'node:crypto';
-import { type Clock, CODE_ALPHABET, type ContentSafety, type Notification, type NotificationKind, type Notifier, type Random } from '../core/ports';
+import {
+  type Clock,
+  CODE_ALPHABET,
+  type ContentSafety,
+  type Notification,
+  type NotificationKind,
+  type Notifier,
+  type PhoneVerification,
+  type Random,
+} from '../core/ports';
 
 export interface SdkOpenApi {
   security: { msgSecCheck(data: Record<string, unknown>): Promise<{ result?: { suggest?: string } }> };
   subscribeMessage: { send(data: Record<string, unknown>): Promise<unknown> };
+  /** The SDK turns the reply's `phone_info` into `phoneInfo` (its inner keys are camelCase already). */
+  phonenumber: {
+    getPhoneNumber(data: { code: string; openid: string }): Promise<{ phoneInfo?: { purePhoneNumber?: unknown; countryCode?: unknown } }>;
+  };
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -30,6 +43,29 @@ export function wxContentSafety(openapi: SdkOpenApi): ContentSafety {
         // Otherwise the check is a safeguard, not the service: when WeChat cannot answer, accept and log.
         console.warn('[msgSecCheck] unavailable, content accepted:', (error as Error).message ?? error);
         return 'pass';
+      }
+    },
+  };
+}
+
+/** WeChat's answer to a code that is forged, used, expired or not the given openid's. */
+const INVALID_PHONE_CODE = 40029;
+
+/**
+ * phonenumber.getPhoneNumber with the caller's openid, so WeChat also checks that the code was
+ * given to them: a code passed on by someone else is refused like a forged one.
+ */
+export function wxPhoneVerification(openapi: SdkOpenApi): PhoneVerification {
+  return {
+    async exchange(code, openid) {
+      try {
+        const { phoneInfo } = await openapi.phonenumber.getPhoneNumber({ code, openid });
+        if (typeof phoneInfo?.purePhoneNumber !== 'string') throw new Error('getPhoneNumber replied without phone_info');
+        // The documentation's table says string, its example shows a number: accept both.
+        return { purePhoneNumber: phoneInfo.purePhoneNumber, countryCode: String(phoneInfo.countryCode ?? '') };
+      } catch (error) {
+        if ((error as { errCode?: number }).errCode === INVALID_PHONE_CODE) return null;
+        throw error;
       }
     },
   };

@@ -55,6 +55,11 @@ export interface User {
   communityId: string;
   name: string;
   phone: string;
+  /**
+   * When WeChat's phone-number button vouched for `phone` (手机号快速验证, user.bindPhone); absent
+   * for a phone someone typed (staff joining by invitation, records from before verification).
+   */
+  phoneVerifiedAt?: Date;
   address: Address;
   roles: Array<'resident' | 'staff' | 'grid_worker'>;
   /** For a grid worker: the grids they look after. */
@@ -231,7 +236,9 @@ export interface Volunteer {
   _id: string; // openid
   communityId: string;
   realName: string;
+  /** The applicant's verified phone, copied from their profile (and kept in step by user.bindPhone). */
   phone: string;
+  phoneVerifiedAt?: Date;
   birthDate: string; // YYYY-MM-DD
   /** Optional personal fields of 办法 Art. 5, kept only when the volunteer gives them. */
   gender?: '男' | '女';

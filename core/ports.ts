@@ -134,6 +134,24 @@ export interface ContentSafety {
   check(text: string, openid: string, scene: 'profile' | 'comment' | 'forum' | 'social'): Promise<'pass' | 'review' | 'risky'>;
 }
 
+/** A phone number WeChat vouches for: mainland numbers have country code 86. */
+export interface VerifiedPhone {
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
+/**
+ * WeChat's 手机号快速验证: the code the phone-number button gives a person, exchanged once (within 5
+ * minutes) for the number they chose in WeChat.
+ */
+export interface PhoneVerification {
+  /**
+   * The number behind `code`, checked to belong to `openid`; null when WeChat refuses the code
+   * (forged, used already, expired, or another person's). Any other failure throws.
+   */
+  exchange(code: string, openid: string): Promise<VerifiedPhone | null>;
+}
+
 export type NotificationKind =
   | 'order_assigned'
   | 'order_accepted'
@@ -170,6 +188,7 @@ export interface Deps {
   random: Random;
   content: ContentSafety;
   notifier: Notifier;
+  phones: PhoneVerification;
   /** Openids bootstrapped as administrators (LINLI_ADMIN_OPENIDS). */
   adminOpenids: ReadonlySet<string>;
 }

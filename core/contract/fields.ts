@@ -61,6 +61,19 @@ export const phone = z
   .trim()
   .regex(PHONE_PATTERN, { error: PHONE_MESSAGE });
 
+/** What to tell someone whose phone code WeChat refused (or that never was one). */
+export const PHONE_CODE_MESSAGE = '手机号验证已失效，请重新点击获取手机号';
+
+/**
+ * The code WeChat's phone-number button gives (`open-type="getPhoneNumber"`): exchanged once by the
+ * cloud for a verified number, so a person never types one. Opaque to us; WeChat's are 64 hex digits.
+ */
+export const phoneCode = z
+  .string({ error: '请点击按钮获取微信绑定的手机号' })
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: PHONE_CODE_MESSAGE })
+  .meta(NOT_TEXT);
+
 /** Required free text; others read it, so it passes WeChat's content check (see withPublishedTexts). */
 export const shortText = (label: string, max: number, scene: TextScene = 'forum') =>
   z

@@ -7,12 +7,14 @@ import { type Address, COLLECTIONS, type Role, type VolunteerStatus } from '../m
 import type { StarLevel } from '../volunteer-hours';
 import type { ServiceView } from './catalog';
 import { action } from './define';
-import { address, id, NOT_TEXT, paging, type Page, personName, phone } from './fields';
+import { address, id, NOT_TEXT, paging, type Page, personName, phoneCode } from './fields';
 import type { OrderSummary } from './order';
 
 export interface ProfileView {
   name: string;
   phone: string;
+  /** Present when the phone was typed, not vouched for by WeChat: the page offers to verify it. */
+  phoneUnverified?: true;
   address: Address;
   communityId: string;
   communityName: string;
@@ -30,6 +32,8 @@ export interface PersonView {
   unit?: string;
   /** e.g. 138****0020 */
   phoneMasked: string;
+  /** Present when the phone was typed (staff joining, 代点单, older records): shown as 未验证. */
+  phoneUnverified?: true;
   roles: Role[];
 }
 
@@ -58,22 +62,33 @@ const readsRecordedHours = (_input: unknown, openid: string) => ({ hours: { from
 
 export const userActions = {
   'user.me': action<MeView>()({ roles: ['anyone'], input: z.object({}), reads: readsRecordedHours }),
+  /**
+   * One button registers: the phone comes from WeChat's phone-number button as `phoneCode`, never
+   * typed, so nobody registers with a neighbour's number.
+   */
   'user.register': action<MeView>()({
     roles: ['anyone'],
-    input: z.object({ communityId: id, name: personName, phone, address }),
+    input: z.object({ communityId: id, name: personName, phoneCode, address }),
   }),
   'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}), reads: readsRecordedHours }),
   'user.updateProfile': action<MeView>()({
     roles: ['registered'],
     input: z
-      .object({ name: personName.optional(), phone: phone.optional(), address: address.optional() })
-      .refine((input) => input.name !== undefined || input.phone !== undefined || input.address !== undefined, { error: '请至少修改一项资料' }),
+      .object({ name: personName.optional(), address: address.optional() })
+      .refine((input) => input.name !== undefined || input.address !== undefined, { error: '请至少修改一项资料' }),
+  }),
+  /** Binds (or changes, 换绑) the caller's phone to the one WeChat's phone-number button vouches for. */
+  'user.bindPhone': action<MeView>()({
+    roles: ['registered'],
+    input: z.object({ code: phoneCode }),
+    reads: readsRecordedHours,
   }),
 
   /**
    * Finds members of the caller's community (a grid worker: of their grids) by exact name or by a
-   * registered phone, or lists a grid's or a building's residents. Returns ids to pick from: two
-   * people with one phone show up as two, and staff tell them apart by name and building.
+   * verified phone (a typed one could be anyone's, so it finds nobody), or lists a grid's or a
+   * building's residents. Returns ids to pick from: two people with one phone show up as two, and
+   * staff tell them apart by name and building.
    */
   'user.search': action<Page<PersonView>>()({
     roles: ['staff', 'grid_worker'],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Volunteer } from '../model';
 import { birthDateOfIdNumber, isValidIdNumber, normaliseIdNumber } from '../id-number';
 import { action, type Iso } from './define';
-import { calendarDate, id, NOT_TEXT, optionalText, paging, type Page, personName, phone, shortText, skills, yesNo } from './fields';
+import { calendarDate, id, NOT_TEXT, optionalText, paging, type Page, personName, shortText, skills, yesNo } from './fields';
 
 /** A volunteer as staff (and the volunteer) see them: the stored fields, with age instead of birth date. */
 export type VolunteerView = Pick<
@@ -14,6 +14,8 @@ export type VolunteerView = Pick<
   gender?: '男' | '女';
   /** Only ever masked (e.g. 110105********123X). */
   idNumberMasked?: string;
+  /** Present when the phone was never verified by WeChat (records from before verification): 未验证. */
+  phoneUnverified?: true;
   appliedAt: Iso;
   age: number;
   stats: { activeOrders: number; completedOrders: number; averageStars: number | null };
@@ -25,7 +27,7 @@ export const volunteerActions = {
     input: z
       .object({
         realName: personName,
-        phone,
+        // No phone: the application takes the one WeChat verified for the applicant's profile.
         birthDate: calendarDate('出生日期'),
         gender: z.enum(['男', '女'], { error: '性别只能是男或女' }).optional(),
         /** Optional (办法 Art. 5); checked against GB 11643 and against the birth date given. */

@@ -1,10 +1,11 @@
 /** The `user` function: who am I, joining a community as a resident, editing my profile. */
 import { resolveCaller } from '../caller';
 import type { HomeView, MeView, PersonView } from '../contract';
+import { PHONE_CODE_MESSAGE } from '../contract/fields';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { PHONE_PATTERN } from '../labels';
-import { COLLECTIONS, type Address, type Community, type Order, type ServiceItem, type ServiceRecord, type User } from '../model';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '../labels';
+import { COLLECTIONS, type Address, type Community, type Order, type ServiceItem, type ServiceRecord, type User, type Volunteer } from '../model';
 import { OPEN_STATUSES } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary } from '../order-view';
 import { maskPhone } from '../id-number';
@@ -19,6 +20,18 @@ export function checkAddress(community: Community, address: Address): void {
   const grid = community.grids.find((candidate) => candidate.id === address.gridId);
   if (!grid) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');
   if (!grid.buildings.includes(address.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${address.building}`);
+}
+
+/**
+ * The mainland number WeChat vouches for behind a phone-number button's code, given to this caller.
+ * Called after every other check of the action, as the code can be used only once.
+ */
+async function verifiedPhone(deps: Deps, code: string, openid: string): Promise<string> {
+  const phone = await deps.phones.exchange(code, openid);
+  if (!phone) throw new DomainError('INVALID_INPUT', PHONE_CODE_MESSAGE);
+  if (phone.countryCode !== '86') throw new DomainError('INVALID_INPUT', '暂时只能使用中国大陆手机号，请在微信中选择或添加大陆手机号');
+  if (!PHONE_PATTERN.test(phone.purePhoneNumber)) throw new DomainError('INVALID_INPUT', PHONE_MESSAGE);
+  return phone.purePhoneNumber;
 }
 
 /**
@@ -44,7 +57,14 @@ function meView(caller: Caller, hours: number): MeView {
     roles: [...caller.roles],
     communityId: caller.communityId ?? undefined,
     profile: user
-      ? { name: user.name, phone: user.phone, address: user.address, communityId: user.communityId, communityName: community?.name ?? '' }
+      ? {
+          name: user.name,
+          phone: user.phone,
+          ...(user.phoneVerifiedAt ? {} : { phoneUnverified: true as const }),
+          address: user.address,
+          communityId: user.communityId,
+          communityName: community?.name ?? '',
+        }
       : undefined,
     volunteer: volunteer
       ? {
@@ -98,6 +118,7 @@ const personView = (user: User): PersonView =>
     building: user.address.building,
     unit: user.address.unit,
     phoneMasked: maskPhone(user.phone),
+    phoneUnverified: user.phoneVerifiedAt ? undefined : true,
     roles: user.roles,
   });
 
@@ -112,7 +133,11 @@ export const userHandlers: Handlers<'user'> = {
       where['address.gridId'] = input.gridId;
     }
     if (input.building) where['address.building'] = input.building;
-    if (input.query) where[PHONE_PATTERN.test(input.query) ? 'phone' : 'name'] = input.query;
+    if (input.query && PHONE_PATTERN.test(input.query)) {
+      // Only a number WeChat vouched for: anyone could have typed a neighbour's.
+      where.phone = input.query;
+      where.phoneVerifiedAt = { exists: true };
+    } else if (input.query) where.name = input.query;
     return keysetPage(
       deps.store.collection<User>(COLLECTIONS.users),
       where,
@@ -134,15 +159,18 @@ export const userHandlers: Handlers<'user'> = {
     const community = await loadCommunity(deps, input.communityId, caller);
     checkAddress(community, input.address);
     const users = deps.store.collection<User>(COLLECTIONS.users);
-    const now = deps.clock.now();
     if (caller.user) {
       if (caller.user.communityId !== input.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，如需变更请联系社区工作人员');
       if (caller.user.roles.includes('resident')) return meOf(deps, caller);
+    }
+    const phone = await verifiedPhone(deps, input.phoneCode, caller.openid);
+    const now = deps.clock.now();
+    if (caller.user) {
       // Staff or a grid worker becoming a resident too: their home replaces the office address.
       // Conditional, so a double tap cannot add the role twice.
       await users.update(
         { _id: caller.openid, roles: { neq: 'resident' } },
-        { push: { roles: 'resident' }, set: { name: input.name, phone: input.phone, address: input.address, updatedAt: now } },
+        { push: { roles: 'resident' }, set: { name: input.name, phone, phoneVerifiedAt: now, address: input.address, updatedAt: now } },
       );
       return refreshed(deps, caller);
     }
@@ -150,7 +178,8 @@ export const userHandlers: Handlers<'user'> = {
       _id: caller.openid,
       communityId: input.communityId,
       name: input.name,
-      phone: input.phone,
+      phone,
+      phoneVerifiedAt: now,
       address: input.address,
       roles: ['resident'],
       createdAt: now,
@@ -168,9 +197,20 @@ export const userHandlers: Handlers<'user'> = {
     }
     const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
     if (input.name) set.name = input.name;
-    if (input.phone) set.phone = input.phone;
     if (input.address) set.address = input.address;
     await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set });
     return refreshed(deps, caller);
+  },
+
+  'user.bindPhone': async (input, { caller, deps, preread }) => {
+    const user = found(caller.user);
+    const phone = await verifiedPhone(deps, input.code, caller.openid);
+    const now = deps.clock.now();
+    const set = { phone, phoneVerifiedAt: now };
+    await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set: { ...set, updatedAt: now } });
+    // A volunteer's record carries the phone staff call them on (志愿服务条例 Art. 20): the same one.
+    if (caller.volunteer) await deps.store.collection<Volunteer>(COLLECTIONS.volunteers).update({ _id: caller.openid }, { set });
+    // Roles do not change with a phone: the reply is the caller as read, with the new number.
+    return meOf(deps, { ...caller, user: { ...user, ...set, updatedAt: now } }, preread);
   },
 };

@@ -45,6 +45,7 @@ export function toVolunteerView(volunteer: Volunteer, today: string): VolunteerV
     ...(volunteer.gender ? { gender: volunteer.gender } : {}),
     ...(volunteer.idNumber ? { idNumberMasked: maskIdNumber(volunteer.idNumber) } : {}),
     phone: volunteer.phone,
+    ...(volunteer.phoneVerifiedAt ? {} : { phoneUnverified: true as const }),
     skills: volunteer.skills,
     availability: volunteer.availability,
     available: volunteer.available,
@@ -79,6 +80,8 @@ async function reread(deps: Deps, openid: string): Promise<Volunteer> {
 export const volunteerHandlers: Handlers<'volunteer'> = {
   'volunteer.apply': async (input, { caller, deps }) => {
     const user = found(caller.user);
+    // Staff call a volunteer on this number: it must be one WeChat vouched for, not a typed one.
+    if (!user.phoneVerifiedAt) throw new DomainError('INVALID_INPUT', '请先在“我的”页面点击“验证手机号”，再申请成为志愿者');
     const now = deps.clock.now();
     const today = localDay(now);
     const refusal = ageRefusal(input.birthDate, today, input.guardianConsent === true);
@@ -96,7 +99,8 @@ export const volunteerHandlers: Handlers<'volunteer'> = {
     const fields = {
       communityId: user.communityId,
       realName: input.realName,
-      phone: input.phone,
+      phone: user.phone,
+      phoneVerifiedAt: user.phoneVerifiedAt,
       birthDate: input.birthDate,
       guardianConsent: input.guardianConsent === true,
       skills: [...new Set(input.skills)],

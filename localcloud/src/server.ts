@@ -17,7 +17,7 @@ import { CloudError } from './db/errors';
 import { MemoryPersistence, SqlitePersistence } from './db/persistence';
 import { type CallerIdentity, FUNCTION_ERRORS, FunctionRuntime, type InvokeOutcome } from './functions/runtime';
 import { answerOpenApi } from './openapi/answer';
-import { type SubscribeMessageOutboxEntry, SubscriptionState } from './openapi/apis';
+import { PhoneCodeState, type SubscribeMessageOutboxEntry, SubscriptionState } from './openapi/apis';
 import { parseOpenApiRequest } from './openapi/wire';
 import { TimerScheduler } from './scheduler';
 import { isServerApiPath, ServerApi } from './server-api';
@@ -189,6 +189,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const storage = new FileStorage({ dir: dataDir ? path.join(dataDir, 'storage') : null, envName, baseUrl: () => baseUrl });
   const subscriptions = new SubscriptionState();
+  const phoneCodes = new PhoneCodeState();
   /** Oldest first, the newest outboxSize messages (trimmed in place: callers hold this array). */
   const outbox: OutboxMessage[] = [];
   const outboxSize = options.outboxSize ?? DEFAULT_OUTBOX_SIZE;
@@ -231,6 +232,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const answer = answerOpenApi(request, caller?.definition.openapi ?? null, {
       sensitiveWords,
       subscriptions,
+      phoneCodes,
+      appid,
       now: new Date(clock.now()),
     });
     if (answer.outboxEntry) {
@@ -360,6 +363,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       for (const id of ids) subscriptions.grant(identity.openid!, id);
       return sendJson(res, 200, { errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries(ids.map((id) => [id, 'accept'])) });
     }
+    if (route === 'phoneCode') {
+      // What <button open-type="getPhoneNumber"> hands the page once the person picks a number.
+      const phoneNumber = typeof body.phoneNumber === 'string' ? body.phoneNumber.trim() : '';
+      const countryCode = body.countryCode === undefined ? '86' : String(body.countryCode);
+      if (!/^\d{5,20}$/.test(phoneNumber)) throw new HttpError(400, 'phoneNumber is required (digits, without the country code)');
+      if (!/^\d{1,4}$/.test(countryCode)) throw new HttpError(400, 'countryCode must be 1 to 4 digits');
+      const code = phoneCodes.mint(identity.openid!, phoneNumber, countryCode, new Date(clock.now()));
+      return sendJson(res, 200, { errMsg: 'getPhoneNumber:ok', code });
+    }
     throw new HttpError(404, `unknown client API ${route}`);
   }
 
@@ -434,6 +446,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       engine.reset();
       outbox.length = 0;
       subscriptions.reset();
+      phoneCodes.reset();
       storage.reset();
       runtime.clearHistory();
       return sendJson(res, 200, { ok: true });

@@ -44,6 +44,23 @@ function callLocal(url: string, name: string, data: unknown): Promise<CallResult
   });
 }
 
+/**
+ * Another of the local cloud's client endpoints (what WeChat itself does on a phone, e.g.
+ * /client/phoneCode): the reply's body on HTTP 200, else null.
+ */
+export function postToLocalCloud(url: string, route: string, data: WechatMiniprogram.IAnyObject): Promise<unknown> {
+  return new Promise((resolve) => {
+    wx.request({
+      url: `${url}/client/${route}`,
+      method: 'POST',
+      header: { 'content-type': 'application/json', 'x-wx-openid': currentOpenid() },
+      data,
+      success: (response) => resolve(response.statusCode === 200 ? response.data : null),
+      fail: () => resolve(null),
+    });
+  });
+}
+
 export function callFunction(name: string, data: unknown): Promise<CallResult> {
   const target = cloudTarget();
   return target.kind === 'cloud' ? callCloud(name, data) : callLocal(target.url, name, data);

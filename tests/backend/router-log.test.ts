@@ -27,6 +27,7 @@ const deps = (): Deps =>
     random: { id: () => 'id', digits: (n: number) => '0'.repeat(n), code: (n: number) => 'A'.repeat(n) },
     content: { check: async () => 'pass' },
     notifier: { notify: async () => undefined },
+    phones: { exchange: async () => null },
     adminOpenids: new Set<string>(),
   }) as unknown as Deps;
 
@@ -39,7 +40,7 @@ function routerThrowing(error: unknown) {
   return createRouter('user', handlers, deps, () => ({ OPENID: 'o-newcomer', SOURCE: 'wx_client' }));
 }
 
-const register = { action: 'user.register', input: { communityId: 'c1', name: NAME, phone: PHONE, address: { gridId: 'g1', building: '1栋', room: '301' } } };
+const register = { action: 'user.register', input: { communityId: 'c1', name: NAME, phoneCode: 'c0de', address: { gridId: 'g1', building: '1栋', room: '301' } } };
 
 describe('router: an INTERNAL failure in the log', () => {
   const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -408,6 +408,7 @@ const IN_PROCESS_DEPS: Deps = {
   random: { id: () => 'fuzz-id', digits: (length) => '7'.repeat(length), code: (length) => 'A'.repeat(length) },
   content: { check: async () => 'pass' },
   notifier: { notify: async () => undefined },
+  phones: { exchange: async () => null },
   adminOpenids: new Set([EVERYONE]),
 };
 

@@ -1,7 +1,7 @@
 /** Fixes from the review of the 五单 functions, each pinned by a test. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, callRaw, DEMO, ok, phoneCode, snapshot, startLinli } from '../helpers/linli';
 
 const at = { $date: '2026-11-01T00:00:00.000Z' };
 
@@ -38,7 +38,7 @@ describe('review fixes', () => {
   });
 
   it('a staff member who registers as a resident gets their home address and phone saved', async () => {
-    const me = ok(await call(cloud, DEMO.staff, 'user.register', { communityId: DEMO.community, name: '刘晓梅', phone: '13900000010', address: { gridId: 'g2', building: '5栋', room: '301' } }));
+    const me = ok(await call(cloud, DEMO.staff, 'user.register', { communityId: DEMO.community, name: '刘晓梅', phoneCode: await phoneCode(cloud, DEMO.staff, '13900000010'), address: { gridId: 'g2', building: '5栋', room: '301' } }));
     expect(me.roles.sort()).toEqual(['resident', 'staff']);
     expect(me.profile).toMatchObject({ phone: '13900000010', address: { gridId: 'g2', building: '5栋', room: '301' } });
   });

@@ -1,7 +1,7 @@
 /** The `user` function through /client/callFunction, on the demo data. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, callRaw, DEMO, ok, phoneCode, snapshot, startLinli } from '../helpers/linli';
 
 describe('user', () => {
   let cloud: LocalCloud;
@@ -18,21 +18,21 @@ describe('user', () => {
   });
 
   it('registers as a resident of a community, once', async () => {
-    const me = ok(await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phone: '13800000001', address }));
+    const me = ok(await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address }));
     expect(me).toMatchObject({ roles: ['resident'], communityId: DEMO.community, profile: { name: '王阿姨', communityName: '幸福里社区' } });
-    const again = await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phone: '13800000001', address });
+    const again = await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address });
     expect(again.ok).toBe(true);
   });
 
   it('refuses an address outside the community, writing nothing', async () => {
     const before = snapshot(cloud);
-    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phone: '13800000002', address: { gridId: 'g1', building: '9栋' } });
+    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '13800000002'), address: { gridId: 'g1', building: '9栋' } });
     expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '第一网格没有9栋' } });
     expect(snapshot(cloud)).toBe(before);
   });
 
   it('explains a bad phone number in Chinese', async () => {
-    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phone: '12345', address });
+    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '12345'), address });
     expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '请填写 11 位手机号码' } });
   });
 
@@ -44,9 +44,10 @@ describe('user', () => {
 
   it('refuses a bad profile update, writing nothing', async () => {
     const before = snapshot(cloud);
-    expect(await call(cloud, DEMO.resident, 'user.updateProfile', { phone: '110' })).toEqual({
+    // A phone is no longer typed into the profile: it comes from WeChat's button through user.bindPhone.
+    expect(await call(cloud, DEMO.resident, 'user.bindPhone', { code: 'forged-code' })).toEqual({
       ok: false,
-      error: { code: 'INVALID_INPUT', message: '请填写 11 位手机号码' },
+      error: { code: 'INVALID_INPUT', message: '手机号验证已失效，请重新点击获取手机号' },
     });
     expect(await call(cloud, DEMO.resident, 'user.updateProfile', { address: { gridId: 'g9', building: '1栋' } })).toEqual({
       ok: false,
@@ -57,7 +58,7 @@ describe('user', () => {
 
   it('profile updates need a registration', async () => {
     expect(await call(cloud, 'o-stranger', 'user.updateProfile', { name: '张三' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-    const me = ok(await call(cloud, 'o-new-resident', 'user.updateProfile', { phone: '13900000009' }));
+    const me = ok(await call(cloud, 'o-new-resident', 'user.bindPhone', { code: await phoneCode(cloud, 'o-new-resident', '13900000009') }));
     expect(me.profile?.phone).toBe('13900000009');
   });
 });
@@ -83,7 +84,7 @@ describe('input errors name the field when the message is zod’s generic one', 
     const reply = await call(cloud, 'o-field-test', 'user.register', {
       communityId: DEMO.community,
       name: '赵大爷',
-      phone: '13800000003',
+      phoneCode: 'never-exchanged',
       address: { building: '1栋' } as never,
     });
     expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
@@ -128,13 +129,13 @@ describe('the caller in one request', () => {
   afterAll(() => cloud.close());
 
   const address = { gridId: 'g1', building: '2栋', unit: '1单元', room: '303' };
-  const application = { realName: '赵志强', phone: '13800000077', birthDate: '1985-03-02', skills: ['送餐'], availability: '周末', partyMember: false, gridId: 'g1', consent: true as const };
+  const application = { realName: '赵志强', birthDate: '1985-03-02', skills: ['送餐'], availability: '周末', partyMember: false, gridId: 'g1', consent: true as const };
   const lastInvocation = (action: string) => cloud.runtime.recent(200).find((record) => record.action === action)!;
 
   const requests = (action: string) => Object.values(lastInvocation(action).database).reduce((a, b) => a + b, 0);
 
   it('roles follow the volunteer record itself: none, applied, approved — each call one request for the caller', async () => {
-    ok(await call(cloud, 'o-one-read', 'user.register', { communityId: DEMO.community, name: '赵志强', phone: '13800000077', address }));
+    ok(await call(cloud, 'o-one-read', 'user.register', { communityId: DEMO.community, name: '赵志强', phoneCode: await phoneCode(cloud, 'o-one-read', '13800000077'), address }));
     const me = ok(await call(cloud, 'o-one-read', 'user.me', {}));
     expect(me.volunteer).toBeUndefined();
     // The user, their volunteer record, community and points account: one aggregate, nothing else.
@@ -162,13 +163,13 @@ describe('the caller in one request', () => {
   });
 
   it('a rejected application clears the role, and re-applying leaves it pending', async () => {
-    ok(await call(cloud, 'o-reject-me', 'user.register', { communityId: DEMO.community, name: '孙晓', phone: '13800000078', address }));
-    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
+    ok(await call(cloud, 'o-reject-me', 'user.register', { communityId: DEMO.community, name: '孙晓', phoneCode: await phoneCode(cloud, 'o-reject-me', '13800000078'), address }));
+    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓' }));
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'reject', note: '请补充服务时间' }));
     const rejected = ok(await call(cloud, 'o-reject-me', 'user.me', {}));
     expect(rejected.volunteer?.status).toBe('rejected');
     expect(rejected.roles).not.toContain('volunteer');
-    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓', phone: '13800000078' }));
+    ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓' }));
     expect(ok(await call(cloud, 'o-reject-me', 'user.me', {})).volunteer?.status).toBe('pending');
     // A second review of the same application decides nothing more.
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'approve' }));

@@ -97,6 +97,16 @@ export async function callRaw(cloud: LocalCloud, openid: string, name: string, d
   return result;
 }
 
+/**
+ * The code WeChat's phone-number button gives `openid` once they pick `phone` in WeChat (the local
+ * cloud's /client/phoneCode mints it, as the button would on a phone).
+ */
+export async function phoneCode(cloud: LocalCloud, openid: string, phone: string, countryCode?: string): Promise<string> {
+  const { status, json } = await postJson(`${cloud.url}/client/phoneCode`, { phoneNumber: phone, ...(countryCode ? { countryCode } : {}) }, { 'x-wx-openid': openid });
+  if (status !== 200 || typeof json.code !== 'string') throw new Error(`phoneCode failed: ${status} ${String(json.errMsg)}`);
+  return json.code;
+}
+
 /** The data of a successful reply, or a thrown error with the reply's code and message. */
 export function ok<T>(reply: Reply<T>): T {
   if (!reply.ok) throw new Error(`expected ok, got ${reply.error.code}: ${reply.error.message}`);

@@ -45,12 +45,20 @@ export function setCommunitySettings(cloud: LocalCloud, settings: Raw, community
 
 export const GENEROUS_ORDER_LIMITS = { orderLimits: { openPerResident: 1000, perResidentPerDay: 1000, openOnBehalf: 1000, onBehalfPerDay: 1000 } };
 
-/** A registered user (a resident of grid g1 of the demo community unless told otherwise). */
-export const userDoc = (openid: string, name: string, options: { roles?: string[]; communityId?: string; phone?: string; address?: Raw } = {}): Raw => ({
+/**
+ * A registered user (a resident of grid g1 of the demo community unless told otherwise), with a
+ * phone WeChat verified unless `phoneVerified: false` (a typed one).
+ */
+export const userDoc = (
+  openid: string,
+  name: string,
+  options: { roles?: string[]; communityId?: string; phone?: string; phoneVerified?: boolean; address?: Raw } = {},
+): Raw => ({
   _id: openid,
   communityId: options.communityId ?? DEMO.community,
   name,
   phone: options.phone ?? '13900000000',
+  ...(options.phoneVerified === false ? {} : { phoneVerifiedAt: T0 }),
   address: options.address ?? { gridId: 'g1', building: '1栋' },
   roles: options.roles ?? ['resident'],
   createdAt: T0,
@@ -63,6 +71,7 @@ export const volunteerDoc = (openid: string, realName: string, options: { skills
   communityId: DEMO.community,
   realName,
   phone: options.phone ?? '13700000000',
+  phoneVerifiedAt: T0,
   birthDate: '1980-01-01',
   guardianConsent: false,
   skills: options.skills ?? ['送餐'],

@@ -20,7 +20,10 @@ import {
   type OpenApiRequest,
 } from '../../localcloud/src/openapi/wire';
 import {
+  getPhoneNumber,
   MSG_SEC_RISKY_LABEL,
+  PHONE_CODE_TTL_MS,
+  PhoneCodeState,
   SubscriptionState,
   msgSecCheck,
   subscribeMessageSend,
@@ -33,6 +36,7 @@ interface WxCloud {
   openapi: {
     security: { msgSecCheck(data: Json): Promise<Json>; imgSecCheck(data: Json): Promise<Json> };
     subscribeMessage: { send(data: Json): Promise<Json> };
+    phonenumber: { getPhoneNumber(data: Json): Promise<Json> };
     wxacode: { getUnlimited(data: Json): Promise<Json> };
   };
 }
@@ -42,12 +46,14 @@ const FULL_TOKEN = 'tok-full';
 const LIMITED_TOKEN = 'tok-limited';
 // Which APIs each calling function (identified by its token) declared in config.json.
 const PERMISSIONS: Record<string, readonly string[]> = {
-  [FULL_TOKEN]: ['security.msgSecCheck', 'subscribeMessage.send', 'wxacode.getUnlimited'],
+  [FULL_TOKEN]: ['security.msgSecCheck', 'subscribeMessage.send', 'phonenumber.getPhoneNumber', 'wxacode.getUnlimited'],
   [LIMITED_TOKEN]: ['security.msgSecCheck'],
 };
 const WORDS = ['BadWord', '违禁词'];
 
 const subscriptions = new SubscriptionState();
+const phoneCodes = new PhoneCodeState();
+const APPID = 'wx-test-appid';
 const outbox: SubscribeMessageOutboxEntry[] = [];
 const received: OpenApiRequest[] = [];
 let server: Server;
@@ -77,6 +83,8 @@ beforeAll(async () => {
       const reply = answerOpenApi(call, PERMISSIONS[call.wxCloudApiToken] ?? null, {
         sensitiveWords: WORDS,
         subscriptions,
+        phoneCodes,
+        appid: APPID,
         now: new Date('2024-05-01T08:00:00Z'),
       });
       if (reply.outboxEntry) outbox.push(reply.outboxEntry);
@@ -150,6 +158,62 @@ describe('wx-server-sdk -> security.msgSecCheck', () => {
     await expect(cloud.openapi.security.msgSecCheck({ version: 2, openid: 'o-user-1', scene: 9, content: 'x' })).rejects.toMatchObject({
       errCode: 47001,
     });
+  });
+});
+
+describe('wx-server-sdk -> phonenumber.getPhoneNumber', () => {
+  const now = new Date('2024-05-01T08:00:00Z');
+
+  it('exchanges a code for phone_info, which the SDK hands over camelCased', async () => {
+    const code = phoneCodes.mint('o-user-1', '13800138000', '86', now);
+    const res = await cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'o-user-1' });
+    expect(lastCall().data).toEqual({ code, openid: 'o-user-1' });
+    expect(res).toEqual({
+      errCode: 0,
+      errMsg: 'openapi.phonenumber.getPhoneNumber:ok',
+      phoneInfo: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86', watermark: { timestamp: now.getTime() / 1000, appid: APPID } },
+    });
+  });
+
+  it('rejects a used, forged or someone else’s code with errCode 40029', async () => {
+    const code = phoneCodes.mint('o-user-1', '13800138000', '86', now);
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'o-user-2' })).rejects.toMatchObject({ errCode: 40029 });
+    await cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'o-user-1' });
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code, openid: 'o-user-1' })).rejects.toMatchObject({ errCode: 40029 });
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code: 'f'.repeat(64) })).rejects.toMatchObject({ errCode: 40029 });
+  });
+
+  it('rejects with -604101 when the calling function lacks the permission', async () => {
+    process.env.WX_API_TOKEN = LIMITED_TOKEN;
+    const code = phoneCodes.mint('o-user-1', '13800138000', '86', now);
+    await expect(cloud.openapi.phonenumber.getPhoneNumber({ code })).rejects.toMatchObject({ errCode: -604101 });
+  });
+});
+
+describe('getPhoneNumber semantics', () => {
+  const t0 = new Date('2024-05-01T08:00:00Z');
+  const later = (ms: number) => new Date(t0.getTime() + ms);
+
+  it('a code is good once, for five minutes, for the openid it was minted for', () => {
+    const state = new PhoneCodeState();
+    const code = state.mint('o1', '13800138000', '86', t0);
+    expect(code).toMatch(/^[0-9a-f]{64}$/);
+    expect(getPhoneNumber(state, { code, openid: 'o2' }, t0, APPID).errcode).toBe(40029);
+    expect(getPhoneNumber(state, { code, openid: 'bad openid!' }, t0, APPID).errcode).toBe(40003);
+    expect(getPhoneNumber(state, { code, openid: 'o1' }, later(PHONE_CODE_TTL_MS), APPID)).toMatchObject({ errcode: 0, phone_info: { purePhoneNumber: '13800138000' } });
+    expect(getPhoneNumber(state, { code, openid: 'o1' }, later(PHONE_CODE_TTL_MS), APPID).errcode).toBe(40029);
+    const stale = state.mint('o1', '13800138000', '86', t0);
+    expect(getPhoneNumber(state, { code: stale }, later(PHONE_CODE_TTL_MS + 1), APPID)).toMatchObject({ errcode: 40029, errmsg: expect.stringMatching(/^invalid code/) });
+    expect(getPhoneNumber(state, { code: 42 }, t0, APPID).errcode).toBe(40029);
+  });
+
+  it('a number abroad carries its country code; reset forgets every code', () => {
+    const state = new PhoneCodeState();
+    const code = state.mint('o1', '4155550100', '1', t0);
+    expect(getPhoneNumber(state, { code }, t0, APPID)).toMatchObject({ phone_info: { phoneNumber: '+14155550100', purePhoneNumber: '4155550100', countryCode: '1' } });
+    const forgotten = state.mint('o1', '13800138000', '86', t0);
+    state.reset();
+    expect(getPhoneNumber(state, { code: forgotten }, t0, APPID).errcode).toBe(40029);
   });
 });
 

@@ -2,7 +2,7 @@
 /** staff/awards: find and pick the person, nominate them, and a second staff member approves (four eyes). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, phoneCode, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,6 +18,25 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 describe('staff/awards', () => {
+  it('marks a phone that was typed, not verified by WeChat, as 未验证 (and still only masked)', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/awards/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    for (const [name, openid, unverified] of [['周网格', DEMO.grid, true], ['李建国', DEMO.volunteer, false]] as const) {
+      page.querySelector('#query')!.dispatchEvent('change', { detail: name });
+      page.querySelector('#search')!.dispatchEvent('click');
+      await until(() => page.data.people[0]?.openid === openid);
+      expect(text(page, `#person-${openid}`).includes('未验证'), name).toBe(unverified);
+    }
+    expect(text(page, `#person-${DEMO.volunteer}`)).toContain('138****0030');
+    page.querySelector('#query')!.dispatchEvent('change', { detail: '周网格' });
+    page.querySelector('#search')!.dispatchEvent('click');
+    await until(() => page.data.people[0]?.openid === DEMO.grid);
+    expect(text(page, `#person-${DEMO.grid}`)).toContain('138****0060未验证');
+    expect(page.dom!.textContent).not.toContain('13800000060');
+  });
+
   it('finds the person by name, nominates the one picked once however often it is tapped; the nominator gets no approve button, another staff member approves', async () => {
     const calls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/awards/index');
@@ -136,7 +155,7 @@ describe('staff/awards', () => {
   it('shows two people registered with one phone as two rows, and nominates the one tapped', async () => {
     // 张秀英's daughter registered with her mother's phone, in the next unit.
     const twin = 'mp-awards-twin';
-    ok(await call(cloud, twin, 'user.register', { communityId: DEMO.community, name: '王丽', phone: '13800000020', address: { gridId: 'g1', building: '2栋', unit: '2单元', room: '202' } }));
+    ok(await call(cloud, twin, 'user.register', { communityId: DEMO.community, name: '王丽', phoneCode: await phoneCode(cloud, twin, '13800000020'), address: { gridId: 'g1', building: '2栋', unit: '2单元', room: '202' } }));
 
     const calls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/awards/index');

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, phoneCode, snapshot, startLinli } from '../helpers/linli';
+import { postJson } from '../helpers/localcloud';
 import { connectMiniProgram, MP_ROOT, mount, settle, text, until } from '../helpers/mp';
 
 type WxApi = {
@@ -13,6 +14,10 @@ type WxApi = {
   setStorageSync: (key: string, value: unknown) => void;
 };
 const wx = (globalThis as unknown as { wx: WxApi }).wx;
+type LocalWx = {
+  request: (o: { url: string; data: unknown; header: Record<string, string>; success?: (r: { statusCode: number; data: unknown }) => void; fail?: (e: { errMsg: string }) => void }) => void;
+  showModal: (o: { title: string; success?: (r: { confirm: boolean; cancel: boolean; content?: string }) => void }) => void;
+};
 // simulate's storage is a stub that keeps nothing: give the page a real one.
 const storage = new Map<string, unknown>();
 wx.getStorageSync = (key) => storage.get(key) ?? '';
@@ -45,10 +50,12 @@ describe('pages/me', () => {
     expect(page.data.buildings).toEqual(['4栋', '5栋', '6栋']);
     page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: '2' } });
     page.querySelector('#name')!.dispatchEvent('change', { detail: '王桂兰' });
-    page.querySelector('#phone')!.dispatchEvent('change', { detail: '13900001111' });
     page.querySelector('#room')!.dispatchEvent('change', { detail: '301' });
     await settle();
+    // One button: the tap, then WeChat hands the page the code of the number she picked.
+    expect(text(page, '#register')).toBe('用微信手机号登记');
     page.querySelector('#register')!.dispatchEvent('click');
+    page.querySelector('#register')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: await phoneCode(cloud, 'o-mp-me-newcomer', '13900001111') } });
     await until(() => page.data.mode === 'profile' && page.data.loading === false);
     const me = ok(await call(cloud, 'o-mp-me-newcomer', 'user.me', {}));
     expect(me.profile).toMatchObject({ name: '王桂兰', phone: '13900001111', communityId: DEMO.community, address: { gridId: 'g2', building: '6栋', room: '301' } });
@@ -60,14 +67,60 @@ describe('pages/me', () => {
     const { page, calls } = await open(cloud, 'o-mp-me-hasty');
     await until(() => page.data.gridNames.length === 2);
     const before = snapshot(cloud);
-    page.querySelector('#phone')!.dispatchEvent('change', { detail: '1390000' });
-    await settle();
     page.querySelector('#register')!.dispatchEvent('click');
     await settle(20);
-    expect(page.data.errors).toMatchObject({ grid: '请选择网格', building: '请选择楼栋', name: '请填写姓名', phone: '请填写 11 位手机号码' });
+    expect(page.data.errors).toMatchObject({ grid: '请选择网格', building: '请选择楼栋', name: '请填写姓名' });
     expect(text(page, '#grid-error')).toBe('请选择网格');
+    // The number WeChat gives meanwhile is not sent with an incomplete form.
+    page.querySelector('#register')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: await phoneCode(cloud, 'o-mp-me-hasty', '13900001112') } });
+    await settle(20);
     expect(calls.calls.map((c) => c.data.action)).not.toContain('user.register');
     expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('registration: declining WeChat’s number sends nothing; a stale code is explained and nothing is written', async () => {
+    const { page, calls } = await open(cloud, 'o-mp-me-declines');
+    await until(() => page.data.gridNames.length === 2);
+    page.querySelector('#grid-picker')!.dispatchEvent('change', { detail: { value: '0' } });
+    await settle();
+    page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: '0' } });
+    page.querySelector('#name')!.dispatchEvent('change', { detail: '孙大妈' });
+    await settle();
+    const before = snapshot(cloud);
+    page.querySelector('#register')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:fail user deny' } });
+    await settle(20);
+    expect(calls.calls.map((c) => c.data.action)).not.toContain('user.register');
+    expect(calls.toasts).toEqual([]);
+    page.querySelector('#register')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: 'e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144' } });
+    await until(() => calls.toasts.length > 0 && page.data.submitting === false);
+    expect(calls.toasts).toEqual(['手机号验证已失效，请重新点击获取手机号']);
+    expect(page.data.mode).toBe('register');
+    expect(snapshot(cloud)).toBe(before);
+  });
+
+  it('换绑手机号: the number WeChat gives replaces the profile’s', async () => {
+    const { page, calls } = await open(cloud, DEMO.staff2);
+    expect(text(page, '#my-phone')).toBe('13800000050');
+    expect(text(page, '#bind-phone')).toBe('换绑手机号');
+    page.querySelector('#bind-phone')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: await phoneCode(cloud, DEMO.staff2, '13900005050') } });
+    await until(() => page.data.bindingPhone === false && calls.toasts.length > 0);
+    expect(calls.toasts).toEqual(['手机号已验证']);
+    expect(text(page, '#my-phone')).toBe('13900005050');
+    expect(ok(await call(cloud, DEMO.staff2, 'user.me', {})).profile?.phone).toBe('13900005050');
+  });
+
+  it('a typed phone shows 未验证 and is verified with the same button, also from the volunteer application', async () => {
+    const { page, calls } = await open(cloud, DEMO.grid);
+    expect(text(page, '#my-phone')).toBe('13800000060未验证');
+    expect(text(page, '#bind-phone')).toBe('验证手机号');
+    page.querySelector('#apply')!.dispatchEvent('click');
+    await until(() => page.data.mode === 'apply');
+    expect(text(page, '#apply-phone')).toContain('未验证：请先验证手机号');
+    page.querySelector('#apply-bind-phone')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: await phoneCode(cloud, DEMO.grid, '13800000060') } });
+    await until(() => page.data.bindingPhone === false && calls.toasts.length > 0);
+    expect(text(page, '#apply-phone')).toContain('已通过微信验证');
+    expect(page.querySelector('#apply-bind-phone')).toBeFalsy();
+    expect(ok(await call(cloud, DEMO.grid, 'user.me', {})).profile).not.toHaveProperty('phoneUnverified');
   });
 
   it('a resident applies as a volunteer; the application waits for review', async () => {
@@ -180,5 +233,43 @@ describe('pages/me', () => {
     expect(relaunched).toBe('/pages/home/index');
     expect(wx.getStorageSync('linli.devOpenid')).toBe('demo-staff');
     config.develop = 'cloud';
+  });
+
+  it('in local mode, the phone button asks the developer for the number and the local cloud mints its code', async () => {
+    const { config } = require(path.join(MP_ROOT, 'config.js')) as { config: { develop: string; localUrl: string } };
+    const calls = connectMiniProgram(cloud, DEMO.applicant);
+    const saved = { develop: config.develop, localUrl: config.localUrl };
+    const local = wx as unknown as LocalWx;
+    const posted: string[] = [];
+    // simulate's wx.request goes nowhere: forward it to the local cloud as the real one would.
+    local.request = (options) => {
+      posted.push(options.url.slice(cloud.url.length));
+      postJson(options.url, options.data, options.header).then(
+        ({ status, json }) => options.success?.({ statusCode: status, data: json }),
+        (error: Error) => options.fail?.({ errMsg: error.message }),
+      );
+    };
+    const asked: string[] = [];
+    local.showModal = (options) => {
+      asked.push(options.title);
+      options.success?.({ confirm: true, cancel: false, content: '13900004040' });
+    };
+    storage.set('linli.devOpenid', DEMO.applicant);
+    Object.assign(config, { develop: 'local', localUrl: cloud.url });
+    try {
+      const page = mount('pages/me/index');
+      page.instance.onLoad();
+      await until(() => page.data.loading === false);
+      // WeChat's own code means nothing to the local cloud: it is not what is sent.
+      page.querySelector('#bind-phone')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:ok', code: 'f'.repeat(64) } });
+      await until(() => page.data.bindingPhone === false && calls.toasts.length > 0);
+      expect(asked).toEqual(['本地云：模拟微信手机号']);
+      expect(posted).toEqual(['/client/callFunction', '/client/phoneCode', '/client/callFunction']);
+      expect(calls.toasts).toEqual(['手机号已验证']);
+      expect(ok(await call(cloud, DEMO.applicant, 'user.me', {})).profile?.phone).toBe('13900004040');
+    } finally {
+      Object.assign(config, saved);
+      storage.delete('linli.devOpenid');
+    }
   });
 });

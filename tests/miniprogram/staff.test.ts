@@ -167,6 +167,22 @@ describe('staff/scoring: minutes far above the expected time', () => {
 });
 
 describe('staff/volunteers', () => {
+  it('marks an application whose phone WeChat never verified (an older record) as 未验证', async () => {
+    const volunteers = cloud.engine.collections.require('volunteers');
+    const entry = [...volunteers.entries.values()].find((candidate) => (candidate.doc as { _id: string })._id === DEMO.applicant)!;
+    const verifiedAt = (entry.doc as { phoneVerifiedAt?: Date }).phoneVerifiedAt;
+    delete (entry.doc as { phoneVerifiedAt?: Date }).phoneVerifiedAt;
+    try {
+      connectMiniProgram(cloud, DEMO.staff);
+      const page = mount('staff/volunteers/index');
+      page.instance.onLoad();
+      await until(() => page.data.loading === false);
+      expect(text(page, `#volunteer-${DEMO.applicant}`)).toContain('电话：13800000040未验证');
+    } finally {
+      (entry.doc as { phoneVerifiedAt?: Date }).phoneVerifiedAt = verifiedAt;
+    }
+  });
+
   it('approves the pending applicant', async () => {
     connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/volunteers/index');

@@ -7,6 +7,7 @@
  *
  * Sources: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/msgSecCheck.html
  *          https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html
+ *          https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html
  */
 import { randomBytes } from 'node:crypto';
 
@@ -15,6 +16,7 @@ export type WeChatBody = Record<string, unknown> & { errcode: number; errmsg: st
 /** WeChat error bodies used by the handlers below (errmsg text as the real service sends it). */
 export const WX_ERR = {
   INVALID_OPENID: { errcode: 40003, errmsg: 'invalid openid' },
+  INVALID_CODE: { errcode: 40029, errmsg: 'invalid code' },
   INVALID_TEMPLATE_ID: { errcode: 40037, errmsg: 'invalid template_id' },
   USER_REFUSED: { errcode: 43101, errmsg: 'user refuse to accept the msg' },
   DATA_FORMAT: { errcode: 47001, errmsg: 'data format error' },
@@ -242,12 +244,94 @@ export function subscribeMessageSend(
 }
 
 // ---------------------------------------------------------------------------------------------
+// phonenumber.getPhoneNumber (手机号快速验证)
+
+/** "每个code只能使用一次，code的有效期为5min". */
+export const PHONE_CODE_TTL_MS = 5 * 60 * 1000;
+/** Codes kept at once; the oldest go first (a runaway client must not grow the local cloud without bound). */
+const MAX_PHONE_CODES = 10_000;
+
+interface PhoneCodeGrant {
+  openid: string;
+  purePhoneNumber: string;
+  countryCode: string;
+  /** When the person tapped the button (the reply's watermark.timestamp). */
+  mintedAt: Date;
+}
+
+/**
+ * The codes WeChat's phone-number button has handed out: each stands for one person's choice of
+ * number, is good for one exchange, and expires.
+ */
+export class PhoneCodeState {
+  private readonly codes = new Map<string, PhoneCodeGrant>();
+
+  /** What the button does on a phone: a fresh code for this person and number. */
+  mint(openid: string, purePhoneNumber: string, countryCode: string, now: Date): string {
+    for (const [code, grant] of this.codes) {
+      if (this.codes.size < MAX_PHONE_CODES && now.getTime() - grant.mintedAt.getTime() <= PHONE_CODE_TTL_MS) break;
+      this.codes.delete(code);
+    }
+    const code = randomBytes(32).toString('hex');
+    this.codes.set(code, { openid, purePhoneNumber, countryCode, mintedAt: now });
+    return code;
+  }
+
+  /**
+   * The grant behind a code, used up; null for a code that is unknown, used, expired, or (when
+   * `openid` is given, as the API's optional parameter checks) another person's. A code refused
+   * for its openid stays usable by its owner.
+   */
+  redeem(code: string, openid: string | undefined, now: Date): PhoneCodeGrant | null {
+    const grant = this.codes.get(code);
+    if (!grant) return null;
+    if (now.getTime() - grant.mintedAt.getTime() > PHONE_CODE_TTL_MS) {
+      this.codes.delete(code);
+      return null;
+    }
+    if (openid !== undefined && openid !== grant.openid) return null;
+    this.codes.delete(code);
+    return grant;
+  }
+
+  reset(): void {
+    this.codes.clear();
+  }
+}
+
+/**
+ * phonenumber.getPhoneNumber `{code, openid?}` -> `{phone_info: {phoneNumber, purePhoneNumber,
+ * countryCode, watermark: {timestamp, appid}}}`. Every refused code is 40029 (invalid code), as
+ * WeChat answers a forged, reused or expired one; the documentation names no other code for an
+ * openid that does not match, so it is answered the same way.
+ */
+export function getPhoneNumber(state: PhoneCodeState, data: Record<string, unknown>, now: Date, appid: string): WeChatBody {
+  const { code, openid } = data;
+  if (typeof code !== 'string' || code === '') return fail(WX_ERR.INVALID_CODE);
+  if (openid !== undefined && (typeof openid !== 'string' || !OPENID_RE.test(openid))) return fail(WX_ERR.INVALID_OPENID);
+  const grant = state.redeem(code, openid, now);
+  if (!grant) return fail(WX_ERR.INVALID_CODE, traceId());
+  const { purePhoneNumber, countryCode } = grant;
+  return ok({
+    phone_info: {
+      phoneNumber: countryCode === '86' ? purePhoneNumber : `+${countryCode}${purePhoneNumber}`,
+      purePhoneNumber,
+      countryCode,
+      watermark: { timestamp: Math.floor(grant.mintedAt.getTime() / 1000), appid },
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dispatch table
 
 export interface OpenApiContext {
   /** Words that make msgSecCheck report 'risky' (case-insensitive substring match). */
   sensitiveWords: readonly string[];
   subscriptions: SubscriptionState;
+  phoneCodes: PhoneCodeState;
+  /** The mini-program's appid (getPhoneNumber's watermark). */
+  appid: string;
   now: Date;
 }
 
@@ -267,4 +351,5 @@ export type OpenApiHandler = (ctx: OpenApiContext, data: Record<string, unknown>
 export const openApiHandlers: Record<string, OpenApiHandler> = {
   'security.msgSecCheck': (ctx, data) => ({ body: msgSecCheck(ctx.sensitiveWords, data) }),
   'subscribeMessage.send': (ctx, data) => subscribeMessageSend(ctx.subscriptions, data, ctx.now),
+  'phonenumber.getPhoneNumber': (ctx, data) => ({ body: getPhoneNumber(ctx.phoneCodes, data, ctx.now, ctx.appid) }),
 };

@@ -1,6 +1,7 @@
 /**
- * 我的 (TAB). A newcomer registers to a community (community, grid and building pickers, name,
- * phone); a resident sees the profile and points, applies as a volunteer or opens the volunteer and
+ * 我的 (TAB). A newcomer registers to a community (community, grid and building pickers, name) with
+ * one button that also brings their phone from WeChat (手机号快速验证, never typed); a resident binds
+ * or changes (换绑) that phone the same way; a resident sees the profile and points, applies as a volunteer or opens the volunteer and
  * staff pages that their roles allow (a volunteer also sees their star level, from recorded hours);
  * anyone can open 证明核验; everyone can switch on large text (适老化); in local mode a
  * developer picks whose identity to use.
@@ -9,16 +10,17 @@ import type { CommunityDetailView, CommunityView, MeView } from '../../../core/c
 import type { Address, Grid } from '../../../core/model';
 import { DEMO_IDENTITIES } from '../../config';
 import { call } from '../../api/api';
+import { type PhoneNumberDetail, phoneCodeOf } from '../../api/phone';
 import { currentOpenid, switchOpenid } from '../../api/session';
 import { askToSubscribe } from '../../api/subscribe';
 import { usesLocalCloud } from '../../api/target';
 import { refreshPage } from '../../behaviors/refresh';
-import { formatAddress, isPhone, largeText, PHONE_MESSAGE, setLargeText } from '../../utils/format';
+import { formatAddress, largeText, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
-type RegisterField = 'name' | 'phone' | 'unit' | 'room' | 'community' | 'grid' | 'building';
-type ApplyField = 'realName' | 'phone' | 'birthDate' | 'gender' | 'idNumber' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
+type RegisterField = 'name' | 'unit' | 'room' | 'community' | 'grid' | 'building';
+type ApplyField = 'realName' | 'birthDate' | 'gender' | 'idNumber' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
 
 const VOLUNTEER_STATUS_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过' } as const;
 
@@ -54,14 +56,12 @@ Component({
     buildings: [] as string[],
     buildingIndex: -1,
     name: '',
-    phone: '',
     unit: '',
     room: '',
     errors: {} as Partial<Record<RegisterField, string>>,
     // volunteer application
     apply: {
       realName: '',
-      phone: '',
       birthDate: '',
       gender: '' as '' | '男' | '女',
       idNumber: '',
@@ -75,6 +75,7 @@ Component({
     applyErrors: {} as Partial<Record<ApplyField, string>>,
     today: today(),
     submitting: false,
+    bindingPhone: false,
     savingAvailable: false,
     // developer identity (local mode only)
     local: false,
@@ -148,8 +149,12 @@ Component({
       const field = String(event.currentTarget.dataset.field) as RegisterField;
       this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
     },
-    async onRegister() {
-      if (this.data.submitting) return;
+    /** The tap on 用微信手机号登记: what is missing shows at once, while WeChat asks for the number. */
+    onRegisterTap() {
+      this.registration();
+    },
+    /** The registration if the form is complete (else the errors are shown and it is null). */
+    registration(): { communityId: string; name: string; address: Address } | null {
       const errors: Partial<Record<RegisterField, string>> = {};
       const community = this.data.community;
       const grid = community?.grids[this.data.gridIndex];
@@ -160,16 +165,27 @@ Component({
       const name = this.data.name.trim();
       if (!name) errors.name = '请填写姓名';
       else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
-      if (!isPhone(this.data.phone)) errors.phone = PHONE_MESSAGE;
       if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
       if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
       this.setData({ errors });
-      if (Object.keys(errors).length > 0 || !community || !grid || !building) return;
+      if (Object.keys(errors).length > 0 || !community || !grid || !building) return null;
       const address: Address = { gridId: grid.id, building };
       if (this.data.unit.trim()) address.unit = this.data.unit.trim();
       if (this.data.room.trim()) address.room = this.data.room.trim();
+      return { communityId: community.id, name, address };
+    },
+    /** WeChat gave the number's code: register with it (the cloud exchanges it once). */
+    async onRegister(event: { detail?: PhoneNumberDetail }) {
+      if (this.data.submitting) return;
+      const registration = this.registration();
+      if (!registration) return;
       this.setData({ submitting: true });
-      const reply = await call('user.register', { communityId: community.id, name, phone: this.data.phone.trim(), address }, { loading: '正在登记' });
+      const phoneCode = await phoneCodeOf(event.detail);
+      if (!phoneCode) {
+        this.setData({ submitting: false });
+        return;
+      }
+      const reply = await call('user.register', { ...registration, phoneCode }, { loading: '正在登记' });
       this.setData({ submitting: false });
       if (reply.ok) {
         wx.showToast({ title: '登记成功', icon: 'success' });
@@ -193,7 +209,6 @@ Component({
         applyErrors: {},
         apply: {
           realName: me.profile.name,
-          phone: me.profile.phone,
           birthDate: '',
           gender: '',
           idNumber: '',
@@ -238,7 +253,6 @@ Component({
       const realName = a.realName.trim();
       if (!realName) errors.realName = '请填写真实姓名';
       else if (realName.length > 20) errors.realName = '姓名不能超过 20 个字';
-      if (!isPhone(a.phone)) errors.phone = PHONE_MESSAGE;
       if (!a.birthDate) errors.birthDate = '请选择出生日期';
       // Optional; the server checks the check digit and that it agrees with the birth date.
       const idNumber = a.idNumber.replace(/\s/g, '').toUpperCase();
@@ -257,7 +271,6 @@ Component({
         'volunteer.apply',
         {
           realName,
-          phone: a.phone.trim(),
           birthDate: a.birthDate,
           ...(a.gender ? { gender: a.gender } : {}),
           ...(idNumber ? { idNumber } : {}),
@@ -275,6 +288,18 @@ Component({
         wx.showToast({ title: '已提交，等待社区审核', icon: 'none' });
         await this.load();
       }
+    },
+
+    /** 验证手机号 / 换绑手机号: the number WeChat vouches for replaces the one on the profile. */
+    async onBindPhone(event: { detail?: PhoneNumberDetail }) {
+      if (this.data.bindingPhone) return;
+      this.setData({ bindingPhone: true });
+      const code = await phoneCodeOf(event.detail);
+      const reply = code ? await call('user.bindPhone', { code }, { loading: '正在验证' }) : null;
+      this.setData({ bindingPhone: false });
+      if (!reply?.ok) return;
+      this.setData({ 'me.profile': reply.data.profile });
+      wx.showToast({ title: '手机号已验证', icon: 'success' });
     },
 
     /** A volunteer pauses or resumes new assignments (志愿服务条例 Art. 25: nobody is made to serve). */
