@@ -5,6 +5,7 @@
  */
 import type { AdminView } from '../../../core/contract';
 import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 import { formatTime } from '../../utils/format';
 
 interface Row extends AdminView {
@@ -22,6 +23,7 @@ const toRow = (admin: AdminView): Row => ({
 const grouped = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
 
 Component({
+  behaviors: [refreshPage],
   data: {
     loading: true,
     error: '',
@@ -34,9 +36,6 @@ Component({
   methods: {
     onLoad() {
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: this.data.admins.length === 0, error: '' });
