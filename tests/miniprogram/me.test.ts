@@ -203,6 +203,25 @@ describe('pages/me', () => {
     expect(navigatedTo).toBe('/staff/dispatch/index');
   });
 
+  it('offers 成为管理员 to someone who is not one, and 管理员 to an administrator', async () => {
+    let navigatedTo = '';
+    wx.navigateTo = (o) => {
+      navigatedTo = o.url;
+    };
+    const resident = await open(cloud, DEMO.resident);
+    expect(resident.page.querySelector('#to-admins')).toBeFalsy();
+    resident.page.querySelector('#to-admin-setup')!.dispatchEvent('click');
+    await until(() => navigatedTo !== '');
+    expect(navigatedTo).toBe('/admin/setup/index');
+
+    const admin = await open(cloud, DEMO.admin);
+    navigatedTo = '';
+    expect(admin.page.querySelector('#to-admin-setup')).toBeFalsy();
+    admin.page.querySelector('#to-admins')!.dispatchEvent('click');
+    await until(() => navigatedTo !== '');
+    expect(navigatedTo).toBe('/admin/admins/index');
+  });
+
   it('switches large text on, remembers it and applies the root class', async () => {
     wx.setStorageSync('linli.largeText', false);
     const { page } = await open(cloud, DEMO.resident);
