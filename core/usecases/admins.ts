@@ -12,17 +12,21 @@ import type { AdminView } from '../contract';
 import { sha256Hex } from '../digest';
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { ADMIN_REGISTRY_ID, type AdminEvent, type AdminGrant, type AdminInvitation, type AdminRegistry, COLLECTIONS, type Invitation, type User } from '../model';
+import { ADMIN_REGISTRY_ID, type AdminEvent, type AdminGrant, type AdminInvitation, type AdminRegistry, COLLECTIONS, type Invitation, type Quota, type User } from '../model';
 import type { Caller, Deps, Transaction } from '../ports';
 import { addMinutes } from '../time';
-import { quotaKey, takeDailyQuota } from './shared/quota';
+import { quotaKey, takeDailyQuota, usedToday } from './shared/quota';
 import { readByIds } from './shared/store';
 import { meOf } from './user';
 
 export const SETUP_CODE_LENGTH = 12;
 export const SETUP_CODE_DAYS = 7;
-/** Wrong tries before the setup code stops working (31^12 codes: this only stops a flood). */
-export const SETUP_CODE_MAX_FAILURES = 10;
+/**
+ * Wrong tries before the setup code stops working (31^12 codes: this only stops a flood), and per
+ * person per day, so that one stranger cannot lock it for the deployer with ten wrong tries.
+ */
+export const SETUP_CODE_MAX_FAILURES = 50;
+export const SETUP_CODE_FAILURES_PER_DAY = 5;
 /** Administrators appointed in the app at once: a handful run a district's deployment. */
 export const MAX_ADMINS = 20;
 export const ADMIN_INVITATION_DAYS = 7;
@@ -37,6 +41,15 @@ const REISSUE = '请部署人员重新生成（npm run deploy -- --only admin）
 const registryOf = (tx: Transaction) => tx.collection<AdminRegistry>(COLLECTIONS.adminRegistry);
 const grantsOf = (tx: Transaction) => tx.collection<AdminGrant>(COLLECTIONS.admins);
 const hashOf = (code: string) => sha256Hex(`linli-setup:${code}`);
+const ALREADY_ADMINISTERED = '已经有管理员了：新的管理员请由现有管理员在小程序“我的 → 管理员”中邀请';
+
+/**
+ * Whether removing `target` still leaves an administrator: the other active grants, and the
+ * deployment's administrators other than the target (one who also holds a grant stays one by the
+ * deployment). The list's `removable` and removeAdmin decide by this one rule.
+ */
+const leavesAnAdministrator = (activeGrants: number, targetHasGrant: boolean, deployment: ReadonlySet<string>, target: string): boolean =>
+  activeGrants - (targetHasGrant ? 1 : 0) + [...deployment].filter((openid) => openid !== target).length >= 1;
 
 /**
  * The server job the deployer runs (WeChat's HTTP API invokes the `community` function, SOURCE
@@ -49,7 +62,8 @@ export async function issueSetupCode(deps: Deps): Promise<{ code: string; expire
   const expiresAt = addMinutes(now, SETUP_CODE_DAYS * 24 * 60);
   await deps.store.transaction(async (tx) => {
     const registry = await registryOf(tx).get(ADMIN_REGISTRY_ID);
-    if ((registry?.activeAdmins ?? 0) > 0) throw new DomainError('CONFLICT', '已经有管理员了：新的管理员请由现有管理员在小程序“我的 → 管理员”中邀请');
+    // The deployment's own administrators count too: a code printed then would be a way in for whoever reads the log.
+    if ((registry?.activeAdmins ?? 0) > 0 || deps.adminOpenids.size > 0) throw new DomainError('CONFLICT', ALREADY_ADMINISTERED);
     await registryOf(tx).set({ _id: ADMIN_REGISTRY_ID, activeAdmins: 0, setupCode: { hash: hashOf(code), issuedAt: now, expiresAt, failures: 0 }, updatedAt: now });
   });
   return { code, expiresAt: expiresAt.toISOString() };
@@ -73,15 +87,24 @@ async function redeemSetupCode(deps: Deps, caller: Caller, code: string, name: s
   if (!setup || setup.usedBy) throw new DomainError('NOT_FOUND', '初始化码或邀请码不正确，请核对后重新输入');
   if (setup.failures >= SETUP_CODE_MAX_FAILURES) throw new DomainError('CONFLICT', `初始化码输错次数过多，已失效；${REISSUE}`);
   if (new Date(setup.expiresAt).getTime() <= now.getTime()) throw new DomainError('CONFLICT', `初始化码已过期；${REISSUE}`);
+  // Checked before the code, so that the limit also stops a right guess after too many wrong ones.
+  const failuresKey = quotaKey('setup_code_failures', caller.openid);
+  const tooMany = `初始化码今天已输错 ${SETUP_CODE_FAILURES_PER_DAY} 次，请明天再试`;
+  if (usedToday(await deps.store.collection<Quota>(COLLECTIONS.quotas).get(failuresKey), now) >= SETUP_CODE_FAILURES_PER_DAY) throw new DomainError('LIMIT_REACHED', tooMany);
   if (hashOf(code) !== setup.hash) {
-    await registries.update({ _id: ADMIN_REGISTRY_ID, 'setupCode.hash': setup.hash }, { inc: { 'setupCode.failures': 1 }, set: { updatedAt: now } });
+    await deps.store.transaction(async (tx) => {
+      await takeDailyQuota(tx, failuresKey, SETUP_CODE_FAILURES_PER_DAY, now, tooMany);
+      const registry = await registryOf(tx).get(ADMIN_REGISTRY_ID);
+      if (registry?.setupCode?.hash === setup.hash) await registryOf(tx).update(ADMIN_REGISTRY_ID, { inc: { 'setupCode.failures': 1 }, set: { updatedAt: now } });
+    });
     throw new DomainError('NOT_FOUND', '初始化码或邀请码不正确，请核对后重新输入');
   }
   await deps.store.transaction(async (tx) => {
     const registry = await registryOf(tx).get(ADMIN_REGISTRY_ID);
     const current = registry?.setupCode;
-    // Someone else entered it first (or the deployer issued a new one meanwhile).
-    if (!registry || !current || current.hash !== setup.hash || current.usedBy) throw new DomainError('CONFLICT', '初始化码已被使用');
+    if (!registry || !current || current.usedBy) throw new DomainError('CONFLICT', '初始化码已被使用');
+    if (current.hash !== setup.hash) throw new DomainError('CONFLICT', '初始化码刚刚更换过，请使用部署人员最新打印的初始化码');
+    if (registry.activeAdmins > 0 || deps.adminOpenids.size > 0) throw new DomainError('CONFLICT', ALREADY_ADMINISTERED);
     await appoint(tx, caller.openid, name, BY_SETUP_CODE, now, registry);
     await registryOf(tx).update(ADMIN_REGISTRY_ID, { set: { 'setupCode.usedBy': caller.openid, 'setupCode.usedAt': now } });
   });
@@ -94,6 +117,9 @@ async function redeemInvitation(deps: Deps, caller: Caller, invitation: AdminInv
     const invitations = tx.collection<Invitation>(COLLECTIONS.invitations);
     const current = await invitations.get(invitation._id);
     if (!current || current.usedBy) throw new DomainError('CONFLICT', '邀请码已被使用，请联系管理员重新邀请');
+    // An invitation is only as good as its inviter: one removed meanwhile cannot come back through their own codes.
+    const inviter = await grantsOf(tx).get(invitation.createdBy);
+    if (!inviter?.active && !deps.adminOpenids.has(invitation.createdBy)) throw new DomainError('CONFLICT', '邀请码已失效：邀请人已不再是管理员，请联系现有管理员重新邀请');
     await appoint(tx, caller.openid, name, invitation.createdBy, now, await registryOf(tx).get(ADMIN_REGISTRY_ID));
     await invitations.update(invitation._id, { set: { usedBy: caller.openid, usedAt: now } });
   });
@@ -105,8 +131,6 @@ async function listAdmins(deps: Deps, caller: Caller): Promise<AdminView[]> {
   const appointed = new Set(grants.map((grant) => grant._id));
   const deployment = [...deps.adminOpenids].filter((openid) => !appointed.has(openid)).sort();
   const users = await readByIds(deps.store.collection<User>(COLLECTIONS.users), deployment);
-  // Removing one leaves the others: at least one must stay.
-  const removable = grants.length - 1 + deployment.length >= 1;
   return [
     ...grants.map(
       (grant): AdminView => ({
@@ -115,7 +139,7 @@ async function listAdmins(deps: Deps, caller: Caller): Promise<AdminView[]> {
         source: deps.adminOpenids.has(grant._id) ? 'deployment' : 'app',
         appointedAt: [...grant.events].reverse().find((event) => event.kind === 'appointed')?.at.toISOString(),
         me: grant._id === caller.openid,
-        removable: removable && !deps.adminOpenids.has(grant._id),
+        removable: !deps.adminOpenids.has(grant._id) && leavesAnAdministrator(grants.length, true, deps.adminOpenids, grant._id),
       }),
     ),
     ...deployment.map((openid): AdminView => ({ openid, name: users.get(openid)?.name ?? '部署配置指定的管理员', source: 'deployment', me: openid === caller.openid, removable: false })),
@@ -162,8 +186,7 @@ export const adminHandlers: Pick<Handlers<'community'>, 'community.bootstrap' | 
       }
       const registry = await registryOf(tx).get(ADMIN_REGISTRY_ID);
       const active = registry?.activeAdmins ?? 0;
-      // An administrator the deployment also names stays one: only the others left count.
-      if (active - 1 + deps.adminOpenids.size < 1) throw new DomainError('CONFLICT', '至少要保留一名管理员：请先邀请新的管理员，再移除');
+      if (!leavesAnAdministrator(active, true, deps.adminOpenids, grant._id)) throw new DomainError('CONFLICT', '至少要保留一名管理员：请先邀请新的管理员，再移除');
       const event: AdminEvent = { kind: 'removed', by: caller.openid, at: now };
       await grantsOf(tx).update(grant._id, { set: { active: false, updatedAt: now, events: [...grant.events, event].slice(-MAX_ADMIN_EVENTS) } });
       await registryOf(tx).set({ ...(registry ?? { _id: ADMIN_REGISTRY_ID }), activeAdmins: Math.max(0, active - 1), updatedAt: now });

@@ -4,7 +4,7 @@
  * through the actions the pages call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_CODE_MAX_FAILURES } from '../../core/usecases/admins';
+import { SETUP_CODE_FAILURES_PER_DAY, SETUP_CODE_MAX_FAILURES } from '../../core/usecases/admins';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { DEFAULT_APP_SECRET } from '../../localcloud/src/server';
 import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
@@ -134,7 +134,7 @@ describe('the setup code’s limits', () => {
   });
   afterAll(() => cloud?.close());
 
-  it(`locks after ${SETUP_CODE_MAX_FAILURES} wrong tries and expires after 7 days; a new one replaces the old`, async () => {
+  it(`a person has ${SETUP_CODE_FAILURES_PER_DAY} wrong tries a day; ${SETUP_CODE_MAX_FAILURES} in all lock the code; it expires after 7 days; a new one replaces the old`, async () => {
     const first = (await issueSetupCode(cloud)).data!.code;
     const second = (await issueSetupCode(cloud)).data!.code;
     expect(second).not.toBe(first);
@@ -143,9 +143,18 @@ describe('the setup code’s limits', () => {
     expect(replaced.ok ? '' : replaced.error.code).toBe('NOT_FOUND');
     expect(await roles(cloud, FIRST)).toEqual([]);
 
-    for (let i = 1; i < SETUP_CODE_MAX_FAILURES; i += 1) {
+    // One guesser: five wrong tries, then not even the right code works for them today.
+    for (let i = 0; i < SETUP_CODE_FAILURES_PER_DAY; i += 1) {
       const reply = await call(cloud, STRANGER, 'community.bootstrap', { code: 'ABCDEFGHJKMN', name: '猜码者' });
       expect(reply.ok ? '' : reply.error.code).toBe('NOT_FOUND');
+    }
+    await refused(cloud, call(cloud, STRANGER, 'community.bootstrap', { code: second, name: '猜码者' }), 'LIMIT_REACHED', /今天已输错 5 次/);
+    expect(await roles(cloud, STRANGER)).toEqual([]);
+
+    // Many guessers: the code locks, and the deployer issues a new one.
+    const guessers = Array.from({ length: SETUP_CODE_MAX_FAILURES / SETUP_CODE_FAILURES_PER_DAY }, (_, i) => `o-guesser-${i}`);
+    for (const guesser of guessers.slice(1)) {
+      for (let i = 0; i < SETUP_CODE_FAILURES_PER_DAY; i += 1) await call(cloud, guesser, 'community.bootstrap', { code: 'ABCDEFGHJKMN', name: '猜码者' });
     }
     await refused(cloud, call(cloud, FIRST, 'community.bootstrap', { code: second, name: '王主任' }), 'CONFLICT', /输错次数过多/);
 
@@ -154,6 +163,16 @@ describe('the setup code’s limits', () => {
     await refused(cloud, call(cloud, FIRST, 'community.bootstrap', { code: third, name: '王主任' }), 'CONFLICT', /已过期/);
     const fourth = (await issueSetupCode(cloud)).data!.code;
     expect(ok(await call(cloud, FIRST, 'community.bootstrap', { code: fourth, name: '王主任' })).roles).toContain('admin');
+  });
+
+  it('an invitation dies with its inviter’s role', async () => {
+    const { code } = ok(await call(cloud, FIRST, 'community.inviteAdmin', { forName: '李副主任' }));
+    const { code: other } = ok(await call(cloud, FIRST, 'community.inviteAdmin', { forName: '张三' }));
+    ok(await call(cloud, SECOND, 'community.bootstrap', { code: other, name: '张三' }));
+    // FIRST is removed, then tries to come back through the code they kept.
+    ok(await call(cloud, SECOND, 'community.removeAdmin', { openid: FIRST }));
+    await refused(cloud, call(cloud, FIRST, 'community.bootstrap', { code, name: '王主任' }), 'CONFLICT', /邀请人已不再是管理员/);
+    expect(await roles(cloud, FIRST)).not.toContain('admin');
   });
 
   it('the server API refuses a bad token, a missing name and an unknown function the way WeChat does', async () => {
@@ -175,6 +194,10 @@ describe('a deployment that names its administrator (LINLI_ADMIN_OPENIDS)', () =
     cloud = await startLinli({ timers: [] });
   });
   afterAll(() => cloud?.close());
+
+  it('prints no setup code: one read from a deploy log would be a way in', async () => {
+    expect(await issueSetupCode(cloud)).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/已经有管理员/) } });
+  });
 
   it('shows them, and they cannot be removed in the app', async () => {
     const admins = ok(await call(cloud, DEMO.admin, 'community.admins', {}));
