@@ -1,12 +1,15 @@
 /** Actions of the `catalog` function: the community's service items (社区供单). */
 import { z } from 'zod';
 import type { ServiceItem } from '../model';
+import type { ServicePicture } from '../service-pictures';
 import { action } from './define';
 import { id, nonNegativeInt, optionalText, positiveInt, shortText, skills, yesNo } from './fields';
 
 /** A catalogue item as the mini-program sees it: the stored item with `id` for `_id`. */
 export type ServiceView = Omit<ServiceItem, '_id' | 'updatedAt' | 'pendingRuleChange'> & {
   id: string;
+  /** The picture the home page shows for it (core/service-pictures.ts). */
+  picture: ServicePicture;
   /** Base points proposed and waiting for a second staff member. */
   pendingBasePoints?: number;
   /** A new service, offered to residents once its points are approved. */

@@ -8,6 +8,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { COLLECTIONS, type ServiceItem } from '../model';
 import type { ActionContext, Deps, Where } from '../ports';
+import { servicePicture } from '../service-pictures';
 import { pointsCapsOf } from '../settings';
 import { assertCanPropose, capProblem, proposeRuleChange, serviceRule } from './rules';
 import { isStaffOf } from './shared/access';
@@ -27,6 +28,7 @@ export const toServiceView = (item: ServiceItem): ServiceView => ({
   slaHours: item.slaHours,
   description: item.description,
   archived: item.archived,
+  picture: servicePicture(item),
 });
 
 /** Services a community keeps (offered and archived): the catalogue is one reply, and the home page reads 100. */

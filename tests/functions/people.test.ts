@@ -314,6 +314,7 @@ describe('catalog', () => {
       slaHours: 4,
       description: '为行动不便的老人送餐上门',
       archived: false,
+      picture: 'meal',
     });
     expect(ok(await call(cloud, 'o-passer-by', 'catalog.list', { communityId: other.communityId }))).toEqual([]);
     await refused(cloud, 'o-passer-by', 'catalog.list', { communityId: 'nowhere' }, 'NOT_FOUND', '社区不存在');
@@ -330,7 +331,7 @@ describe('catalog', () => {
   it('staff add a service to their own community, with a generated id; it is offered once a colleague approves its points', async () => {
     const view = ok(await call(cloud, DEMO.staff, 'catalog.upsert', item));
     created = view.id;
-    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], basePoints: 0, pendingBasePoints: item.basePoints, awaitingListing: true, archived: true });
+    expect(view).toEqual({ ...item, id: expect.stringMatching(/^[0-9a-f]{24}$/), communityId: DEMO.community, skills: ['跑腿'], basePoints: 0, pendingBasePoints: item.basePoints, awaitingListing: true, archived: true, picture: 'errand' });
     expect(ok(await call(cloud, DEMO.resident, 'catalog.list', { communityId: DEMO.community })).map((s) => s.id)).not.toContain(created);
     // Putting it on offer now would offer it at 0 points.
     await refused(cloud, DEMO.staff, 'catalog.archive', { id: created, archived: false }, 'CONFLICT', '该服务的积分正在审核，审核通过后会自动上架');
