@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../tests/helpers/linli';
 import { REPO_ROOT } from '../tests/helpers/localcloud';
-import { connectMiniProgram, MP_ROOT, mount, until } from '../tests/helpers/mp';
+import { connectMiniProgram, MP_ROOT, mount, settle, until } from '../tests/helpers/mp';
 
 // simulate maps 1rpx to 1px; a phone is 750rpx = 375px wide.
 const utils = require('miniprogram-simulate/src/utils') as { transformRpx: (style: string) => string };
@@ -37,6 +37,8 @@ const BUILTIN_STYLES = `
   wx-view, wx-scroll-view, wx-swiper, wx-form, wx-navigator { display: block; }
   wx-text, wx-label { display: inline; }
   wx-image { display: inline-block; width: 160px; height: 120px; background: #eee; }
+  wx-input[data-placeholder]::before, wx-textarea[data-placeholder]::before { content: attr(data-placeholder); color: #c8c9cc; }
+  wx-input[data-value]::before, wx-textarea[data-value]::before { content: attr(data-value); }
   wx-input, wx-textarea { display: block; min-height: 22px; }
   wx-button { display: block; }
   body { margin: 0; font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
@@ -51,6 +53,29 @@ function html(page: string, title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${page}</title>
 <style>${BUILTIN_STYLES}</style><style>${appWxss}</style><style>${appClasses}</style><style>${styles}</style></head>
 <body><div class="nav">${title}</div><div class="page-root">${body}</div></body></html>`;
+}
+
+/** What simulate's built-in components keep no trace of, put back as WeChat would show it. */
+function asWeChatShows(root: HTMLElement): void {
+  type Host = Element & { __wxElement?: { __propData?: Record<string, unknown> } };
+  // A field shows its value, or its placeholder when empty (simulate's input keeps neither).
+  for (const field of root.querySelectorAll('van-field') as Iterable<Host>) {
+    const data = field.__wxElement?.__propData ?? {};
+    const input = field.querySelector('wx-input, wx-textarea');
+    const empty = data.value === '' || data.value === undefined || data.value === null;
+    if (!empty) input?.setAttribute('data-value', String(data.value));
+    else if (typeof data.placeholder === 'string' && data.placeholder) input?.setAttribute('data-placeholder', data.placeholder);
+  }
+  // An icon that is a picture of the package (a service's) shows that picture.
+  for (const icon of root.querySelectorAll('van-icon') as Iterable<Host>) {
+    const name = icon.__wxElement?.__propData?.name;
+    const image = icon.querySelector('wx-image');
+    if (typeof name !== 'string' || !name.startsWith('/') || !image) continue;
+    const img = document.createElement('img');
+    img.setAttribute('src', `file://${path.join(MP_ROOT, name)}`);
+    img.setAttribute('style', 'width: 40px; height: 40px; display: block; margin: 0 auto;');
+    image.replaceWith(img);
+  }
 }
 
 interface FirstScreen {
@@ -107,9 +132,14 @@ describe('preview', () => {
     };
     const query: Record<string, string> = { id: ids[page] ?? orderId, serviceId: 'svc-meal', code: certificateCode };
     (mounted.instance as { onLoad?: (q: Record<string, string>) => void }).onLoad?.(query);
-    await until(() => (mounted.data as { loading?: boolean }).loading !== true, 8000).catch(() => undefined);
+    // Settled: nothing loading (the first screen, a next page, a submission), then the last setData drawn.
+    type Busy = { loading?: boolean; loadingMore?: boolean; submitting?: boolean };
+    const settled = () => [(mounted.data as Busy).loading, (mounted.data as Busy).loadingMore, (mounted.data as Busy).submitting].every((flag) => flag !== true);
+    await until(settled, 8000).catch(() => console.warn(`preview: ${page} was still loading after 8 s; its picture shows the loading state`));
+    await settle(20);
     screen.cloudCalls = cloudCalls.calls.length;
     metrics.push(screen);
+    if (mounted.dom) asWeChatShows(mounted.dom as HTMLElement);
     const body = (mounted.dom as HTMLElement | undefined)?.outerHTML ?? '';
     fs.writeFileSync(path.join(OUT, `${page.replace(/\//g, '-')}.html`), html(page, json.navigationBarTitleText ?? app.window?.navigationBarTitleText ?? '邻里', body));
     expect(body.length).toBeGreaterThan(0);
