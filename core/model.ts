@@ -307,6 +307,11 @@ export interface Order {
   address: Address;
   contactName: string;
   contactPhone: string;
+  /**
+   * The phone was typed (代点单 for someone without WeChat, or a number other than the resident's
+   * verified one), not verified by WeChat: volunteers and staff see 未验证 beside it.
+   */
+  contactPhoneUnverified?: true;
   preferredTime?: string;
   /** Photos of the need (cloud fileIDs), uploaded by whoever ordered, under orders/<their openid>/. */
   photos?: string[];

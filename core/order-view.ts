@@ -70,6 +70,7 @@ function summaryOf(order: ListedOrder, caller: Caller, clip: (text: string) => s
     address: contact ? order.address : { gridId: order.address.gridId, building: order.address.building },
     contactName: contact ? order.contactName : `${order.contactName.slice(0, 1)}**`,
     contactPhone: contact ? order.contactPhone : undefined,
+    contactPhoneUnverified: contact && order.contactPhone && order.contactPhoneUnverified ? true : undefined,
     preferredTime: order.preferredTime,
     residentOpenid: contact ? order.residentOpenid : undefined,
     assignee: order.assignee ? { openid: order.assignee, name: order.assigneeName ?? '' } : undefined,

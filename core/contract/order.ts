@@ -20,6 +20,8 @@ export interface OrderSummary {
   address: Address;
   contactName: string;
   contactPhone?: string;
+  /** The contact phone was typed, not verified by WeChat (shown as 未验证). */
+  contactPhoneUnverified?: true;
   preferredTime?: string;
   residentOpenid?: string;
   assignee?: { openid: string; name: string };

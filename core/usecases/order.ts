@@ -71,6 +71,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     let residentOpenid: string;
     let contactName: string;
     let contactPhone: string;
+    let phoneUnverified = false;
     let address: Address;
     const behalf = input.onBehalfOf;
     if (behalf) {
@@ -89,6 +90,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       residentOpenid = resident?._id ?? '';
       contactName = behalf.name;
       contactPhone = behalf.phone ?? input.contactPhone ?? resident?.phone ?? '';
+      if (contactPhone && !(resident?.phoneVerifiedAt && resident.phone === contactPhone)) phoneUnverified = true;
     } else {
       if (!caller.roles.has('resident')) throw new DomainError('FORBIDDEN', '请先登记为居民，或选择“代居民下单”');
       address = input.address ?? user.address;
@@ -96,6 +98,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       residentOpenid = caller.openid;
       contactName = user.name;
       contactPhone = input.contactPhone ?? user.phone;
+      if (!(user.phoneVerifiedAt && user.phone === contactPhone)) phoneUnverified = true;
     }
     // A photo must be one the caller uploaded (the mini-program stores them under orders/<openid>/).
     if (input.photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) {
@@ -121,6 +124,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       address: compact(address),
       contactName,
       contactPhone,
+      contactPhoneUnverified: phoneUnverified || undefined,
       preferredTime: input.preferredTime || undefined,
       photos: input.photos?.length ? input.photos : undefined,
       status,

@@ -106,6 +106,26 @@ describe('verified phones', () => {
     expect(JSON.stringify(byName)).not.toContain('13912340007');
   });
 
+  it('an order’s contact phone shows 未验证 when it was typed (代点单, or another number than the verified one)', async () => {
+    const contactOf = async (orderId: string) => {
+      const { order } = ok(await call(cloud, DEMO.staff, 'order.get', { orderId }));
+      return [order.contactPhone, order.contactPhoneUnverified];
+    };
+    const own = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-meal', description: '送一份午餐', clientRequestId: 'phones-order-own-0001' })).order;
+    expect(await contactOf(own.id)).toEqual([expect.stringMatching(/^1\d{10}$/), undefined]);
+    const other = ok(await call(cloud, DEMO.resident, 'order.create', { serviceId: 'svc-meal', description: '送一份午餐', contactPhone: '13912340099', clientRequestId: 'phones-order-other-0001' })).order;
+    expect(await contactOf(other.id)).toEqual(['13912340099', true]);
+    const behalf = ok(
+      await call(cloud, DEMO.staff, 'order.create', {
+        serviceId: 'svc-meal',
+        description: '张奶奶要一份午餐',
+        clientRequestId: 'phones-order-behalf-0001',
+        onBehalfOf: { name: '张奶奶', phone: '13912340098', address: { gridId: 'g1', building: '1栋' } },
+      }),
+    ).order;
+    expect(await contactOf(behalf.id)).toEqual(['13912340098', true]);
+  });
+
   it('binding needs a registration', async () => {
     await expectRefused(cloud, 'o-phone-stranger', 'user.bindPhone', { code: await phoneCode(cloud, 'o-phone-stranger', '13912340011') }, 'UNAUTHENTICATED');
   });
