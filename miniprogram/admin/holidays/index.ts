@@ -45,8 +45,11 @@ function summaryOf(change: HolidayChangeView): string {
 
 const ORIGIN_TEXT = { stored: '已录入', shipped: '使用内置安排', none: '未录入：只按周末计算' } as const;
 
-function thisYear(): number {
-  return new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+/** From November the next year is the one to enter (the notice comes out then); before, this year. */
+function defaultYear(): { now: number; year: number } {
+  const beijing = new Date(Date.now() + 8 * 3600 * 1000);
+  const now = beijing.getUTCFullYear();
+  return { now, year: beijing.getUTCMonth() >= 10 ? now + 1 : now };
 }
 
 Component({
@@ -71,10 +74,13 @@ Component({
     saving: false,
   },
   methods: {
-    onLoad() {
-      const now = thisYear();
-      const years = [now - 1, now, now + 1, now + 2];
-      this.setData({ years, yearIndex: 1, year: now });
+    /** `year` (optional, e.g. from a link): the year to show first. */
+    onLoad(query: Record<string, string | undefined> = {}) {
+      const { now, year: fallback } = defaultYear();
+      const asked = Number(query.year);
+      const year = Number.isInteger(asked) && asked >= 2024 && asked <= 2100 ? asked : fallback;
+      const years = [...new Set([now - 1, now, now + 1, now + 2, year])].sort((a, b) => a - b);
+      this.setData({ years, yearIndex: years.indexOf(year), year });
       void this.load();
     },
     onPullDownRefresh() {

@@ -96,7 +96,10 @@ type Values = Record<string, Record<string, string>>;
 type Step = { upToMinutes: string; hours: string };
 
 /** A typed number; an empty box is sent as not-a-number, so the cloud names what is missing. */
-const toNumber = (text: string | undefined): number => (text === undefined || text.trim() === '' ? Number.NaN : Number(text.trim()));
+const toNumber = (text: unknown): number => {
+  if (typeof text === 'number') return text;
+  return typeof text === 'string' && text.trim() !== '' ? Number(text.trim()) : Number.NaN;
+};
 
 function valuesOf(settings: EffectiveSettings): Values {
   const values: Values = {};
