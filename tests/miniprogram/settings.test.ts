@@ -11,7 +11,9 @@ import { HOLIDAYS } from '../../core/working-days';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { captureNavigation, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
-import { doc } from '../helpers/seed';
+import { doc, seed, userDoc } from '../helpers/seed';
+
+const STAFF_RESIDENT = 'settings-staff-resident';
 
 let cloud: LocalCloud;
 let seq = 0;
@@ -24,9 +26,10 @@ afterAll(() => cloud.close());
 
 const community = async (): Promise<CommunityDetailView> => ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community }));
 
-async function open(openid: string, pagePath: string, query?: Record<string, string>) {
+/** Connects as `openid`, then mounts (`mount('…')` written out at each call, which the coverage test looks for). */
+async function open(openid: string, mountPage: () => Page, query?: Record<string, string>) {
   const calls = connectMiniProgram(cloud, openid);
-  const page = mount(pagePath);
+  const page = mountPage();
   page.instance.onLoad(query);
   // A first call may start a function's worker: seconds on a busy machine.
   await until(() => page.data.loading === false, 20_000);
@@ -37,7 +40,7 @@ const type = (page: Page, selector: string, value: string) => page.querySelector
 
 describe('staff/settings', () => {
   it('shows every setting with what applies now and an explanation', async () => {
-    const { page } = await open(DEMO.staff, 'staff/settings/index');
+    const { page } = await open(DEMO.staff, () => mount('staff/settings/index'));
     const settings = (await community()).settings;
     expect(page.data.values.acceptTimeoutMinutes.value).toBe(String(settings.acceptTimeoutMinutes));
     expect(page.data.values.orderLimits.openPerResident).toBe(String(settings.orderLimits.openPerResident));
@@ -54,7 +57,7 @@ describe('staff/settings', () => {
   });
 
   it('a setting that pays nothing applies at once', async () => {
-    const { page, calls } = await open(DEMO.staff, 'staff/settings/index');
+    const { page, calls } = await open(DEMO.staff, () => mount('staff/settings/index'));
     type(page, '#acceptTimeoutMinutes-value', '45');
     page.querySelector('#save-acceptTimeoutMinutes')!.dispatchEvent('click');
     await until(() => calls.toasts.includes('已保存'));
@@ -64,7 +67,7 @@ describe('staff/settings', () => {
 
   it('a setting that pays is only proposed: the page says a second staff member reviews it and links to 积分规则审核', async () => {
     const before = (await community()).settings.scoreMultipliers;
-    const { page } = await open(DEMO.staff, 'staff/settings/index');
+    const { page } = await open(DEMO.staff, () => mount('staff/settings/index'));
     type(page, '#scoreMultipliers-score5', '1.5');
     page.querySelector('#save-scoreMultipliers')!.dispatchEvent('click');
     await until(() => page.data.submitted.scoreMultipliers === true);
@@ -82,13 +85,13 @@ describe('staff/settings', () => {
     expect(urls).toEqual(['/staff/rules/index']);
 
     // Opened again, the page shows the proposal still waiting.
-    const { page: again } = await open(DEMO.staff2, 'staff/settings/index');
+    const { page: again } = await open(DEMO.staff2, () => mount('staff/settings/index'));
     expect(text(again, '#pending-scoreMultipliers')).toContain('有待审核的调整');
   });
 
   it('bad values get the action’s Chinese message at their section, and nothing changes', async () => {
     const before = await community();
-    const { page, calls } = await open(DEMO.staff, 'staff/settings/index');
+    const { page, calls } = await open(DEMO.staff, () => mount('staff/settings/index'));
     type(page, '#orderLimits-openPerResident', '0');
     page.querySelector('#save-orderLimits')!.dispatchEvent('click');
     await until(() => text(page, '#error-orderLimits') !== '');
@@ -117,7 +120,7 @@ describe('staff/settings', () => {
   });
 
   it('the order review switch applies at once', async () => {
-    const { page, calls } = await open(DEMO.staff, 'staff/settings/index');
+    const { page, calls } = await open(DEMO.staff, () => mount('staff/settings/index'));
     page.querySelector('#order-review')!.dispatchEvent('change', { detail: true });
     await until(() => calls.toasts.includes('已保存'));
     expect((await community()).settings.requireOrderReview).toBe(true);
@@ -134,7 +137,7 @@ describe('staff/review (待审核)', () => {
     // The settings test above switched review on (through the page).
     const order = await newOrder();
     expect(order.status).toBe('pending_review');
-    const { page, calls } = await open(DEMO.staff, 'staff/review/index');
+    const { page, calls } = await open(DEMO.staff, () => mount('staff/review/index'));
     expect(ids(page.data.items)).toContain(order.id);
     expect(text(page, `#order-${order.id}`)).toContain('助餐送餐');
     expect(text(page, `#order-${order.id}`)).toContain('中午送一份午餐');
@@ -146,7 +149,7 @@ describe('staff/review (待审核)', () => {
 
   it('不通过 needs a reason, which the resident then reads', async () => {
     const order = await newOrder();
-    const { page, calls } = await open(DEMO.staff2, 'staff/review/index');
+    const { page, calls } = await open(DEMO.staff2, () => mount('staff/review/index'));
     page.querySelector(`#reject-${order.id}`)!.dispatchEvent('click');
     await until(() => page.data.rejecting === order.id);
     page.querySelector('#submit-reject')!.dispatchEvent('click');
@@ -163,8 +166,22 @@ describe('staff/review (待审核)', () => {
     expect(seen.timeline.at(-1)).toMatchObject({ status: 'rejected', note: '本周送餐名额已满' });
   });
 
+  it('an order of a staff member who lives in the community shows them no buttons (its allowed has no review); a colleague gets them', async () => {
+    seed(cloud, 'users', [userDoc(STAFF_RESIDENT, '陈干事', { roles: ['resident', 'staff'] })]);
+    const own = await newOrder(STAFF_RESIDENT);
+    expect(own.status).toBe('pending_review');
+    const { page } = await open(STAFF_RESIDENT, () => mount('staff/review/index'));
+    const row = (page.data.items as OrderSummary[]).find((item) => item.id === own.id)!;
+    expect(row.allowed).not.toContain('review');
+    expect(text(page, `#own-${own.id}`)).toBe('由其他工作人员审核');
+    expect(page.querySelector(`#approve-${own.id}`)).toBeFalsy();
+    const { page: other } = await open(DEMO.staff2, () => mount('staff/review/index'));
+    expect(other.querySelector(`#approve-${own.id}`)).toBeTruthy();
+    expect(other.querySelector(`#own-${own.id}`)).toBeFalsy();
+  });
+
   it('a grid worker, who does not review, gets the error with a retry', async () => {
-    const { page } = await open(DEMO.grid, 'staff/review/index');
+    const { page } = await open(DEMO.grid, () => mount('staff/review/index'));
     expect(page.data.error).not.toBe('');
     expect(page.querySelector('#retry')).toBeTruthy();
   });
@@ -173,7 +190,7 @@ describe('staff/review (待审核)', () => {
 describe('pages/profile', () => {
   it('starts from the profile and saves a new name and address', async () => {
     const before = ok(await call(cloud, DEMO.resident, 'user.me', {})).profile!;
-    const { page, calls } = await open(DEMO.resident, 'pages/profile/index');
+    const { page, calls } = await open(DEMO.resident, () => mount('pages/profile/index'));
     expect(page.data.name).toBe(before.name);
     expect(text(page, '#building-value')).toBe(before.address.building);
 
@@ -193,7 +210,7 @@ describe('pages/profile', () => {
   });
 
   it('an empty name is shown at the field and sends nothing', async () => {
-    const { page, calls } = await open(DEMO.resident, 'pages/profile/index');
+    const { page, calls } = await open(DEMO.resident, () => mount('pages/profile/index'));
     type(page, '#name', '  ');
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.errors.name !== undefined);
@@ -204,7 +221,7 @@ describe('pages/profile', () => {
 
 describe('admin/holidays', () => {
   it('a shipped year shows the release table as what applies', async () => {
-    const { page } = await open(DEMO.admin, 'admin/holidays/index', { year: '2026' });
+    const { page } = await open(DEMO.admin, () => mount('admin/holidays/index'), { year: '2026' });
     expect(page.data.year).toBe(2026);
     expect(text(page, '#origin-tag')).toBe('使用内置安排');
     expect(page.data.off).toEqual([...HOLIDAYS[2026]!.off].sort());
@@ -213,7 +230,7 @@ describe('admin/holidays', () => {
 
   it('an administrator enters a year no release ships: the cloud’s message shows at the form, then it is stored and logged', async () => {
     // Two years on: never shipped (the State Council publishes one year ahead).
-    const { page, calls } = await open(DEMO.admin, 'admin/holidays/index');
+    const { page, calls } = await open(DEMO.admin, () => mount('admin/holidays/index'));
     const year = Math.max(...(page.data.years as number[]));
     page.querySelector('#year-picker')!.dispatchEvent('change', { detail: { value: String((page.data.years as number[]).indexOf(year)) } });
     await until(() => page.data.year === year && page.data.loading === false && page.data.view !== null);
@@ -248,7 +265,7 @@ describe('admin/holidays', () => {
   });
 
   it('staff may look but not change it: saving shows the refusal', async () => {
-    const { page } = await open(DEMO.staff, 'admin/holidays/index', { year: '2026' });
+    const { page } = await open(DEMO.staff, () => mount('admin/holidays/index'), { year: '2026' });
     type(page, '#source', '随便改改');
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.formError !== '');
@@ -260,7 +277,7 @@ describe('admin/holidays', () => {
 describe('我的 links', () => {
   it('staff reach 社区设置 and 订单审核; an administrator 放假调休; everyone registered 修改资料', async () => {
     const go = async (openid: string, selector: string) => {
-      const { page } = await open(openid, 'pages/me/index');
+      const { page } = await open(openid, () => mount('pages/me/index'));
       const urls = captureNavigation();
       page.querySelector(selector)!.dispatchEvent('click');
       await until(() => urls.length === 1);
@@ -270,7 +287,7 @@ describe('我的 links', () => {
     expect(await go(DEMO.staff, '#to-review')).toBe('/staff/review/index');
     expect(await go(DEMO.admin, '#to-holidays')).toBe('/admin/holidays/index');
     expect(await go(DEMO.resident, '#to-profile')).toBe('/pages/profile/index');
-    const { page } = await open(DEMO.resident, 'pages/me/index');
+    const { page } = await open(DEMO.resident, () => mount('pages/me/index'));
     expect(page.querySelector('#to-settings')).toBeFalsy();
     expect(page.querySelector('#to-holidays')).toBeFalsy();
   });
