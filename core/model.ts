@@ -33,6 +33,10 @@ export const COLLECTIONS = {
   admins: 'admins',
   /** The setup code of the first administrator and the count of administrators (one document, ADMIN_REGISTRY_ID). */
   adminRegistry: 'admin_registry',
+  /** The State Council's holiday arrangement (放假调休) of a year as an administrator entered it; _id is the year. */
+  holidayCalendars: 'holiday_calendars',
+  /** Every change of a year's arrangement: who, when, before and after (append-only). */
+  holidayCalendarChanges: 'holiday_calendar_changes',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -747,4 +751,34 @@ export interface AwardNomination {
   reviewNote?: string;
   /** The ledger entry the approval posted. */
   ledgerEntryId?: string;
+}
+
+/**
+ * A year's 放假调休 arrangement entered by an administrator (admin/holidays); it replaces the one
+ * shipped in core/working-days.ts for that year. `_id` is the year ('2027').
+ */
+export interface HolidayCalendarDoc {
+  _id: string;
+  year: number;
+  /** Days off that would otherwise be working days (YYYY-MM-DD), sorted. */
+  off: string[];
+  /** Weekend days that are working days (调休上班), sorted. */
+  work: string[];
+  /** Where it comes from (国务院办公厅关于…的通知). */
+  source: string;
+  updatedBy: string;
+  updatedByName: string;
+  updatedAt: Date;
+}
+
+/** One change of a year's arrangement, kept for the record (who may have moved a deadline, and how). */
+export interface HolidayCalendarChange {
+  _id: string;
+  year: number;
+  /** The arrangement before (the stored one, else the shipped one, else none). */
+  before: { off: string[]; work: string[]; source: string } | null;
+  after: { off: string[]; work: string[]; source: string };
+  changedBy: string;
+  changedByName: string;
+  changedAt: Date;
 }

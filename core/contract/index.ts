@@ -58,6 +58,7 @@ export type * from './mall';
 export type * from './order';
 export type * from './points';
 export type * from './record';
+export type * from './holidays';
 export type * from './scoring';
 export type * from './stats';
 export type * from './user';

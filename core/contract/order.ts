@@ -119,4 +119,9 @@ export const orderActions = {
     reads: readsOrder,
     input: z.object({ orderId: id, stars, comment: optionalText('居民的评价', 300, 'comment') }),
   }),
+  /**
+   * 待审核: the orders of the caller's community waiting for staff (when its settings require order
+   * review), oldest first; each carries `allowed`, which holds `review` where the caller may decide it.
+   */
+  'order.reviewQueue': action<Page<OrderSummary>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
 } as const;

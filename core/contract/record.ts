@@ -7,6 +7,7 @@ import { COLLECTIONS, type CorrectionStatus, type RecordFields, type ServiceReco
 import type { StarLevel } from '../volunteer-hours';
 import { action, byId, type Iso } from './define';
 import { calendarDate, clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, shortText } from './fields';
+import { holidayActions } from './holidays';
 
 /** What someone may do with a service record: its volunteer asks for a correction (record.requestCorrection). */
 export type RecordCommand = 'requestCorrection';
@@ -149,4 +150,5 @@ export const recordActions = {
   }),
   /** Services still without a record 8+ working days on, the most urgent first. */
   'record.alerts': action<RecordAlertView[]>()({ roles: ['staff'], input: z.object({}) }),
+  ...holidayActions,
 } as const;

@@ -16,6 +16,7 @@ import { checkAddress } from './user';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
 import { conflict, loadOrder, moveCounters, orderEvent, orderPage, ordersOf, transition } from './order-transitions';
 import { clip, notify } from './shared/notify';
+import { staffCommunity } from './shared/access';
 import { keysetPage } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 
@@ -187,6 +188,20 @@ export const orderHandlers: Handlers<'order'> = {
       throw error;
     }
   },
+  'order.reviewQueue': async (input, { caller, deps }) =>
+    keysetPage(
+      ordersOf(deps),
+      { communityId: staffCommunity(caller), status: 'pending_review' },
+      // Oldest first, so none waits behind newer ones (served by community_status_created_id, reversed).
+      [
+        ['createdAt', 'asc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      (order) => toOrderSummary(order, caller),
+      { omit: ORDER_LIST_OMIT },
+    ),
+
   'order.review': async (input, { caller, deps, preread }) => {
     const order = await loadOrder(deps, input.orderId, preread);
     if (order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '不能审核自己的订单，请由其他工作人员审核');

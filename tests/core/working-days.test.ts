@@ -4,9 +4,11 @@ import {
   addWorkingDays,
   HOLIDAYS,
   holidayTableCovers,
+  holidayYearProblem,
   isWorkingDay,
   nextDay,
   recordDeadline,
+  withStoredYears,
   workingDaysBetween,
 } from '../../core/working-days';
 
@@ -98,5 +100,42 @@ describe('recordDeadline', () => {
 
   it('an ordinary week: Monday’s service is warned on the second Thursday and due on the second Monday', () => {
     expect(recordDeadline('2026-11-16')).toEqual({ warnOn: '2026-11-26', deadline: '2026-11-30' });
+  });
+});
+
+describe('an arrangement an administrator stored (withStoredYears)', () => {
+  // A test arrangement for 2027, not the State Council's: New Year's Day Friday 1 January off,
+  // Saturday 9 January worked; a Spring Festival from Saturday 6 to Sunday 14 February.
+  const stored2027 = {
+    year: 2027,
+    off: ['2027-01-01', ...['06', '07', '08', '09', '10', '11', '12', '13', '14'].map((day) => `2027-02-${day}`)],
+    work: ['2027-01-09', '2027-02-20'],
+    source: '国务院办公厅关于2027年部分节假日安排的通知（测试用）',
+  };
+  const calendar = withStoredYears([stored2027]);
+
+  it('the 10-working-day rule honours a stored 2027 arrangement the release does not ship', () => {
+    expect(holidayTableCovers(2027, calendar)).toBe(true);
+    expect(isWorkingDay('2027-01-01', calendar)).toBe(false);
+    expect(isWorkingDay('2027-01-09', calendar)).toBe(true);
+    // Monday 1 February: 2–5 February, then 15–18, 19 and the worked Saturday 20 February.
+    expect(recordDeadline('2027-02-01', calendar)).toEqual({ warnOn: '2027-02-18', deadline: '2027-02-20' });
+    // Without it, weekends only: warned on 11 February, due on 15 February.
+    expect(recordDeadline('2027-02-01')).toEqual({ warnOn: '2027-02-11', deadline: '2027-02-15' });
+  });
+
+  it('a stored year replaces the shipped one; the other shipped years stay', () => {
+    const replaced = withStoredYears([{ year: 2026, off: [], work: [], source: '测试' }]);
+    expect(isWorkingDay('2026-10-05', replaced)).toBe(true);
+    expect(isWorkingDay('2026-10-05')).toBe(false);
+    expect(isWorkingDay('2025-10-08', replaced)).toBe(false);
+  });
+
+  it('checks what an administrator enters: dates of the year, make-up days on weekends, no day both off and worked', () => {
+    expect(holidayYearProblem(2027, stored2027)).toBeNull();
+    expect(holidayYearProblem(2027, { off: ['2026-12-31'], work: [] })).toBe('日期 2026-12-31 不在 2027 年内');
+    expect(holidayYearProblem(2027, { off: [], work: ['2027-01-08'] })).toBe('2027-01-08 不是周末：调休上班日应是周六或周日');
+    expect(holidayYearProblem(2027, { off: ['2027-01-09'], work: ['2027-01-09'] })).toBe('2027-01-09 不能既放假又上班');
+    for (const [year, table] of Object.entries(HOLIDAYS)) expect(holidayYearProblem(Number(year), table), year).toBeNull();
   });
 });

@@ -367,6 +367,27 @@ describe('order, dispatch and scoring', () => {
       const third = ok(await create()).order;
       await refused(DEMO.staff, 'order.review', { orderId: third.id, decision: 'approve' }, 'FORBIDDEN');
     });
+
+    it('order.reviewQueue (待审核) lists only the caller community’s orders waiting for review, oldest first, each with review allowed', async () => {
+      const create = () => call(cloud, REVIEW_RESIDENT, 'order.create', { serviceId: 'svc-review-meal', description: '需要送餐（审核列表）', clientRequestId: requestId() });
+      const older = ok(await create()).order;
+      const newer = ok(await create()).order;
+      const queue = ok(await call(cloud, REVIEW_STAFF, 'order.reviewQueue', { limit: 50 })).items;
+      expect(queue.every((order) => order.status === 'pending_review' && order.communityId === 'review-community')).toBe(true);
+      const ids = queue.map((order) => order.id);
+      expect(ids.indexOf(older.id)).toBeGreaterThanOrEqual(0);
+      expect(ids.indexOf(older.id)).toBeLessThan(ids.indexOf(newer.id));
+      expect(queue.find((order) => order.id === older.id)!.allowed).toContain('review');
+
+      // Once decided, an order leaves the list.
+      ok(await call(cloud, REVIEW_STAFF, 'order.review', { orderId: older.id, decision: 'approve' }));
+      expect(ok(await call(cloud, REVIEW_STAFF, 'order.reviewQueue', { limit: 50 })).items.map((order) => order.id)).not.toContain(older.id);
+
+      // Another community's staff see none of them; residents and grid workers may not ask.
+      expect(ok(await call(cloud, DEMO.staff, 'order.reviewQueue', { limit: 50 })).items.map((order) => order.id)).not.toContain(newer.id);
+      await refused(REVIEW_RESIDENT, 'order.reviewQueue', {}, 'FORBIDDEN');
+      await refused(GRID_WORKER_G2, 'order.reviewQueue', {}, 'FORBIDDEN');
+    });
   });
 
   describe('dispatch', () => {

@@ -6,26 +6,34 @@ import type { RecordAlertView } from '../../contract';
 import type { Handlers, TimerJob } from '../../handlers';
 import { type Activity, type ActivitySignup, COLLECTIONS } from '../../model';
 import { inZone, localDay } from '../../time';
-import { holidayTableCovers, recordDeadline, workingDaysBetween } from '../../working-days';
+import { type HolidayCalendar, holidayTableCovers, recordDeadline, workingDaysBetween } from '../../working-days';
 import { ordersOf } from '../order-transitions';
 import { staffCommunity } from '../shared/access';
 import { readAll, readByIds } from '../shared/store';
+import { loadHolidayCalendar } from './holidays';
+
+/** The years a deadline near `today` can cross: services of last year, deadlines into next year. */
+const yearsAround = (today: string): number[] => {
+  const year = Number(today.slice(0, 4));
+  return [year - 1, year, year + 1];
+};
 
 /** Working days from today to the deadline: 0 on the day, negative once it has passed. */
-const workingDaysLeft = (today: string, deadline: string): number =>
-  deadline >= today ? workingDaysBetween(today, deadline) : -workingDaysBetween(deadline, today);
+const workingDaysLeft = (today: string, deadline: string, calendar: HolidayCalendar): number =>
+  deadline >= today ? workingDaysBetween(today, deadline, calendar) : -workingDaysBetween(deadline, today, calendar);
 
 export const alertHandlers: Pick<Handlers<'record'>, 'record.alerts'> = {
   'record.alerts': async (_input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const today = localDay(deps.clock.now());
-    const [orders, signups] = await Promise.all([
+    const [orders, signups, calendar] = await Promise.all([
       readAll(ordersOf(deps), { communityId, status: 'completed', recordAlert: { exists: true } }, { orderBy: [['completedAt', 'asc'], ['_id', 'asc']] }),
       readAll(
         deps.store.collection<ActivitySignup>(COLLECTIONS.activitySignups),
         { communityId, status: 'checked_in', recordAlert: { exists: true } },
         { orderBy: [['_id', 'asc']] },
       ),
+      loadHolidayCalendar(deps, yearsAround(today)),
     ]);
     const activities = await readByIds(deps.store.collection<Activity>(COLLECTIONS.activities), signups.map((signup) => signup.activityId));
     const alerts: RecordAlertView[] = [];
@@ -38,7 +46,7 @@ export const alertHandlers: Pick<Handlers<'record'>, 'record.alerts'> = {
         volunteerName: order.assigneeName ?? '',
         serviceDate: localDay(order.completedAt),
         deadline: order.recordAlert.deadline,
-        workingDaysLeft: workingDaysLeft(today, order.recordAlert.deadline),
+        workingDaysLeft: workingDaysLeft(today, order.recordAlert.deadline, calendar),
         todo: '去评分',
       });
     }
@@ -52,7 +60,7 @@ export const alertHandlers: Pick<Handlers<'record'>, 'record.alerts'> = {
         volunteerName: signup.volunteerName,
         serviceDate: localDay(activity.startAt),
         deadline: signup.recordAlert.deadline,
-        workingDaysLeft: workingDaysLeft(today, signup.recordAlert.deadline),
+        workingDaysLeft: workingDaysLeft(today, signup.recordAlert.deadline, calendar),
         todo: '为志愿者签退',
       });
     }
@@ -71,14 +79,15 @@ export const recordTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
   const today = localDay(now);
   const year = Number(today.slice(0, 4));
-  if (!holidayTableCovers(year)) {
-    console.warn(`[record] 工作日表缺少 ${year} 年的节假日安排，暂按周末计算；请在 core/working-days.ts 补充国务院办公厅的通知`);
+  const calendar = await loadHolidayCalendar(deps, yearsAround(today));
+  if (!holidayTableCovers(year, calendar)) {
+    console.warn(`[record] 缺少 ${year} 年的放假调休安排，暂按周末计算；请管理员在小程序“我的 → 放假调休”中录入国务院办公厅的通知`);
   }
   // 8 working days are at least 8 calendar days, so only services on or before today − 8 can be
   // due: completed before the start of (today − 7) in Beijing.
   const cutoff = inZone(now).startOf('day').subtract(7, 'day').toDate();
   const alertFor = (serviceDay: string) => {
-    const { deadline, warnOn } = recordDeadline(serviceDay);
+    const { deadline, warnOn } = recordDeadline(serviceDay, calendar);
     return warnOn <= today ? { flaggedAt: now, deadline } : null;
   };
 

@@ -6,14 +6,16 @@
  * two before the 10-working-day limit of Art. 11.
  *
  * The actions, by what they do: records.ts (mine, get), corrections.ts (request, list, review),
- * alerts.ts (the alerts and the timer); views.ts holds what their replies show.
+ * alerts.ts (the alerts and the timer), holidays.ts (the year's 放假调休 the working days follow);
+ * views.ts holds what their replies show.
  */
 import type { Handlers } from '../../handlers';
 import { alertHandlers } from './alerts';
 import { correctionHandlers } from './corrections';
+import { holidayHandlers } from './holidays';
 import { recordsHandlers } from './records';
 
 export { recordTimer } from './alerts';
 export { RECORD_HISTORY_SHOWN } from './records';
 
-export const recordHandlers: Handlers<'record'> = { ...recordsHandlers, ...correctionHandlers, ...alertHandlers };
+export const recordHandlers: Handlers<'record'> = { ...recordsHandlers, ...correctionHandlers, ...alertHandlers, ...holidayHandlers };
