@@ -39,8 +39,7 @@ function chooseInActionSheet(tapIndex: number): void {
   wx.showActionSheet = (options: { success?: (result: { tapIndex: number }) => void }) => options.success?.({ tapIndex });
 }
 
-async function opened(pagePath: string, options: Record<string, string> = {}): Promise<Page> {
-  const page = mount(pagePath);
+async function opened(page: Page, options: Record<string, string> = {}): Promise<Page> {
   page.instance.onLoad(options);
   await until(() => page.data.loading === false);
   return page;
@@ -56,18 +55,18 @@ describe('communities and their details', () => {
   it('管理员 leads to the communities; an administrator creates one with its first grid and its phone', async () => {
     connectMiniProgram(cloud, DEMO.admin);
     const navigation = captureNavigation();
-    const admins = await opened('admin/admins/index');
+    const admins = await opened(mount('admin/admins/index'));
     admins.querySelector('#to-communities')!.dispatchEvent('click');
     await until(() => navigation.length > 0);
     expect(navigation).toEqual(['/admin/communities/index']);
 
-    const list = await opened('admin/communities/index');
+    const list = await opened(mount('admin/communities/index'));
     expect(text(list, `#community-${DEMO.community}`)).toContain('幸福里社区');
     list.querySelector('#create')!.dispatchEvent('click');
     await until(() => navigation.length > 1);
     expect(navigation.at(-1)).toBe('/admin/community/index?new=1');
 
-    const form = await opened('admin/community/index', { new: '1' });
+    const form = await opened(mount('admin/community/index'), { new: '1' });
     form.querySelector('#save')!.dispatchEvent('click');
     await until(() => Boolean(form.data.errors.name));
     expect(form.data.errors).toEqual({ name: '请填写社区名称', buildings: '请至少填写一栋楼，如“1栋、2栋”' });
@@ -93,7 +92,7 @@ describe('communities and their details', () => {
 
   it('staff edit their own community from 我的; a wrong phone is explained under the field', async () => {
     connectMiniProgram(cloud, DEMO.staff);
-    const form = await opened('admin/community/index');
+    const form = await opened(mount('admin/community/index'));
     expect(form.data.form.name).toBe('幸福里社区');
     form.querySelector('#contact')!.dispatchEvent('change', { detail: '12345' });
     form.querySelector('#save')!.dispatchEvent('click');
@@ -111,7 +110,7 @@ describe('communities and their details', () => {
 describe('grids and buildings', () => {
   it('staff add a grid and a building, move a building there, and are told why a grid with residents stays', async () => {
     const calls = connectMiniProgram(cloud, DEMO.staff);
-    const page = await opened('admin/grids/index');
+    const page = await opened(mount('admin/grids/index'));
     expect(text(page, '#grid-g1')).toContain('1栋');
 
     typeIntoDialogs('第三网格');
@@ -143,7 +142,7 @@ describe('grids and buildings', () => {
 describe('invitations and joining', () => {
   it('staff invite a grid worker: QR code, code and expiry; the new grid worker scans it and joins', async () => {
     connectMiniProgram(cloud, DEMO.staff);
-    const page = await opened('admin/invitations/index');
+    const page = await opened(mount('admin/invitations/index'));
     // Staff invite grid workers only; an administrator invites staff.
     expect(page.querySelector('#role-staff')).toBeFalsy();
     page.querySelector('#invite-button')!.dispatchEvent('click');
@@ -181,7 +180,7 @@ describe('invitations and joining', () => {
 
   it('a revoked invitation leaves the list, and typing it on the join page is refused under the field', async () => {
     connectMiniProgram(cloud, DEMO.admin);
-    const page = await opened('admin/invitations/index', { communityId: DEMO.community });
+    const page = await opened(mount('admin/invitations/index'), { communityId: DEMO.community });
     page.querySelector('#role-staff')!.dispatchEvent('tap');
     page.querySelector('#invite-button')!.dispatchEvent('click');
     await until(() => page.data.invitation !== null);
