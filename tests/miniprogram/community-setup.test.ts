@@ -13,7 +13,8 @@ import { REPO_ROOT } from '../helpers/localcloud';
 import { captureNavigation, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
 
 /** The library the page ships (miniprogram/package.json), to say what QR image a code must give. */
-const qrcode = createRequire(path.join(REPO_ROOT, 'miniprogram/package.json'))('qrcode-generator') as typeof import('qrcode-generator');
+type QrFactory = (typeNumber: 0, level: 'M') => { addData(data: string, mode: 'Alphanumeric'): void; make(): void; createDataURL(cellSize: number, margin: number): string };
+const qrcode = createRequire(path.join(REPO_ROOT, 'miniprogram/package.json'))('qrcode-generator') as QrFactory;
 const expectedQr = (code: string) => {
   const qr = qrcode(0, 'M');
   qr.addData(code, 'Alphanumeric');
