@@ -77,7 +77,12 @@ export interface User {
 export interface Grid {
   id: string;
   name: string;
+  /** The buildings offered in address pickers. */
   buildings: string[];
+  /** Buildings no longer offered; old addresses and records still name them. */
+  retiredBuildings?: string[];
+  /** A grid no longer offered (it had nobody left); old addresses and records still name it. */
+  retired?: boolean;
 }
 
 /** Points per score 1–5 as a multiplier of the service's base points. */
@@ -147,7 +152,26 @@ export interface Community {
   settings: CommunitySettings;
   /** Setting changes waiting for a second staff member, by setting. */
   pendingRuleChanges?: Partial<Record<SettingField, PendingRuleChange>>;
+  /** 社区居委会 office: where it is and its phone. */
+  address?: string;
+  contact?: string;
+  /**
+   * Counts the edits of the community's profile and grids (community-setup.ts): each edit is written
+   * only if the version is still the one it read, so two staff editing at once never undo each other.
+   */
+  version?: number;
+  /** Who changed the profile or the grids, newest last (a short log). */
+  edits?: CommunityEdit[];
   createdAt: Date;
+  updatedAt?: Date;
+}
+
+/** One edit of a community's profile or grids, as the log keeps it. */
+export interface CommunityEdit {
+  by: string;
+  at: Date;
+  /** What changed, in Chinese (e.g. 新增网格“第三网格”). */
+  summary: string;
 }
 
 /** An invitation code: for staff or a grid worker of one community, or for an administrator. */
@@ -160,6 +184,9 @@ interface InvitationBase {
   expiresAt: Date;
   usedBy?: string;
   usedAt?: Date;
+  /** Revoked before use (community.revokeInvitation): it no longer works. */
+  revokedAt?: Date;
+  revokedBy?: string;
 }
 
 export interface StaffInvitation extends InvitationBase {

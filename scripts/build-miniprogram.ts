@@ -38,6 +38,9 @@ export async function buildMiniprogram(): Promise<number> {
   // Loaded only when needed: miniprogram-ci takes seconds to load.
   if (!fs.existsSync(npmSource)) await (await import('./pack-npm')).packMiniprogramNpm();
   fs.cpSync(npmSource, path.join(MP_BUILD, 'miniprogram_npm'), { recursive: true });
+  // WeChat resolves require('qrcode-generator') to miniprogram_npm/qrcode-generator/index.js; Node,
+  // which loads the pages in tests, does the same through node_modules.
+  fs.symlinkSync('miniprogram_npm', path.join(MP_BUILD, 'node_modules'), 'dir');
   // The root package is CommonJS already; this keeps the build CommonJS whatever the root says.
   fs.writeFileSync(path.join(MP_BUILD, '..', 'package.json'), '{"type":"commonjs"}\n');
   return compiled;

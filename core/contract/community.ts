@@ -9,12 +9,19 @@ import { roundingProblem } from '../volunteer-hours';
 import { action, type Iso } from './define';
 import { id, optionalText, paging, type Page, personName, phone, positiveInt, shortText, yesNo } from './fields';
 import type { MeView } from './user';
+import { communitySetupActions } from './community-setup';
 
 export interface CommunityView {
   id: string;
   name: string;
   district?: string;
+  /** 居委会 office's address and phone. */
+  address?: string;
+  contact?: string;
+  /** The grids offered in pickers, each with the buildings offered (retired ones left out). */
   grids: Grid[];
+  /** Retired grids, for naming the grid of an old address; never offered. */
+  retiredGrids?: Grid[];
 }
 
 /** Settings as they apply: every limit and cap filled in (with the defaults where none was set). */
@@ -253,4 +260,5 @@ export const communityActions = {
   'community.inviteAdmin': action<{ code: string; expiresAt: Iso }>()({ roles: ['admin'], input: z.object({ forName: personName }) }),
   /** Ends an administrator's role (their own included), never the last one's; they stay in the list's history. */
   'community.removeAdmin': action<AdminView[]>()({ roles: ['admin'], input: z.object({ openid: id }) }),
+  ...communitySetupActions,
 } as const;

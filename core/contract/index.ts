@@ -53,6 +53,7 @@ export type * from './activity';
 export type * from './catalog';
 export type * from './certificate';
 export type * from './community';
+export type * from './community-setup';
 export type * from './dispatch';
 export type * from './mall';
 export type * from './order';

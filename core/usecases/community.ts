@@ -15,6 +15,8 @@ import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideR
 import { managesCommunity } from './shared/access';
 import { loadCommunity } from './shared/store';
 import { adminHandlers } from './admins';
+import { communitySetupHandlers, takeInvitationPlace } from './community-setup';
+import { offeredGrids, retiredGrids } from '../community-grids';
 import { meOf } from './user';
 
 export const INVITATION_DAYS = 7;
@@ -28,12 +30,19 @@ const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员' } as 
  */
 export const WORKPLACE_BUILDING = '社区办公场所';
 
-export const toCommunityView = (community: Community): CommunityView => ({
-  id: community._id,
-  name: community.name,
-  district: community.district,
-  grids: community.grids,
-});
+export const toCommunityView = (community: Community): CommunityView => {
+  const retired = retiredGrids(community.grids);
+  return {
+    id: community._id,
+    name: community.name,
+    district: community.district,
+    ...(community.address ? { address: community.address } : {}),
+    ...(community.contact ? { contact: community.contact } : {}),
+    // Pickers offer what is in use; an old address still finds its retired grid's name.
+    grids: offeredGrids(community.grids),
+    ...(retired.length > 0 ? { retiredGrids: retired } : {}),
+  };
+};
 
 export const toCommunityDetailView = (community: Community): CommunityDetailView => ({
   ...toCommunityView(community),
@@ -123,14 +132,16 @@ export const communityHandlers: Handlers<'community'> = {
     const community = await loadCommunity(deps, input.communityId, caller);
     const gridIds = input.role === 'grid_worker' ? [...new Set(input.gridIds ?? [])] : undefined;
     for (const gridId of gridIds ?? []) {
-      if (!community.grids.some((grid) => grid.id === gridId)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
+      if (!community.grids.some((grid) => grid.id === gridId && !grid.retired)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
     }
     const now = deps.clock.now();
-    const invitations = deps.store.collection<Invitation>(COLLECTIONS.invitations);
-    // The code is the document id: a collision with any code ever issued is refused by the
-    // database, and a fresh code is drawn.
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const invitation: Invitation = {
+    let invitation: Invitation | null = null;
+    await deps.store.transaction(async (tx) => {
+      // One person's pending invitations are bounded (community-setup.ts).
+      await takeInvitationPlace(deps, tx, caller.openid, now);
+      // The code is the document id: a collision with any code ever issued is refused by the
+      // database, the transaction runs again, and a fresh code is drawn.
+      invitation = {
         _id: deps.random.code(INVITATION_CODE_LENGTH),
         communityId: community._id,
         role: input.role,
@@ -139,9 +150,10 @@ export const communityHandlers: Handlers<'community'> = {
         createdAt: now,
         expiresAt: addMinutes(now, INVITATION_DAYS * 24 * 60),
       };
-      if (await invitations.add(invitation)) return { code: invitation._id, expiresAt: invitation.expiresAt.toISOString() };
-    }
-    throw new DomainError('INTERNAL', '邀请码生成失败，请稍后再试');
+      await tx.collection<Invitation>(COLLECTIONS.invitations).add(invitation);
+    });
+    const made = found(invitation as Invitation | null, '邀请码生成失败，请稍后再试');
+    return { code: made._id, expiresAt: made.expiresAt.toISOString() };
   },
 
   'community.join': async (input, { caller, deps }) => {
@@ -151,6 +163,7 @@ export const communityHandlers: Handlers<'community'> = {
     const now = deps.clock.now();
     const expired = new Date(invitation.expiresAt).getTime() <= now.getTime();
     if (invitation.usedBy) throw new DomainError('CONFLICT', '邀请码已被使用，请联系社区重新邀请');
+    if (invitation.revokedAt) throw new DomainError('CONFLICT', '邀请码已被撤销，请联系社区重新邀请');
     if (expired) throw new DomainError('CONFLICT', '邀请码已过期，请联系社区重新邀请');
     if (caller.communityId && caller.communityId !== invitation.communityId) {
       throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
@@ -164,7 +177,7 @@ export const communityHandlers: Handlers<'community'> = {
     // The conditional write is the one place that decides who gets the code: of two people
     // joining at once, only one matches `usedBy` missing.
     const claimed = await invitations.update(
-      { _id: invitation._id, usedBy: { exists: false }, expiresAt: { gt: now } },
+      { _id: invitation._id, usedBy: { exists: false }, revokedAt: { exists: false }, expiresAt: { gt: now } },
       { set: { usedBy: caller.openid, usedAt: now } },
     );
     if (claimed === 0) throw new DomainError('CONFLICT', '邀请码已被使用，请联系社区重新邀请');
@@ -180,6 +193,7 @@ export const communityHandlers: Handlers<'community'> = {
   },
 
   ...adminHandlers,
+  ...communitySetupHandlers,
 };
 
 /**

@@ -18,7 +18,7 @@ import { keysetPage } from './shared/paging';
 /** The address must name a grid and a building of the community. */
 export function checkAddress(community: Community, address: Address): void {
   const grid = community.grids.find((candidate) => candidate.id === address.gridId);
-  if (!grid) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');
+  if (!grid || grid.retired) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');
   if (!grid.buildings.includes(address.building)) throw new DomainError('INVALID_INPUT', `${grid.name}没有${address.building}`);
 }
 

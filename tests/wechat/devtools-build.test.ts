@@ -64,7 +64,7 @@ describe('WeChat DevTools on a fresh copy of the project (miniprogram-ci, offlin
     if (project) fs.rmSync(project, { recursive: true, force: true });
   });
 
-  it('工具 → 构建 npm with the relation list of project.config.json packs @vant/weapp and nothing else', async () => {
+  it('工具 → 构建 npm with the relation list of project.config.json packs @vant/weapp and qrcode-generator, nothing else', async () => {
     const results = await buildNpm(project);
 
     expect(results).toEqual([
@@ -72,21 +72,24 @@ describe('WeChat DevTools on a fresh copy of the project (miniprogram-ci, offlin
         packageJsonPath: path.join(miniprogram, 'package.json'),
         miniprogramNpmDistDir: miniprogram,
         miniProgramPackNum: 1,
-        otherNpmPackNum: 0,
+        // qrcode-generator (the invitation QR codes): a plain CommonJS package, packed as one file.
+        otherNpmPackNum: 1,
         warnList: [],
       },
     ]);
     const npm = path.join(miniprogram, 'miniprogram_npm');
-    expect(fs.readdirSync(npm)).toEqual(['@vant']);
+    expect(fs.readdirSync(npm)).toEqual(['@vant', 'qrcode-generator']);
+    const qrcode = path.join(npm, 'qrcode-generator');
+    expect(fs.readdirSync(qrcode).sort()).toEqual(['index.js', 'index.js.map']);
     expect(fs.readdirSync(path.join(npm, '@vant'))).toEqual(['weapp']);
     // vant's own mini-program build (its `miniprogram` folder), file for file.
     const vant = path.join(miniprogram, 'node_modules/@vant/weapp');
     const vantBuild = path.join(vant, (JSON.parse(fs.readFileSync(path.join(vant, 'package.json'), 'utf8')) as { miniprogram: string }).miniprogram);
     const packed = tree(path.join(npm, '@vant/weapp'));
     expect(packed).toEqual(tree(vantBuild));
-    // So the whole of miniprogram_npm weighs what vant's build weighs (no server package rides along).
+    // So the whole of miniprogram_npm weighs what vant's build and the QR library weigh (no server package rides along).
     const npmBytes = bytesUnder(npm);
-    expect(npmBytes).toBe(bytesUnder(vantBuild));
+    expect(npmBytes).toBe(bytesUnder(vantBuild) + bytesUnder(qrcode));
     console.log(`构建 npm: miniprogram_npm ${packed.size} files, ${(npmBytes / 1024).toFixed(1)} KB before compiling`);
 
     const used = vantComponentsUsed(miniprogram);

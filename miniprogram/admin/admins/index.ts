@@ -46,6 +46,9 @@ Component({
       }
       this.setData({ loading: false, admins: reply.data.map(toRow) });
     },
+    onCommunities() {
+      wx.navigateTo({ url: '/admin/communities/index' });
+    },
     onForName(event: Vant.FieldChange) {
       this.setData({ forName: event.detail, forNameError: '' });
     },

@@ -1,0 +1,131 @@
+/**
+ * 邀请工作人员: a code for a new grid worker (staff may invite them) or staff member (only an
+ * administrator: staff approve what pays, and must not appoint their own second account), shown as
+ * a QR code to scan on 加入社区工作人员 and as 12 characters to type, with its expiry. Below, the
+ * community's pending invitations: the code and 撤销 only where the cloud says the caller may
+ * (their own, or any for an administrator).
+ */
+import type { CommunityGridsView, InvitationView } from '../../../core/contract';
+import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
+import { formatTime } from '../../utils/format';
+import { communityIdOf } from '../community-id';
+import { qrDataUrl } from '../qr';
+
+/** ABCD-EFGH-JKMN: easier to read out and type. */
+const grouped = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
+
+interface Row extends InvitationView {
+  codeText: string;
+  expiresText: string;
+}
+
+const toRow = (invitation: InvitationView): Row => ({
+  ...invitation,
+  codeText: invitation.code ? grouped(invitation.code) : '',
+  expiresText: formatTime(invitation.expiresAt),
+});
+
+Component({
+  behaviors: [refreshPage],
+  data: {
+    loading: true,
+    error: '',
+    communityId: '',
+    isAdmin: false,
+    role: 'grid_worker' as 'staff' | 'grid_worker',
+    grids: [] as Array<{ id: string; name: string; checked: boolean }>,
+    formError: '',
+    inviting: false,
+    invitation: null as null | { code: string; codeText: string; qr: string; roleName: string; expiresText: string },
+    pending: [] as Row[],
+    nextCursor: null as string | null,
+  },
+  methods: {
+    onLoad(options: { communityId?: string }) {
+      void this.load(options);
+    },
+    async load(options?: { communityId?: string }) {
+      this.setData({ loading: this.data.communityId === '', error: '' });
+      const target = this.data.communityId ? { communityId: this.data.communityId } : await communityIdOf(options);
+      if ('error' in target) {
+        this.setData({ loading: false, error: target.error });
+        return;
+      }
+      const [me, grids, pending] = await Promise.all([
+        call('user.me', {}, { toast: false }),
+        call('community.grids', { communityId: target.communityId }, { toast: false }),
+        call('community.invitations', { communityId: target.communityId }, { toast: false }),
+      ]);
+      const failed = [me, grids, pending].find((reply) => !reply.ok);
+      if (failed && !failed.ok) {
+        this.setData({ loading: false, error: failed.error.message });
+        return;
+      }
+      if (!me.ok || !grids.ok || !pending.ok) return;
+      const checked = new Set(this.data.grids.filter((grid) => grid.checked).map((grid) => grid.id));
+      this.setData({
+        loading: false,
+        communityId: target.communityId,
+        isAdmin: me.data.roles.includes('admin'),
+        grids: (grids.data as CommunityGridsView).grids.filter((grid) => !grid.retired).map((grid) => ({ id: grid.id, name: grid.name, checked: checked.has(grid.id) })),
+        pending: pending.data.items.map(toRow),
+        nextCursor: pending.data.nextCursor,
+      });
+    },
+    onRole(event: WechatMiniprogram.BaseEvent) {
+      this.setData({ role: event.currentTarget.dataset.role as 'staff' | 'grid_worker', formError: '' });
+    },
+    onGrid(event: WechatMiniprogram.BaseEvent) {
+      const index = this.data.grids.findIndex((grid) => grid.id === event.currentTarget.dataset.grid);
+      if (index >= 0) this.setData({ [`grids[${index}].checked`]: !this.data.grids[index]!.checked, formError: '' });
+    },
+    async onInvite() {
+      const gridIds = this.data.grids.filter((grid) => grid.checked).map((grid) => grid.id);
+      if (this.data.role === 'grid_worker' && gridIds.length === 0) {
+        this.setData({ formError: '请选择网格员负责的网格' });
+        return;
+      }
+      this.setData({ inviting: true });
+      const input = this.data.role === 'grid_worker' ? { communityId: this.data.communityId, role: 'grid_worker' as const, gridIds } : { communityId: this.data.communityId, role: 'staff' as const };
+      const reply = await call('community.invite', input, { loading: '正在生成', toast: false });
+      this.setData({ inviting: false });
+      if (!reply.ok) {
+        this.setData({ formError: reply.error.message });
+        return;
+      }
+      const { code, expiresAt } = reply.data;
+      this.setData({
+        invitation: { code, codeText: grouped(code), qr: qrDataUrl(code), roleName: this.data.role === 'staff' ? '社区工作人员' : '网格员', expiresText: formatTime(expiresAt) },
+      });
+      await this.load();
+    },
+    /** Shows the QR code of a pending invitation again. */
+    onShowCode(event: WechatMiniprogram.BaseEvent) {
+      const row = this.data.pending.find((item) => item.code === event.currentTarget.dataset.code);
+      if (row?.code) this.setData({ invitation: { code: row.code, codeText: row.codeText, qr: qrDataUrl(row.code), roleName: row.roleName, expiresText: row.expiresText } });
+    },
+    onRevoke(event: WechatMiniprogram.BaseEvent) {
+      const code = String(event.currentTarget.dataset.code);
+      wx.showModal({
+        title: '撤销邀请',
+        content: `撤销后邀请码 ${grouped(code)} 立即失效，确定吗？`,
+        confirmText: '撤销',
+        confirmColor: '#c8372d',
+        success: async (result) => {
+          if (!result.confirm) return;
+          const reply = await call('community.revokeInvitation', { code }, { loading: '正在撤销' });
+          if (!reply.ok) return;
+          wx.showToast({ title: '已撤销', icon: 'success' });
+          if (this.data.invitation?.code === code) this.setData({ invitation: null });
+          await this.load();
+        },
+      });
+    },
+    async onMore() {
+      if (!this.data.nextCursor) return;
+      const reply = await call('community.invitations', { communityId: this.data.communityId, cursor: this.data.nextCursor });
+      if (reply.ok) this.setData({ pending: [...this.data.pending, ...reply.data.items.map(toRow)], nextCursor: reply.data.nextCursor });
+    },
+  },
+});

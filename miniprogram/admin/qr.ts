@@ -1,0 +1,13 @@
+/**
+ * A QR code as an image the page can show: qrcode-generator (miniprogram_npm) draws it as a GIF
+ * data URL, which <image> shows without a canvas, a network or a file.
+ */
+import qrcode = require('qrcode-generator');
+
+/** Medium error correction: a printed or photographed code still scans. */
+export function qrDataUrl(content: string, cellSize = 8): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(content, 'Alphanumeric');
+  qr.make();
+  return qr.createDataURL(cellSize, cellSize * 4);
+}
