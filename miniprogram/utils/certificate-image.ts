@@ -23,9 +23,11 @@ export interface CertificateCanvas {
 export interface CertificateLayout {
   /** CSS pixels; everything else scales with it. */
   width: number;
+  /** The verification code as QR modules (utils/qr.ts `qrModules`), drawn under the text for scanning. */
+  qr?: ReadonlyArray<ReadonlyArray<boolean>>;
 }
 
-export const HOW_TO_VERIFY = '核验方式：在“邻里”小程序“证明核验”输入验证码';
+export const HOW_TO_VERIFY = '核验方式：在“邻里”小程序“证明核验”输入验证码，或扫描下方二维码';
 
 /** Content lines beyond this are summed up in one line, so the picture stays a certificate. */
 const MAX_CONTENT_LINES = 12;
@@ -48,6 +50,8 @@ interface Line {
 interface Plan {
   lines: Line[];
   height: number;
+  /** Where the QR code goes (a square of `size` CSS pixels), if there is one. */
+  qr?: { x: number; y: number; size: number; modules: ReadonlyArray<ReadonlyArray<boolean>> };
 }
 
 /**
@@ -142,8 +146,15 @@ function plan(ctx: CertificateCanvas, view: CertificateCheck, layout: Certificat
   add(`验证码：${view.printedCode}`, 'strong');
   add(HOW_TO_VERIFY, 'small', { color: GREY });
   if (view.superseded) add('本证明已失效（记录有更正），请重新申请', 'strong', { color: RED });
+  let qr: Plan['qr'];
+  if (layout.qr && layout.qr.length > 0) {
+    const size = Math.round(width * 0.32);
+    y += Math.round(sizes.body * 0.6);
+    qr = { x: Math.round((width - size) / 2), y, size, modules: layout.qr };
+    y += size;
+  }
 
-  return { lines, height: y + padding };
+  return { lines, height: y + padding, qr };
 }
 
 /** The height (CSS pixels) the certificate needs at this width; the canvas is sized with it. */
@@ -153,7 +164,7 @@ export function certificateHeight(ctx: CertificateCanvas, view: CertificateCheck
 
 /** Draws the certificate from (0, 0); returns the height drawn. */
 export function drawCertificate(ctx: CertificateCanvas, view: CertificateCheck, layout: CertificateLayout): number {
-  const { lines, height } = plan(ctx, view, layout);
+  const { lines, height, qr } = plan(ctx, view, layout);
   const { width } = layout;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
@@ -170,6 +181,12 @@ export function drawCertificate(ctx: CertificateCanvas, view: CertificateCheck, 
     ctx.fillStyle = line.color;
     ctx.textAlign = line.align;
     ctx.fillText(line.text, line.x, line.y);
+  }
+  if (qr) {
+    // Dark modules as squares, slightly overlapping so no hairline gaps show between them.
+    const cell = qr.size / qr.modules.length;
+    ctx.fillStyle = INK;
+    qr.modules.forEach((row, r) => row.forEach((dark, c) => dark && ctx.fillRect(qr.x + c * cell, qr.y + r * cell, Math.ceil(cell), Math.ceil(cell))));
   }
   return height;
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { qrDataUrl } from '../../miniprogram/utils/qr';
 import { answerModal, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
 describe('pages/mall', () => {
@@ -35,6 +36,11 @@ describe('pages/mall', () => {
     const code = mine.items[0]!.code;
     expect(code).toMatch(/^\d{6}$/);
     expect(text(page, '.code')).toBe(code);
+    // The same code as a QR image for staff/verify's scanner: the library's drawing of exactly this code.
+    const qr = page.querySelector(`#qr-${mine.items[0]!.id}`);
+    expect(qr).toBeTruthy();
+    expect(page.data.items[0].qr).toBe(qrDataUrl(code));
+    expect(qrDataUrl(code)).toMatch(/^data:image\/gif;base64,/);
     expect(text(page, '#balance')).toContain('30');
     expect(ok(await call(cloud, DEMO.resident, 'points.balance', {})).balance).toBe(30);
   });

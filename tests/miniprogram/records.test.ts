@@ -10,6 +10,7 @@ import { certificateCode, groupCode } from '../../core/codes';
 import type { CertificateCheck, MeView, ServiceRecordView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { type CertificateCanvas, certificateHeight, drawCertificate, HOW_TO_VERIFY, wrapText } from '../../miniprogram/utils/certificate-image';
+import { qrModules } from '../../miniprogram/utils/qr';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { captureNavigation, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
 
@@ -23,7 +24,7 @@ interface Drawn {
 }
 
 /** A 2D context that records what is drawn; a character is as wide as the font size (CJK-like). */
-function recordingContext(): CertificateCanvas & { drawn: Drawn[]; scaled: number[] } {
+function recordingContext(): CertificateCanvas & { drawn: Drawn[]; scaled: number[]; rects: Array<[number, number, number, number]> } {
   const fontSize = (font: string) => Number(/(\d+)px/.exec(font)?.[1] ?? 10);
   const ctx = {
     drawn: [] as Drawn[],
@@ -34,7 +35,10 @@ function recordingContext(): CertificateCanvas & { drawn: Drawn[]; scaled: numbe
     font: '10px sans-serif',
     textAlign: 'left' as CertificateCanvas['textAlign'],
     textBaseline: 'alphabetic' as CertificateCanvas['textBaseline'],
-    fillRect() {},
+    rects: [] as Array<[number, number, number, number]>,
+    fillRect(x: number, y: number, w: number, h: number) {
+      ctx.rects.push([x, y, w, h]);
+    },
     strokeRect() {},
     scale(x: number) {
       ctx.scaled.push(x);
@@ -119,6 +123,28 @@ describe('drawCertificate', () => {
     // The measured height is the drawn one, and every line is inside it.
     expect(certificateHeight(recordingContext(), view, { width: 340 })).toBe(height);
     for (const line of ctx.drawn) expect(line.y).toBeLessThan(height);
+  });
+
+  it('draws the verification code as a QR code under the text, within the picture', () => {
+    const modules = qrModules(view.printedCode);
+    const dark = modules.flat().filter(Boolean).length;
+    const plain = recordingContext();
+    const withoutQr = drawCertificate(plain, view, { width: 340 });
+    const ctx = recordingContext();
+    const height = drawCertificate(ctx, view, { width: 340, qr: modules });
+    expect(certificateHeight(recordingContext(), view, { width: 340, qr: modules })).toBe(height);
+    // The background, then one square per dark module, all below the last line of text and inside the frame.
+    const squares = ctx.rects.slice(1);
+    expect(squares).toHaveLength(dark);
+    expect(plain.rects).toHaveLength(1);
+    const lastText = Math.max(...ctx.drawn.map((line) => line.y));
+    for (const [x, y, w, h] of squares) {
+      expect(y).toBeGreaterThan(lastText);
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x + w).toBeLessThanOrEqual(340);
+      expect(y + h).toBeLessThanOrEqual(height);
+    }
+    expect(height).toBeGreaterThan(withoutQr + 100);
   });
 
   it('wraps long content so no line leaves the width, at any width', () => {
@@ -435,6 +461,19 @@ describe('volunteer/certificate and pages/certificate-verify', () => {
     const { hours } = await myRecords();
     expect(text(page, '#result-hours')).toContain(`累计 ${hours} 小时`);
     expect(calls.calls.map((c) => c.data.action)).toEqual(['certificate.verify']);
+  });
+
+  it('scanning the certificate’s QR code checks it at once', async () => {
+    connectMiniProgram(cloud, 'o-mp-stranger');
+    // The camera reads what the certificate's QR code carries: the code as printed.
+    wx.scanCode = ((options: { success?: (result: { result: string }) => void }) => options.success?.({ result: printedCode })) as typeof wx.scanCode;
+    const page = mount('pages/certificate-verify/index');
+    page.instance.onLoad();
+    await settle();
+    page.querySelector('#scan')!.dispatchEvent('click');
+    await until(() => page.data.result !== null);
+    expect(page.data.code).toBe(printedCode);
+    expect(text(page, '#status')).toBe('有效');
   });
 
   it('?code= checks at once; a garbled or unknown code is explained on the page', async () => {

@@ -10,7 +10,7 @@ import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatTime } from '../../utils/format';
 import { communityIdOf } from '../community-id';
-import { qrDataUrl } from '../qr';
+import { qrDataUrl } from '../../utils/qr';
 
 /** ABCD-EFGH-JKMN: easier to read out and type. */
 const grouped = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;

@@ -24,6 +24,18 @@ Component({
       this.setData({ largeText: largeText(), code });
       if (code) void this.onVerify();
     },
+    /** The certificate's QR code carries its verification code as printed. */
+    onScan() {
+      wx.scanCode({
+        scanType: ['qrCode'],
+        success: (res) => {
+          this.setData({ code: String(res.result ?? '').trim(), message: '' });
+          void this.onVerify();
+        },
+        // Cancelled, or the camera refused: the person can still type the code.
+        fail: () => undefined,
+      });
+    },
     onCode(event: Vant.FieldChange) {
       this.setData({ code: event.detail, message: '' });
     },

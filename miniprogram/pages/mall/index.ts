@@ -8,12 +8,14 @@ import { call, newRequestId } from '../../api/api';
 import { confirm } from '../../utils/dialog';
 import { formatTime, largeText } from '../../utils/format';
 import { REDEMPTION_STATUS_TAG, REDEMPTION_STATUS_TEXT } from '../../utils/labels';
+import { qrDataUrl } from '../../utils/qr';
 
 type Tab = 'goods' | 'mine';
-type RedemptionRow = RedemptionView & { createdText: string };
+/** `qr`: the code as a QR image (only while it can still be verified), for staff to scan. */
+type RedemptionRow = RedemptionView & { createdText: string; qr?: string };
 
 function toRow(redemption: RedemptionView): RedemptionRow {
-  return { ...redemption, createdText: formatTime(redemption.createdAt) };
+  return { ...redemption, createdText: formatTime(redemption.createdAt), ...(redemption.status === 'pending' ? { qr: qrDataUrl(redemption.code) } : {}) };
 }
 
 Component({

@@ -8,6 +8,7 @@ import type { CertificateView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../api/api';
 import { type CertificateCanvas, certificateHeight, drawCertificate } from '../../utils/certificate-image';
+import { qrModules } from '../../utils/qr';
 import { formatTime, largeText } from '../../utils/format';
 import { beijingToday } from '../../utils/records';
 
@@ -112,12 +113,14 @@ Component({
           }
           const ctx = canvas.getContext('2d') as CertificateCanvas & { scale(x: number, y: number): void };
           const { width, pixelRatio } = pictureWidth();
-          const height = certificateHeight(ctx, view, { width });
+          // The QR code carries the verification code as printed, for 证明核验's scan.
+          const layout = { width, qr: qrModules(view.printedCode) };
+          const height = certificateHeight(ctx, view, layout);
           // Setting the size clears the canvas and its state: size first, then scale, then draw.
           canvas.width = width * pixelRatio;
           canvas.height = height * pixelRatio;
           ctx.scale(pixelRatio, pixelRatio);
-          drawCertificate(ctx, view, { width });
+          drawCertificate(ctx, view, layout);
           canvases.set(this, canvas);
           this.setData({ canvasWidth: width, canvasHeight: height, drawn: true });
         });

@@ -11,3 +11,12 @@ export function qrDataUrl(content: string, cellSize = 8): string {
   qr.make();
   return qr.createDataURL(cellSize, cellSize * 4);
 }
+
+/** The code's modules (true: dark), for drawing on a canvas (the certificate picture). */
+export function qrModules(content: string): boolean[][] {
+  const qr = qrcode(0, 'M');
+  qr.addData(content, 'Alphanumeric');
+  qr.make();
+  const count = qr.getModuleCount();
+  return Array.from({ length: count }, (_, row) => Array.from({ length: count }, (_, col) => qr.isDark(row, col)));
+}
