@@ -69,7 +69,7 @@ describe('pages/mall', () => {
 
   it('cancels a pending redemption and the points come back', async () => {
     const { page } = await open(DEMO.resident);
-    page.querySelector('#tabs')!.dispatchEvent('change', { detail: { name: 'mine', index: 1 } });
+    page.querySelector('#tab-mine')!.dispatchEvent('tap');
     await until(() => page.data.tab === 'mine');
     expect(page.querySelectorAll('.redemption')).toHaveLength(1);
     answerModal(true);

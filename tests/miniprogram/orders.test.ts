@@ -41,7 +41,7 @@ describe('pages/orders', () => {
     expect(text(page, '#list')).not.toContain('第1次');
     expect(new Set(page.data.items.map((o: { id: string }) => o.id)).size).toBe(21);
 
-    page.querySelector('#tabs')!.dispatchEvent('change', { detail: { name: 'done', index: 1 } });
+    page.querySelector('#tab-done')!.dispatchEvent('tap');
     await until(() => page.data.filter === 'done' && page.data.loading === false);
     expect(page.querySelectorAll('.order')).toHaveLength(1);
     expect(text(page, '#list')).toContain('陪我聊聊天 第1次');

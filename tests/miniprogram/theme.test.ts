@@ -32,3 +32,13 @@ it('every vant colour that defaults to vant’s blue is set to the theme red in 
   const own = fs.readdirSync(path.join(REPO_ROOT, 'miniprogram'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.(wxss|wxml)$/.test(file) && !file.includes('miniprogram_npm') && !file.includes('node_modules'));
   expect(own.filter((file) => fs.readFileSync(path.join(REPO_ROOT, 'miniprogram', file), 'utf8').toLowerCase().includes(VANT_BLUE))).toEqual([]);
 });
+
+it('one tab style: every page with tabs uses app.wxss’s .tabs, none vant’s van-tabs or a copy of its own', () => {
+  const own = fs.readdirSync(path.join(REPO_ROOT, 'miniprogram'), { recursive: true, encoding: 'utf8' }).filter((file) => !file.includes('miniprogram_npm') && !file.includes('node_modules'));
+  const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, 'miniprogram', file), 'utf8');
+  expect(own.filter((file) => file.endsWith('.json') && read(file).includes('van-tabs'))).toEqual([]);
+  const withTabs = own.filter((file) => file.endsWith('.wxml') && read(file).includes('class="tabs"'));
+  expect(withTabs.length).toBeGreaterThan(5);
+  expect(withTabs).toEqual(expect.arrayContaining(['pages/orders/index.wxml', 'pages/mall/index.wxml']));
+  expect(own.filter((file) => file.endsWith('.wxss') && /^\.tabs\s*\{/m.test(read(file)))).toEqual(['app.wxss']);
+});

@@ -52,8 +52,9 @@ Component({
       const { goods, balance, redemptions } = reply.data;
       return rows({ ok: true, data: redemptions }, toRow, { goods: goods.filter((g) => g.active), balance });
     },
-    onTab(event: Vant.TabsChange<Tab>) {
-      if (event.detail.name !== this.data.tab) this.setData({ tab: event.detail.name });
+    onTab(event: WechatMiniprogram.BaseEvent) {
+      const tab = event.currentTarget.dataset.tab as Tab;
+      if (tab !== this.data.tab) this.setData({ tab });
     },
     async onRedeem(event: WechatMiniprogram.BaseEvent) {
       if (this.data.busy) return;

@@ -33,9 +33,10 @@ Component({
     async fetchList(cursor?: string) {
       return rows(await call('order.listMine', { status: this.data.filter, limit: 20, cursor }, { toast: false }), toRow);
     },
-    onFilter(event: Vant.TabsChange<Filter>) {
-      if (event.detail.name === this.data.filter) return; // van-tabs also reports its first tab
-      this.setData({ filter: event.detail.name });
+    onFilter(event: WechatMiniprogram.BaseEvent) {
+      const filter = event.currentTarget.dataset.tab as Filter;
+      if (filter === this.data.filter) return;
+      this.setData({ filter });
       void this.load();
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
