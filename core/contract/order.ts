@@ -96,9 +96,13 @@ export const orderActions = {
     ]),
   }),
   'order.get': action<{ order: OrderView }>()({ roles: ['registered'], input: orderId, reads: readsOrder }),
+  /**
+   * The caller's own orders; with `placed`, the orders they placed for others (代点单), so the staff
+   * member or grid worker can follow them and record the elder's rating (代评).
+   */
   'order.listMine': action<Page<OrderSummary>>()({
     roles: ['registered'],
-    input: z.object({ status: z.enum(['open', 'done']).optional(), ...paging }),
+    input: z.object({ status: z.enum(['open', 'done']).optional(), placed: z.literal(true, { error: 'placed 只能为 true' }).optional(), ...paging }),
   }),
   'order.cancel': action<{ order: OrderView }>()({
     roles: ['resident', 'staff', 'grid_worker'],

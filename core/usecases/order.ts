@@ -228,7 +228,10 @@ export const orderHandlers: Handlers<'order'> = {
   'order.listMine': async (input, { caller, deps }) =>
     keysetPage(
       ordersOf(deps),
-      input.status ? { residentOpenid: caller.openid, status: { in: LIST_FILTERS[input.status] } } : { residentOpenid: caller.openid },
+      {
+        ...(input.placed ? { createdBy: caller.openid, residentOpenid: { neq: caller.openid } } : { residentOpenid: caller.openid }),
+        ...(input.status ? { status: { in: LIST_FILTERS[input.status] } } : {}),
+      },
       [
         ['createdAt', 'desc'],
         ['_id', 'asc'],
