@@ -28,6 +28,7 @@ const deps = (): Deps =>
     content: { check: async () => 'pass' },
     notifier: { notify: async () => undefined },
     phones: { exchange: async () => null },
+    files: { upload: async () => '', temporaryUrl: async () => '', remove: async () => undefined },
     adminOpenids: new Set<string>(),
   }) as unknown as Deps;
 
