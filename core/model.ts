@@ -73,6 +73,8 @@ export interface User {
    * kept. A deletion cut short is finished by asking again, with the same id; the document goes last.
    */
   deletion?: { pseudonym: string; startedAt: Date };
+  /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
+  exportFileID?: string;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -200,10 +200,10 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
   {
     kind: 'consent',
     title: '同意记录',
-    what: '您同意本隐私政策和志愿者服务协议的时间；导出数据的次数',
-    purpose: '证明已取得您的同意；限制导出次数，防止滥用',
+    what: '您同意本隐私政策和志愿者服务协议的时间；您导出数据的次数和最近一次导出的文件',
+    purpose: '证明已取得您的同意；让您下载自己的数据；限制导出次数，防止滥用',
     seenBy: '只在云端使用',
-    retention: '保留到您注销账号',
+    retention: '保留到您注销账号，注销时删除（包括导出的文件）',
     required: true,
   },
 ];
@@ -226,6 +226,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     invitedBy: 'staff',
     consentAt: 'consent',
     deletion: 'account',
+    exportFileID: 'consent',
     createdAt: null,
     updatedAt: null,
   },
