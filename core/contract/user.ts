@@ -123,7 +123,11 @@ export const userActions = {
    * redemptions, service records and their corrections, certificates, activity sign-ups, awards.
    * Limited per day (each export reads a lot).
    */
-  'user.exportMine': action<DataExportView>()({ roles: ['registered'], input: z.object({}) }),
+  'user.exportMine': action<DataExportView>()({
+    roles: ['registered'],
+    // It writes (the file, the day's count): only a request that asks for it, and nothing else, is served.
+    input: z.strictObject({ format: z.literal('json', { error: '导出格式应为 json' }).meta(NOT_TEXT) }),
+  }),
   /**
    * 注销 (个人信息保护法 Art. 47): erases the profile, phone, address, ID number and the volunteer
    * record; keeps what the law requires (service records, points ledger, certificates) under a

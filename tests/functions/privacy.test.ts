@@ -52,7 +52,7 @@ describe('privacy: consent, export and 注销', () => {
   it('exports everything stored about the person as a file they can download, without other people’s details', async () => {
     // The demo volunteer: records, sign-ups, points; with an ID number on file.
     seed(cloud, 'volunteers', [{ ...doc(cloud, 'volunteers', DEMO.volunteer), idNumber: ID_NUMBER, gender: '男' }]);
-    const exported = ok(await call(cloud, DEMO.volunteer, 'user.exportMine', {}));
+    const exported = ok(await call(cloud, DEMO.volunteer, 'user.exportMine', { format: 'json' }));
     const file = (await (await fetch(exported.url)).json()) as Record<string, unknown>;
     const records = docs<ServiceRecord>(cloud, 'service_records').filter((record) => record.openid === DEMO.volunteer);
     expect(records.length).toBeGreaterThan(0);
@@ -70,11 +70,11 @@ describe('privacy: consent, export and 注销', () => {
   });
 
   it('three exports a day, then a clear refusal', async () => {
-    ok(await call(cloud, LEAVER, 'user.exportMine', {}));
-    ok(await call(cloud, LEAVER, 'user.exportMine', {}));
-    const third = ok(await call(cloud, LEAVER, 'user.exportMine', {}));
+    ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));
+    ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));
+    const third = ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));
     expect(third.remainingToday).toBe(0);
-    await expectRefused(cloud, LEAVER, 'user.exportMine', {}, 'LIMIT_REACHED', '您今天已导出 3 次，请明天再导出');
+    await expectRefused(cloud, LEAVER, 'user.exportMine', { format: 'json' }, 'LIMIT_REACHED', '您今天已导出 3 次，请明天再导出');
   });
 
   it('注销 is refused to staff, and to someone with a redemption still to collect, writing nothing', async () => {

@@ -26,7 +26,7 @@ Component({
     async onExport() {
       if (this.data.exporting) return;
       this.setData({ exporting: true });
-      const reply = await call('user.exportMine', {}, { loading: '正在导出' });
+      const reply = await call('user.exportMine', { format: 'json' }, { loading: '正在导出' });
       this.setData({ exporting: false });
       if (!reply.ok) return;
       const countLines = Object.entries(reply.data.counts)
