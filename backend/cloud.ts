@@ -3,7 +3,7 @@ import cloud from 'wx-server-sdk';
 import type { FunctionName } from '../core/contract';
 import type { Handlers } from '../core/handlers';
 import type { Deps } from '../core/ports';
-import { cryptoRandom, type SdkOpenApi, systemClock, wxContentSafety, wxNotifier, wxPhoneVerification } from './platform';
+import { cryptoRandom, type SdkOpenApi, systemClock, wxContentSafety, wxNotifier, wxFileStorage, wxPhoneVerification, type SdkStorage } from './platform';
 import { createRouter, type RouterOptions } from './router';
 import { type SdkDatabase, WxStore } from './wx-store';
 
@@ -21,6 +21,7 @@ function platformDeps(): Deps {
       content: wxContentSafety(openapi),
       notifier: wxNotifier(openapi),
       phones: wxPhoneVerification(openapi),
+      files: wxFileStorage(cloud as unknown as SdkStorage),
       adminOpenids: new Set((process.env.LINLI_ADMIN_OPENIDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     };
   }

@@ -4,6 +4,7 @@ import {
   type Clock,
   CODE_ALPHABET,
   type ContentSafety,
+  type FileStorage,
   type Notification,
   type NotificationKind,
   type Notifier,
@@ -101,6 +102,32 @@ export function wxNotifier(openapi: SdkOpenApi, env: NodeJS.ProcessEnv = process
         const { errCode } = error as { errCode?: number };
         if (errCode !== 43101) console.warn('[subscribeMessage] not sent:', (error as Error).message ?? error);
       }
+    },
+  };
+}
+
+/** The parts of wx-server-sdk's storage API the functions use. */
+export interface SdkStorage {
+  uploadFile(options: { cloudPath: string; fileContent: Buffer }): Promise<{ fileID: string }>;
+  getTempFileURL(options: { fileList: Array<{ fileID: string; maxAge: number }> }): Promise<{ fileList: Array<{ fileID: string; tempFileURL: string; status: number; errMsg?: string }> }>;
+  deleteFile(options: { fileList: string[] }): Promise<unknown>;
+}
+
+/** getTempFileURL and deleteFile take at most 50 files a call. */
+const FILES_PER_CALL = 50;
+
+export function wxFileStorage(sdk: SdkStorage): FileStorage {
+  return {
+    async upload(cloudPath, content) {
+      return (await sdk.uploadFile({ cloudPath, fileContent: Buffer.from(content) })).fileID;
+    },
+    async temporaryUrl(fileID, maxAgeSeconds) {
+      const [file] = (await sdk.getTempFileURL({ fileList: [{ fileID, maxAge: maxAgeSeconds }] })).fileList;
+      if (!file || file.status !== 0 || !file.tempFileURL) throw new Error(`getTempFileURL failed: ${file?.errMsg ?? 'no reply'}`);
+      return file.tempFileURL;
+    },
+    async remove(fileIDs) {
+      for (let start = 0; start < fileIDs.length; start += FILES_PER_CALL) await sdk.deleteFile({ fileList: fileIDs.slice(start, start + FILES_PER_CALL) });
     },
   };
 }

@@ -34,6 +34,7 @@ interface SdkQuery {
   get(): Promise<{ data: unknown[] }>;
   count(): Promise<{ total: number }>;
   update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
+  remove(): Promise<{ stats: { removed: number } }>;
 }
 
 interface SdkDocument {
@@ -240,6 +241,10 @@ class WxCollection<T extends { _id: string }> implements Collection<T> {
       if (isDuplicate(error)) throw new DomainError('CONFLICT', '与已有的记录重复（名称或编号已被使用），请修改后再试');
       throw error;
     }
+  }
+  async remove(where: Where): Promise<number> {
+    const result = await this.ref.where(toQuery(this.db.command, where)).remove();
+    return result.stats.removed;
   }
 }
 

@@ -82,6 +82,7 @@ export const POINTS_SOURCE_TEXT: Readonly<Record<PointsSource, string>> = {
   role_model: '先进典型',
   redeem: '兑换',
   redeem_refund: '兑换退回',
+  forfeit: '注销清零',
 };
 
 export const AWARD_KIND_TEXT: Readonly<Record<AwardNomination['kind'], string>> = {

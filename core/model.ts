@@ -70,6 +70,15 @@ export interface User {
   gridIds?: string[];
   /** Everyone who invited them as staff or grid worker (none of them reviews what this person nominates). */
   invitedBy?: string[];
+  /** When they agreed to the privacy policy at registration (absent: staff joining by invitation, older records). */
+  consentAt?: Date;
+  /**
+   * Set when 注销 begins (user.deleteAccount): the random id that replaces their openid in what is
+   * kept. A deletion cut short is finished by asking again, with the same id; the document goes last.
+   */
+  deletion?: { pseudonym: string; startedAt: Date };
+  /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
+  exportFileID?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -500,7 +509,11 @@ export interface Reconciliation {
   discrepancyCount?: number;
 }
 
-export type PointsSource = 'service' | 'activity' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund';
+/**
+ * `forfeit`: the balance of an account whose holder deleted it (注销), taken out so the ledger still
+ * adds up; it moves the balance only, neither `issued` nor `redeemed`.
+ */
+export type PointsSource = 'service' | 'activity' | 'good_deed' | 'role_model' | 'redeem' | 'redeem_refund' | 'forfeit';
 
 export interface PointsAccount {
   _id: string; // openid

@@ -53,7 +53,8 @@ export async function postPoints(
   if (dailyRedemptions && redemptionsToday >= dailyRedemptions.limit) throw new DomainError('LIMIT_REACHED', dailyRedemptions.message);
   const balance = account.balance + posting.delta;
   if (balance < 0) throw new DomainError('INSUFFICIENT_POINTS', `爱心积分不足：需要 ${-posting.delta} 分，当前余额 ${account.balance} 分`);
-  const earned = posting.source === 'redeem' || posting.source === 'redeem_refund' ? 0 : posting.delta;
+  // A forfeit (注销) moves the balance only: it was neither earned nor spent.
+  const earned = posting.source === 'redeem' || posting.source === 'redeem_refund' || posting.source === 'forfeit' ? 0 : posting.delta;
   const spent = posting.source === 'redeem' ? -posting.delta : posting.source === 'redeem_refund' ? -posting.delta : 0;
   await accounts.set({
     ...account,

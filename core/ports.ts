@@ -88,6 +88,8 @@ export interface Collection<T extends { _id: string }> {
   add(doc: T): Promise<boolean>;
   /** A conditional write: updates the documents matching `where`; returns how many changed. */
   update(where: Where, update: Update): Promise<number>;
+  /** Deletes the documents matching `where` (only 注销 erases documents); returns how many went. */
+  remove(where: Where): Promise<number>;
 }
 
 /** Single-document operations inside a transaction (what the cloud database allows). */
@@ -182,6 +184,16 @@ export interface Notifier {
   notify(notification: Notification): Promise<void>;
 }
 
+/** Cloud storage, for files the functions write for a person (their data export) or erase (their photos). */
+export interface FileStorage {
+  /** Writes `content` at `cloudPath`; returns its fileID. */
+  upload(cloudPath: string, content: Uint8Array): Promise<string>;
+  /** An address the file can be downloaded from for `maxAgeSeconds`. */
+  temporaryUrl(fileID: string, maxAgeSeconds: number): Promise<string>;
+  /** Deletes the files (a missing one is no error). */
+  remove(fileIDs: readonly string[]): Promise<void>;
+}
+
 export interface Deps {
   store: Store;
   clock: Clock;
@@ -189,6 +201,7 @@ export interface Deps {
   content: ContentSafety;
   notifier: Notifier;
   phones: PhoneVerification;
+  files: FileStorage;
   /** Openids bootstrapped as administrators (LINLI_ADMIN_OPENIDS). */
   adminOpenids: ReadonlySet<string>;
 }

@@ -1,7 +1,7 @@
 /**
  * Writes miniprogram/generated/shared.ts: the values of core that the pages show or check the same
  * way as the cloud (the Chinese names of codes, the phone pattern, the check-in windows), copied
- * as literals.
+ * as literals; and miniprogram/generated/privacy.ts, the privacy page's copy of core/privacy.ts.
  *
  * Why a copy: WeChat compiles only miniprogram/, so a page cannot import core at run time; and
  * copying values, not modules, brings nothing else of core into the package (no zod, no rules the
@@ -13,12 +13,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as labels from '../core/labels';
+import { PRIVACY_ITEMS } from '../core/privacy';
 
 const root = path.resolve(__dirname, '..');
 export const SHARED_FILE = path.join(root, 'miniprogram/generated/shared.ts');
+/** Only the privacy page imports this one, so no other page carries the policy's text. */
+export const PRIVACY_FILE = path.join(root, 'miniprogram/generated/privacy.ts');
 
 /** What is copied: every export of core/labels.ts (it is written for this), and named values of other modules. */
-const SOURCES: Array<{ file: string; values: Record<string, unknown> }> = [
+type Source = { file: string; values: Record<string, unknown> };
+
+const SOURCES: Source[] = [
   // Rules are not copied: views carry what the caller may do and when (`allowed`, checkInOpensAt, …).
   { file: 'core/labels.ts', values: labels },
 ];
@@ -42,9 +47,15 @@ function literal(value: unknown, indent: string): string {
 /** A module's name as a namespace for its types: core/activity-rules.ts → activityRules. */
 const namespaceOf = (file: string): string => path.basename(file, '.ts').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
-export function sharedSource(): string {
-  const imports = SOURCES.map(({ file }) => `import type * as ${namespaceOf(file)} from '../../${file.replace(/\.ts$/, '')}';`);
-  const sections = SOURCES.map(({ file, values }) => {
+/** The privacy page's copy of the inventory (core/privacy.ts): what is collected, why, who sees it, how long. */
+const PRIVACY_SOURCES: Source[] = [{ file: 'core/privacy.ts', values: { PRIVACY_ITEMS } }];
+
+export const sharedSource = (): string => generatedSource(SOURCES);
+export const privacySource = (): string => generatedSource(PRIVACY_SOURCES);
+
+function generatedSource(sources: readonly Source[]): string {
+  const imports = sources.map(({ file }) => `import type * as ${namespaceOf(file)} from '../../${file.replace(/\.ts$/, '')}';`);
+  const sections = sources.map(({ file, values }) => {
     const namespace = namespaceOf(file);
     // Sorted: a module namespace lists its exports in a different order under tsx and under vitest.
     const names = Object.keys(values)
@@ -66,5 +77,6 @@ export function sharedSource(): string {
 if (require.main === module) {
   fs.mkdirSync(path.dirname(SHARED_FILE), { recursive: true });
   fs.writeFileSync(SHARED_FILE, sharedSource());
-  console.log(`wrote ${path.relative(root, SHARED_FILE)}`);
+  fs.writeFileSync(PRIVACY_FILE, privacySource());
+  console.log(`wrote ${path.relative(root, SHARED_FILE)} and ${path.relative(root, PRIVACY_FILE)}`);
 }

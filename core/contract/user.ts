@@ -57,6 +57,32 @@ export interface MeView {
   volunteer?: { status: VolunteerStatus; available: boolean; reviewNote?: string; hours: number; level: StarLevel };
 }
 
+export const PRIVACY_CONSENT_MESSAGE = '请阅读并同意《隐私政策》';
+
+/** What `user.exportMine` wrote: a JSON file in cloud storage the person can open, save or forward. */
+export interface DataExportView {
+  fileID: string;
+  /** A download address valid for EXPORT_URL_SECONDS. */
+  url: string;
+  fileName: string;
+  /** Documents in the file, by what they are (e.g. 订单: 12). */
+  counts: Record<string, number>;
+  /** Present when some list was longer than the file holds: what to do about the rest. */
+  truncated?: string;
+  /** Exports left today. */
+  remainingToday: number;
+}
+
+/** What `user.deleteAccount` did. */
+export interface AccountDeletionView {
+  /** Open orders cancelled (their volunteers were told). */
+  cancelledOrders: number;
+  /** Points that were left and were forfeited (recorded in the ledger as 注销清零). */
+  forfeitedPoints: number;
+  /** Records kept as the law requires, de-identified: what they are, and how many. */
+  kept: Record<string, number>;
+}
+
 /** The hours the caller's service records add up to (a volunteer's profile shows them), read with the caller. */
 const readsRecordedHours = (_input: unknown, openid: string) => ({ hours: { from: COLLECTIONS.serviceRecords, where: { openid }, sum: 'hours' } });
 
@@ -68,7 +94,14 @@ export const userActions = {
    */
   'user.register': action<MeView>()({
     roles: ['anyone'],
-    input: z.object({ communityId: id, name: personName, phoneCode, address }),
+    input: z.object({
+      communityId: id,
+      name: personName,
+      phoneCode,
+      address,
+      /** The privacy policy (pages/privacy) was read and agreed to: stored as the user's consentAt. */
+      consent: z.literal(true, { error: PRIVACY_CONSENT_MESSAGE }),
+    }),
   }),
   'user.home': action<HomeView>()({ roles: ['anyone'], input: z.object({}), reads: readsRecordedHours }),
   'user.updateProfile': action<MeView>()({
@@ -82,6 +115,28 @@ export const userActions = {
     roles: ['registered'],
     input: z.object({ code: phoneCode }),
     reads: readsRecordedHours,
+  }),
+
+  /**
+   * Everything stored about the caller (个人信息保护法 Art. 45), as a JSON file in cloud storage:
+   * profile, volunteer record (ID number masked), orders placed and served, points ledger and
+   * redemptions, service records and their corrections, certificates, activity sign-ups, awards.
+   * Limited per day (each export reads a lot).
+   */
+  'user.exportMine': action<DataExportView>()({
+    roles: ['registered'],
+    // It writes (the file, the day's count): only a request that asks for it, and nothing else, is served.
+    input: z.strictObject({ format: z.literal('json', { error: '导出格式应为 json' }).meta(NOT_TEXT) }),
+  }),
+  /**
+   * 注销 (个人信息保护法 Art. 47): erases the profile, phone, address, ID number and the volunteer
+   * record; keeps what the law requires (service records, points ledger, certificates) under a
+   * random id with the name 已注销用户; cancels open orders and tells their volunteers; forfeits the
+   * points left. `confirm` is the word the person typed to say they mean it.
+   */
+  'user.deleteAccount': action<AccountDeletionView>()({
+    roles: ['registered'],
+    input: z.object({ confirm: z.literal('注销', { error: '请输入“注销”两个字确认' }).meta(NOT_TEXT) }),
   }),
 
   /**

@@ -46,13 +46,16 @@ export const NO_ENTRIES: LedgerTotals = { balance: 0, issued: 0, redeemed: 0 };
 
 /**
  * The totals after one more entry, exactly as postPoints moves an account: a redemption and its
- * refund count (negated) in `redeemed`, every other source in `issued`, all of them in the balance.
+ * refund count (negated) in `redeemed`, a forfeit in neither, every other source in `issued`, all of
+ * them in the balance.
  */
 export function addEntry(totals: LedgerTotals, entry: Pick<LedgerEntry, 'delta' | 'source'>): LedgerTotals {
   const spending = entry.source === 'redeem' || entry.source === 'redeem_refund';
+  // A forfeit (the balance of a deleted account) is neither earned nor spent.
+  const earning = !spending && entry.source !== 'forfeit';
   return {
     balance: totals.balance + entry.delta,
-    issued: totals.issued + (spending ? 0 : entry.delta),
+    issued: totals.issued + (earning ? entry.delta : 0),
     redeemed: totals.redeemed + (spending ? -entry.delta : 0),
   };
 }

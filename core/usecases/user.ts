@@ -13,6 +13,7 @@ import { toServiceView } from './catalog';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { starLevel, sumHours } from '../volunteer-hours';
 import { compact, loadCommunity } from './shared/store';
+import { deleteAccount, exportMine } from './account';
 import { keysetPage } from './shared/paging';
 
 /** The address must name a grid and a building of the community. */
@@ -170,7 +171,7 @@ export const userHandlers: Handlers<'user'> = {
       // Conditional, so a double tap cannot add the role twice.
       await users.update(
         { _id: caller.openid, roles: { neq: 'resident' } },
-        { push: { roles: 'resident' }, set: { name: input.name, phone, phoneVerifiedAt: now, address: input.address, updatedAt: now } },
+        { push: { roles: 'resident' }, set: { name: input.name, phone, phoneVerifiedAt: now, address: input.address, consentAt: now, updatedAt: now } },
       );
       return refreshed(deps, caller);
     }
@@ -182,6 +183,7 @@ export const userHandlers: Handlers<'user'> = {
       phoneVerifiedAt: now,
       address: input.address,
       roles: ['resident'],
+      consentAt: now,
       createdAt: now,
       updatedAt: now,
     });
@@ -201,6 +203,9 @@ export const userHandlers: Handlers<'user'> = {
     await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set });
     return refreshed(deps, caller);
   },
+
+  'user.exportMine': async (_input, { caller, deps }) => exportMine(deps, caller),
+  'user.deleteAccount': async (_input, { caller, deps }) => deleteAccount(deps, caller),
 
   'user.bindPhone': async (input, { caller, deps, preread }) => {
     const user = found(caller.user);

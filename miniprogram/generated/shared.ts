@@ -35,6 +35,7 @@ export const POINTS_SOURCE_TEXT: typeof labels.POINTS_SOURCE_TEXT = {
   role_model: '先进典型',
   redeem: '兑换',
   redeem_refund: '兑换退回',
+  forfeit: '注销清零',
 };
 export const RECORD_FIELD_TEXT: typeof labels.RECORD_FIELD_TEXT = {
   minutes: '服务时长（分钟）',

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TEMPLATE_ENV } from '../../backend/platform';
 import type { NotificationKind } from '../../core/ports';
+import { privacyPolicyLines, WECHAT_PRIVACY_PURPOSES } from '../../core/privacy';
 import type { CollectionPlan, FunctionPlan } from './plan';
 
 export interface ChecklistItem {
@@ -209,9 +210,12 @@ export function consoleChecklist(root: string, functions: readonly FunctionPlan[
       ...PRIVACY_ITEMS.filter((item) => item.apis.some((api) => privacyUsed.has(api))).map((item) => {
         const apis = item.apis.filter((api) => privacyUsed.has(api));
         const shown = (api: string) => (api.startsWith('<') ? `${api.slice(1)} 组件` : api);
-        return `${item.item}：${apis.map((api) => `${shown(api)}（${privacyUsed.get(api)!.join('、')}）`).join('；')}`;
+        const purpose = WECHAT_PRIVACY_PURPOSES.find((declared) => declared.item === item.item)?.purpose;
+        if (!purpose) throw new Error(`页面用到了隐私接口“${item.item}”，但 core/privacy.ts 的 WECHAT_PRIVACY_PURPOSES 没有写它的用途`);
+        return `${item.item}：用途填“${purpose}”。调用处：${apis.map((api) => `${shown(api)}（${privacyUsed.get(api)!.join('、')}）`).join('；')}`;
       }),
-      '另外，居民和志愿者在表单里填写的姓名、手机号、住址，请在指引中写明用途（派单上门服务、工作人员联系）。',
+      '补充说明（收集的全部个人信息，与小程序“我的 → 隐私政策”页面同一来源 core/privacy.ts）：',
+      ...privacyPolicyLines().map((line) => `  ${line}`),
     ],
   });
 

@@ -28,6 +28,7 @@ const deps = (): Deps =>
     content: { check: async () => 'pass' },
     notifier: { notify: async () => undefined },
     phones: { exchange: async () => null },
+    files: { upload: async () => '', temporaryUrl: async () => '', remove: async () => undefined },
     adminOpenids: new Set<string>(),
   }) as unknown as Deps;
 
@@ -40,7 +41,7 @@ function routerThrowing(error: unknown) {
   return createRouter('user', handlers, deps, () => ({ OPENID: 'o-newcomer', SOURCE: 'wx_client' }));
 }
 
-const register = { action: 'user.register', input: { communityId: 'c1', name: NAME, phoneCode: 'c0de', address: { gridId: 'g1', building: '1栋', room: '301' } } };
+const register = { action: 'user.register', input: { consent: true, communityId: 'c1', name: NAME, phoneCode: 'c0de', address: { gridId: 'g1', building: '1栋', room: '301' } } };
 
 describe('router: an INTERNAL failure in the log', () => {
   const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

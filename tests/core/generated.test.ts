@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as labels from '../../core/labels';
-import { SHARED_FILE, sharedSource } from '../../scripts/generate-shared';
+import { PRIVACY_ITEMS } from '../../core/privacy';
+import { PRIVACY_FILE, privacySource, SHARED_FILE, sharedSource } from '../../scripts/generate-shared';
 
 describe('miniprogram/generated/shared.ts', () => {
   it('is up to date with core (else run `npx tsx scripts/generate-shared.ts`)', () => {
@@ -19,5 +20,16 @@ describe('miniprogram/generated/shared.ts', () => {
     expect(copy).toContain("rejected: '未通过审核'");
     expect(copy).not.toContain('CHECK_IN_OPENS_BEFORE_MS');
     expect(copy).not.toContain('activity-rules');
+  });
+});
+
+describe('miniprogram/generated/privacy.ts', () => {
+  it('is the inventory of core/privacy.ts as it is today (else run `npx tsx scripts/generate-shared.ts`)', () => {
+    expect(fs.readFileSync(PRIVACY_FILE, 'utf8')).toBe(privacySource());
+    for (const item of PRIVACY_ITEMS) expect(privacySource()).toContain(`retention: '${item.retention}'`);
+  });
+
+  it('is the only copy of the policy: the labels every page imports do not carry it', () => {
+    expect(fs.readFileSync(SHARED_FILE, 'utf8')).not.toContain('PRIVACY_ITEMS');
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_ENV } from '../../backend/platform';
+import { privacyPolicyLines, WECHAT_PRIVACY_PURPOSES } from '../../core/privacy';
 import { consoleChecklist, functionEnvironment, noticeFields } from '../../scripts/deploy/checklist';
 import { readCollections, readFunctions } from '../../scripts/deploy/plan';
 import { REPO_ROOT } from '../helpers/localcloud';
@@ -55,4 +56,13 @@ describe('the console checklist', () => {
     const domains = items.find((item) => item.title.startsWith('服务器域名'))!.lines.join('\n');
     expect(domains).toContain('wx.request（miniprogram/api/subscribe.ts、miniprogram/api/transport.ts）');
   });
+
+  it('prints the purpose of each privacy API and the whole inventory of core/privacy.ts, as the privacy page shows it', () => {
+    const items = consoleChecklist(REPO_ROOT, readFunctions(REPO_ROOT), readCollections(REPO_ROOT));
+    const privacy = items.find((item) => item.title.startsWith('用户隐私保护指引'))!.lines;
+    expect(privacy.find((line) => line.startsWith('收集你的手机号'))).toContain(`用途填“${WECHAT_PRIVACY_PURPOSES.find((p) => p.item === '收集你的手机号')!.purpose}”`);
+    for (const line of privacyPolicyLines()) expect(privacy).toContain(`  ${line}`);
+    expect(privacy.join('\n')).toContain('身份证号（选填）（非必需）');
+  });
 });
+

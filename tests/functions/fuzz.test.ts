@@ -397,6 +397,7 @@ function callerOnlyStore(): Store {
         sum: () => refuse(`${name}.sum`),
         add: () => refuse(`${name}.add`),
         update: () => refuse(`${name}.update`),
+        remove: () => refuse(`${name}.remove`),
       }) as never,
     transaction: () => refuse('a transaction'),
   };
@@ -409,6 +410,11 @@ const IN_PROCESS_DEPS: Deps = {
   content: { check: async () => 'pass' },
   notifier: { notify: async () => undefined },
   phones: { exchange: async () => null },
+  files: {
+    upload: async () => { throw new Error('files were written for an input its schema refuses'); },
+    temporaryUrl: async () => { throw new Error('files were read for an input its schema refuses'); },
+    remove: async () => { throw new Error('files were removed for an input its schema refuses'); },
+  },
   adminOpenids: new Set([EVERYONE]),
 };
 

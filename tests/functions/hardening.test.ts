@@ -38,7 +38,7 @@ describe('review fixes', () => {
   });
 
   it('a staff member who registers as a resident gets their home address and phone saved', async () => {
-    const me = ok(await call(cloud, DEMO.staff, 'user.register', { communityId: DEMO.community, name: '刘晓梅', phoneCode: await phoneCode(cloud, DEMO.staff, '13900000010'), address: { gridId: 'g2', building: '5栋', room: '301' } }));
+    const me = ok(await call(cloud, DEMO.staff, 'user.register', { consent: true, communityId: DEMO.community, name: '刘晓梅', phoneCode: await phoneCode(cloud, DEMO.staff, '13900000010'), address: { gridId: 'g2', building: '5栋', room: '301' } }));
     expect(me.roles.sort()).toEqual(['resident', 'staff']);
     expect(me.profile).toMatchObject({ phone: '13900000010', address: { gridId: 'g2', building: '5栋', room: '301' } });
   });

@@ -407,7 +407,7 @@ describe('volunteer', () => {
 
   /** Registers a resident of the demo community through user.register. */
   async function resident(openid: string, gridId = 'g1', building = '1栋'): Promise<string> {
-    ok(await call(cloud, openid, 'user.register', { communityId: DEMO.community, name: '居民', phoneCode: await phoneCode(cloud, openid, '13700000001'), address: { gridId, building } }));
+    ok(await call(cloud, openid, 'user.register', { consent: true, communityId: DEMO.community, name: '居民', phoneCode: await phoneCode(cloud, openid, '13700000001'), address: { gridId, building } }));
     return openid;
   }
 

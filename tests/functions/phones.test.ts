@@ -21,7 +21,7 @@ describe('verified phones', () => {
   afterAll(() => cloud.close());
 
   const register = async (openid: string, code: string) =>
-    call(cloud, openid, 'user.register', { communityId: DEMO.community, name: '赵桂芳', phoneCode: code, address });
+    call(cloud, openid, 'user.register', { consent: true, communityId: DEMO.community, name: '赵桂芳', phoneCode: code, address });
   const advance = (ms: number) => control(cloud, 'POST', 'clock', { advanceMs: ms });
 
   it('registering takes the number WeChat vouches for, and when it did', async () => {
@@ -33,8 +33,8 @@ describe('verified phones', () => {
 
   it('a forged code registers nobody and writes nothing', async () => {
     const before = snapshot(cloud);
-    await expectRefused(cloud, 'o-phone-forger', 'user.register', { communityId: DEMO.community, name: '赵桂芳', phoneCode: 'a'.repeat(64), address }, 'INVALID_INPUT', EXPIRED);
-    await expectRefused(cloud, 'o-phone-forger', 'user.register', { communityId: DEMO.community, name: '赵桂芳', phoneCode: '13912340002', address }, 'INVALID_INPUT', EXPIRED);
+    await expectRefused(cloud, 'o-phone-forger', 'user.register', { consent: true, communityId: DEMO.community, name: '赵桂芳', phoneCode: 'a'.repeat(64), address }, 'INVALID_INPUT', EXPIRED);
+    await expectRefused(cloud, 'o-phone-forger', 'user.register', { consent: true, communityId: DEMO.community, name: '赵桂芳', phoneCode: '13912340002', address }, 'INVALID_INPUT', EXPIRED);
     expect(snapshot(cloud)).toBe(before);
   });
 
@@ -57,7 +57,7 @@ describe('verified phones', () => {
   it('nobody binds a neighbour’s number with the code the neighbour was given, and the neighbour still can', async () => {
     const neighboursCode = await phoneCode(cloud, DEMO.volunteer, '13912340006');
     await expectRefused(cloud, DEMO.staff, 'user.bindPhone', { code: neighboursCode }, 'INVALID_INPUT', EXPIRED);
-    await expectRefused(cloud, 'o-phone-thief', 'user.register', { communityId: DEMO.community, name: '冒名者', phoneCode: neighboursCode, address }, 'INVALID_INPUT', EXPIRED);
+    await expectRefused(cloud, 'o-phone-thief', 'user.register', { consent: true, communityId: DEMO.community, name: '冒名者', phoneCode: neighboursCode, address }, 'INVALID_INPUT', EXPIRED);
     expect(doc(cloud, 'users', DEMO.staff)).toMatchObject({ phone: '13800000010' });
     expect(ok(await call(cloud, DEMO.volunteer, 'user.bindPhone', { code: neighboursCode })).profile?.phone).toBe('13912340006');
   });
@@ -80,7 +80,7 @@ describe('verified phones', () => {
 
   it('a registration refused for its address leaves the code for the next try', async () => {
     const code = await phoneCode(cloud, 'o-phone-retry', '13912340008');
-    await expectRefused(cloud, 'o-phone-retry', 'user.register', { communityId: DEMO.community, name: '钱大爷', phoneCode: code, address: { gridId: 'g1', building: '9栋' } }, 'INVALID_INPUT', '第一网格没有9栋');
+    await expectRefused(cloud, 'o-phone-retry', 'user.register', { consent: true, communityId: DEMO.community, name: '钱大爷', phoneCode: code, address: { gridId: 'g1', building: '9栋' } }, 'INVALID_INPUT', '第一网格没有9栋');
     expect(ok(await register('o-phone-retry', code)).profile?.phone).toBe('13912340008');
   });
 

@@ -385,7 +385,7 @@ describe('trust: what one person can do alone', () => {
 
   describe('names and every other text someone else reads pass the content check (finding 6)', () => {
     it('a risky name is refused at registration, in the profile, in a volunteer application and when joining as staff', async () => {
-      await expectRefused(cloud, 'o-newcomer', 'user.register', { communityId: DEMO.community, name: '赌博大王', phoneCode: 'never-exchanged', address: { gridId: 'g1', building: '1栋' } }, 'CONTENT_RISKY', '姓名含有不适宜发布的内容，请修改后再提交');
+      await expectRefused(cloud, 'o-newcomer', 'user.register', { consent: true, communityId: DEMO.community, name: '赌博大王', phoneCode: 'never-exchanged', address: { gridId: 'g1', building: '1栋' } }, 'CONTENT_RISKY', '姓名含有不适宜发布的内容，请修改后再提交');
       await expectRefused(cloud, DEMO.resident, 'user.updateProfile', { name: '赌博大王' }, 'CONTENT_RISKY');
       await expectRefused(
         cloud,
@@ -529,10 +529,10 @@ describe('trust: a staff member with a second account (or a friend) cannot both 
 
   it('whoever approved a volunteer does not score, check out or correct them; a colleague does', async () => {
     // One staff member's second WeChat account registers, applies, and the staff member approves it.
-    ok(await call(cloud, 'o-sock', 'user.register', { communityId: DEMO.community, name: '小号', phoneCode: await phoneCode(cloud, 'o-sock', '13900000099'), address: { gridId: 'g1', building: '1栋' } }));
+    ok(await call(cloud, 'o-sock', 'user.register', { consent: true, communityId: DEMO.community, name: '小号', phoneCode: await phoneCode(cloud, 'o-sock', '13900000099'), address: { gridId: 'g1', building: '1栋' } }));
     ok(await call(cloud, 'o-sock', 'volunteer.apply', { realName: '小号', birthDate: '1990-01-01', skills: ['陪诊'], availability: '随时', partyMember: false, gridId: 'g1', consent: true }));
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-sock', decision: 'approve' }));
-    ok(await call(cloud, 'o-sock-resident', 'user.register', { communityId: DEMO.community, name: '小号居民', phoneCode: await phoneCode(cloud, 'o-sock-resident', '13900000098'), address: { gridId: 'g1', building: '1栋' } }));
+    ok(await call(cloud, 'o-sock-resident', 'user.register', { consent: true, communityId: DEMO.community, name: '小号居民', phoneCode: await phoneCode(cloud, 'o-sock-resident', '13900000098'), address: { gridId: 'g1', building: '1栋' } }));
     const { order } = ok(await call(cloud, 'o-sock-resident', 'order.create', { serviceId: 'svc-hospital', description: '陪我去医院', clientRequestId: requestId('sock') }));
     ok(await call(cloud, 'o-sock', 'dispatch.accept', { orderId: order.id }));
     ok(await call(cloud, 'o-sock', 'dispatch.complete', { orderId: order.id, summary: '陪同就医', minutes: 180 }));
@@ -593,7 +593,7 @@ describe('trust: a staff member with a second account (or a friend) cannot both 
 
   it('raising a service’s expected time does not switch the minutes check off', async () => {
     ok(await call(cloud, DEMO.staff, 'catalog.upsert', { id: 'svc-haircut', name: '上门理发', category: '生活服务', skills: ['理发'], expectedMinutes: 1440, basePoints: 15, slaHours: 72 }));
-    ok(await call(cloud, 'o-haircut-resident', 'user.register', { communityId: DEMO.community, name: '理发居民', phoneCode: await phoneCode(cloud, 'o-haircut-resident', '13900000096'), address: { gridId: 'g1', building: '1栋' } }));
+    ok(await call(cloud, 'o-haircut-resident', 'user.register', { consent: true, communityId: DEMO.community, name: '理发居民', phoneCode: await phoneCode(cloud, 'o-haircut-resident', '13900000096'), address: { gridId: 'g1', building: '1栋' } }));
     const { order } = ok(await call(cloud, 'o-haircut-resident', 'order.create', { serviceId: 'svc-haircut', description: '理发', clientRequestId: requestId('cut') }));
     ok(await call(cloud, V1, 'dispatch.accept', { orderId: order.id }));
     const done = ok(await call(cloud, V1, 'dispatch.complete', { orderId: order.id, summary: '理完了', minutes: 1440 })).order;

@@ -18,21 +18,21 @@ describe('user', () => {
   });
 
   it('registers as a resident of a community, once', async () => {
-    const me = ok(await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address }));
+    const me = ok(await call(cloud, 'o-new-resident', 'user.register', { consent: true, communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address }));
     expect(me).toMatchObject({ roles: ['resident'], communityId: DEMO.community, profile: { name: '王阿姨', communityName: '幸福里社区' } });
-    const again = await call(cloud, 'o-new-resident', 'user.register', { communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address });
+    const again = await call(cloud, 'o-new-resident', 'user.register', { consent: true, communityId: DEMO.community, name: '王阿姨', phoneCode: await phoneCode(cloud, 'o-new-resident', '13800000001'), address });
     expect(again.ok).toBe(true);
   });
 
   it('refuses an address outside the community, writing nothing', async () => {
     const before = snapshot(cloud);
-    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '13800000002'), address: { gridId: 'g1', building: '9栋' } });
+    const reply = await call(cloud, 'o-lost', 'user.register', { consent: true, communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '13800000002'), address: { gridId: 'g1', building: '9栋' } });
     expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '第一网格没有9栋' } });
     expect(snapshot(cloud)).toBe(before);
   });
 
   it('explains a bad phone number in Chinese', async () => {
-    const reply = await call(cloud, 'o-lost', 'user.register', { communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '12345'), address });
+    const reply = await call(cloud, 'o-lost', 'user.register', { consent: true, communityId: DEMO.community, name: '李伯', phoneCode: await phoneCode(cloud, 'o-lost', '12345'), address });
     expect(reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: '请填写 11 位手机号码' } });
   });
 
@@ -82,6 +82,7 @@ describe('input errors name the field when the message is zod’s generic one', 
 
   it('a nested missing field says its path', async () => {
     const reply = await call(cloud, 'o-field-test', 'user.register', {
+      consent: true,
       communityId: DEMO.community,
       name: '赵大爷',
       phoneCode: 'never-exchanged',
@@ -135,7 +136,7 @@ describe('the caller in one request', () => {
   const requests = (action: string) => Object.values(lastInvocation(action).database).reduce((a, b) => a + b, 0);
 
   it('roles follow the volunteer record itself: none, applied, approved — each call one request for the caller', async () => {
-    ok(await call(cloud, 'o-one-read', 'user.register', { communityId: DEMO.community, name: '赵志强', phoneCode: await phoneCode(cloud, 'o-one-read', '13800000077'), address }));
+    ok(await call(cloud, 'o-one-read', 'user.register', { consent: true, communityId: DEMO.community, name: '赵志强', phoneCode: await phoneCode(cloud, 'o-one-read', '13800000077'), address }));
     const me = ok(await call(cloud, 'o-one-read', 'user.me', {}));
     expect(me.volunteer).toBeUndefined();
     // The user, their volunteer record, community and points account: one aggregate, nothing else.
@@ -163,7 +164,7 @@ describe('the caller in one request', () => {
   });
 
   it('a rejected application clears the role, and re-applying leaves it pending', async () => {
-    ok(await call(cloud, 'o-reject-me', 'user.register', { communityId: DEMO.community, name: '孙晓', phoneCode: await phoneCode(cloud, 'o-reject-me', '13800000078'), address }));
+    ok(await call(cloud, 'o-reject-me', 'user.register', { consent: true, communityId: DEMO.community, name: '孙晓', phoneCode: await phoneCode(cloud, 'o-reject-me', '13800000078'), address }));
     ok(await call(cloud, 'o-reject-me', 'volunteer.apply', { ...application, realName: '孙晓' }));
     ok(await call(cloud, DEMO.staff, 'volunteer.review', { openid: 'o-reject-me', decision: 'reject', note: '请补充服务时间' }));
     const rejected = ok(await call(cloud, 'o-reject-me', 'user.me', {}));

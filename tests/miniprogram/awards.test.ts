@@ -155,7 +155,7 @@ describe('staff/awards', () => {
   it('shows two people registered with one phone as two rows, and nominates the one tapped', async () => {
     // 张秀英's daughter registered with her mother's phone, in the next unit.
     const twin = 'mp-awards-twin';
-    ok(await call(cloud, twin, 'user.register', { communityId: DEMO.community, name: '王丽', phoneCode: await phoneCode(cloud, twin, '13800000020'), address: { gridId: 'g1', building: '2栋', unit: '2单元', room: '202' } }));
+    ok(await call(cloud, twin, 'user.register', { consent: true, communityId: DEMO.community, name: '王丽', phoneCode: await phoneCode(cloud, twin, '13800000020'), address: { gridId: 'g1', building: '2栋', unit: '2单元', room: '202' } }));
 
     const calls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/awards/index');

@@ -51,6 +51,7 @@ describe('pages/me', () => {
     page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: '2' } });
     page.querySelector('#name')!.dispatchEvent('change', { detail: '王桂兰' });
     page.querySelector('#room')!.dispatchEvent('change', { detail: '301' });
+    page.querySelector('#consent-checkbox')!.dispatchEvent('change', { detail: true });
     await settle();
     // One button: the tap, then WeChat hands the page the code of the number she picked.
     expect(text(page, '#register')).toBe('用微信手机号登记');
@@ -85,6 +86,7 @@ describe('pages/me', () => {
     await settle();
     page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: '0' } });
     page.querySelector('#name')!.dispatchEvent('change', { detail: '孙大妈' });
+    page.querySelector('#consent-checkbox')!.dispatchEvent('change', { detail: true });
     await settle();
     const before = snapshot(cloud);
     page.querySelector('#register')!.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:fail user deny' } });

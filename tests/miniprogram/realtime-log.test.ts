@@ -94,7 +94,7 @@ describe('failures in the real-time log', () => {
 
     const phone = '1390000';
     // A phone code the contract refuses by its format (what was typed must not reach the log either).
-    const reply = await call('user.register', { communityId: DEMO.community, name: '王桂兰', phoneCode: `${phone}!`, address: { gridId: 'g1', building: '1栋' } }, { toast: false });
+    const reply = await call('user.register', { consent: true, communityId: DEMO.community, name: '王桂兰', phoneCode: `${phone}!`, address: { gridId: 'g1', building: '1栋' } }, { toast: false });
     expect(reply.error?.code).toBe('INVALID_INPUT');
     expect(entries.map((e) => e.level)).toEqual(['warn']);
     expect(entries[0]!.args).toContainEqual(expect.objectContaining({ action: 'user.register', code: 'INVALID_INPUT', requestId: expect.any(String) }));

@@ -4,7 +4,8 @@
  * or changes (换绑) that phone the same way; a resident sees the profile and points, applies as a volunteer or opens the volunteer and
  * staff pages that their roles allow (a volunteer also sees their star level, from recorded hours);
  * anyone can open 证明核验; everyone can switch on large text (适老化); in local mode a
- * developer picks whose identity to use.
+ * developer picks whose identity to use. Registering needs consent to the privacy policy (a
+ * checkbox naming it); 隐私政策, 导出我的数据 and 注销账号 are under 设置.
  */
 import type { CommunityDetailView, CommunityView, MeView } from '../../../core/contract';
 import type { Address, Grid } from '../../../core/model';
@@ -19,7 +20,7 @@ import { formatAddress, largeText, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
-type RegisterField = 'name' | 'unit' | 'room' | 'community' | 'grid' | 'building';
+type RegisterField = 'name' | 'unit' | 'room' | 'community' | 'grid' | 'building' | 'consent';
 type ApplyField = 'realName' | 'birthDate' | 'gender' | 'idNumber' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
 
 const VOLUNTEER_STATUS_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过' } as const;
@@ -58,6 +59,8 @@ Component({
     name: '',
     unit: '',
     room: '',
+    /** Agreed to the privacy policy (user.register refuses without it). */
+    consent: false,
     errors: {} as Partial<Record<RegisterField, string>>,
     // volunteer application
     apply: {
@@ -149,12 +152,15 @@ Component({
       const field = String(event.currentTarget.dataset.field) as RegisterField;
       this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
     },
+    onRegisterConsent(event: Vant.CheckboxChange) {
+      this.setData({ consent: event.detail, 'errors.consent': '' });
+    },
     /** The tap on 用微信手机号登记: what is missing shows at once, while WeChat asks for the number. */
     onRegisterTap() {
       this.registration();
     },
     /** The registration if the form is complete (else the errors are shown and it is null). */
-    registration(): { communityId: string; name: string; address: Address } | null {
+    registration(): { communityId: string; name: string; address: Address; consent: true } | null {
       const errors: Partial<Record<RegisterField, string>> = {};
       const community = this.data.community;
       const grid = community?.grids[this.data.gridIndex];
@@ -167,12 +173,13 @@ Component({
       else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
       if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
       if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
+      if (!this.data.consent) errors.consent = '请阅读并同意《隐私政策》';
       this.setData({ errors });
       if (Object.keys(errors).length > 0 || !community || !grid || !building) return null;
       const address: Address = { gridId: grid.id, building };
       if (this.data.unit.trim()) address.unit = this.data.unit.trim();
       if (this.data.room.trim()) address.room = this.data.room.trim();
-      return { communityId: community.id, name, address };
+      return { communityId: community.id, name, address, consent: true };
     },
     /** WeChat gave the number's code: register with it (the cloud exchanges it once). */
     async onRegister(event: { detail?: PhoneNumberDetail }) {
