@@ -230,7 +230,8 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     createdAt: null,
     updatedAt: null,
   },
-  communities: { _id: null, name: null, district: null, grids: null, settings: null, pendingRuleChanges: null, createdAt: null },
+  // The office's address and phone are the 居委会's, not a person's; the edit log names the staff who edited.
+  communities: { _id: null, name: null, district: null, grids: null, settings: null, pendingRuleChanges: null, address: null, contact: null, version: null, edits: 'staff', createdAt: null, updatedAt: null },
   invitations: {
     _id: null,
     communityId: null,
@@ -242,6 +243,8 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     expiresAt: null,
     usedBy: 'staff',
     usedAt: null,
+    revokedAt: null,
+    revokedBy: 'staff',
   },
   services: {
     _id: null,
@@ -298,6 +301,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     address: 'address',
     contactName: 'name',
     contactPhone: 'phone',
+    contactPhoneUnverified: 'phone',
     preferredTime: 'orders',
     photos: 'photos',
     status: 'orders',
@@ -539,6 +543,9 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
   },
   admins: { _id: 'account', name: 'staff', active: 'staff', events: 'staff', updatedAt: null },
   admin_registry: { _id: null, activeAdmins: null, setupCode: 'staff', updatedAt: null },
+  // The State Council's arrangement is public; who entered or changed it is an administrator's record.
+  holiday_calendars: { _id: null, year: null, off: null, work: null, source: null, updatedBy: 'staff', updatedByName: 'staff', updatedAt: null },
+  holiday_calendar_changes: { _id: null, year: null, before: null, after: null, changedBy: 'staff', changedByName: 'staff', changedAt: null },
 };
 
 /** The WeChat privacy-guideline items (用户隐私保护指引) the app's privacy APIs fall under, with the inventory kind whose purpose the deployer states. */

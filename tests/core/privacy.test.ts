@@ -34,6 +34,8 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   reconciliations: 'Reconciliation',
   admins: 'AdminGrant',
   admin_registry: 'AdminRegistry',
+  holiday_calendars: 'HolidayCalendarDoc',
+  holiday_calendar_changes: 'HolidayCalendarChange',
 };
 
 /**

@@ -63,7 +63,7 @@ describe('go-live: from an empty database to the first 代评', () => {
 
     // 5. A resident registers with WeChat's phone number, applies as a volunteer, and is approved.
     const registered = ok(
-      await call(cloud, VOLUNTEER, 'user.register', { communityId: community.id, name: '赵志愿', phoneCode: await phoneCode(cloud, VOLUNTEER, '13900002001'), address: { gridId: 'g1', building: '1栋' } }),
+      await call(cloud, VOLUNTEER, 'user.register', { communityId: community.id, name: '赵志愿', consent: true, phoneCode: await phoneCode(cloud, VOLUNTEER, '13900002001'), address: { gridId: 'g1', building: '1栋' } }),
     );
     expect(registered.profile).toMatchObject({ phone: '13900002001' });
     expect(registered.profile).not.toHaveProperty('phoneUnverified');
