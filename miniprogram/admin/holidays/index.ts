@@ -9,6 +9,7 @@
 import type { HolidayCalendarView, HolidayChangeView } from '../../../core/contract';
 import { call } from '../../api/api';
 import { formatTime } from '../../utils/format';
+import { refreshPage } from '../../behaviors/refresh';
 
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
@@ -53,6 +54,7 @@ function defaultYear(): { now: number; year: number } {
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     loading: true,
     error: '',
@@ -82,9 +84,6 @@ Component({
       const years = [...new Set([now - 1, now, now + 1, now + 2, year])].sort((a, b) => a - b);
       this.setData({ years, yearIndex: years.indexOf(year), year });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: this.data.view === null, error: '' });

@@ -9,6 +9,7 @@
 import type { CommunityDetailView, EffectiveSettings, InputOf, RuleChangeView } from '../../../core/contract';
 import type { SettingField } from '../../../core/model';
 import { call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 
 type NumberSection = Exclude<SettingField, 'requireOrderReview' | 'hourRounding'>;
 
@@ -120,6 +121,7 @@ function sectionInput(section: SectionSpec, values: Record<string, string>): unk
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     loading: true,
     error: '',
@@ -141,9 +143,6 @@ Component({
   methods: {
     onLoad() {
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: true, error: '' });
