@@ -173,6 +173,10 @@ export const communityHandlers: Handlers<'community'> = {
       throw new DomainError('CONFLICT', `您已经是该社区的${ROLE_NAMES[invitation.role]}`);
     }
     const community = await loadCommunity(deps, invitation.communityId, caller);
+    // A grid retired since the invitation was issued is no longer anyone's to look after.
+    if (invitation.gridIds?.some((gridId) => !community.grids.some((grid) => grid.id === gridId && !grid.retired))) {
+      throw new DomainError('CONFLICT', '邀请中的网格已撤销，请联系社区重新邀请');
+    }
 
     // The conditional write is the one place that decides who gets the code: of two people
     // joining at once, only one matches `usedBy` missing.

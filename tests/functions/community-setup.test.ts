@@ -105,8 +105,11 @@ describe('grids and buildings', () => {
     await refused(DEMO.staff, 'community.changeGrids', { communityId: DEMO.community, change: { op: 'retireGrid', gridId: 'g2' } }, 'CONFLICT', /第二网格还有 1 位居民/);
     await refused(DEMO.staff, 'community.changeGrids', { communityId: DEMO.community, change: { op: 'retireGrid', gridId: 'g1' } }, 'CONFLICT', /第一网格还有 1 位居民/);
     const empty = ok(await call(cloud, DEMO.staff, 'community.changeGrids', { communityId: DEMO.community, change: { op: 'addGrid', name: '临时网格' } })).grids.find((grid) => grid.name === '临时网格')!;
+    // An invitation to look after it, issued before it was retired, no longer works once it is.
+    const { code: stale } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: [empty.id] }));
     ok(await call(cloud, DEMO.staff, 'community.changeGrids', { communityId: DEMO.community, change: { op: 'retireGrid', gridId: empty.id } }));
     atMostTen('community.changeGrids');
+    await refused('o-setup-stale-grid-worker', 'community.join', { code: stale, name: '周网格', phone: '13800009911' }, 'CONFLICT', /邀请中的网格已撤销/);
     const after = ok(await call(cloud, DEMO.resident, 'community.get', { communityId: DEMO.community }));
     expect(after.grids.map((grid) => grid.name)).not.toContain('临时网格');
     expect(after.retiredGrids?.map((grid) => grid.name)).toEqual(['临时网格']);
