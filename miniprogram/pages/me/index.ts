@@ -16,6 +16,7 @@ import { currentOpenid, switchOpenid } from '../../api/session';
 import { askToSubscribe } from '../../api/subscribe';
 import { usesLocalCloud } from '../../api/target';
 import { refreshPage } from '../../behaviors/refresh';
+import { checkAddressForm } from '../../utils/address-form';
 import { formatAddress, largeText, setLargeText } from '../../utils/format';
 import { levelText, starsText } from '../../utils/records';
 
@@ -161,25 +162,14 @@ Component({
     },
     /** The registration if the form is complete (else the errors are shown and it is null). */
     registration(): { communityId: string; name: string; address: Address; consent: true } | null {
-      const errors: Partial<Record<RegisterField, string>> = {};
-      const community = this.data.community;
-      const grid = community?.grids[this.data.gridIndex];
-      const building = this.data.buildings[this.data.buildingIndex];
-      if (!community) errors.community = '请选择所在社区';
-      if (!grid) errors.grid = '请选择网格';
-      if (!building) errors.building = '请选择楼栋';
-      const name = this.data.name.trim();
-      if (!name) errors.name = '请填写姓名';
-      else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
-      if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
-      if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
-      if (!this.data.consent) errors.consent = '请阅读并同意《隐私政策》';
+      const { data } = this;
+      const community = data.community;
+      const form = checkAddressForm({ grid: community?.grids[data.gridIndex], building: data.buildings[data.buildingIndex], name: data.name, unit: data.unit, room: data.room });
+      const errors: Partial<Record<RegisterField, string>> = { ...(community ? {} : { community: '请选择所在社区' }), ...form.errors };
+      if (!data.consent) errors.consent = '请阅读并同意《隐私政策》';
       this.setData({ errors });
-      if (Object.keys(errors).length > 0 || !community || !grid || !building) return null;
-      const address: Address = { gridId: grid.id, building };
-      if (this.data.unit.trim()) address.unit = this.data.unit.trim();
-      if (this.data.room.trim()) address.room = this.data.room.trim();
-      return { communityId: community.id, name, address, consent: true };
+      if (!community || !form.value || !data.consent) return null;
+      return { communityId: community.id, ...form.value, consent: true };
     },
     /** WeChat gave the number's code: register with it (the cloud exchanges it once). */
     async onRegister(event: { detail?: PhoneNumberDetail }) {

@@ -7,6 +7,7 @@
 import type { CommunityDetailView, MeView } from '../../../core/contract';
 import type { Address } from '../../../core/model';
 import { call } from '../../api/api';
+import { checkAddressForm } from '../../utils/address-form';
 
 type Field = 'name' | 'grid' | 'building' | 'unit' | 'room';
 
@@ -71,22 +72,10 @@ Component({
     },
     /** The change if the form is complete (else the errors are shown and it is null). */
     change(): { name: string; address: Address } | null {
-      const errors: Partial<Record<Field, string>> = {};
-      const grid = this.data.community?.grids[this.data.gridIndex];
-      const building = this.data.buildings[this.data.buildingIndex];
-      if (!grid) errors.grid = '请选择网格';
-      if (!building) errors.building = '请选择楼栋';
-      const name = this.data.name.trim();
-      if (!name) errors.name = '请填写姓名';
-      else if (name.length > 20) errors.name = '姓名不能超过 20 个字';
-      if (this.data.unit.trim().length > 10) errors.unit = '单元不能超过 10 个字';
-      if (this.data.room.trim().length > 10) errors.room = '房号不能超过 10 个字';
+      const { data } = this;
+      const { errors, value } = checkAddressForm({ grid: data.community?.grids[data.gridIndex], building: data.buildings[data.buildingIndex], name: data.name, unit: data.unit, room: data.room });
       this.setData({ errors });
-      if (Object.keys(errors).length > 0 || !grid || !building) return null;
-      const address: Address = { gridId: grid.id, building };
-      if (this.data.unit.trim()) address.unit = this.data.unit.trim();
-      if (this.data.room.trim()) address.room = this.data.room.trim();
-      return { name, address };
+      return value;
     },
     async onSave() {
       if (this.data.submitting) return;
