@@ -137,5 +137,8 @@ export function applyGridChange(grids: readonly Grid[], change: GridChange, newG
 /** What pickers offer: active grids, each with its active buildings. */
 export const offeredGrids = (grids: readonly Grid[]): Grid[] => grids.filter((grid) => !grid.retired).map(({ id, name, buildings }) => ({ id, name, buildings }));
 
+/** Whether `gridId` is one of the grids the community offers now (not retired). */
+export const isOfferedGrid = (grids: readonly Grid[], gridId: string): boolean => grids.some((grid) => grid.id === gridId && !grid.retired);
+
 /** Retired grids, for naming the grid of an old address. */
 export const retiredGrids = (grids: readonly Grid[]): Grid[] => grids.filter((grid) => grid.retired).map(({ id, name, buildings }) => ({ id, name, buildings }));

@@ -16,7 +16,7 @@ import { managesCommunity } from './shared/access';
 import { loadCommunity } from './shared/store';
 import { adminHandlers } from './admins';
 import { communitySetupHandlers, takeInvitationPlace } from './community-setup';
-import { offeredGrids, retiredGrids } from '../community-grids';
+import { isOfferedGrid, offeredGrids, retiredGrids } from '../community-grids';
 import { meOf } from './user';
 
 export const INVITATION_DAYS = 7;
@@ -132,7 +132,7 @@ export const communityHandlers: Handlers<'community'> = {
     const community = await loadCommunity(deps, input.communityId, caller);
     const gridIds = input.role === 'grid_worker' ? [...new Set(input.gridIds ?? [])] : undefined;
     for (const gridId of gridIds ?? []) {
-      if (!community.grids.some((grid) => grid.id === gridId && !grid.retired)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
+      if (!isOfferedGrid(community.grids, gridId)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
     }
     const now = deps.clock.now();
     let invitation: Invitation | null = null;
@@ -174,7 +174,7 @@ export const communityHandlers: Handlers<'community'> = {
     }
     const community = await loadCommunity(deps, invitation.communityId, caller);
     // A grid retired since the invitation was issued is no longer anyone's to look after.
-    if (invitation.gridIds?.some((gridId) => !community.grids.some((grid) => grid.id === gridId && !grid.retired))) {
+    if (invitation.gridIds?.some((gridId) => !isOfferedGrid(community.grids, gridId))) {
       throw new DomainError('CONFLICT', '邀请中的网格已撤销，请联系社区重新邀请');
     }
 
