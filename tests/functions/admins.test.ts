@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_CODE_FAILURES_PER_DAY, SETUP_CODE_MAX_FAILURES } from '../../core/usecases/admins';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { DEFAULT_APP_SECRET } from '../../localcloud/src/server';
-import { call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { call, callRaw, DEMO, issueSetupCode, ok, serverToken, snapshot, startLinli } from '../helpers/linli';
 import { control, postJson } from '../helpers/localcloud';
 
 const FIRST = 'o-admin-first';
@@ -15,18 +14,6 @@ const SECOND = 'o-admin-second';
 const THIRD = 'o-admin-third';
 const STRANGER = 'o-admin-stranger';
 
-/** WeChat's server API as the deployer calls it: a token, then the function with `event`. */
-async function serverInvoke(cloud: LocalCloud, name: string, event: unknown): Promise<Record<string, unknown>> {
-  const token = await postJson(`${cloud.url}/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: 'touristappid', secret: DEFAULT_APP_SECRET });
-  const { json } = await postJson(`${cloud.url}/tcb/invokecloudfunction?access_token=${String(token.json.access_token)}&env=${cloud.envName}&name=${name}`, event);
-  return json;
-}
-
-async function issueSetupCode(cloud: LocalCloud): Promise<{ ok: boolean; data?: { code: string; expiresAt: string }; error?: { code: string; message: string } }> {
-  const reply = await serverInvoke(cloud, 'community', { action: 'setup.issueCode' });
-  expect(reply.errcode).toBe(0);
-  return JSON.parse(String(reply.resp_data)) as never;
-}
 
 const roles = async (cloud: LocalCloud, openid: string) => ok(await call(cloud, openid, 'user.me', {})).roles;
 
@@ -53,9 +40,7 @@ describe('the first administrator, from an empty database', () => {
   });
 
   it('the deployer’s code makes the first person who enters it administrator, once', async () => {
-    const issued = await issueSetupCode(cloud);
-    expect(issued.ok).toBe(true);
-    const code = issued.data!.code;
+    const code = ok(await issueSetupCode(cloud)).code;
     expect(code).toMatch(/^[A-HJKMNP-Z2-9]{12}$/);
     // Only its hash is stored.
     expect(snapshot(cloud)).not.toContain(code);
@@ -135,8 +120,8 @@ describe('the setup code’s limits', () => {
   afterAll(() => cloud?.close());
 
   it(`a person has ${SETUP_CODE_FAILURES_PER_DAY} wrong tries a day; ${SETUP_CODE_MAX_FAILURES} in all lock the code; it expires after 7 days; a new one replaces the old`, async () => {
-    const first = (await issueSetupCode(cloud)).data!.code;
-    const second = (await issueSetupCode(cloud)).data!.code;
+    const first = ok(await issueSetupCode(cloud)).code;
+    const second = ok(await issueSetupCode(cloud)).code;
     expect(second).not.toBe(first);
     // The first code was replaced: it no longer works.
     const replaced = await call(cloud, FIRST, 'community.bootstrap', { code: first, name: '王主任' });
@@ -158,10 +143,10 @@ describe('the setup code’s limits', () => {
     }
     await refused(cloud, call(cloud, FIRST, 'community.bootstrap', { code: second, name: '王主任' }), 'CONFLICT', /输错次数过多/);
 
-    const third = (await issueSetupCode(cloud)).data!.code;
+    const third = ok(await issueSetupCode(cloud)).code;
     await control(cloud, 'POST', 'clock', { advanceMs: 8 * 24 * 3600_000 });
     await refused(cloud, call(cloud, FIRST, 'community.bootstrap', { code: third, name: '王主任' }), 'CONFLICT', /已过期/);
-    const fourth = (await issueSetupCode(cloud)).data!.code;
+    const fourth = ok(await issueSetupCode(cloud)).code;
     expect(ok(await call(cloud, FIRST, 'community.bootstrap', { code: fourth, name: '王主任' })).roles).toContain('admin');
   });
 
@@ -178,8 +163,7 @@ describe('the setup code’s limits', () => {
   it('the server API refuses a bad token, a missing name and an unknown function the way WeChat does', async () => {
     const bad = await postJson(`${cloud.url}/tcb/invokecloudfunction?access_token=nope&env=${cloud.envName}&name=community`, { action: 'setup.issueCode' });
     expect(bad.json.errcode).toBe(40001);
-    const token = await postJson(`${cloud.url}/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: 'touristappid', secret: DEFAULT_APP_SECRET });
-    const base = `${cloud.url}/tcb/invokecloudfunction?access_token=${String(token.json.access_token)}&env=${cloud.envName}`;
+    const base = `${cloud.url}/tcb/invokecloudfunction?access_token=${await serverToken(cloud)}&env=${cloud.envName}`;
     expect((await postJson(base, {})).json.errcode).toBe(40101);
     expect((await postJson(`${base}&name=nothing`, {})).json.errcode).toBe(-501000);
     // Through the server API a function's client actions are not reachable either.

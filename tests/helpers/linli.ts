@@ -9,7 +9,7 @@ import type { ActionName, InputOf, OutputOf } from '../../core/contract';
 import { functionOf } from '../../core/contract';
 import type { Reply } from '../../core/reply';
 import { readSchema } from '../../localcloud/src/config';
-import type { LocalCloud, LocalCloudOptions } from '../../localcloud/src/server';
+import { DEFAULT_APP_SECRET, type LocalCloud, type LocalCloudOptions } from '../../localcloud/src/server';
 import { postJson, REPO_ROOT, startTestCloud } from './localcloud';
 
 export const DEMO = {
@@ -131,4 +131,22 @@ export function countDocuments(cloud: LocalCloud, collection: string): number {
 /** A full copy of the database, to compare before and after a refused request. */
 export function snapshot(cloud: LocalCloud): string {
   return [...cloud.engine.exportLines()].join('\n');
+}
+
+/** An access token for WeChat's server API, with the local cloud's stand-in AppID and AppSecret. */
+export async function serverToken(cloud: LocalCloud): Promise<string> {
+  const { json } = await postJson(`${cloud.url}/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: 'touristappid', secret: DEFAULT_APP_SECRET });
+  return String(json.access_token);
+}
+
+/** Runs a function through the server API (tcb/invokecloudfunction) as the deployer does; WeChat's reply. */
+export async function serverInvoke(cloud: LocalCloud, name: string, event: unknown): Promise<Record<string, unknown>> {
+  return (await postJson(`${cloud.url}/tcb/invokecloudfunction?access_token=${await serverToken(cloud)}&env=${cloud.envName}&name=${name}`, event)).json;
+}
+
+/** What the community function's setup-code job replied (the code `npm run deploy` prints, or its refusal). */
+export async function issueSetupCode(cloud: LocalCloud): Promise<Reply<{ code: string; expiresAt: string }>> {
+  const reply = await serverInvoke(cloud, 'community', { action: 'setup.issueCode' });
+  if (reply.errcode !== 0) throw new Error(`invokecloudfunction failed: ${String(reply.errcode)} ${String(reply.errmsg)}`);
+  return JSON.parse(String(reply.resp_data)) as Reply<{ code: string; expiresAt: string }>;
 }

@@ -7,9 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { DEFAULT_APP_SECRET } from '../../localcloud/src/server';
-import { call, ok, startLinli } from '../helpers/linli';
-import { postJson } from '../helpers/localcloud';
+import { call, issueSetupCode, ok, startLinli } from '../helpers/linli';
 import { answerModal, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
 
 const FIRST = 'o-mp-admin-first';
@@ -22,11 +20,7 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 /** The code `npm run deploy` prints: the community function's server job, through WeChat's server API. */
-async function deployerCode(): Promise<string> {
-  const token = await postJson(`${cloud.url}/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: 'touristappid', secret: DEFAULT_APP_SECRET });
-  const { json } = await postJson(`${cloud.url}/tcb/invokecloudfunction?access_token=${String(token.json.access_token)}&env=${cloud.envName}&name=community`, { action: 'setup.issueCode' });
-  return (JSON.parse(String(json.resp_data)) as { data: { code: string } }).data.code;
-}
+const deployerCode = async (): Promise<string> => ok(await issueSetupCode(cloud)).code;
 
 function captureRedirect(): string[] {
   const urls: string[] = [];
