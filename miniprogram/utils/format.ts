@@ -49,3 +49,6 @@ export function wholeNumber(value: string, label: string, min: number, max: numb
   if (number < min || number > max) return `${label}应在 ${min}–${max} 之间`;
   return number;
 }
+
+/** ABCD-EFGH-JKMN: a typed code in groups of four, easier to read out and type (as core/codes.ts groupCode). */
+export const groupCode = (code: string): string => code.match(/.{1,4}/g)?.join('-') ?? code;

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { groupCode } from '../../core/codes';
 import type { ChecklistItem } from './checklist';
 import type { MiniProgramCi } from './ci';
 import { type DatabaseApi, type DatabaseReport, syncDatabase } from './database';
@@ -280,7 +281,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       | null;
     if (reply?.ok) {
       report.setupCode = reply.data.code;
-      const code = reply.data.code.match(/.{1,4}/g)!.join('-');
+      const code = groupCode(reply.data.code);
       out.line(`  初始化码：${code}（${formatExpiry(reply.data.expiresAt)} 前有效，只能用一次；再次部署会换一个新的，旧的作废）`);
       out.line('  请第一位管理员在小程序“我的 → 成为管理员”中输入它；之后的管理员由管理员在小程序里邀请。');
     } else if (reply && !reply.ok) {

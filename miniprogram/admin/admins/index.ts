@@ -6,7 +6,7 @@
 import type { AdminView } from '../../../core/contract';
 import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
-import { formatTime } from '../../utils/format';
+import { formatTime, groupCode } from '../../utils/format';
 
 interface Row extends AdminView {
   sourceText: string;
@@ -19,8 +19,6 @@ const toRow = (admin: AdminView): Row => ({
   appointedText: admin.appointedAt ? formatTime(admin.appointedAt) : '',
 });
 
-/** ABCD-EFGH-JKMN: easier to read out and type. */
-const grouped = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
 
 Component({
   behaviors: [refreshPage],
@@ -65,7 +63,7 @@ Component({
         this.setData({ forNameError: reply.error.message });
         return;
       }
-      this.setData({ invitation: { code: grouped(reply.data.code), forName, expiresText: formatTime(reply.data.expiresAt) }, forName: '' });
+      this.setData({ invitation: { code: groupCode(reply.data.code), forName, expiresText: formatTime(reply.data.expiresAt) }, forName: '' });
     },
     onRemove(event: WechatMiniprogram.BaseEvent) {
       const admin = this.data.admins.find((row) => row.openid === event.currentTarget.dataset.openid);

@@ -8,12 +8,10 @@
 import type { CommunityGridsView, InvitationView } from '../../../core/contract';
 import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
-import { formatTime } from '../../utils/format';
+import { formatTime, groupCode } from '../../utils/format';
 import { communityIdOf } from '../community-id';
 import { qrDataUrl } from '../../utils/qr';
 
-/** ABCD-EFGH-JKMN: easier to read out and type. */
-const grouped = (code: string) => code.match(/.{1,4}/g)?.join('-') ?? code;
 
 interface Row extends InvitationView {
   codeText: string;
@@ -22,7 +20,7 @@ interface Row extends InvitationView {
 
 const toRow = (invitation: InvitationView): Row => ({
   ...invitation,
-  codeText: invitation.code ? grouped(invitation.code) : '',
+  codeText: invitation.code ? groupCode(invitation.code) : '',
   expiresText: formatTime(invitation.expiresAt),
 });
 
@@ -96,7 +94,7 @@ Component({
       }
       const { code, expiresAt } = reply.data;
       this.setData({
-        invitation: { code, codeText: grouped(code), qr: qrDataUrl(code), roleName: this.data.role === 'staff' ? '社区工作人员' : '网格员', expiresText: formatTime(expiresAt) },
+        invitation: { code, codeText: groupCode(code), qr: qrDataUrl(code), roleName: this.data.role === 'staff' ? '社区工作人员' : '网格员', expiresText: formatTime(expiresAt) },
       });
       await this.load();
     },
@@ -109,7 +107,7 @@ Component({
       const code = String(event.currentTarget.dataset.code);
       wx.showModal({
         title: '撤销邀请',
-        content: `撤销后邀请码 ${grouped(code)} 立即失效，确定吗？`,
+        content: `撤销后邀请码 ${groupCode(code)} 立即失效，确定吗？`,
         confirmText: '撤销',
         confirmColor: '#c8372d',
         success: async (result) => {
