@@ -736,7 +736,28 @@ describe('stats', () => {
   afterEach(() => expectBooksBalanced(cloud));
 
   it('equals the hand-computed figures for a month of seeded records', async () => {
-    const overview = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    const { previous, ...overview } = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    // The 31 days before: o8 (closed, 1 star, accepted after 1 minute, done after 2), r4's 30 minutes on
+    // 30 September, l1's 200 points on 1 September.
+    expect(previous).toMatchObject({
+      from: '2026-08-30T16:00:00.000Z',
+      to: from,
+      ordersByStatus: { pending: 0, closed: 1, cancelled: 0 },
+      completionRate: 1,
+      averageStars: 1,
+      ratedOrders: 1,
+      medianResponseMinutes: 1,
+      medianCompletionMinutes: 2,
+      volunteerHours: 0.5,
+      activeVolunteers: 1,
+      pointsIssued: 200,
+      pointsRedeemed: 0,
+    });
+    expect(previous.byGrid.map((grid) => [grid.gridId, grid.orders])).toEqual([
+      ['s1', 1],
+      ['s2', 0],
+      ['s3', 0],
+    ]);
     expect(overview).toEqual({
       from,
       to,
@@ -761,6 +782,46 @@ describe('stats', () => {
         { gridId: 'old-grid', gridName: 'old-grid', orders: 1, finished: 0, closed: 0, completionRate: 0, averageStars: null },
       ],
     });
+  });
+
+  it('a month is the Beijing calendar month, compared with the calendar month before', async () => {
+    const byDates = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    const october = ok(await call(cloud, 'stats-staff', 'stats.overview', { month: '2026-10' }));
+    // October has 31 days and September 30: the month before is September, not the 31 days before.
+    const { previous, ...figures } = october;
+    const { previous: _dayBased, ...sameFigures } = byDates;
+    expect(figures).toEqual(sameFigures);
+    const september = ok(await call(cloud, 'stats-staff', 'stats.overview', { from: '2026-08-31T16:00:00.000Z', to: from }));
+    const { previous: _august, ...septemberFigures } = september;
+    expect(previous).toEqual(septemberFigures);
+    expect(previous.pointsIssued).toBe(200);
+  });
+
+  it('the trend is each month’s overview: one computation', async () => {
+    const { months } = ok(await call(cloud, 'stats-staff', 'stats.trend', {}));
+    expect(months).toHaveLength(12);
+    const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    expect(months[11]?.month).toBe(thisMonth);
+    let seen = 0;
+    for (const month of months) {
+      const overview = ok(await call(cloud, 'stats-staff', 'stats.overview', { month: month.month }));
+      expect(month).toEqual({
+        month: month.month,
+        orders: Object.values(overview.ordersByStatus).reduce((sum, count) => sum + count, 0),
+        completionRate: overview.completionRate,
+        averageStars: overview.averageStars,
+        ratedOrders: overview.ratedOrders,
+        volunteerHours: overview.volunteerHours,
+        pointsIssued: overview.pointsIssued,
+        pointsRedeemed: overview.pointsRedeemed,
+      });
+      seen += month.orders;
+    }
+    // October's 8 orders (o9 falls on 1 November, o8 on 30 September) are among them.
+    expect(months.find((month) => month.month === '2026-10')).toMatchObject({ orders: 8, completionRate: 0.5, pointsIssued: 82, pointsRedeemed: 80 });
+    expect(seen).toBeGreaterThanOrEqual(10);
+    const three = ok(await call(cloud, 'stats-staff', 'stats.trend', { months: 3 }));
+    expect(three.months.map((month) => month.month)).toEqual(months.slice(9).map((month) => month.month));
   });
 
   it('reads past the 1000-document limit of one database read', async () => {
@@ -822,6 +883,10 @@ describe('stats', () => {
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { to: 20261101 }, 'INVALID_INPUT');
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { from: to, to: from }, 'INVALID_INPUT', '开始时间必须早于结束时间');
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { from: '2024-01-01T00:00:00Z', to }, 'INVALID_INPUT', '统计区间不能超过 366 天');
+    await expectRefused(cloud, 'stats-staff', 'stats.overview', { month: '2026-13' }, 'INVALID_INPUT', '月份格式应为 YYYY-MM');
+    await expectRefused(cloud, 'stats-staff', 'stats.overview', { month: '2026-10', from }, 'INVALID_INPUT', '按月统计时不能同时指定开始或结束时间');
+    await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 13 }, 'INVALID_INPUT', '最多统计 12 个月');
+    await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 1.5 }, 'INVALID_INPUT', '月数必须是整数');
   });
 
   it('refuses callers who may not act, without writing', async () => {

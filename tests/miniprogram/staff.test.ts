@@ -5,6 +5,7 @@ import type { OrderView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, text, until } from '../helpers/mp';
+import { seed, T0 } from '../helpers/seed';
 
 let cloud: LocalCloud;
 let sequence = 0;
@@ -247,7 +248,9 @@ describe('staff/stats', () => {
     const page = mount('staff/stats/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    expect(text(page, '#completion-rate')).toBe(`${Math.round(stats.completionRate! * 1000) / 10}%办结率`);
+    const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
+    expect(text(page, '#completion-rate')).toBe(`${percent(stats.completionRate)}办结率前30天 ${percent(stats.previous.completionRate)}`);
+    expect(text(page, '#points-issued-previous')).toBe(`前30天 ${stats.previous.pointsIssued}`);
     expect(text(page, '#average-stars')).toContain(String(stats.averageStars));
     expect(text(page, '#volunteer-hours')).toContain(String(stats.volunteerHours));
     expect(text(page, '#points-issued')).toContain(String(stats.pointsIssued));
@@ -257,6 +260,71 @@ describe('staff/stats', () => {
     const busiest = stats.byGrid.reduce((a, b) => (b.orders > a.orders ? b : a));
     expect(text(page, `#grid-${busiest.gridId}`)).toContain(`${busiest.orders} 单`);
     expect(page.querySelector(`#bar-${busiest.gridId}`)!.dom!.getAttribute('style')).toContain('width: 100%');
+
+    // 上月: the previous calendar month, beside the one before it.
+    const beijing = new Date(Date.now() + 8 * 3600_000);
+    const lastMonth = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const last = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: lastMonth }));
+    page.querySelector('#range-last-month')!.dispatchEvent('tap');
+    await until(() => page.data.range === 'lastMonth' && page.data.loading === false);
+    expect(text(page, '#total-orders')).toBe(
+      `${Object.values(last.ordersByStatus).reduce((a, b) => a + b, 0)}订单总数上上月 ${Object.values(last.previous.ordersByStatus).reduce((a, b) => a + b, 0)}`,
+    );
+  });
+
+  it('shows a figure’s last 12 months as bars, and switches figures without another call', async () => {
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    // The trend is not read until its tab is opened.
+    expect(calls.calls.filter((c) => c.data.action === 'stats.trend')).toHaveLength(0);
+    page.querySelector('#tab-trend')!.dispatchEvent('tap');
+    await until(() => page.data.trend !== null);
+    const { months } = ok(await call(cloud, DEMO.staff, 'stats.trend', {}));
+    expect(page.querySelectorAll('.trend-row')).toHaveLength(12);
+    const current = months[11]!;
+    expect(current.orders).toBeGreaterThan(0);
+    const most = Math.max(...months.map((m) => m.orders));
+    expect(text(page, `#trend-${current.month}`)).toContain(`${current.orders}`);
+    expect(page.querySelector(`#trend-bar-${current.month}`)!.dom!.getAttribute('style')).toContain(`width: ${Math.round((current.orders / most) * 100)}%`);
+
+    page.querySelector('#metric-volunteerHours')!.dispatchEvent('tap');
+    await until(() => page.data.metric === 'volunteerHours');
+    expect(text(page, `#trend-${current.month}`)).toContain(current.volunteerHours > 0 ? `${current.volunteerHours} 小时` : '0 小时');
+    expect(calls.calls.filter((c) => c.data.action === 'stats.trend')).toHaveLength(1);
+  });
+
+  it('shows the newest reconciliation and what it found', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const empty = mount('staff/stats/index');
+    empty.instance.onLoad();
+    await until(() => empty.data.loading === false);
+    empty.querySelector('#tab-reconcile')!.dispatchEvent('tap');
+    await until(() => empty.data.reconcileLoaded === true);
+    expect(text(empty, '#no-reconciliation')).toContain('每天凌晨 3 点自动对账');
+
+    // An account whose 7 points no ledger entry explains, then the nightly run.
+    seed(cloud, 'users', [{ _id: 'mp-drift', name: '钱多多', roles: ['resident'], communityId: DEMO.community, createdAt: T0, updatedAt: T0 }]);
+    seed(cloud, 'points_accounts', [{ _id: 'mp-drift', communityId: DEMO.community, balance: 7, issued: 7, redeemed: 0, updatedAt: T0 }]);
+    const run = await cloud.runtime.invoke({
+      name: 'points',
+      event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date().toISOString(), Message: '' },
+      identity: { openid: null, appid: 'touristappid' },
+      source: 'wx_trigger',
+    });
+    expect(run).toMatchObject({ ok: true });
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector('#tab-reconcile')!.dispatchEvent('tap');
+    await until(() => page.data.reconcileLoaded === true);
+    const { latest } = ok(await call(cloud, DEMO.staff, 'points.reconciliation', {}));
+    expect(latest?.discrepancyCount).toBeGreaterThan(0);
+    expect(text(page, '#reconciliation-count')).toBe(`发现 ${latest!.discrepancyCount} 处不一致`);
+    const balance = latest!.discrepancies.findIndex((d) => d.kind === 'balance' && d.subject === 'mp-drift');
+    expect(text(page, `#discrepancy-${balance}`)).toBe('积分余额与明细不符：钱多多余额记为 7，按明细应为 0未作改动，请核查');
+    expect(text(page, `#discrepancy-${balance}`)).toContain('未作改动，请核查');
   });
 });
 

@@ -75,7 +75,9 @@ async function overlappingAttendance(
   if (to <= from) return undefined;
   const others = (
     await signupsOf(deps).find(
-      { openid, status: { in: ['checked_in', 'attended'] }, checkInAt: { gte: new Date(from - DAY_MS), lte: new Date(to) } },
+      // One bound per field (see Condition): the earliest come first, and the overlap test below drops
+      // those that began after `to`.
+      { openid, status: { in: ['checked_in', 'attended'] }, checkInAt: { gte: new Date(from - DAY_MS) } },
       { orderBy: [['checkInAt', 'asc'], ['_id', 'asc']], limit: 100 },
     )
   ).filter((signup) => signup.activityId !== activity._id);
