@@ -66,6 +66,54 @@ export interface ReconciliationView {
   discrepancies: DiscrepancyView[];
 }
 
+/** A service on offer and what a finished order of it pays for each score (5 first). */
+export interface ServicePointsRule {
+  id: string;
+  name: string;
+  category: string;
+  basePoints: number;
+  byScore: Array<{ score: number; points: number }>;
+}
+
+/** An upcoming activity that volunteers may join, and what attending it all the way through pays. */
+export interface ActivityPointsRule {
+  id: string;
+  name: string;
+  startAt: Iso;
+  /** The rate paid: the approved rate within the community's cap. */
+  pointsPerHour: number;
+  /** The hours a whole attendance records, under the hour rounding. */
+  hours: number;
+  points: number;
+}
+
+/**
+ * How points are earned and spent in the caller's community: only what is in force (approved
+ * values; a proposal waiting for a second staff member is not shown). Made by core/points-rules.ts
+ * with the same functions that pay.
+ */
+export interface PointsRulesView {
+  communityName: string;
+  orders: {
+    /** What each score (1–5, given by the community to a finished order) multiplies the points by; 5 first. */
+    multipliers: Array<{ score: number; multiplier: number }>;
+    /** The most one order pays, whatever the service. */
+    maxPoints: number;
+    services: ServicePointsRule[];
+  };
+  activities: {
+    maxPointsPerHour: number;
+    /** How the minutes past the whole hours count: from–up to (minutes), as hours. */
+    rounding: Array<{ fromMinutes: number; upToMinutes: number; hours: number }>;
+    upcoming: ActivityPointsRule[];
+  };
+  /** 好人好事 and 先进典型: nominated by staff or grid workers, approved by another staff member. */
+  awards: { maxPoints: number };
+  spending: { redemptionsPerDay: number };
+  /** When an approved change to points last took effect, and what it was. */
+  lastChange?: { at: Iso; summary: string };
+}
+
 export const pointsActions = {
   'points.balance': action<PointsTotals>()({
     roles: ['registered'],
@@ -108,6 +156,12 @@ export const pointsActions = {
       { error: '请选择审核结果：通过或不通过' },
     ),
     reads: (input) => ({ nomination: byId(COLLECTIONS.awardNominations, input.nominationId) }),
+  }),
+
+  /** The points rules in force in the caller's community (积分规则), for residents and volunteers. */
+  'points.rules': action<PointsRulesView>()({
+    roles: ['registered'],
+    input: z.object({}),
   }),
 
   /** The newest daily reconciliation of the staff member's community; null before its first run. */

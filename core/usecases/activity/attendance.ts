@@ -8,7 +8,7 @@ import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { admittedVolunteer } from '../../admission';
 import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus, type Volunteer } from '../../model';
-import { postPoints } from '../../points';
+import { activityPoints, postPoints } from '../../points';
 import type { Caller, Deps, Update } from '../../ports';
 import { minutesToHours } from '../../volunteer-hours';
 import { pointsCapsOf } from '../../settings';
@@ -165,10 +165,8 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       recordedBy: request.by,
       createdAt: now,
     }, { first: true });
-    // Within today's cap, even for a rate approved under a higher one, and for no more hours than the
-    // schedule had when the rate was approved.
-    const paidHours = Math.min(record.hours, (activity.paidMinutesCap ?? Infinity) / 60);
-    const points = Math.round(paidHours * Math.min(activity.pointsPerHour, pointsCapsOf(community).activityPointsPerHour));
+    // Within today's cap and the schedule the rate was approved for (see activityPoints).
+    const points = activityPoints(record.hours, activity, pointsCapsOf(community));
     if (points > 0) {
       await postPoints(tx, {
         key: activityRecordId(activity._id, signup.openid),
