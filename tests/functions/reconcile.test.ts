@@ -36,6 +36,17 @@ const ledgerEntry = (id: string, openid: string, delta: number, source: string, 
   createdAt: T0,
 });
 
+const stockMove = (id: string, goodsId: string, goodsName: string, kind: string, delta: number, stockAfter: number) => ({
+  _id: id,
+  communityId: DRIFT,
+  goodsId,
+  goodsName,
+  kind,
+  delta,
+  stockAfter,
+  createdAt: T0,
+});
+
 /** A second community with exactly three things wrong, and one of each kind of thing right. */
 function seedDrift(cloud: LocalCloud): void {
   seed(cloud, 'communities', [
@@ -67,6 +78,12 @@ function seedDrift(cloud: LocalCloud): void {
   seed(cloud, 'goods', [
     { _id: NEG_GOODS, communityId: DRIFT, name: '爱心挂面', pointsPrice: 10, stock: -1, active: true, updatedAt: T0 },
     { _id: 'recon-goods-fine', communityId: DRIFT, name: '肥皂', pointsPrice: 5, stock: 3, active: true, updatedAt: T0 },
+  ]);
+  // The negative stock is what its moves add up to (two handed out of one): only its sign is wrong.
+  seed(cloud, 'stock_moves', [
+    stockMove('recon-m1', NEG_GOODS, '爱心挂面', 'opening', 1, 1),
+    stockMove('recon-m2', NEG_GOODS, '爱心挂面', 'redeem', -2, -1),
+    stockMove('recon-m3', 'recon-goods-fine', '肥皂', 'opening', 3, 3),
   ]);
   // VOL: three active orders counted, none accepted; the completed order and its rating are right (an
   // hours counter of an older document is nothing reconciliation reads or writes).
