@@ -472,7 +472,7 @@ async function reconciliation(dataDir: string): Promise<void> {
         }
       }
       cloud.engine.importLines(lines);
-      const what = `${accounts} accounts, ${accounts * entriesEach} ledger entries, ${goods} goods, ${goods * movesEach} stock moves`;
+      const what = `${accounts} accounts, ${accounts * entriesEach} ledger entries, ${goods} goods, ${goods * movesEach} stock moves (and the demo data)`;
       const run = () => cloud.runtime.invoke({ name: 'points', event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date(cloud.clock.now()).toISOString(), Message: '' }, identity: { openid: null, appid: 'wx-bench' }, source: 'wx_trigger' });
       const [result, ms] = await timed(run);
       const last = cloud.runtime.recent(1)[0];
