@@ -478,7 +478,7 @@ async function reconciliation(dataDir: string): Promise<void> {
       const last = cloud.runtime.recent(1)[0];
       const total = Object.values(last?.database ?? {}).reduce((a, b) => a + b, 0);
       console.log(`daily reconciliation over ${what}: ${ms.toFixed(0)} ms, ${total} database requests, reply ${JSON.stringify(result.ok ? result.result : result)}`);
-      const [reply, onDemandMs] = await timed(() => call(cloud, 'demo-staff', 'points.reconcileNow', { confirm: true }));
+      const [reply, onDemandMs] = await timed(() => call(cloud, 'demo-staff', 'points.reconcileNow', { confirm: '对账' }));
       console.log(`  on demand (points.reconcileNow): ${onDemandMs.toFixed(0)} ms, ${requestsOf(cloud, 'points.reconcileNow').total} database requests, ${reply.reconciliation.discrepancyCount} discrepancies\n`);
     } finally {
       await cloud.close();

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { COLLECTIONS, type Discrepancy, type NominationStatus, type PointsSource } from '../model';
 import { action, byId, type Iso } from './define';
-import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+import { clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -128,6 +128,6 @@ export const pointsActions = {
   'points.reconcileNow': action<{ reconciliation: ReconciliationView }>()({
     roles: ['staff'],
     // It writes (the record, the day's count): only a request that asks for it, and nothing else, is served.
-    input: z.strictObject({ confirm: z.literal(true, { error: '请确认立即对账' }) }),
+    input: z.strictObject({ confirm: z.literal('对账', { error: '请确认立即对账' }).meta(NOT_TEXT) }),
   }),
 } as const;
