@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { COLLECTIONS, type Discrepancy, type NominationStatus, type PointsSource } from '../model';
 import { action, byId, type Iso } from './define';
-import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+import { clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -45,6 +45,7 @@ export interface DiscrepancyView {
   kind: Discrepancy['kind'];
   /** The account's or volunteer's openid, or the goods' id. */
   subject: string;
+  /** The person's name, or the goods item's (for an item that is gone, the name its stock moves recorded). */
   name?: string;
   field: string;
   stored: number;
@@ -57,9 +58,14 @@ export interface ReconciliationView {
   /** YYYY-MM-DD, Beijing time. */
   day: string;
   ranAt: Iso;
+  /** `timer`: the daily run at 03:00; `on_demand`: a staff member asked for it (points.reconcileNow). */
+  trigger: 'timer' | 'on_demand';
+  /** YYYY-MM: this run is the closing reconciliation of that month (the timer's first run of the next month). */
+  closesMonth?: string;
   accounts: number;
   ledgerEntries: number;
   goods: number;
+  stockMoves: number;
   volunteers: number;
   /** How many were found; `discrepancies` lists at most the first 200 (money first). */
   discrepancyCount: number;
@@ -164,9 +170,18 @@ export const pointsActions = {
     input: z.object({}),
   }),
 
-  /** The newest daily reconciliation of the staff member's community; null before its first run. */
+  /** The newest reconciliation of the staff member's community (daily or on demand); null before the first. */
   'points.reconciliation': action<{ latest: ReconciliationView | null }>()({
     roles: ['staff'],
     input: z.object({}),
+  }),
+  /**
+   * Reconciles the staff member's community now and writes a new dated record (never replacing an
+   * earlier one); a few a day per community. The report function will serve it as report.reconcile.
+   */
+  'points.reconcileNow': action<{ reconciliation: ReconciliationView }>()({
+    roles: ['staff'],
+    // It writes (the record, the day's count): only a request that asks for it, and nothing else, is served.
+    input: z.strictObject({ confirm: z.literal('对账', { error: '请确认立即对账' }).meta(NOT_TEXT) }),
   }),
 } as const;

@@ -8,7 +8,9 @@ import { MAX_WAITLIST } from '../../core/usecases/activity';
 import { MAX_SERVICES } from '../../core/usecases/catalog';
 import { MAX_GOODS } from '../../core/usecases/mall';
 import { RECORD_HISTORY_SHOWN } from '../../core/usecases/record';
+import { RECONCILIATIONS_ON_DEMAND_PER_DAY } from '../../core/usecases/reconcile';
 import { MAX_PROPOSALS_PER_DAY } from '../../core/usecases/rules';
+import { MAX_WRITE_OFFS_PER_DAY } from '../../core/usecases/stock';
 import { DEFAULT_DAILY_LIMITS, DEFAULT_MINUTES_CHECK_RATIO, DEFAULT_ORDER_LIMITS, DEFAULT_POINTS_CAPS, MINUTES_ALWAYS_CHECKED, POINTS_CAP_LIMITS } from '../../core/settings';
 
 const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
@@ -32,6 +34,8 @@ describe('README: 防作弊与防刷', () => {
     expect(section).toContain(`或超过 ${MINUTES_ALWAYS_CHECKED / 60} 小时`);
     expect(section).toContain(`每个社区最多 ${MAX_SERVICES} 项服务、${MAX_GOODS} 种商品`);
     expect(section).toContain(`每天最多提交 ${MAX_PROPOSALS_PER_DAY} 条规则调整`);
+    expect(section).toContain(`每种商品同时只能有一笔待审核的损耗，每人每天最多提交 ${MAX_WRITE_OFFS_PER_DAY} 笔`);
+    expect(readme).toContain(`立即对账，仅工作人员，每个社区每天 ${RECONCILIATIONS_ON_DEMAND_PER_DAY} 次`);
     expect(section).toContain(`只显示最近 ${RECORD_HISTORY_SHOWN} 条修改与更正申请；活动候补最多 ${MAX_WAITLIST} 人`);
   });
 });

@@ -436,15 +436,21 @@ describe('staff/goods', () => {
     expect(cloudCalls.toasts.at(-1)).toBe('已保存，积分待审核');
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(false);
 
-    // Changing its stock before the review: the price under review is in the form, and nothing new is proposed.
+    // Changing its stock before the review (入库, not the form: an edit sends no stock): the price
+    // under review is in the form, saving it proposes nothing new.
     page.querySelector(`#edit-${goods.id}`)!.dispatchEvent('click');
     await until(() => page.data.editing === true && page.data.form.id === goods.id);
     expect(page.data.form.pointsPrice).toBe('120');
     expect(text(page, '#f-price-hint')).toContain('已有待审核的调整：120 分');
-    page.querySelector('#f-stock')!.dispatchEvent('change', { detail: '10' });
-    await until(() => page.data.form.stock === '10');
+    expect(page.querySelector('#f-stock')).toBeFalsy();
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
+    page.querySelector(`#stock-in-${goods.id}`)!.dispatchEvent('click');
+    await until(() => page.data.panel === 'stockIn');
+    page.querySelector('#in-quantity')!.dispatchEvent('change', { detail: '2' });
+    await until(() => page.data.stockIn.quantity === '2');
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
     const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((c) => c.subject === '商品“保温杯”的兑换积分');
     expect(pending).toHaveLength(1);
 
@@ -457,22 +463,102 @@ describe('staff/goods', () => {
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(true);
   });
 
-  it('refuses a stock typed from a stale screen (expectedStock) and shows the server’s message', async () => {
+  it('a stock-in from a stale screen adds to the stock as it is now: a redemption made meanwhile stays', async () => {
     connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/goods/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    page.querySelector('#edit-goods-towel')!.dispatchEvent('click');
-    await until(() => page.data.editing === true);
-    const opened = page.data.form.openedStock as number;
+    page.querySelector('#stock-in-goods-towel')!.dispatchEvent('click');
+    await until(() => page.data.panel === 'stockIn');
+    const opened = page.data.target.stock as number;
+    expect(text(page, '#stock-in-sheet')).toContain(`现有 ${opened} 件`);
     ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: requestId() }));
-    page.querySelector('#f-stock')!.dispatchEvent('change', { detail: '100' });
-    await until(() => page.data.form.stock === '100');
-    page.querySelector('#save')!.dispatchEvent('click');
-    await until(() => page.data.formError !== '');
-    expect(text(page, '#form-error')).toBe(`库存刚有变动（当前 ${opened - 1} 件），请刷新后再保存`);
+    page.querySelector('#in-quantity')!.dispatchEvent('change', { detail: '100' });
+    page.querySelector('#in-source')!.dispatchEvent('change', { detail: 'donation' });
+    await until(() => page.data.stockIn.quantity === '100' && page.data.stockIn.source === 'donation');
+    // A donation names its donor.
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panelError !== '');
+    expect(text(page, '#panel-error')).toBe('请填写捐赠人（不愿留名可填“匿名”）');
+    page.querySelector('#in-donor')!.dispatchEvent('change', { detail: '爱心企业' });
+    await until(() => page.data.stockIn.donor === '爱心企业');
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
     const towel = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true })).find((g) => g.id === 'goods-towel');
-    expect(towel?.stock).toBe(opened - 1);
+    expect(towel?.stock).toBe(opened - 1 + 100);
+    expect(text(page, '#goods-goods-towel')).toContain(`库存 ${opened - 1 + 100}`);
+  });
+
+  it('损耗 is proposed on the page and waits; another staff member approves it on theirs, and the stock drops', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/goods/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    const before = page.data.items.find((g: { id: string }) => g.id === 'goods-oil').stock as number;
+    page.querySelector('#write-off-btn-goods-oil')!.dispatchEvent('click');
+    await until(() => page.data.panel === 'writeOff');
+    page.querySelector('#wo-quantity')!.dispatchEvent('change', { detail: '2' });
+    await until(() => page.data.writeOff.quantity === '2');
+    page.querySelector('#submit-write-off')!.dispatchEvent('click');
+    await until(() => page.data.panelError !== '');
+    expect(text(page, '#panel-error')).toBe('请填写损耗原因');
+    page.querySelector('#wo-reason')!.dispatchEvent('change', { detail: '瓶身破裂' });
+    await until(() => page.data.writeOff.reason === '瓶身破裂');
+    page.querySelector('#submit-write-off')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
+    // Waiting: the proposer is told a colleague decides, and has no button to do it.
+    expect(text(page, '#write-off-goods-oil')).toContain('损耗待审核：2 件（瓶身破裂）');
+    expect(text(page, '#own-write-off-goods-oil')).toBe('需其他工作人员审核');
+    expect(page.querySelector('#approve-write-off-goods-oil')).toBeFalsy();
+    expect(text(page, '#goods-goods-oil')).toContain(`库存 ${before}`);
+
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff2);
+    const colleague = mount('staff/goods/index');
+    colleague.instance.onLoad();
+    await until(() => colleague.data.loading === false);
+    expect(text(colleague, '#write-off-goods-oil')).toContain('申请人：刘晓梅');
+    colleague.querySelector('#approve-write-off-goods-oil')!.dispatchEvent('click');
+    await until(() => !colleague.querySelector('#write-off-goods-oil'));
+    expect(text(colleague, '#goods-goods-oil')).toContain(`库存 ${before - 2}`);
+    expect(cloudCalls.toasts.at(-1)).toBe('已通过，库存减少 2 件');
+
+    // Another one, rejected with a reason.
+    ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId: 'goods-oil', quantity: 1, reason: '过期', clientRequestId: requestId() }));
+    colleague.instance.onPullDownRefresh();
+    await until(() => colleague.data.loading === false && !!colleague.querySelector('#reject-write-off-goods-oil'));
+    colleague.querySelector('#reject-write-off-goods-oil')!.dispatchEvent('click');
+    await until(() => colleague.data.rejecting === 'goods-oil');
+    colleague.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => colleague.data.rejectError !== '');
+    expect(text(colleague, '#reject-error')).toBe('请填写不通过的原因，申请人会看到');
+    colleague.querySelector('#note')!.dispatchEvent('change', { detail: '生产日期未过' });
+    await until(() => colleague.data.note === '生产日期未过');
+    colleague.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => !colleague.querySelector('#write-off-goods-oil'));
+    expect(text(colleague, '#goods-goods-oil')).toContain(`库存 ${before - 2}`);
+  });
+
+  it('库存流水 lists an item’s moves, newest first, and loads more', async () => {
+    const created = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '雨伞', pointsPrice: 40, stock: 1 }));
+    for (let i = 0; i < 20; i++) ok(await call(cloud, DEMO.staff2, 'mall.stockIn', { goodsId: created.id, quantity: 1, source: 'purchase', note: `第 ${i + 1} 批`, clientRequestId: requestId() }));
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/goods/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector(`#moves-${created.id}`)!.dispatchEvent('click');
+    await until(() => page.data.panel === 'moves' && page.data.moves.length > 0);
+    expect(page.data.moves).toHaveLength(20);
+    const newest = text(page, '#move-0');
+    expect(newest).toContain('入库');
+    expect(newest).toContain('+1');
+    expect(newest).toContain('结存 21');
+    expect(newest).toContain('王建国');
+    expect(newest).toMatch(/采购\s第 20 批/);
+    page.querySelector('#more-moves')!.dispatchEvent('tap');
+    await until(() => page.data.moves.length === 21);
+    expect(text(page, '#move-20')).toContain('期初库存');
+    expect(text(page, '#move-20')).toContain('结存 1');
+    expect(page.querySelector('#more-moves')).toBeFalsy();
   });
 });
 

@@ -134,6 +134,7 @@ const FIELD_NAMES: Record<string, string> = {
   redeemed: '累计兑换',
   account: '积分账户',
   stock: '库存',
+  goods: '已删除商品的库存流水',
   'stats.activeOrders': '进行中订单数',
   'stats.completedOrders': '完成订单数',
   'stats.ratingSum': '评分合计',
@@ -144,6 +145,7 @@ const KIND_NAMES: Record<DiscrepancyView['kind'], string> = {
   balance: '积分余额与明细不符',
   issued: '累计获得与明细不符',
   redeemed: '累计兑换与明细不符',
+  stock: '库存与库存流水不符',
   negative_stock: '库存数异常',
   volunteer_counter: '志愿者计数与订单不符',
 };
