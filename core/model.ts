@@ -498,8 +498,11 @@ export interface Discrepancy {
   /** What the stored document says, and what its ledger or a recount says. */
   stored: number;
   expected: number;
-  /** What was done: nothing for money and stock (staff decide), reset for a ranking counter. */
-  action: 'reported' | 'counter_reset';
+  /**
+   * What was done: nothing for money and stock (staff decide), reset for a ranking counter;
+   * `unconfirmed`: what it is about kept changing while it was read again, so it is shown as swept.
+   */
+  action: 'reported' | 'counter_reset' | 'unconfirmed';
 }
 
 /**

@@ -123,6 +123,10 @@ export const mallHandlers: Handlers<'mall'> = {
       // Another community's goods are reported as missing: staff learn nothing about them.
       if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
       if (input.stock !== undefined) throw new DomainError('INVALID_INPUT', '已有商品的库存不能直接修改，请通过入库或损耗调整');
+      // A write-off is reviewed by the item's name: it keeps its name until the write-off is decided.
+      if (existing.pendingWriteOff && input.name !== existing.name) {
+        throw new DomainError('CONFLICT', `“${existing.name}”有一笔待审核的损耗，审核完成前不能改名`);
+      }
       // A price is approved for an item, not for an id: renamed, it is a new item, priced 0 until a
       // colleague approves its price (otherwise a towel's price could buy a rice cooker).
       renamed = input.name !== existing.name && (existing.pointsPrice > 0 || existing.pendingRuleChange !== undefined);

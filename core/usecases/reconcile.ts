@@ -228,6 +228,8 @@ export const TIMER_DEADLINE_MS = 55_000;
 export const ON_DEMAND_DEADLINE_MS = 45_000;
 /** On-demand runs per community and day: enough to check again after fixing something, not to flood the records. */
 export const RECONCILIATIONS_ON_DEMAND_PER_DAY = 5;
+/** Of those, one person's. */
+export const RECONCILIATIONS_ON_DEMAND_PER_PERSON = 3;
 /** Items gone from `goods` whose name is looked up in their stock moves, for the findings shown. */
 const MAX_GONE_GOODS_NAMES = 20;
 /** Fields of an order the recount does not need: keeps a 1000-order page small. */
@@ -290,7 +292,7 @@ const sameTotals = (a: PointsAccount | null, b: PointsAccount | null): boolean =
  * A mismatch seen in the sweep, read again on its own: the account, all of the openid's entries,
  * the account again. The sweep reads the ledger and the accounts seconds apart, so a posting in between
  * looks like a mismatch; a posting moves the account, so an account unchanged across the second
- * reading was read with exactly the entries read. Null when it moved (the next run looks again).
+ * reading was read with exactly the entries read. Null when it moved (see confirmed).
  */
 async function confirmAccount(deps: Deps, openid: string): Promise<Discrepancy[] | null> {
   const accounts = deps.store.collection<PointsAccount>(COLLECTIONS.pointsAccounts);
@@ -305,7 +307,7 @@ async function confirmAccount(deps: Deps, openid: string): Promise<Discrepancy[]
 /**
  * A mismatch of a goods item seen in the sweep, read again on its own: the item, all of its moves,
  * the item again (every move changes the stock, so an item unchanged across the second reading was
- * read with exactly its moves). Null when it moved meanwhile, or is gone (the next run looks again).
+ * read with exactly its moves). Null when it moved meanwhile, or is gone (see confirmed).
  */
 async function confirmGoods(deps: Deps, goodsId: string): Promise<Discrepancy[] | null> {
   const goods = deps.store.collection<Goods>(COLLECTIONS.goods);
@@ -314,6 +316,22 @@ async function confirmGoods(deps: Deps, goodsId: string): Promise<Discrepancy[] 
   const after = await goods.get(goodsId);
   if (!before || !after || before.stock !== after.stock) return null;
   return goodsDiscrepancies(after, moves.reduce((sum, move) => sum + move.delta, 0));
+}
+
+/** How often a mismatch is read again while what it is about keeps moving. */
+const CONFIRM_ATTEMPTS = 3;
+
+/**
+ * A swept mismatch read again on its own until a reading holds still. One that never does (an item
+ * redeemed over and over during the run) is kept as swept, marked `unconfirmed`: dropping it would
+ * let whoever keeps an item or an account busy turn a real finding into a clean record.
+ */
+export async function confirmed(confirm: () => Promise<Discrepancy[] | null>, swept: readonly Discrepancy[]): Promise<Discrepancy[]> {
+  for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt += 1) {
+    const reading = await confirm();
+    if (reading) return reading;
+  }
+  return swept.map((finding) => ({ ...finding, action: 'unconfirmed' }));
 }
 
 interface Findings {
@@ -374,7 +392,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, run: Run): Pr
   for (const [openid, mismatches] of swept) {
     inTime();
     // Past the cap (a mass drift, not a race) they are reported as swept.
-    found.push(...(rechecks++ < MAX_RECHECKS ? ((await confirmAccount(deps, openid)) ?? []) : mismatches));
+    found.push(...(rechecks++ < MAX_RECHECKS ? await confirmed(() => confirmAccount(deps, openid), mismatches) : mismatches));
   }
 
   // Goods: the stock ledger summed per item (moves first, as the ledger before the accounts), then
@@ -408,7 +426,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, run: Run): Pr
     inTime();
     // Only a stock/moves mismatch can be a race; a negative stock that adds up is what it is.
     const racy = mismatches.some((d) => d.kind === 'stock');
-    found.push(...(racy && goodsRechecks++ < MAX_RECHECKS ? ((await confirmGoods(deps, goodsId)) ?? []) : mismatches));
+    found.push(...(racy && goodsRechecks++ < MAX_RECHECKS ? await confirmed(() => confirmGoods(deps, goodsId), mismatches) : mismatches));
   }
 
   // Volunteers: counters read first, orders and records after. A transition after the counters were
@@ -618,15 +636,23 @@ export async function closingReconciliation(deps: Deps, communityId: string, mon
 export async function reconcileNow(_input: unknown, { caller, deps }: Pick<ActionContext, 'caller' | 'deps'>): Promise<{ reconciliation: ReconciliationView }> {
   const communityId = staffCommunity(caller);
   const now = deps.clock.now();
-  await deps.store.transaction((tx) =>
-    takeDailyQuota(
+  await deps.store.transaction(async (tx) => {
+    // Per person too, so one staff member cannot use up the community's runs for the others.
+    await takeDailyQuota(
+      tx,
+      quotaKey('reconcile_person', caller.openid),
+      RECONCILIATIONS_ON_DEMAND_PER_PERSON,
+      now,
+      `您今天已手动对账 ${RECONCILIATIONS_ON_DEMAND_PER_PERSON} 次，请明天再试（每天凌晨 3:00 还会自动对账）`,
+    );
+    await takeDailyQuota(
       tx,
       quotaKey('reconcile', communityId),
       RECONCILIATIONS_ON_DEMAND_PER_DAY,
       now,
       `本社区今天已手动对账 ${RECONCILIATIONS_ON_DEMAND_PER_DAY} 次，请明天再试（每天凌晨 3:00 还会自动对账）`,
-    ),
-  );
+    );
+  });
   let findings: Findings;
   try {
     findings = await reconcileCommunity(deps, communityId, {

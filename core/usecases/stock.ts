@@ -30,6 +30,8 @@ import { compact, prereadOrGet } from './shared/store';
 
 /** Write-offs one staff member may propose in a day: a shelf clear-out takes far fewer. */
 export const MAX_WRITE_OFFS_PER_DAY = 20;
+/** Stock-ins one staff member makes a day (a delivery is one per item). */
+export const MAX_STOCK_INS_PER_DAY = 100;
 
 /** The goods as a page shows them; `viewer` (a staff member's openid) adds the pending write-off. */
 export const goodsView = (goods: Goods, viewer?: string): GoodsView => ({
@@ -144,6 +146,8 @@ export const stockHandlers: Pick<Handlers<'mall'>, 'mall.stockIn' | 'mall.propos
           if (made) return { move: sameRequest(made), goods: null };
         }
         const item = ownGoods(await tx.collection<Goods>(COLLECTIONS.goods).get(input.goodsId), communityId);
+        // Each stock-in is a move every reconciliation reads again: one person cannot bury the ledger.
+        await takeDailyQuota(tx, quotaKey('stock_in', caller.openid), MAX_STOCK_INS_PER_DAY, now, `您今天已入库 ${MAX_STOCK_INS_PER_DAY} 次，请明天再入库`);
         if (item.stock + input.quantity > MAX_STOCK) {
           throw new DomainError('LIMIT_REACHED', `入库后“${item.name}”的库存将超过 ${MAX_STOCK} 件，请核对数量`);
         }
@@ -251,6 +255,10 @@ export const stockHandlers: Pick<Handlers<'mall'>, 'mall.stockIn' | 'mall.propos
       const goodsOf = tx.collection<Goods>(COLLECTIONS.goods);
       const item = await goodsOf.get(current.goodsId);
       if (approve && !item) throw new DomainError('NOT_FOUND', '商品已不存在，请不通过此申请');
+      // The reviewer judged the item by the name proposed: renamed since, it may be another item.
+      if (approve && item && item.name !== current.goodsName) {
+        throw new DomainError('CONFLICT', `商品名称已由“${current.goodsName}”改为“${item.name}”，请不通过此申请，核对后重新申请`);
+      }
       const decision = compact({
         status: approve ? ('approved' as const) : ('rejected' as const),
         decidedBy: caller.openid,

@@ -8,6 +8,7 @@ import {
   accountDiscrepancies,
   addEntry,
   byKindThenSubject,
+  confirmed,
   counterDrift,
   countersUnchanged,
   countOrder,
@@ -193,5 +194,26 @@ describe('the document', () => {
     expect(previousMonth('2026-12-01')).toBe('2026-11');
     expect(previousMonth('2027-01-02')).toBe('2026-12');
     expect(previousMonth('2026-10-01')).toBe('2026-09');
+  });
+});
+
+describe('a mismatch read again until a reading holds still', () => {
+  const swept: Discrepancy[] = [{ kind: 'stock', subject: 'goods-x', field: 'stock', stored: 9, expected: 5, action: 'reported' }];
+
+  it('takes the first reading that holds still, however many tries it needs', async () => {
+    let calls = 0;
+    const held = await confirmed(async () => (++calls < 3 ? null : []), swept);
+    expect(held).toEqual([]);
+    expect(calls).toBe(3);
+  });
+
+  it('keeps the swept finding, marked unconfirmed, when nothing ever holds still: a busy item cannot hide it', async () => {
+    let calls = 0;
+    const kept = await confirmed(async () => {
+      calls += 1;
+      return null;
+    }, swept);
+    expect(kept).toEqual([{ ...swept[0], action: 'unconfirmed' }]);
+    expect(calls).toBe(3);
   });
 });

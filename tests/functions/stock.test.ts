@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StockMoveView } from '../../core/contract';
 import type { Goods, StockMove, WriteOff } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
+import { MAX_STOCK_INS_PER_DAY } from '../../core/usecases/stock';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { doc, docs, expectRefused, seed, T0, userDoc } from '../helpers/seed';
 
@@ -225,6 +226,38 @@ describe('the stock ledger', () => {
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     seed(cloud, 'quotas', [{ _id: `write_off:${STAFF3}`, day: today, count: 20, updatedAt: new Date() }]);
     await expectRefused(cloud, STAFF3, 'mall.proposeWriteOff', { goodsId: other, quantity: 1, reason: '发霉', clientRequestId: requestId() }, 'LIMIT_REACHED', '您今天已提交 20 笔损耗申请，请明天再提交');
+  });
+
+  it('损耗 is judged by the item’s name: the item keeps it while a write-off waits, and a name changed anyway stops the approval', async () => {
+    const goodsId = await newGoods(cloud, '电饭煲', 5, 800);
+    const { writeOff } = ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId, quantity: 5, reason: '破损无法使用', clientRequestId: requestId() }));
+    // Renamed to something worthless, the colleague would approve "破旧塑料袋".
+    await expectRefused(cloud, DEMO.staff, 'mall.upsertGoods', { id: goodsId, name: '破旧塑料袋', pointsPrice: 800 }, 'CONFLICT', '“电饭煲”有一笔待审核的损耗，审核完成前不能改名');
+    expect(doc<Goods>(cloud, 'goods', goodsId)!.name).toBe('电饭煲');
+    // Other edits are still allowed.
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: goodsId, name: '电饭煲', pointsPrice: 800, description: '3 升' }));
+    // A name changed by any other way (a hand edit in the console) stops the approval.
+    seed(cloud, 'goods', [{ ...doc<Goods>(cloud, 'goods', goodsId)!, name: '破旧塑料袋' }]);
+    await expectRefused(
+      cloud,
+      DEMO.staff2,
+      'mall.decideWriteOff',
+      { writeOffId: writeOff.id, decision: 'approve' },
+      'CONFLICT',
+      '商品名称已由“电饭煲”改为“破旧塑料袋”，请不通过此申请，核对后重新申请',
+    );
+    expect(stockOf(cloud, goodsId)).toBe(5);
+    seed(cloud, 'goods', [{ ...doc<Goods>(cloud, 'goods', goodsId)!, name: '电饭煲' }]);
+  });
+
+  it('入库 is limited per person and day: one account cannot bury the ledger every reconciliation reads', async () => {
+    const goodsId = await newGoods(cloud, '香皂', 1);
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    seed(cloud, 'quotas', [{ _id: `stock_in:${STAFF3}`, day: today, count: MAX_STOCK_INS_PER_DAY, updatedAt: new Date() }]);
+    const before = movesOf(cloud, goodsId).length;
+    await expectRefused(cloud, STAFF3, 'mall.stockIn', { goodsId, quantity: 1, source: 'purchase', clientRequestId: requestId() }, 'LIMIT_REACHED', `您今天已入库 ${MAX_STOCK_INS_PER_DAY} 次，请明天再入库`);
+    expect(movesOf(cloud, goodsId)).toHaveLength(before);
+    ok(await call(cloud, DEMO.staff2, 'mall.stockIn', { goodsId, quantity: 1, source: 'purchase', clientRequestId: requestId() }));
   });
 
   it('库存流水: an item’s moves, newest first, page by page, for its own community’s staff only', async () => {

@@ -150,12 +150,18 @@ const KIND_NAMES: Record<DiscrepancyView['kind'], string> = {
   volunteer_counter: '志愿者计数与订单不符',
 };
 
+const ACTION_TEXT: Record<DiscrepancyView['action'], string> = {
+  reported: '未作改动，请核查',
+  counter_reset: '已按重新统计的值更正',
+  unconfirmed: '对账时数据正在变动，未能复核；未作改动，请稍后再对账核查',
+};
+
 export function toDiscrepancyLines(found: DiscrepancyView[]): DiscrepancyLine[] {
   return found.map((item, index) => ({
     key: `${index}`,
     title: `${KIND_NAMES[item.kind] ?? item.kind}：${item.name ?? item.subject}`,
     detail: `${FIELD_NAMES[item.field] ?? item.field}记为 ${item.stored}，按明细应为 ${item.expected}`,
-    actionText: item.action === 'counter_reset' ? '已按重新统计的值更正' : '未作改动，请核查',
+    actionText: ACTION_TEXT[item.action],
   }));
 }
 
