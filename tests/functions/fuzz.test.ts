@@ -415,6 +415,9 @@ const IN_PROCESS_DEPS: Deps = {
     temporaryUrl: async () => { throw new Error('files were read for an input its schema refuses'); },
     remove: async () => { throw new Error('files were removed for an input its schema refuses'); },
   },
+  spreadsheets: {
+    write: async () => { throw new Error('a spreadsheet was written for an input its schema refuses'); },
+  },
   adminOpenids: new Set([EVERYONE]),
 };
 
