@@ -36,6 +36,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   admin_registry: 'AdminRegistry',
   holiday_calendars: 'HolidayCalendarDoc',
   holiday_calendar_changes: 'HolidayCalendarChange',
+  report_exports: 'ReportExport',
 };
 
 /**

@@ -34,6 +34,7 @@ import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
+import { reportHandlers } from '../../core/usecases/report';
 import { scoringHandlers } from '../../core/usecases/scoring';
 import { statsHandlers } from '../../core/usecases/stats';
 import { userHandlers } from '../../core/usecases/user';
@@ -344,6 +345,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   activity: activityHandlers,
   record: recordHandlers,
   certificate: certificateHandlers,
+  report: reportHandlers,
 };
 
 /**
