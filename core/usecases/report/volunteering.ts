@@ -55,6 +55,8 @@ const BY_START: OrderBy = [
 const BY_ID: OrderBy = [['_id', 'asc']];
 /** Activities per read; each brings its sign-ups in reads of their own. */
 const ACTIVITY_PAGE_SIZE = 50;
+/** Sign-ups per read: each brings the volunteer's record and their service record. */
+const SIGNUP_PAGE_SIZE = 200;
 /** Who held a place: not those who withdrew, nor those still waiting when it began. */
 const HELD_A_PLACE: readonly SignupStatus[] = ['enrolled', 'checked_in', 'attended', 'no_show'];
 
@@ -81,7 +83,7 @@ async function* attendanceRows({ deps, community, period }: ReportContext): Asyn
           },
         ),
       BY_ID,
-      PAGE_SIZE,
+      SIGNUP_PAGE_SIZE,
     );
     for await (const signup of rows) yield { ...signup, activity };
   }
