@@ -3,8 +3,13 @@
  * 志愿服务时长台账, 积分收支台账, 兑换核销台账, 活动签到表), written as .xlsx files in cloud storage.
  */
 import { z } from 'zod';
-import { action } from './define';
+import { COLLECTIONS } from '../model';
+import { quotaKey } from '../usecases/shared/quota';
+import { action, byId } from './define';
 import { calendarDate, id } from './fields';
+
+/** The daily count of a person's exports (core/usecases/shared/quota.ts). */
+export const reportQuotaKey = (openid: string): string => quotaKey('report', openid);
 
 /** The ledgers report.export writes; each is one entry of the registry in core/usecases/report. */
 export const REPORT_KINDS = ['orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities'] as const;
@@ -38,7 +43,12 @@ export interface ReportOptionsView {
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
 
 export const reportActions = {
-  'report.options': action<ReportOptionsView>()({ roles: ['staff', 'grid_worker'], input: z.object({}) }),
+  /** Today's count of exports comes with the caller (no request of its own). */
+  'report.options': action<ReportOptionsView>()({
+    roles: ['staff', 'grid_worker'],
+    input: z.object({}),
+    reads: (_input, openid) => ({ quota: byId(COLLECTIONS.quotas, reportQuotaKey(openid)) }),
+  }),
   /**
    * Writes one ledger for a Beijing calendar month (`month`) or the days `from`–`to` inclusive (at
    * most a year), stores it under the community's folder and records who exported what. Staff

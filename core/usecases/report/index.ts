@@ -15,16 +15,15 @@
  * The file lies under reports/<communityId>/ with a random part in its name; its download address
  * lasts REPORT_URL_SECONDS.
  */
-import type { ReportKind } from '../../contract/report';
-import { REPORT_KINDS } from '../../contract/report';
+import { REPORT_KINDS, type ReportKind, reportQuotaKey } from '../../contract/report';
 import { DomainError, found } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { COLLECTIONS, type Community, type Quota, type ReportExport } from '../../model';
 import type { Caller } from '../../ports';
 import { formatLocal } from '../../time';
 import { memberCommunity } from '../shared/access';
-import { quotaKey, takeDailyQuota, usedToday } from '../shared/quota';
-import { loadCommunity } from '../shared/store';
+import { takeDailyQuota, usedToday } from '../shared/quota';
+import { loadCommunity, prereadOrGet } from '../shared/store';
 import { gridName, type ReportKindSpec } from './ledger';
 import { MAX_REPORT_DAYS, periodOf } from './period';
 import { REPORT_REGISTRY } from './registry';
@@ -33,8 +32,6 @@ import { REPORT_REGISTRY } from './registry';
 export const REPORT_EXPORTS_PER_DAY = 20;
 /** How long the download address of an export works. */
 export const REPORT_URL_SECONDS = 3600;
-
-const QUOTA = 'report';
 
 const isStaff = (caller: Caller): boolean => caller.roles.has('staff');
 
@@ -60,11 +57,11 @@ function gridsOf(caller: Caller, spec: ReportKindSpec, community: Community, gri
 const fileNameSafe = (text: string): string => text.replace(/[\\/:*?"<>|\s]+/g, '-');
 
 export const reportHandlers: Handlers<'report'> = {
-  'report.options': async (_input, { caller, deps }) => {
+  'report.options': async (_input, { caller, deps, preread }) => {
     const community = await loadCommunity(deps, memberCommunity(caller), caller);
     const staff = isStaff(caller);
     const own = caller.user?.gridIds ?? [];
-    const quota = await deps.store.collection<Quota>(COLLECTIONS.quotas).get(quotaKey(QUOTA, caller.openid));
+    const quota = await prereadOrGet(deps.store.collection<Quota>(COLLECTIONS.quotas), reportQuotaKey(caller.openid), preread, 'quota');
     return {
       kinds: REPORT_KINDS.filter((kind) => staff || REPORT_REGISTRY[kind].byGrid).map((kind) => ({ kind, title: REPORT_REGISTRY[kind].title, byGrid: REPORT_REGISTRY[kind].byGrid })),
       grids: community.grids.filter((grid) => !grid.retired && (staff || own.includes(grid.id))).map((grid) => ({ id: grid.id, name: grid.name })),
@@ -82,7 +79,7 @@ export const reportHandlers: Handlers<'report'> = {
     const period = periodOf(input, now);
     const gridIds = gridsOf(caller, spec, community, input.gridId);
     const used = await deps.store.transaction((tx) =>
-      takeDailyQuota(tx, quotaKey(QUOTA, caller.openid), REPORT_EXPORTS_PER_DAY, now, `您今天已导出 ${REPORT_EXPORTS_PER_DAY} 份报表，请明天再导出`),
+      takeDailyQuota(tx, reportQuotaKey(caller.openid), REPORT_EXPORTS_PER_DAY, now, `您今天已导出 ${REPORT_EXPORTS_PER_DAY} 份报表，请明天再导出`),
     );
 
     const grids = gridIds?.map((gridId) => gridName(community, gridId)).join('、');
