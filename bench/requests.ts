@@ -152,6 +152,7 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('待评分', 'demo-staff', 'scoring.pending', {}),
   screen('积分超市', 'demo-volunteer', 'mall.home', {}),
   screen('积分明细', 'demo-volunteer', 'points.ledger', {}),
+  screen('积分规则', 'demo-resident', 'points.rules', {}),
   screen('活动列表', 'demo-volunteer', 'activity.list', {}),
   screen('我的活动', 'demo-volunteer', 'activity.mine', {}),
   screen('服务记录', 'demo-volunteer', 'record.mine', {}),

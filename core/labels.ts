@@ -16,6 +16,8 @@ import type {
   RuleChangeStatus,
   ServiceRecord,
   SignupStatus,
+  StockMoveKind,
+  StockSource,
   VolunteerStatus,
 } from './model';
 
@@ -83,6 +85,20 @@ export const POINTS_SOURCE_TEXT: Readonly<Record<PointsSource, string>> = {
   redeem: '兑换',
   redeem_refund: '兑换退回',
   forfeit: '注销清零',
+};
+
+/** How a goods item's stock changed, as its 库存流水 shows it. */
+export const STOCK_MOVE_KIND_TEXT: Readonly<Record<StockMoveKind, string>> = {
+  opening: '期初库存',
+  stock_in: '入库',
+  redeem: '兑换',
+  refund: '取消兑换退回',
+  write_off: '损耗',
+};
+
+export const STOCK_SOURCE_TEXT: Readonly<Record<StockSource, string>> = {
+  purchase: '采购',
+  donation: '捐赠',
 };
 
 export const AWARD_KIND_TEXT: Readonly<Record<AwardNomination['kind'], string>> = {

@@ -16,6 +16,10 @@ export const COLLECTIONS = {
   pointsLedger: 'points_ledger',
   goods: 'goods',
   redemptions: 'redemptions',
+  /** The stock ledger: every change of a goods item's stock, append-only (Σ delta = stock). */
+  stockMoves: 'stock_moves',
+  /** Write-offs (损耗) of goods: proposed by one staff member, decided by another. */
+  writeOffs: 'write_offs',
   serviceRecords: 'service_records',
   recordChanges: 'record_changes',
   recordCorrections: 'record_corrections',
@@ -485,7 +489,11 @@ export interface RuleChange {
 
 /** One thing the reconciliation found that does not add up. */
 export interface Discrepancy {
-  kind: 'balance' | 'issued' | 'redeemed' | 'negative_stock' | 'volunteer_counter';
+  /**
+   * `stock`: a goods item's stock differs from the sum of its stock moves (field `stock`), or moves
+   * name an item that is gone (field `goods`, stored 0, expected their sum).
+   */
+  kind: 'balance' | 'issued' | 'redeemed' | 'stock' | 'negative_stock' | 'volunteer_counter';
   /** The account's openid, the goods' id, the volunteer's openid. */
   subject: string;
   field: string;
@@ -496,15 +504,26 @@ export interface Discrepancy {
   action: 'reported' | 'counter_reset';
 }
 
-/** A daily reconciliation of a community: written once a day, never changed. */
+/**
+ * A reconciliation of a community, never changed once written: the daily timer's
+ * (`<communityId>:<YYYY-MM-DD>`) or one a staff member asked for (`<communityId>:<YYYY-MM-DD>:<HHmmss>`).
+ */
 export interface Reconciliation {
-  _id: string; // `<communityId>:<YYYY-MM-DD>`
+  _id: string;
   communityId: string;
   day: string;
   ranAt: Date;
+  /** Absent on the timer's runs written before on-demand runs existed. */
+  trigger?: 'timer' | 'on_demand';
+  /** The staff member who asked for an on-demand run. */
+  requestedBy?: string;
+  /** YYYY-MM: the timer's first run of a month closes the month before (what the monthly report cites). */
+  closesMonth?: string;
   accounts: number;
   ledgerEntries: number;
   goods: number;
+  /** Absent on runs from before the stock ledger. */
+  stockMoves?: number;
   volunteers: number;
   /** At most 1000 are kept (the document stays small); discrepancyCount says how many there were. */
   discrepancies: Discrepancy[];
@@ -557,7 +576,81 @@ export interface Goods {
   active: boolean;
   /** A change of pointsPrice waiting for a second staff member (a new item is priced 0 until then). */
   pendingRuleChange?: PendingRuleChange;
+  /** The write-off (损耗) waiting for a second staff member: one at a time per item. */
+  pendingWriteOff?: PendingWriteOff;
   updatedAt: Date;
+}
+
+/** What a goods item shows of its pending write-off, so the goods list needs no second read. */
+export interface PendingWriteOff {
+  id: string;
+  quantity: number;
+  reason: string;
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: Date;
+}
+
+/**
+ * How a goods item's stock changed: `opening` (what was on the shelf when the item was registered,
+ * and the demo data's stock), `stock_in` (入库: a purchase or a donation), `redeem` (−), `refund` (+,
+ * a cancelled redemption), `write_off` (−, 损耗 approved by a second staff member).
+ */
+export type StockMoveKind = 'opening' | 'stock_in' | 'redeem' | 'refund' | 'write_off';
+
+export type StockSource = 'purchase' | 'donation';
+
+/**
+ * One change of a goods item's stock, written in the same transaction as the change. Append-only:
+ * its _id is the idempotency key (`redeem:<redemptionId>`, `refund:<redemptionId>`,
+ * `write_off:<writeOffId>`, `opening:<goodsId>`, `in-<hash of staff and request>`).
+ */
+export interface StockMove {
+  _id: string;
+  communityId: string;
+  goodsId: string;
+  /** The item's name when the move was made (kept if the item is renamed or gone). */
+  goodsName: string;
+  kind: StockMoveKind;
+  delta: number;
+  stockAfter: number;
+  /** A stock-in's source, and for a donation who gave it (a person's or an organisation's name). */
+  source?: StockSource;
+  donor?: string;
+  note?: string;
+  /** A write-off's reason. */
+  reason?: string;
+  /** The redemption or write-off it belongs to. */
+  ref?: string;
+  /**
+   * The staff member who made it (for a write-off: who approved it). Absent on a redemption's moves:
+   * the redemption says who redeemed, and a resident's openid is kept nowhere else.
+   */
+  by?: string;
+  byName?: string;
+  createdAt: Date;
+}
+
+export type WriteOffStatus = 'pending' | 'approved' | 'rejected';
+
+/** A write-off (损耗) of goods: the stock drops only when a second staff member approves it. */
+export interface WriteOff {
+  _id: string; // `wo-<hash of proposer and request>`
+  communityId: string;
+  goodsId: string;
+  goodsName: string;
+  quantity: number;
+  reason: string;
+  status: WriteOffStatus;
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: Date;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: Date;
+  note?: string;
+  /** The stock move an approval wrote. */
+  moveId?: string;
 }
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';

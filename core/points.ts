@@ -4,7 +4,7 @@
  * can never go below zero.
  */
 import { DomainError } from './errors';
-import { COLLECTIONS, type LedgerEntry, type PointsAccount, type ScoreMultipliers } from './model';
+import { type Activity, COLLECTIONS, type LedgerEntry, type PointsAccount, type PointsCaps, type ScoreMultipliers } from './model';
 import type { Transaction } from './ports';
 import { localDay } from './time';
 
@@ -16,6 +16,29 @@ export function servicePoints(basePoints: number, score: number, multipliers: Sc
   if (multiplier === undefined) throw new DomainError('INVALID_INPUT', '评分必须是 1–5');
   return Math.round(basePoints * multiplier);
 }
+
+/** The most one scored order pays under these caps, whatever its service's points. */
+export const maxOrderPoints = (caps: Pick<PointsCaps, 'servicePoints' | 'scoreMultiplier'>): number => Math.round(caps.servicePoints * caps.scoreMultiplier);
+
+/**
+ * What scoring pays for an order: its points for the score, within today's caps (even for points
+ * set under higher ones). The one formula: scoring pays it and the published rules show it.
+ */
+export const scoredOrderPoints = (basePoints: number, score: number, multipliers: ScoreMultipliers | undefined, caps: PointsCaps): number =>
+  Math.min(servicePoints(basePoints, score, multipliers), maxOrderPoints(caps));
+
+/**
+ * What an activity's check-out pays for `hours` recorded: the rate within today's cap, for no more
+ * hours than the schedule had when the rate was approved (lengthening it later adds no points).
+ */
+export function activityPoints(hours: number, activity: Pick<Activity, 'pointsPerHour' | 'paidMinutesCap'>, caps: Pick<PointsCaps, 'activityPointsPerHour'>): number {
+  const paidHours = Math.min(hours, (activity.paidMinutesCap ?? Infinity) / 60);
+  return Math.round(paidHours * paidRate(activity, caps));
+}
+
+/** The rate an hour of the activity pays: the approved one, within today's cap (even if approved under a higher one). */
+export const paidRate = (activity: Pick<Activity, 'pointsPerHour'>, caps: Pick<PointsCaps, 'activityPointsPerHour'>): number =>
+  Math.min(activity.pointsPerHour, caps.activityPointsPerHour);
 
 /** A ledger entry to post: what the entry records, its idempotency key and the time. */
 export type Posting = Omit<LedgerEntry, '_id' | 'balanceAfter' | 'createdAt'> & {

@@ -8,6 +8,13 @@ import type { CollectionName, Community, PointsAccount, Role, User, Volunteer, V
  * A condition on one field (dot paths allowed). A bare value means equality. Strings compare in
  * code-point order, which keyset paging uses to break ties on _id.
  */
+type BoundKind = 'gt' | 'gte' | 'lt' | 'lte';
+/**
+ * One bound per field: `{ gte: a, lt: b }` is not a range here (the adapters apply one operator), so
+ * the type refuses it; a range is read with one bound and ended by the reader.
+ */
+type Bound<K extends BoundKind> = { [P in K]: number | Date | string } & { [P in Exclude<BoundKind, K>]?: never };
+
 export type Condition =
   | string
   | number
@@ -17,10 +24,10 @@ export type Condition =
   | { in: readonly unknown[] }
   | { nin: readonly unknown[] }
   | { neq: unknown }
-  | { gt: number | Date | string }
-  | { gte: number | Date | string }
-  | { lt: number | Date | string }
-  | { lte: number | Date | string }
+  | Bound<'gt'>
+  | Bound<'gte'>
+  | Bound<'lt'>
+  | Bound<'lte'>
   | { exists: boolean }
   /** An array field whose every element is one of these (an empty array qualifies). */
   | { subsetOf: readonly unknown[] };

@@ -34,6 +34,7 @@ export type PersonalDataKind =
   | 'activities'
   | 'awards'
   | 'staff'
+  | 'donations'
   | 'consent';
 
 export interface PersonalDataItem {
@@ -198,6 +199,15 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
     required: false,
   },
   {
+    kind: 'donations',
+    title: '捐赠人信息',
+    what: '社区工作人员登记积分超市的捐赠物资时记下的捐赠人姓名或单位名称，以及入库备注',
+    purpose: '积分超市每一件物资的来源都有记录可查，便于审计和向捐赠人致谢',
+    seenBy: '本社区工作人员',
+    retention: '随库存流水长期保留，以便审计；不愿留名的捐赠登记为“匿名”',
+    required: false,
+  },
+  {
     kind: 'consent',
     title: '同意记录',
     what: '您同意本隐私政策和志愿者服务协议的时间；您导出数据的次数和最近一次导出的文件',
@@ -349,7 +359,42 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     balanceAfter: 'points',
     createdAt: null,
   },
-  goods: { _id: null, communityId: null, name: null, pointsPrice: null, stock: null, description: null, active: null, pendingRuleChange: null, updatedAt: null },
+  goods: { _id: null, communityId: null, name: null, pointsPrice: null, stock: null, description: null, active: null, pendingRuleChange: null, pendingWriteOff: 'staff', updatedAt: null },
+  // A redemption's moves name no one (the redemption does); the others name the staff member who made them.
+  stock_moves: {
+    _id: null,
+    communityId: null,
+    goodsId: null,
+    goodsName: null,
+    kind: null,
+    delta: null,
+    stockAfter: null,
+    source: null,
+    donor: 'donations',
+    note: 'donations',
+    reason: null,
+    ref: null,
+    by: 'staff',
+    byName: 'staff',
+    createdAt: null,
+  },
+  write_offs: {
+    _id: null,
+    communityId: null,
+    goodsId: null,
+    goodsName: null,
+    quantity: null,
+    reason: null,
+    status: null,
+    proposedBy: 'staff',
+    proposedByName: 'staff',
+    proposedAt: null,
+    decidedBy: 'staff',
+    decidedByName: 'staff',
+    decidedAt: null,
+    note: null,
+    moveId: null,
+  },
   redemptions: {
     _id: null,
     openid: 'account',
@@ -533,9 +578,13 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     communityId: null,
     day: null,
     ranAt: null,
+    trigger: null,
+    requestedBy: 'staff',
+    closesMonth: null,
     accounts: null,
     ledgerEntries: null,
     goods: null,
+    stockMoves: null,
     volunteers: null,
     // Each finding names the account (an openid) whose balance did not add up: no name, no contact.
     discrepancies: 'account',

@@ -80,7 +80,7 @@ export const DEFAULT_SETTINGS: EffectiveSettings = {
 };
 
 /** What applies: the stored settings, with the defaults for what a community never set. */
-export const effectiveSettings = (community: Community): EffectiveSettings => ({
+export const effectiveSettings = (community: Pick<Community, 'settings'>): EffectiveSettings => ({
   ...community.settings,
   hourRounding: community.settings.hourRounding ?? DEFAULT_HOUR_ROUNDING,
   orderLimits: orderLimitsOf(community),

@@ -57,81 +57,140 @@ const WITHDRAWN: ReadonlySet<OrderStatus> = new Set(['cancelled', 'rejected']);
 
 const minutesBetween = (start: Date, end: Date): number => (new Date(end).getTime() - new Date(start).getTime()) / 60_000;
 
-/** 办结率 = finished / (all − cancelled − rejected), null when nothing was left to finish. */
-function completionRate(orders: readonly StatsOrder[]): number | null {
-  const counted = orders.filter((order) => !WITHDRAWN.has(order.status));
-  if (counted.length === 0) return null;
-  return round(counted.filter((order) => FINISHED.has(order.status)).length / counted.length, 4);
+/** What one set of orders adds up to: the whole community's, or one grid's. */
+interface OrderCounts {
+  orders: number;
+  /** Not cancelled or rejected: the denominator of 办结率. */
+  counted: number;
+  finished: number;
+  closed: number;
+  stars: number[];
 }
 
-function averageStars(orders: readonly StatsOrder[]): { average: number | null; rated: number } {
-  const stars = orders.flatMap((order) => (order.rating ? [order.rating.stars] : []));
-  if (stars.length === 0) return { average: null, rated: 0 };
-  return { average: round(stars.reduce((sum, value) => sum + value, 0) / stars.length, 2), rated: stars.length };
+const noOrders = (): OrderCounts => ({ orders: 0, counted: 0, finished: 0, closed: 0, stars: [] });
+
+function countOrder(counts: OrderCounts, order: StatsOrder): void {
+  counts.orders += 1;
+  if (!WITHDRAWN.has(order.status)) counts.counted += 1;
+  if (FINISHED.has(order.status)) counts.finished += 1;
+  if (order.status === 'closed') counts.closed += 1;
+  if (order.rating) counts.stars.push(order.rating.stars);
 }
+
+/**
+ * The running totals of a period, fed one document at a time: the overview (stats.overview), the
+ * monthly report and each month of the trend all come out of this one fold, so their figures
+ * cannot disagree, and a reader can stream a period page by page instead of holding it.
+ */
+export interface Tally {
+  ordersByStatus: Record<OrderStatus, number>;
+  all: OrderCounts;
+  onBehalfStars: number[];
+  responseMinutes: number[];
+  completionMinutes: number[];
+  byGrid: Map<string, OrderCounts>;
+  /** Recorded (rounded) hours, as certificates state them; records from before rounding have only minutes. */
+  recordedHours: number[];
+  unroundedMinutes: number;
+  volunteers: Set<string>;
+  pointsIssued: number;
+  pointsRedeemed: number;
+}
+
+export function newTally(): Tally {
+  return {
+    ordersByStatus: Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>,
+    all: noOrders(),
+    onBehalfStars: [],
+    responseMinutes: [],
+    completionMinutes: [],
+    byGrid: new Map(),
+    recordedHours: [],
+    unroundedMinutes: 0,
+    volunteers: new Set(),
+    pointsIssued: 0,
+    pointsRedeemed: 0,
+  };
+}
+
+/** An order created in the period. */
+export function tallyOrder(tally: Tally, order: StatsOrder): void {
+  tally.ordersByStatus[order.status] += 1;
+  countOrder(tally.all, order);
+  if (order.rating?.onBehalf) tally.onBehalfStars.push(order.rating.stars);
+  if (order.acceptedAt) tally.responseMinutes.push(minutesBetween(order.createdAt, order.acceptedAt));
+  if (order.completedAt) tally.completionMinutes.push(minutesBetween(order.createdAt, order.completedAt));
+  const gridId = order.address.gridId;
+  let grid = tally.byGrid.get(gridId);
+  if (!grid) tally.byGrid.set(gridId, (grid = noOrders()));
+  countOrder(grid, order);
+}
+
+/** A service-hour record dated in the period. */
+export function tallyRecord(tally: Tally, record: StatsRecord): void {
+  if (record.hours === undefined) tally.unroundedMinutes += record.minutes;
+  else tally.recordedHours.push(record.hours);
+  tally.volunteers.add(record.openid);
+}
+
+/** A ledger entry created in the period. */
+export function tallyEntry(tally: Tally, entry: StatsEntry): void {
+  // A redemption is negative and its refund positive: their sum is what was really spent.
+  if (entry.source === 'redeem' || entry.source === 'redeem_refund') tally.pointsRedeemed -= entry.delta;
+  else if (entry.delta > 0) tally.pointsIssued += entry.delta;
+}
+
+/** 办结率 = finished / (all − cancelled − rejected), null when nothing was left to finish. */
+const completionRate = (counts: OrderCounts): number | null => (counts.counted === 0 ? null : round(counts.finished / counts.counted, 4));
+
+const averageOf = (stars: readonly number[]): number | null =>
+  stars.length === 0 ? null : round(stars.reduce((sum, value) => sum + value, 0) / stars.length, 2);
 
 const roundOrNull = (value: number | null, places: number) => (value === null ? null : round(value, places));
 
-function gridStats(grid: Pick<Grid, 'id' | 'name'>, orders: readonly StatsOrder[]): GridStats {
+function gridStats(grid: Pick<Grid, 'id' | 'name'>, counts: OrderCounts): GridStats {
   return {
     gridId: grid.id,
     gridName: grid.name,
-    orders: orders.length,
-    finished: orders.filter((order) => FINISHED.has(order.status)).length,
-    closed: orders.filter((order) => order.status === 'closed').length,
-    completionRate: completionRate(orders),
-    averageStars: averageStars(orders).average,
+    orders: counts.orders,
+    finished: counts.finished,
+    closed: counts.closed,
+    completionRate: completionRate(counts),
+    averageStars: averageOf(counts.stars),
+  };
+}
+
+/** The overview of a period whose documents have all been tallied. */
+export function overviewOf(tally: Tally, period: Pick<OverviewInput, 'from' | 'to' | 'grids'>): StatsOverview {
+  const onBehalf = averageOf(tally.onBehalfStars);
+  // Every grid of the community, even without orders, then any grid the orders name that the
+  // community no longer lists (renamed or removed), so no order drops out of the breakdown.
+  const known = new Set(period.grids.map((grid) => grid.id));
+  const unknown = [...tally.byGrid.keys()].filter((id) => !known.has(id)).sort();
+  const byGrid = [...period.grids, ...unknown.map((id) => ({ id, name: id }))].map((grid) => gridStats(grid, tally.byGrid.get(grid.id) ?? noOrders()));
+
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    ordersByStatus: { ...tally.ordersByStatus },
+    completionRate: completionRate(tally.all),
+    averageStars: averageOf(tally.all.stars),
+    ratedOrders: tally.all.stars.length,
+    ...(onBehalf === null ? {} : { ratedOnBehalf: { ratedOrders: tally.onBehalfStars.length, averageStars: onBehalf } }),
+    medianResponseMinutes: roundOrNull(median(tally.responseMinutes), 1),
+    medianCompletionMinutes: roundOrNull(median(tally.completionMinutes), 1),
+    volunteerHours: round(sumHours(tally.recordedHours) + tally.unroundedMinutes / 60, 2),
+    activeVolunteers: tally.volunteers.size,
+    pointsIssued: tally.pointsIssued,
+    pointsRedeemed: tally.pointsRedeemed,
+    byGrid,
   };
 }
 
 export function computeOverview(input: OverviewInput): StatsOverview {
-  const { orders } = input;
-  const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;
-  for (const order of orders) ordersByStatus[order.status] += 1;
-
-  const response = orders.flatMap((order) => (order.acceptedAt ? [minutesBetween(order.createdAt, order.acceptedAt)] : []));
-  const completion = orders.flatMap((order) => (order.completedAt ? [minutesBetween(order.createdAt, order.completedAt)] : []));
-  const stars = averageStars(orders);
-  const onBehalf = averageStars(orders.filter((order) => order.rating?.onBehalf));
-
-  // The recorded (rounded) hours, as certificates state them; records from before rounding have only minutes.
-  const unrounded = input.serviceRecords.filter((record) => record.hours === undefined).reduce((sum, record) => sum + record.minutes, 0);
-  const recordedHours = sumHours(input.serviceRecords.flatMap((record) => (record.hours === undefined ? [] : [record.hours])));
-
-  let pointsIssued = 0;
-  let pointsRedeemed = 0;
-  for (const entry of input.ledger) {
-    // A redemption is negative and its refund positive: their sum is what was really spent.
-    if (entry.source === 'redeem' || entry.source === 'redeem_refund') pointsRedeemed -= entry.delta;
-    else if (entry.delta > 0) pointsIssued += entry.delta;
-  }
-
-  // Every grid of the community, even without orders, then any grid the orders name that the
-  // community no longer lists (renamed or removed), so no order drops out of the breakdown.
-  const byGridId = new Map<string, StatsOrder[]>();
-  for (const order of orders) {
-    const list = byGridId.get(order.address.gridId);
-    if (list) list.push(order);
-    else byGridId.set(order.address.gridId, [order]);
-  }
-  const known = new Set(input.grids.map((grid) => grid.id));
-  const unknown = [...byGridId.keys()].filter((id) => !known.has(id)).sort();
-  const byGrid = [...input.grids, ...unknown.map((id) => ({ id, name: id }))].map((grid) => gridStats(grid, byGridId.get(grid.id) ?? []));
-
-  return {
-    from: input.from.toISOString(),
-    to: input.to.toISOString(),
-    ordersByStatus,
-    completionRate: completionRate(orders),
-    averageStars: stars.average,
-    ratedOrders: stars.rated,
-    ...(onBehalf.average === null ? {} : { ratedOnBehalf: { ratedOrders: onBehalf.rated, averageStars: onBehalf.average } }),
-    medianResponseMinutes: roundOrNull(median(response), 1),
-    medianCompletionMinutes: roundOrNull(median(completion), 1),
-    volunteerHours: round(recordedHours + unrounded / 60, 2),
-    activeVolunteers: new Set(input.serviceRecords.map((record) => record.openid)).size,
-    pointsIssued,
-    pointsRedeemed,
-    byGrid,
-  };
+  const tally = newTally();
+  for (const order of input.orders) tallyOrder(tally, order);
+  for (const record of input.serviceRecords) tallyRecord(tally, record);
+  for (const entry of input.ledger) tallyEntry(tally, entry);
+  return overviewOf(tally, input);
 }

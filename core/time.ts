@@ -23,3 +23,15 @@ export const formatLocal = (date: Date | string | number): string => inZone(date
 
 /** Dates may arrive as Date or (after a JSON round trip) as text; replies carry ISO strings. */
 export const iso = (value: Date | string): string => new Date(value).toISOString();
+
+/** The Beijing calendar month (YYYY-MM) a moment falls in: monthly reports turn at Beijing midnight on the 1st. */
+export const localMonth = (date: Date | string | number): string => inZone(date).format('YYYY-MM');
+
+/** The month `count` months after `month` (YYYY-MM; negative goes back). */
+export const addMonths = (month: string, count: number): string => dayjs(`${month}-01T00:00:00Z`).utc().add(count, 'month').format('YYYY-MM');
+
+/** A Beijing calendar month as the moments [from, to). */
+export function monthPeriod(month: string): { from: Date; to: Date } {
+  const start = (m: string) => dayjs.tz(`${m}-01 00:00`, ZONE).toDate();
+  return { from: start(month), to: start(addMonths(month, 1)) };
+}

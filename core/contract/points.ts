@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { COLLECTIONS, type Discrepancy, type NominationStatus, type PointsSource } from '../model';
 import { action, byId, type Iso } from './define';
-import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+import { clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -45,6 +45,7 @@ export interface DiscrepancyView {
   kind: Discrepancy['kind'];
   /** The account's or volunteer's openid, or the goods' id. */
   subject: string;
+  /** The person's name, or the goods item's (for an item that is gone, the name its stock moves recorded). */
   name?: string;
   field: string;
   stored: number;
@@ -57,13 +58,66 @@ export interface ReconciliationView {
   /** YYYY-MM-DD, Beijing time. */
   day: string;
   ranAt: Iso;
+  /** `timer`: the daily run at 03:00; `on_demand`: a staff member asked for it (points.reconcileNow). */
+  trigger: 'timer' | 'on_demand';
+  /** YYYY-MM: this run is the closing reconciliation of that month (the timer's first run of the next month). */
+  closesMonth?: string;
   accounts: number;
   ledgerEntries: number;
   goods: number;
+  stockMoves: number;
   volunteers: number;
   /** How many were found; `discrepancies` lists at most the first 200 (money first). */
   discrepancyCount: number;
   discrepancies: DiscrepancyView[];
+}
+
+/** A service on offer and what a finished order of it pays for each score (5 first). */
+export interface ServicePointsRule {
+  id: string;
+  name: string;
+  category: string;
+  basePoints: number;
+  byScore: Array<{ score: number; points: number }>;
+}
+
+/** An upcoming activity that volunteers may join, and what attending it all the way through pays. */
+export interface ActivityPointsRule {
+  id: string;
+  name: string;
+  startAt: Iso;
+  /** The rate paid: the approved rate within the community's cap. */
+  pointsPerHour: number;
+  /** The hours a whole attendance records, under the hour rounding. */
+  hours: number;
+  points: number;
+}
+
+/**
+ * How points are earned and spent in the caller's community: only what is in force (approved
+ * values; a proposal waiting for a second staff member is not shown). Made by core/points-rules.ts
+ * with the same functions that pay.
+ */
+export interface PointsRulesView {
+  communityName: string;
+  orders: {
+    /** What each score (1–5, given by the community to a finished order) multiplies the points by; 5 first. */
+    multipliers: Array<{ score: number; multiplier: number }>;
+    /** The most one order pays, whatever the service. */
+    maxPoints: number;
+    services: ServicePointsRule[];
+  };
+  activities: {
+    maxPointsPerHour: number;
+    /** How the minutes past the whole hours count: from–up to (minutes), as hours. */
+    rounding: Array<{ fromMinutes: number; upToMinutes: number; hours: number }>;
+    upcoming: ActivityPointsRule[];
+  };
+  /** 好人好事 and 先进典型: nominated by staff or grid workers, approved by another staff member. */
+  awards: { maxPoints: number };
+  spending: { redemptionsPerDay: number };
+  /** When an approved change to points last took effect, and what it was. */
+  lastChange?: { at: Iso; summary: string };
 }
 
 export const pointsActions = {
@@ -110,9 +164,24 @@ export const pointsActions = {
     reads: (input) => ({ nomination: byId(COLLECTIONS.awardNominations, input.nominationId) }),
   }),
 
-  /** The newest daily reconciliation of the staff member's community; null before its first run. */
+  /** The points rules in force in the caller's community (积分规则), for residents and volunteers. */
+  'points.rules': action<PointsRulesView>()({
+    roles: ['registered'],
+    input: z.object({}),
+  }),
+
+  /** The newest reconciliation of the staff member's community (daily or on demand); null before the first. */
   'points.reconciliation': action<{ latest: ReconciliationView | null }>()({
     roles: ['staff'],
     input: z.object({}),
+  }),
+  /**
+   * Reconciles the staff member's community now and writes a new dated record (never replacing an
+   * earlier one); a few a day per community. The report function will serve it as report.reconcile.
+   */
+  'points.reconcileNow': action<{ reconciliation: ReconciliationView }>()({
+    roles: ['staff'],
+    // It writes (the record, the day's count): only a request that asks for it, and nothing else, is served.
+    input: z.strictObject({ confirm: z.literal('对账', { error: '请确认立即对账' }).meta(NOT_TEXT) }),
   }),
 } as const;

@@ -45,12 +45,50 @@ export interface StatsOverview {
   byGrid: GridStats[];
 }
 
+/** A period's figures with those of the period before it (the previous calendar month for a month). */
+export interface StatsComparison extends StatsOverview {
+  previous: StatsOverview;
+}
+
+/** One Beijing calendar month of the trend: the same figures as the overview, without the grids. */
+export interface TrendMonth {
+  /** YYYY-MM. */
+  month: string;
+  orders: number;
+  completionRate: number | null;
+  averageStars: number | null;
+  ratedOrders: number;
+  volunteerHours: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+}
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const month = z.string({ error: '请选择月份' }).regex(MONTH_PATTERN, { error: '月份格式应为 YYYY-MM' });
+
+/** How many months the trend may cover: a year, so one read stays within a function's time. */
+export const MAX_TREND_MONTHS = 12;
+
 export const statsActions = {
-  'stats.overview': action<StatsOverview>()({
+  /**
+   * A period given by `month` (a Beijing calendar month) or by `from`/`to` (default: the last 30
+   * days), and the period just before it.
+   */
+  'stats.overview': action<StatsComparison>()({
+    roles: ['staff'],
+    input: z
+      .object({
+        month: month.optional(),
+        from: z.iso.datetime({ error: '开始时间格式无效' }).optional(),
+        to: z.iso.datetime({ error: '结束时间格式无效' }).optional(),
+      })
+      .refine((input) => !(input.month && (input.from || input.to)), { error: '按月统计时不能同时指定开始或结束时间' }),
+  }),
+  /** The last `months` calendar months, the current one included, oldest first. */
+  'stats.trend': action<{ months: TrendMonth[] }>()({
     roles: ['staff'],
     input: z.object({
-      from: z.iso.datetime({ error: '开始时间格式无效' }).optional(),
-      to: z.iso.datetime({ error: '结束时间格式无效' }).optional(),
+      months: z.number({ error: '月数必须是整数' }).int({ error: '月数必须是整数' }).min(2, { error: '至少统计 2 个月' }).max(MAX_TREND_MONTHS, { error: `最多统计 ${MAX_TREND_MONTHS} 个月` }).optional(),
     }),
   }),
 } as const;

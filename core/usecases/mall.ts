@@ -1,32 +1,24 @@
 /**
  * The `mall` function: the community's 爱心积分超市. Redeeming debits points and stock in one
  * transaction; staff verify (核销) the hand-over by the redemption's code; a pending redemption can be
- * cancelled, which refunds and restocks in one transaction.
+ * cancelled, which refunds and restocks in one transaction. Every change of stock is a stock move
+ * written with it (the stock ledger, 入库 and 损耗: stock.ts).
  */
-import type { GoodsView, RedemptionView } from '../contract';
+import type { RedemptionView } from '../contract';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Goods, type Redemption, type User, type Volunteer } from '../model';
+import { COLLECTIONS, type Goods, type Redemption, type StockMove, type User, type Volunteer } from '../model';
 import { postPoints } from '../points';
 import type { Deps, Update } from '../ports';
-import { assertCanPropose, goodsRule, proposeRuleChange } from './rules';
+import { goodsView, moveFor, moveStock, openingMoveId, redeemMoveId, refundMoveId, stockHandlers } from './stock';
+import { actorName, assertCanPropose, goodsRule, proposeRuleChange } from './rules';
 import { dailyLimitsOf } from '../settings';
 import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, NEWEST_FIRST } from './shared/paging';
 import { compact, loadCommunity, readAll } from './shared/store';
 import { takePlace } from './shared/quota';
-
-export const goodsView = (goods: Goods): GoodsView => ({
-  ...(goods.pendingRuleChange ? { pendingPointsPrice: goods.pendingRuleChange.after as number } : {}),
-  id: goods._id,
-  name: goods.name,
-  pointsPrice: goods.pointsPrice,
-  stock: goods.stock,
-  ...(goods.description ? { description: goods.description } : {}),
-  active: goods.active,
-});
 
 export const redemptionView = (redemption: Redemption): RedemptionView => ({
   id: redemption._id,
@@ -61,7 +53,11 @@ async function residentName(deps: Deps, openid: string): Promise<string> {
   return volunteer?.realName ?? '未登记居民';
 }
 
+export { goodsView };
+
 export const mallHandlers: Handlers<'mall'> = {
+  ...stockHandlers,
+
   'mall.home': async (input, context) => {
     const [goods, redemptions] = await Promise.all([mallHandlers['mall.goods']({}, context), mallHandlers['mall.myRedemptions']({ limit: input.limit }, context)]);
     return { balance: context.caller.points?.balance ?? 0, goods, redemptions };
@@ -83,13 +79,15 @@ export const mallHandlers: Handlers<'mall'> = {
         ],
       },
     );
-    return goods.map(goodsView);
+    return goods.map((item) => goodsView(item, input.includeInactive ? caller.openid : undefined));
   },
 
   /**
-   * Name, stock, description and availability are saved at once. The price is what a resident pays:
+   * Name, description and availability are saved at once. The price is what a resident pays:
    * a change is proposed and applies once a second staff member approves it; a new item is priced
-   * 0 (not redeemable, not shown to residents) until then.
+   * 0 (not redeemable, not shown to residents) until then. Stock is not typed over: a new item's
+   * `stock` is its opening stock, recorded as its first stock move in the transaction that adds it;
+   * after that it moves only through 入库, redemptions and 损耗 (stock.ts).
    */
   'mall.upsertGoods': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
@@ -105,7 +103,7 @@ export const mallHandlers: Handlers<'mall'> = {
         communityId,
         name: input.name,
         pointsPrice: 0,
-        stock: input.stock,
+        stock: input.stock ?? 0,
         ...(input.description ? { description: input.description } : {}),
         active: input.active ?? true,
         updatedAt: now,
@@ -114,11 +112,17 @@ export const mallHandlers: Handlers<'mall'> = {
       await deps.store.transaction(async (tx) => {
         await takePlace(tx, `goods:${communityId}`, now, () => collection.count({ communityId }), MAX_GOODS, `本社区已有 ${MAX_GOODS} 种商品（含已下架），请先整理已有商品`);
         await tx.collection<Goods>(COLLECTIONS.goods).add(added);
+        if (added.stock > 0) {
+          // Added with its stock, so the move records it without moving it again.
+          const opening = moveFor({ ...added, stock: 0 }, { _id: openingMoveId(added._id), kind: 'opening', delta: added.stock, by: caller.openid, byName: actorName(caller), createdAt: now });
+          await tx.collection<StockMove>(COLLECTIONS.stockMoves).add(opening);
+        }
       });
     } else {
       const existing = await collection.get(input.id);
       // Another community's goods are reported as missing: staff learn nothing about them.
       if (!existing || existing.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
+      if (input.stock !== undefined) throw new DomainError('INVALID_INPUT', '已有商品的库存不能直接修改，请通过入库或损耗调整');
       // A price is approved for an item, not for an id: renamed, it is a new item, priced 0 until a
       // colleague approves its price (otherwise a towel's price could buy a rice cooker).
       renamed = input.name !== existing.name && (existing.pointsPrice > 0 || existing.pendingRuleChange !== undefined);
@@ -126,8 +130,6 @@ export const mallHandlers: Handlers<'mall'> = {
         set: {
           name: input.name,
           ...(renamed ? { pointsPrice: 0 } : {}),
-          // Stock is what staff counted on the shelf: an absolute value, not a difference.
-          stock: input.stock,
           active: input.active ?? existing.active,
           updatedAt: now,
           ...(input.description ? { description: input.description } : {}),
@@ -135,16 +137,9 @@ export const mallHandlers: Handlers<'mall'> = {
         // An empty description clears it; an absent one keeps it.
         ...(input.description === '' ? { unset: ['description'] } : {}),
       };
-      // The community in the condition keeps the write inside the staff member's own community; the
-      // stock in it means a redemption since (the form's view, or our read) is never overwritten.
-      const seenStock = input.expectedStock ?? existing.stock;
-      const written = await collection.update({ _id: input.id, communityId, stock: seenStock }, update);
-      if (written === 0) {
-        const current = await collection.get(input.id);
-        const unchanged = current !== null && current.communityId === communityId && current.stock === seenStock;
-        // Zero also means "saved values equal the stored ones"; only a moved stock is a conflict.
-        if (!unchanged) throw new DomainError('CONFLICT', `库存刚有变动（当前 ${current?.stock ?? 0} 件），请刷新后再保存`);
-      }
+      // The community in the condition keeps the write inside the staff member's own community. The
+      // stock is not in it: a redemption meanwhile changes nothing this save writes.
+      await collection.update({ _id: input.id, communityId }, update);
       saved = found(await collection.get(input.id), '商品不存在');
     }
     if (renamed || (input.pointsPrice !== saved.pointsPrice && input.pointsPrice !== saved.pendingRuleChange?.after)) {
@@ -152,7 +147,7 @@ export const mallHandlers: Handlers<'mall'> = {
       saved = found(await collection.get(saved._id), '商品不存在');
     }
     if (saved.communityId !== communityId) throw new DomainError('NOT_FOUND', '商品不存在');
-    return goodsView(saved);
+    return goodsView(saved, caller.openid);
   },
 
   'mall.redeem': async (input, { caller, deps }) => {
@@ -206,7 +201,8 @@ export const mallHandlers: Handlers<'mall'> = {
           // New redemption, new key: were it posted, the redemption's insert below fails too.
           { first: true, dailyRedemptions: { limit, message: `您今天已兑换 ${limit} 次，已达社区每天的上限，请明天再来` } },
         );
-        await goodsCollection.update(goods._id, { inc: { stock: -input.quantity } });
+        // The redemption's own move: a retry finds its _id taken, like the redemption's.
+        await moveStock(tx, goods, { _id: redeemMoveId(redemptionId), kind: 'redeem', delta: -input.quantity, ref: redemptionId, createdAt: now });
         const created: Redemption = compact({
           _id: redemptionId,
           openid: caller.openid,
@@ -289,9 +285,9 @@ export const mallHandlers: Handlers<'mall'> = {
         ...(input.reason ? { cancelReason: input.reason } : {}),
       };
       await redemptions.update(redemption._id, { set: change });
-      const goods = tx.collection<Goods>(COLLECTIONS.goods);
       // Goods are never deleted by the app; if someone removed the document, the refund still stands.
-      if (await goods.get(redemption.goodsId)) await goods.update(redemption.goodsId, { inc: { stock: redemption.quantity } });
+      const goods = await tx.collection<Goods>(COLLECTIONS.goods).get(redemption.goodsId);
+      if (goods) await moveStock(tx, goods, { _id: refundMoveId(redemption._id), kind: 'refund', delta: redemption.quantity, ref: redemption._id, createdAt: now });
       await postPoints(tx, {
         key: `refund:${redemption._id}`,
         openid: redemption.openid,

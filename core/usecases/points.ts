@@ -1,6 +1,6 @@
 /**
- * The `points` function: my balance and ledger, and good-deed / role-model nominations (好人好事/
- * 先进典型). Staff or grid workers nominate; another staff member reviews (four eyes), and only an
+ * The `points` function: my balance and ledger, the community's points rules (积分规则, made in
+ * core/points-rules.ts), and good-deed / role-model nominations (好人好事/先进典型). Staff or grid workers nominate; another staff member reviews (four eyes), and only an
  * approval posts points, on the love-points ledger under their own source. They never make a
  * service record: only volunteer service is recorded (记录办法 Art. 19).
  */
@@ -10,9 +10,11 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { REVIEW_STATUS_TEXT } from '../labels';
 import { invitedMember } from '../admission';
-import { type AwardNomination, COLLECTIONS, type LedgerEntry, type NominationStatus, type User } from '../model';
+import { type Activity, type AwardNomination, COLLECTIONS, type Community, type LedgerEntry, type NominationStatus, type RuleChange, type ServiceItem, type User } from '../model';
 import { managesOrder } from '../order-machine';
 import { postPoints } from '../points';
+import { pointsRulesView, UPCOMING_ACTIVITIES_SHOWN } from '../points-rules';
+import { MAX_SERVICES } from './catalog';
 import type { Caller, Collection, Deps, Where } from '../ports';
 import { dailyLimitsOf, pointsCapsOf } from '../settings';
 import { reconciliationHandlers } from './reconcile';
@@ -21,6 +23,23 @@ import { iso } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
 import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
+
+const SERVICES_ORDER: OrderBy = [
+  ['category', 'asc'],
+  ['name', 'asc'],
+];
+const SOONEST_FIRST: OrderBy = [
+  ['startAt', 'asc'],
+  ['_id', 'asc'],
+];
+const NEWEST_DECIDED: OrderBy = [
+  ['decidedAt', 'desc'],
+  ['_id', 'desc'],
+];
+/** Activities read to find the next published ones: a few cancelled among them still leave enough. */
+const ACTIVITIES_READ = 2 * UPCOMING_ACTIVITIES_SHOWN;
+/** What the rules leave out of an activity (the waiting list's tokens alone may be hundreds). */
+const ACTIVITY_OMIT = ['waitTokens', 'codeShownTo', 'attendanceSecret', 'content'];
 
 export const ledgerView = (entry: LedgerEntry): LedgerEntryView => ({
   id: entry._id,
@@ -89,6 +108,23 @@ export const pointsHandlers: Handlers<'points'> = {
       pointsHandlers['points.ledger']({ limit: input.limit }, context),
     ]);
     return { ...totals, ledger };
+  },
+
+  'points.rules': async (_input, { caller, deps }) => {
+    const communityId = memberCommunity(caller);
+    // One request: the community's settings with, joined on, the services on offer, the activities
+    // not yet over and the newest approved rule change (each bounded, each served by an index).
+    const [community] = await deps.store.collection<Community>(COLLECTIONS.communities).findJoined<{ services: ServiceItem; activities: Activity; changes: RuleChange }>(
+      { _id: communityId },
+      { limit: 1, omit: ['grids', 'edits'] },
+      {
+        services: { from: COLLECTIONS.services, where: { communityId, archived: false }, orderBy: SERVICES_ORDER, limit: MAX_SERVICES },
+        activities: { from: COLLECTIONS.activities, where: { communityId, endAt: { gte: deps.clock.now() } }, orderBy: SOONEST_FIRST, limit: ACTIVITIES_READ, omit: ACTIVITY_OMIT },
+        changes: { from: COLLECTIONS.ruleChanges, where: { communityId, status: 'approved' }, orderBy: NEWEST_DECIDED, limit: 1 },
+      },
+    );
+    if (!community) throw new DomainError('NOT_FOUND', '社区不存在');
+    return pointsRulesView({ community, services: community.services, activities: community.activities, lastChange: community.changes[0] ?? null });
   },
 
   'points.ledger': async (input, { caller, deps }) => {

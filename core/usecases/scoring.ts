@@ -10,7 +10,7 @@ import { admittedVolunteer } from '../admission';
 import { COLLECTIONS, type Community, type Order, type ServiceItem, type Volunteer } from '../model';
 import { managesOrder, scoreConflict } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
-import { postPoints, servicePoints } from '../points';
+import { postPoints, scoredOrderPoints } from '../points';
 import { minutesToHours } from '../volunteer-hours';
 import { MINUTES_ALWAYS_CHECKED, minutesCheckRatioOf, pointsCapsOf } from '../settings';
 import { localDay } from '../time';
@@ -92,7 +92,7 @@ export const scoringHandlers: Handlers<'scoring'> = {
       const now = deps.clock.now();
       // Within today's caps, even for points set under higher ones.
       const caps = pointsCapsOf(community);
-      const points = Math.min(servicePoints(order.basePoints, input.score, community.settings.scoreMultipliers), Math.round(caps.servicePoints * caps.scoreMultiplier));
+      const points = scoredOrderPoints(order.basePoints, input.score, community.settings.scoreMultipliers, caps);
       const score = compact({ score: input.score, note, by: caller.openid, at: now, points, minutes });
       const event = orderEvent(now, caller.openid, 'completed', 'closed', `评分 ${input.score} 分，志愿者获得 ${points} 爱心积分`);
       // Recorded now, so the record timer's alert (if any) is done with.

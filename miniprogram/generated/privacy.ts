@@ -132,6 +132,14 @@ export const PRIVACY_ITEMS: typeof privacy.PRIVACY_ITEMS = [{
   retention: '在职期间保留；经手记录长期保留。工作人员请先由社区移除工作身份再注销',
   required: false,
 }, {
+  kind: 'donations',
+  title: '捐赠人信息',
+  what: '社区工作人员登记积分超市的捐赠物资时记下的捐赠人姓名或单位名称，以及入库备注',
+  purpose: '积分超市每一件物资的来源都有记录可查，便于审计和向捐赠人致谢',
+  seenBy: '本社区工作人员',
+  retention: '随库存流水长期保留，以便审计；不愿留名的捐赠登记为“匿名”',
+  required: false,
+}, {
   kind: 'consent',
   title: '同意记录',
   what: '您同意本隐私政策和志愿者服务协议的时间；您导出数据的次数和最近一次导出的文件',

@@ -73,3 +73,14 @@ export const SIGNUP_STATUS_TEXT: typeof labels.SIGNUP_STATUS_TEXT = {
   attended: '已完成',
   no_show: '未到场',
 };
+export const STOCK_MOVE_KIND_TEXT: typeof labels.STOCK_MOVE_KIND_TEXT = {
+  opening: '期初库存',
+  stock_in: '入库',
+  redeem: '兑换',
+  refund: '取消兑换退回',
+  write_off: '损耗',
+};
+export const STOCK_SOURCE_TEXT: typeof labels.STOCK_SOURCE_TEXT = {
+  purchase: '采购',
+  donation: '捐赠',
+};

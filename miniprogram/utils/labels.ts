@@ -17,6 +17,8 @@ export {
   REVIEW_STATUS_TEXT,
   RULE_CHANGE_STATUS_TEXT,
   SIGNUP_STATUS_TEXT,
+  STOCK_MOVE_KIND_TEXT,
+  STOCK_SOURCE_TEXT,
 } from '../generated/shared';
 
 /** vant tag types: open work stands out, finished work is quiet. */

@@ -22,6 +22,8 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   points_ledger: 'LedgerEntry',
   goods: 'Goods',
   redemptions: 'Redemption',
+  stock_moves: 'StockMove',
+  write_offs: 'WriteOff',
   service_records: 'ServiceRecord',
   record_changes: 'RecordChange',
   record_corrections: 'RecordCorrection',

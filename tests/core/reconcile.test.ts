@@ -1,4 +1,4 @@
-/** The reconciliation's arithmetic: ledger totals as postPoints keeps them, stock, and volunteer counters. */
+/** The reconciliation's arithmetic: ledger totals as postPoints keeps them, stock against its moves, and volunteer counters. */
 import { describe, expect, it } from 'vitest';
 import type { Discrepancy, LedgerEntry, PointsSource, Volunteer } from '../../core/model';
 import { postPoints } from '../../core/points';
@@ -12,8 +12,12 @@ import {
   countersUnchanged,
   countOrder,
   expectedTotals,
+  goodsDiscrepancies,
+  missingGoodsDiscrepancy,
   NO_COUNTS,
   NO_ENTRIES,
+  onDemandReconciliationId,
+  previousMonth,
   reconciliationId,
   stockDiscrepancy,
 } from '../../core/usecases/reconcile';
@@ -103,9 +107,29 @@ describe('stockDiscrepancy', () => {
     expect(stockDiscrepancy({ _id: 'g', stock: 12 })).toBeNull();
   });
 
-  it('reports a negative or fractional stock, without a stock ledger to say more', () => {
+  it('reports a negative or fractional stock', () => {
     expect(stockDiscrepancy({ _id: 'g', stock: -1 })).toEqual({ kind: 'negative_stock', subject: 'g', field: 'stock', stored: -1, expected: 0, action: 'reported' });
     expect(stockDiscrepancy({ _id: 'g', stock: 2.5 })).toMatchObject({ stored: 2.5, expected: 2 });
+  });
+});
+
+describe('goods against their stock ledger', () => {
+  it('accepts a stock that is the sum of its moves', () => {
+    expect(goodsDiscrepancies({ _id: 'g', stock: 7 }, 7)).toEqual([]);
+    expect(goodsDiscrepancies({ _id: 'g', stock: 0 }, 0)).toEqual([]);
+  });
+
+  it('reports a stock that is not the sum of its moves, with both', () => {
+    expect(goodsDiscrepancies({ _id: 'g', stock: 10 }, 7)).toEqual([{ kind: 'stock', subject: 'g', field: 'stock', stored: 10, expected: 7, action: 'reported' }]);
+  });
+
+  it('reports a negative stock even when the moves add up to it, and both when they do not', () => {
+    expect(goodsDiscrepancies({ _id: 'g', stock: -1 }, -1).map((d) => d.kind)).toEqual(['negative_stock']);
+    expect(goodsDiscrepancies({ _id: 'g', stock: -1 }, 2).map((d) => `${d.kind}:${d.expected}`)).toEqual(['stock:2', 'negative_stock:0']);
+  });
+
+  it('reports moves of an item that is gone: the item held their sum', () => {
+    expect(missingGoodsDiscrepancy('g-gone', 4)).toEqual({ kind: 'stock', subject: 'g-gone', field: 'goods', stored: 0, expected: 4, action: 'reported' });
   });
 });
 
@@ -156,7 +180,18 @@ describe('the document', () => {
 
   it('lists money first, then stock, then counters', () => {
     const d = (kind: Discrepancy['kind'], subject: string, field = kind as string): Discrepancy => ({ kind, subject, field, stored: 1, expected: 0, action: 'reported' });
-    const sorted = [d('volunteer_counter', 'a', 'stats.activeOrders'), d('negative_stock', 'g'), d('redeemed', 'b'), d('balance', 'z'), d('balance', 'a')].sort(byKindThenSubject);
-    expect(sorted.map((x) => `${x.kind}:${x.subject}`)).toEqual(['balance:a', 'balance:z', 'redeemed:b', 'negative_stock:g', 'volunteer_counter:a']);
+    const sorted = [d('volunteer_counter', 'a', 'stats.activeOrders'), d('negative_stock', 'g'), d('stock', 'h'), d('redeemed', 'b'), d('balance', 'z'), d('balance', 'a')].sort(byKindThenSubject);
+    expect(sorted.map((x) => `${x.kind}:${x.subject}`)).toEqual(['balance:a', 'balance:z', 'redeemed:b', 'stock:h', 'negative_stock:g', 'volunteer_counter:a']);
+  });
+
+  it('on demand, one per run: the Beijing day and time to the millisecond', () => {
+    expect(onDemandReconciliationId('c', new Date('2026-11-19T16:05:09.042Z'))).toBe('c:2026-11-20:000509042');
+    expect(onDemandReconciliationId('c', new Date('2026-11-20T07:30:00.000Z'))).toBe('c:2026-11-20:153000000');
+  });
+
+  it('the month a run of the 1st closes is the month before', () => {
+    expect(previousMonth('2026-12-01')).toBe('2026-11');
+    expect(previousMonth('2027-01-02')).toBe('2026-12');
+    expect(previousMonth('2026-10-01')).toBe('2026-09');
   });
 });

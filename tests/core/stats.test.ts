@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../core/model';
 import { computeOverview, median, ORDER_STATUSES, type OverviewInput, round, type StatsOrder } from '../../core/stats';
-import { daysBetween } from '../../core/usecases/stats';
+import { addMonths, localMonth, monthPeriod } from '../../core/time';
+import { daysOf, periodBefore } from '../../core/usecases/stats';
 
 const T0 = new Date('2026-10-01T00:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -188,11 +189,25 @@ describe('helpers', () => {
     expect(round(16.6833, 2)).toBe(16.68);
   });
 
-  it('daysBetween lists the Beijing days a period touches', () => {
+  it('daysOf gives the first and last Beijing days a period touches', () => {
     // Beijing's 1–3 October.
-    expect(daysBetween(new Date('2026-09-30T16:00:00Z'), new Date('2026-10-03T16:00:00Z'))).toEqual(['2026-10-01', '2026-10-02', '2026-10-03']);
+    expect(daysOf(new Date('2026-09-30T16:00:00Z'), new Date('2026-10-03T16:00:00Z'))).toEqual({ first: '2026-10-01', last: '2026-10-03' });
     // 00:00Z is 08:00 in Beijing: a UTC day touches two Beijing days.
-    expect(daysBetween(new Date('2026-10-01T00:00:00Z'), new Date('2026-10-02T00:00:00Z'))).toEqual(['2026-10-01', '2026-10-02']);
-    expect(daysBetween(new Date('2026-10-01T01:00:00Z'), new Date('2026-10-01T02:00:00Z'))).toEqual(['2026-10-01']);
+    expect(daysOf(new Date('2026-10-01T00:00:00Z'), new Date('2026-10-02T00:00:00Z'))).toEqual({ first: '2026-10-01', last: '2026-10-02' });
+    expect(daysOf(new Date('2026-10-01T01:00:00Z'), new Date('2026-10-01T02:00:00Z'))).toEqual({ first: '2026-10-01', last: '2026-10-01' });
+  });
+
+  it('a month is its Beijing calendar month, and the period before a month is the month before', () => {
+    expect(monthPeriod('2026-12')).toEqual({ from: new Date('2026-11-30T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z') });
+    expect(monthPeriod('2027-02').to).toEqual(new Date('2027-02-28T16:00:00Z'));
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-11', 13)).toBe('2027-12');
+    // 00:30 on 1 December in Beijing is still 30 November in UTC.
+    expect(localMonth(new Date('2026-11-30T16:30:00Z'))).toBe('2026-12');
+    const march = monthPeriod('2026-03');
+    expect(periodBefore(march, '2026-03')).toEqual(monthPeriod('2026-02'));
+    // Any other period: the same length just before it.
+    const week = { from: new Date('2026-10-08T00:00:00Z'), to: new Date('2026-10-15T00:00:00Z') };
+    expect(periodBefore(week)).toEqual({ from: new Date('2026-10-01T00:00:00Z'), to: week.from });
   });
 });

@@ -41,6 +41,21 @@ function seed(cloud: LocalCloud, collection: string, documents: Raw[]): void {
 
 const at = (text: string) => new Date(text);
 
+/** Goods with their stock as an opening move, as the stock ledger requires (stock = Σ moves). */
+function seedGoods(cloud: LocalCloud, goods: Raw[]): void {
+  seed(cloud, 'goods', goods);
+  const moves = goods
+    .filter((item) => item.stock > 0)
+    .map((item) => ({ _id: `opening:${item._id}`, communityId: item.communityId, goodsId: item._id, goodsName: item.name, kind: 'opening', delta: item.stock, stockAfter: item.stock, createdAt: item.updatedAt }));
+  if (moves.length > 0) seed(cloud, 'stock_moves', moves);
+}
+
+/** A write-off (损耗) proposed by one staff member and approved by another: the only way stock goes down. */
+async function writeOff(cloud: LocalCloud, goodsId: string, quantity: number): Promise<void> {
+  const { writeOff: proposed } = ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId, quantity, reason: '盘点核减', clientRequestId: requestId() }));
+  ok(await call(cloud, DEMO.staff2, 'mall.decideWriteOff', { writeOffId: proposed.id, decision: 'approve' }));
+}
+
 /** A registered user with an opening balance, backed by a ledger entry as the books require. */
 function seedMember(cloud: LocalCloud, openid: string, options: { community?: string; balance?: number; roles?: string[]; name?: string } = {}) {
   const communityId = options.community ?? DEMO.community;
@@ -77,7 +92,7 @@ function seedOtherCommunity(cloud: LocalCloud): void {
   ]);
   seedMember(cloud, 'other-staff', { community: 'other-community', roles: ['staff'], name: '王主任' });
   seedMember(cloud, 'other-resident', { community: 'other-community', balance: 500 });
-  seed(cloud, 'goods', [
+  seedGoods(cloud, [
     { _id: 'other-goods', communityId: 'other-community', name: '挂面', pointsPrice: 10, stock: 10, active: true, updatedAt: at('2026-11-01T00:00:00Z') },
   ]);
 }
@@ -100,6 +115,15 @@ function expectBooksBalanced(cloud: LocalCloud): void {
   }
   for (const entry of ledger) expect(entry.balanceAfter, `balanceAfter of ${entry._id}`).toBeGreaterThanOrEqual(0);
   for (const goods of docs(cloud, 'goods')) expect(goods.stock, `stock of ${goods._id}`).toBeGreaterThanOrEqual(0);
+  // Every stock is the sum of its moves, and each redemption moved it once (and a cancel back once).
+  const moves = docs(cloud, 'stock_moves');
+  for (const goods of docs(cloud, 'goods')) {
+    expect(goods.stock, `stock of ${goods._id} = Σ moves`).toBe(moves.filter((move) => move.goodsId === goods._id).reduce((sum, move) => sum + move.delta, 0));
+  }
+  for (const redemption of docs(cloud, 'redemptions')) {
+    expect(doc(cloud, 'stock_moves', `redeem:${redemption._id}`)?.delta, `stock move of ${redemption._id}`).toBe(-redemption.quantity);
+    expect(doc(cloud, 'stock_moves', `refund:${redemption._id}`)?.delta, `restock of ${redemption._id}`).toBe(redemption.status === 'cancelled' ? redemption.quantity : undefined);
+  }
 
   const codes = new Set<string>();
   for (const redemption of docs(cloud, 'redemptions')) {
@@ -292,29 +316,31 @@ describe('mall: goods', () => {
     expect(await approveRuleChanges(cloud, DEMO.staff2)).toBe(1);
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).find((item) => item.id === created.id)).toMatchObject({ pointsPrice: 20 });
 
-    const repriced = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋', pointsPrice: 25, stock: 80, description: '' }));
+    await writeOff(cloud, created.id, 20);
+    const repriced = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋', pointsPrice: 25, description: '' }));
     expect(repriced).toEqual({ id: created.id, name: '环保购物袋', pointsPrice: 20, pendingPointsPrice: 25, stock: 80, active: true });
     expect(doc(cloud, 'goods', created.id)).not.toHaveProperty('description');
     await approveRuleChanges(cloud, DEMO.staff2);
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ pointsPrice: 25 });
     // A price belongs to an item, not an id: renamed, it is priced again by a colleague before anyone redeems it.
-    const renamed = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80 }));
+    const renamed = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25 }));
     expect(renamed).toMatchObject({ name: '环保购物袋（大）', pointsPrice: 0, pendingPointsPrice: 25 });
     await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: created.id, quantity: 1, clientRequestId: requestId() }, 'CONFLICT');
     await approveRuleChanges(cloud, DEMO.staff2);
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ pointsPrice: 25 });
 
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 80, active: false }));
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, active: false }));
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).map((item) => item.id)).not.toContain(created.id);
     const all = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true }));
     expect(all.find((item) => item.id === created.id)).toMatchObject({ active: false });
     // Keeping `active` out of an edit keeps it as it was.
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25, stock: 70 }));
+    await writeOff(cloud, created.id, 10);
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: created.id, name: '环保购物袋（大）', pointsPrice: 25 }));
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70, pointsPrice: 25 });
   });
 
   it('a staff member who is also a resident cannot price goods at 1 point and take the shelf: the price waits for a colleague', async () => {
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-rice', name: '大米 5 公斤', pointsPrice: 1, stock: 20 }));
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-rice', name: '大米 5 公斤', pointsPrice: 1 }));
     expect(doc(cloud, 'goods', 'goods-rice')).toMatchObject({ pointsPrice: 200, pendingRuleChange: { after: 1 } });
     const [pending] = ok(await call(cloud, DEMO.staff, 'community.ruleChanges', { status: 'pending' })).items;
     expect(pending).toMatchObject({ summary: '商品“大米 5 公斤”的兑换积分：200 分 → 1 分', mine: true });
@@ -325,28 +351,26 @@ describe('mall: goods', () => {
   });
 
   it('a stock count typed from a stale screen cannot undo a redemption', async () => {
+    // The stock of an item is not typed over at all (it is the sum of its moves): only a difference
+    // is entered (入库), so one made from a screen that missed a redemption adds to the stock as it is.
     const shown = ok(await call(cloud, DEMO.staff, 'mall.goods', {})).find((item) => item.id === 'goods-detergent')!;
     ok(await call(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-detergent', quantity: 1, clientRequestId: requestId() }));
-    const before = snapshot(cloud);
     await expectRefused(
       cloud,
       DEMO.staff,
       'mall.upsertGoods',
-      { id: 'goods-detergent', name: '洗衣液 2 公斤', pointsPrice: 80, stock: shown.stock + 10, expectedStock: shown.stock },
-      'CONFLICT',
-      `库存刚有变动（当前 ${shown.stock - 1} 件），请刷新后再保存`,
+      { id: 'goods-detergent', name: '洗衣液 2 公斤', pointsPrice: 80, stock: shown.stock + 10 },
+      'INVALID_INPUT',
+      '已有商品的库存不能直接修改，请通过入库或损耗调整',
     );
-    expect(snapshot(cloud)).toBe(before);
-    const saved = ok(
-      await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-detergent', name: '洗衣液 2 公斤', pointsPrice: 80, stock: shown.stock + 9, expectedStock: shown.stock - 1 }),
-    );
-    expect(saved.stock).toBe(shown.stock + 9);
+    const saved = ok(await call(cloud, DEMO.staff, 'mall.stockIn', { goodsId: 'goods-detergent', quantity: 10, source: 'purchase', clientRequestId: requestId() }));
+    expect(saved.goods.stock).toBe(shown.stock + 9);
   });
 
   it('refuses a deactivated goods at redemption', async () => {
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-oil', name: '食用油 1.8 升', pointsPrice: 150, stock: 15, active: false }));
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-oil', name: '食用油 1.8 升', pointsPrice: 150, active: false }));
     await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-oil', quantity: 1, clientRequestId: requestId() }, 'CONFLICT', '“食用油 1.8 升”已下架');
-    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-oil', name: '食用油 1.8 升', pointsPrice: 150, stock: 15, active: true }));
+    ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-oil', name: '食用油 1.8 升', pointsPrice: 150, active: true }));
   });
 
   it('never lets staff touch another community’s goods', async () => {
@@ -425,9 +449,9 @@ describe('mall: redeem, verify, cancel', () => {
   });
 
   it('says how much stock is left, and writes nothing', async () => {
-    seed(cloud, 'goods', [{ _id: 'goods-scarce', communityId: DEMO.community, name: '保温杯', pointsPrice: 10, stock: 2, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
+    seedGoods(cloud, [{ _id: 'goods-scarce', communityId: DEMO.community, name: '保温杯', pointsPrice: 10, stock: 2, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
     await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-scarce', quantity: 3, clientRequestId: requestId() }, 'OUT_OF_STOCK', '库存不足：仅剩 2 件');
-    seed(cloud, 'goods', [{ _id: 'goods-gone', communityId: DEMO.community, name: '雨伞', pointsPrice: 10, stock: 0, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
+    seedGoods(cloud, [{ _id: 'goods-gone', communityId: DEMO.community, name: '雨伞', pointsPrice: 10, stock: 0, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
     await expectRefused(cloud, DEMO.volunteer, 'mall.redeem', { goodsId: 'goods-gone', quantity: 1, clientRequestId: requestId() }, 'OUT_OF_STOCK', '库存不足：“雨伞”已兑完');
   });
 
@@ -560,7 +584,7 @@ describe('mall: races', () => {
   });
 
   it('six rich residents race for three items: exactly three get one, the stock ends at zero', async () => {
-    seed(cloud, 'goods', [{ _id: 'goods-lantern', communityId: DEMO.community, name: '手工灯笼', pointsPrice: 100, stock: 3, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
+    seedGoods(cloud, [{ _id: 'goods-lantern', communityId: DEMO.community, name: '手工灯笼', pointsPrice: 100, stock: 3, active: true, updatedAt: at('2026-11-01T00:00:00Z') }]);
     const rich = Array.from({ length: 6 }, (_, i) => `rich-${i}`);
     for (const openid of rich) seedMember(cloud, openid, { balance: 500 });
     const replies = await Promise.all(rich.map((openid) => redeem(cloud, openid, 'goods-lantern')));
@@ -736,7 +760,28 @@ describe('stats', () => {
   afterEach(() => expectBooksBalanced(cloud));
 
   it('equals the hand-computed figures for a month of seeded records', async () => {
-    const overview = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    const { previous, ...overview } = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    // The 31 days before: o8 (closed, 1 star, accepted after 1 minute, done after 2), r4's 30 minutes on
+    // 30 September, l1's 200 points on 1 September.
+    expect(previous).toMatchObject({
+      from: '2026-08-30T16:00:00.000Z',
+      to: from,
+      ordersByStatus: { pending: 0, closed: 1, cancelled: 0 },
+      completionRate: 1,
+      averageStars: 1,
+      ratedOrders: 1,
+      medianResponseMinutes: 1,
+      medianCompletionMinutes: 2,
+      volunteerHours: 0.5,
+      activeVolunteers: 1,
+      pointsIssued: 200,
+      pointsRedeemed: 0,
+    });
+    expect(previous.byGrid.map((grid) => [grid.gridId, grid.orders])).toEqual([
+      ['s1', 1],
+      ['s2', 0],
+      ['s3', 0],
+    ]);
     expect(overview).toEqual({
       from,
       to,
@@ -761,6 +806,46 @@ describe('stats', () => {
         { gridId: 'old-grid', gridName: 'old-grid', orders: 1, finished: 0, closed: 0, completionRate: 0, averageStars: null },
       ],
     });
+  });
+
+  it('a month is the Beijing calendar month, compared with the calendar month before', async () => {
+    const byDates = ok(await call(cloud, 'stats-staff', 'stats.overview', { from, to }));
+    const october = ok(await call(cloud, 'stats-staff', 'stats.overview', { month: '2026-10' }));
+    // October has 31 days and September 30: the month before is September, not the 31 days before.
+    const { previous, ...figures } = october;
+    const { previous: _dayBased, ...sameFigures } = byDates;
+    expect(figures).toEqual(sameFigures);
+    const september = ok(await call(cloud, 'stats-staff', 'stats.overview', { from: '2026-08-31T16:00:00.000Z', to: from }));
+    const { previous: _august, ...septemberFigures } = september;
+    expect(previous).toEqual(septemberFigures);
+    expect(previous.pointsIssued).toBe(200);
+  });
+
+  it('the trend is each month’s overview: one computation', async () => {
+    const { months } = ok(await call(cloud, 'stats-staff', 'stats.trend', {}));
+    expect(months).toHaveLength(12);
+    const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    expect(months[11]?.month).toBe(thisMonth);
+    let seen = 0;
+    for (const month of months) {
+      const overview = ok(await call(cloud, 'stats-staff', 'stats.overview', { month: month.month }));
+      expect(month).toEqual({
+        month: month.month,
+        orders: Object.values(overview.ordersByStatus).reduce((sum, count) => sum + count, 0),
+        completionRate: overview.completionRate,
+        averageStars: overview.averageStars,
+        ratedOrders: overview.ratedOrders,
+        volunteerHours: overview.volunteerHours,
+        pointsIssued: overview.pointsIssued,
+        pointsRedeemed: overview.pointsRedeemed,
+      });
+      seen += month.orders;
+    }
+    // October's 8 orders (o9 falls on 1 November, o8 on 30 September) are among them.
+    expect(months.find((month) => month.month === '2026-10')).toMatchObject({ orders: 8, completionRate: 0.5, pointsIssued: 82, pointsRedeemed: 80 });
+    expect(seen).toBeGreaterThanOrEqual(10);
+    const three = ok(await call(cloud, 'stats-staff', 'stats.trend', { months: 3 }));
+    expect(three.months.map((month) => month.month)).toEqual(months.slice(9).map((month) => month.month));
   });
 
   it('reads past the 1000-document limit of one database read', async () => {
@@ -822,6 +907,10 @@ describe('stats', () => {
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { to: 20261101 }, 'INVALID_INPUT');
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { from: to, to: from }, 'INVALID_INPUT', '开始时间必须早于结束时间');
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { from: '2024-01-01T00:00:00Z', to }, 'INVALID_INPUT', '统计区间不能超过 366 天');
+    await expectRefused(cloud, 'stats-staff', 'stats.overview', { month: '2026-13' }, 'INVALID_INPUT', '月份格式应为 YYYY-MM');
+    await expectRefused(cloud, 'stats-staff', 'stats.overview', { month: '2026-10', from }, 'INVALID_INPUT', '按月统计时不能同时指定开始或结束时间');
+    await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 13 }, 'INVALID_INPUT', '最多统计 12 个月');
+    await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 1.5 }, 'INVALID_INPUT', '月数必须是整数');
   });
 
   it('refuses callers who may not act, without writing', async () => {

@@ -3,13 +3,20 @@
  * local cloud: drift seeded straight into the database is found and written down, money and stock
  * are left as they are, a drifted volunteer counter is reset to its recount, a community whose books
  * were moved only by the real actions comes out clean, a second run the same day does not overwrite
- * the day's findings, and only staff read them (points.reconciliation).
+ * the day's findings, and only staff read them (points.reconciliation). Then the stock ledger and
+ * the on-demand run (points.reconcileNow): stock changed behind the ledger's back, a move deleted, a
+ * balance changed and moves of an item that is gone are each found and named, nothing is changed,
+ * every run is a record of its own (a few a day), and the timer's first run of a month closes the
+ * month before (closingReconciliation).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WxStore, type SdkDatabase } from '../../backend/wx-store';
 import type { Reconciliation, Volunteer } from '../../core/model';
+import type { Deps } from '../../core/ports';
+import { closingReconciliation, RECONCILIATIONS_ON_DEMAND_PER_DAY } from '../../core/usecases/reconcile';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
-import { control } from '../helpers/localcloud';
+import { connectSdk, control } from '../helpers/localcloud';
 import { doc, docs, expectRefused, seed, T0, userDoc, volunteerDoc } from '../helpers/seed';
 
 const DRIFT = 'recon-drift-community';
@@ -33,6 +40,17 @@ const ledgerEntry = (id: string, openid: string, delta: number, source: string, 
   ref: id,
   by: STAFF,
   balanceAfter,
+  createdAt: T0,
+});
+
+const stockMove = (id: string, goodsId: string, goodsName: string, kind: string, delta: number, stockAfter: number) => ({
+  _id: id,
+  communityId: DRIFT,
+  goodsId,
+  goodsName,
+  kind,
+  delta,
+  stockAfter,
   createdAt: T0,
 });
 
@@ -67,6 +85,12 @@ function seedDrift(cloud: LocalCloud): void {
   seed(cloud, 'goods', [
     { _id: NEG_GOODS, communityId: DRIFT, name: '爱心挂面', pointsPrice: 10, stock: -1, active: true, updatedAt: T0 },
     { _id: 'recon-goods-fine', communityId: DRIFT, name: '肥皂', pointsPrice: 5, stock: 3, active: true, updatedAt: T0 },
+  ]);
+  // The negative stock is what its moves add up to (two handed out of one): only its sign is wrong.
+  seed(cloud, 'stock_moves', [
+    stockMove('recon-m1', NEG_GOODS, '爱心挂面', 'opening', 1, 1),
+    stockMove('recon-m2', NEG_GOODS, '爱心挂面', 'redeem', -2, -1),
+    stockMove('recon-m3', 'recon-goods-fine', '肥皂', 'opening', 3, 3),
   ]);
   // VOL: three active orders counted, none accepted; the completed order and its rating are right (an
   // hours counter of an older document is nothing reconciliation reads or writes).
@@ -259,5 +283,116 @@ describe('the daily reconciliation (points timer)', () => {
     expect(latest!.discrepancies.map((d) => `${d.kind}:${d.subject}:${d.action}`)).toEqual([`balance:${RICH}:reported`, `negative_stock:${NEG_GOODS}:reported`]);
     // Yesterday's stays as it was written.
     expect(reconciliation(cloud, DRIFT, DAY)!.discrepancies).toHaveLength(3);
+  });
+});
+
+/** Everything a reconciliation may never change: money, stock and the stock ledger, as stored. */
+const ledgers = (cloud: LocalCloud) =>
+  JSON.stringify(['points_accounts', 'points_ledger', 'goods', 'stock_moves', 'redemptions'].map((name) => docs(cloud, name).sort((a, b) => String(a._id).localeCompare(String(b._id)))));
+
+describe('the stock ledger reconciled, and reconciliation on demand', () => {
+  let cloud: LocalCloud;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let db: any;
+  let deps: Deps;
+  let towelRedemption = '';
+  let residentBalance = 0;
+  let before = '';
+  let firstId = '';
+
+  beforeAll(async () => {
+    // 01:00 on the last day of November: the timer's next runs are on the 30th and on 1 December.
+    cloud = await startLinli({ startAt: new Date('2026-11-30T01:00:00+08:00'), timers: ['points'] });
+    db = connectSdk(cloud).database();
+    deps = { store: new WxStore(db as SdkDatabase) } as unknown as Deps;
+    // Real actions move stock and points the honest way.
+    const { redemption } = ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: requestId() }));
+    towelRedemption = redemption.id;
+    ok(await call(cloud, DEMO.staff, 'mall.stockIn', { goodsId: 'goods-rice', quantity: 5, source: 'donation', donor: '王阿姨', clientRequestId: requestId() }));
+    residentBalance = doc<{ balance: number }>(cloud, 'points_accounts', DEMO.resident)!.balance;
+    // Planted straight in the database, behind the ledgers' backs:
+    const _ = db.command;
+    await db.collection('goods').doc('goods-oil').update({ data: { stock: _.inc(3) } }); // three bottles appear from nowhere
+    await db.collection('stock_moves').doc(`redeem:${towelRedemption}`).remove(); // a redemption's move deleted
+    await db.collection('points_accounts').doc(DEMO.resident).update({ data: { balance: _.inc(7) } }); // a balance changed
+    // Moves of an item whose document is gone.
+    seed(cloud, 'stock_moves', [
+      { _id: 'opening:goods-lamp', communityId: DEMO.community, goodsId: 'goods-lamp', goodsName: '旧台灯', kind: 'opening', delta: 2, stockAfter: 2, createdAt: T0 },
+    ]);
+  });
+  afterAll(() => cloud.close());
+
+  it('finds each planted discrepancy, names who and what is involved, and changes nothing', async () => {
+    before = ledgers(cloud);
+    const { reconciliation } = ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
+    expect(reconciliation).toMatchObject({ day: '2026-11-30', trigger: 'on_demand', goods: 5, stockMoves: 7, discrepancyCount: 4 });
+    expect(reconciliation.discrepancies).toEqual([
+      { kind: 'balance', subject: DEMO.resident, name: '张秀英', field: 'balance', stored: residentBalance + 7, expected: residentBalance, action: 'reported' },
+      { kind: 'stock', subject: 'goods-lamp', name: '旧台灯', field: 'goods', stored: 0, expected: 2, action: 'reported' },
+      { kind: 'stock', subject: 'goods-oil', name: '食用油 1.8 升', field: 'stock', stored: 18, expected: 15, action: 'reported' },
+      { kind: 'stock', subject: 'goods-towel', name: '纯棉毛巾', field: 'stock', stored: 49, expected: 50, action: 'reported' },
+    ]);
+    expect(ledgers(cloud)).toBe(before);
+    const stored = docs<Reconciliation>(cloud, 'reconciliations');
+    expect(stored).toHaveLength(1);
+    firstId = stored[0]!._id;
+    expect(firstId).toMatch(new RegExp(`^${DEMO.community}:2026-11-30:\\d{9}$`));
+    expect(stored[0]).toMatchObject({ trigger: 'on_demand', requestedBy: DEMO.staff, communityId: DEMO.community });
+    expect(stored[0]).not.toHaveProperty('closesMonth');
+    // What staff read next is this run.
+    expect(ok(await call(cloud, DEMO.staff2, 'points.reconciliation', {})).latest).toEqual(reconciliation);
+  });
+
+  it('every run on demand is a record of its own, a few a day per community; the earlier ones stay as written', async () => {
+    const first = JSON.stringify(doc(cloud, 'reconciliations', firstId));
+    const second = ok(await call(cloud, DEMO.staff2, 'points.reconcileNow', { confirm: '对账' })).reconciliation;
+    expect(second.discrepancyCount).toBe(4);
+    expect(docs(cloud, 'reconciliations')).toHaveLength(2);
+    expect(JSON.stringify(doc(cloud, 'reconciliations', firstId))).toBe(first);
+    for (let run = 3; run <= RECONCILIATIONS_ON_DEMAND_PER_DAY; run++) ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
+    await expectRefused(cloud, DEMO.staff2, 'points.reconcileNow', { confirm: '对账' }, 'LIMIT_REACHED', '本社区今天已手动对账 5 次，请明天再试（每天凌晨 3:00 还会自动对账）');
+    expect(docs(cloud, 'reconciliations')).toHaveLength(RECONCILIATIONS_ON_DEMAND_PER_DAY);
+    expect(ledgers(cloud)).toBe(before);
+  });
+
+  it('only staff may run it, and only when they ask for it', async () => {
+    await expectRefused(cloud, DEMO.resident, 'points.reconcileNow', { confirm: '对账' }, 'FORBIDDEN');
+    await expectRefused(cloud, DEMO.grid, 'points.reconcileNow', { confirm: '对账' }, 'FORBIDDEN');
+    await expectRefused(cloud, DEMO.staff, 'points.reconcileNow', {}, 'INVALID_INPUT', '请确认立即对账');
+    await expectRefused(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账', communityId: 'elsewhere' }, 'INVALID_INPUT');
+  });
+
+  it('the daily run finds the same, and its run of the 1st closes the month before', async () => {
+    await control(cloud, 'POST', 'clock', { advanceMs: 3 * HOUR_MS });
+    const daily = doc<Reconciliation>(cloud, 'reconciliations', `${DEMO.community}:2026-11-30`)!;
+    expect(daily).toMatchObject({ trigger: 'timer', stockMoves: 7 });
+    expect(daily).not.toHaveProperty('closesMonth');
+    expect(daily.discrepancies.map((d) => `${d.kind}:${d.subject}`)).toEqual(['balance:demo-resident', 'stock:goods-lamp', 'stock:goods-oil', 'stock:goods-towel']);
+    // The newest run is the one staff see.
+    expect(ok(await call(cloud, DEMO.staff, 'points.reconciliation', {})).latest).toMatchObject({ day: '2026-11-30', trigger: 'timer' });
+    expect(await closingReconciliation(deps, DEMO.community, '2026-11')).toBeNull();
+
+    await control(cloud, 'POST', 'clock', { advanceMs: 24 * HOUR_MS });
+    expect(doc(cloud, 'reconciliations', `${DEMO.community}:2026-12-01`)).toMatchObject({ trigger: 'timer', closesMonth: '2026-11' });
+    const closing = await closingReconciliation(deps, DEMO.community, '2026-11');
+    expect(closing).toMatchObject({ day: '2026-12-01', trigger: 'timer', closesMonth: '2026-11', discrepancyCount: 4 });
+    expect(closing!.discrepancies.find((d) => d.subject === 'goods-oil')).toMatchObject({ name: '食用油 1.8 升', stored: 18, expected: 15 });
+    expect(ok(await call(cloud, DEMO.staff, 'points.reconciliation', {})).latest).toMatchObject({ day: '2026-12-01', closesMonth: '2026-11' });
+    expect(await closingReconciliation(deps, DEMO.community, '2026-10')).toBeNull();
+    expect(ledgers(cloud)).toBe(before);
+  });
+
+  it('a 1st whose run is missing is made up by the next day’s, and only once', async () => {
+    // As if the run of 1 January had run out of time for this community.
+    await control(cloud, 'POST', 'clock', { advanceMs: new Date('2027-01-01T04:00:00+08:00').getTime() - cloud.clock.now() });
+    expect(doc(cloud, 'reconciliations', `${DEMO.community}:2027-01-01`)).toMatchObject({ closesMonth: '2026-12' });
+    await db.collection('reconciliations').doc(`${DEMO.community}:2027-01-01`).remove();
+    await control(cloud, 'POST', 'clock', { advanceMs: 24 * HOUR_MS });
+    expect(doc(cloud, 'reconciliations', `${DEMO.community}:2027-01-02`)).toMatchObject({ closesMonth: '2026-12' });
+    await control(cloud, 'POST', 'clock', { advanceMs: 24 * HOUR_MS });
+    expect(doc(cloud, 'reconciliations', `${DEMO.community}:2027-01-03`)).not.toHaveProperty('closesMonth');
+    expect(await closingReconciliation(deps, DEMO.community, '2026-12')).toMatchObject({ day: '2027-01-02' });
+    // The month before stays closed by its own run.
+    expect(await closingReconciliation(deps, DEMO.community, '2026-11')).toMatchObject({ day: '2026-12-01' });
   });
 });

@@ -5,6 +5,7 @@ import type { OrderView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, text, until } from '../helpers/mp';
+import { seed, T0 } from '../helpers/seed';
 
 let cloud: LocalCloud;
 let sequence = 0;
@@ -247,7 +248,9 @@ describe('staff/stats', () => {
     const page = mount('staff/stats/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    expect(text(page, '#completion-rate')).toBe(`${Math.round(stats.completionRate! * 1000) / 10}%办结率`);
+    const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
+    expect(text(page, '#completion-rate')).toBe(`${percent(stats.completionRate)}办结率前30天 ${percent(stats.previous.completionRate)}`);
+    expect(text(page, '#points-issued-previous')).toBe(`前30天 ${stats.previous.pointsIssued}`);
     expect(text(page, '#average-stars')).toContain(String(stats.averageStars));
     expect(text(page, '#volunteer-hours')).toContain(String(stats.volunteerHours));
     expect(text(page, '#points-issued')).toContain(String(stats.pointsIssued));
@@ -257,6 +260,71 @@ describe('staff/stats', () => {
     const busiest = stats.byGrid.reduce((a, b) => (b.orders > a.orders ? b : a));
     expect(text(page, `#grid-${busiest.gridId}`)).toContain(`${busiest.orders} 单`);
     expect(page.querySelector(`#bar-${busiest.gridId}`)!.dom!.getAttribute('style')).toContain('width: 100%');
+
+    // 上月: the previous calendar month, beside the one before it.
+    const beijing = new Date(Date.now() + 8 * 3600_000);
+    const lastMonth = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const last = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: lastMonth }));
+    page.querySelector('#range-last-month')!.dispatchEvent('tap');
+    await until(() => page.data.range === 'lastMonth' && page.data.loading === false);
+    expect(text(page, '#total-orders')).toBe(
+      `${Object.values(last.ordersByStatus).reduce((a, b) => a + b, 0)}订单总数上上月 ${Object.values(last.previous.ordersByStatus).reduce((a, b) => a + b, 0)}`,
+    );
+  });
+
+  it('shows a figure’s last 12 months as bars, and switches figures without another call', async () => {
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    // The trend is not read until its tab is opened.
+    expect(calls.calls.filter((c) => c.data.action === 'stats.trend')).toHaveLength(0);
+    page.querySelector('#tab-trend')!.dispatchEvent('tap');
+    await until(() => page.data.trend !== null);
+    const { months } = ok(await call(cloud, DEMO.staff, 'stats.trend', {}));
+    expect(page.querySelectorAll('.trend-row')).toHaveLength(12);
+    const current = months[11]!;
+    expect(current.orders).toBeGreaterThan(0);
+    const most = Math.max(...months.map((m) => m.orders));
+    expect(text(page, `#trend-${current.month}`)).toContain(`${current.orders}`);
+    expect(page.querySelector(`#trend-bar-${current.month}`)!.dom!.getAttribute('style')).toContain(`width: ${Math.round((current.orders / most) * 100)}%`);
+
+    page.querySelector('#metric-volunteerHours')!.dispatchEvent('tap');
+    await until(() => page.data.metric === 'volunteerHours');
+    expect(text(page, `#trend-${current.month}`)).toContain(current.volunteerHours > 0 ? `${current.volunteerHours} 小时` : '0 小时');
+    expect(calls.calls.filter((c) => c.data.action === 'stats.trend')).toHaveLength(1);
+  });
+
+  it('shows the newest reconciliation and what it found', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const empty = mount('staff/stats/index');
+    empty.instance.onLoad();
+    await until(() => empty.data.loading === false);
+    empty.querySelector('#tab-reconcile')!.dispatchEvent('tap');
+    await until(() => empty.data.reconcileLoaded === true);
+    expect(text(empty, '#no-reconciliation')).toContain('每天凌晨 3 点自动对账');
+
+    // An account whose 7 points no ledger entry explains, then the nightly run.
+    seed(cloud, 'users', [{ _id: 'mp-drift', name: '钱多多', roles: ['resident'], communityId: DEMO.community, createdAt: T0, updatedAt: T0 }]);
+    seed(cloud, 'points_accounts', [{ _id: 'mp-drift', communityId: DEMO.community, balance: 7, issued: 7, redeemed: 0, updatedAt: T0 }]);
+    const run = await cloud.runtime.invoke({
+      name: 'points',
+      event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date().toISOString(), Message: '' },
+      identity: { openid: null, appid: 'touristappid' },
+      source: 'wx_trigger',
+    });
+    expect(run).toMatchObject({ ok: true });
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector('#tab-reconcile')!.dispatchEvent('tap');
+    await until(() => page.data.reconcileLoaded === true);
+    const { latest } = ok(await call(cloud, DEMO.staff, 'points.reconciliation', {}));
+    expect(latest?.discrepancyCount).toBeGreaterThan(0);
+    expect(text(page, '#reconciliation-count')).toBe(`发现 ${latest!.discrepancyCount} 处不一致`);
+    const balance = latest!.discrepancies.findIndex((d) => d.kind === 'balance' && d.subject === 'mp-drift');
+    expect(text(page, `#discrepancy-${balance}`)).toBe('积分余额与明细不符：钱多多余额记为 7，按明细应为 0未作改动，请核查');
+    expect(text(page, `#discrepancy-${balance}`)).toContain('未作改动，请核查');
   });
 });
 
@@ -368,15 +436,21 @@ describe('staff/goods', () => {
     expect(cloudCalls.toasts.at(-1)).toBe('已保存，积分待审核');
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(false);
 
-    // Changing its stock before the review: the price under review is in the form, and nothing new is proposed.
+    // Changing its stock before the review (入库, not the form: an edit sends no stock): the price
+    // under review is in the form, saving it proposes nothing new.
     page.querySelector(`#edit-${goods.id}`)!.dispatchEvent('click');
     await until(() => page.data.editing === true && page.data.form.id === goods.id);
     expect(page.data.form.pointsPrice).toBe('120');
     expect(text(page, '#f-price-hint')).toContain('已有待审核的调整：120 分');
-    page.querySelector('#f-stock')!.dispatchEvent('change', { detail: '10' });
-    await until(() => page.data.form.stock === '10');
+    expect(page.querySelector('#f-stock')).toBeFalsy();
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
+    page.querySelector(`#stock-in-${goods.id}`)!.dispatchEvent('click');
+    await until(() => page.data.panel === 'stockIn');
+    page.querySelector('#in-quantity')!.dispatchEvent('change', { detail: '2' });
+    await until(() => page.data.stockIn.quantity === '2');
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
     const pending = ok(await call(cloud, DEMO.staff2, 'community.ruleChanges', { status: 'pending' })).items.filter((c) => c.subject === '商品“保温杯”的兑换积分');
     expect(pending).toHaveLength(1);
 
@@ -389,22 +463,102 @@ describe('staff/goods', () => {
     expect(ok(await call(cloud, DEMO.resident, 'mall.goods', {})).some((g) => g.id === goods.id)).toBe(true);
   });
 
-  it('refuses a stock typed from a stale screen (expectedStock) and shows the server’s message', async () => {
+  it('a stock-in from a stale screen adds to the stock as it is now: a redemption made meanwhile stays', async () => {
     connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/goods/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    page.querySelector('#edit-goods-towel')!.dispatchEvent('click');
-    await until(() => page.data.editing === true);
-    const opened = page.data.form.openedStock as number;
+    page.querySelector('#stock-in-goods-towel')!.dispatchEvent('click');
+    await until(() => page.data.panel === 'stockIn');
+    const opened = page.data.target.stock as number;
+    expect(text(page, '#stock-in-sheet')).toContain(`现有 ${opened} 件`);
     ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: requestId() }));
-    page.querySelector('#f-stock')!.dispatchEvent('change', { detail: '100' });
-    await until(() => page.data.form.stock === '100');
-    page.querySelector('#save')!.dispatchEvent('click');
-    await until(() => page.data.formError !== '');
-    expect(text(page, '#form-error')).toBe(`库存刚有变动（当前 ${opened - 1} 件），请刷新后再保存`);
+    page.querySelector('#in-quantity')!.dispatchEvent('change', { detail: '100' });
+    page.querySelector('#in-source')!.dispatchEvent('change', { detail: 'donation' });
+    await until(() => page.data.stockIn.quantity === '100' && page.data.stockIn.source === 'donation');
+    // A donation names its donor.
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panelError !== '');
+    expect(text(page, '#panel-error')).toBe('请填写捐赠人（不愿留名可填“匿名”）');
+    page.querySelector('#in-donor')!.dispatchEvent('change', { detail: '爱心企业' });
+    await until(() => page.data.stockIn.donor === '爱心企业');
+    page.querySelector('#submit-stock-in')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
     const towel = ok(await call(cloud, DEMO.staff, 'mall.goods', { includeInactive: true })).find((g) => g.id === 'goods-towel');
-    expect(towel?.stock).toBe(opened - 1);
+    expect(towel?.stock).toBe(opened - 1 + 100);
+    expect(text(page, '#goods-goods-towel')).toContain(`库存 ${opened - 1 + 100}`);
+  });
+
+  it('损耗 is proposed on the page and waits; another staff member approves it on theirs, and the stock drops', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/goods/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    const before = page.data.items.find((g: { id: string }) => g.id === 'goods-oil').stock as number;
+    page.querySelector('#write-off-btn-goods-oil')!.dispatchEvent('click');
+    await until(() => page.data.panel === 'writeOff');
+    page.querySelector('#wo-quantity')!.dispatchEvent('change', { detail: '2' });
+    await until(() => page.data.writeOff.quantity === '2');
+    page.querySelector('#submit-write-off')!.dispatchEvent('click');
+    await until(() => page.data.panelError !== '');
+    expect(text(page, '#panel-error')).toBe('请填写损耗原因');
+    page.querySelector('#wo-reason')!.dispatchEvent('change', { detail: '瓶身破裂' });
+    await until(() => page.data.writeOff.reason === '瓶身破裂');
+    page.querySelector('#submit-write-off')!.dispatchEvent('click');
+    await until(() => page.data.panel === '');
+    // Waiting: the proposer is told a colleague decides, and has no button to do it.
+    expect(text(page, '#write-off-goods-oil')).toContain('损耗待审核：2 件（瓶身破裂）');
+    expect(text(page, '#own-write-off-goods-oil')).toBe('需其他工作人员审核');
+    expect(page.querySelector('#approve-write-off-goods-oil')).toBeFalsy();
+    expect(text(page, '#goods-goods-oil')).toContain(`库存 ${before}`);
+
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff2);
+    const colleague = mount('staff/goods/index');
+    colleague.instance.onLoad();
+    await until(() => colleague.data.loading === false);
+    expect(text(colleague, '#write-off-goods-oil')).toContain('申请人：刘晓梅');
+    colleague.querySelector('#approve-write-off-goods-oil')!.dispatchEvent('click');
+    await until(() => !colleague.querySelector('#write-off-goods-oil'));
+    expect(text(colleague, '#goods-goods-oil')).toContain(`库存 ${before - 2}`);
+    expect(cloudCalls.toasts.at(-1)).toBe('已通过，库存减少 2 件');
+
+    // Another one, rejected with a reason.
+    ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId: 'goods-oil', quantity: 1, reason: '过期', clientRequestId: requestId() }));
+    colleague.instance.onPullDownRefresh();
+    await until(() => colleague.data.loading === false && !!colleague.querySelector('#reject-write-off-goods-oil'));
+    colleague.querySelector('#reject-write-off-goods-oil')!.dispatchEvent('click');
+    await until(() => colleague.data.rejecting === 'goods-oil');
+    colleague.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => colleague.data.rejectError !== '');
+    expect(text(colleague, '#reject-error')).toBe('请填写不通过的原因，申请人会看到');
+    colleague.querySelector('#note')!.dispatchEvent('change', { detail: '生产日期未过' });
+    await until(() => colleague.data.note === '生产日期未过');
+    colleague.querySelector('#submit-reject')!.dispatchEvent('click');
+    await until(() => !colleague.querySelector('#write-off-goods-oil'));
+    expect(text(colleague, '#goods-goods-oil')).toContain(`库存 ${before - 2}`);
+  });
+
+  it('库存流水 lists an item’s moves, newest first, and loads more', async () => {
+    const created = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '雨伞', pointsPrice: 40, stock: 1 }));
+    for (let i = 0; i < 20; i++) ok(await call(cloud, DEMO.staff2, 'mall.stockIn', { goodsId: created.id, quantity: 1, source: 'purchase', note: `第 ${i + 1} 批`, clientRequestId: requestId() }));
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/goods/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector(`#moves-${created.id}`)!.dispatchEvent('click');
+    await until(() => page.data.panel === 'moves' && page.data.moves.length > 0);
+    expect(page.data.moves).toHaveLength(20);
+    const newest = text(page, '#move-0');
+    expect(newest).toContain('入库');
+    expect(newest).toContain('+1');
+    expect(newest).toContain('结存 21');
+    expect(newest).toContain('王建国');
+    expect(newest).toMatch(/采购\s第 20 批/);
+    page.querySelector('#more-moves')!.dispatchEvent('tap');
+    await until(() => page.data.moves.length === 21);
+    expect(text(page, '#move-20')).toContain('期初库存');
+    expect(text(page, '#move-20')).toContain('结存 1');
+    expect(page.querySelector('#more-moves')).toBeFalsy();
   });
 });
 

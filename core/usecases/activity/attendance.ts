@@ -8,7 +8,7 @@ import { DomainError } from '../../errors';
 import type { Handlers } from '../../handlers';
 import { admittedVolunteer } from '../../admission';
 import { type Activity, type ActivitySignup, COLLECTIONS, type LedgerEntry, type ServiceRecord, type SignupStatus, type Volunteer } from '../../model';
-import { postPoints } from '../../points';
+import { activityPoints, postPoints } from '../../points';
 import type { Caller, Deps, Update } from '../../ports';
 import { minutesToHours } from '../../volunteer-hours';
 import { pointsCapsOf } from '../../settings';
@@ -75,7 +75,9 @@ async function overlappingAttendance(
   if (to <= from) return undefined;
   const others = (
     await signupsOf(deps).find(
-      { openid, status: { in: ['checked_in', 'attended'] }, checkInAt: { gte: new Date(from - DAY_MS), lte: new Date(to) } },
+      // One bound per field (see Condition): the earliest come first, and the overlap test below drops
+      // those that began after `to`.
+      { openid, status: { in: ['checked_in', 'attended'] }, checkInAt: { gte: new Date(from - DAY_MS) } },
       { orderBy: [['checkInAt', 'asc'], ['_id', 'asc']], limit: 100 },
     )
   ).filter((signup) => signup.activityId !== activity._id);
@@ -163,10 +165,8 @@ async function checkOut(deps: Deps, request: CheckOut): Promise<{ activity: Acti
       recordedBy: request.by,
       createdAt: now,
     }, { first: true });
-    // Within today's cap, even for a rate approved under a higher one, and for no more hours than the
-    // schedule had when the rate was approved.
-    const paidHours = Math.min(record.hours, (activity.paidMinutesCap ?? Infinity) / 60);
-    const points = Math.round(paidHours * Math.min(activity.pointsPerHour, pointsCapsOf(community).activityPointsPerHour));
+    // Within today's cap and the schedule the rate was approved for (see activityPoints).
+    const points = activityPoints(record.hours, activity, pointsCapsOf(community));
     if (points > 0) {
       await postPoints(tx, {
         key: activityRecordId(activity._id, signup.openid),

@@ -52,6 +52,9 @@ Component({
       const { goods, balance, redemptions } = reply.data;
       return rows({ ok: true, data: redemptions }, toRow, { goods: goods.filter((g) => g.active), balance });
     },
+    onRules() {
+      wx.navigateTo({ url: '/pages/points-rules/index' });
+    },
     onTab(event: WechatMiniprogram.BaseEvent) {
       const tab = event.currentTarget.dataset.tab as Tab;
       if (tab !== this.data.tab) this.setData({ tab });

@@ -40,5 +40,8 @@ Component({
     onMall() {
       wx.switchTab({ url: '/pages/mall/index' });
     },
+    onRules() {
+      wx.navigateTo({ url: '/pages/points-rules/index' });
+    },
   },
 });

@@ -1,0 +1,80 @@
+/**
+ * The monthly report (月报) as rows: each figure of the month beside the month before and the
+ * change, then each grid's. The figures are stats.overview's own (core/usecases/stats.ts
+ * monthlyFigures), so the report and the statistics page cannot tell two stories.
+ */
+import type { StatsComparison, StatsOverview } from './contract';
+import { ORDER_STATUS_TEXT } from './labels';
+import { ORDER_STATUSES, round } from './stats';
+
+/** How a figure is written: a count, a rate (a fraction shown as a percentage), or a measured value. */
+export type FigureFormat = 'count' | 'rate' | 'value';
+
+export interface FigureRow {
+  label: string;
+  current: number | null;
+  previous: number | null;
+  /** current − previous (for a rate, in fractions: 0.05 is five percentage points); null when either is. */
+  change: number | null;
+  format: FigureFormat;
+}
+
+const totalOrders = (overview: StatsOverview): number => Object.values(overview.ordersByStatus).reduce((sum, count) => sum + count, 0);
+const finishedOrders = (overview: StatsOverview): number => overview.ordersByStatus.completed + overview.ordersByStatus.closed;
+
+interface Figure {
+  label: string;
+  format: FigureFormat;
+  of: (overview: StatsOverview) => number | null;
+}
+
+const FIGURES: readonly Figure[] = [
+  { label: '订单总数', format: 'count', of: totalOrders },
+  { label: '已办结（含待评分）', format: 'count', of: finishedOrders },
+  { label: '办结率', format: 'rate', of: (o) => o.completionRate },
+  { label: '平均满意度（星）', format: 'value', of: (o) => o.averageStars },
+  { label: '评价单数', format: 'count', of: (o) => o.ratedOrders },
+  { label: '其中代评单数', format: 'count', of: (o) => o.ratedOnBehalf?.ratedOrders ?? 0 },
+  { label: '响应时间中位数（分钟）', format: 'value', of: (o) => o.medianResponseMinutes },
+  { label: '办结时间中位数（分钟）', format: 'value', of: (o) => o.medianCompletionMinutes },
+  { label: '志愿服务时长（小时）', format: 'value', of: (o) => o.volunteerHours },
+  { label: '参与服务的志愿者（人）', format: 'count', of: (o) => o.activeVolunteers },
+  { label: '发放爱心积分', format: 'count', of: (o) => o.pointsIssued },
+  { label: '兑换爱心积分', format: 'count', of: (o) => o.pointsRedeemed },
+  ...ORDER_STATUSES.map((status): Figure => ({ label: `订单：${ORDER_STATUS_TEXT[status]}`, format: 'count', of: (o) => o.ordersByStatus[status] })),
+];
+
+const difference = (current: number | null, previous: number | null, format: FigureFormat): number | null =>
+  current === null || previous === null ? null : round(current - previous, format === 'rate' ? 4 : 2);
+
+export function figureRows(comparison: StatsComparison): FigureRow[] {
+  return FIGURES.map(({ label, format, of }) => {
+    const current = of(comparison);
+    const previous = of(comparison.previous);
+    return { label, current, previous, change: difference(current, previous, format), format };
+  });
+}
+
+export interface GridRow {
+  gridName: string;
+  orders: number;
+  finished: number;
+  completionRate: number | null;
+  averageStars: number | null;
+  previousOrders: number;
+  previousCompletionRate: number | null;
+}
+
+/** Each grid of the month, with its orders and 办结率 of the month before (a grid new this month had none). */
+export function gridRows(comparison: StatsComparison): GridRow[] {
+  const before = new Map(comparison.previous.byGrid.map((grid) => [grid.gridId, grid]));
+  return comparison.byGrid.map((grid) => ({
+    gridName: grid.gridName,
+    orders: grid.orders,
+    finished: grid.finished,
+    completionRate: grid.completionRate,
+    averageStars: grid.averageStars,
+    previousOrders: before.get(grid.gridId)?.orders ?? 0,
+    previousCompletionRate: before.get(grid.gridId)?.completionRate ?? null,
+  }));
+}
