@@ -4,7 +4,9 @@
  * - dispatch.suggest: the pure ranking for 1k and 10k volunteers, and the whole call through the
  *   local cloud with that many volunteers stored;
  * - activities, records and certificates: a rush of sign-ups on one activity, requests per action,
- *   certificates over many records, and the daily record timer over many completed orders.
+ *   certificates over many records, and the daily record timer over many completed orders;
+ * - reports: report.export of 10k and 50k orders and ledger entries (time, requests, the function
+ *   instance's memory).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -486,6 +488,124 @@ async function reconciliation(dataDir: string): Promise<void> {
   }
 }
 
+/** `count` orders of the last 29 days, in both grids, most of them served and rated, as the stored documents. */
+function reportOrderLines(count: number, now: number): string[] {
+  const span = 29 * 24 * 3600_000;
+  const at = (ms: number) => ({ $date: new Date(ms).toISOString() });
+  return Array.from({ length: count }, (_, i) => {
+    const created = now - span + Math.floor((i / count) * span);
+    const resident = `bench-resident-${i % 500}`;
+    const closed = i % 4 !== 0;
+    return JSON.stringify({
+      collection: 'orders',
+      doc: {
+        _id: `bench-report-order-${String(i).padStart(6, '0')}`,
+        communityId: 'demo-community',
+        residentOpenid: resident,
+        createdBy: i % 10 === 0 ? 'demo-staff' : resident,
+        clientRequestId: `bench-report-${i}`,
+        serviceId: 'svc-meal',
+        serviceName: '助餐送餐',
+        serviceCategory: '助餐',
+        skills: ['送餐'],
+        basePoints: 10,
+        expectedMinutes: 30,
+        description: '中午送一份午餐到家，老人行动不便，请敲门后稍等',
+        address: { gridId: i % 2 ? 'g1' : 'g2', building: `${(i % 6) + 1}栋`, unit: '1单元', room: '101' },
+        contactName: '张秀英',
+        contactPhone: '13800000020',
+        status: closed ? 'closed' : 'pending',
+        ...(closed
+          ? {
+              assignee: 'demo-volunteer',
+              assigneeName: '李建国',
+              acceptedAt: at(created + 600_000),
+              completedAt: at(created + 3_600_000),
+              closedAt: at(created + 7_200_000),
+              completion: { summary: '已送到', minutes: 35 },
+              rating: { stars: 5, comment: '很好', at: at(created + 5_000_000) },
+              score: { score: 5, by: 'demo-staff', at: at(created + 7_200_000), points: 12, minutes: 35 },
+            }
+          : {}),
+        events: [{ at: at(created), by: resident, from: null, to: 'pending' }],
+        declines: [],
+        createdAt: at(created),
+        dueAt: at(created + 48 * 3_600_000),
+        overdue: false,
+      },
+    });
+  });
+}
+
+/** `count` ledger entries of the last 29 days, over 500 residents (registered, so their names are joined). */
+function reportLedgerLines(count: number, now: number): string[] {
+  const span = 29 * 24 * 3600_000;
+  const at = (ms: number) => ({ $date: new Date(ms).toISOString() });
+  const residents = Array.from({ length: 500 }, (_, r) =>
+    JSON.stringify({
+      collection: 'users',
+      doc: { _id: `bench-resident-${r}`, communityId: 'demo-community', name: `居民${r}`, phone: `139${String(r).padStart(8, '0')}`, address: { gridId: r % 2 ? 'g1' : 'g2', building: '1栋' }, roles: ['resident'], createdAt: at(now - span), updatedAt: at(now - span) },
+    }),
+  );
+  const entries = Array.from({ length: count }, (_, i) => {
+    const redeem = i % 5 === 4;
+    return JSON.stringify({
+      collection: 'points_ledger',
+      doc: {
+        _id: `bench-report-entry-${String(i).padStart(6, '0')}`,
+        openid: `bench-resident-${i % 500}`,
+        communityId: 'demo-community',
+        delta: redeem ? -30 : 12,
+        source: redeem ? 'redeem' : 'service',
+        ref: `bench-report-order-${i}`,
+        reason: redeem ? '兑换 纯棉毛巾' : '助餐送餐 5 分',
+        by: redeem ? `bench-resident-${i % 500}` : 'demo-staff',
+        balanceAfter: 100 + (i % 37),
+        createdAt: at(now - span + Math.floor((i / count) * span)),
+      },
+    });
+  });
+  return [...residents, ...entries];
+}
+
+/**
+ * report.export of the 工单台账 and the 积分收支台账 over 10k and 50k rows: the rows are read a page at a
+ * time and streamed into the workbook, so time and requests grow with the rows and the instance's
+ * memory should not. Memory is the function instance's V8 heap plus its buffers (a worker thread
+ * of the local cloud; the real instance has 256 MB), sampled while the call runs.
+ */
+async function reports(dataDir: string): Promise<void> {
+  console.log('report.export over many rows (the function\'s timeout is 60 s)');
+  console.log('ledger      rows   call s   function s   database requests   instance memory MB (start → peak)   file KB');
+  for (const count of [10_000, 50_000]) {
+    const cloud = await startBenchCloud(path.join(dataDir, `reports-${count}`));
+    try {
+      const now = cloud.clock.now();
+      cloud.engine.importLines([...reportOrderLines(count, now), ...reportLedgerLines(count, now)]);
+      const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+      const period = { from: day(now - 29 * 24 * 3600_000), to: day(now) };
+      // Warm: the instance started and exceljs loaded (an empty ledger).
+      await call(cloud, 'demo-staff', 'report.export', { kind: 'redemptions', ...period });
+      for (const [kind, title] of [
+        ['orders', '工单台账'],
+        ['points_ledger', '积分收支台账'],
+      ] as const) {
+        const [file, ms] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind, ...period }));
+        const record = cloud.runtime.recent(50).find((item) => item.action === 'report.export')!;
+        const requests = Object.values(record.database).reduce((a, b) => a + b, 0);
+        const mb = (bytes = 0) => (bytes / 1024 / 1024).toFixed(1);
+        const size = (await cloud.storage.read(cloud.storage.cloudPathOf(file.fileID)!))?.length ?? 0;
+        console.log(
+          `${title.padEnd(8, '\u3000')} ${String(file.rows).padStart(6)} ${(ms / 1000).toFixed(1).padStart(8)} ${((record.durationMs ?? 0) / 1000).toFixed(1).padStart(12)} ${String(requests).padStart(19)} ${`${mb(record.memory?.startBytes)} → ${mb(record.memory?.peakBytes)}`.padStart(35)} ${String(Math.round(size / 1024)).padStart(9)}`,
+        );
+      }
+    } finally {
+      await cloud.close();
+    }
+  }
+  console.log('');
+}
+
 function startBenchCloud(dataDir: string): Promise<LocalCloud> {
   process.env.LINLI_ADMIN_OPENIDS = 'demo-admin';
   return startLocalCloud({
@@ -512,6 +632,7 @@ const SECTIONS: Record<string, (scratch: string) => Promise<void>> = {
   recordTimer,
   hall: hallBehindAFlood,
   reconciliation,
+  reports,
 };
 
 async function main(): Promise<void> {

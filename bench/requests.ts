@@ -163,6 +163,7 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('时长更正', 'demo-staff', 'record.corrections', {}),
   screen('好人好事审核', 'demo-staff', 'points.nominations', {}),
   screen('数据统计', 'demo-staff', 'stats.overview', {}),
+  screen('报表导出', 'demo-staff', 'report.options', {}),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

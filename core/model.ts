@@ -41,6 +41,8 @@ export const COLLECTIONS = {
   holidayCalendars: 'holiday_calendars',
   /** Every change of a year's arrangement: who, when, before and after (append-only). */
   holidayCalendarChanges: 'holiday_calendar_changes',
+  /** Every Excel ledger staff exported (report.export): who, what, which period, how many rows (append-only). */
+  reportExports: 'report_exports',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -917,4 +919,28 @@ export interface HolidayCalendarChange {
   changedBy: string;
   changedByName: string;
   changedAt: Date;
+}
+
+/**
+ * One Excel ledger exported by staff or a grid worker (report.export): who took residents' data
+ * out of the app, which ledger, for which period and grids, and how many rows. Written once, after
+ * the file is stored and before its address is handed out; never changed.
+ */
+export interface ReportExport {
+  _id: string;
+  communityId: string;
+  /** Who exported it, and their name then. */
+  openid: string;
+  exportedByName: string;
+  /** The ledger (report.export's kind, e.g. orders). */
+  kind: string;
+  /** The period, Beijing calendar days, inclusive. */
+  from: string;
+  to: string;
+  /** The grids the rows were limited to; absent: the whole community. */
+  gridIds?: string[];
+  rows: number;
+  fileID: string;
+  fileName: string;
+  createdAt: Date;
 }

@@ -201,6 +201,41 @@ export interface FileStorage {
   remove(fileIDs: readonly string[]): Promise<void>;
 }
 
+/**
+ * What a cell of a sheet holds, by its column's type: `text`; `integer` and `decimal` numbers
+ * (stored as numbers, so they add up in Excel; decimal shown with two places); `date` a Beijing
+ * calendar day ('YYYY-MM-DD'); `datetime` an instant, shown as Beijing wall-clock time. Both kinds
+ * of date are stored as Excel dates.
+ */
+export type SheetColumnType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime';
+
+export interface SheetColumn {
+  header: string;
+  /** In characters (Excel's column width). */
+  width: number;
+  type: SheetColumnType;
+}
+
+/** An empty cell is null. */
+export type SheetCell = string | number | Date | null;
+
+/** One worksheet: a title row merged across the columns, then the header row, both frozen. */
+export interface SheetDescription {
+  /** The worksheet's tab (at most 31 characters). */
+  name: string;
+  /** e.g. 幸福里社区 工单台账（2026年11月）. */
+  title: string;
+  columns: readonly SheetColumn[];
+}
+
+/**
+ * Spreadsheet files (.xlsx) people open in Excel, WPS or WeChat. The rows arrive as an async
+ * iterable and are written as they come, so a workbook of 50,000 rows never holds them all.
+ */
+export interface Spreadsheets {
+  write(sheet: SheetDescription, rows: AsyncIterable<readonly SheetCell[]>): Promise<{ bytes: Uint8Array; rows: number }>;
+}
+
 export interface Deps {
   store: Store;
   clock: Clock;
@@ -209,6 +244,7 @@ export interface Deps {
   notifier: Notifier;
   phones: PhoneVerification;
   files: FileStorage;
+  spreadsheets: Spreadsheets;
   /** Openids bootstrapped as administrators (LINLI_ADMIN_OPENIDS). */
   adminOpenids: ReadonlySet<string>;
 }

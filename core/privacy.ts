@@ -192,7 +192,7 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
   {
     kind: 'staff',
     title: '工作人员信息',
-    what: '社区工作人员、网格员和管理员的身份、负责的网格、邀请人，以及经手的派单、评分、审核',
+    what: '社区工作人员、网格员和管理员的身份、负责的网格、邀请人，以及经手的派单、评分、审核和导出的报表',
     purpose: '分配工作权限；留存经手记录，便于追溯',
     seenBy: '本社区工作人员；管理员',
     retention: '在职期间保留；经手记录长期保留。工作人员请先由社区移除工作身份再注销',
@@ -595,6 +595,21 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
   // The State Council's arrangement is public; who entered or changed it is an administrator's record.
   holiday_calendars: { _id: null, year: null, off: null, work: null, source: null, updatedBy: 'staff', updatedByName: 'staff', updatedAt: null },
   holiday_calendar_changes: { _id: null, year: null, before: null, after: null, changedBy: 'staff', changedByName: 'staff', changedAt: null },
+  // Who exported which ledger (a record of the staff member's work); the file holds residents' data, this document only its id.
+  report_exports: {
+    _id: null,
+    communityId: null,
+    openid: 'staff',
+    exportedByName: 'staff',
+    kind: null,
+    from: null,
+    to: null,
+    gridIds: null,
+    rows: null,
+    fileID: null,
+    fileName: null,
+    createdAt: null,
+  },
 };
 
 /** The WeChat privacy-guideline items (用户隐私保护指引) the app's privacy APIs fall under, with the inventory kind whose purpose the deployer states. */

@@ -15,6 +15,7 @@ import { mallActions } from './mall';
 import { orderActions } from './order';
 import { pointsActions } from './points';
 import { recordActions } from './record';
+import { reportActions } from './report';
 import { scoringActions } from './scoring';
 import { statsActions } from './stats';
 import { userActions } from './user';
@@ -34,6 +35,7 @@ export const contract = {
   ...activityActions,
   ...recordActions,
   ...certificateActions,
+  ...reportActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -59,6 +61,7 @@ export type * from './mall';
 export type * from './order';
 export type * from './points';
 export type * from './record';
+export type * from './report';
 export type * from './holidays';
 export type * from './scoring';
 export type * from './stats';

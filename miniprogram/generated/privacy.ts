@@ -126,7 +126,7 @@ export const PRIVACY_ITEMS: typeof privacy.PRIVACY_ITEMS = [{
 }, {
   kind: 'staff',
   title: '工作人员信息',
-  what: '社区工作人员、网格员和管理员的身份、负责的网格、邀请人，以及经手的派单、评分、审核',
+  what: '社区工作人员、网格员和管理员的身份、负责的网格、邀请人，以及经手的派单、评分、审核和导出的报表',
   purpose: '分配工作权限；留存经手记录，便于追溯',
   seenBy: '本社区工作人员；管理员',
   retention: '在职期间保留；经手记录长期保留。工作人员请先由社区移除工作身份再注销',

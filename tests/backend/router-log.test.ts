@@ -29,6 +29,7 @@ const deps = (): Deps =>
     notifier: { notify: async () => undefined },
     phones: { exchange: async () => null },
     files: { upload: async () => '', temporaryUrl: async () => '', remove: async () => undefined },
+    spreadsheets: { write: async () => ({ bytes: new Uint8Array(), rows: 0 }) },
     adminOpenids: new Set<string>(),
   }) as unknown as Deps;
 

@@ -38,6 +38,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   admin_registry: 'AdminRegistry',
   holiday_calendars: 'HolidayCalendarDoc',
   holiday_calendar_changes: 'HolidayCalendarChange',
+  report_exports: 'ReportExport',
 };
 
 /**

@@ -9,6 +9,9 @@ import { MAX_SERVICES } from '../../core/usecases/catalog';
 import { MAX_GOODS } from '../../core/usecases/mall';
 import { RECORD_HISTORY_SHOWN } from '../../core/usecases/record';
 import { RECONCILIATIONS_ON_DEMAND_PER_DAY } from '../../core/usecases/reconcile';
+import { REPORT_EXPORTS_PER_DAY, REPORT_URL_SECONDS } from '../../core/usecases/report';
+import { REPORT_FILE_DAYS } from '../../core/usecases/report/cleanup';
+import { MAX_REPORT_DAYS } from '../../core/usecases/report/period';
 import { MAX_PROPOSALS_PER_DAY } from '../../core/usecases/rules';
 import { MAX_WRITE_OFFS_PER_DAY } from '../../core/usecases/stock';
 import { DEFAULT_DAILY_LIMITS, DEFAULT_MINUTES_CHECK_RATIO, DEFAULT_ORDER_LIMITS, DEFAULT_POINTS_CAPS, MINUTES_ALWAYS_CHECKED, POINTS_CAP_LIMITS } from '../../core/settings';
@@ -37,5 +40,17 @@ describe('README: 防作弊与防刷', () => {
     expect(section).toContain(`每种商品同时只能有一笔待审核的损耗，每人每天最多提交 ${MAX_WRITE_OFFS_PER_DAY} 笔`);
     expect(readme).toContain(`立即对账，仅工作人员，每个社区每天 ${RECONCILIATIONS_ON_DEMAND_PER_DAY} 次`);
     expect(section).toContain(`只显示最近 ${RECORD_HISTORY_SHOWN} 条修改与更正申请；活动候补最多 ${MAX_WAITLIST} 人`);
+    expect(section).toContain(`报表导出每人每天 ${REPORT_EXPORTS_PER_DAY} 次`);
+    expect(section).toContain(`导出的文件 ${REPORT_FILE_DAYS} 天后删除`);
+  });
+});
+
+describe('README: 报表导出', () => {
+  const exports = readme.slice(readme.indexOf('### 报表导出（Excel 台账）'), readme.indexOf('### 防作弊与防刷'));
+
+  it('states the period, the address and the files as the code has them', () => {
+    expect(exports).toContain(`最长 ${MAX_REPORT_DAYS} 天`);
+    expect(exports).toContain(`\`url\` ${REPORT_URL_SECONDS / 3600} 小时内有效`);
+    expect(exports).toContain(`文件 ${REPORT_FILE_DAYS} 天后由定时器删除`);
   });
 });

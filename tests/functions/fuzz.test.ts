@@ -34,6 +34,7 @@ import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
+import { reportHandlers } from '../../core/usecases/report';
 import { scoringHandlers } from '../../core/usecases/scoring';
 import { statsHandlers } from '../../core/usecases/stats';
 import { userHandlers } from '../../core/usecases/user';
@@ -344,6 +345,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   activity: activityHandlers,
   record: recordHandlers,
   certificate: certificateHandlers,
+  report: reportHandlers,
 };
 
 /**
@@ -414,6 +416,9 @@ const IN_PROCESS_DEPS: Deps = {
     upload: async () => { throw new Error('files were written for an input its schema refuses'); },
     temporaryUrl: async () => { throw new Error('files were read for an input its schema refuses'); },
     remove: async () => { throw new Error('files were removed for an input its schema refuses'); },
+  },
+  spreadsheets: {
+    write: async () => { throw new Error('a spreadsheet was written for an input its schema refuses'); },
   },
   adminOpenids: new Set([EVERYONE]),
 };

@@ -123,3 +123,30 @@ export function keysetPageOfList<T extends { _id: string }, V>(
   const rest = after ? list.filter(isAfter) : [...list];
   return pageFrom(rest.slice(0, limit + 1), limit, orderBy, view);
 }
+
+/**
+ * Every document a query finds, in `orderBy` order (which must end with _id), read a page at a time
+ * after the last one read and handed on one by one: whoever consumes it holds one page, however
+ * many there are (an export of 50,000 orders). `read` makes one page: a find, or a findJoined when
+ * each document brings others. `past` ends the scan at the first document beyond what is wanted
+ * (a condition takes one operator, so the end of a range is found in the order): the order must
+ * make it monotonic.
+ */
+export async function* keysetScan<T extends { _id: string }>(
+  read: (after: readonly unknown[] | undefined, limit: number) => Promise<T[]>,
+  orderBy: OrderBy,
+  pageSize: number,
+  past: (doc: T) => boolean = () => false,
+): AsyncGenerator<T> {
+  let after: unknown[] | undefined;
+  for (;;) {
+    const page = await read(after, pageSize);
+    for (const doc of page) {
+      if (past(doc)) return;
+      yield doc;
+    }
+    const last = page[page.length - 1];
+    if (page.length < pageSize || !last) return;
+    after = orderBy.map(([field]) => valueAt(last, field));
+  }
+}

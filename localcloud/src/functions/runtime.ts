@@ -12,7 +12,7 @@ import os from 'node:os';
 import { clearTimeout as clearNodeTimeout, setTimeout as setNodeTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { discoverFunctions, type FunctionDefinition } from './registry';
-import type { InvokeMessage, ResultMessage, WorkerMessage } from './worker';
+import type { InstanceMemory, InvokeMessage, ResultMessage, WorkerMessage } from './worker';
 
 /** The errors wx.cloud.callFunction reports, with the codes the platform uses. */
 export const FUNCTION_ERRORS = {
@@ -72,6 +72,8 @@ export interface InvocationRecord {
   logs: string[];
   /** Database requests this invocation made, by wire action (e.g. database.getDocument: 2). */
   database: Record<string, number>;
+  /** The instance's heap and buffers when the invocation began, and at most while it ran (once it answered). */
+  memory?: InstanceMemory;
 }
 
 /** An invocation in flight, found by the API token its SDK sends back on every call. */
@@ -478,6 +480,7 @@ export class FunctionRuntime {
       }
       if (reply instanceof Error) return { ok: false, kind: 'executeFail', message: reply.message };
       reusable = true;
+      if (reply.memory) record.memory = reply.memory;
       if (!reply.ok) return { ok: false, kind: 'executeFail', message: reply.message };
       if (reply.json !== undefined && Buffer.byteLength(reply.json) > RESULT_LIMIT_BYTES)
         return { ok: false, kind: 'resultTooLarge', message: 'cloudfunction result size exceed limit (1MB)' };

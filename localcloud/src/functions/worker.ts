@@ -16,9 +16,19 @@ export interface InvokeMessage {
   clockOffsetMs: number;
 }
 
+/**
+ * What this instance held during an invocation: its V8 heap and the buffers it allocated (a worker
+ * thread shares the process's RSS, but its heap and buffers are its own), when the invocation began
+ * and at most while it ran, sampled every MEMORY_SAMPLE_MS.
+ */
+export interface InstanceMemory {
+  startBytes: number;
+  peakBytes: number;
+}
+
 export type ResultMessage =
-  | { type: 'result'; ok: true; json: string | undefined }
-  | { type: 'result'; ok: false; message: string; stack?: string };
+  | { type: 'result'; ok: true; json: string | undefined; memory?: InstanceMemory }
+  | { type: 'result'; ok: false; message: string; stack?: string; memory?: InstanceMemory };
 
 /** Sent once the function module is loaded: its timeout counts from here, not from the cold start. */
 export interface StartedMessage {
@@ -42,6 +52,12 @@ process.env = { ...process.env };
 let previousKeys: string[] = [];
 
 type Handler = (event: unknown, context: unknown) => unknown;
+
+const MEMORY_SAMPLE_MS = 20;
+const heldBytes = (): number => {
+  const { heapTotal, external } = process.memoryUsage();
+  return heapTotal + external;
+};
 
 /**
  * Function code sees the local cloud's clock: when a test moves it forward, `new Date()` and
@@ -83,15 +99,23 @@ port.on('message', async (message: InvokeMessage) => {
   previousKeys = Object.keys(message.env);
   clockOffsetMs = message.clockOffsetMs;
   let reply: ResultMessage;
+  const startBytes = heldBytes();
+  const memory: InstanceMemory = { startBytes, peakBytes: startBytes };
+  const sampler = setInterval(() => {
+    memory.peakBytes = Math.max(memory.peakBytes, heldBytes());
+  }, MEMORY_SAMPLE_MS);
   try {
     const handler = loadHandler(message.entry);
     port.postMessage({ type: 'started' } satisfies StartedMessage);
     const result = await handler(JSON.parse(message.event), message.context);
     // The real runtime serialises the result as JSON: undefined is dropped, Dates become strings.
-    reply = { type: 'result', ok: true, json: JSON.stringify(result) };
+    reply = { type: 'result', ok: true, json: JSON.stringify(result), memory };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
-    reply = { type: 'result', ok: false, message: err.message, stack: err.stack };
+    reply = { type: 'result', ok: false, message: err.message, stack: err.stack, memory };
+  } finally {
+    clearInterval(sampler);
+    memory.peakBytes = Math.max(memory.peakBytes, heldBytes());
   }
   port.postMessage(reply);
 });

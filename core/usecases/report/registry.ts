@@ -1,0 +1,17 @@
+/**
+ * Every kind report.export writes, by the name the contract accepts. A new kind: its definition
+ * (ledger.ts says what one is), an entry here, and its name in REPORT_KINDS (core/contract/report.ts).
+ */
+import type { ReportKind } from '../../contract/report';
+import type { ReportKindSpec } from './ledger';
+import { ordersLedger } from './orders';
+import { pointsLedger, redemptionsLedger } from './points';
+import { attendanceLedger, volunteerHoursLedger } from './volunteering';
+
+export const REPORT_REGISTRY: Readonly<Record<ReportKind, ReportKindSpec>> = {
+  orders: ordersLedger,
+  volunteer_hours: volunteerHoursLedger,
+  points_ledger: pointsLedger,
+  redemptions: redemptionsLedger,
+  activities: attendanceLedger,
+};
