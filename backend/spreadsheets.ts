@@ -5,12 +5,13 @@
  * of a function that bundles it do not pay for loading it.
  */
 import { PassThrough } from 'node:stream';
-import type { SheetCell, SheetColumnType, SheetDescription, Spreadsheets } from '../core/ports';
+import type { SheetCell, SheetColumnType, Spreadsheets } from '../core/ports';
 
 const NUMBER_FORMATS: Readonly<Record<SheetColumnType, string | undefined>> = {
   text: '@',
   integer: '0',
   decimal: '0.00',
+  number: 'General',
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm',
 };
@@ -33,6 +34,7 @@ function cellValue(type: SheetColumnType, value: SheetCell | undefined): string 
   switch (type) {
     case 'integer':
     case 'decimal':
+    case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : null;
     case 'date':
       // A calendar day as the records keep it (YYYY-MM-DD), midnight in the cell.
@@ -45,7 +47,7 @@ function cellValue(type: SheetColumnType, value: SheetCell | undefined): string 
 }
 
 export const excelSpreadsheets: Spreadsheets = {
-  async write(sheet: SheetDescription, rows: AsyncIterable<readonly SheetCell[]>) {
+  async write(sheets) {
     // CommonJS: module.exports is the import's default, in Node and in esbuild's bundle alike.
     const { default: ExcelJS } = await import('exceljs');
     const output = new PassThrough();
@@ -58,29 +60,32 @@ export const excelSpreadsheets: Spreadsheets = {
     // Shared strings would keep every distinct text of the sheet in memory until the end.
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
     workbook.creator = '邻里';
-    const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 2 }] });
-    worksheet.columns = sheet.columns.map((column, index) => ({ key: `c${index}`, width: column.width, style: { numFmt: NUMBER_FORMATS[column.type] } }));
-
-    const title = worksheet.addRow([sheet.title]);
-    title.font = { bold: true, size: 14 };
-    title.height = 24;
-    title.alignment = { vertical: 'middle' };
-    worksheet.mergeCells(1, 1, 1, Math.max(1, sheet.columns.length));
-    title.commit();
-    const header = worksheet.addRow(sheet.columns.map((column) => column.header));
-    header.font = { bold: true };
-    header.alignment = { vertical: 'middle', wrapText: true };
-    header.eachCell((cell) => {
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
-    });
-    header.commit();
-
     let count = 0;
-    for await (const row of rows) {
-      worksheet.addRow(sheet.columns.map((column, index) => cellValue(column.type, row[index]))).commit();
-      count += 1;
+    // One sheet at a time: each is committed before the next begins, so memory holds one page of rows.
+    for (const { sheet, rows } of sheets) {
+      const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 2 }] });
+      worksheet.columns = sheet.columns.map((column, index) => ({ key: `c${index}`, width: column.width, style: { numFmt: NUMBER_FORMATS[column.type] } }));
+
+      const title = worksheet.addRow([sheet.title]);
+      title.font = { bold: true, size: 14 };
+      title.height = 24;
+      title.alignment = { vertical: 'middle' };
+      worksheet.mergeCells(1, 1, 1, Math.max(1, sheet.columns.length));
+      title.commit();
+      const header = worksheet.addRow(sheet.columns.map((column) => column.header));
+      header.font = { bold: true };
+      header.alignment = { vertical: 'middle', wrapText: true };
+      header.eachCell((cell) => {
+        cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
+      });
+      header.commit();
+
+      for await (const row of rows) {
+        worksheet.addRow(sheet.columns.map((column, index) => cellValue(column.type, row[index]))).commit();
+        count += 1;
+      }
+      worksheet.commit();
     }
-    worksheet.commit();
     await workbook.commit();
     await ended;
     const bytes = Buffer.concat(chunks);

@@ -444,7 +444,7 @@ async function hallBehindAFlood(dataDir: string): Promise<void> {
 
 /**
  * Reconciliation over a community of many accounts, ledger entries, goods and stock moves: the daily
- * timer, and the same community reconciled on demand (points.reconcileNow, which must finish within
+ * timer, and the same community reconciled on demand (report.reconcile, which must finish within
  * its 45 s deadline). Memory is the function worker's, not measured here.
  */
 async function reconciliation(dataDir: string): Promise<void> {
@@ -480,8 +480,8 @@ async function reconciliation(dataDir: string): Promise<void> {
       const last = cloud.runtime.recent(1)[0];
       const total = Object.values(last?.database ?? {}).reduce((a, b) => a + b, 0);
       console.log(`daily reconciliation over ${what}: ${ms.toFixed(0)} ms, ${total} database requests, reply ${JSON.stringify(result.ok ? result.result : result)}`);
-      const [reply, onDemandMs] = await timed(() => call(cloud, 'demo-staff', 'points.reconcileNow', { confirm: '对账' }));
-      console.log(`  on demand (points.reconcileNow): ${onDemandMs.toFixed(0)} ms, ${requestsOf(cloud, 'points.reconcileNow').total} database requests, ${reply.reconciliation.discrepancyCount} discrepancies\n`);
+      const [reply, onDemandMs] = await timed(() => call(cloud, 'demo-staff', 'report.reconcile', { confirm: '对账' }));
+      console.log(`  on demand (report.reconcile): ${onDemandMs.toFixed(0)} ms, ${requestsOf(cloud, 'report.reconcile').total} database requests, ${reply.reconciliation.discrepancyCount} discrepancies\n`);
     } finally {
       await cloud.close();
     }

@@ -26,6 +26,8 @@ interface Figure {
   label: string;
   format: FigureFormat;
   of: (overview: StatsOverview) => number | null;
+  /** A figure of people (hours, points), not of orders: it has no grid. */
+  people?: true;
 }
 
 const FIGURES: readonly Figure[] = [
@@ -37,18 +39,22 @@ const FIGURES: readonly Figure[] = [
   { label: '其中代评单数', format: 'count', of: (o) => o.ratedOnBehalf?.ratedOrders ?? 0 },
   { label: '响应时间中位数（分钟）', format: 'value', of: (o) => o.medianResponseMinutes },
   { label: '办结时间中位数（分钟）', format: 'value', of: (o) => o.medianCompletionMinutes },
-  { label: '志愿服务时长（小时）', format: 'value', of: (o) => o.volunteerHours },
-  { label: '参与服务的志愿者（人）', format: 'count', of: (o) => o.activeVolunteers },
-  { label: '发放爱心积分', format: 'count', of: (o) => o.pointsIssued },
-  { label: '兑换爱心积分', format: 'count', of: (o) => o.pointsRedeemed },
+  { label: '志愿服务时长（小时）', format: 'value', of: (o) => o.volunteerHours, people: true },
+  { label: '参与服务的志愿者（人）', format: 'count', of: (o) => o.activeVolunteers, people: true },
+  { label: '发放爱心积分', format: 'count', of: (o) => o.pointsIssued, people: true },
+  { label: '兑换爱心积分', format: 'count', of: (o) => o.pointsRedeemed, people: true },
   ...ORDER_STATUSES.map((status): Figure => ({ label: `订单：${ORDER_STATUS_TEXT[status]}`, format: 'count', of: (o) => o.ordersByStatus[status] })),
 ];
 
 const difference = (current: number | null, previous: number | null, format: FigureFormat): number | null =>
   current === null || previous === null ? null : round(current - previous, format === 'rate' ? 4 : 2);
 
-export function figureRows(comparison: StatsComparison): FigureRow[] {
-  return FIGURES.map(({ label, format, of }) => {
+/**
+ * The figures of the month beside the month before. `ordersOnly`: a report of some grids, where
+ * hours and points (a person's, wherever they live) would be the whole community's and are left out.
+ */
+export function figureRows(comparison: StatsComparison, options: { ordersOnly?: boolean } = {}): FigureRow[] {
+  return FIGURES.filter((figure) => !(options.ordersOnly && figure.people)).map(({ label, format, of }) => {
     const current = of(comparison);
     const previous = of(comparison.previous);
     return { label, current, previous, change: difference(current, previous, format), format };

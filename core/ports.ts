@@ -203,11 +203,12 @@ export interface FileStorage {
 
 /**
  * What a cell of a sheet holds, by its column's type: `text`; `integer` and `decimal` numbers
- * (stored as numbers, so they add up in Excel; decimal shown with two places); `date` a Beijing
+ * (stored as numbers, so they add up in Excel; decimal shown with two places); `number` one as it
+ * is (a column of counts and averages); `date` a Beijing
  * calendar day ('YYYY-MM-DD'); `datetime` an instant, shown as Beijing wall-clock time. Both kinds
  * of date are stored as Excel dates.
  */
-export type SheetColumnType = 'text' | 'integer' | 'decimal' | 'date' | 'datetime';
+export type SheetColumnType = 'text' | 'integer' | 'decimal' | 'number' | 'date' | 'datetime';
 
 export interface SheetColumn {
   header: string;
@@ -233,7 +234,8 @@ export interface SheetDescription {
  * iterable and are written as they come, so a workbook of 50,000 rows never holds them all.
  */
 export interface Spreadsheets {
-  write(sheet: SheetDescription, rows: AsyncIterable<readonly SheetCell[]>): Promise<{ bytes: Uint8Array; rows: number }>;
+  /** One workbook of these sheets, in order; `rows` counts the data rows of them all. */
+  write(sheets: ReadonlyArray<{ sheet: SheetDescription; rows: AsyncIterable<readonly SheetCell[]> }>): Promise<{ bytes: Uint8Array; rows: number }>;
 }
 
 export interface Deps {

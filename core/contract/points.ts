@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { COLLECTIONS, type Discrepancy, type NominationStatus, type PointsSource } from '../model';
 import { action, byId, type Iso } from './define';
-import { clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, positiveInt, shortText } from './fields';
+import { clientRequestId, id, optionalText, paging, type Page, positiveInt, shortText } from './fields';
 
 export interface LedgerEntryView {
   id: string;
@@ -58,7 +58,7 @@ export interface ReconciliationView {
   /** YYYY-MM-DD, Beijing time. */
   day: string;
   ranAt: Iso;
-  /** `timer`: the daily run at 03:00; `on_demand`: a staff member asked for it (points.reconcileNow). */
+  /** `timer`: the daily run at 03:00; `on_demand`: a staff member asked for it (report.reconcile). */
   trigger: 'timer' | 'on_demand';
   /** YYYY-MM: this run is the closing reconciliation of that month (the timer's first run of the next month). */
   closesMonth?: string;
@@ -174,14 +174,5 @@ export const pointsActions = {
   'points.reconciliation': action<{ latest: ReconciliationView | null }>()({
     roles: ['staff'],
     input: z.object({}),
-  }),
-  /**
-   * Reconciles the staff member's community now and writes a new dated record (never replacing an
-   * earlier one); a few a day per community. The report function will serve it as report.reconcile.
-   */
-  'points.reconcileNow': action<{ reconciliation: ReconciliationView }>()({
-    roles: ['staff'],
-    // It writes (the record, the day's count): only a request that asks for it, and nothing else, is served.
-    input: z.strictObject({ confirm: z.literal('对账', { error: '请确认立即对账' }).meta(NOT_TEXT) }),
   }),
 } as const;

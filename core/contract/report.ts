@@ -1,18 +1,20 @@
 /**
- * Actions of the `report` function: the Excel ledgers staff report upward every month (工单台账,
- * 志愿服务时长台账, 积分收支台账, 兑换核销台账, 活动签到表), written as .xlsx files in cloud storage.
+ * Actions of the `report` function: the Excel ledgers staff report upward every month (社区治理月报,
+ * 工单台账, 志愿服务时长台账, 积分收支台账, 兑换核销台账, 活动签到表, 库存台账), written as .xlsx files in
+ * cloud storage, and a reconciliation on demand.
  */
 import { z } from 'zod';
 import { COLLECTIONS } from '../model';
 import { quotaKey } from '../usecases/shared/quota';
 import { action, byId } from './define';
-import { calendarDate, id } from './fields';
+import { calendarDate, id, NOT_TEXT } from './fields';
+import type { ReconciliationView } from './points';
 
 /** The daily count of a person's exports (core/usecases/shared/quota.ts). */
 export const reportQuotaKey = (openid: string): string => quotaKey('report', openid);
 
 /** The ledgers report.export writes; each is one entry of the registry in core/usecases/report. */
-export const REPORT_KINDS = ['orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities'] as const;
+export const REPORT_KINDS = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** A workbook report.export stored: open it from `url` (valid for an hour) or by `fileID`. */
@@ -30,7 +32,7 @@ export interface ReportFileView {
 /** What the export page offers the caller. */
 export interface ReportOptionsView {
   /** The ledgers the caller may export (a grid worker: those that can be limited to grids). */
-  kinds: Array<{ kind: ReportKind; title: string; byGrid: boolean }>;
+  kinds: Array<{ kind: ReportKind; title: string; byGrid: boolean; monthOnly: boolean }>;
   /** The grids an export may be limited to: a grid worker's own, or all of the community's for staff. */
   grids: Array<{ id: string; name: string }>;
   /** A grid worker's exports always hold their own grids only. */
@@ -43,6 +45,15 @@ export interface ReportOptionsView {
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
 
 export const reportActions = {
+  /**
+   * Reconciles the staff member's community now (core/usecases/reconcile.ts) and writes a new dated
+   * record, never replacing an earlier one; a few a day per community and per person.
+   */
+  'report.reconcile': action<{ reconciliation: ReconciliationView }>()({
+    roles: ['staff'],
+    // It writes (the record, the day's counts): only a request that asks for it, and nothing else, is served.
+    input: z.strictObject({ confirm: z.literal('对账', { error: '请确认立即对账' }).meta(NOT_TEXT) }),
+  }),
   /** Today's count of exports comes with the caller (no request of its own). */
   'report.options': action<ReportOptionsView>()({
     roles: ['staff', 'grid_worker'],

@@ -630,8 +630,8 @@ export async function closingReconciliation(deps: Deps, communityId: string, mon
 /**
  * Reconciles the caller's community now (staff only) and writes a new dated record. A daily cap per
  * community keeps one account from flooding the records; a sweep that cannot finish in time
- * (ON_DEMAND_DEADLINE_MS) writes nothing and says so. Served as points.reconcileNow for now; the
- * report function serves it as report.reconcile.
+ * (ON_DEMAND_DEADLINE_MS) writes nothing and says so. Served by the
+ * report function as report.reconcile.
  */
 export async function reconcileNow(_input: unknown, { caller, deps }: Pick<ActionContext, 'caller' | 'deps'>): Promise<{ reconciliation: ReconciliationView }> {
   const communityId = staffCommunity(caller);
@@ -671,7 +671,7 @@ export async function reconcileNow(_input: unknown, { caller, deps }: Pick<Actio
   return { reconciliation: await viewWithNames(deps, findings.doc) };
 }
 
-export const reconciliationHandlers: Pick<Handlers<'points'>, 'points.reconciliation' | 'points.reconcileNow'> = {
+export const reconciliationHandlers: Pick<Handlers<'points'>, 'points.reconciliation'> = {
   'points.reconciliation': async (_input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     // The newest run, daily or on demand.
@@ -688,5 +688,4 @@ export const reconciliationHandlers: Pick<Handlers<'points'>, 'points.reconcilia
     if (!latest) return { latest: null };
     return { latest: await viewWithNames(deps, latest) };
   },
-  'points.reconcileNow': reconcileNow,
 };

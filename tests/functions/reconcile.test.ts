@@ -4,7 +4,7 @@
  * are left as they are, a drifted volunteer counter is reset to its recount, a community whose books
  * were moved only by the real actions comes out clean, a second run the same day does not overwrite
  * the day's findings, and only staff read them (points.reconciliation). Then the stock ledger and
- * the on-demand run (points.reconcileNow): stock changed behind the ledger's back, a move deleted, a
+ * the on-demand run (report.reconcile): stock changed behind the ledger's back, a move deleted, a
  * balance changed and moves of an item that is gone are each found and named, nothing is changed,
  * every run is a record of its own (a few a day), and the timer's first run of a month closes the
  * month before (closingReconciliation).
@@ -324,7 +324,7 @@ describe('the stock ledger reconciled, and reconciliation on demand', () => {
 
   it('finds each planted discrepancy, names who and what is involved, and changes nothing', async () => {
     before = ledgers(cloud);
-    const { reconciliation } = ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
+    const { reconciliation } = ok(await call(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账' }));
     expect(reconciliation).toMatchObject({ day: '2026-11-30', trigger: 'on_demand', goods: 5, stockMoves: 7, discrepancyCount: 4 });
     expect(reconciliation.discrepancies).toEqual([
       { kind: 'balance', subject: DEMO.resident, name: '张秀英', field: 'balance', stored: residentBalance + 7, expected: residentBalance, action: 'reported' },
@@ -345,25 +345,25 @@ describe('the stock ledger reconciled, and reconciliation on demand', () => {
 
   it('every run on demand is a record of its own, a few a day per community; the earlier ones stay as written', async () => {
     const first = JSON.stringify(doc(cloud, 'reconciliations', firstId));
-    const second = ok(await call(cloud, DEMO.staff2, 'points.reconcileNow', { confirm: '对账' })).reconciliation;
+    const second = ok(await call(cloud, DEMO.staff2, 'report.reconcile', { confirm: '对账' })).reconciliation;
     expect(second.discrepancyCount).toBe(4);
     expect(docs(cloud, 'reconciliations')).toHaveLength(2);
     expect(JSON.stringify(doc(cloud, 'reconciliations', firstId))).toBe(first);
     // One person may not use up the community's runs: 3 each.
-    ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
-    ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
-    await expectRefused(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }, 'LIMIT_REACHED', `您今天已手动对账 ${RECONCILIATIONS_ON_DEMAND_PER_PERSON} 次，请明天再试（每天凌晨 3:00 还会自动对账）`);
-    ok(await call(cloud, DEMO.staff2, 'points.reconcileNow', { confirm: '对账' }));
-    await expectRefused(cloud, DEMO.staff2, 'points.reconcileNow', { confirm: '对账' }, 'LIMIT_REACHED', '本社区今天已手动对账 5 次，请明天再试（每天凌晨 3:00 还会自动对账）');
+    ok(await call(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账' }));
+    ok(await call(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账' }));
+    await expectRefused(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账' }, 'LIMIT_REACHED', `您今天已手动对账 ${RECONCILIATIONS_ON_DEMAND_PER_PERSON} 次，请明天再试（每天凌晨 3:00 还会自动对账）`);
+    ok(await call(cloud, DEMO.staff2, 'report.reconcile', { confirm: '对账' }));
+    await expectRefused(cloud, DEMO.staff2, 'report.reconcile', { confirm: '对账' }, 'LIMIT_REACHED', '本社区今天已手动对账 5 次，请明天再试（每天凌晨 3:00 还会自动对账）');
     expect(docs(cloud, 'reconciliations')).toHaveLength(RECONCILIATIONS_ON_DEMAND_PER_DAY);
     expect(ledgers(cloud)).toBe(before);
   });
 
   it('only staff may run it, and only when they ask for it', async () => {
-    await expectRefused(cloud, DEMO.resident, 'points.reconcileNow', { confirm: '对账' }, 'FORBIDDEN');
-    await expectRefused(cloud, DEMO.grid, 'points.reconcileNow', { confirm: '对账' }, 'FORBIDDEN');
-    await expectRefused(cloud, DEMO.staff, 'points.reconcileNow', {}, 'INVALID_INPUT', '请确认立即对账');
-    await expectRefused(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账', communityId: 'elsewhere' }, 'INVALID_INPUT');
+    await expectRefused(cloud, DEMO.resident, 'report.reconcile', { confirm: '对账' }, 'FORBIDDEN');
+    await expectRefused(cloud, DEMO.grid, 'report.reconcile', { confirm: '对账' }, 'FORBIDDEN');
+    await expectRefused(cloud, DEMO.staff, 'report.reconcile', {}, 'INVALID_INPUT', '请确认立即对账');
+    await expectRefused(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账', communityId: 'elsewhere' }, 'INVALID_INPUT');
   });
 
   it('the daily run finds the same, and its run of the 1st closes the month before', async () => {

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportFileView } from '../../core/contract';
 import { ORDER_STATUS_TEXT, POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT, SIGNUP_STATUS_TEXT } from '../../core/labels';
-import type { Activity, ActivitySignup, LedgerEntry, Order, Redemption, ReportExport, ServiceRecord } from '../../core/model';
+import type { Activity, ActivitySignup, Goods, LedgerEntry, Order, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
 import { REPORT_EXPORTS_PER_DAY } from '../../core/usecases/report';
 import { formatLocal, localDay } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
@@ -89,13 +89,21 @@ interface Opened {
   types: Array<Record<string, ExcelJS.ValueType>>;
 }
 
-async function open(file: ReportFileView): Promise<Opened> {
+async function openAll(file: ReportFileView): Promise<Opened[]> {
   const response = await fetch(file.url);
   expect(response.status).toBe(200);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
-  expect(workbook.worksheets).toHaveLength(1);
-  const sheet = workbook.worksheets[0]!;
+  return workbook.worksheets.map(read);
+}
+
+async function open(file: ReportFileView): Promise<Opened> {
+  const sheets = await openAll(file);
+  expect(sheets).toHaveLength(1);
+  return sheets[0]!;
+}
+
+function read(sheet: ExcelJS.Worksheet): Opened {
   const headers = (sheet.getRow(2).values as unknown[]).slice(1).map(String);
   const rows: Opened['rows'] = [];
   const types: Opened['types'] = [];
@@ -343,15 +351,118 @@ describe('report.export: Excel ledgers', () => {
 
   it('report.options offers staff every ledger and grid, a grid worker their grids’ ledger only', async () => {
     const staff = ok(await call(cloud, DEMO.staff, 'report.options', {}));
-    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities']);
+    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock']);
+    expect(staff.kinds.filter((kind) => kind.monthOnly).map((kind) => kind.kind)).toEqual(['monthly']);
     expect(staff.grids).toEqual([
       { id: 'g1', name: '第一网格' },
       { id: 'g2', name: '第二网格' },
     ]);
     expect(staff).toMatchObject({ ownGridsOnly: false, maxDays: 366 });
     const grid = ok(await call(cloud, DEMO.grid, 'report.options', {}));
-    expect(grid).toMatchObject({ kinds: [{ kind: 'orders', title: '工单台账', byGrid: true }], grids: [{ id: 'g1', name: '第一网格' }], ownGridsOnly: true });
+    expect(grid).toMatchObject({
+      kinds: [
+        { kind: 'monthly', title: '社区治理月报', byGrid: true, monthOnly: true },
+        { kind: 'orders', title: '工单台账', byGrid: true, monthOnly: false },
+      ],
+      grids: [{ id: 'g1', name: '第一网格' }],
+      ownGridsOnly: true,
+    });
     expect(grid.remainingToday).toBe(REPORT_EXPORTS_PER_DAY - 1);
+  });
+
+  it('社区治理月报: the month’s figures are stats.overview’s, each beside the month before, then every grid, then the month’s closing reconciliation', async () => {
+    // The run that closes November (the first of December's, made up on the 3rd).
+    await cloud.runtime.invoke({
+      name: 'points',
+      event: { Type: 'Timer', TriggerName: 'dailyReconciliation', Time: new Date(cloud.clock.now()).toISOString(), Message: '' },
+      identity: { openid: null, appid: 'wx-test' },
+      source: 'wx_trigger',
+    });
+    const file = await exportAs(DEMO.staff, { kind: 'monthly', month: '2026-11' });
+    expect(file.name).toBe('邻里-社区治理月报-2026-11.xlsx');
+    const [figures, grids, ...others] = await openAll(file);
+    expect(others).toEqual([]);
+    expect(figures!.sheet.name).toBe('社区治理月报');
+    expect(figures!.headers).toEqual(['指标', '本月', '上月', '变化']);
+    expect(String(figures!.sheet.getCell('A1').value)).toContain('社区治理月报（2026年11月）');
+
+    const stats = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: '2026-11' }));
+    const total = (o: typeof stats | typeof stats.previous) => Object.values(o.ordersByStatus).reduce((a, b) => a + b, 0);
+    const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 10000) / 100);
+    const row = (label: string) => figures!.rows.find((r) => r['指标'] === label);
+    expect(row('订单总数')).toEqual({ 指标: '订单总数', 本月: total(stats), 上月: total(stats.previous), 变化: total(stats) - total(stats.previous) });
+    expect(total(stats)).toBe(3);
+    expect(row('办结率（%）')).toMatchObject({ 本月: percent(stats.completionRate), 上月: percent(stats.previous.completionRate) });
+    expect(row('平均满意度（星）')).toMatchObject({ 本月: stats.averageStars, 上月: stats.previous.averageStars });
+    expect(row('响应时间中位数（分钟）')).toMatchObject({ 本月: stats.medianResponseMinutes });
+    expect(row('志愿服务时长（小时）')).toMatchObject({ 本月: stats.volunteerHours, 上月: stats.previous.volunteerHours });
+    expect(row('发放爱心积分')).toMatchObject({ 本月: stats.pointsIssued, 上月: stats.previous.pointsIssued });
+    expect(row('兑换爱心积分')).toMatchObject({ 本月: stats.pointsRedeemed, 上月: stats.previous.pointsRedeemed });
+    expect(row('订单：已取消')).toMatchObject({ 本月: stats.ordersByStatus.cancelled });
+    // Numbers are numbers, so the sheet adds up.
+    expect(figures!.types[0]!['本月']).toBe(ExcelJS.ValueType.Number);
+    const { latest } = ok(await call(cloud, DEMO.staff, 'points.reconciliation', {}));
+    expect(latest).toMatchObject({ closesMonth: '2026-11' });
+    expect(figures!.rows.at(-1)).toEqual({ 指标: `月末对账（${latest!.day}）发现的不一致（处）`, 本月: latest!.discrepancyCount, 上月: null, 变化: null });
+
+    expect(grids!.sheet.name).toBe('分网格');
+    expect(grids!.rows.map((r) => [r['网格'], r['订单'], r['已办结'], r['上月订单']])).toEqual(
+      stats.byGrid.map((grid) => [grid.gridName, grid.orders, grid.finished, stats.previous.byGrid.find((g) => g.gridId === grid.gridId)?.orders ?? 0]),
+    );
+  });
+
+  it('a grid worker’s 月报 counts their grids’ orders only and leaves out hours and points; 月报 takes whole months', async () => {
+    const file = await exportAs(GRID_WORKER_2, { kind: 'monthly', month: '2026-11' });
+    const [figures, grids] = await openAll(file);
+    const g2 = ORDERS.filter((order) => order.address.gridId === 'g2' && inNovember(order.createdAt));
+    expect(figures!.rows.find((r) => r['指标'] === '订单总数')).toMatchObject({ 本月: g2.length });
+    expect(figures!.rows.map((r) => r['指标'])).not.toContain('发放爱心积分');
+    expect(figures!.rows.map((r) => r['指标'])).not.toContain('志愿服务时长（小时）');
+    expect(figures!.text).not.toContain('月末对账');
+    expect(grids!.rows.map((r) => r['网格'])).toEqual(['第二网格']);
+    const records = countDocuments(cloud, 'report_exports');
+    await expectRefused(cloud, DEMO.staff, 'report.export', { kind: 'monthly', from: '2026-11-01', to: '2026-11-30' }, 'INVALID_INPUT', '社区治理月报按月导出，请选择月份');
+    expect(countDocuments(cloud, 'report_exports')).toBe(records);
+  });
+
+  it('库存台账: each item’s stock at the start, in, out and back during the period and at the end, from its moves; then the moves', async () => {
+    // December: a donation and a purchase of towels, a redemption.
+    ok(await call(cloud, DEMO.staff, 'mall.stockIn', { goodsId: 'goods-towel', quantity: 6, source: 'donation', donor: '爱心企业', note: '年终捐赠', clientRequestId: 'rep-stock-1' }));
+    ok(await call(cloud, DEMO.staff, 'mall.stockIn', { goodsId: 'goods-towel', quantity: 4, source: 'purchase', clientRequestId: 'rep-stock-2' }));
+    ok(await call(cloud, DEMO.resident, 'mall.redeem', { goodsId: 'goods-towel', quantity: 1, clientRequestId: 'rep-stock-3' }));
+    const file = await exportAs(DEMO.staff, { kind: 'stock', month: '2026-12' });
+    const [items, moves] = await openAll(file);
+    expect(items!.sheet.name).toBe('库存台账');
+    const december = new Date('2026-12-01T00:00:00+08:00').getTime();
+    const all = docs<StockMove>(cloud, 'stock_moves').filter((move) => move.communityId === DEMO.community);
+    const goods = docs<Goods>(cloud, 'goods').filter((item) => item.communityId === DEMO.community);
+    expect(items!.rows).toHaveLength(goods.length);
+    for (const item of goods) {
+      const mine = all.filter((move) => move.goodsId === item._id);
+      const before = mine.filter((move) => new Date(move.createdAt).getTime() < december);
+      const during = mine.filter((move) => new Date(move.createdAt).getTime() >= december);
+      const sum = (list: StockMove[]) => list.reduce((total, move) => total + move.delta, 0);
+      const row = items!.rows.find((r) => r['商品'] === item.name)!;
+      expect(row).toMatchObject({
+        期初库存: sum(before),
+        采购入库: sum(during.filter((m) => (m.kind === 'stock_in' || m.kind === 'opening') && m.source !== 'donation')),
+        捐赠入库: sum(during.filter((m) => m.kind === 'stock_in' && m.source === 'donation')),
+        兑换: -sum(during.filter((m) => m.kind === 'redeem')) || 0,
+        期末库存: sum(mine),
+        当前库存: item.stock,
+        兑换积分: item.pointsPrice,
+      });
+      // The ledger's own arithmetic, and the books agree with the shelf.
+      expect(Number(row['期初库存']) + Number(row['采购入库']) + Number(row['捐赠入库']) - Number(row['兑换']) + Number(row['取消退回']) - Number(row['损耗'])).toBe(row['期末库存']);
+      expect(row['期末库存']).toBe(row['当前库存']);
+    }
+    expect(items!.rows.find((r) => r['商品'] === '纯棉毛巾')).toMatchObject({ 采购入库: 4, 捐赠入库: 6, 兑换: 1 });
+    // Every move of December, oldest first, with who gave what.
+    const decemberMoves = all.filter((move) => new Date(move.createdAt).getTime() >= december).sort(byCreated);
+    expect(moves!.sheet.name).toBe('库存流水');
+    expect(moves!.rows.map((r) => r['流水号'])).toEqual(decemberMoves.map((move) => move._id));
+    expect(moves!.rows.find((r) => r['捐赠人'] === '爱心企业')).toMatchObject({ 类型: '入库', 来源: '捐赠', 数量: 6, 原因或备注: '年终捐赠', 经办人: '刘晓梅' });
+    expect(file.rows).toBe(goods.length + decemberMoves.length);
   });
 
   it(`at most ${REPORT_EXPORTS_PER_DAY} exports a person a day, then a clear refusal; the next day again`, async () => {

@@ -308,7 +308,7 @@ describe('the stock ledger', () => {
     expect(ordered.at(-1)).toMatchObject({ kind: 'write_off', delta: -1, stockAfter: 1 });
     expect(ordered.filter((move) => move.kind === 'redeem').map((move) => move.stockAfter).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     // And the reconciliation run on demand finds nothing wrong with it.
-    const { reconciliation } = ok(await call(cloud, DEMO.staff, 'points.reconcileNow', { confirm: '对账' }));
+    const { reconciliation } = ok(await call(cloud, DEMO.staff, 'report.reconcile', { confirm: '对账' }));
     expect(reconciliation.discrepancies.filter((d) => d.subject === goodsId)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { OrderView } from '../../core/contract';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, text, until } from '../helpers/mp';
-import { seed, T0 } from '../helpers/seed';
+import { docs, seed, T0 } from '../helpers/seed';
 
 let cloud: LocalCloud;
 let sequence = 0;
@@ -260,6 +260,11 @@ describe('staff/stats', () => {
     const busiest = stats.byGrid.reduce((a, b) => (b.orders > a.orders ? b : a));
     expect(text(page, `#grid-${busiest.gridId}`)).toContain(`${busiest.orders} 单`);
     expect(page.querySelector(`#bar-${busiest.gridId}`)!.dom!.getAttribute('style')).toContain('width: 100%');
+    const navigated: string[] = [];
+    wx().navigateTo = (options: { url: string }) => navigated.push(options.url);
+    page.querySelector('#reports')!.dispatchEvent('click');
+    await until(() => navigated.length > 0);
+    expect(navigated).toEqual(['/staff/reports/index']);
 
     // 上月: the previous calendar month, beside the one before it.
     const beijing = new Date(Date.now() + 8 * 3600_000);
@@ -324,7 +329,14 @@ describe('staff/stats', () => {
     expect(text(page, '#reconciliation-count')).toBe(`发现 ${latest!.discrepancyCount} 处不一致`);
     const balance = latest!.discrepancies.findIndex((d) => d.kind === 'balance' && d.subject === 'mp-drift');
     expect(text(page, `#discrepancy-${balance}`)).toBe('积分余额与明细不符：钱多多余额记为 7，按明细应为 0未作改动，请核查');
-    expect(text(page, `#discrepancy-${balance}`)).toContain('未作改动，请核查');
+
+    // 立即对账: a record of its own, shown at once.
+    const before = docs(cloud, 'reconciliations').length;
+    page.querySelector('#reconcile-now')!.dispatchEvent('click');
+    await until(() => page.data.reconciliation?.trigger === 'on_demand');
+    expect(docs(cloud, 'reconciliations')).toHaveLength(before + 1);
+    expect(text(page, '#reconciliation')).toContain('手动对账');
+    expect(text(page, '#reconciliation-count')).toBe(`发现 ${latest!.discrepancyCount} 处不一致`);
   });
 });
 

@@ -21,6 +21,7 @@ import type { Handlers } from '../../handlers';
 import { COLLECTIONS, type Community, type Quota, type ReportExport } from '../../model';
 import type { Caller } from '../../ports';
 import { formatLocal } from '../../time';
+import { reconcileNow } from '../reconcile';
 import { memberCommunity } from '../shared/access';
 import { takeDailyQuota, usedToday } from '../shared/quota';
 import { loadCommunity, prereadOrGet } from '../shared/store';
@@ -57,13 +58,15 @@ function gridsOf(caller: Caller, spec: ReportKindSpec, community: Community, gri
 const fileNameSafe = (text: string): string => text.replace(/[\\/:*?"<>|\s]+/g, '-');
 
 export const reportHandlers: Handlers<'report'> = {
+  'report.reconcile': reconcileNow,
+
   'report.options': async (_input, { caller, deps, preread }) => {
     const community = await loadCommunity(deps, memberCommunity(caller), caller);
     const staff = isStaff(caller);
     const own = caller.user?.gridIds ?? [];
     const quota = await prereadOrGet(deps.store.collection<Quota>(COLLECTIONS.quotas), reportQuotaKey(caller.openid), preread, 'quota');
     return {
-      kinds: REPORT_KINDS.filter((kind) => staff || REPORT_REGISTRY[kind].byGrid).map((kind) => ({ kind, title: REPORT_REGISTRY[kind].title, byGrid: REPORT_REGISTRY[kind].byGrid })),
+      kinds: REPORT_KINDS.filter((kind) => staff || REPORT_REGISTRY[kind].byGrid).map((kind) => ({ kind, title: REPORT_REGISTRY[kind].title, byGrid: REPORT_REGISTRY[kind].byGrid, monthOnly: REPORT_REGISTRY[kind].monthOnly === true })),
       grids: community.grids.filter((grid) => !grid.retired && (staff || own.includes(grid.id))).map((grid) => ({ id: grid.id, name: grid.name })),
       ownGridsOnly: !staff,
       maxDays: MAX_REPORT_DAYS,
@@ -76,6 +79,7 @@ export const reportHandlers: Handlers<'report'> = {
     const spec = REPORT_REGISTRY[kind];
     const community = await loadCommunity(deps, memberCommunity(caller), caller);
     const now = deps.clock.now();
+    if (spec.monthOnly && !input.month) throw new DomainError('INVALID_INPUT', `${spec.title}按月导出，请选择月份`);
     const period = periodOf(input, now);
     const gridIds = gridsOf(caller, spec, community, input.gridId);
     const used = await deps.store.transaction((tx) =>
@@ -84,10 +88,12 @@ export const reportHandlers: Handlers<'report'> = {
 
     const grids = gridIds?.map((gridId) => gridName(community, gridId)).join('、');
     const scope = gridIds ? `，${grids || '未分配网格'}` : '';
-    const { bytes, rows } = await deps.spreadsheets.write(
-      { name: spec.title, title: `${community.name} ${spec.title}（${period.text}${scope}） 导出于 ${formatLocal(now)}`, columns: spec.columns },
-      spec.rows({ deps, community, period, gridIds }),
-    );
+    const context = { deps, community, period, gridIds };
+    const titled = (name: string) => `${community.name} ${name}（${period.text}${scope}） 导出于 ${formatLocal(now)}`;
+    const { bytes, rows } = await deps.spreadsheets.write([
+      { sheet: { name: spec.title, title: titled(spec.title), columns: spec.columns }, rows: spec.rows(context) },
+      ...(spec.moreSheets ?? []).map((more) => ({ sheet: { name: more.name, title: titled(more.name), columns: more.columns }, rows: more.rows(context) })),
+    ]);
     const name = fileNameSafe(`邻里-${spec.title}-${period.label}${gridIds ? `-${grids || '未分配网格'}` : ''}`) + '.xlsx';
     const fileID = await deps.files.upload(`reports/${community._id}/${kind}-${period.slug}-${deps.random.id()}.xlsx`, bytes);
     const user = found(caller.user);

@@ -28,6 +28,13 @@ export interface ReportKindSpec {
   byGrid: boolean;
   columns: readonly SheetColumn[];
   rows(context: ReportContext): AsyncIterable<readonly SheetCell[]>;
+  /** Sheets after the first (the monthly report's grids, the stock's moves), each titled like the first. */
+  moreSheets?: ReadonlyArray<{ name: string; columns: readonly SheetColumn[]; rows(context: ReportContext): AsyncIterable<readonly SheetCell[]> }>;
+  /**
+   * The period may be only a calendar month (the monthly report compares it with the month before,
+   * and cites that month's closing reconciliation).
+   */
+  monthOnly?: boolean;
 }
 
 export interface LedgerColumn<R> extends SheetColumn {

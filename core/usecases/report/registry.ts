@@ -4,14 +4,18 @@
  */
 import type { ReportKind } from '../../contract/report';
 import type { ReportKindSpec } from './ledger';
+import { monthlyReport } from './monthly';
 import { ordersLedger } from './orders';
 import { pointsLedger, redemptionsLedger } from './points';
+import { stockLedger } from './stock';
 import { attendanceLedger, volunteerHoursLedger } from './volunteering';
 
 export const REPORT_REGISTRY: Readonly<Record<ReportKind, ReportKindSpec>> = {
+  monthly: monthlyReport,
   orders: ordersLedger,
   volunteer_hours: volunteerHoursLedger,
   points_ledger: pointsLedger,
   redemptions: redemptionsLedger,
   activities: attendanceLedger,
+  stock: stockLedger,
 };

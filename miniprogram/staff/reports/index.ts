@@ -36,6 +36,7 @@ Component({
     kind: '' as ReportKind | '',
     /** Whether the chosen ledger may be limited to a grid. */
     byGrid: false,
+    monthOnly: false,
     mode: 'month' as Mode,
     month: '',
     thisMonth: '',
@@ -70,6 +71,8 @@ Component({
         options,
         kind: first?.kind ?? '',
         byGrid: first?.byGrid ?? false,
+        monthOnly: first?.monthOnly ?? false,
+        ...(first?.monthOnly ? { mode: 'month' as Mode } : {}),
         gridChoices: [options.ownGridsOnly ? '我负责的全部网格' : '全社区', ...options.grids.map((grid) => grid.name)],
         gridIndex: 0,
       });
@@ -78,7 +81,8 @@ Component({
       const kind = String(event.currentTarget.dataset.kind) as ReportKind;
       const chosen = this.data.options?.kinds.find((item) => item.kind === kind);
       if (!chosen) return;
-      this.setData({ kind, byGrid: chosen.byGrid, formError: '', file: null });
+      // 月报 compares a month with the one before: only whole months.
+      this.setData({ kind, byGrid: chosen.byGrid, monthOnly: chosen.monthOnly, ...(chosen.monthOnly ? { mode: 'month' as Mode } : {}), formError: '', file: null });
     },
     onMode(event: WechatMiniprogram.BaseEvent) {
       this.setData({ mode: event.currentTarget.dataset.mode as Mode, formError: '', file: null });

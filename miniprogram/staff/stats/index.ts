@@ -188,6 +188,7 @@ Component({
     reconcileError: '',
     reconciliation: null as (ReconciliationView & { ranAtText: string }) | null,
     reconcileLoaded: false,
+    reconciling: false,
     discrepancies: [] as DiscrepancyLine[],
   },
   methods: {
@@ -244,6 +245,19 @@ Component({
         return;
       }
       this.setData({ trendLoading: false, trend: reply.data.months, trendBars: toTrendBars(reply.data.months, this.data.metric) });
+    },
+    /** 立即对账: a new record of its own (a few a day), shown at once. */
+    async onReconcileNow() {
+      if (this.data.reconciling) return;
+      this.setData({ reconciling: true });
+      const reply = await call('report.reconcile', { confirm: '对账' }, { loading: '正在对账' });
+      this.setData({ reconciling: false });
+      if (!reply.ok) return;
+      const latest = reply.data.reconciliation;
+      this.setData({ reconcileLoaded: true, reconciliation: { ...latest, ranAtText: formatTime(latest.ranAt) }, discrepancies: toDiscrepancyLines(latest.discrepancies) });
+    },
+    onReports() {
+      wx.navigateTo({ url: '/staff/reports/index' });
     },
     async loadReconciliation() {
       this.setData({ reconcileLoading: true, reconcileError: '' });
