@@ -5,7 +5,8 @@
  *   local cloud with that many volunteers stored;
  * - activities, records and certificates: a rush of sign-ups on one activity, requests per action,
  *   certificates over many records, and the daily record timer over many completed orders;
- * - reports: report.export of 10k and 50k orders and ledger entries (time, requests, the function
+ * - reports: report.export of 10k and 50k orders and ledger entries, the monthly report and
+ *   stats.trend over them (time, requests, the function
  *   instance's memory).
  */
 import fs from 'node:fs';
@@ -586,19 +587,29 @@ async function reports(dataDir: string): Promise<void> {
       const period = { from: day(now - 29 * 24 * 3600_000), to: day(now) };
       // Warm: the instance started and exceljs loaded (an empty ledger).
       await call(cloud, 'demo-staff', 'report.export', { kind: 'redemptions', ...period });
+      const mb = (bytes = 0) => (bytes / 1024 / 1024).toFixed(1);
+      const line = (title: string, rows: number | string, ms: number, action: string, size: number | string) => {
+        const record = cloud.runtime.recent(50).find((item) => item.action === action)!;
+        const requests = Object.values(record.database).reduce((a, b) => a + b, 0);
+        console.log(
+          `${title.padEnd(8, '\u3000')} ${String(rows).padStart(6)} ${(ms / 1000).toFixed(1).padStart(8)} ${((record.durationMs ?? 0) / 1000).toFixed(1).padStart(12)} ${String(requests).padStart(19)} ${`${mb(record.memory?.startBytes)} → ${mb(record.memory?.peakBytes)}`.padStart(35)} ${String(size).padStart(9)}`,
+        );
+      };
+      const kb = async (fileID: string) => Math.round(((await cloud.storage.read(cloud.storage.cloudPathOf(fileID)!))?.length ?? 0) / 1024);
       for (const [kind, title] of [
         ['orders', '工单台账'],
         ['points_ledger', '积分收支台账'],
       ] as const) {
         const [file, ms] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind, ...period }));
-        const record = cloud.runtime.recent(50).find((item) => item.action === 'report.export')!;
-        const requests = Object.values(record.database).reduce((a, b) => a + b, 0);
-        const mb = (bytes = 0) => (bytes / 1024 / 1024).toFixed(1);
-        const size = (await cloud.storage.read(cloud.storage.cloudPathOf(file.fileID)!))?.length ?? 0;
-        console.log(
-          `${title.padEnd(8, '\u3000')} ${String(file.rows).padStart(6)} ${(ms / 1000).toFixed(1).padStart(8)} ${((record.durationMs ?? 0) / 1000).toFixed(1).padStart(12)} ${String(requests).padStart(19)} ${`${mb(record.memory?.startBytes)} → ${mb(record.memory?.peakBytes)}`.padStart(35)} ${String(Math.round(size / 1024)).padStart(9)}`,
-        );
+        line(title, file.rows, ms, 'report.export', await kb(file.fileID));
       }
+      // The monthly report and the trend read every order, record and ledger entry of their months
+      // (the month before, or twelve) through the one fold the statistics use.
+      const month = day(now).slice(0, 7);
+      const [monthly, monthlyMs] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind: 'monthly', month }));
+      line('月报', monthly.rows, monthlyMs, 'report.export', await kb(monthly.fileID));
+      const [, trendMs] = await timed(() => call(cloud, 'demo-staff', 'stats.trend', {}));
+      line('12个月趋势', '—', trendMs, 'stats.trend', '—');
     } finally {
       await cloud.close();
     }
