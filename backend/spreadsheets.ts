@@ -24,6 +24,9 @@ const NUMBER_FORMATS: Readonly<Record<SheetColumnType, string | undefined>> = {
  */
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
+/** What Excel refuses in a cell (exceljs passes these through): a workbook with one does not open. */
+const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function beijingWallClock(value: Date | string | number): Date {
   const instant = value instanceof Date ? value : new Date(value);
   return new Date(instant.getTime() + BEIJING_OFFSET_MS);
@@ -42,7 +45,8 @@ function cellValue(type: SheetColumnType, value: SheetCell | undefined): string 
     case 'datetime':
       return beijingWallClock(value);
     default:
-      return value instanceof Date ? value.toISOString() : String(value);
+      // Text stored before the contract refused them (see writable in core/contract/fields.ts).
+      return (value instanceof Date ? value.toISOString() : String(value)).replace(UNWRITABLE, '');
   }
 }
 

@@ -47,11 +47,21 @@ export const NOT_TEXT = { notText: true } as const;
 
 export const id = z.string().trim().min(1, { error: '缺少编号' }).max(64, { error: '编号过长' }).meta(NOT_TEXT);
 
+/**
+ * Characters no document can hold: control characters other than tab and line breaks, U+FFFE and
+ * U+FFFF, and half of a surrogate pair. Excel refuses a workbook that has one, so a single name
+ * typed with one would break every export it appears in: they are refused where text comes in.
+ */
+const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const writable = (value: string): boolean => !UNWRITABLE.test(value);
+
 export const personName = z
   .string()
   .trim()
   .min(1, { error: '请填写姓名' })
   .max(20, { error: '姓名不能超过 20 个字' })
+  .refine(writable, { error: '姓名含有无法识别的字符' })
   .transform(published('姓名', 'profile'))
   .meta({ freeText: '姓名' });
 
@@ -81,6 +91,7 @@ export const shortText = (label: string, max: number, scene: TextScene = 'forum'
     .trim()
     .min(1, { error: `请填写${label}` })
     .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .refine(writable, { error: `${label}含有无法识别的字符` })
     .transform(published(label, scene))
     .meta({ freeText: label });
 
@@ -89,6 +100,7 @@ export const optionalText = (label: string, max: number, scene: TextScene = 'for
     .string()
     .trim()
     .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .refine(writable, { error: `${label}含有无法识别的字符` })
     .transform(published(label, scene))
     .meta({ freeText: label })
     .optional();

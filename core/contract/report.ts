@@ -42,7 +42,7 @@ export interface ReportOptionsView {
   remainingToday: number;
 }
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
+const month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
 
 export const reportActions = {
   /**
@@ -72,8 +72,9 @@ export const reportActions = {
       .object({
         kind: z.enum(REPORT_KINDS, { error: '请选择要导出的报表' }),
         month: month.optional(),
-        from: calendarDate('开始日期').optional(),
-        to: calendarDate('结束日期').optional(),
+        // From 2000 on: nothing in the app is older, and an ancient date only makes nonsense periods.
+        from: calendarDate('开始日期').refine((day) => day >= '2000-01-01', { error: '开始日期无效' }).optional(),
+        to: calendarDate('结束日期').refine((day) => day >= '2000-01-01', { error: '结束日期无效' }).optional(),
         gridId: id.optional(),
       })
       .superRefine((input, context) => {

@@ -63,7 +63,7 @@ export interface TrendMonth {
   pointsRedeemed: number;
 }
 
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const MONTH_PATTERN = /^20\d{2}-(0[1-9]|1[0-2])$/;
 export const month = z.string({ error: '请选择月份' }).regex(MONTH_PATTERN, { error: '月份格式应为 YYYY-MM' });
 
 /** How many months the trend may cover: a year, so one read stays within a function's time. */

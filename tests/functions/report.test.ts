@@ -208,6 +208,8 @@ describe('report.export: Excel ledgers', () => {
     seed(cloud, 'service_records', [
       { ...doc(cloud, 'service_records', 'activity:demo-act-antifraud:demo-volunteer'), _id: 'rep-r-edge', date: '2026-11-30', hours: 1.5, minutes: 95 },
       { ...doc(cloud, 'service_records', 'activity:demo-act-antifraud:demo-volunteer'), _id: 'rep-r-december', date: '2026-12-01' },
+      // An order's record: the volunteer's summary of the visit stays in the app.
+      { ...doc(cloud, 'service_records', 'activity:demo-act-antifraud:demo-volunteer'), _id: 'rep-r-order', source: 'order', ref: 'rep-o1', activityName: '助餐送餐', content: '王奶奶 1101 室，腿脚不便', date: '2026-11-02' },
     ]);
     const file = await exportAs(DEMO.staff, { kind: 'volunteer_hours', month: '2026-11' });
     const expected = docs<ServiceRecord>(cloud, 'service_records')
@@ -227,6 +229,8 @@ describe('report.export: Excel ledgers', () => {
     }
     expect(text).not.toContain(ID_NUMBER);
     expect(text).not.toContain('13800000030');
+    expect(rows.find((row) => row['记录编号'] === 'rep-r-order')).toMatchObject({ 服务内容: '助餐送餐' });
+    expect(text).not.toContain('腿脚不便');
   });
 
   it('积分收支台账: every entry of the period with whose it is, in or out, the balance after, and who handled it', async () => {
@@ -235,12 +239,14 @@ describe('report.export: Excel ledgers', () => {
       { _id: 'rep-l2', openid: DEMO.resident, communityId: DEMO.community, delta: -50, source: 'redeem', ref: 'rep-d1', reason: '兑换 理发券', by: DEMO.resident, balanceAfter: 40, createdAt: new Date('2026-11-06T08:00:00+08:00') },
       { _id: 'rep-l3', openid: DELETED, communityId: DEMO.community, delta: -20, source: 'forfeit', ref: DELETED, reason: '注销账号，剩余积分作废', by: DELETED, balanceAfter: 0, createdAt: new Date('2026-11-07T08:00:00+08:00') },
       { _id: 'rep-l4', openid: DEMO.resident, communityId: DEMO.community, delta: 5, source: 'good_deed', ref: 'award-2', by: DEMO.staff, balanceAfter: 45, createdAt: new Date('2026-10-31T23:00:00+08:00') },
+      { _id: 'rep-l5', openid: DEMO.resident, communityId: DEMO.community, delta: 50, source: 'redeem_refund', ref: 'rep-d4', reason: '取消兑换：家里老伴住院了', by: DEMO.resident, balanceAfter: 90, createdAt: new Date('2026-11-23T11:00:00+08:00') },
+      { _id: 'rep-l6', openid: DEMO.resident, communityId: DEMO.community, delta: 50, source: 'redeem_refund', ref: 'rep-d3', reason: '取消兑换：无货', by: DEMO.staff, balanceAfter: 140, createdAt: new Date('2026-11-23T12:00:00+08:00') },
     ]);
     const file = await exportAs(DEMO.staff, { kind: 'points_ledger', month: '2026-11' });
     const expected = docs<LedgerEntry>(cloud, 'points_ledger')
       .filter((entry) => entry.communityId === DEMO.community && inNovember(entry.createdAt))
       .sort(byCreated);
-    const { rows, types } = await open(file);
+    const { rows, types, text } = await open(file);
     expect(rows.map((row) => row['流水号'])).toEqual(expected.map((entry) => entry._id));
     for (const [index, entry] of expected.entries()) {
       const row = rows[index]!;
@@ -254,6 +260,10 @@ describe('report.export: Excel ledgers', () => {
     expect(byId('rep-l1')).toMatchObject({ 姓名: '张秀英', 手机号: '138****0020', 收入: 30, 支出: null, 经办人: '王建国', 事由: '扶老人过马路' });
     expect(byId('rep-l2')).toMatchObject({ 支出: 50, 收入: null, 经办人: '本人' });
     expect(byId('rep-l3')).toMatchObject({ 姓名: '已注销用户', 手机号: null });
+    // A resident's own reason for cancelling stays in the app; a staff member's is the record's.
+    expect(byId('rep-l5')).toMatchObject({ 事由: '本人取消兑换', 经办人: '本人' });
+    expect(byId('rep-l6')).toMatchObject({ 事由: '取消兑换：无货' });
+    expect(text).not.toContain('住院');
   });
 
   it('兑换核销台账: what was redeemed, for how much, when collected and by whom handed over; never the code', async () => {
@@ -261,6 +271,8 @@ describe('report.export: Excel ledgers', () => {
       { _id: 'rep-d1', openid: DEMO.resident, communityId: DEMO.community, goodsId: 'goods-haircut', redeemerName: '张秀英', goodsName: '理发券', quantity: 1, points: 50, code: '731904', status: 'fulfilled', clientRequestId: 'rep-d1', createdAt: new Date('2026-11-06T08:00:00+08:00'), fulfilledAt: new Date('2026-11-06T15:20:00+08:00'), fulfilledBy: DEMO.staff },
       { _id: 'rep-d2', openid: DEMO.volunteer, communityId: DEMO.community, goodsId: 'goods-rice', goodsName: '大米 5 公斤', quantity: 2, points: 400, code: '582613', status: 'pending', clientRequestId: 'rep-d2', createdAt: new Date('2026-11-20T10:00:00+08:00') },
       { _id: 'rep-d3', openid: DEMO.volunteer, communityId: DEMO.community, goodsId: 'goods-oil', goodsName: '食用油', quantity: 1, points: 150, code: '582614', status: 'cancelled', clientRequestId: 'rep-d3', createdAt: new Date('2026-11-21T10:00:00+08:00'), cancelledAt: new Date('2026-11-22T10:00:00+08:00'), cancelledBy: DEMO.staff, cancelReason: '无货' },
+      // Cancelled by the resident, in their own words: those stay in the app.
+      { _id: 'rep-d4', openid: DEMO.resident, communityId: DEMO.community, goodsId: 'goods-oil', goodsName: '食用油', quantity: 1, points: 150, code: '582615', status: 'cancelled', clientRequestId: 'rep-d4', createdAt: new Date('2026-11-23T10:00:00+08:00'), cancelledAt: new Date('2026-11-23T11:00:00+08:00'), cancelledBy: DEMO.resident, cancelReason: '家里老伴住院了' },
     ]);
     const file = await exportAs(DEMO.staff, { kind: 'redemptions', month: '2026-11' });
     const expected = docs<Redemption>(cloud, 'redemptions')
@@ -276,8 +288,10 @@ describe('report.export: Excel ledgers', () => {
     expect(shown(byId('rep-d1')['核销时间'])).toBe('2026-11-06 15:20');
     // Without a name kept on the redemption, the redeemer's profile names them.
     expect(byId('rep-d2')).toMatchObject({ 兑换人: '李建国', 核销人: null });
-    expect(byId('rep-d3')).toMatchObject({ 取消原因: '无货' });
-    for (const code of ['731904', '582613', '582614']) expect(text).not.toContain(code);
+    expect(byId('rep-d3')).toMatchObject({ 取消人: '工作人员', 取消原因: '无货' });
+    expect(byId('rep-d4')).toMatchObject({ 取消人: '本人', 取消原因: null });
+    expect(text).not.toContain('住院');
+    for (const code of ['731904', '582613', '582614', '582615']) expect(text).not.toContain(code);
   });
 
   it('活动签到表: one row per volunteer who held a place at an activity starting in the period, with the hours recorded', async () => {

@@ -399,6 +399,9 @@ describe('trust: what one person can do alone', () => {
       await expectRefused(cloud, 'o-joiner', 'community.join', { code, name: '赌博大王', phone: '13900000013' }, 'CONTENT_RISKY');
       // An empty profile change is bad input, not a write.
       await expectRefused(cloud, DEMO.resident, 'user.updateProfile', {}, 'INVALID_INPUT', '请至少修改一项资料');
+      // Characters no document can hold (U+FFFF would make every Excel export with this name fail to open).
+      await expectRefused(cloud, DEMO.resident, 'user.updateProfile', { name: '张\uFFFF三' }, 'INVALID_INPUT', '姓名含有无法识别的字符');
+      await expectRefused(cloud, DEMO.resident, 'mall.cancel', { redemptionId: 'any', reason: '不要了\uD800' }, 'INVALID_INPUT', '取消原因含有无法识别的字符');
     });
   });
 });

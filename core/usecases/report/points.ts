@@ -46,7 +46,8 @@ export const pointsLedger = ledger<EntryRow>({
     { header: '收入', width: 8, type: 'integer', cell: (entry) => (entry.delta > 0 ? entry.delta : null) },
     { header: '支出', width: 8, type: 'integer', cell: (entry) => (entry.delta < 0 ? -entry.delta : null) },
     { header: '余额', width: 8, type: 'integer', cell: (entry) => entry.balanceAfter },
-    { header: '事由', width: 24, type: 'text', cell: (entry) => entry.reason },
+    // A refund of a redemption the resident cancelled carries their own words: not exported.
+    { header: '事由', width: 24, type: 'text', cell: (entry) => (entry.source === 'redeem_refund' && entry.by === entry.openid ? '本人取消兑换' : entry.reason) },
     { header: '经办人', width: 10, type: 'text', cell: (entry) => (entry.by === entry.openid ? '本人' : personName(joined(entry.handler), entry.by)) },
     { header: '关联单号', width: 26, type: 'text', cell: (entry) => entry.ref },
     { header: '流水号', width: 30, type: 'text', cell: (entry) => entry._id },
@@ -88,7 +89,9 @@ export const redemptionsLedger = ledger<RedemptionRow>({
     { header: '核销时间', width: 17, type: 'datetime', cell: (row) => row.fulfilledAt },
     { header: '核销人', width: 10, type: 'text', cell: (row) => personName(joined(row.verifier), row.fulfilledBy) },
     { header: '取消时间', width: 17, type: 'datetime', cell: (row) => row.cancelledAt },
-    { header: '取消原因', width: 20, type: 'text', cell: (row) => row.cancelReason },
+    // A resident's own words stay in the app; a staff member's reason for cancelling is part of the record.
+    { header: '取消人', width: 9, type: 'text', cell: (row) => (row.cancelledBy ? (row.cancelledBy === row.openid ? '本人' : '工作人员') : null) },
+    { header: '取消原因', width: 20, type: 'text', cell: (row) => (row.cancelledBy && row.cancelledBy !== row.openid ? row.cancelReason : null) },
     { header: '兑换单号', width: 26, type: 'text', cell: (row) => row._id },
   ],
 });

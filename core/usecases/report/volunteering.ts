@@ -37,7 +37,9 @@ export const volunteerHoursLedger = ledger<RecordRow>({
     { header: '身份证号', width: 20, type: 'text', cell: (record) => maskedIdNumber(joined(record.volunteer)?.idNumber) },
     { header: '服务类别', width: 10, type: 'text', cell: (record) => record.category },
     { header: '项目名称', width: 16, type: 'text', cell: (record) => record.activityName },
-    { header: '服务内容', width: 24, type: 'text', cell: (record) => record.content },
+    // An order's record holds the volunteer's own summary of a visit to a resident's home (it may name
+    // them or their door): the service stands for it. An activity's content is the organisers'.
+    { header: '服务内容', width: 24, type: 'text', cell: (record) => (record.source === 'order' ? record.activityName : record.content) },
     { header: '服务地点', width: 18, type: 'text', cell: (record) => record.place },
     { header: '服务时长（分钟）', width: 10, type: 'integer', cell: (record) => record.minutes },
     { header: '服务时长（小时）', width: 10, type: 'decimal', cell: (record) => record.hours },
