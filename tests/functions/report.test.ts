@@ -343,6 +343,9 @@ describe('report.export: Excel ledgers', () => {
       [{ kind: 'salaries', month: '2026-11' }, '请选择要导出的报表'],
       [{ kind: 'orders' }, '请选择月份，或填写开始和结束日期'],
       [{ kind: 'orders', month: '2026-13' }, '月份格式应为 YYYY-MM'],
+      // Nothing in the app is older than 2000; such a month would make a nonsense period.
+      [{ kind: 'monthly', month: '0000-01' }, '月份格式应为 YYYY-MM'],
+      [{ kind: 'orders', from: '1999-12-31', to: '2000-01-02' }, '开始日期无效'],
       [{ kind: 'orders', month: '2026-11', from: '2026-11-01', to: '2026-11-30' }, '请只选择月份或起止日期中的一种'],
       [{ kind: 'orders', from: '2026-11-01' }, '请填写结束日期'],
       [{ kind: 'orders', from: '2026-02-30', to: '2026-03-01' }, '开始日期无效'],
