@@ -43,14 +43,25 @@ export const COLLECTIONS = {
   holidayCalendarChanges: 'holiday_calendar_changes',
   /** Every Excel ledger staff exported (report.export): who, what, which period, how many rows (append-only). */
   reportExports: 'report_exports',
+  /** The departments and units a community whistles to (物业, 城管, 派出所 …): see core/usecases/department.ts. */
+  departments: 'departments',
+  /** Problems the grid finds and residents report (网格发现 → 社区吹哨 → 部门报到): see core/affair-machine.ts. */
+  affairs: 'affairs',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
 /** A sign-up's _id: one per volunteer and activity, so a second sign-up finds the first. */
 export const signupIdOf = (activityId: string, openid: string): string => `${activityId}:${openid}`;
 
-/** Roles a caller can hold. `resident`, `staff` and `grid_worker` are stored; the others are derived. */
-export type Role = 'resident' | 'volunteer' | 'staff' | 'grid_worker' | 'admin';
+/**
+ * Roles a caller can hold. `resident`, `staff`, `grid_worker` and `department` are stored; the others
+ * are derived. `department`: someone of a department or unit the community whistles to (物业, 城管 …),
+ * named by `User.departmentId`; they see and answer only what is sent to their department.
+ */
+export type Role = 'resident' | 'volunteer' | 'staff' | 'grid_worker' | 'department' | 'admin';
+
+/** The roles stored on a user (the others are derived from other documents). */
+export type StoredRole = 'resident' | 'staff' | 'grid_worker' | 'department';
 
 /** Where someone lives: grid → building → unit → room. */
 export interface Address {
@@ -71,9 +82,11 @@ export interface User {
    */
   phoneVerifiedAt?: Date;
   address: Address;
-  roles: Array<'resident' | 'staff' | 'grid_worker'>;
+  roles: StoredRole[];
   /** For a grid worker: the grids they look after. */
   gridIds?: string[];
+  /** For department staff (role `department`): the one department they answer for. */
+  departmentId?: string;
   /** Everyone who invited them as staff or grid worker (none of them reviews what this person nominates). */
   invitedBy?: string[];
   /** When they agreed to the privacy policy at registration (absent: staff joining by invitation, older records). */
@@ -206,8 +219,10 @@ interface InvitationBase {
 
 export interface StaffInvitation extends InvitationBase {
   communityId: string;
-  role: 'staff' | 'grid_worker';
+  role: 'staff' | 'grid_worker' | 'department';
   gridIds?: string[];
+  /** For role `department`: the department the invited person will answer for. */
+  departmentId?: string;
 }
 
 /** An administrator serves every community: their invitation names none. */
@@ -401,6 +416,8 @@ export interface Order {
    */
   remindAt?: Date;
   remindedAt?: Date;
+  /** The affair it became (affair.fromOrder): nobody could serve it, so the community took it up. */
+  affairId?: string;
 }
 
 /** A completed service still without a record, 8 working days on (the legal limit is 10). */
@@ -943,4 +960,112 @@ export interface ReportExport {
   fileID: string;
   fileName: string;
   createdAt: Date;
+}
+
+/** What kind of body a department is (how the desk groups them). */
+export type DepartmentKind = '物业' | '城管' | '派出所' | '供水' | '供电' | '燃气' | '街道办' | '司法所' | '驻区单位' | '其他';
+
+/**
+ * A department or unit the community whistles to (吹哨): the categories of affairs it handles, a
+ * contact phone (typed by staff, never verified), and whether it is still whistled to. Its staff
+ * join by invitation (role `department`) and see only the affairs sent to it.
+ */
+export interface Department {
+  _id: string;
+  communityId: string;
+  name: string;
+  kind: DepartmentKind;
+  categories: AffairCategory[];
+  contactPhone?: string;
+  active: boolean;
+  /** Bumped by every edit; an edit is written only on the version it read. */
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+/** The default categories of affairs (问题类别). */
+export type AffairCategory = '安全隐患' | '环境卫生' | '设施损坏' | '矛盾纠纷' | '违章搭建' | '其他';
+
+export type AffairUrgency = '一般' | '紧急';
+
+/**
+ * reported → handling (the community resolves it itself) | whistled (吹哨 to a department);
+ * whistled → accepted (报到) | returned (back to the community, with a reason);
+ * handling | accepted → resolved; resolved → closed (confirmed) | reopened (with a reason);
+ * returned and reopened wait for staff like reported.
+ */
+export type AffairStatus = 'reported' | 'handling' | 'whistled' | 'accepted' | 'returned' | 'resolved' | 'reopened' | 'closed';
+
+/** The level a dispute (矛盾纠纷) is mediated at: 网格 → 社区调解 → 街道/区. */
+export type MediationTier = 'grid' | 'community' | 'street';
+
+export interface AffairEvent {
+  at: Date;
+  by: string;
+  byName: string;
+  from: AffairStatus | null;
+  to: AffairStatus;
+  note?: string;
+  /** A dispute's mediation level at this step. */
+  tier?: MediationTier;
+}
+
+/** Who works on an affair the community handles itself: a staff member, a grid worker or a volunteer. */
+export interface AffairHandler {
+  openid: string;
+  name: string;
+  kind: 'staff' | 'grid_worker' | 'volunteer';
+}
+
+/**
+ * A problem found in the community (网格发现) or reported by a resident: the community handles it
+ * itself or whistles to a department (社区吹哨), which accepts or returns it (部门报到). Every change
+ * is a conditional write on `status` and `version` and appends to `events`.
+ */
+export interface Affair {
+  _id: string;
+  communityId: string;
+  clientRequestId: string;
+  category: AffairCategory;
+  description: string;
+  /** A dispute's parties (当事人), as the reporter named them: seen by staff and the mediator only. */
+  parties?: string;
+  place: { gridId: string; building: string; detail?: string };
+  /** Cloud fileIDs under affairs/<reporter's openid>/. */
+  photos?: string[];
+  urgency: AffairUrgency;
+  /** Who reported it (for an order turned into an affair: its resident, else the staff member). */
+  reporterOpenid: string;
+  reporterName: string;
+  reporterRole: 'resident' | 'grid_worker' | 'staff';
+  /** A resident's name is hidden from everyone but staff. */
+  anonymous: boolean;
+  /** Who created it (differs from the reporter for affair.fromOrder). */
+  createdBy: string;
+  status: AffairStatus;
+  version: number;
+  /** A dispute's current mediation level. */
+  tier?: MediationTier;
+  /** Set while the community handles it itself. */
+  handler?: AffairHandler;
+  /** The department it was whistled to (until it returns it). */
+  departmentId?: string;
+  departmentName?: string;
+  /** The deadline of the current handler or department; remindAt: when the timer reminds them. */
+  dueAt?: Date;
+  remindAt?: Date;
+  overdue: boolean;
+  /** How many deadlines passed unmet (each counted once, by the timer). */
+  overdueCount: number;
+  resolution?: { summary: string; photos?: string[]; by: string; byName: string; at: Date };
+  rating?: { stars: number; comment?: string; at: Date };
+  /** The order it came from (affair.fromOrder). */
+  orderId?: string;
+  events: AffairEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt?: Date;
 }

@@ -35,6 +35,7 @@ export type PersonalDataKind =
   | 'awards'
   | 'staff'
   | 'donations'
+  | 'affairs'
   | 'consent';
 
 export interface PersonalDataItem {
@@ -192,7 +193,7 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
   {
     kind: 'staff',
     title: '工作人员信息',
-    what: '社区工作人员、网格员和管理员的身份、负责的网格、邀请人，以及经手的派单、评分、审核和导出的报表',
+    what: '社区工作人员、网格员、部门人员和管理员的身份、负责的网格或所在部门、邀请人，以及经手的派单、评分、审核、问题处理和导出的报表',
     purpose: '分配工作权限；留存经手记录，便于追溯',
     seenBy: '本社区工作人员；管理员',
     retention: '在职期间保留；经手记录长期保留。工作人员请先由社区移除工作身份再注销',
@@ -205,6 +206,16 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
     purpose: '积分超市每一件物资的来源都有记录可查，便于审计和向捐赠人致谢',
     seenBy: '本社区工作人员',
     retention: '随库存流水长期保留，以便审计；不愿留名的捐赠登记为“匿名”',
+    required: false,
+  },
+  {
+    kind: 'affairs',
+    title: '问题上报（社区事务）',
+    what: '您上报的问题：类别、描述、位置（网格、楼栋和具体位置）、照片、紧急程度，矛盾纠纷的当事人；处理经过、办理结果和您的确认与评价',
+    purpose: '网格发现、社区吹哨、部门报到：把问题交给社区或相关部门处理，并跟踪到办结',
+    seenBy:
+      '您本人；本社区工作人员；负责该网格的网格员；承办的工作人员、志愿者或部门人员。选择匿名时，除社区工作人员外看不到您的姓名；矛盾纠纷的当事人和详情只有社区工作人员和承办调解的人看得到',
+    retention: '长期保留用于社区治理的追溯和统计；注销后上报人的姓名改为“已注销用户”，不再能对应到您',
     required: false,
   },
   {
@@ -233,6 +244,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     address: 'address',
     roles: 'staff',
     gridIds: 'staff',
+    departmentId: 'staff',
     invitedBy: 'staff',
     consentAt: 'consent',
     deletion: 'account',
@@ -247,6 +259,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     communityId: null,
     role: 'staff',
     gridIds: 'staff',
+    departmentId: 'staff',
     forName: 'staff',
     createdBy: 'staff',
     createdAt: null,
@@ -336,6 +349,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     recordAlert: null,
     remindAt: null,
     remindedAt: null,
+    affairId: null,
   },
   points_accounts: {
     _id: 'account',
@@ -596,6 +610,54 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
   holiday_calendars: { _id: null, year: null, off: null, work: null, source: null, updatedBy: 'staff', updatedByName: 'staff', updatedAt: null },
   holiday_calendar_changes: { _id: null, year: null, before: null, after: null, changedBy: 'staff', changedByName: 'staff', changedAt: null },
   // Who exported which ledger (a record of the staff member's work); the file holds residents' data, this document only its id.
+  // A department is a body, not a person; its phone is its office's (typed by staff). Who edited it is staff's record.
+  departments: {
+    _id: null,
+    communityId: null,
+    name: null,
+    kind: null,
+    categories: null,
+    contactPhone: null,
+    active: null,
+    version: null,
+    createdBy: 'staff',
+    createdAt: null,
+    updatedBy: 'staff',
+    updatedAt: null,
+  },
+  affairs: {
+    _id: null,
+    communityId: null,
+    clientRequestId: null,
+    category: 'affairs',
+    description: 'affairs',
+    parties: 'affairs',
+    place: 'address',
+    photos: 'photos',
+    urgency: 'affairs',
+    reporterOpenid: 'account',
+    reporterName: 'name',
+    reporterRole: 'affairs',
+    anonymous: 'affairs',
+    createdBy: 'staff',
+    status: 'affairs',
+    version: null,
+    tier: 'affairs',
+    handler: 'staff',
+    departmentId: null,
+    departmentName: null,
+    dueAt: null,
+    remindAt: null,
+    overdue: null,
+    overdueCount: null,
+    resolution: 'affairs',
+    rating: 'ratings',
+    orderId: null,
+    events: 'affairs',
+    createdAt: null,
+    updatedAt: null,
+    closedAt: null,
+  },
   report_exports: {
     _id: null,
     communityId: null,

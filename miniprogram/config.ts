@@ -46,4 +46,5 @@ export const DEMO_IDENTITIES = [
   { openid: 'demo-admin', label: '管理员' },
   { openid: 'demo-staff-2', label: '社区工作人员 王建国' },
   { openid: 'demo-grid', label: '网格员 周网格' },
+  { openid: 'demo-dept', label: '物业 赵物业' },
 ] as const;

@@ -3,7 +3,7 @@
  * address, contact), its grids and buildings, invitations for staff and grid workers, and who is who.
  */
 import { z } from 'zod';
-import type { Grid } from '../model';
+import type { Grid, StoredRole } from '../model';
 import { action, type Iso } from './define';
 import { id, NOT_TEXT, optionalText, paging, type Page, shortText } from './fields';
 
@@ -33,7 +33,7 @@ export interface CommunityGridsView extends CommunityProfileView {
 export interface InvitationView {
   /** Only for whoever may hand it out or revoke it: its inviter, or an administrator. */
   code?: string;
-  role: 'staff' | 'grid_worker';
+  role: 'staff' | 'grid_worker' | 'department';
   roleName: string;
   gridNames: string[];
   createdByName: string;
@@ -47,8 +47,8 @@ export interface InvitationView {
 export interface MemberView {
   openid: string;
   name: string;
-  roles: Array<'resident' | 'staff' | 'grid_worker'>;
-  /** 社区工作人员、网格员、居民 */
+  roles: StoredRole[];
+  /** 社区工作人员、网格员、部门人员、居民 */
   roleNames: string[];
   phoneMasked: string;
   phoneUnverified?: true;

@@ -215,14 +215,19 @@ export const communityActions = {
       { error: '请选择审核结果：通过或不通过' },
     ),
   }),
-  /** Staff or admin invite a colleague; the code is valid for 7 days and can be used once. */
+  /**
+   * Staff or admin invite a colleague; the code is valid for 7 days and can be used once. An
+   * administrator invites staff; staff invite grid workers and the people of a department.
+   */
   'community.invite': action<{ code: string; expiresAt: Iso }>()({
     roles: ['staff', 'admin'],
     input: z
       .object({
         communityId: id,
-        role: z.enum(['staff', 'grid_worker'], { error: '角色只能是社区工作人员或网格员' }),
+        role: z.enum(['staff', 'grid_worker', 'department'], { error: '角色只能是社区工作人员、网格员或部门人员' }),
         gridIds: z.array(id).max(50, { error: '网格最多 50 个' }).optional(),
+        /** For role `department`: the department (department.list) the person will answer for. */
+        departmentId: id.optional(),
       })
       // A grid worker looks after named grids; staff serve the whole community.
       .refine((input) => input.role !== 'grid_worker' || (input.gridIds?.length ?? 0) > 0, {
@@ -232,6 +237,14 @@ export const communityActions = {
       .refine((input) => input.role !== 'staff' || (input.gridIds?.length ?? 0) === 0, {
         error: '社区工作人员负责整个社区，不需要选择网格',
         path: ['gridIds'],
+      })
+      .refine((input) => input.role !== 'department' || (input.departmentId !== undefined && (input.gridIds?.length ?? 0) === 0), {
+        error: '邀请部门人员时请选择其所在的部门（不需要选择网格）',
+        path: ['departmentId'],
+      })
+      .refine((input) => input.role === 'department' || input.departmentId === undefined, {
+        error: '只有邀请部门人员时才选择部门',
+        path: ['departmentId'],
       }),
   }),
   'community.join': action<MeView>()({

@@ -10,6 +10,7 @@ import { catalogActions } from './catalog';
 import { certificateActions } from './certificate';
 import { communityActions } from './community';
 import type { ActionSpec } from './define';
+import { departmentActions } from './department';
 import { dispatchActions } from './dispatch';
 import { mallActions } from './mall';
 import { orderActions } from './order';
@@ -36,6 +37,7 @@ export const contract = {
   ...recordActions,
   ...certificateActions,
   ...reportActions,
+  ...departmentActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -56,6 +58,7 @@ export type * from './catalog';
 export type * from './certificate';
 export type * from './community';
 export type * from './community-setup';
+export type * from './department';
 export type * from './dispatch';
 export type * from './mall';
 export type * from './order';

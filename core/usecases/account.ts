@@ -15,7 +15,7 @@
  * description and photos of the orders they placed, and their data export file. The points left
  * are forfeited, as a ledger entry (source `forfeit`, 注销清零), so Σ ledger = balance still holds.
  *
- * What it refuses, so 注销 is no way out of an obligation: staff, grid workers and administrators
+ * What it refuses, so 注销 is no way out of an obligation: staff, grid workers, department staff and administrators
  * (their work is the community's record: they leave their role first); anyone with a redemption
  * still to collect (points already spent stay spent: the goods are reserved for them), an order in
  * service, an order assigned to or accepted by them as volunteer, or an activity place. A pending
@@ -168,6 +168,9 @@ const ACTIVE_SIGNUP = ['enrolled', 'waitlisted', 'checked_in'] as const;
 async function refusal(deps: Deps, caller: Caller): Promise<string | null> {
   if (caller.roles.has('staff') || caller.roles.has('grid_worker') || caller.roles.has('admin')) {
     return '社区工作人员、网格员和管理员请先由社区移除工作身份，再注销账号';
+  }
+  if (caller.roles.has('department')) {
+    return '部门人员经手的问题是社区的记录，请先由社区移除部门身份，再注销账号';
   }
   const { openid } = caller;
   const { store } = deps;

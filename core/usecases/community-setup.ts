@@ -27,7 +27,7 @@ export const MAX_COMMUNITY_EDITS = 50;
  */
 const EDIT_ATTEMPTS = 8;
 
-export const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员', resident: '居民' } as const;
+export const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员', department: '部门人员', resident: '居民' } as const;
 
 const communities = (deps: Deps) => deps.store.collection<Community>(COLLECTIONS.communities);
 const invitations = (deps: Deps) => deps.store.collection<Invitation>(COLLECTIONS.invitations);

@@ -9,7 +9,7 @@ import type { Handlers } from '../handlers';
 import { COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type StaffInvitation, type User } from '../model';
 import { RULE_FIELDS, SETTING_FIELDS, sameRuleValue } from '../rules';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
-import type { Caller, Deps } from '../ports';
+import type { Caller, Deps, Where } from '../ports';
 import { addMinutes } from '../time';
 import { addAppliedChanges, appliedChange, assertCanPropose, capProblem, decideRuleChange, listRuleChanges, proposeRuleChange, ruleChangeView, settingRule } from './rules';
 import { managesCommunity } from './shared/access';
@@ -18,11 +18,12 @@ import { adminHandlers } from './admins';
 import { communitySetupHandlers, takeInvitationPlace } from './community-setup';
 import { isOfferedGrid, offeredGrids, retiredGrids } from '../community-grids';
 import { meOf } from './user';
+import { departmentsOf } from './department';
 
 export const INVITATION_DAYS = 7;
 export const INVITATION_CODE_LENGTH = 12;
 
-const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员' } as const;
+const ROLE_NAMES = { staff: '社区工作人员', grid_worker: '网格员', department: '部门人员' } as const;
 
 /**
  * Staff and grid workers need not live in the community. Their stored address is their workplace,
@@ -134,6 +135,11 @@ export const communityHandlers: Handlers<'community'> = {
     for (const gridId of gridIds ?? []) {
       if (!isOfferedGrid(community.grids, gridId)) throw new DomainError('INVALID_INPUT', `网格“${gridId}”不属于${community.name}`);
     }
+    if (input.role === 'department') {
+      const department = await departmentsOf(deps).get(input.departmentId ?? '');
+      if (!department || department.communityId !== community._id) throw new DomainError('INVALID_INPUT', `该部门不属于${community.name}`);
+      if (!department.active) throw new DomainError('CONFLICT', '该部门已停用，请先启用再邀请');
+    }
     const now = deps.clock.now();
     let invitation: Invitation | null = null;
     await deps.store.transaction(async (tx) => {
@@ -146,6 +152,7 @@ export const communityHandlers: Handlers<'community'> = {
         communityId: community._id,
         role: input.role,
         ...(gridIds ? { gridIds } : {}),
+        ...(input.role === 'department' ? { departmentId: input.departmentId } : {}),
         createdBy: caller.openid,
         createdAt: now,
         expiresAt: addMinutes(now, INVITATION_DAYS * 24 * 60),
@@ -167,6 +174,9 @@ export const communityHandlers: Handlers<'community'> = {
     if (expired) throw new DomainError('CONFLICT', '邀请码已过期，请联系社区重新邀请');
     if (caller.communityId && caller.communityId !== invitation.communityId) {
       throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
+    }
+    if (invitation.role === 'department' && caller.user?.departmentId && caller.user.departmentId !== invitation.departmentId) {
+      throw new DomainError('CONFLICT', '您已是另一个部门的人员，一个账号只能属于一个部门');
     }
     if (caller.user?.roles.includes(invitation.role)) {
       // Do not burn a colleague's code on someone who already has the role.
@@ -221,7 +231,13 @@ async function grantRole(
       if (user.communityId !== invitation.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
       const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], updatedAt: now };
       if (invitation.role === 'grid_worker') set.gridIds = [...new Set([...(user.gridIds ?? []), ...(invitation.gridIds ?? [])])];
-      const changed = await users.update({ _id: openid, communityId: invitation.communityId }, { set, addToSet: { invitedBy: invitation.createdBy } });
+      if (invitation.role === 'department') set.departmentId = invitation.departmentId;
+      // A department is set once: the write holds only while the person has none (or this one).
+      const sameDepartment: Where = invitation.role === 'department' ? { departmentId: user.departmentId ?? { exists: false } } : {};
+      if (invitation.role === 'department' && user.departmentId && user.departmentId !== invitation.departmentId) {
+        throw new DomainError('CONFLICT', '您已是另一个部门的人员，一个账号只能属于一个部门');
+      }
+      const changed = await users.update({ _id: openid, communityId: invitation.communityId, ...sameDepartment }, { set, addToSet: { invitedBy: invitation.createdBy } });
       if (changed === 1) return;
       continue;
     }
@@ -234,6 +250,7 @@ async function grantRole(
       address: { gridId: firstGrid, building: WORKPLACE_BUILDING },
       roles: [invitation.role],
       ...(invitation.role === 'grid_worker' ? { gridIds: invitation.gridIds ?? [] } : {}),
+      ...(invitation.role === 'department' ? { departmentId: invitation.departmentId } : {}),
       invitedBy: [invitation.createdBy],
       createdAt: now,
       updatedAt: now,

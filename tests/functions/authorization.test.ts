@@ -23,6 +23,7 @@ const PERSONAS: Record<string, Persona> = {
   volunteer: { openid: DEMO.volunteer, roles: ['resident', 'volunteer'], registered: true },
   staff: { openid: DEMO.staff, roles: ['staff'], registered: true },
   gridWorker: { openid: 'o-matrix-grid-worker', roles: ['grid_worker'], registered: true },
+  department: { openid: DEMO.dept, roles: ['department'], registered: true },
   admin: { openid: DEMO.admin, roles: ['admin'], registered: false },
 };
 

@@ -29,6 +29,7 @@ import { activityHandlers } from '../../core/usecases/activity';
 import { catalogHandlers } from '../../core/usecases/catalog';
 import { certificateHandlers } from '../../core/usecases/certificate';
 import { communityHandlers } from '../../core/usecases/community';
+import { departmentHandlers } from '../../core/usecases/department';
 import { dispatchHandlers } from '../../core/usecases/dispatch';
 import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
@@ -55,7 +56,7 @@ const CONCURRENCY = 8;
 const WORKERS_PER_FUNCTION = 2;
 /**
  * Holds every role at once: admin by LINLI_ADMIN_OPENIDS (startLinli sets it to demo-admin), and
- * resident, staff, grid worker and approved volunteer by the documents seeded below. Role checks
+ * resident, staff, grid worker, department staff and approved volunteer by the documents seeded below. Role checks
  * pass for every action, so each hostile input reaches the input parser.
  */
 const EVERYONE = DEMO.admin;
@@ -346,6 +347,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   record: recordHandlers,
   certificate: certificateHandlers,
   report: reportHandlers,
+  department: departmentHandlers,
 };
 
 /**
@@ -375,8 +377,9 @@ function callerOnlyStore(): Store {
     name: '全能测试员',
     phone: '13700000000',
     address: { gridId: 'g1', building: '1栋' },
-    roles: ['resident', 'staff', 'grid_worker'],
+    roles: ['resident', 'staff', 'grid_worker', 'department'],
     gridIds: ['g1', 'g2'],
+    departmentId: 'dept-property',
     volunteer: [{ _id: EVERYONE, communityId: DEMO.community, realName: '全能测试员', status: 'approved', skills: ['送餐'], available: true, stats: { activeOrders: 0, completedOrders: 0, ratingSum: 0, ratingCount: 0 } }],
     community: [],
     points: [],
@@ -479,7 +482,7 @@ describe('hostile payloads against every action', () => {
   beforeAll(async () => {
     // No timers: nothing but the calls under test may touch the database.
     cloud = await startLinli({ timers: [], maxWorkersPerFunction: WORKERS_PER_FUNCTION });
-    seed(cloud, 'users', [{ ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker'] }), gridIds: ['g1', 'g2'] }]);
+    seed(cloud, 'users', [{ ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker', 'department'] }), gridIds: ['g1', 'g2'], departmentId: 'dept-property' }]);
     seed(cloud, 'volunteers', [volunteerDoc(EVERYONE, '全能测试员', { skills: ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁', '助浴', '代购'] })]);
   });
   afterAll(() => cloud?.close());

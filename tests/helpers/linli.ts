@@ -19,6 +19,8 @@ export const DEMO = {
   staff2: 'demo-staff-2',
   /** A grid worker (周网格) for grid g1. */
   grid: 'demo-grid',
+  /** Someone of the demo department 幸福里物业服务中心 (dept-property; handles 环境卫生 and 设施损坏). */
+  dept: 'demo-dept',
   resident: 'demo-resident',
   volunteer: 'demo-volunteer',
   applicant: 'demo-applicant',
