@@ -83,6 +83,9 @@ export const TEMPLATE_ENV: Record<NotificationKind, string> = {
   activity_promoted: 'LINLI_TEMPLATE_ACTIVITY_PROMOTED',
   activity_cancelled: 'LINLI_TEMPLATE_ACTIVITY_CANCELLED',
   activity_reminder: 'LINLI_TEMPLATE_ACTIVITY_REMINDER',
+  affair_assigned: 'LINLI_TEMPLATE_AFFAIR_ASSIGNED',
+  affair_reminder: 'LINLI_TEMPLATE_AFFAIR_REMINDER',
+  affair_resolved: 'LINLI_TEMPLATE_AFFAIR_RESOLVED',
 };
 
 export function wxNotifier(openapi: SdkOpenApi, env: NodeJS.ProcessEnv = process.env): Notifier {

@@ -6,6 +6,7 @@
  */
 import type { ActivityPhase } from './contract';
 import type {
+  AffairStatus,
   AwardNomination,
   CorrectableField,
   CorrectionStatus,
@@ -32,6 +33,18 @@ export const ORDER_STATUS_TEXT: Readonly<Record<OrderStatus, string>> = {
   cancelled: '已取消',
   // Refused at the community's review, before any service: "未通过" alone would not say of what.
   rejected: '未通过审核',
+};
+
+/** Where an affair (问题) stands: 网格发现 → 社区吹哨 → 部门报到 → 办结. */
+export const AFFAIR_STATUS_TEXT: Readonly<Record<AffairStatus, string>> = {
+  reported: '待处理',
+  handling: '社区办理中',
+  whistled: '已吹哨待报到',
+  accepted: '部门办理中',
+  returned: '部门已退回',
+  resolved: '待确认',
+  reopened: '重新办理',
+  closed: '已办结',
 };
 
 /** A volunteer's place in an activity. */

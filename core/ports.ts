@@ -176,7 +176,13 @@ export type NotificationKind =
   /** A volunteer moved from an activity's waiting list onto the list (a withdrawal, a capacity raise). */
   | 'activity_promoted'
   /** Staff cancelled an activity the volunteer was enrolled in, checked in at or waiting for. */
-  | 'activity_cancelled';
+  | 'activity_cancelled'
+  /** Staff handed an affair to someone (交办), or whistled it to a department (to its people). */
+  | 'affair_assigned'
+  /** Before an affair's deadline (a quarter of the time left), to whoever works on it. */
+  | 'affair_reminder'
+  /** The handler recorded what was done: the reporter is asked to confirm it. */
+  | 'affair_resolved';
 
 export interface Notification {
   kind: NotificationKind;

@@ -34,6 +34,9 @@ export const config: { develop: CloudMode; envId: string; localUrl: string; temp
     activity_promoted: 'TPL_ACTIVITY_PROMOTED',
     activity_cancelled: 'TPL_ACTIVITY_CANCELLED',
     activity_reminder: 'TPL_ACTIVITY_REMINDER',
+    affair_assigned: 'TPL_AFFAIR_ASSIGNED',
+    affair_reminder: 'TPL_AFFAIR_REMINDER',
+    affair_resolved: 'TPL_AFFAIR_RESOLVED',
   },
 };
 

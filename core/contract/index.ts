@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { activityActions } from './activity';
+import { affairActions } from './affair';
 import { catalogActions } from './catalog';
 import { certificateActions } from './certificate';
 import { communityActions } from './community';
@@ -38,6 +39,7 @@ export const contract = {
   ...certificateActions,
   ...reportActions,
   ...departmentActions,
+  ...affairActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -54,6 +56,7 @@ export const functionOf = (name: ActionName): FunctionName => name.split('.')[0]
 export * from './define';
 export type { Page } from './fields';
 export type * from './activity';
+export type * from './affair';
 export type * from './catalog';
 export type * from './certificate';
 export type * from './community';

@@ -30,6 +30,7 @@ import { DomainError, found } from '../errors';
 import { maskIdNumber } from '../id-number';
 import {
   type ActivitySignup,
+  type Affair,
   type AwardNomination,
   type Certificate,
   COLLECTIONS,
@@ -45,6 +46,7 @@ import {
   type Volunteer,
 } from '../model';
 import { TRANSITIONS } from '../order-machine';
+import { ALL_STATUSES } from '../affair-machine';
 import { postPoints } from '../points';
 import type { Caller, Collection, Deps, FindOptions, Where } from '../ports';
 import { formatLocal, iso } from '../time';
@@ -263,6 +265,20 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
 }
 
 /** The fields a kept order loses when the one it was for deletes their account. */
+/**
+ * The problems they reported stay (the community's record of what was found and done), under the
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户.
+ */
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<number> {
+  const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
+  const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
+  for (const affair of reported) {
+    const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
+    await affairs.update({ _id: affair._id, reporterOpenid: openid }, { set: { reporterOpenid: pseudonym, reporterName: DELETED_NAME, events, ...(affair.createdBy === openid ? { createdBy: pseudonym } : {}) } });
+  }
+  return reported.length;
+}
+
 const ERASED_FROM_ORDERS = { contactName: DELETED_NAME, contactPhone: '', description: '（居民已注销，需求描述已删除）' };
 
 /** Orders they placed, were served or served: the openid and their details go, the order stays. */
@@ -324,6 +340,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
+  kept['问题上报'] = await deidentifyAffairs(deps, openid, pseudonym);
 
   // Erased.
   await deps.files.remove([...orders.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);

@@ -26,8 +26,8 @@ export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {
   done: ['completed', ...FINAL_STATUSES],
 };
 
-/** 53-bit string hash (cyrb53), as hex; two seeds make the order id. */
-function hash53(text: string, seed: number): string {
+/** 53-bit string hash (cyrb53), as hex; two seeds make the order id (and an affair's). */
+export function hash53(text: string, seed: number): string {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {

@@ -11,6 +11,16 @@ export const ACTIVITY_PHASE_TEXT: typeof labels.ACTIVITY_PHASE_TEXT = {
   ongoing: '进行中',
   ended: '已结束',
 };
+export const AFFAIR_STATUS_TEXT: typeof labels.AFFAIR_STATUS_TEXT = {
+  reported: '待处理',
+  handling: '社区办理中',
+  whistled: '已吹哨待报到',
+  accepted: '部门办理中',
+  returned: '部门已退回',
+  resolved: '待确认',
+  reopened: '重新办理',
+  closed: '已办结',
+};
 export const AWARD_KIND_TEXT: typeof labels.AWARD_KIND_TEXT = {
   good_deed: '好人好事',
   role_model: '先进典型',

@@ -28,6 +28,9 @@ export const NOTICE_PURPOSES: Record<NotificationKind, string> = {
   activity_promoted: '候补成功通知（发给递补上的志愿者）',
   activity_cancelled: '活动取消通知（发给已报名的志愿者）',
   activity_reminder: '活动开始提醒（开始前，发给已报名的志愿者）',
+  affair_assigned: '问题交办通知（社区交办时发给承办人，吹哨时发给该部门的人员）',
+  affair_reminder: '问题办理到期提醒（剩余四分之一时限时，发给承办人或部门人员）',
+  affair_resolved: '问题办结通知（发给上报人，请其确认办理结果）',
 };
 
 /** Template keyword types by the prefix of a field key, with WeChat's length limits where the code clips to them. */

@@ -26,6 +26,7 @@ import { COLLECTIONS } from '../../core/model';
 import type { Deps, Store } from '../../core/ports';
 import type { Reply } from '../../core/reply';
 import { activityHandlers } from '../../core/usecases/activity';
+import { affairHandlers } from '../../core/usecases/affair';
 import { catalogHandlers } from '../../core/usecases/catalog';
 import { certificateHandlers } from '../../core/usecases/certificate';
 import { communityHandlers } from '../../core/usecases/community';
@@ -348,6 +349,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   certificate: certificateHandlers,
   report: reportHandlers,
   department: departmentHandlers,
+  affair: affairHandlers,
 };
 
 /**
