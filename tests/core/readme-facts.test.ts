@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DAILY_REPORTS, DEFAULT_DEADLINE_HOURS } from '../../core/affair-machine';
+import { AFFAIR_CATEGORIES, MAX_DEPARTMENTS } from '../../core/contract/department';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import { LIST_TEXT_CHARS } from '../../core/order-view';
 import { MAX_WAITLIST } from '../../core/usecases/activity';
@@ -52,5 +54,16 @@ describe('README: 报表导出', () => {
     expect(exports).toContain(`最长 ${MAX_REPORT_DAYS} 天`);
     expect(exports).toContain(`\`url\` ${REPORT_URL_SECONDS / 3600} 小时内有效`);
     expect(exports).toContain(`文件 ${REPORT_FILE_DAYS} 天后由定时器删除`);
+  });
+});
+
+describe('README: 网格发现 → 社区吹哨 → 部门报到', () => {
+  const affairs = readme.slice(readme.indexOf('## 网格发现 → 社区吹哨 → 部门报到'), readme.indexOf('## 志愿活动、服务记录与证明'));
+
+  it('states the categories, caps and deadlines the code uses', () => {
+    expect(affairs).toContain(`类别（${AFFAIR_CATEGORIES.join('、')}）`);
+    expect(affairs).toContain(`居民每人每天最多上报 ${DAILY_REPORTS.resident} 个，网格员和工作人员 ${DAILY_REPORTS.official} 个`);
+    expect(affairs).toContain(`时限默认紧急 ${DEFAULT_DEADLINE_HOURS['紧急']} 小时、一般 ${DEFAULT_DEADLINE_HOURS['一般']} 小时`);
+    expect(readme).toContain(`每个社区最多 ${MAX_DEPARTMENTS} 个）`);
   });
 });
