@@ -13,6 +13,7 @@ import type { ActionSpec } from './define';
 import { dispatchActions } from './dispatch';
 import { mallActions } from './mall';
 import { orderActions } from './order';
+import { patrolActions } from './patrol';
 import { pointsActions } from './points';
 import { recordActions } from './record';
 import { reportActions } from './report';
@@ -36,6 +37,7 @@ export const contract = {
   ...recordActions,
   ...certificateActions,
   ...reportActions,
+  ...patrolActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -59,6 +61,7 @@ export type * from './community-setup';
 export type * from './dispatch';
 export type * from './mall';
 export type * from './order';
+export type * from './patrol';
 export type * from './points';
 export type * from './record';
 export type * from './report';

@@ -39,6 +39,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   holiday_calendars: 'HolidayCalendarDoc',
   holiday_calendar_changes: 'HolidayCalendarChange',
   report_exports: 'ReportExport',
+  patrol_logs: 'PatrolLog',
 };
 
 /**

@@ -32,6 +32,7 @@ import { communityHandlers } from '../../core/usecases/community';
 import { dispatchHandlers } from '../../core/usecases/dispatch';
 import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
+import { patrolHandlers } from '../../core/usecases/patrol';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
 import { reportHandlers } from '../../core/usecases/report';
@@ -346,6 +347,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   record: recordHandlers,
   certificate: certificateHandlers,
   report: reportHandlers,
+  patrol: patrolHandlers,
 };
 
 /**
