@@ -7,6 +7,7 @@
  * tests/functions/patrols.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PatrolLogView } from '../../core/contract';
 import type { PatrolLog } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { DEMO, startLinli } from '../helpers/linli';
@@ -83,7 +84,7 @@ describe('staff/patrol', () => {
     // The demo's four days, newest first.
     expect(text(page, '#log-0')).toContain('2026-12-04 走访');
     expect(text(page, '#log-0')).toContain('走访 4 户');
-    expect(page.data.items.map((row) => row.date)).toEqual(['2026-12-04', '2026-12-03', '2026-12-02', '2026-12-01']);
+    expect((page.data.items as PatrolLogView[]).map((row) => row.date)).toEqual(['2026-12-04', '2026-12-03', '2026-12-02', '2026-12-01']);
 
     // Nothing chosen: the page says so without asking the cloud.
     page.querySelector('#submit')!.dispatchEvent('click');
@@ -114,7 +115,7 @@ describe('staff/patrol', () => {
     expect(text(page, '#log-0')).toContain('楼栋：1栋、3栋；走访 3 户');
     expect(text(page, '#log-0')).toContain('走访空巢老人');
     // The form is ready for the next one.
-    expect(page.data.chips.every((chip) => !chip.selected)).toBe(true);
+    expect((page.data.chips as Array<{ selected: boolean }>).every((chip) => !chip.selected)).toBe(true);
 
     // Again the same day: the same log, updated.
     const stored = () => docs<PatrolLog>(cloud, 'patrol_logs').filter((log) => log.openid === DEMO.grid && log.date === '2026-12-05');
@@ -126,7 +127,7 @@ describe('staff/patrol', () => {
     await until(() => toasts.includes('已更新当天的记录'));
     await until(() => page.data.items[0]?.households === 5);
     expect(stored()).toHaveLength(1);
-    expect(page.data.items.filter((row) => row.date === '2026-12-05')).toHaveLength(1);
+    expect((page.data.items as PatrolLogView[]).filter((row) => row.date === '2026-12-05')).toHaveLength(1);
   });
 
   it('staff without a grid are told to ask for one', async () => {

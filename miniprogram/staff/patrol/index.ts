@@ -83,10 +83,10 @@ Component({
       if (!chip) return;
       this.setData({ [`chips[${index}].selected`]: !chip.selected, formError: '' });
     },
-    onHouseholds(event: WechatMiniprogram.CustomEvent<number | string>) {
+    onHouseholds(event: Vant.StepperChange) {
       this.setData({ households: Number(event.detail) || 0, formError: '' });
     },
-    onNotes(event: WechatMiniprogram.CustomEvent<string>) {
+    onNotes(event: Vant.FieldChange) {
       this.setData({ notes: String(event.detail) });
     },
     async onSubmit() {
