@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import { LIST_TEXT_CHARS } from '../../core/order-view';
+import { MAX_AFFAIRS_PER_LOG, MAX_HOUSEHOLDS_PER_LOG, PATROL_DAYS_BACK } from '../../core/patrols';
 import { MAX_WAITLIST } from '../../core/usecases/activity';
 import { MAX_SERVICES } from '../../core/usecases/catalog';
 import { MAX_GOODS } from '../../core/usecases/mall';
@@ -52,5 +53,15 @@ describe('README: 报表导出', () => {
     expect(exports).toContain(`最长 ${MAX_REPORT_DAYS} 天`);
     expect(exports).toContain(`\`url\` ${REPORT_URL_SECONDS / 3600} 小时内有效`);
     expect(exports).toContain(`文件 ${REPORT_FILE_DAYS} 天后由定时器删除`);
+  });
+});
+
+describe('README: 巡查走访台账与网格月通报', () => {
+  const patrols = readme.slice(readme.indexOf('### 巡查走访台账与网格月通报'), readme.indexOf('### 报表导出（Excel 台账）'));
+
+  it('states the bounds of a log as the code has them', () => {
+    expect(patrols).toContain(`日期只能是今天或此前 ${PATROL_DAYS_BACK} 天`);
+    expect(patrols).toContain(`走访户数不超过 ${MAX_HOUSEHOLDS_PER_LOG} 户`);
+    expect(patrols).toContain(`发现的事件编号最多 ${MAX_AFFAIRS_PER_LOG} 个`);
   });
 });
