@@ -40,7 +40,7 @@ const NEWEST_DAY_FIRST: OrderBy = [
   ['date', 'desc'],
   ['_id', 'desc'],
 ];
-const OLDEST_DAY_FIRST: OrderBy = [
+export const OLDEST_DAY_FIRST: OrderBy = [
   ['date', 'asc'],
   ['_id', 'asc'],
 ];
@@ -74,11 +74,11 @@ const ownGrids = (caller: Caller): string[] => caller.user?.gridIds ?? [];
 const readableGrids = (caller: Caller, communityId: string): string[] | null => (isStaffOf(caller, communityId) ? null : ownGrids(caller));
 
 /** The grids a summary or ranking has rows for: those not retired, and retired ones that had logs. */
-const gridsShown = (community: Community, tally: PatrolTally, only: readonly string[] | null): Grid[] =>
+export const gridsShown = (community: Community, tally: PatrolTally, only: readonly string[] | null): Grid[] =>
   community.grids.filter((grid) => (only === null || only.includes(grid.id)) && (!grid.retired || tally.has(grid.id)));
 
 /** Folds the logs of the months (and grids) given into a tally, a page at a time. */
-async function tallyOf(deps: Deps, communityId: string, months: readonly string[], gridIds: readonly string[] | null): Promise<PatrolTally> {
+export async function tallyOf(deps: Deps, communityId: string, months: readonly string[], gridIds: readonly string[] | null): Promise<PatrolTally> {
   const tally = newPatrolTally();
   if (gridIds?.length === 0) return tally;
   const where: Where = { communityId, month: months.length === 1 ? months[0]! : { in: months }, ...(gridIds ? { gridId: { in: gridIds } } : {}) };
