@@ -164,6 +164,9 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('好人好事审核', 'demo-staff', 'points.nominations', {}),
   screen('数据统计', 'demo-staff', 'stats.overview', {}),
   screen('报表导出', 'demo-staff', 'report.options', {}),
+  screen('巡查走访', 'demo-grid', 'patrol.mine', {}),
+  screen('网格月通报', 'demo-staff', 'patrol.summary', {}),
+  screen('网格月通报 (季度排名)', 'demo-staff', 'patrol.ranking', {}),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

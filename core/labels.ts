@@ -12,6 +12,7 @@ import type {
   CorrectionStatus,
   NominationStatus,
   OrderStatus,
+  PatrolKind,
   PointsSource,
   RedemptionStatus,
   RuleChangeStatus,
@@ -137,3 +138,9 @@ export const RECORD_FIELD_TEXT: Readonly<Record<CorrectableField | 'hours', stri
 /** A mainland mobile number, and what to say when one is not. */
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 export const PHONE_MESSAGE = '请填写 11 位手机号码';
+
+/** 巡查: walking the grid; 走访: visiting households (网格工作走访台账). */
+export const PATROL_KIND_TEXT: Readonly<Record<PatrolKind, string>> = {
+  patrol: '巡查',
+  visit: '走访',
+};

@@ -47,6 +47,8 @@ export const COLLECTIONS = {
   departments: 'departments',
   /** Problems the grid finds and residents report (网格发现 → 社区吹哨 → 部门报到): see core/affair-machine.ts. */
   affairs: 'affairs',
+  /** 巡查走访台账: one document per grid worker, grid, Beijing day and kind (patrol.log writes it again the same day). */
+  patrolLogs: 'patrol_logs',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -1068,4 +1070,36 @@ export interface Affair {
   createdAt: Date;
   updatedAt: Date;
   closedAt?: Date;
+}
+
+/** 巡查 (walking the grid) or 走访 (visiting households). */
+export type PatrolKind = 'patrol' | 'visit';
+
+/**
+ * One day's 巡查 or 走访 of a grid by one person (网格工作走访台账). Its _id is derived from who, which
+ * grid, which day and which kind (core/patrols.ts `patrolLogIdOf`), so logging again the same day
+ * rewrites it: a person holds at most two logs per grid and day, however often they tap.
+ */
+export interface PatrolLog {
+  _id: string;
+  communityId: string;
+  /** Who patrolled, and their registered name then. */
+  openid: string;
+  workerName: string;
+  gridId: string;
+  /** The Beijing calendar day patrolled (YYYY-MM-DD), and its month (YYYY-MM) for the monthly summary. */
+  date: string;
+  month: string;
+  kind: PatrolKind;
+  /** Buildings of the grid walked or visited, as the grid named them that day. */
+  buildings: string[];
+  /** Households visited (入户); a count, never who. */
+  households: number;
+  notes?: string;
+  /** Ids of affairs found on the way, as the grid worker gave them (linked to the affairs by id). */
+  affairIds: string[];
+  /** How often it was written (1 the first time). */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
 }

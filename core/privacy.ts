@@ -193,7 +193,7 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
   {
     kind: 'staff',
     title: '工作人员信息',
-    what: '社区工作人员、网格员、部门人员和管理员的身份、负责的网格或所在部门、邀请人，以及经手的派单、评分、审核、问题处理和导出的报表',
+    what: '社区工作人员、网格员、部门人员和管理员的身份、负责的网格或所在部门、邀请人，经手的派单、评分、审核、问题处理和导出的报表，以及网格员的巡查走访记录（日期、楼栋、走访户数、备注）',
     purpose: '分配工作权限；留存经手记录，便于追溯',
     seenBy: '本社区工作人员；管理员',
     retention: '在职期间保留；经手记录长期保留。工作人员请先由社区移除工作身份再注销',
@@ -671,6 +671,24 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     fileID: null,
     fileName: null,
     createdAt: null,
+  },
+  // A grid worker's own work record: households are counted, never named; notes are the worker's.
+  patrol_logs: {
+    _id: null,
+    communityId: null,
+    openid: 'staff',
+    workerName: 'staff',
+    gridId: null,
+    date: null,
+    month: null,
+    kind: null,
+    buildings: null,
+    households: null,
+    notes: 'staff',
+    affairIds: null,
+    revision: null,
+    createdAt: null,
+    updatedAt: null,
   },
 };
 

@@ -15,6 +15,7 @@ import { departmentActions } from './department';
 import { dispatchActions } from './dispatch';
 import { mallActions } from './mall';
 import { orderActions } from './order';
+import { patrolActions } from './patrol';
 import { pointsActions } from './points';
 import { recordActions } from './record';
 import { reportActions } from './report';
@@ -40,6 +41,7 @@ export const contract = {
   ...reportActions,
   ...departmentActions,
   ...affairActions,
+  ...patrolActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -65,6 +67,7 @@ export type * from './department';
 export type * from './dispatch';
 export type * from './mall';
 export type * from './order';
+export type * from './patrol';
 export type * from './points';
 export type * from './record';
 export type * from './report';

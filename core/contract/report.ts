@@ -14,7 +14,7 @@ import type { ReconciliationView } from './points';
 export const reportQuotaKey = (openid: string): string => quotaKey('report', openid);
 
 /** The ledgers report.export writes; each is one entry of the registry in core/usecases/report. */
-export const REPORT_KINDS = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock'] as const;
+export const REPORT_KINDS = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** A workbook report.export stored: open it from `url` (valid for an hour) or by `fileID`. */

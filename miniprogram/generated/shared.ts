@@ -36,6 +36,10 @@ export const ORDER_STATUS_TEXT: typeof labels.ORDER_STATUS_TEXT = {
   cancelled: '已取消',
   rejected: '未通过审核',
 };
+export const PATROL_KIND_TEXT: typeof labels.PATROL_KIND_TEXT = {
+  patrol: '巡查',
+  visit: '走访',
+};
 export const PHONE_MESSAGE: typeof labels.PHONE_MESSAGE = '请填写 11 位手机号码';
 export const PHONE_PATTERN: typeof labels.PHONE_PATTERN = /^1[3-9]\d{9}$/;
 export const POINTS_SOURCE_TEXT: typeof labels.POINTS_SOURCE_TEXT = {

@@ -41,6 +41,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   report_exports: 'ReportExport',
   departments: 'Department',
   affairs: 'Affair',
+  patrol_logs: 'PatrolLog',
 };
 
 /**

@@ -6,6 +6,7 @@ import { DAILY_REPORTS, DEFAULT_DEADLINE_HOURS } from '../../core/affair-machine
 import { AFFAIR_CATEGORIES, MAX_DEPARTMENTS } from '../../core/contract/department';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import { LIST_TEXT_CHARS } from '../../core/order-view';
+import { MAX_AFFAIRS_PER_LOG, MAX_HOUSEHOLDS_PER_LOG, PATROL_DAYS_BACK } from '../../core/patrols';
 import { MAX_WAITLIST } from '../../core/usecases/activity';
 import { MAX_SERVICES } from '../../core/usecases/catalog';
 import { MAX_GOODS } from '../../core/usecases/mall';
@@ -65,5 +66,15 @@ describe('README: 网格发现 → 社区吹哨 → 部门报到', () => {
     expect(affairs).toContain(`居民每人每天最多上报 ${DAILY_REPORTS.resident} 个，网格员和工作人员 ${DAILY_REPORTS.official} 个`);
     expect(affairs).toContain(`时限默认紧急 ${DEFAULT_DEADLINE_HOURS['紧急']} 小时、一般 ${DEFAULT_DEADLINE_HOURS['一般']} 小时`);
     expect(readme).toContain(`每个社区最多 ${MAX_DEPARTMENTS} 个）`);
+  });
+});
+
+describe('README: 巡查走访台账与网格月通报', () => {
+  const patrols = readme.slice(readme.indexOf('### 巡查走访台账与网格月通报'), readme.indexOf('### 报表导出（Excel 台账）'));
+
+  it('states the bounds of a log as the code has them', () => {
+    expect(patrols).toContain(`日期只能是今天或此前 ${PATROL_DAYS_BACK} 天`);
+    expect(patrols).toContain(`走访户数不超过 ${MAX_HOUSEHOLDS_PER_LOG} 户`);
+    expect(patrols).toContain(`发现的事件编号最多 ${MAX_AFFAIRS_PER_LOG} 个`);
   });
 });

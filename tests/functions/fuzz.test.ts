@@ -34,6 +34,7 @@ import { departmentHandlers } from '../../core/usecases/department';
 import { dispatchHandlers } from '../../core/usecases/dispatch';
 import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
+import { patrolHandlers } from '../../core/usecases/patrol';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
 import { reportHandlers } from '../../core/usecases/report';
@@ -350,6 +351,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   report: reportHandlers,
   department: departmentHandlers,
   affair: affairHandlers,
+  patrol: patrolHandlers,
 };
 
 /**

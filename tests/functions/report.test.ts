@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportFileView } from '../../core/contract';
 import { ORDER_STATUS_TEXT, POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT, SIGNUP_STATUS_TEXT } from '../../core/labels';
-import type { Activity, ActivitySignup, Goods, LedgerEntry, Order, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
+import type { Activity, ActivitySignup, Goods, LedgerEntry, Order, PatrolLog, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
 import { REPORT_EXPORTS_PER_DAY } from '../../core/usecases/report';
 import { formatLocal, localDay } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
@@ -368,8 +368,8 @@ describe('report.export: Excel ledgers', () => {
 
   it('report.options offers staff every ledger and grid, a grid worker their grids’ ledger only', async () => {
     const staff = ok(await call(cloud, DEMO.staff, 'report.options', {}));
-    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock']);
-    expect(staff.kinds.filter((kind) => kind.monthOnly).map((kind) => kind.kind)).toEqual(['monthly']);
+    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols']);
+    expect(staff.kinds.filter((kind) => kind.monthOnly).map((kind) => kind.kind)).toEqual(['monthly', 'patrols']);
     expect(staff.grids).toEqual([
       { id: 'g1', name: '第一网格' },
       { id: 'g2', name: '第二网格' },
@@ -380,6 +380,7 @@ describe('report.export: Excel ledgers', () => {
       kinds: [
         { kind: 'monthly', title: '社区治理月报', byGrid: true, monthOnly: true },
         { kind: 'orders', title: '工单台账', byGrid: true, monthOnly: false },
+        { kind: 'patrols', title: '巡查走访台账', byGrid: true, monthOnly: true },
       ],
       grids: [{ id: 'g1', name: '第一网格' }],
       ownGridsOnly: true,
@@ -480,6 +481,26 @@ describe('report.export: Excel ledgers', () => {
     expect(moves!.rows.map((r) => r['流水号'])).toEqual(decemberMoves.map((move) => move._id));
     expect(moves!.rows.find((r) => r['捐赠人'] === '爱心企业')).toMatchObject({ 类型: '入库', 来源: '捐赠', 数量: 6, 原因或备注: '年终捐赠', 经办人: '刘晓梅' });
     expect(file.rows).toBe(goods.length + decemberMoves.length);
+  });
+
+  it('巡查走访台账: each grid’s month as patrol.summary counts it, then every log, without the notes', async () => {
+    const file = await exportAs(DEMO.staff, { kind: 'patrols', month: '2026-12' });
+    const [summary, logs] = await openAll(file);
+    expect(summary!.sheet.name).toBe('巡查走访台账');
+    const { grids } = ok(await call(cloud, DEMO.staff, 'patrol.summary', { month: '2026-12' }));
+    expect(summary!.rows.map((r) => [r['网格'], r['巡查天数'], r['巡查次数'], r['走访次数'], r['走访户数'], r['覆盖楼栋'], r['发现事件'], r['记录人数']])).toEqual(
+      grids.map((g) => [g.gridName, g.daysPatrolled, g.patrolLogs, g.visitLogs, g.householdsVisited, g.buildingsCovered, g.affairsFound, g.workers]),
+    );
+    expect(grids.find((g) => g.gridId === 'g1')?.daysPatrolled).toBeGreaterThan(0);
+    const december = docs<PatrolLog>(cloud, 'patrol_logs').filter((log) => log.communityId === DEMO.community && log.month === '2026-12');
+    expect(logs!.rows).toHaveLength(december.length);
+    expect(logs!.rows.map((r) => shownDay(r['日期']))).toEqual(december.map((log) => log.date).sort());
+    // A visit's note is about a household: it stays in the app.
+    for (const log of december) if (log.notes) expect(logs!.text).not.toContain(log.notes);
+    // A grid worker's holds their grids only.
+    const theirs = await openAll(await exportAs(GRID_WORKER_2, { kind: 'patrols', month: '2026-12' }));
+    expect(theirs[0]!.rows.map((r) => r['网格'])).toEqual(['第二网格']);
+    expect(theirs[1]!.rows.every((r) => r['网格'] === '第二网格')).toBe(true);
   });
 
   it(`at most ${REPORT_EXPORTS_PER_DAY} exports a person a day, then a clear refusal; the next day again`, async () => {

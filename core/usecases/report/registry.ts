@@ -6,6 +6,7 @@ import type { ReportKind } from '../../contract/report';
 import type { ReportKindSpec } from './ledger';
 import { monthlyReport } from './monthly';
 import { ordersLedger } from './orders';
+import { patrolReport } from './patrols';
 import { pointsLedger, redemptionsLedger } from './points';
 import { stockLedger } from './stock';
 import { attendanceLedger, volunteerHoursLedger } from './volunteering';
@@ -18,4 +19,5 @@ export const REPORT_REGISTRY: Readonly<Record<ReportKind, ReportKindSpec>> = {
   redemptions: redemptionsLedger,
   activities: attendanceLedger,
   stock: stockLedger,
+  patrols: patrolReport,
 };

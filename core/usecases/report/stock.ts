@@ -63,6 +63,26 @@ function movesUntilEnd({ deps, community, period }: ReportContext, from?: Date):
   return keysetScan<StockMove>((after, limit) => moves.find(where, { orderBy: OLDEST_FIRST, ...(after ? { after } : {}), limit }), OLDEST_FIRST, MOVES_PAGE, createdAfter(period));
 }
 
+/** 库存流水: every move of the period, oldest first. */
+const stockMoves = ledger<StockMove>({
+  title: '库存流水',
+  byGrid: false,
+  source: (context) => movesUntilEnd(context, context.period.start),
+  columns: [
+    { header: '时间', width: 17, type: 'datetime', cell: (move) => move.createdAt },
+    { header: '商品', width: 18, type: 'text', cell: (move) => move.goodsName },
+    { header: '类型', width: 12, type: 'text', cell: (move) => STOCK_MOVE_KIND_TEXT[move.kind] },
+    { header: '来源', width: 6, type: 'text', cell: (move) => (move.source ? STOCK_SOURCE_TEXT[move.source] : null) },
+    { header: '数量', width: 8, type: 'integer', cell: (move) => move.delta },
+    { header: '结存', width: 8, type: 'integer', cell: (move) => move.stockAfter },
+    { header: '捐赠人', width: 14, type: 'text', cell: (move) => move.donor },
+    { header: '原因或备注', width: 24, type: 'text', cell: (move) => move.reason ?? move.note },
+    { header: '经办人', width: 10, type: 'text', cell: (move) => move.byName },
+    { header: '关联单号', width: 26, type: 'text', cell: (move) => move.ref },
+    { header: '流水号', width: 30, type: 'text', cell: (move) => move._id },
+  ],
+});
+
 export const stockLedger: ReportKindSpec = {
   title: '库存台账',
   byGrid: false,
@@ -111,28 +131,9 @@ export const stockLedger: ReportKindSpec = {
   },
   moreSheets: [
     {
-      name: '库存流水',
-      ...(() => {
-        const spec = ledger<StockMove>({
-          title: '库存流水',
-          byGrid: false,
-          source: (context) => movesUntilEnd(context, context.period.start),
-          columns: [
-            { header: '时间', width: 17, type: 'datetime', cell: (move) => move.createdAt },
-            { header: '商品', width: 18, type: 'text', cell: (move) => move.goodsName },
-            { header: '类型', width: 12, type: 'text', cell: (move) => STOCK_MOVE_KIND_TEXT[move.kind] },
-            { header: '来源', width: 6, type: 'text', cell: (move) => (move.source ? STOCK_SOURCE_TEXT[move.source] : null) },
-            { header: '数量', width: 8, type: 'integer', cell: (move) => move.delta },
-            { header: '结存', width: 8, type: 'integer', cell: (move) => move.stockAfter },
-            { header: '捐赠人', width: 14, type: 'text', cell: (move) => move.donor },
-            { header: '原因或备注', width: 24, type: 'text', cell: (move) => move.reason ?? move.note },
-            { header: '经办人', width: 10, type: 'text', cell: (move) => move.byName },
-            { header: '关联单号', width: 26, type: 'text', cell: (move) => move.ref },
-            { header: '流水号', width: 30, type: 'text', cell: (move) => move._id },
-          ],
-        });
-        return { columns: spec.columns, rows: spec.rows };
-      })(),
+      name: stockMoves.title,
+      columns: stockMoves.columns,
+      rows: stockMoves.rows,
     },
   ],
 };
