@@ -267,16 +267,26 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
- * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户.
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (whose
+ * paths carry the openid) are erased. Returns the photos to delete and how many affairs were kept.
  */
-async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<number> {
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
   const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
   const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
+  const photos: string[] = [];
   for (const affair of reported) {
     const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
-    await affairs.update({ _id: affair._id, reporterOpenid: openid }, { set: { reporterOpenid: pseudonym, reporterName: DELETED_NAME, events, ...(affair.createdBy === openid ? { createdBy: pseudonym } : {}) } });
+    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid));
+    photos.push(...ownPhotos);
+    await affairs.update(
+      { _id: affair._id, reporterOpenid: openid },
+      {
+        set: { reporterOpenid: pseudonym, reporterName: DELETED_NAME, events, ...(affair.createdBy === openid ? { createdBy: pseudonym } : {}) },
+        ...(ownPhotos.length > 0 ? { unset: ['photos'] } : {}),
+      },
+    );
   }
-  return reported.length;
+  return { photos, count: reported.length };
 }
 
 const ERASED_FROM_ORDERS = { contactName: DELETED_NAME, contactPhone: '', description: '（居民已注销，需求描述已删除）' };
@@ -340,10 +350,11 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
-  kept['问题上报'] = await deidentifyAffairs(deps, openid, pseudonym);
+  const affairs = await deidentifyAffairs(deps, openid, pseudonym);
+  kept['问题上报'] = affairs.count;
 
   // Erased.
-  await deps.files.remove([...orders.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);
+  await deps.files.remove([...orders.photos, ...affairs.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);
   await store.collection<ActivitySignup>(COLLECTIONS.activitySignups).remove({ openid });
   if (caller.volunteer) {
     // The counters of an accepted order it held are gone with it (refused above); nothing else reads them.

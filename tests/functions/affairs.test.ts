@@ -270,7 +270,7 @@ describe('affairs', () => {
   it('注销 keeps the reports under a pseudonym, named 已注销用户 there and in the timeline', async () => {
     const person = 'af-leaving-resident';
     seed(cloud, 'users', [userDoc(person, '将注销')]);
-    const reported = await report(person, { description: '小区门口路面塌陷' });
+    const reported = await report(person, { description: '小区门口路面塌陷', photos: [`cloud://env/affairs/${person}/road.jpg`] });
     const done = ok(await call(cloud, person, 'user.deleteAccount', { confirm: '注销' }));
     expect(done.kept['问题上报']).toBe(1);
     const kept = stored(reported.id);
