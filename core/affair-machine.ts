@@ -109,11 +109,18 @@ export const seesReporter = (caller: Caller, affair: Affair): boolean => !affair
  * staff and the grid's worker, unless they resolved it themselves (nobody signs off their own work).
  */
 export function confirmRefusal(caller: Caller, affair: Affair): string | null {
+  // First, even for the reporter: a staff member who reports, handles and resolves an affair does not also sign it off.
+  if (didTheWork(caller, affair)) return '不能确认自己或本部门办理的结果，请由上报人或其他工作人员确认';
   if (isReporter(caller, affair)) return null;
   if (!isAffairStaff(caller, affair) && !isGridWorkerOf(caller, affair)) return '只有上报人、该网格的网格员或社区工作人员可以确认办理结果';
-  if (affair.resolution?.by === caller.openid) return '不能确认自己办理的结果，请由上报人或其他工作人员确认';
+  // A mediation's outcome is for its parties (the reporter) and staff, who see it; the grid's worker does not.
+  if (affair.category === DISPUTE && !isAffairStaff(caller, affair)) return '矛盾纠纷的调解结果由上报人或社区工作人员确认';
   return null;
 }
+
+/** Whoever did the work: the person who resolved it, or anyone of the department that did. */
+export const didTheWork = (caller: Caller, affair: Pick<Affair, 'resolution' | 'departmentId'>): boolean =>
+  affair.resolution?.by === caller.openid || (affair.departmentId !== undefined && caller.roles.has('department') && caller.user?.departmentId === affair.departmentId);
 
 /** The commands this caller may issue on this affair now (pages show their buttons from it). */
 export function allowedAffairCommands(affair: Affair, caller: Caller): AffairCommand[] {
@@ -124,6 +131,6 @@ export function allowedAffairCommands(affair: Affair, caller: Caller): AffairCom
   if (isItsDepartment(caller, affair) && canMove(affair, 'accept')) commands.push('respond');
   if (isHandler(caller, affair) && canMove(affair, 'resolve')) commands.push('resolve');
   if (confirmRefusal(caller, affair) === null && canMove(affair, 'confirm')) commands.push('confirm');
-  if (isReporter(caller, affair) && canMove(affair, 'rate') && !affair.rating) commands.push('rate');
+  if (isReporter(caller, affair) && !didTheWork(caller, affair) && canMove(affair, 'rate') && !affair.rating) commands.push('rate');
   return commands;
 }

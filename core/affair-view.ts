@@ -46,8 +46,9 @@ export function toAffairView(affair: Affair, caller: Caller, withTimeline: boole
   if (withTimeline) {
     view.timeline = (affair.events ?? []).map((event) => ({
       at: iso(event.at),
-      // Who did what stays visible; what they wrote about a dispute does not.
-      byName: event.by === affair.reporterOpenid && !seesReporter(caller, affair) ? '匿名' : event.byName,
+      // When and what stays visible; what was written about a dispute does not.
+      // In a confidential dispute the names are the parties' and the mediator's: roles only.
+      byName: !details ? (event.by === affair.reporterOpenid ? '上报人' : '经办人') : event.by === affair.reporterOpenid && !seesReporter(caller, affair) ? '匿名' : event.byName,
       from: event.from,
       to: event.to,
       ...(details && event.note ? { note: event.note } : {}),

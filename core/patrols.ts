@@ -79,7 +79,8 @@ export function tallyPatrolLog(tally: PatrolTally, log: TalliedLog): void {
   grid.days.add(log.date);
   if (log.kind === 'visit') grid.visitLogs += 1;
   else grid.patrolLogs += 1;
-  grid.households += log.households;
+  // Households are 走访's (a 巡查 stored with some before the contract refused them does not count).
+  if (log.kind === 'visit') grid.households += log.households;
   for (const building of log.buildings) grid.buildings.add(building);
   // Two workers listing the same affair found it once.
   for (const affair of log.affairIds) grid.affairs.add(affair);

@@ -115,7 +115,9 @@ export const patrolActions = {
         notes: optionalText('巡查备注', MAX_PATROL_NOTES),
         affairIds: z.array(affairId, { error: '事件编号无效' }).max(MAX_AFFAIRS_PER_LOG, { error: `发现的事件最多 ${MAX_AFFAIRS_PER_LOG} 件` }).optional(),
       })
-      .refine((input) => input.kind !== 'visit' || input.households >= 1, { error: '走访请填写走访户数', path: ['households'] }),
+      .refine((input) => input.kind !== 'visit' || input.households >= 1, { error: '走访请填写走访户数', path: ['households'] })
+      // Households count for 走访 only: a 巡查 with households would inflate the grid's ranking.
+      .refine((input) => input.kind === 'visit' || input.households === 0, { error: '巡查不记录走访户数，入户走访请选择“走访”', path: ['households'] }),
   }),
   /** The caller's logs, newest day first; the first page's reply also carries the grids they may log for. */
   'patrol.mine': action<PatrolMineView>()({

@@ -21,6 +21,7 @@ import {
   isAffairStaff,
   isHandler,
   isItsDepartment,
+  didTheWork,
   isReporter,
   OPEN_AFFAIR_STATUSES,
   remindAtFor,
@@ -54,6 +55,9 @@ import { quotaKey, takeDailyQuota } from './shared/quota';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
 import { checkAddress } from './user';
 
+/** Steps an affair's timeline may hold (each reassignment, return or reopening is one). */
+export const MAX_AFFAIR_EVENTS = 60;
+
 export const affairsOf = (deps: Deps): Collection<Affair> => deps.store.collection<Affair>(COLLECTIONS.affairs);
 
 /**
@@ -61,7 +65,7 @@ export const affairsOf = (deps: Deps): Collection<Affair> => deps.store.collecti
  * until then a notice opens 我的, where the person's tools are, rather than a page that does not
  * exist (tests/core/notice-pages.test.ts holds every notice to a page of app.json).
  */
-export const affairPage = (_affairId: string) => 'pages/me/index';
+export const affairPage = (affairId: string) => `pages/me/index?affairId=${encodeURIComponent(affairId)}`;
 
 const NEWEST: OrderBy = [
   ['createdAt', 'desc'],
@@ -105,12 +109,16 @@ async function move(deps: Deps, affair: Affair, command: AffairTransition, calle
   const to = (AFFAIR_TRANSITIONS[command] as { to?: AffairStatus }).to;
   if (!to) throw new Error(`${command} does not change the status`);
   if (!canMove(affair, command)) throw conflict(affair, doing);
+  // Loops (reassign, return, reopen) cannot grow the document and its page without end.
+  if ((affair.events ?? []).length >= MAX_AFFAIR_EVENTS) {
+    throw new DomainError('LIMIT_REACHED', `该问题已办理 ${MAX_AFFAIR_EVENTS} 步，请由社区负责人研究后另行上报`);
+  }
   const now = change.at ?? deps.clock.now();
   const event: AffairEvent = compact({ at: now, by: caller.openid, byName: nameOf(caller), from: affair.status, to, note: change.note || undefined, tier: change.tier });
   const set = { ...change.set, status: to, version: affair.version + 1, updatedAt: now, ...(change.tier ? { tier: change.tier } : {}) };
   const update: Update = { set, push: { events: event } };
   if (change.unset?.length) update.unset = change.unset;
-  const written = await affairsOf(deps).update({ _id: affair._id, status: affair.status, version: affair.version }, update);
+  const written = await affairsOf(deps).update({ _id: affair._id, status: affair.status, version: affair.version, [`events.${MAX_AFFAIR_EVENTS - 1}`]: { exists: false } }, update);
   if (written === 0) throw new DomainError('CONFLICT', '该问题刚被其他人处理，请刷新后重试');
   const next: Record<string, unknown> = { ...affair, ...set, events: [...(affair.events ?? []), event] };
   for (const field of change.unset ?? []) delete next[field];
@@ -325,6 +333,7 @@ export const affairHandlers: Handlers<'affair'> = {
   'affair.rate': async (input, { caller, deps, preread }) => {
     const affair = await loadAffair(deps, input.affairId, preread);
     if (!isReporter(caller, affair)) throw new DomainError('FORBIDDEN', '只有上报人可以评价');
+    if (didTheWork(caller, affair)) throw new DomainError('FORBIDDEN', '不能评价自己或本部门办理的问题');
     if (!canMove(affair, 'rate')) throw conflict(affair, '评价');
     if (affair.rating) throw new DomainError('CONFLICT', '您已经评价过了');
     const rating = compact({ stars: input.stars, comment: input.comment || undefined, at: deps.clock.now() });

@@ -175,6 +175,14 @@ export const communityHandlers: Handlers<'community'> = {
     if (caller.communityId && caller.communityId !== invitation.communityId) {
       throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
     }
+    // Nobody grants themselves a role: a staff member joining as a grid worker or as a department's
+    // person with their own code could then report, handle and sign off their own work.
+    if (invitation.createdBy === caller.openid) throw new DomainError('FORBIDDEN', '不能使用自己生成的邀请码，请由其他工作人员邀请');
+    // Staff send affairs to departments and sign off what they did: one account is not both.
+    const held = caller.user?.roles ?? [];
+    if ((invitation.role === 'department' && held.includes('staff')) || (invitation.role === 'staff' && held.includes('department'))) {
+      throw new DomainError('CONFLICT', '社区工作人员不能同时是部门人员，请用另一个微信账号');
+    }
     if (invitation.role === 'department' && caller.user?.departmentId && caller.user.departmentId !== invitation.departmentId) {
       throw new DomainError('CONFLICT', '您已是另一个部门的人员，一个账号只能属于一个部门');
     }

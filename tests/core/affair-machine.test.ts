@@ -104,7 +104,7 @@ describe('allowed', () => {
     expect(allowedAffairCommands(resolved, gridWorker)).toEqual(['confirm']);
     expect(allowedAffairCommands(resolved, otherGrid)).toEqual([]);
     expect(allowedAffairCommands(resolved, staff)).toEqual([]);
-    expect(confirmRefusal(staff, resolved)).toBe('不能确认自己办理的结果，请由上报人或其他工作人员确认');
+    expect(confirmRefusal(staff, resolved)).toBe('不能确认自己或本部门办理的结果，请由上报人或其他工作人员确认');
     expect(confirmRefusal(stranger, resolved)).not.toBeNull();
     expect(allowedAffairCommands(affair('closed'), reporter)).toEqual(['rate']);
     expect(allowedAffairCommands(affair('closed', { rating: { stars: 5, at: T } }), reporter)).toEqual([]);

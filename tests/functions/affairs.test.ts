@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AffairView, InputOf } from '../../core/contract';
 import type { Affair, Order } from '../../core/model';
+import { MAX_AFFAIR_EVENTS } from '../../core/usecases/affair';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
@@ -230,6 +231,10 @@ describe('affairs', () => {
     expect(mediatorView).toMatchObject({ confidential: false, parties: '2栋101张秀英、2栋201王某' });
     const gridAgain = ok(await call(cloud, DEMO.grid, 'affair.get', { affairId: dispute.id })).affair;
     expect(JSON.stringify(gridAgain)).not.toContain('调解室');
+    // Nor who the parties and the mediator are: the timeline names roles only.
+    expect(gridAgain.timeline!.map((event) => event.byName)).toEqual(['上报人', '经办人']);
+    expect(JSON.stringify(gridAgain)).not.toContain('张秀英');
+    expect(JSON.stringify(gridAgain)).not.toContain('王建国');
 
     // Mediation failed at the community: up to the street, a tier higher.
     const up = ok(await call(cloud, DEMO.staff, 'affair.whistle', { affairId: dispute.id, departmentId: 'dept-street' })).affair;
@@ -237,6 +242,44 @@ describe('affairs', () => {
     expect(stored(dispute.id).events.map((e) => e.tier)).toEqual(['grid', 'community', 'street']);
     // The property company does not handle disputes.
     await expectRefused(cloud, DEMO.dept, 'affair.get', { affairId: dispute.id }, 'FORBIDDEN');
+  });
+
+  it('nobody signs off their own work: a staff member who reports, handles and resolves cannot confirm or rate it; a department cannot confirm its own', async () => {
+    // 王建国 reports, takes it himself and resolves it.
+    const own = await report(DEMO.staff2);
+    ok(await call(cloud, DEMO.staff2, 'affair.handle', { affairId: own.id, assignee: DEMO.staff2 }));
+    const resolved = ok(await call(cloud, DEMO.staff2, 'affair.resolve', { affairId: own.id, summary: '已清理' })).affair;
+    expect(resolved.allowed).not.toContain('confirm');
+    await expectRefused(cloud, DEMO.staff2, 'affair.confirm', { affairId: own.id, decision: 'confirm' }, 'FORBIDDEN', '不能确认自己或本部门办理的结果，请由上报人或其他工作人员确认');
+    expect(stored(own.id).status).toBe('resolved');
+    // A colleague confirms; the one who did the work does not rate it.
+    ok(await call(cloud, DEMO.staff, 'affair.confirm', { affairId: own.id, decision: 'confirm' }));
+    await expectRefused(cloud, DEMO.staff2, 'affair.rate', { affairId: own.id, stars: 5 }, 'FORBIDDEN', '不能评价自己或本部门办理的问题');
+    expect(stored(own.id).rating).toBeUndefined();
+
+    // Resolved by the property company: its other person does not sign it off either.
+    const byDept = await whistled();
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: byDept.id, decision: 'accept' }));
+    ok(await call(cloud, DEMO.dept, 'affair.resolve', { affairId: byDept.id, summary: '垃圾已清运' }));
+    await expectRefused(cloud, DEPT_2, 'affair.confirm', { affairId: byDept.id, decision: 'confirm' }, 'FORBIDDEN');
+  });
+
+  it('a grid worker does not sign off a mediation they cannot see; the reporter or staff do', async () => {
+    const dispute = await report(DEMO.resident, { category: '矛盾纠纷', description: '噪音纠纷', parties: '3栋两户', place: { gridId: 'g1', building: '3栋' } });
+    ok(await call(cloud, DEMO.staff, 'affair.handle', { affairId: dispute.id, assignee: DEMO.staff2 }));
+    ok(await call(cloud, DEMO.staff2, 'affair.resolve', { affairId: dispute.id, summary: '双方达成协议' }));
+    const seen = ok(await call(cloud, DEMO.grid, 'affair.get', { affairId: dispute.id })).affair;
+    expect(seen.allowed).not.toContain('confirm');
+    await expectRefused(cloud, DEMO.grid, 'affair.confirm', { affairId: dispute.id, decision: 'confirm' }, 'FORBIDDEN', '矛盾纠纷的调解结果由上报人或社区工作人员确认');
+    ok(await call(cloud, DEMO.resident, 'affair.confirm', { affairId: dispute.id, decision: 'confirm' }));
+  });
+
+  it('a timeline holds at most MAX_AFFAIR_EVENTS steps: reassigning in a loop stops there', async () => {
+    const looped = await report();
+    seed(cloud, 'affairs', [{ ...stored(looped.id), status: 'handling', handler: { openid: DEMO.staff2, name: '王建国', kind: 'staff' }, events: Array.from({ length: MAX_AFFAIR_EVENTS }, () => stored(looped.id).events[0]) }]);
+    const before = JSON.stringify(stored(looped.id));
+    await expectRefused(cloud, DEMO.staff, 'affair.handle', { affairId: looped.id, assignee: DEMO.staff }, 'LIMIT_REACHED');
+    expect(JSON.stringify(stored(looped.id))).toBe(before);
   });
 
   it('a resident reports at most 5 a day; a retried report makes one affair', async () => {

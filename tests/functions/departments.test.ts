@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DEPARTMENTS } from '../../core/contract/department';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { expectRefused } from '../helpers/seed';
 
 describe('departments', () => {
   let cloud: LocalCloud;
@@ -66,6 +67,20 @@ describe('departments', () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('CONFLICT');
     expect(ok(await call(cloud, 'o-dept-new', 'department.list', {})).map((d) => d.id)).toEqual(['dept-property']);
+  });
+
+  it('nobody grants themselves a role, and staff are not a department’s people: each would let one person sign off their own work', async () => {
+    const before = snapshot(cloud);
+    // Staff inviting themselves into a department, or as a grid worker.
+    const { code: own } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'department', departmentId: 'dept-property' }));
+    const { code: ownGrid } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g1'] }));
+    const withCodes = snapshot(cloud);
+    await expectRefused(cloud, DEMO.staff, 'community.join', { code: own, name: '刘晓梅', phone: '13800000010' }, 'FORBIDDEN', '不能使用自己生成的邀请码，请由其他工作人员邀请');
+    await expectRefused(cloud, DEMO.staff, 'community.join', { code: ownGrid, name: '刘晓梅', phone: '13800000010' }, 'FORBIDDEN');
+    // A colleague's code does not make a staff member a department's person either.
+    await expectRefused(cloud, DEMO.staff2, 'community.join', { code: own, name: '王建国', phone: '13800000011' }, 'CONFLICT', '社区工作人员不能同时是部门人员，请用另一个微信账号');
+    expect(snapshot(cloud)).toBe(withCodes);
+    expect(withCodes).not.toBe(before);
   });
 
   it('refuses an invitation without a department, to another community’s department, or to an inactive one', async () => {

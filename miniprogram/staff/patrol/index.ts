@@ -103,7 +103,7 @@ Component({
         return;
       }
       this.setData({ submitting: true, formError: '' });
-      const reply = await call('patrol.log', { date, gridId: grid.id, kind, buildings, households, ...(notes.trim() ? { notes: notes.trim() } : {}) }, { loading: '正在保存', toast: false });
+      const reply = await call('patrol.log', { date, gridId: grid.id, kind, buildings, households: kind === 'visit' ? households : 0, ...(notes.trim() ? { notes: notes.trim() } : {}) }, { loading: '正在保存', toast: false });
       this.setData({ submitting: false });
       if (!reply.ok) {
         this.setData({ formError: reply.error.message });
