@@ -261,7 +261,7 @@ describe('community', () => {
     await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker' }, 'INVALID_INPUT', '邀请网格员时请选择其负责的网格');
     await refused(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff', gridIds: ['g1'] }, 'INVALID_INPUT', '社区工作人员负责整个社区，不需要选择网格');
     await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['m1'] }, 'INVALID_INPUT', '网格“m1”不属于幸福里社区');
-    await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'boss' as 'staff' }, 'INVALID_INPUT', '角色只能是社区工作人员或网格员');
+    await refused(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'boss' as 'staff' }, 'INVALID_INPUT', '角色只能是社区工作人员、网格员或部门人员');
   });
 
   it('only staff of the community (or an administrator) invite', async () => {
