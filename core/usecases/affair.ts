@@ -173,6 +173,8 @@ export const affairHandlers: Handlers<'affair'> = {
     checkPhotos(caller, input.photos);
     if (input.parties && input.category !== DISPUTE) throw new DomainError('INVALID_INPUT', '只有矛盾纠纷需要填写当事人');
     const official = caller.roles.has('staff') || caller.roles.has('grid_worker');
+    // Anonymity protects a resident from their neighbours; whoever reports as part of their work signs it.
+    if (input.anonymous && official) throw new DomainError('INVALID_INPUT', '工作人员和网格员上报问题不能匿名');
     const now = deps.clock.now();
     const reporterRole = caller.roles.has('staff') ? 'staff' : caller.roles.has('grid_worker') ? 'grid_worker' : 'resident';
     const tier = input.category === DISPUTE ? ('grid' as const) : undefined;

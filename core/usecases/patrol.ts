@@ -14,7 +14,7 @@
 import type { PatrolGridOption, PatrolLogView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Grid, type PatrolLog } from '../model';
+import { type Affair, COLLECTIONS, type Community, type Grid, type PatrolLog } from '../model';
 import {
   earliestPatrolDay,
   MAX_HOUSEHOLDS_PER_LOG,
@@ -34,7 +34,7 @@ import type { Caller, Deps, Where } from '../ports';
 import { iso, localDay, localMonth } from '../time';
 import { isStaffOf, memberCommunity } from './shared/access';
 import { keysetPage, keysetScan, type OrderBy } from './shared/paging';
-import { loadCommunity } from './shared/store';
+import { loadCommunity, readByIds } from './shared/store';
 
 const NEWEST_DAY_FIRST: OrderBy = [
   ['date', 'desc'],
@@ -106,6 +106,15 @@ export const patrolHandlers: Handlers<'patrol'> = {
     const stranger = buildings.find((name) => !grid.buildings.includes(name));
     if (stranger !== undefined) throw new DomainError('INVALID_INPUT', `${stranger}不属于${grid.name}`);
     const affairIds = [...new Set(input.affairIds ?? [])];
+    // Affairs found are affairs this person reported in this grid: made-up ids would inflate the ranking.
+    if (affairIds.length > 0) {
+      const reported = await readByIds(deps.store.collection<Affair>(COLLECTIONS.affairs), affairIds);
+      const stray = affairIds.find((id) => {
+        const affair = reported.get(id);
+        return !affair || affair.communityId !== community._id || affair.place.gridId !== grid.id || affair.reporterOpenid !== caller.openid;
+      });
+      if (stray !== undefined) throw new DomainError('INVALID_INPUT', `事件 ${stray} 不是您在${grid.name}上报的事件`);
+    }
     const notes = input.notes || undefined;
 
     const log: PatrolLog = {

@@ -215,6 +215,17 @@ describe('affairs', () => {
     expect(list.items.every((a) => a.reporterName === '张秀英')).toBe(true);
     await expectRefused(cloud, DEMO.resident, 'affair.list', { box: 'community' }, 'FORBIDDEN');
     await expectRefused(cloud, DEMO.grid, 'affair.list', { box: 'grid', status: 'overdue' }, 'INVALID_INPUT');
+    // Anonymity is a resident's: whoever reports as part of their work signs it.
+    for (const official of [DEMO.grid, DEMO.staff]) {
+      await expectRefused(
+        cloud,
+        official,
+        'affair.report',
+        { category: '环境卫生', description: '楼下垃圾未清运', place: { gridId: 'g1', building: '2栋' }, urgency: '一般', anonymous: true, clientRequestId: requestId() },
+        'INVALID_INPUT',
+        '工作人员和网格员上报问题不能匿名',
+      );
+    }
   });
 
   it('a dispute is confidential: parties and details for staff, the reporter and the mediator; tiers on each step', async () => {

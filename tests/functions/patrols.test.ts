@@ -67,6 +67,26 @@ beforeAll(async () => {
     { ...userDoc(STAFF_WITH_GRID, '孙主任', { roles: ['staff'], address: { gridId: 'g2', building: '5栋' } }), gridIds: ['g2'] },
   ]);
   seed(cloud, 'patrol_logs', SEEDED);
+  // Affairs the grid worker reported in g1 (what a log may link), and one of another grid.
+  const affair = (id: string, gridId: string, reporterOpenid: string): Raw => ({
+    _id: id,
+    communityId: DEMO.community,
+    category: '环境卫生',
+    description: '楼道堆物',
+    place: { gridId, building: gridId === 'g1' ? '2栋' : '4栋' },
+    urgency: '一般',
+    status: 'reported',
+    reporterOpenid,
+    reporterName: '周网格',
+    anonymous: false,
+    version: 0,
+    overdue: false,
+    overdueCount: 0,
+    events: [],
+    createdAt: START,
+    updatedAt: START,
+  });
+  seed(cloud, 'affairs', [affair('aff-1', 'g1', DEMO.grid), affair('aff-2', 'g1', DEMO.grid), affair('aff-g2', 'g2', GRID_WORKER_2), affair('aff-resident', 'g1', DEMO.resident)]);
 });
 afterAll(() => cloud?.close());
 
@@ -120,6 +140,10 @@ describe('patrol.log', () => {
     const tooMany = Array.from({ length: MAX_AFFAIRS_PER_LOG + 1 }, (_, i) => `aff-${i}`);
     await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, affairIds: tooMany }, 'INVALID_INPUT', `发现的事件最多 ${MAX_AFFAIRS_PER_LOG} 件`);
     await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, affairIds: ['不是编号'] }, 'INVALID_INPUT', '事件编号无效');
+    // Only affairs the worker reported in that grid: not made up, not another grid's, not someone else's.
+    await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, affairIds: ['aff-1', 'aff-made-up'] }, 'INVALID_INPUT', '事件 aff-made-up 不是您在第一网格上报的事件');
+    await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, affairIds: ['aff-g2'] }, 'INVALID_INPUT');
+    await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, affairIds: ['aff-resident'] }, 'INVALID_INPUT');
     await expectRefused(cloud, DEMO.grid, 'patrol.log', { ...base, kind: 'walk' }, 'INVALID_INPUT', '请选择巡查或走访');
   });
 
