@@ -41,7 +41,7 @@ import type { ActionContext, Clock, Collection, Deps, FindOptions, Where } from 
 import { DAY_MS, inZone, iso, localDay } from '../time';
 import { valueAt } from '../where';
 import { staffCommunity } from './shared/access';
-import { NEWEST_FIRST } from './shared/paging';
+import { NEWEST_FIRST, OLDEST_FIRST } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 import { READ_LIMIT, readAll, readByIds } from './shared/store';
 
@@ -237,11 +237,6 @@ const ORDER_OMIT = ['events', 'declines', 'photos', 'description'] as const;
 
 type OrderBy = NonNullable<FindOptions['orderBy']>;
 const BY_ID: OrderBy = [['_id', 'asc']];
-const OLDEST_FIRST: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
-
 /** A sweep that ran out of time (see TIMER_DEADLINE_MS): nothing of it is written. */
 export class OutOfTime extends Error {
   constructor() {
@@ -363,10 +358,7 @@ async function reconcileCommunity(deps: Deps, communityId: string, run: Run): Pr
   const ledgerEntries = await eachPage(
     store.collection<LedgerEntry>(COLLECTIONS.pointsLedger),
     { communityId },
-    [
-      ['createdAt', 'asc'],
-      ['_id', 'asc'],
-    ],
+    OLDEST_FIRST,
     (entry) => totals.set(entry.openid, addEntry(totals.get(entry.openid) ?? NO_ENTRIES, entry)),
     ['reason', 'ref', 'by'],
     inTime,

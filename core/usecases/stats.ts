@@ -13,7 +13,7 @@ import { newTally, overviewOf, type Tally, tallyEntry, tallyOrder, tallyRecord }
 import { addMonths, DAY_MS, localDay, localMonth, monthPeriod } from '../time';
 import { valueAt } from '../where';
 import { staffCommunity } from './shared/access';
-import type { OrderBy } from './shared/paging';
+import { OLDEST_FIRST, type OrderBy } from './shared/paging';
 
 export const DEFAULT_DAYS = 30;
 /** A longer period would mean reading more than a cloud function's time allows. */
@@ -27,10 +27,6 @@ export const MAX_DAYS = 366;
 export const FIRST_BATCH = 300;
 const PAGE = 500;
 
-const BY_CREATED: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
 const BY_DATE: OrderBy = [
   ['date', 'asc'],
   ['_id', 'asc'],
@@ -113,15 +109,15 @@ export async function readPeriod(deps: Deps, communityId: string, from: Date, to
     { _id: communityId },
     { limit: 1, omit: ['settings'] },
     {
-      orders: { from: COLLECTIONS.orders, where: ordersWhere, orderBy: BY_CREATED, limit: FIRST_BATCH, omit: ORDER_OMIT },
+      orders: { from: COLLECTIONS.orders, where: ordersWhere, orderBy: OLDEST_FIRST, limit: FIRST_BATCH, omit: ORDER_OMIT },
       records: { from: COLLECTIONS.serviceRecords, where: recordsWhere, orderBy: BY_DATE, limit: FIRST_BATCH, omit: RECORD_OMIT },
-      ledger: { from: COLLECTIONS.pointsLedger, where: ledgerWhere, orderBy: BY_CREATED, limit: FIRST_BATCH, omit: LEDGER_OMIT },
+      ledger: { from: COLLECTIONS.pointsLedger, where: ledgerWhere, orderBy: OLDEST_FIRST, limit: FIRST_BATCH, omit: LEDGER_OMIT },
     },
   );
   if (!root) throw new DomainError('NOT_FOUND', '社区不存在');
   const createdPast = (doc: { createdAt: Date }) => new Date(doc.createdAt).getTime() >= to.getTime();
   await Promise.all([
-    visitUntil(store.collection<Order>(COLLECTIONS.orders), ordersWhere, BY_CREATED, ORDER_OMIT, root.orders, createdPast, (order) => visitor.order(order)),
+    visitUntil(store.collection<Order>(COLLECTIONS.orders), ordersWhere, OLDEST_FIRST, ORDER_OMIT, root.orders, createdPast, (order) => visitor.order(order)),
     visitUntil(
       store.collection<ServiceRecord>(COLLECTIONS.serviceRecords),
       recordsWhere,
@@ -131,7 +127,7 @@ export async function readPeriod(deps: Deps, communityId: string, from: Date, to
       (record) => record.date > days.last,
       (record) => visitor.record(record),
     ),
-    visitUntil(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), ledgerWhere, BY_CREATED, LEDGER_OMIT, root.ledger, createdPast, (entry) => visitor.entry(entry)),
+    visitUntil(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), ledgerWhere, OLDEST_FIRST, LEDGER_OMIT, root.ledger, createdPast, (entry) => visitor.entry(entry)),
   ]);
   return root.grids;
 }

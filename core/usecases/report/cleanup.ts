@@ -6,7 +6,7 @@
 import type { TimerJob } from '../../handlers';
 import { COLLECTIONS, type ReportExport } from '../../model';
 import { DAY_MS } from '../../time';
-import { keysetScan, type OrderBy } from '../shared/paging';
+import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 
 /** Files are removed once this many days old (their address lasted an hour; staff keep the file in WeChat). */
 export const REPORT_FILE_DAYS = 1;
@@ -16,11 +16,6 @@ const CATCH_UP_DAYS = 3;
 const MAX_PER_RUN = 5000;
 /** Files per removal request (cloud storage's limit). */
 const REMOVE_BATCH = 50;
-
-const BY_CREATED: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
 
 export const reportTimer: TimerJob = async (deps) => {
   const cutoff = new Date(deps.clock.now().getTime() - REPORT_FILE_DAYS * DAY_MS);
@@ -34,7 +29,7 @@ export const reportTimer: TimerJob = async (deps) => {
     batch = [];
   };
   const tooYoung = (done: ReportExport) => new Date(done.createdAt).getTime() >= cutoff.getTime();
-  for await (const done of keysetScan<ReportExport>((after, limit) => exports.find(where, { orderBy: BY_CREATED, after, limit }), BY_CREATED, 100, tooYoung)) {
+  for await (const done of keysetScan<ReportExport>((after, limit) => exports.find(where, { orderBy: OLDEST_FIRST, after, limit }), OLDEST_FIRST, 100, tooYoung)) {
     batch.push(done.fileID);
     if (batch.length === REMOVE_BATCH) await flush();
     if (removed + batch.length >= MAX_PER_RUN) break;

@@ -2,13 +2,8 @@
 import { ORDER_STATUS_TEXT } from '../../labels';
 import { COLLECTIONS, type Order } from '../../model';
 import type { Where } from '../../ports';
-import { keysetScan, type OrderBy } from '../shared/paging';
+import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 import { createdAfter, gridName, ledger, maskedPhone } from './ledger';
-
-const BY_CREATED: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
 
 /**
  * Orders are read without what the ledger never shows (texts, timelines, who else acted, the door:
@@ -55,7 +50,7 @@ export const ordersLedger = ledger<Order>({
   async *source({ deps, community, period, gridIds }) {
     const where: Where = { communityId: community._id, createdAt: { gte: period.start } };
     const orders = deps.store.collection<Order>(COLLECTIONS.orders);
-    const all = keysetScan<Order>((after, limit) => orders.find(where, { orderBy: BY_CREATED, after, limit, omit: OMIT }), BY_CREATED, ORDER_PAGE_SIZE, createdAfter(period));
+    const all = keysetScan<Order>((after, limit) => orders.find(where, { orderBy: OLDEST_FIRST, after, limit, omit: OMIT }), OLDEST_FIRST, ORDER_PAGE_SIZE, createdAfter(period));
     for await (const order of all) if (!gridIds || gridIds.includes(order.address.gridId)) yield order;
   },
   columns: [

@@ -7,13 +7,8 @@
  */
 import { POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT } from '../../labels';
 import { COLLECTIONS, type LedgerEntry, type Redemption, type User } from '../../model';
-import { keysetScan, type OrderBy } from '../shared/paging';
+import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 import { createdAfter, joined, ledger, maskedPhone, PAGE_SIZE, personName } from './ledger';
-
-const BY_CREATED: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
 
 type EntryRow = LedgerEntry & { holder: User[]; handler: User[] };
 
@@ -27,13 +22,13 @@ export const pointsLedger = ledger<EntryRow>({
       (after, limit) =>
         entries.findJoined<{ holder: User; handler: User }>(
           where,
-          { orderBy: BY_CREATED, after, limit },
+          { orderBy: OLDEST_FIRST, after, limit },
           {
             holder: { from: COLLECTIONS.users, localField: 'openid', foreignField: '_id' },
             handler: { from: COLLECTIONS.users, localField: 'by', foreignField: '_id' },
           },
         ),
-      BY_CREATED,
+      OLDEST_FIRST,
       PAGE_SIZE,
       createdAfter(period),
     );
@@ -67,13 +62,13 @@ export const redemptionsLedger = ledger<RedemptionRow>({
         redemptions.findJoined<{ redeemer: User; verifier: User }>(
           where,
           // The code is left out: a pending one is what collects the goods.
-          { orderBy: BY_CREATED, after, limit, omit: ['code', 'clientRequestId'] },
+          { orderBy: OLDEST_FIRST, after, limit, omit: ['code', 'clientRequestId'] },
           {
             redeemer: { from: COLLECTIONS.users, localField: 'openid', foreignField: '_id' },
             verifier: { from: COLLECTIONS.users, localField: 'fulfilledBy', foreignField: '_id' },
           },
         ),
-      BY_CREATED,
+      OLDEST_FIRST,
       PAGE_SIZE,
       createdAfter(period),
     );

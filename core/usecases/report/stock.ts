@@ -7,14 +7,10 @@
 import { STOCK_MOVE_KIND_TEXT, STOCK_SOURCE_TEXT } from '../../labels';
 import { COLLECTIONS, type Goods, type StockMove } from '../../model';
 import type { SheetCell } from '../../ports';
-import { keysetScan, type OrderBy } from '../shared/paging';
+import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 import { readAll } from '../shared/store';
 import { createdAfter, ledger, type ReportContext, type ReportKindSpec } from './ledger';
 
-const OLDEST_FIRST: OrderBy = [
-  ['createdAt', 'asc'],
-  ['_id', 'asc'],
-];
 /** Moves are small (no joins): a page well under the 1 MB a read may return. */
 const MOVES_PAGE = 1000;
 

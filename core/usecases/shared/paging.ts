@@ -16,6 +16,12 @@ export const NEWEST_FIRST: OrderBy = [
   ['createdAt', 'desc'],
   ['_id', 'desc'],
 ];
+
+/** Oldest first, ties split by _id: the order a period is read in, page after page. */
+export const OLDEST_FIRST: OrderBy = [
+  ['createdAt', 'asc'],
+  ['_id', 'asc'],
+];
 type Key = string | number | boolean | Date | null;
 
 function encodeCursor(values: Key[]): string {
