@@ -164,6 +164,9 @@ export const calendarDate = (label: string) =>
 
 export const date = calendarDate('日期');
 
+/** A Beijing calendar month, YYYY-MM, from 2000 on (nothing in the app is older). */
+export const month = z.string({ error: '请选择月份' }).regex(/^20\d{2}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
+
 export const skills = z
   .array(shortText('技能', 20))
   .max(20, { error: '技能最多 20 项' });

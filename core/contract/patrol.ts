@@ -7,8 +7,7 @@ import { z } from 'zod';
 import type { PatrolKind } from '../model';
 import { MAX_AFFAIRS_PER_LOG, MAX_BUILDINGS_PER_LOG, MAX_HOUSEHOLDS_PER_LOG, MAX_PATROL_NOTES, PATROL_KINDS, QUARTER_PATTERN } from '../patrols';
 import { action, type Iso } from './define';
-import { calendarDate, id, NOT_TEXT, nonNegativeInt, optionalText, type Page, paging } from './fields';
-import { month } from './stats';
+import { calendarDate, id, month, NOT_TEXT, nonNegativeInt, optionalText, type Page, paging } from './fields';
 
 /** One day's 巡查 or 走访 of a grid, as the pages show it. */
 export interface PatrolLogView {

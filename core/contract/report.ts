@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { COLLECTIONS } from '../model';
 import { quotaKey } from '../usecases/shared/quota';
 import { action, byId } from './define';
-import { calendarDate, id, NOT_TEXT } from './fields';
+import { calendarDate, id, month, NOT_TEXT } from './fields';
 import type { ReconciliationView } from './points';
 
 /** The daily count of a person's exports (core/usecases/shared/quota.ts). */
@@ -41,8 +41,6 @@ export interface ReportOptionsView {
   maxDays: number;
   remainingToday: number;
 }
-
-const month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, { error: '月份格式应为 YYYY-MM' });
 
 export const reportActions = {
   /**

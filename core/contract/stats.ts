@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { OrderStatus } from '../model';
 import { action, type Iso } from './define';
+import { month } from './fields';
 
 export interface GridStats {
   gridId: string;
@@ -62,9 +63,6 @@ export interface TrendMonth {
   pointsIssued: number;
   pointsRedeemed: number;
 }
-
-export const MONTH_PATTERN = /^20\d{2}-(0[1-9]|1[0-2])$/;
-export const month = z.string({ error: '请选择月份' }).regex(MONTH_PATTERN, { error: '月份格式应为 YYYY-MM' });
 
 /** How many months the trend may cover: a year, so one read stays within a function's time. */
 export const MAX_TREND_MONTHS = 12;
