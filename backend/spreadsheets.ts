@@ -5,6 +5,7 @@
  * of a function that bundles it do not pay for loading it.
  */
 import { PassThrough } from 'node:stream';
+import { withoutUnwritable } from '../core/contract/fields';
 import type { SheetCell, SheetColumnType, Spreadsheets } from '../core/ports';
 
 const NUMBER_FORMATS: Readonly<Record<SheetColumnType, string | undefined>> = {
@@ -24,8 +25,6 @@ const NUMBER_FORMATS: Readonly<Record<SheetColumnType, string | undefined>> = {
  */
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
-/** What Excel refuses in a cell (exceljs passes these through): a workbook with one does not open. */
-const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function beijingWallClock(value: Date | string | number): Date {
   const instant = value instanceof Date ? value : new Date(value);
@@ -45,8 +44,8 @@ function cellValue(type: SheetColumnType, value: SheetCell | undefined): string 
     case 'datetime':
       return beijingWallClock(value);
     default:
-      // Text stored before the contract refused them (see writable in core/contract/fields.ts).
-      return (value instanceof Date ? value.toISOString() : String(value)).replace(UNWRITABLE, '');
+      // Excel refuses some characters (exceljs passes them through) and a workbook with one does not open.
+      return withoutUnwritable(value instanceof Date ? value.toISOString() : String(value));
   }
 }
 

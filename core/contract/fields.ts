@@ -56,6 +56,9 @@ const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800
 
 export const writable = (value: string): boolean => !UNWRITABLE.test(value);
 
+/** The text without them (text stored before the contract refused them, written into a workbook). */
+export const withoutUnwritable = (value: string): string => value.replace(new RegExp(UNWRITABLE.source, 'g'), '');
+
 export const personName = z
   .string()
   .trim()
