@@ -55,7 +55,6 @@ export function remindAtFor(start: Date, dueAt: Date): Date {
 export const DAILY_REPORTS = { resident: 5, official: 30 } as const;
 
 export const TIER_ORDER: readonly MediationTier[] = ['grid', 'community', 'street'];
-export const TIER_TEXT: Readonly<Record<MediationTier, string>> = { grid: '网格调解', community: '社区调解', street: '街道/区调解' };
 
 /** A dispute's level at a step: what staff chose, else the level the step stands for. */
 export const tierFor = (affair: Pick<Affair, 'category'>, step: 'report' | 'handle' | 'whistle', chosen?: MediationTier): MediationTier | undefined => {

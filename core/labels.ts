@@ -6,7 +6,10 @@
  */
 import type { ActivityPhase } from './contract';
 import type {
+  AffairCategory,
   AffairStatus,
+  AffairUrgency,
+  MediationTier,
   AwardNomination,
   CorrectableField,
   CorrectionStatus,
@@ -47,6 +50,13 @@ export const AFFAIR_STATUS_TEXT: Readonly<Record<AffairStatus, string>> = {
   reopened: '重新办理',
   closed: '已办结',
 };
+
+/** A dispute's (矛盾纠纷) level of mediation. */
+export const TIER_TEXT: Readonly<Record<MediationTier, string>> = { grid: '网格调解', community: '社区调解', street: '街道/区调解' };
+
+/** Which affair categories and urgencies a page offers (the contract's enums, in this order). */
+export const AFFAIR_CATEGORIES = ['安全隐患', '环境卫生', '设施损坏', '矛盾纠纷', '违章搭建', '其他'] as const satisfies readonly AffairCategory[];
+export const AFFAIR_URGENCIES = ['一般', '紧急'] as const satisfies readonly AffairUrgency[];
 
 /** A volunteer's place in an activity. */
 export const SIGNUP_STATUS_TEXT: Readonly<Record<SignupStatus, string>> = {

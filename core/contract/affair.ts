@@ -1,5 +1,6 @@
 /** Actions of the `affair` function: problems the grid finds, whistled to departments (网格发现 → 社区吹哨 → 部门报到). */
 import { z } from 'zod';
+import { AFFAIR_URGENCIES } from '../labels';
 import { type AffairCategory, type AffairStatus, type AffairUrgency, COLLECTIONS, type MediationTier } from '../model';
 import { action, byId, type Iso } from './define';
 import { affairCategory } from './department';
@@ -50,6 +51,8 @@ const photos = (folder: string) =>
     .max(3, { error: '最多上传 3 张照片' })
     .optional();
 
+const urgency = z.enum(AFFAIR_URGENCIES, { error: '紧急程度只能是一般或紧急' });
+
 const tier = z.enum(['grid', 'community', 'street'], { error: '调解层级只能是网格、社区或街道/区' });
 
 const affairId = z.object({ affairId: id });
@@ -66,7 +69,7 @@ export const affairActions = {
       parties: optionalText('当事人', 100),
       place: z.object({ gridId: id, building: z.string({ error: '请选择楼栋' }).trim().min(1, { error: '请选择楼栋' }).max(20).meta(NOT_TEXT), detail: optionalText('具体位置', 50) }),
       photos: photos('affairs'),
-      urgency: z.enum(['一般', '紧急'], { error: '紧急程度只能是一般或紧急' }),
+      urgency,
       anonymous: yesNo('是否匿名').optional(),
       clientRequestId,
     }),
@@ -142,7 +145,7 @@ export const affairActions = {
    */
   'affair.fromOrder': action<{ affair: AffairView }>()({
     roles: ['staff'],
-    input: z.object({ orderId: id, category: affairCategory, urgency: z.enum(['一般', '紧急'], { error: '紧急程度只能是一般或紧急' }), note: optionalText('说明', 200) }),
+    input: z.object({ orderId: id, category: affairCategory, urgency, note: optionalText('说明', 200) }),
     reads: (input) => ({ order: byId(COLLECTIONS.orders, input.orderId) }),
   }),
 } as const;

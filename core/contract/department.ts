@@ -1,11 +1,12 @@
 /** Actions of the `department` function: the departments and units a community whistles to (吹哨). */
 import { z } from 'zod';
+import { AFFAIR_CATEGORIES } from '../labels';
 import type { AffairCategory, DepartmentKind } from '../model';
 import { action, type Iso } from './define';
 import { id, shortText, yesNo } from './fields';
 
 /** The default categories of affairs (问题类别), in the order forms offer them. */
-export const AFFAIR_CATEGORIES = ['安全隐患', '环境卫生', '设施损坏', '矛盾纠纷', '违章搭建', '其他'] as const satisfies readonly AffairCategory[];
+export { AFFAIR_CATEGORIES };
 
 export const DEPARTMENT_KINDS = ['物业', '城管', '派出所', '供水', '供电', '燃气', '街道办', '司法所', '驻区单位', '其他'] as const satisfies readonly DepartmentKind[];
 

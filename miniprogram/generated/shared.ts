@@ -11,6 +11,7 @@ export const ACTIVITY_PHASE_TEXT: typeof labels.ACTIVITY_PHASE_TEXT = {
   ongoing: '进行中',
   ended: '已结束',
 };
+export const AFFAIR_CATEGORIES: typeof labels.AFFAIR_CATEGORIES = ['安全隐患', '环境卫生', '设施损坏', '矛盾纠纷', '违章搭建', '其他'];
 export const AFFAIR_STATUS_TEXT: typeof labels.AFFAIR_STATUS_TEXT = {
   reported: '待处理',
   handling: '社区办理中',
@@ -21,6 +22,7 @@ export const AFFAIR_STATUS_TEXT: typeof labels.AFFAIR_STATUS_TEXT = {
   reopened: '重新办理',
   closed: '已办结',
 };
+export const AFFAIR_URGENCIES: typeof labels.AFFAIR_URGENCIES = ['一般', '紧急'];
 export const AWARD_KIND_TEXT: typeof labels.AWARD_KIND_TEXT = {
   good_deed: '好人好事',
   role_model: '先进典型',
@@ -97,4 +99,9 @@ export const STOCK_MOVE_KIND_TEXT: typeof labels.STOCK_MOVE_KIND_TEXT = {
 export const STOCK_SOURCE_TEXT: typeof labels.STOCK_SOURCE_TEXT = {
   purchase: '采购',
   donation: '捐赠',
+};
+export const TIER_TEXT: typeof labels.TIER_TEXT = {
+  grid: '网格调解',
+  community: '社区调解',
+  street: '街道/区调解',
 };

@@ -4,10 +4,13 @@
  * say the same; the tag colours are the pages' own.
  */
 import type { ActivityPhase } from '../../core/contract';
-import type { CorrectionStatus, NominationStatus, OrderStatus, RedemptionStatus, RuleChangeStatus, SignupStatus } from '../../core/model';
+import type { AffairStatus, CorrectionStatus, NominationStatus, OrderStatus, RedemptionStatus, RuleChangeStatus, SignupStatus } from '../../core/model';
 
 export {
   ACTIVITY_PHASE_TEXT,
+  AFFAIR_CATEGORIES,
+  AFFAIR_STATUS_TEXT,
+  AFFAIR_URGENCIES,
   AWARD_KIND_TEXT,
   ORDER_STATUS_TEXT,
   PATROL_KIND_TEXT,
@@ -20,6 +23,7 @@ export {
   SIGNUP_STATUS_TEXT,
   STOCK_MOVE_KIND_TEXT,
   STOCK_SOURCE_TEXT,
+  TIER_TEXT,
 } from '../generated/shared';
 
 /** vant tag types: open work stands out, finished work is quiet. */
@@ -35,6 +39,18 @@ export const ORDER_STATUS_TAG: Record<OrderStatus, TagType> = {
   closed: 'default',
   cancelled: 'default',
   rejected: 'danger',
+};
+
+/** An affair waiting at the desk or for its reporter stands out; one being worked on is blue. */
+export const AFFAIR_STATUS_TAG: Record<AffairStatus, TagType> = {
+  reported: 'warning',
+  handling: 'primary',
+  whistled: 'primary',
+  accepted: 'primary',
+  returned: 'danger',
+  resolved: 'warning',
+  reopened: 'danger',
+  closed: 'success',
 };
 
 export const REDEMPTION_STATUS_TAG: Record<RedemptionStatus, TagType> = {
