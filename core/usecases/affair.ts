@@ -440,11 +440,17 @@ async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
   return affair.departmentId ? (await departmentPeople(deps, affair.departmentId)).map((person) => person._id) : [];
 }
 
+/** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
+function senderOf(affair: Affair): string | undefined {
+  return [...(affair.events ?? [])].reverse().find((event) => event.to === 'handling' || event.to === 'whistled')?.by;
+}
+
 /**
  * Every 10 minutes: reminds the handlers of affairs whose reminder time came (a quarter of the
  * time left), each claimed by one conditional write that removes `remindAt` before the message
  * goes; then flags those past their deadline overdue, each once (`overdueCount` counts them), for
- * the staff's overdue list. The writes leave the version alone, so no one's action conflicts with them.
+ * the staff's overdue list, and tells the handlers and the staff member who sent it. The writes
+ * leave the version alone, so no one's action conflicts with them.
  */
 export const affairTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
@@ -482,17 +488,30 @@ export const affairTimer: TimerJob = async (deps) => {
         ['dueAt', 'asc'],
         ['_id', 'asc'],
       ],
+      // With the timeline, which names who sent it (at most MAX_AFFAIR_EVENTS steps each).
       limit: MAX_AFFAIRS_PER_RUN,
-      omit: AFFAIR_LIST_OMIT,
     },
   );
   let overdue = 0;
   for (const affair of late) {
     if (!affair.dueAt) continue;
-    overdue += await affairs.update(
+    const flagged = await affairs.update(
       { _id: affair._id, status: affair.status, version: affair.version, overdue: false, dueAt: new Date(affair.dueAt) },
       { set: { overdue: true }, inc: { overdueCount: 1 } },
     );
+    if (flagged === 0) continue;
+    overdue += 1;
+    // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
+    const sender = senderOf(affair);
+    const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
+    for (const openid of touser) {
+      await notify(deps, {
+        kind: 'affair_reminder',
+        touser: openid,
+        page: affairPage(affair._id),
+        fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(affair.dueAt), thing4: '已超过办理时限，请尽快跟进' },
+      });
+    }
   }
   return { reminded, overdue };
 };

@@ -347,7 +347,7 @@ describe('affairs', () => {
   });
 
   // Moves the clock: keep last.
-  it('the timer reminds the handler before the deadline, then flags it overdue, counting each deadline once', async () => {
+  it('the timer reminds the handler before the deadline, then flags it overdue and tells the handler and the sender, counting each deadline once', async () => {
     const sent = await whistled({ urgency: '紧急' });
     await control(cloud, 'POST', 'subscriptions', { openid: DEMO.dept, templateId: 'TPL_AFFAIR_REMINDER', count: 5 });
     // 24 hours: the reminder at 18 hours, the flag after 24.
@@ -359,10 +359,16 @@ describe('affairs', () => {
     const reminders = outbox.filter((m) => m.touser === DEMO.dept && m.template_id === 'TPL_AFFAIR_REMINDER' && m.page.includes(sent.id));
     expect(reminders).toHaveLength(1);
     expect(stored(sent.id).overdue).toBe(false);
+    await control(cloud, 'POST', 'subscriptions', { openid: DEMO.staff, templateId: 'TPL_AFFAIR_REMINDER', count: 5 });
     await control(cloud, 'POST', 'clock', { advanceMs: 6 * HOUR });
     expect(stored(sent.id)).toMatchObject({ overdue: true, overdueCount: 1 });
     await control(cloud, 'POST', 'clock', { advanceMs: 2 * HOUR });
     expect(stored(sent.id).overdueCount).toBe(1);
+    // Past the deadline, once: the department's people and the staff member who whistled it are told.
+    const afterDeadline = (await control<{ messages: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }> }> }>(cloud, 'GET', 'outbox')).messages.filter(
+      (m) => m.template_id === 'TPL_AFFAIR_REMINDER' && m.page.includes(sent.id) && m.data.thing4?.value === '已超过办理时限，请尽快跟进',
+    );
+    expect(afterDeadline.map((m) => m.touser).sort()).toEqual([DEMO.dept, DEMO.staff].sort());
     expect(ok(await call(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'overdue' })).items.map((a) => a.id)).toContain(sent.id);
     // A new deadline (returned, then whistled again) can be missed again, and counts again.
     ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: sent.id, decision: 'return', reason: '超出物业能力' }));
