@@ -102,6 +102,12 @@ export interface User {
   deletion?: { pseudonym: string; startedAt: Date };
   /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
   exportFileID?: string;
+  /**
+   * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
+   * first time they upload one (affair.photoFolder): a path with their openid would name an
+   * anonymous reporter to everyone who sees the photo.
+   */
+  photoFolder?: string;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -249,6 +249,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     consentAt: 'consent',
     deletion: 'account',
     exportFileID: 'consent',
+    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },

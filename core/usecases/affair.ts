@@ -86,9 +86,11 @@ const conflict = (affair: Pick<Affair, 'status'>, doing: string) => new DomainEr
 
 const nameOf = (caller: Caller) => caller.user?.name ?? '';
 
-/** A photo must be one the caller uploaded (the mini-program stores them under affairs/<openid>/). */
+/** A photo must be one the caller uploaded, into their own folder (affair.photoFolder). */
 function checkPhotos(caller: Caller, photos: readonly string[] | undefined): void {
-  if (photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+  if (!photos?.length) return;
+  const folder = caller.user?.photoFolder;
+  if (!folder || photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
 }
 
 interface Move {
@@ -342,6 +344,16 @@ export const affairHandlers: Handlers<'affair'> = {
     const written = await affairsOf(deps).update({ _id: affair._id, reporterOpenid: caller.openid, status: 'closed', rating: { exists: false } }, { set: { rating } });
     if (written === 0) throw new DomainError('CONFLICT', '您已经评价过了');
     return { affair: toAffairView({ ...affair, rating }, caller, true) };
+  },
+
+  'affair.photoFolder': async (_input, { caller, deps }) => {
+    const user = found(caller.user, '请先登记');
+    if (user.photoFolder) return { folder: user.photoFolder };
+    // Made once: of two first uploads at once, the first write wins and both use its folder.
+    const folder = `p${deps.random.id()}`;
+    const users = deps.store.collection<User>(COLLECTIONS.users);
+    if ((await users.update({ _id: user._id, photoFolder: { exists: false } }, { set: { photoFolder: folder } })) === 1) return { folder };
+    return { folder: found((await users.get(user._id))?.photoFolder, '请稍后重试') };
   },
 
   'affair.get': async (input, { caller, deps, preread }) => {
