@@ -37,6 +37,7 @@ import {
   type LedgerEntry,
   type Order,
   type OrderEvent,
+  type PatrolLog,
   type PointsAccount,
   type RecordChange,
   type RecordCorrection,
@@ -114,8 +115,10 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('服务证明', store.collection<Certificate>(COLLECTIONS.certificates), { openid }, [['issuedAt', 'desc'], ['_id', 'desc']]),
     listOf('活动报名', store.collection<ActivitySignup>(COLLECTIONS.activitySignups), { openid }, [['signedUpAt', 'desc'], ['_id', 'desc']]),
     listOf('好人好事推荐', store.collection<AwardNomination>(COLLECTIONS.awardNominations), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('我上报的问题', store.collection<Affair>(COLLECTIONS.affairs), { reporterOpenid: openid, status: { in: ALL_STATUSES } }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('巡查走访记录', store.collection<PatrolLog>(COLLECTIONS.patrolLogs), { openid }, [['date', 'desc'], ['_id', 'desc']]),
   ]);
-  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards] = lists;
+  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols] = lists;
   const volunteer = caller.volunteer;
 
   const content = {
@@ -141,6 +144,16 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     [certificates.label]: certificates.docs.map((certificate) => plain(without(certificate, ['clientRequestId']))),
     [signups.label]: signups.docs.map((signup) => plain(without(signup, ['checkInBy', 'checkOutBy']))),
     [awards.label]: awards.docs.map((award) => plain(without(award, ['nominatedBy', 'reviewedBy', 'clientRequestId']))),
+    // What they reported and what became of it; who handled it is named, not identified.
+    [reported.label]: reported.docs.map((affair) =>
+      plain({
+        ...without(affair, ['handler', 'createdBy', 'clientRequestId', 'events', 'resolution', 'remindAt']),
+        ...(affair.handler ? { handlerName: affair.handler.name } : {}),
+        ...(affair.resolution ? { resolution: without(affair.resolution, ['by']) } : {}),
+        events: affair.events.map((event) => ({ at: event.at, from: event.from, to: event.to, ...(event.note ? { note: event.note } : {}), byMe: event.by === openid })),
+      }),
+    ),
+    [patrols.label]: patrols.docs.map((log) => plain(log)),
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
