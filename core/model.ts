@@ -142,6 +142,20 @@ export interface CommunitySettings {
   minutesCheckRatio?: number;
   /** What one person may do a day besides ordering (absent: the defaults). */
   dailyLimits?: DailyLimits;
+  /** Which affair categories the community takes, their deadlines, and when the street office is told (absent: the defaults). */
+  affairRules?: AffairRules;
+}
+
+/**
+ * How a community handles affairs (网格发现 → 社区吹哨): the categories its forms offer, each with the
+ * default deadline in hours (紧急 ones get half, at most 24), and the street office level: after
+ * this many missed deadlines an affair is flagged to that department (督办), whose people then see it.
+ */
+export interface AffairRules {
+  categories: Array<{ name: AffairCategory; deadlineHours: number }>;
+  escalateAfterOverdues: number;
+  /** A department of the community (usually the 街道办's); absent: no street-level escalation. */
+  streetDepartmentId?: string;
 }
 
 /** Daily limits per person, so no one account can flood a list or use up a community's codes. */
@@ -461,7 +475,8 @@ export type SettingField =
   | 'requireOrderReview'
   | 'acceptTimeoutMinutes'
   | 'orderLimits'
-  | 'dailyLimits';
+  | 'dailyLimits'
+  | 'affairRules';
 
 /**
  * pending → approved | rejected | superseded (a newer proposal for the same rule replaced it);
@@ -1095,6 +1110,11 @@ export interface Affair {
   rating?: { stars: number; comment?: string; at: Date };
   /** The order it came from (affair.fromOrder). */
   orderId?: string;
+  /**
+   * Flagged to the street office level (督办) by the timer when its missed deadlines reached the
+   * community's `affairRules.escalateAfterOverdues`; once, kept after. That department's people see it.
+   */
+  escalation?: { departmentId: string; departmentName: string; at: Date; overdueCount: number };
   events: AffairEvent[];
   createdAt: Date;
   updatedAt: Date;

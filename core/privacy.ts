@@ -654,6 +654,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     resolution: 'affairs',
     rating: 'ratings',
     orderId: null,
+    escalation: null,
     events: 'affairs',
     createdAt: null,
     updatedAt: null,

@@ -37,6 +37,8 @@ export interface AffairView {
   resolution?: { summary: string; photos: string[]; byName: string; at: Iso };
   rating?: { stars: number; comment?: string; at: Iso };
   orderId?: string;
+  /** Flagged to the street office level (督办) after repeated missed deadlines. */
+  escalation?: { departmentName: string; at: Iso; overdueCount: number };
   createdAt: Iso;
   updatedAt: Iso;
   closedAt?: Iso;
@@ -133,14 +135,15 @@ export const affairActions = {
   'affair.get': action<{ affair: AffairView }>()({ roles: ['registered'], input: affairId, reads: readsAffair }),
   /**
    * By role, newest first: `mine` what the caller reported, `handling` what they were assigned,
-   * `grid` a grid worker's grids, `department` their department's, `community` all (staff). Without
+   * `grid` a grid worker's grids, `department` their department's, `escalated` those flagged to
+   * their department as the street office level (督办), `community` all (staff). Without
    * `box`: staff → community, department → department, grid worker → grid, others → mine.
    * `status`: open (not closed), closed, or overdue (open and past the deadline).
    */
   'affair.list': action<Page<AffairView>>()({
     roles: ['registered'],
     input: z.object({
-      box: z.enum(['mine', 'handling', 'grid', 'department', 'community'], { error: '列表只能是我上报的、我承办的、网格的、部门的或全社区的' }).optional(),
+      box: z.enum(['mine', 'handling', 'grid', 'department', 'escalated', 'community'], { error: '列表只能是我上报的、我承办的、网格的、部门的、督办的或全社区的' }).optional(),
       status: z.enum(['open', 'closed', 'overdue'], { error: '状态只能是办理中、已办结或已超期' }).optional(),
       ...paging,
     }),

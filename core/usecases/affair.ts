@@ -15,7 +15,6 @@ import {
   canViewAffair,
   confirmRefusal,
   DAILY_REPORTS,
-  DEFAULT_DEADLINE_HOURS,
   DISPUTE,
   IN_HAND,
   isAffairStaff,
@@ -31,12 +30,16 @@ import { AFFAIR_LIST_OMIT, toAffairView } from '../affair-view';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import { AFFAIR_STATUS_TEXT } from '../labels';
+import { affairRulesOf, DEFAULT_AFFAIR_RULES, defaultDeadlineHours } from '../settings';
 import {
   type Affair,
+  type AffairCategory,
   type AffairEvent,
+  type AffairRules,
   type AffairHandler,
   type AffairStatus,
   COLLECTIONS,
+  type Community,
   type Department,
   type MediationTier,
   type Order,
@@ -93,6 +96,13 @@ function checkPhotos(caller: Caller, photos: readonly string[] | undefined): voi
   if (!folder || photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
 }
 
+/** Only the categories the community takes (its affair rules). */
+function checkCategory(community: Community, category: AffairCategory): void {
+  if (!affairRulesOf(community).categories.some((item) => item.name === category)) {
+    throw new DomainError('INVALID_INPUT', `本社区暂不受理“${category}”类问题，请选择其他类别`);
+  }
+}
+
 interface Move {
   /** When it happens (the deadline set with it counts from the same moment). */
   at?: Date;
@@ -137,9 +147,11 @@ function chosenTier(affair: Affair, step: 'handle' | 'whistle', tier: MediationT
   return tierFor(affair, step, tier);
 }
 
-function deadline(deps: Deps, affair: Affair, hours: number | undefined): { at: Date; dueAt: Date; remindAt: Date } {
+/** From now: the hours staff gave, else the community's default for the category and urgency. */
+function deadline(deps: Deps, caller: Caller, affair: Affair, hours: number | undefined): { at: Date; dueAt: Date; remindAt: Date } {
   const now = deps.clock.now();
-  const dueAt = addHours(now, hours ?? DEFAULT_DEADLINE_HOURS[affair.urgency]);
+  const rules = caller.community ? affairRulesOf(caller.community) : DEFAULT_AFFAIR_RULES;
+  const dueAt = addHours(now, hours ?? defaultDeadlineHours(rules, affair.category, affair.urgency));
   return { at: now, dueAt, remindAt: remindAtFor(now, dueAt) };
 }
 
@@ -172,6 +184,7 @@ export const affairHandlers: Handlers<'affair'> = {
     };
     const community = await loadCommunity(deps, user.communityId, caller);
     checkAddress(community, { gridId: input.place.gridId, building: input.place.building });
+    checkCategory(community, input.category);
     checkPhotos(caller, input.photos);
     if (input.parties && input.category !== DISPUTE) throw new DomainError('INVALID_INPUT', '只有矛盾纠纷需要填写当事人');
     const official = caller.roles.has('staff') || caller.roles.has('grid_worker');
@@ -235,7 +248,7 @@ export const affairHandlers: Handlers<'affair'> = {
       throw new DomainError('INVALID_INPUT', '只能交给本社区的工作人员、网格员或已通过审核的志愿者');
     }
     const tier = chosenTier(affair, 'handle', input.tier);
-    const { at, dueAt, remindAt } = deadline(deps, affair, input.deadlineHours);
+    const { at, dueAt, remindAt } = deadline(deps, caller, affair, input.deadlineHours);
     const next = await move(
       deps,
       affair,
@@ -257,7 +270,7 @@ export const affairHandlers: Handlers<'affair'> = {
     if (!department.active) throw new DomainError('CONFLICT', '该部门已停用，请选择其他部门');
     if (!department.categories.includes(affair.category)) throw new DomainError('INVALID_INPUT', `${department.name}不负责“${affair.category}”类问题，请选择其他部门`);
     const tier = chosenTier(affair, 'whistle', input.tier);
-    const { at, dueAt, remindAt } = deadline(deps, affair, input.deadlineHours);
+    const { at, dueAt, remindAt } = deadline(deps, caller, affair, input.deadlineHours);
     const next = await move(
       deps,
       affair,
@@ -383,6 +396,10 @@ export const affairHandlers: Handlers<'affair'> = {
         if (!caller.roles.has('department') || !caller.user?.departmentId) throw new DomainError('FORBIDDEN', '只有部门人员可以查看部门的问题');
         where = { departmentId: caller.user.departmentId, status: { in: statuses } };
         break;
+      case 'escalated':
+        if (!caller.roles.has('department') || !caller.user?.departmentId) throw new DomainError('FORBIDDEN', '只有部门人员可以查看督办的问题');
+        where = { 'escalation.departmentId': caller.user.departmentId, status: { in: statuses } };
+        break;
       case 'handling':
         where = { 'handler.openid': caller.openid, status: { in: statuses } };
         break;
@@ -397,6 +414,7 @@ export const affairHandlers: Handlers<'affair'> = {
     if (!isAffairStaff(caller, order) || order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '只能转办本社区居民的订单');
     if (order.affairId) throw new DomainError('CONFLICT', '该订单已转为社区事务');
     if (order.status !== 'pending' && order.status !== 'pending_review') throw new DomainError('CONFLICT', '只有等待派单或审核的订单可以转为社区事务');
+    checkCategory(await loadCommunity(deps, order.communityId, caller), input.category);
     const now = deps.clock.now();
     const affairId = `a-${order._id}`;
     // The resident reported it (they confirm and rate it); an elder without an account: the staff member.
@@ -452,6 +470,30 @@ async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
   return affair.departmentId ? (await departmentPeople(deps, affair.departmentId)).map((person) => person._id) : [];
 }
 
+/**
+ * 督办: at the missed deadline that reaches the community's `escalateAfterOverdues`, the affair is
+ * flagged, once, to the street office level's department (affairRules.streetDepartmentId), whose
+ * people are told and may follow it from then on. Returns 1 when it flagged it.
+ */
+async function escalate(deps: Deps, affair: Affair, overdueCount: number, rulesOf: (communityId: string) => Promise<AffairRules>): Promise<number> {
+  if (affair.escalation) return 0;
+  const rules = await rulesOf(affair.communityId);
+  if (!rules.streetDepartmentId || overdueCount < rules.escalateAfterOverdues) return 0;
+  const department = await deps.store.collection<Department>(COLLECTIONS.departments).get(rules.streetDepartmentId);
+  if (!department || department.communityId !== affair.communityId || !department.active) return 0;
+  const escalation = { departmentId: department._id, departmentName: department.name, at: deps.clock.now(), overdueCount };
+  if ((await affairsOf(deps).update({ _id: affair._id, escalation: { exists: false } }, { set: { escalation } })) === 0) return 0;
+  for (const person of await departmentPeople(deps, department._id)) {
+    await notify(deps, {
+      kind: 'affair_reminder',
+      touser: person._id,
+      page: affairPage(affair._id),
+      fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
+    });
+  }
+  return 1;
+}
+
 /** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
 function senderOf(affair: Affair): string | undefined {
   return [...(affair.events ?? [])].reverse().find((event) => event.to === 'handling' || event.to === 'whistled')?.by;
@@ -505,6 +547,14 @@ export const affairTimer: TimerJob = async (deps) => {
     },
   );
   let overdue = 0;
+  let escalated = 0;
+  // Each community's rules, read once a run.
+  const communities = new Map<string, Promise<Community | null>>();
+  const rulesOf = async (communityId: string) => {
+    if (!communities.has(communityId)) communities.set(communityId, deps.store.collection<Community>(COLLECTIONS.communities).get(communityId));
+    const community = await communities.get(communityId);
+    return community ? affairRulesOf(community) : DEFAULT_AFFAIR_RULES;
+  };
   for (const affair of late) {
     if (!affair.dueAt) continue;
     const flagged = await affairs.update(
@@ -513,6 +563,7 @@ export const affairTimer: TimerJob = async (deps) => {
     );
     if (flagged === 0) continue;
     overdue += 1;
+    escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
     // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
     const sender = senderOf(affair);
     const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
@@ -525,5 +576,5 @@ export const affairTimer: TimerJob = async (deps) => {
       });
     }
   }
-  return { reminded, overdue };
+  return { reminded, overdue, escalated };
 };

@@ -98,6 +98,12 @@ export const communityHandlers: Handlers<'community'> = {
       const problem = capProblem('community_setting', field, input[field], caps);
       if (problem) throw new DomainError('INVALID_INPUT', problem);
     }
+    const street = changed.includes('affairRules') ? input.affairRules?.streetDepartmentId : undefined;
+    if (street) {
+      const department = await departmentsOf(deps).get(street);
+      if (!department || department.communityId !== community._id) throw new DomainError('INVALID_INPUT', `街道督办部门不属于${community.name}`);
+      if (!department.active) throw new DomainError('CONFLICT', '街道督办部门已停用，请选择其他部门');
+    }
     const now = deps.clock.now();
     if (changed.some((field) => RULE_FIELDS[field].needsApproval)) await assertCanPropose(deps, caller);
     const immediate = changed.filter((field) => !RULE_FIELDS[field].needsApproval);
