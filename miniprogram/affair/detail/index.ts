@@ -47,6 +47,9 @@ interface Photo {
   isImage: true;
 }
 
+/** What a van-field holds (an emptied field may report no string). */
+const fieldValue = (event: Vant.FieldChange): string => (typeof event.detail === 'string' ? event.detail : '');
+
 function stepsOf(affair: AffairView): Step[] {
   return (affair.timeline ?? []).map((entry) => ({
     text: `${AFFAIR_STATUS_TEXT[entry.to]}${entry.tier ? `（${TIER_TEXT[entry.tier]}）` : ''}`,
@@ -229,10 +232,10 @@ Component({
     },
 
     onText(event: Vant.FieldChange) {
-      this.setData({ text: event.detail, formError: '' });
+      this.setData({ text: fieldValue(event), formError: '' });
     },
     onDeadline(event: Vant.FieldChange) {
-      this.setData({ deadline: event.detail, formError: '' });
+      this.setData({ deadline: fieldValue(event), formError: '' });
     },
     onAssignee(event: WechatMiniprogram.BaseEvent) {
       this.setData({ assignee: String(event.currentTarget.dataset.id), formError: '' });
