@@ -26,7 +26,7 @@ let sequence = 0;
 const requestId = () => `afp-${process.pid}-${String(++sequence).padStart(4, '0')}`;
 
 beforeAll(async () => {
-  cloud = await startLinli({ timers: [] });
+  cloud = await startLinli({ timers: [], sensitiveWords: ['赌博'] });
 });
 afterAll(() => cloud.close());
 
@@ -131,19 +131,19 @@ describe('affair/report', () => {
     tap(page, '#category-3', 'tap');
     await settle();
     expect(text(page, '#dispute-hint')).toContain('只有社区工作人员和调解人能看到');
-    type(page, '#parties', '2栋 301 与 401 住户');
+    // WeChat's content check refuses a field: the cloud's words, naming it, and nothing written.
+    type(page, '#parties', '聚众赌博的两户');
     type(page, '#description', '楼上漏水，两家争执不下');
+    page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: 1 } });
     await settle();
-    // The cloud's own words when it refuses (the building is not of the grid any more).
-    page.setData({ buildings: ['9栋'], buildingIndex: 0 });
     const before = snapshot(cloud);
     tap(page, '#submit');
     await until(() => page.data.submitError !== '');
-    expect(text(page, '#submit-error')).toBe('第一网格没有9栋');
+    expect(text(page, '#submit-error')).toContain('当事人');
     expect(snapshot(cloud)).toBe(before);
 
-    page.querySelector('#building-picker')!.dispatchEvent('change', { detail: { value: 1 } });
-    page.setData({ buildings: ['1栋', '2栋', '3栋'] });
+    type(page, '#parties', '2栋 301 与 401 住户');
+    await settle();
     let redirected = '';
     wx.redirectTo = (options: { url: string }) => {
       redirected = options.url;
@@ -151,7 +151,7 @@ describe('affair/report', () => {
     tap(page, '#submit');
     await until(() => redirected !== '');
     const inputs = calls.calls.filter((c) => c.data.action === 'affair.report').map((c) => (c.data as { input: InputOf<'affair.report'> }).input);
-    // The retry after the refusal is the same request.
+    // The second tap after the refusal is the same request.
     expect(inputs).toHaveLength(2);
     expect(inputs[1]!.clientRequestId).toBe(inputs[0]!.clientRequestId);
     expect(inputs[1]).toMatchObject({ category: '矛盾纠纷', parties: '2栋 301 与 401 住户', place: { gridId: 'g1', building: '2栋' } });
