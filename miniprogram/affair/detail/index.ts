@@ -10,7 +10,7 @@
  * loaded when it opens, so the first screen is one call (affair.get). Every action replies with the
  * affair as it now is, which the page shows without reloading.
  */
-import type { AffairCommand, AffairView, DepartmentView } from '../../../core/contract';
+import type { AffairCommand, AffairView, DepartmentView, VolunteerView } from '../../../core/contract';
 import type { MediationTier } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
 import { imageUrl, uploadFile } from '../../api/files';
@@ -109,6 +109,7 @@ Component({
     gridWorkers: [] as Person[],
     volunteers: [] as Person[],
     volunteersCursor: '',
+    loadingMore: false,
     peopleLoaded: false,
     departments: [] as DepartmentView[],
     departmentsLoaded: false,
@@ -197,26 +198,30 @@ Component({
         const message = !staff.ok ? staff.error.message : !grid.ok ? grid.error.message : !volunteers.ok ? volunteers.error.message : '';
         return this.setData({ formLoading: false, formLoadError: message });
       }
-      this.setData({
-        formLoading: false,
-        peopleLoaded: true,
-        staffPeople: staff.data.items.map((member) => ({ id: member.openid, name: member.name, meta: '社区工作人员' })),
-        gridWorkers: grid.data.items.map((member) => ({ id: member.openid, name: member.name, meta: member.gridNames?.length ? `网格员 · ${member.gridNames.join('、')}` : '网格员' })),
-        volunteers: volunteers.data.items.map((volunteer) => ({ id: volunteer.openid, name: volunteer.realName, meta: volunteer.skills.length ? `志愿者 · ${volunteer.skills.join('、')}` : '志愿者' })),
-        volunteersCursor: volunteers.data.nextCursor ?? '',
-      });
+      const staffPeople = staff.data.items.map((member) => ({ id: member.openid, name: member.name, meta: '社区工作人员' }));
+      // Staff first (the handler is named as staff when they are both), then grid workers.
+      const gridWorkers = grid.data.items
+        .filter((member) => !staffPeople.some((person) => person.id === member.openid))
+        .map((member) => ({ id: member.openid, name: member.name, meta: member.gridNames?.length ? `网格员 · ${member.gridNames.join('、')}` : '网格员' }));
+      this.setData({ formLoading: false, peopleLoaded: true, staffPeople, gridWorkers, volunteers: [], volunteersCursor: '' });
+      this.addVolunteers(volunteers.data.items, volunteers.data.nextCursor);
+    },
+    /** Approved volunteers who are not listed already as staff or grid workers (who would be named so). */
+    addVolunteers(items: VolunteerView[], nextCursor: string | null) {
+      const listed = new Set([...this.data.staffPeople, ...this.data.gridWorkers, ...this.data.volunteers].map((person) => person.id));
+      const added = items
+        .filter((volunteer) => !listed.has(volunteer.openid))
+        .map((volunteer) => ({ id: volunteer.openid, name: volunteer.realName, meta: volunteer.skills.length ? `志愿者 · ${volunteer.skills.join('、')}` : '志愿者' }));
+      this.setData({ volunteers: [...this.data.volunteers, ...added], volunteersCursor: nextCursor ?? '' });
     },
     async onMoreVolunteers() {
       const cursor = this.data.volunteersCursor;
-      if (!cursor || this.data.formLoading) return;
-      this.setData({ formLoading: true });
+      if (!cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
       const reply = await call('volunteer.list', { status: 'approved', limit: PEOPLE_PAGE, cursor }, { toast: false });
-      if (!reply.ok) return this.setData({ formLoading: false, formError: reply.error.message });
-      this.setData({
-        formLoading: false,
-        volunteers: [...this.data.volunteers, ...reply.data.items.map((volunteer) => ({ id: volunteer.openid, name: volunteer.realName, meta: volunteer.skills.length ? `志愿者 · ${volunteer.skills.join('、')}` : '志愿者' }))],
-        volunteersCursor: reply.data.nextCursor ?? '',
-      });
+      this.setData({ loadingMore: false });
+      if (!reply.ok) return this.setData({ formError: reply.error.message });
+      this.addVolunteers(reply.data.items, reply.data.nextCursor);
     },
     /** The community's active departments that handle this category. */
     async loadDepartments() {
