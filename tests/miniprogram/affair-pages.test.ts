@@ -110,7 +110,11 @@ describe('affair/report', () => {
     expect(input).toMatchObject({ category: '设施损坏', urgency: '紧急', description: '3栋单元门的门禁坏了，关不上', place: { gridId: 'g1', building: '3栋', detail: '3栋1单元门口' }, anonymous: true });
     expect(input.clientRequestId).toBe(page.data.requestId);
     expect(input.photos).toHaveLength(1);
-    expect(input.photos![0]).toContain(`/affairs/${DEMO.resident}/`);
+    // In her own random folder: the address does not name her.
+    const folder = doc<{ photoFolder?: string }>(cloud, 'users', DEMO.resident)!.photoFolder!;
+    expect(folder).toMatch(/^p[0-9a-z]+$/);
+    expect(input.photos![0]).toContain(`/affairs/${folder}/`);
+    expect(input.photos![0]).not.toContain(DEMO.resident);
     expect((await cloud.storage.read(input.photos![0]!.split('/').slice(3).join('/')))?.toString()).toBe('the broken door');
 
     const affairId = /^\/affair\/detail\/index\?affairId=(.+)$/.exec(redirected)?.[1];
@@ -216,7 +220,7 @@ describe('affair/detail', () => {
     await until(() => dept.page.data.affair.status === 'accepted');
     expect(text(dept.page, '#status')).toBe('部门办理中');
     tap(dept.page, '#open-resolve');
-    await until(() => dept.page.data.openid === DEMO.dept);
+    await until(() => dept.page.data.photoFolder !== '');
     dept.page.querySelector('#resolve-photos')!.dispatchEvent('after-read', { detail: { file: { url: photoFile('cleaned up') } } });
     await until(() => dept.page.data.resolvePhotos.length === 1 && dept.page.data.uploading === false);
     tap(dept.page, '#submit-resolve');
@@ -228,7 +232,7 @@ describe('affair/detail', () => {
     await until(() => dept.page.data.affair.status === 'resolved');
     expect(text(dept.page, '#resolution')).toContain('已安排保洁清运并消杀');
     expect(dept.page.data.resolutionPhotoUrls).toHaveLength(1);
-    expect(doc<Affair>(cloud, 'affairs', affair.id)!.resolution!.photos![0]).toContain(`/affairs/${DEMO.dept}/`);
+    expect(doc<Affair>(cloud, 'affairs', affair.id)!.resolution!.photos![0]).toContain(`/affairs/${doc<{ photoFolder?: string }>(cloud, 'users', DEMO.dept)!.photoFolder}/`);
 
     // The reporter confirms, then rates.
     const back = await openDetail(DEMO.resident, affair.id);

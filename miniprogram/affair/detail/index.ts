@@ -6,8 +6,8 @@
  * The buttons come from the cloud's `allowed` alone; each opens its form on the page:
  * 交社区办理 (handle) and 吹哨 (whistle) for staff, 报到 (respond: 接收 or 退回) for the department,
  * 办理结果 (resolve) for the handler, 确认 (confirm: 确认办结 or 重新办理) and 评价 (rate). What a form
- * picks from (the people to assign, the departments, the caller's own openid for photo uploads) is
- * loaded when it opens, so the first screen is one call (affair.get). Every action replies with the
+ * picks from (the people to assign, the departments, the caller's photo folder for the result's
+ * photos) is loaded when it opens, so the first screen is one call (affair.get). Every action replies with the
  * affair as it now is, which the page shows without reloading.
  */
 import type { AffairCommand, AffairView, DepartmentView, VolunteerView } from '../../../core/contract';
@@ -102,9 +102,10 @@ Component({
     /** What the open form picks from: loading, or why it could not be loaded. */
     formLoading: false,
     formLoadError: '',
-    /** The caller, asked once when a form needs them (community for the people, openid for photos). */
-    openid: '',
+    /** The caller's community, asked once when the people to assign are. */
     communityId: '',
+    /** Where the caller's photos go (affairs/<folder>/…), asked once when the result's form opens. */
+    photoFolder: '',
     staffPeople: [] as Person[],
     gridWorkers: [] as Person[],
     volunteers: [] as Person[],
@@ -166,27 +167,39 @@ Component({
     async prepare(form: Form) {
       if (form === 'handle' && !this.data.peopleLoaded) await this.loadPeople();
       else if (form === 'whistle' && !this.data.departmentsLoaded) await this.loadDepartments();
-      else if (form === 'resolve' && !this.data.openid) await this.loadMe();
+      else if (form === 'resolve' && !this.data.photoFolder) await this.loadPhotoFolder();
     },
     onRetryForm() {
       this.setData({ formLoadError: '' });
       void this.prepare(this.data.form);
     },
-    /** The caller's openid and community (asked once). */
-    async loadMe(): Promise<boolean> {
-      if (this.data.openid) return true;
+    /** The caller's community (asked once). */
+    async loadCommunity(): Promise<boolean> {
+      if (this.data.communityId) return true;
       this.setData({ formLoading: true });
       const me = await call('user.me', {}, { toast: false });
       if (!me.ok || !me.data.communityId) {
         this.setData({ formLoading: false, formLoadError: me.ok ? '请先在“我的”页面完成登记' : me.error.message });
         return false;
       }
-      this.setData({ formLoading: false, openid: me.data.openid, communityId: me.data.communityId });
+      this.setData({ formLoading: false, communityId: me.data.communityId });
+      return true;
+    },
+    /** The caller's own photo folder (made by the cloud on first use). */
+    async loadPhotoFolder(): Promise<boolean> {
+      if (this.data.photoFolder) return true;
+      this.setData({ formLoading: true });
+      const reply = await call('affair.photoFolder', {}, { toast: false });
+      if (!reply.ok) {
+        this.setData({ formLoading: false, formLoadError: reply.error.message });
+        return false;
+      }
+      this.setData({ formLoading: false, photoFolder: reply.data.folder });
       return true;
     },
     /** The community's staff and grid workers, and its approved volunteers (the first page of each). */
     async loadPeople() {
-      if (!(await this.loadMe())) return;
+      if (!(await this.loadCommunity())) return;
       this.setData({ formLoading: true });
       const communityId = this.data.communityId;
       const [staff, grid, volunteers] = await Promise.all([
@@ -355,9 +368,9 @@ Component({
       this.done(await call('affair.rate', { affairId: this.data.affairId, stars: this.data.stars, ...(comment ? { comment } : {}) }, { loading: '正在提交', toast: false }), '感谢您的评价');
     },
 
-    /** A photo of the result: uploaded at once, under affairs/<my openid>/, the only folder the cloud accepts. */
+    /** A photo of the result: uploaded at once, into my photo folder, the only one the cloud accepts. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
-      if (!this.data.openid && !(await this.loadMe())) return;
+      if (!(await this.loadPhotoFolder())) return;
       const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
       try {
@@ -367,7 +380,7 @@ Component({
           const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
           const count = this.data.photoCount + 1;
           this.setData({ photoCount: count });
-          const fileID = await uploadFile(path, `affairs/${this.data.openid}/${this.data.affairId}-result-${Date.now().toString(36)}-${count}.${extension}`);
+          const fileID = await uploadFile(path, `affairs/${this.data.photoFolder}/${this.data.affairId}-result-${Date.now().toString(36)}-${count}.${extension}`);
           this.setData({ resolvePhotos: [...this.data.resolvePhotos, { url: imageUrl(fileID), fileID, isImage: true }] });
         }
       } catch {

@@ -5,7 +5,9 @@
  * their first grid's workplace), up to 3 photos. 当事人 only for 矛盾纠纷; 匿名 only for residents
  * (staff and grid workers sign what they report as part of their work). One clientRequestId per
  * form, so a second tap after a lost reply finds the first report instead of making another.
- * The first screen is two calls: user.me, then community.get for the grids.
+ * The first screen is two calls: user.me, then community.get for the grids. Photos go in the
+ * person's own random folder (affair.photoFolder, asked when the first photo is chosen), so a
+ * photo's address does not name an anonymous reporter.
  */
 import type { AffairCategory, AffairUrgency, Grid } from '../../../core/model';
 import { call, newRequestId } from '../../api/api';
@@ -30,7 +32,8 @@ Component({
     mayReport: true,
     /** A resident (neither staff nor grid worker): may report anonymously. */
     resident: false,
-    openid: '',
+    /** Where my photos go (affairs/<folder>/…), asked once when the first photo is chosen. */
+    photoFolder: '',
     categories: AFFAIR_CATEGORIES as readonly AffairCategory[],
     urgencies: AFFAIR_URGENCIES as readonly AffairUrgency[],
     category: '' as AffairCategory | '',
@@ -64,7 +67,7 @@ Component({
       this.setData({ loading: true, error: '' });
       const me = await call('user.me', {}, { toast: false });
       if (!me.ok) return this.setData({ loading: false, error: me.error.message });
-      const { profile, roles, openid } = me.data;
+      const { profile, roles } = me.data;
       if (!profile) return this.setData({ loading: false, registered: false });
       const official = roles.includes('staff') || roles.includes('grid_worker');
       if (!official && !roles.includes('resident')) return this.setData({ loading: false, mayReport: false });
@@ -75,7 +78,6 @@ Component({
       const buildings = grids[gridIndex]?.buildings ?? [];
       this.setData({
         loading: false,
-        openid,
         resident: !official,
         grids,
         gridNames: grids.map((grid) => grid.name),
@@ -119,18 +121,23 @@ Component({
       this.setData({ errors });
       return Object.keys(errors).length === 0;
     },
-    /** A photo was chosen: uploaded at once, under affairs/<my openid>/, the only folder the cloud accepts. */
+    /** A photo was chosen: uploaded at once, into my photo folder, the only one the cloud accepts. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
       const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
       try {
+        if (!this.data.photoFolder) {
+          const reply = await call('affair.photoFolder', {}, { toast: false });
+          if (!reply.ok) throw new Error(reply.error.message);
+          this.setData({ photoFolder: reply.data.folder });
+        }
         for (const file of files) {
           const path = file.tempFilePath ?? file.url ?? '';
           if (!path || this.data.photos.length >= MAX_PHOTOS) continue;
           const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
           const count = this.data.photoCount + 1;
           this.setData({ photoCount: count });
-          const fileID = await uploadFile(path, `affairs/${this.data.openid}/${this.data.requestId}-${count}.${extension}`);
+          const fileID = await uploadFile(path, `affairs/${this.data.photoFolder}/${this.data.requestId}-${count}.${extension}`);
           this.setData({ photos: [...this.data.photos, { url: imageUrl(fileID), fileID, isImage: true }] });
         }
       } catch {
