@@ -64,11 +64,10 @@ export const MAX_AFFAIR_EVENTS = 60;
 export const affairsOf = (deps: Deps): Collection<Affair> => deps.store.collection<Affair>(COLLECTIONS.affairs);
 
 /**
- * Where a notice about an affair opens. The affair pages are still to be built (issue 14 item 6):
- * until then a notice opens 我的, where the person's tools are, rather than a page that does not
- * exist (tests/core/notice-pages.test.ts holds every notice to a page of app.json).
+ * Where a notice about an affair opens: the affair's own page (the affair subpackage), with the
+ * buttons its reader may use now (tests/core/notice-pages.test.ts holds every notice to a page of app.json).
  */
-export const affairPage = (affairId: string) => `pages/me/index?affairId=${encodeURIComponent(affairId)}`;
+export const affairPage = (affairId: string) => `affair/detail/index?affairId=${encodeURIComponent(affairId)}`;
 
 const NEWEST: OrderBy = [
   ['createdAt', 'desc'],

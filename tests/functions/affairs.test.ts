@@ -377,6 +377,8 @@ describe('affairs', () => {
     const outbox = (await control<{ messages: Array<{ touser: string; template_id: string; page: string }> }>(cloud, 'GET', 'outbox')).messages;
     const reminders = outbox.filter((m) => m.touser === DEMO.dept && m.template_id === 'TPL_AFFAIR_REMINDER' && m.page.includes(sent.id));
     expect(reminders).toHaveLength(1);
+    // The notice opens the affair's own page.
+    expect(reminders[0]!.page).toBe(`affair/detail/index?affairId=${sent.id}`);
     expect(stored(sent.id).overdue).toBe(false);
     // Enough for every affair of this file the timer reaches (each missed deadline is told once).
     await control(cloud, 'POST', 'subscriptions', { openid: DEMO.staff, templateId: 'TPL_AFFAIR_REMINDER', count: 50 });
