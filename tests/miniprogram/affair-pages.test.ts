@@ -16,7 +16,7 @@ import type { Affair } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, type Page, settle, text, until } from '../helpers/mp';
-import { doc } from '../helpers/seed';
+import { doc, seed } from '../helpers/seed';
 
 type Wx = Record<string, unknown>;
 const wx = (globalThis as unknown as { wx: Wx }).wx;
@@ -160,6 +160,21 @@ describe('affair/report', () => {
     expect(inputs[1]!.clientRequestId).toBe(inputs[0]!.clientRequestId);
     expect(inputs[1]).toMatchObject({ category: '矛盾纠纷', parties: '2栋 301 与 401 住户', place: { gridId: 'g1', building: '2栋' } });
     expect(inputs[1]).not.toHaveProperty('anonymous');
+  });
+
+  it('offers only the categories the community takes (社区设置 → 事务办理规则)', async () => {
+    const { settings } = ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community }));
+    const taken = settings.affairRules.categories.filter((item) => item.name !== '违章搭建' && item.name !== '安全隐患');
+    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: { ...settings.affairRules, categories: taken } }));
+    try {
+      connectMiniProgram(cloud, DEMO.resident);
+      const page = mount('affair/report/index');
+      page.instance.onLoad();
+      await until(() => page.data.loading === false);
+      expect(text(page, '#categories')).toBe('环境卫生设施损坏矛盾纠纷其他');
+    } finally {
+      ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: settings.affairRules }));
+    }
   });
 
   it('department people are told they do not report here', async () => {
@@ -350,6 +365,15 @@ describe('affair/detail', () => {
     await until(() => staff.page.data.affair.status === 'handling');
     expect(staff.calls.calls.at(-1)!.data).toEqual({ action: 'affair.handle', input: { affairId: affair.id, assignee: DEMO.staff2, tier: 'street' } });
     expect(text(staff.page, '#tier')).toBe('街道/区调解');
+  });
+
+  it('an affair flagged to the street office says so', async () => {
+    const found = await reported();
+    const stored = doc<Affair>(cloud, 'affairs', found.id)!;
+    seed(cloud, 'affairs', [{ ...stored, overdueCount: 2, escalation: { departmentId: 'dept-street', departmentName: '和平街道办事处', at: new Date(), overdueCount: 2 } }]);
+    const { page } = await openDetail(DEMO.staff, found.id);
+    expect(text(page, '#escalation')).toBe('已报和平街道办事处督办（超期 2 次）');
+    expect(text(page, '#overdue-count')).toBe('已超期 2 次');
   });
 
   it('an anonymous report is 匿名 to the grid’s worker and named to staff', async () => {

@@ -74,10 +74,13 @@ Component({
       const community = await call('community.get', { communityId: profile.communityId }, { toast: false });
       if (!community.ok) return this.setData({ loading: false, error: community.error.message });
       const grids = community.data.grids;
+      // Only the categories this community takes (社区设置 → 事务办理规则).
+      const taken = community.data.settings.affairRules.categories.map((item) => item.name);
       const gridIndex = grids.findIndex((grid) => grid.id === profile.address.gridId);
       const buildings = grids[gridIndex]?.buildings ?? [];
       this.setData({
         loading: false,
+        categories: AFFAIR_CATEGORIES.filter((name) => taken.includes(name)),
         resident: !official,
         grids,
         gridNames: grids.map((grid) => grid.name),
