@@ -51,6 +51,8 @@ export const COLLECTIONS = {
   patrolLogs: 'patrol_logs',
   /** Roles taken from people (off-boarding: community.removeRole): who, which role, by whom, why (append-only). */
   roleRemovals: 'role_removals',
+  /** The household register (户): one document per home, with its members, flags and linker (十联户). */
+  households: 'households',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -102,6 +104,11 @@ export interface User {
   deletion?: { pseudonym: string; startedAt: Date };
   /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
   exportFileID?: string;
+  /**
+   * The household (户) they belong to, once staff confirmed it (household.confirmMember); the 议事
+   * rule "one vote per household" counts by it.
+   */
+  householdId?: string;
   /**
    * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
    * first time they upload one (affair.photoFolder): a path with their openid would name an
@@ -1152,3 +1159,50 @@ export interface PatrolLog {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Who someone is to the household's head (户主). */
+export type HouseholdRelation = '户主' | '配偶' | '子女' | '父母' | '祖孙' | '兄弟姐妹' | '租户' | '其他';
+
+/** Circumstances that call for care; seen by staff and the household's linker only (never the household list of others). */
+export type HouseholdFlag = '独居老人' | '空巢老人' | '残疾' | '低保' | '特困' | '重病' | '留守儿童' | '优抚对象';
+
+/**
+ * A home (户) in the register: its address down to the room, its members (registered residents by
+ * openid, others by name only: elders without phones are why this exists), care flags, a contact
+ * phone, and its linker (联户长 / 党员联系户 / 社区管家), who looks after it.
+ */
+export interface Household {
+  _id: string;
+  communityId: string;
+  gridId: string;
+  building: string;
+  unit?: string;
+  room: string;
+  members: HouseholdMember[];
+  flags: HouseholdFlag[];
+  contactPhone?: string;
+  /** The linker who looks after it (household.assignLinker). */
+  linkerOpenid?: string;
+  linkerName?: string;
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface HouseholdMember {
+  /** A registered resident (confirmed by staff); absent for someone without the app. */
+  openid?: string;
+  name: string;
+  relation: HouseholdRelation;
+}
+
+/** 楼院, 网格 or 社区: who may discuss and vote on a matter. */
+export type CouncilScope = 'building' | 'grid' | 'community';
+
+/** One vote per household (户代表) or per registered resident. */
+export type VotingRule = 'household' | 'resident';
+
+/** proposed (民事民提) → open (discussion and voting until the deadline) → closed → published (公开); or declined by staff. */
+export type CouncilStage = 'proposed' | 'open' | 'closed' | 'published' | 'declined';

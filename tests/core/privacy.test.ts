@@ -43,6 +43,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   affairs: 'Affair',
   patrol_logs: 'PatrolLog',
   role_removals: 'RoleRemoval',
+  households: 'Household',
 };
 
 /**
