@@ -274,6 +274,21 @@ describe('the entries in 我的', () => {
   });
 });
 
+describe('pages/home: 上报问题', () => {
+  it('a resident reaches the report form from the home page, which still asks for its one call', async () => {
+    const calls = connectMiniProgram(cloud, DEMO.resident);
+    const urls = captureNavigation();
+    const page = mount('pages/home/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    expect(calls.calls.map((c) => c.data.action)).toEqual(['user.home']);
+    expect(text(page, '#report-affair')).toContain('发现问题？上报社区');
+    page.querySelector('#report-affair')!.dispatchEvent('click');
+    await until(() => urls.length === 1);
+    expect(urls).toEqual(['/affair/report/index']);
+  });
+});
+
 describe('staff/departments (部门管理)', () => {
   it('staff add a department with its kind and categories, then edit it with the version read', async () => {
     const calls = connectMiniProgram(cloud, DEMO.staff);
