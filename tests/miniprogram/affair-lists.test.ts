@@ -226,7 +226,7 @@ describe('affair/inbox (部门待办)', () => {
   it('someone of no department is told so', async () => {
     connectMiniProgram(cloud, DEMO.resident);
     const page = await opened(mount('affair/inbox/index'));
-    expect(page.data.error).not.toBe('');
+    expect(page.data.error).toBe('只有部门人员可以查看部门的问题');
     expect(page.querySelector('#retry')).toBeTruthy();
   });
 });

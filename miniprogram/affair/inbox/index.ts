@@ -17,7 +17,9 @@ Component({
   data: {
     largeText: false,
     tab: 'whistled' as Tab,
-    /** The caller's department (department.list replies with their own only). */
+    /** Read with the first page. */
+    departmentKnown: false,
+    /** The caller's department: department.list replies with their own only ('' if it cannot tell). */
     departmentName: '',
   },
   methods: {
@@ -26,19 +28,18 @@ Component({
       void this.load();
     },
     onShow() {
-      if (this.data.departmentName) void this.refresh();
+      if (this.data.departmentKnown) void this.refresh();
     },
     listKey() {
       return this.data.tab;
     },
     async fetchList(cursor?: string) {
       const list = call('affair.list', { box: 'department', status: this.data.tab, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { toast: false });
-      if (this.data.departmentName) return rows(await list, toAffairRow);
+      if (this.data.departmentKnown || cursor) return rows(await list, toAffairRow);
       const [departments, affairs] = await Promise.all([call('department.list', {}, { toast: false }), list]);
-      if (!departments.ok) return departments;
-      const own = departments.data[0];
-      if (!own) return { ok: false as const, error: { code: 'FORBIDDEN', message: '您还不是任何部门的人员，请联系社区工作人员邀请您加入部门' } };
-      return rows(affairs, toAffairRow, { departmentName: own.name });
+      // Someone who is also a grid worker is given every active department: no name rather than a wrong one.
+      const own = departments.ok && departments.data.length === 1 ? departments.data[0]!.name : '';
+      return rows(affairs, toAffairRow, { departmentKnown: true, departmentName: own });
     },
     onTab(event: WechatMiniprogram.BaseEvent) {
       this.switchList({ tab: event.currentTarget.dataset.tab as Tab });
