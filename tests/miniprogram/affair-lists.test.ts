@@ -371,7 +371,7 @@ describe('staff/departments (部门管理)', () => {
     page.querySelector('#save')!.dispatchEvent('click');
     await until(() => page.data.editing === false);
     expect(calls.calls.slice(before).map((c) => c.data.action)).toEqual(['department.upsert', 'department.list']);
-    expect(text(page, '#notice')).toBe('该部门刚被其他工作人员修改，请刷新后重试。列表已刷新，请查看后再修改。');
+    expect(text(page, '#notice')).toBe('该部门刚被其他工作人员修改，您的修改没有保存。列表已刷新，请查看后再修改。');
     expect(text(page, '#department-dept-water')).toContain('示范街道供水所');
     expect(text(page, '#department-dept-water')).toContain('负责：设施损坏、安全隐患');
     expect(doc<Department>(cloud, 'departments', 'dept-water')).toMatchObject({ name: '示范街道供水所', version: 1 });

@@ -133,7 +133,7 @@ Component({
       await this.refresh();
       const now = this.data.items.find((department) => department.id === form.departmentId);
       if (now && now.version === form.version) return this.setData({ formError: reply.error.message });
-      this.setData({ editing: false, formError: '', notice: `${reply.error.message}。列表已刷新，请查看后再修改。` });
+      this.setData({ editing: false, formError: '', notice: '该部门刚被其他工作人员修改，您的修改没有保存。列表已刷新，请查看后再修改。' });
     },
   },
 });
