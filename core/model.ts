@@ -49,6 +49,8 @@ export const COLLECTIONS = {
   affairs: 'affairs',
   /** 巡查走访台账: one document per grid worker, grid, Beijing day and kind (patrol.log writes it again the same day). */
   patrolLogs: 'patrol_logs',
+  /** Roles taken from people (off-boarding: community.removeRole): who, which role, by whom, why (append-only). */
+  roleRemovals: 'role_removals',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -100,6 +102,12 @@ export interface User {
   deletion?: { pseudonym: string; startedAt: Date };
   /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
   exportFileID?: string;
+  /**
+   * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
+   * first time they upload one (affair.photoFolder): a path with their openid would name an
+   * anonymous reporter to everyone who sees the photo.
+   */
+  photoFolder?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -962,6 +970,27 @@ export interface ReportExport {
   fileID: string;
   fileName: string;
   createdAt: Date;
+}
+
+/**
+ * A role taken from someone (community.removeRole): a staff member, grid worker or department's
+ * person who left. Written in the same transaction as the change of their record; never changed.
+ */
+export interface RoleRemoval {
+  _id: string;
+  communityId: string;
+  /** Whose role, and their name then. */
+  openid: string;
+  name: string;
+  role: 'staff' | 'grid_worker' | 'department';
+  /** What went with the role: a grid worker's grids, a department's person's department. */
+  gridIds?: string[];
+  departmentId?: string;
+  reason: string;
+  /** Who removed it, and their name then. */
+  by: string;
+  byName: string;
+  at: Date;
 }
 
 /** What kind of body a department is (how the desk groups them). */

@@ -249,6 +249,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     consentAt: 'consent',
     deletion: 'account',
     exportFileID: 'consent',
+    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },
@@ -671,6 +672,20 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     fileID: null,
     fileName: null,
     createdAt: null,
+  },
+  // Off-boarding: whose role was removed, by whom and why (staff records, kept).
+  role_removals: {
+    _id: null,
+    communityId: null,
+    openid: 'staff',
+    name: 'staff',
+    role: 'staff',
+    gridIds: 'staff',
+    departmentId: 'staff',
+    reason: 'staff',
+    by: 'staff',
+    byName: 'staff',
+    at: null,
   },
   // A grid worker's own work record: households are counted, never named; notes are the worker's.
   patrol_logs: {

@@ -128,6 +128,12 @@ export const affairActions = {
     reads: readsAffair,
     input: z.object({ affairId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
+  /**
+   * Where the caller uploads photos for affairs: `affairs/<folder>/<file>`. The folder is random and
+   * the caller's own (made on first use), so a photo's address does not name an anonymous reporter;
+   * affair.report and affair.resolve accept only photos in it.
+   */
+  'affair.photoFolder': action<{ folder: string }>()({ roles: ['registered'], input: z.object({}) }),
   'affair.get': action<{ affair: AffairView }>()({ roles: ['registered'], input: affairId, reads: readsAffair }),
   /**
    * By role, newest first: `mine` what the caller reported, `handling` what they were assigned,

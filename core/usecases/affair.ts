@@ -88,9 +88,11 @@ const conflict = (affair: Pick<Affair, 'status'>, doing: string) => new DomainEr
 
 const nameOf = (caller: Caller) => caller.user?.name ?? '';
 
-/** A photo must be one the caller uploaded (the mini-program stores them under affairs/<openid>/). */
+/** A photo must be one the caller uploaded, into their own folder (affair.photoFolder). */
 function checkPhotos(caller: Caller, photos: readonly string[] | undefined): void {
-  if (photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+  if (!photos?.length) return;
+  const folder = caller.user?.photoFolder;
+  if (!folder || photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
 }
 
 interface Move {
@@ -366,6 +368,16 @@ export const affairHandlers: Handlers<'affair'> = {
     return { affair: toAffairView({ ...affair, rating }, caller, true) };
   },
 
+  'affair.photoFolder': async (_input, { caller, deps }) => {
+    const user = found(caller.user, '请先登记');
+    if (user.photoFolder) return { folder: user.photoFolder };
+    // Made once: of two first uploads at once, the first write wins and both use its folder.
+    const folder = `p${deps.random.id()}`;
+    const users = deps.store.collection<User>(COLLECTIONS.users);
+    if ((await users.update({ _id: user._id, photoFolder: { exists: false } }, { set: { photoFolder: folder } })) === 1) return { folder };
+    return { folder: found((await users.get(user._id))?.photoFolder, '请稍后重试') };
+  },
+
   'affair.get': async (input, { caller, deps, preread }) => {
     const affair = await loadAffair(deps, input.affairId, preread);
     if (!canViewAffair(caller, affair)) throw new DomainError('FORBIDDEN', '您无权查看该问题');
@@ -462,11 +474,17 @@ async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
   return affair.departmentId ? (await departmentPeople(deps, affair.departmentId)).map((person) => person._id) : [];
 }
 
+/** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
+function senderOf(affair: Affair): string | undefined {
+  return [...(affair.events ?? [])].reverse().find((event) => event.to === 'handling' || event.to === 'whistled')?.by;
+}
+
 /**
  * Every 10 minutes: reminds the handlers of affairs whose reminder time came (a quarter of the
  * time left), each claimed by one conditional write that removes `remindAt` before the message
  * goes; then flags those past their deadline overdue, each once (`overdueCount` counts them), for
- * the staff's overdue list. The writes leave the version alone, so no one's action conflicts with them.
+ * the staff's overdue list, and tells the handlers and the staff member who sent it. The writes
+ * leave the version alone, so no one's action conflicts with them.
  */
 export const affairTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
@@ -504,17 +522,30 @@ export const affairTimer: TimerJob = async (deps) => {
         ['dueAt', 'asc'],
         ['_id', 'asc'],
       ],
+      // With the timeline, which names who sent it (at most MAX_AFFAIR_EVENTS steps each).
       limit: MAX_AFFAIRS_PER_RUN,
-      omit: AFFAIR_LIST_OMIT,
     },
   );
   let overdue = 0;
   for (const affair of late) {
     if (!affair.dueAt) continue;
-    overdue += await affairs.update(
+    const flagged = await affairs.update(
       { _id: affair._id, status: affair.status, version: affair.version, overdue: false, dueAt: new Date(affair.dueAt) },
       { set: { overdue: true }, inc: { overdueCount: 1 } },
     );
+    if (flagged === 0) continue;
+    overdue += 1;
+    // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
+    const sender = senderOf(affair);
+    const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
+    for (const openid of touser) {
+      await notify(deps, {
+        kind: 'affair_reminder',
+        touser: openid,
+        page: affairPage(affair._id),
+        fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(affair.dueAt), thing4: '已超过办理时限，请尽快跟进' },
+      });
+    }
   }
   return { reminded, overdue };
 };
