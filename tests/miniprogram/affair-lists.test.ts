@@ -376,6 +376,22 @@ describe('staff/departments (部门管理)', () => {
     expect(text(page, '#department-dept-water')).toContain('负责：设施损坏、安全隐患');
     expect(doc<Department>(cloud, 'departments', 'dept-water')).toMatchObject({ name: '示范街道供水所', version: 1 });
   });
+
+
+  it('a department with affairs in hand is not switched off: the form stays, with the reason', async () => {
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = await opened(mount('staff/departments/index'));
+    page.querySelector('#edit-dept-property')!.dispatchEvent('click');
+    await until(() => page.data.editing === true);
+    page.querySelector('#f-active')!.dispatchEvent('change', { detail: false });
+    await settle();
+    page.querySelector('#save')!.dispatchEvent('click');
+    await until(() => page.data.formError !== '');
+    // The whistled and accepted affairs of the tests above.
+    expect(text(page, '#form-error')).toMatch(/^幸福里物业服务中心还有 \d+ 件事务在办理/);
+    expect(page.data.editing).toBe(true);
+    expect(doc<Department>(cloud, 'departments', 'dept-property')).toMatchObject({ active: true, version: 0 });
+  });
 });
 
 describe('admin/invitations: 部门人员', () => {
