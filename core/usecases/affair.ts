@@ -11,6 +11,7 @@ import {
   AFFAIR_TRANSITIONS,
   type AffairTransition,
   ALL_STATUSES,
+  AT_THE_DESK,
   canMove,
   canViewAffair,
   confirmRefusal,
@@ -27,6 +28,7 @@ import {
   tierFor,
 } from '../affair-machine';
 import { AFFAIR_LIST_OMIT, toAffairView } from '../affair-view';
+import type { AffairListStatus } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import { AFFAIR_STATUS_TEXT } from '../labels';
@@ -172,6 +174,26 @@ async function noticeAssigned(deps: Deps, affair: Affair, touser: string, dueAt:
 
 /** What is kept of an assignment or a whistle while the affair is with someone, and dropped when it is not. */
 const WITH_SOMEONE: Array<keyof Affair & string> = ['handler', 'departmentId', 'departmentName', 'dueAt', 'remindAt'];
+
+/** The statuses an `affair.list` filter stands for (overdue: those in hand, with the flag). */
+function listStatuses(status: AffairListStatus | undefined): readonly AffairStatus[] {
+  switch (status) {
+    case undefined:
+      return ALL_STATUSES;
+    case 'open':
+      return OPEN_AFFAIR_STATUSES;
+    case 'waiting':
+      return AT_THE_DESK;
+    case 'in_hand':
+    case 'overdue':
+      return IN_HAND;
+    case 'closed':
+    case 'whistled':
+    case 'accepted':
+    case 'resolved':
+      return [status];
+  }
+}
 
 export const affairHandlers: Handlers<'affair'> = {
   'affair.report': async (input, { caller, deps }) => {
@@ -380,12 +402,12 @@ export const affairHandlers: Handlers<'affair'> = {
       input.box ??
       (caller.roles.has('staff') ? 'community' : caller.roles.has('department') ? 'department' : caller.roles.has('grid_worker') ? 'grid' : 'mine');
     if (input.status === 'overdue' && box !== 'community') throw new DomainError('INVALID_INPUT', '只有全社区的列表可以筛选超期问题');
-    const statuses: readonly AffairStatus[] = input.status === 'closed' ? ['closed'] : input.status ? OPEN_AFFAIR_STATUSES : ALL_STATUSES;
+    const statuses = listStatuses(input.status);
     let where: Where;
     switch (box) {
       case 'community':
         if (!caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只有社区工作人员可以查看全社区的问题');
-        where = input.status === 'overdue' ? { communityId, overdue: true, status: { in: IN_HAND } } : { communityId, status: { in: statuses } };
+        where = input.status === 'overdue' ? { communityId, overdue: true, status: { in: statuses } } : { communityId, status: { in: statuses } };
         break;
       case 'grid':
         if (!caller.roles.has('grid_worker')) throw new DomainError('FORBIDDEN', '只有网格员可以查看网格的问题');

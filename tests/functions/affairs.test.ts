@@ -353,6 +353,43 @@ describe('affairs', () => {
     await expectRefused(cloud, 'af-stranger', 'affair.photoFolder', {}, 'UNAUTHENTICATED');
   });
 
+  it('the desk’s and the inbox’s filters: waiting, in hand, one step; only staff see the community’s', async () => {
+    const waiting = await report(DEMO.staff, { description: '5栋路灯不亮', place: { gridId: 'g2', building: '5栋' } });
+    const handling = ok(await call(cloud, DEMO.staff, 'affair.handle', { affairId: (await report(DEMO.staff)).id, assignee: DEMO.grid })).affair;
+    const sent = await whistled();
+    const accepted = (await whistled()).id;
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: accepted, decision: 'accept' }));
+    const resolved = (await whistled()).id;
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: resolved, decision: 'accept' }));
+    ok(await call(cloud, DEMO.dept, 'affair.resolve', { affairId: resolved, summary: '已清运' }));
+    const ours = [waiting.id, handling.id, sent.id, accepted, resolved];
+    const listed = async (openid: string, input: InputOf<'affair.list'>) =>
+      ok(await call(cloud, openid, 'affair.list', { limit: 50, ...input })).items.filter((a) => ours.includes(a.id));
+    const ids = async (openid: string, input: InputOf<'affair.list'>) => (await listed(openid, input)).map((a) => a.id).sort();
+
+    expect(await ids(DEMO.staff, { box: 'community', status: 'waiting' })).toEqual([waiting.id]);
+    expect(await ids(DEMO.staff, { box: 'community', status: 'in_hand' })).toEqual([handling.id, sent.id, accepted].sort());
+    expect(await ids(DEMO.staff, { box: 'community', status: 'resolved' })).toEqual([resolved]);
+    const rows = await listed(DEMO.staff, { box: 'community', status: 'in_hand' });
+    expect(rows.every((a) => ['handling', 'whistled', 'accepted'].includes(a.status))).toBe(true);
+    // Every row of a filter has its statuses, not only ours.
+    const all = ok(await call(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'waiting', limit: 50 })).items;
+    expect(all.every((a) => ['reported', 'returned', 'reopened'].includes(a.status))).toBe(true);
+
+    expect(await ids(DEMO.dept, { box: 'department', status: 'whistled' })).toEqual([sent.id]);
+    expect(await ids(DEMO.dept, { box: 'department', status: 'accepted' })).toEqual([accepted]);
+    expect(await ids(DEMO.dept, { box: 'department', status: 'resolved' })).toEqual([resolved]);
+    expect(await ids(DEMO.grid, { box: 'handling', status: 'in_hand' })).toEqual([handling.id]);
+    expect(await ids(DEMO.grid, { box: 'handling', status: 'waiting' })).toEqual([]);
+
+    // The new filters open no one else's list.
+    for (const openid of [DEMO.resident, DEMO.grid, DEMO.dept]) {
+      for (const status of ['waiting', 'in_hand', 'whistled'] as const) await expectRefused(cloud, openid, 'affair.list', { box: 'community', status }, 'FORBIDDEN');
+    }
+    await expectRefused(cloud, DEMO.dept, 'affair.list', { box: 'department', status: 'overdue' }, 'INVALID_INPUT');
+    await expectRefused(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'pending' }, 'INVALID_INPUT', '状态只能是未办结、已办结、已超期、待处理、办理中、待接收、部门办理中或待确认');
+  });
+
   it('keyset pages of the staff desk neither skip nor repeat', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
