@@ -430,3 +430,29 @@ describe('admin/invitations: 部门人员', () => {
     expect(page.querySelector('#role-department')).toBeFalsy();
   });
 });
+
+// Adds a department: keep last (the pages above count the departments).
+describe('affair/inbox: 督办', () => {
+  it('a 街道办’s people have 督办: the affairs flagged to their department, to follow', async () => {
+    const street = 'al-street-person';
+    seed(cloud, 'departments', [
+      { _id: 'dept-street-office', communityId: DEMO.community, name: '和平街道办事处', kind: '街道办', categories: ['安全隐患'], active: true, version: 0, createdBy: DEMO.staff, createdAt: T0, updatedBy: DEMO.staff, updatedAt: T0 },
+    ]);
+    seed(cloud, 'users', [{ ...userDoc(street, '街道督办员', { roles: ['department'] }), departmentId: 'dept-street-office' }]);
+    const late = await report(DEMO.grid, { description: '井盖缺失多日' });
+    await whistle(late.id);
+    seed(cloud, 'affairs', [{ ...doc(cloud, 'affairs', late.id), overdue: true, overdueCount: 2, escalation: { departmentId: 'dept-street-office', departmentName: '和平街道办事处', at: new Date(), overdueCount: 2 } }]);
+
+    // 物业 has no 督办 tab.
+    connectMiniProgram(cloud, DEMO.dept);
+    expect((await opened(mount('affair/inbox/index'))).querySelector('#tab-escalated')).toBeFalsy();
+
+    const calls = connectMiniProgram(cloud, street);
+    const page = await opened(mount('affair/inbox/index'));
+    expect(ids(page)).toEqual([]);
+    page.querySelector('#tab-escalated')!.dispatchEvent('tap');
+    await until(() => page.data.loading === false && page.data.tab === 'escalated');
+    expect(calls.calls.at(-1)!.data).toEqual({ action: 'affair.list', input: { box: 'escalated', status: 'open', limit: 20 } });
+    expect(ids(page)).toEqual([late.id]);
+  });
+});
