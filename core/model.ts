@@ -53,6 +53,12 @@ export const COLLECTIONS = {
   roleRemovals: 'role_removals',
   /** The household register (户): one document per home, with its members, flags and linker (十联户). */
   households: 'households',
+  /** 居民议事: one document per matter (民事民提 → 民议 → 民评 → 公开); see core/usecases/council.ts. */
+  councilMatters: 'council_matters',
+  /** A matter's comments (民议), one document each; hidden ones stay, marked. */
+  councilComments: 'council_comments',
+  /** A matter's votes (民评): one document per voter key (`councilVoteIdOf`), so a voter never counts twice. */
+  councilVotes: 'council_votes',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -1206,3 +1212,105 @@ export type VotingRule = 'household' | 'resident';
 
 /** proposed (民事民提) → open (discussion and voting until the deadline) → closed → published (公开); or declined by staff. */
 export type CouncilStage = 'proposed' | 'open' | 'closed' | 'published' | 'declined';
+
+/** Where a matter belongs: a building (of a grid), a grid, or the whole community. */
+export interface CouncilScopeRef {
+  kind: CouncilScope;
+  /** For building and grid. */
+  gridId?: string;
+  /** For building. */
+  building?: string;
+}
+
+/** One step of a matter's life; at most one per stage change, so the log stays short. */
+export interface CouncilEvent {
+  kind: 'proposed' | 'opened' | 'declined' | 'closed' | 'published';
+  by: string;
+  byName: string;
+  at: Date;
+  /** The reason of a decline or an early close. */
+  note?: string;
+}
+
+/** What a decision leads to: an affair, a volunteer activity or an order, by id. */
+export type CouncilLinkKind = 'affair' | 'activity' | 'order';
+
+/**
+ * A matter of 居民议事 (一征三议两公开 in a plain form): raised by a resident, grid worker or staff
+ * (民事民提), put to discussion by staff with a deadline, a voting rule and options, discussed (民议)
+ * and voted on (民评) by the people in its scope, closed with a tally counted from the votes, and
+ * published (公开) with the decision and what happens next.
+ */
+export interface CouncilMatter {
+  _id: string;
+  communityId: string;
+  title: string;
+  body: string;
+  scope: CouncilScopeRef;
+  /**
+   * The scope as one key (`community`, `grid:<gridId>`, `building:<gridId>:<building>`): a
+   * resident's list asks for the keys of their address in one query.
+   */
+  scopeKey: string;
+  proposerOpenid: string;
+  proposerName: string;
+  /** The proposer's role then: a resident, a grid worker or staff. */
+  proposerRole: 'resident' | 'grid_worker' | 'staff';
+  stage: CouncilStage;
+  /** Set when opened: voting ends then. */
+  deadline?: Date;
+  votingRule?: VotingRule;
+  /** The choices (赞成/反对/弃权 by default); a vote names one by its index. */
+  options?: string[];
+  /** Counted from the votes when closed: votes per option (same order as options) and in all. */
+  tally?: { counts: number[]; total: number; countedAt: Date };
+  /** Written by council.publish: the decision and what happens next. */
+  decision?: { text: string; nextStep?: string; link?: { kind: CouncilLinkKind; id: string }; by: string; byName: string; at: Date };
+  declineReason?: string;
+  /** Comments written (hidden ones included): bounds the discussion (MAX_COMMENTS_PER_MATTER). */
+  commentCount: number;
+  /** The last vote written: every vote touches the matter, so a vote and the close cannot cross. */
+  lastVoteAt?: Date;
+  version: number;
+  events: CouncilEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One comment (民议) on a matter; a hidden one keeps its text for staff and shows others the reason. */
+export interface CouncilComment {
+  _id: string;
+  matterId: string;
+  communityId: string;
+  openid: string;
+  authorName: string;
+  authorRole: 'resident' | 'grid_worker' | 'staff';
+  text: string;
+  hidden?: { reason: string; by: string; byName: string; at: Date };
+  createdAt: Date;
+}
+
+/**
+ * A vote (民评): one document per matter and voter key (the household under the household rule,
+ * the person under the resident rule), so however many members tap at once it stays one vote;
+ * changing it rewrites the option.
+ */
+export interface CouncilVote {
+  _id: string;
+  matterId: string;
+  communityId: string;
+  /** householdId or openid, by the matter's rule. */
+  key: string;
+  rule: VotingRule;
+  /** The index of the option chosen. */
+  option: number;
+  /** Who cast it last (a household's member). */
+  openid: string;
+  /** How often it was changed (0: never). */
+  changes: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A vote's _id: one per matter and voter key. */
+export const councilVoteIdOf = (matterId: string, key: string): string => `${matterId}:${key}`;

@@ -37,6 +37,7 @@ export type PersonalDataKind =
   | 'donations'
   | 'affairs'
   | 'household'
+  | 'council'
   | 'consent';
 
 export interface PersonalDataItem {
@@ -226,6 +227,15 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
     purpose: '让每户都有联户长等人负责联系；为没有手机的老人代点单；议事时按户投票',
     seenBy: '本社区工作人员；负责您所在网格的网格员（不含需要关照的情况）；您家的联户长；您本人看到自己家的信息',
     retention: '住在本社区期间保留；注销后您从家庭成员中移除',
+    required: false,
+  },
+  {
+    kind: 'council',
+    title: '居民议事',
+    what: '您提出的议题（标题、说明、范围）、您在议事中发表的评论，以及您或您家的投票选择',
+    purpose: '民事民提、民事民议、民事民评：让同一楼栋、网格或社区的居民一起商量并决定公共事务',
+    seenBy: '议题和评论：议题范围内的居民、网格员和本社区工作人员（被隐藏的评论只有工作人员能看到原文）；投票选择只在云端计票，页面上只显示各选项的票数，您本人看到自己（或您家）投了什么',
+    retention: '长期保留作为议事的记录；注销后评论和议题上的姓名改为“已注销用户”，投票不再能对应到您',
     required: false,
   },
   {
@@ -702,6 +712,54 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     createdBy: 'staff',
     createdAt: null,
     updatedBy: 'staff',
+    updatedAt: null,
+  },
+  // 居民议事: the matter (its proposer), its comments (their authors) and its votes (who voted what).
+  council_matters: {
+    _id: null,
+    communityId: null,
+    title: 'council',
+    body: 'council',
+    scope: 'address',
+    scopeKey: 'address',
+    proposerOpenid: 'account',
+    proposerName: 'name',
+    proposerRole: 'council',
+    stage: null,
+    deadline: null,
+    votingRule: null,
+    options: null,
+    tally: null,
+    decision: 'staff',
+    declineReason: 'staff',
+    commentCount: null,
+    lastVoteAt: null,
+    version: null,
+    events: 'staff',
+    createdAt: null,
+    updatedAt: null,
+  },
+  council_comments: {
+    _id: null,
+    matterId: null,
+    communityId: null,
+    openid: 'account',
+    authorName: 'name',
+    authorRole: 'council',
+    text: 'council',
+    hidden: 'staff',
+    createdAt: null,
+  },
+  council_votes: {
+    _id: 'council',
+    matterId: null,
+    communityId: null,
+    key: 'council',
+    rule: null,
+    option: 'council',
+    openid: 'account',
+    changes: null,
+    createdAt: null,
     updatedAt: null,
   },
   // Off-boarding: whose role was removed, by whom and why (staff records, kept).

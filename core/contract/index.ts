@@ -10,6 +10,7 @@ import { affairActions } from './affair';
 import { catalogActions } from './catalog';
 import { certificateActions } from './certificate';
 import { communityActions } from './community';
+import { councilActions } from './council';
 import type { ActionSpec } from './define';
 import { departmentActions } from './department';
 import { dispatchActions } from './dispatch';
@@ -42,6 +43,7 @@ export const contract = {
   ...departmentActions,
   ...affairActions,
   ...patrolActions,
+  ...councilActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -63,6 +65,7 @@ export type * from './catalog';
 export type * from './certificate';
 export type * from './community';
 export type * from './community-setup';
+export type * from './council';
 export type * from './department';
 export type * from './dispatch';
 export type * from './mall';

@@ -44,6 +44,9 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   patrol_logs: 'PatrolLog',
   role_removals: 'RoleRemoval',
   households: 'Household',
+  council_matters: 'CouncilMatter',
+  council_comments: 'CouncilComment',
+  council_votes: 'CouncilVote',
 };
 
 /**

@@ -1,0 +1,4 @@
+import { cloudFunction } from '../../../backend/cloud';
+import { councilHandlers } from '../../../core/usecases/council';
+
+export const main = cloudFunction('council', councilHandlers);
