@@ -34,6 +34,9 @@ import {
   type AwardNomination,
   type Certificate,
   COLLECTIONS,
+  type CouncilComment,
+  type CouncilMatter,
+  type CouncilVote,
   type LedgerEntry,
   type Order,
   type OrderEvent,
@@ -117,8 +120,11 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('好人好事推荐', store.collection<AwardNomination>(COLLECTIONS.awardNominations), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
     listOf('我上报的问题', store.collection<Affair>(COLLECTIONS.affairs), { reporterOpenid: openid, status: { in: ALL_STATUSES } }, [['createdAt', 'desc'], ['_id', 'desc']]),
     listOf('巡查走访记录', store.collection<PatrolLog>(COLLECTIONS.patrolLogs), { openid }, [['date', 'desc'], ['_id', 'desc']]),
+    listOf('我提出的议题', store.collection<CouncilMatter>(COLLECTIONS.councilMatters), { proposerOpenid: openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('我的议事评论', store.collection<CouncilComment>(COLLECTIONS.councilComments), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('我的议事投票', store.collection<CouncilVote>(COLLECTIONS.councilVotes), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
   ]);
-  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols] = lists;
+  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols, matters, comments, votes] = lists;
   const volunteer = caller.volunteer;
 
   const content = {
@@ -154,6 +160,10 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
       }),
     ),
     [patrols.label]: patrols.docs.map((log) => plain(log)),
+    // 居民议事: what they raised, said and chose; who of the staff acted is named, not identified.
+    [matters.label]: matters.docs.map((matter) => plain({ ...without(matter, ['events', 'decision']), ...(matter.decision ? { decision: without(matter.decision, ['by']) } : {}) })),
+    [comments.label]: comments.docs.map((comment) => plain({ ...without(comment, ['hidden']), ...(comment.hidden ? { hidden: without(comment.hidden, ['by']) } : {}) })),
+    [votes.label]: votes.docs.map((vote) => plain(vote)),
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
@@ -303,6 +313,29 @@ async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string, 
   return { photos, count: reported.length };
 }
 
+/**
+ * 居民议事: the matters they raised and their comments stay (the record of what was discussed),
+ * under the pseudonym and 已注销用户. Their votes under the resident rule go (a vote under their
+ * openid would still point at them; the tally of a closed matter is stored on it); a household's
+ * vote they cast stays the household's, no longer naming them.
+ */
+async function deidentifyCouncil(deps: Deps, openid: string, pseudonym: string): Promise<{ matters: number; comments: number }> {
+  const matters = deps.store.collection<CouncilMatter>(COLLECTIONS.councilMatters);
+  const raised = await readAll(matters, { proposerOpenid: openid }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
+  for (const matter of raised) {
+    const events = matter.events.map((entry) => (entry.by === openid ? { ...entry, by: pseudonym, byName: DELETED_NAME } : entry));
+    await matters.update({ _id: matter._id, proposerOpenid: openid }, { set: { proposerOpenid: pseudonym, proposerName: DELETED_NAME, events } });
+  }
+  const comments = await deps.store.collection<CouncilComment>(COLLECTIONS.councilComments).update({ openid }, { set: { openid: pseudonym, authorName: DELETED_NAME } });
+  const votes = deps.store.collection<CouncilVote>(COLLECTIONS.councilVotes);
+  const cast = await readAll(votes, { openid }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
+  for (const vote of cast) {
+    if (vote.rule === 'resident') await votes.remove({ _id: vote._id });
+    else await votes.update({ _id: vote._id, openid }, { set: { openid: pseudonym } });
+  }
+  return { matters: raised.length, comments };
+}
+
 const ERASED_FROM_ORDERS = { contactName: DELETED_NAME, contactPhone: '', description: '（居民已注销，需求描述已删除）' };
 
 /** Orders they placed, were served or served: the openid and their details go, the order stays. */
@@ -366,6 +399,9 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['订单'] = orders.count;
   const affairs = await deidentifyAffairs(deps, openid, pseudonym, user.photoFolder);
   kept['问题上报'] = affairs.count;
+  const council = await deidentifyCouncil(deps, openid, pseudonym);
+  if (council.matters) kept['议事议题'] = council.matters;
+  if (council.comments) kept['议事评论'] = council.comments;
 
   // Erased.
   await deps.files.remove([...orders.photos, ...affairs.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);

@@ -430,6 +430,37 @@ describe('council.list', () => {
   });
 });
 
+describe('a person’s 议事 data (export, 注销)', () => {
+  it('exports what they raised, said and chose; 注销 keeps the record without them and drops their own votes', async () => {
+    const LEAVER = 'o-council-leaver';
+    seed(cloud, 'users', [resident(LEAVER, '蒋先生', { ...IN_2, room: '309' }, 'hh-leaver')]);
+    seed(cloud, 'households', [household('hh-leaver', 'g1', '2栋', '309', [[LEAVER, '蒋先生']])]);
+    const raised = await propose(LEAVER, BUILDING_2, '2栋晾衣架');
+    const byResident = await openMatter(BUILDING_2, 'resident');
+    const byHousehold = await openMatter(BUILDING_2, 'household');
+    const comment = ok(await call(cloud, LEAVER, 'council.comment', { matterId: byResident.id, text: '我同意' }));
+    ok(await call(cloud, LEAVER, 'council.vote', { matterId: byResident.id, option: 0 }));
+    ok(await call(cloud, LEAVER, 'council.vote', { matterId: byHousehold.id, option: 1 }));
+
+    const exported = ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));
+    const file = (await (await fetch(exported.url)).json()) as Record<string, Raw[]>;
+    expect(file['我提出的议题']!.map((item) => item._id)).toEqual([raised.id]);
+    expect(file['我的议事评论']!.map((item) => item.text)).toEqual(['我同意']);
+    expect(file['我的议事投票']).toHaveLength(2);
+
+    const deletion = ok(await call(cloud, LEAVER, 'user.deleteAccount', { confirm: '注销' }));
+    expect(deletion.kept).toMatchObject({ 议事议题: 1, 议事评论: 1 });
+    const matter = doc<CouncilMatter>(cloud, 'council_matters', raised.id)!;
+    expect(matter.proposerName).toBe('已注销用户');
+    expect(JSON.stringify(matter)).not.toContain(LEAVER);
+    expect(doc<CouncilComment>(cloud, 'council_comments', comment.id)).toMatchObject({ authorName: '已注销用户', text: '我同意' });
+    expect(JSON.stringify(doc(cloud, 'council_comments', comment.id))).not.toContain(LEAVER);
+    expect(votesOf(byResident.id)).toEqual([]);
+    expect(votesOf(byHousehold.id)).toEqual([expect.objectContaining({ key: 'hh-leaver', option: 1 })]);
+    expect(JSON.stringify(votesOf(byHousehold.id))).not.toContain(LEAVER);
+  });
+});
+
 // Moves the clock: keep last.
 describe('the deadline', () => {
   it('ends votes and comments at the end of the deadline day; the close then needs no reason', async () => {
