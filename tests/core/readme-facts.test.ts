@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DAILY_REPORTS } from '../../core/affair-machine';
+import * as council from '../../core/council';
 import { DEFAULT_AFFAIR_RULES, defaultDeadlineHours } from '../../core/settings';
 import { AFFAIR_CATEGORIES, MAX_DEPARTMENTS } from '../../core/contract/department';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
@@ -74,11 +75,23 @@ describe('README: 网格发现 → 社区吹哨 → 部门报到', () => {
 });
 
 describe('README: 巡查走访台账与网格月通报', () => {
-  const patrols = readme.slice(readme.indexOf('### 巡查走访台账与网格月通报'), readme.indexOf('### 报表导出（Excel 台账）'));
+  const patrols = readme.slice(readme.indexOf('### 巡查走访台账与网格月通报'), readme.indexOf('### 居民议事'));
 
   it('states the bounds of a log as the code has them', () => {
     expect(patrols).toContain(`日期只能是今天或此前 ${PATROL_DAYS_BACK} 天`);
     expect(patrols).toContain(`走访户数不超过 ${MAX_HOUSEHOLDS_PER_LOG} 户`);
     expect(patrols).toContain(`发现的事件编号最多 ${MAX_AFFAIRS_PER_LOG} 个`);
+  });
+});
+
+describe('README: 居民议事', () => {
+  const section = readme.slice(readme.indexOf('### 居民议事'), readme.indexOf('### 报表导出（Excel 台账）'));
+
+  it('states the limits as the code has them', () => {
+    expect(section).toContain(`每人每天最多 ${council.MAX_PROPOSALS_PER_DAY} 个；居民同时等待受理的议题最多 ${council.MAX_PENDING_PROPOSALS} 个`);
+    expect(section).toContain(`明天起 ${council.MAX_COUNCIL_DAYS} 天内`);
+    expect(section).toContain(`2–${council.MAX_COUNCIL_OPTIONS} 个自定选项，每个 ${council.MAX_COUNCIL_OPTION_CHARS} 字内`);
+    expect(section).toContain(`默认 ${council.DEFAULT_COUNCIL_OPTIONS.join('/')}`);
+    expect(section).toContain(`每人对一个议题最多 ${council.MAX_COMMENTS_PER_PERSON} 条，一个议题最多 ${council.MAX_COMMENTS_PER_MATTER} 条`);
   });
 });
