@@ -138,3 +138,29 @@ export function councilCommands(caller: Caller, matter: CouncilMatter, now: Date
 /** A resident whose address is in scope (the resident rule; the household rule checks the household). */
 const takesPartAsResident = (caller: Caller, matter: CouncilMatter): boolean =>
   !!caller.user && caller.user.communityId === matter.communityId && (matter.votingRule === 'household' || placeInScope(matter.scope, caller.user.address));
+
+/**
+ * The scopes the caller may raise a matter for, as council.propose checks them: staff every grid
+ * and building of the community and the community; a grid worker their grids and buildings; a
+ * resident their building, their grid and the community. Retired grids are left out.
+ */
+export function proposalScopes(caller: Caller, community: Community): Array<CouncilScopeRef & { label: string }> {
+  const user = caller.user;
+  if (!user) return [];
+  const grids = community.grids.filter((grid) => !grid.retired);
+  const scopes: CouncilScopeRef[] = [];
+  const add = (scope: CouncilScopeRef) => {
+    if (!scopes.some((known) => scopeKeyOf(known) === scopeKeyOf(scope))) scopes.push(scope);
+  };
+  if (caller.roles.has('resident')) {
+    add({ kind: 'building', gridId: user.address.gridId, building: user.address.building });
+    add({ kind: 'grid', gridId: user.address.gridId });
+  }
+  const own = caller.roles.has('staff') ? grids : grids.filter((grid) => caller.roles.has('grid_worker') && (user.gridIds ?? []).includes(grid.id));
+  for (const grid of own) {
+    add({ kind: 'grid', gridId: grid.id });
+    for (const building of grid.buildings) add({ kind: 'building', gridId: grid.id, building });
+  }
+  if (caller.roles.has('resident') || caller.roles.has('staff')) add({ kind: 'community' });
+  return scopes.filter((scope) => scopeProblem(scope, community) === null).map((scope) => ({ ...scope, label: scopeLabel(scope, community) }));
+}

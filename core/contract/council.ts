@@ -120,6 +120,11 @@ export const councilActions = {
     }),
     reads: (input) => ({ matter: byId(COLLECTIONS.councilMatters, input.matterId) }),
   }),
+  /** The scopes the caller may raise a matter for (the propose form's choices), with their names. */
+  'council.scopes': action<CouncilScopeView[]>()({
+    roles: ['resident', 'grid_worker', 'staff'],
+    input: z.object({}),
+  }),
   /** Staff decline a proposed matter, with the reason the proposer reads. */
   'council.decline': action<CouncilMatterView>()({
     roles: ['staff'],

@@ -35,6 +35,7 @@ import {
   MAX_PENDING_PROPOSALS,
   MAX_PROPOSALS_PER_DAY,
   maySee,
+  proposalScopes,
   placeInScope,
   PUBLIC_STAGES,
   scopeKeyOf,
@@ -261,6 +262,11 @@ export const councilHandlers: Handlers<'council'> = {
       event('opened', caller, now),
     );
     return viewOf(next, community, caller, now, { timeline: timelineOf(next), myVote: null });
+  },
+
+  'council.scopes': async (_input, { caller, deps }) => {
+    const community = await loadCommunity(deps, memberCommunity(caller), caller);
+    return proposalScopes(caller, community);
   },
 
   'council.decline': async (input, { caller, deps, preread }) => {

@@ -168,6 +168,14 @@ describe('council.propose (民事民提)', () => {
     await expectRefused(cloud, DEMO.dept, 'council.propose', { title: '议题', body: '说明', scope: COMMUNITY }, 'FORBIDDEN');
   });
 
+  it('council.scopes offers what council.propose accepts', async () => {
+    expect(ok(await call(cloud, C, 'council.scopes', {})).map((scope) => scope.label)).toEqual(['第一网格 3栋', '第一网格', '全社区']);
+    expect(ok(await call(cloud, DEMO.grid, 'council.scopes', {})).map((scope) => scope.label)).toEqual(['第一网格', '第一网格 1栋', '第一网格 2栋', '第一网格 3栋']);
+    const ofStaff = ok(await call(cloud, DEMO.staff, 'council.scopes', {})).map((scope) => scope.label);
+    expect(ofStaff).toContain('第二网格 6栋');
+    expect(ofStaff.at(-1)).toBe('全社区');
+  });
+
   it('a grid worker raises matters for their grid and its buildings', async () => {
     const matter = await propose(DEMO.grid, { kind: 'building', gridId: 'g1', building: '3栋' });
     expect(matter).toMatchObject({ proposerRole: 'grid_worker', scope: { label: '第一网格 3栋' } });
