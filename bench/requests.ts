@@ -171,6 +171,10 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('事务台', 'demo-staff', 'affair.list', { box: 'community', status: 'waiting', limit: 20 }),
   screen('部门待办', 'demo-dept', 'affair.list', { box: 'department', status: 'whistled', limit: 20 }),
   screen('部门管理', 'demo-staff', 'department.list', {}),
+  screen('居民议事', 'demo-resident', 'council.list', { stage: 'open', limit: 20 }),
+  screen('议题', 'demo-resident', 'council.get', { matterId: 'cm-demo-handrail' }),
+  screen('议题 (讨论)', 'demo-resident', 'council.comments', { matterId: 'cm-demo-handrail', limit: 20 }),
+  screen('提出议题', 'demo-resident', 'council.scopes', {}),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

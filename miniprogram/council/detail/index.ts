@@ -126,7 +126,7 @@ Component({
       void wx.showToast({ title: reply.data.changed ? '已改票' : '已投票', icon: 'success' });
     },
 
-    onField(event: WechatMiniprogram.CustomEvent<string>) {
+    onField(event: Vant.FieldChange) {
       this.setData({ [String(event.currentTarget.dataset.field)]: event.detail });
     },
     onDeadline(event: WechatMiniprogram.CustomEvent<{ value: string }>) {

@@ -35,8 +35,8 @@ Component({
       if (!reply.ok) return this.setData({ loading: false, error: reply.error.message });
       this.setData({ loading: false, scopes: reply.data, scopeIndex: reply.data.length === 1 ? 0 : -1 });
     },
-    onInput(event: WechatMiniprogram.CustomEvent<string>) {
-      const field = event.currentTarget.dataset.field as Field;
+    onInput(event: Vant.FieldChange) {
+      const field = String(event.currentTarget.dataset.field) as Field;
       this.setData({ [field]: event.detail, [`errors.${field}`]: '' });
     },
     onScope(event: WechatMiniprogram.BaseEvent) {
