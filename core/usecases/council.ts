@@ -259,7 +259,8 @@ export const councilHandlers: Handlers<'council'> = {
       deps,
       matter,
       { stage: 'open', deadline: deadline.at, votingRule: input.votingRule, options: input.options ?? [...DEFAULT_COUNCIL_OPTIONS], scope, scopeKey: scopeKeyOf(scope) },
-      event('opened', caller, now),
+      // A scope changed by staff is said in the matter's record: who may take part is no small thing.
+      event('opened', caller, now, scopeKeyOf(scope) !== matter.scopeKey ? `范围由${scopeLabel(matter.scope, community)}改为${scopeLabel(scope, community)}` : undefined),
     );
     return viewOf(next, community, caller, now, { timeline: timelineOf(next), myVote: null });
   },

@@ -226,6 +226,7 @@ describe('council.open and council.decline (staff)', () => {
     const opened = ok(await call(cloud, DEMO.staff, 'council.open', { matterId: matter.id, deadline: '2027-04-20', votingRule: 'resident', options: ['装刷卡门禁', '装人脸门禁', '不装'], scope: GRID_1 }));
     expect(opened).toMatchObject({ scope: { kind: 'grid', label: '第一网格' }, options: ['装刷卡门禁', '装人脸门禁', '不装'] });
     expect(doc<CouncilMatter>(cloud, 'council_matters', matter.id)?.scopeKey).toBe('grid:g1');
+    expect(opened.timeline?.at(-1)).toMatchObject({ kind: 'opened', note: '范围由第一网格 2栋改为第一网格' });
   });
 
   it('declines with a reason the proposer reads; a declined matter cannot be opened', async () => {
@@ -402,6 +403,23 @@ describe('council.close and council.publish (公开)', () => {
     const list = ok(await call(cloud, C, 'council.list', { stage: 'published' }));
     expect(list.items.find((item) => item.id === matter.id)).toMatchObject({ decision: { text: '通过：加装扶手' }, tally: { total: 3 } });
     expect(ok(await call(cloud, D, 'council.list', {})).items.map((item) => item.id)).not.toContain(matter.id);
+  });
+
+  it('votes racing the close either count or are refused: the tally is exactly the votes stored', async () => {
+    for (let round = 0; round < 3; round++) {
+      const matter = await openMatter(BUILDING_2, 'resident');
+      const voters = [A1, A2, B, NO_HOUSEHOLD, LIAR, PROPOSER2];
+      const [closed, ...votes] = await Promise.all([
+        call(cloud, DEMO.staff, 'council.close', { matterId: matter.id, reason: '并发测试' }),
+        ...voters.map((openid, index) => call(cloud, openid, 'council.vote', { matterId: matter.id, option: index % 3 })),
+      ]);
+      const tally = ok(closed!).tally!;
+      for (const vote of votes) if (!vote.ok) expect(vote.error.code).toBe('CONFLICT');
+      const stored = votesOf(matter.id);
+      expect(tally.total).toBe(stored.length);
+      expect(stored).toHaveLength(votes.filter((vote) => vote.ok).length);
+      expect(tally.counts).toEqual([0, 1, 2].map((option) => stored.filter((vote) => vote.option === option).length));
+    }
   });
 
   it('publishes with a link to an affair, activity or order of the community', async () => {
