@@ -230,11 +230,28 @@ describe('council/detail', () => {
     expect(text(page, '#action-error')).toBe('请填写议事结果');
     page.querySelector('#decision-text')!.dispatchEvent('change', { detail: '议事厅上午九点开放' });
     page.querySelector('#next-step')!.dispatchEvent('change', { detail: '下周一起执行' });
+    page.querySelector('#link-activity')!.dispatchEvent('tap');
+    await settle();
+    page.querySelector('#publish')!.dispatchEvent('click');
+    await settle();
+    expect(text(page, '#action-error')).toBe('请填写志愿活动的编号，或选“不关联”');
+    // An id that is no activity of the community: the cloud says so, and nothing is published.
+    page.querySelector('#link-id')!.dispatchEvent('change', { detail: 'act-none' });
+    await settle();
+    page.querySelector('#publish')!.dispatchEvent('click');
+    await until(() => text(page, '#action-error').includes('本社区没有编号为 act-none 的活动'));
+    const activity = ok(await call(cloud, DEMO.staff, 'activity.list', {})).items[0]!;
+    page.querySelector('#link-id')!.dispatchEvent('change', { detail: activity.id });
     await settle();
     page.querySelector('#publish')!.dispatchEvent('click');
     await until(() => toasts.includes('已公开'));
+    expect(calls.calls.at(-1)!.data).toEqual({
+      action: 'council.publish',
+      input: { matterId: matter.id, decision: '议事厅上午九点开放', nextStep: '下周一起执行', link: { kind: 'activity', id: activity.id } },
+    });
     expect(text(page, '#decision')).toContain('议事厅上午九点开放');
     expect(text(page, '#decision')).toContain('下一步：下周一起执行');
+    expect(text(page, '#link-text')).toBe(`已转为志愿活动（编号 ${activity.id}）`);
     expect(doc<CouncilMatter>(cloud, 'council_matters', matter.id)).toMatchObject({ stage: 'published', tally: { counts: [0, 2], total: 2 } });
   });
 

@@ -8,7 +8,7 @@
  * screen is two calls at once: the matter and the first page of its comments.
  */
 import type { CouncilCommentView, CouncilMatterView } from '../../../core/contract';
-import type { VotingRule } from '../../../core/model';
+import type { CouncilLinkKind, VotingRule } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
 import { formatTime, largeText } from '../../utils/format';
 import { type MatterRow, RULE_TEXT, toMatterRow } from '../rows';
@@ -28,6 +28,7 @@ interface TallyRow {
 const ROLE_TEXT: Record<CouncilCommentView['authorRole'], string> = { resident: '', grid_worker: '网格员', staff: '社区工作人员' };
 const EVENT_TEXT: Record<string, string> = { proposed: '提出议题', opened: '发起议事', declined: '不予受理', closed: '结束投票', published: '公开结果' };
 const COMMENTS_PAGE = 20;
+const LINK_TEXT: Record<CouncilLinkKind, string> = { affair: '社区事件', activity: '志愿活动', order: '服务工单' };
 
 const toCommentRow = (comment: CouncilCommentView): CommentRow => ({ ...comment, createdText: formatTime(comment.createdAt), roleText: ROLE_TEXT[comment.authorRole] });
 
@@ -67,6 +68,11 @@ Component({
     reason: '',
     decision: '',
     nextStep: '',
+    /** What the decision became (publish): none, or an affair, activity or order by its id. */
+    linkKinds: [{ kind: '', text: '不关联' }, ...(Object.keys(LINK_TEXT) as CouncilLinkKind[]).map((kind) => ({ kind, text: LINK_TEXT[kind] }))],
+    linkText: LINK_TEXT,
+    linkKind: '' as CouncilLinkKind | '',
+    linkId: '',
     hideId: '',
     hideReason: '',
     acting: false,
@@ -132,6 +138,9 @@ Component({
     onDeadline(event: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ deadline: event.detail.value });
     },
+    onLinkKind(event: WechatMiniprogram.BaseEvent) {
+      this.setData({ linkKind: (event.currentTarget.dataset.kind as CouncilLinkKind | '') ?? '' });
+    },
     onRule(event: WechatMiniprogram.BaseEvent) {
       this.setData({ votingRule: event.currentTarget.dataset.rule as VotingRule });
     },
@@ -184,7 +193,15 @@ Component({
       const decision = this.data.decision.trim();
       if (!decision) return this.setData({ actionError: '请填写议事结果' });
       const nextStep = this.data.nextStep.trim();
-      return this.act(() => call('council.publish', { matterId: this.data.matterId, decision, ...(nextStep ? { nextStep } : {}) }, { toast: false }), '已公开', { decision: '', nextStep: '' });
+      const { linkKind } = this.data;
+      const linkId = this.data.linkId.trim();
+      if (linkKind && !linkId) return this.setData({ actionError: `请填写${LINK_TEXT[linkKind]}的编号，或选“不关联”` });
+      const link = linkKind ? { link: { kind: linkKind, id: linkId } } : {};
+      return this.act(
+        () => call('council.publish', { matterId: this.data.matterId, decision, ...(nextStep ? { nextStep } : {}), ...link }, { toast: false }),
+        '已公开',
+        { decision: '', nextStep: '', linkKind: '', linkId: '' },
+      );
     },
 
     onHideStart(event: WechatMiniprogram.BaseEvent) {
