@@ -105,14 +105,15 @@ export function takesPart(caller: Caller, matter: Pick<CouncilMatter, 'community
   return caller.roles.has('resident') && placeInScope(matter.scope, user.address);
 }
 
-/** Whether the caller may read the matter: staff; its proposer; others in its scope once it is public. */
+/** Whether the caller may read the matter: staff; its proposer; residents and grid workers of its scope once it is public. */
 export function maySee(caller: Caller, matter: CouncilMatter): boolean {
   const user = caller.user;
   if (!user || user.communityId !== matter.communityId) return false;
   if (caller.roles.has('staff') || matter.proposerOpenid === caller.openid) return true;
   if (!(PUBLIC_STAGES as readonly string[]).includes(matter.stage)) return false;
   if (caller.roles.has('grid_worker') && (matter.scope.kind === 'community' || gridWorkerCovers(matter.scope, user.gridIds ?? []))) return true;
-  return placeInScope(matter.scope, user.address);
+  // Residents by where they live; department people (物业, 城管 …) take no part in residents' matters.
+  return caller.roles.has('resident') && placeInScope(matter.scope, user.address);
 }
 
 /**

@@ -412,7 +412,10 @@ export const councilHandlers: Handlers<'council'> = {
     // Others: the public stages of the matters of their building, grid and community (a grid worker's grids too).
     const stages = input.stage ? [input.stage] : [...PUBLIC_STAGES];
     if (!stages.every((stage) => (PUBLIC_STAGES as readonly string[]).includes(stage))) return { items: [], nextCursor: null };
-    const keys = [...new Set([...addressScopeKeys(user.address), ...(caller.roles.has('grid_worker') ? gridScopeKeys(community, user.gridIds ?? []) : [])])];
+    const keys = [
+      ...new Set([...(caller.roles.has('resident') ? addressScopeKeys(user.address) : []), ...(caller.roles.has('grid_worker') ? gridScopeKeys(community, user.gridIds ?? []) : [])]),
+    ];
+    if (keys.length === 0) return { items: [], nextCursor: null };
     const where: Where = { communityId: community._id, scopeKey: { in: keys }, stage: stages.length === 1 ? stages[0]! : { in: stages } };
     return keysetPage(matters, where, NEWEST_FIRST, input, view, { omit });
   },

@@ -113,6 +113,8 @@ describe('who sees and does what', () => {
     expect(maySee(caller(['resident'], { gridId: 'g1', building: '1栋' }), matter())).toBe(false);
     expect(maySee(caller(['grid_worker'], { gridId: 'g2', building: '4栋' }, { gridIds: ['g1'] }), matter())).toBe(true);
     expect(maySee(caller(['staff'], undefined, { communityId: 'c2' }), matter())).toBe(false);
+    // Someone of a department living (or working) in 2栋 is no resident of it.
+    expect(maySee(caller(['department']), matter())).toBe(false);
   });
 
   it('allowed follows stage, deadline, role and scope', () => {

@@ -441,6 +441,8 @@ describe('council.list', () => {
     const ofD = ok(await call(cloud, D, 'council.list', { stage: 'open', limit: 50 })).items.map((item) => item.id);
     expect(ofD).toContain(grid2.id);
     expect(ofD).not.toContain(building.id);
+    // Department people take no part in residents' matters.
+    expect(ok(await call(cloud, DEMO.dept, 'council.list', { limit: 50 })).items).toEqual([]);
     // A resident asking for proposed matters of others gets none.
     expect(ok(await call(cloud, A1, 'council.list', { stage: 'proposed' })).items).toEqual([]);
     // The grid worker of g1 sees the 2栋 matter, not g2's.
