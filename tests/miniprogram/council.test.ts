@@ -196,6 +196,13 @@ describe('council/detail', () => {
     expect(text(page, '#waiting')).toContain('等待社区受理');
     expect(page.querySelector('#decline')).toBeTruthy();
 
+    expect(text(page, '#open-scope')).toContain('全社区');
+    // Staff may put it to a smaller scope: the scopes come from the cloud when asked for.
+    page.querySelector('#change-scope')!.dispatchEvent('click');
+    await until(() => page.querySelector('#scopes') !== undefined && page.querySelector('#scopes') !== null);
+    expect(calls.calls.at(-1)!.data).toEqual({ action: 'council.scopes', input: {} });
+    const firstGrid = (page.data.scopes as Array<{ label: string }>).findIndex((scope) => scope.label === '第一网格');
+    page.querySelector(`#scope-${firstGrid}`)!.dispatchEvent('tap');
     page.querySelector('#rule-resident')!.dispatchEvent('tap');
     page.querySelector('#options-text')!.dispatchEvent('change', { detail: '早上八点、上午九点' });
     page.querySelector('#deadline-picker')!.dispatchEvent('change', { detail: { value: '2026-12-12' } });
@@ -204,9 +211,11 @@ describe('council/detail', () => {
     await until(() => toasts.includes('已发起议事'));
     expect(calls.calls.at(-1)!.data).toEqual({
       action: 'council.open',
-      input: { matterId: matter.id, deadline: '2026-12-12', votingRule: 'resident', options: ['早上八点', '上午九点'] },
+      input: { matterId: matter.id, deadline: '2026-12-12', votingRule: 'resident', options: ['早上八点', '上午九点'], scope: { kind: 'grid', gridId: 'g1' } },
     });
     expect(text(page, '#stage')).toBe('议事中');
+    expect(text(page, '#scope')).toBe('范围：第一网格');
+    expect(text(page, '#timeline')).toContain('范围由全社区改为第一网格');
     expect(text(page, '#options')).toContain('早上八点');
     expect(page.querySelector('#open-form')).toBeFalsy();
 

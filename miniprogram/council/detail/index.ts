@@ -7,7 +7,7 @@
  * hide a comment with a reason. Every button shows from the matter's `allowed` alone. The first
  * screen is two calls at once: the matter and the first page of its comments.
  */
-import type { CouncilCommentView, CouncilMatterView } from '../../../core/contract';
+import type { CouncilCommentView, CouncilMatterView, CouncilScopeView } from '../../../core/contract';
 import type { CouncilLinkKind, VotingRule } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
 import { formatTime, largeText } from '../../utils/format';
@@ -64,6 +64,9 @@ Component({
     minDeadline: '',
     maxDeadline: '',
     votingRule: 'household' as VotingRule,
+    /** Other scopes staff may put the matter to (asked for only when they tap 调整范围); -1: the proposer's. */
+    scopes: [] as CouncilScopeView[],
+    scopeIndex: -1,
     optionsText: '',
     reason: '',
     decision: '',
@@ -141,6 +144,15 @@ Component({
     onLinkKind(event: WechatMiniprogram.BaseEvent) {
       this.setData({ linkKind: (event.currentTarget.dataset.kind as CouncilLinkKind | '') ?? '' });
     },
+    async onChangeScope() {
+      if (this.data.scopes.length > 0) return;
+      const reply = await call('council.scopes', {}, { toast: false });
+      if (!reply.ok) return this.setData({ actionError: reply.error.message });
+      this.setData({ scopes: reply.data });
+    },
+    onScope(event: WechatMiniprogram.BaseEvent) {
+      this.setData({ scopeIndex: Number(event.currentTarget.dataset.index) });
+    },
     onRule(event: WechatMiniprogram.BaseEvent) {
       this.setData({ votingRule: event.currentTarget.dataset.rule as VotingRule });
     },
@@ -154,7 +166,9 @@ Component({
       this.setData({ commenting: false });
       if (!reply.ok) return this.setData({ actionError: reply.error.message });
       const matter = this.data.matter!;
-      this.setData({ commentText: '', comments: [...this.data.comments, toCommentRow(reply.data)], 'matter.commentCount': matter.commentCount + 1 });
+      // Appended only when the list is complete: with pages still to load, it comes in its place.
+      const comments = this.data.commentsCursor ? this.data.comments : [...this.data.comments, toCommentRow(reply.data)];
+      this.setData({ commentText: '', comments, 'matter.commentCount': matter.commentCount + 1 });
       void wx.showToast({ title: '已发表', icon: 'success' });
     },
 
@@ -175,9 +189,19 @@ Component({
         .map((option) => option.trim())
         .filter(Boolean);
       if (options.length === 1) return this.setData({ actionError: '自定选项至少 2 个，用“、”隔开；留空则为赞成、反对、弃权' });
+      const chosen = this.data.scopes[this.data.scopeIndex];
+      const scope = !chosen
+        ? {}
+        : { scope: chosen.kind === 'community' ? { kind: chosen.kind } : chosen.kind === 'grid' ? { kind: chosen.kind, gridId: chosen.gridId! } : { kind: chosen.kind, gridId: chosen.gridId!, building: chosen.building! } };
       return this.act(
-        () => call('council.open', { matterId: this.data.matterId, deadline: this.data.deadline, votingRule: this.data.votingRule, ...(options.length > 0 ? { options } : {}) }, { toast: false }),
+        () =>
+          call(
+            'council.open',
+            { matterId: this.data.matterId, deadline: this.data.deadline, votingRule: this.data.votingRule, ...(options.length > 0 ? { options } : {}), ...scope },
+            { toast: false },
+          ),
         '已发起议事',
+        { scopes: [], scopeIndex: -1 },
       );
     },
     onDecline() {
