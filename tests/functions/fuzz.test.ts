@@ -35,6 +35,7 @@ import { dispatchHandlers } from '../../core/usecases/dispatch';
 import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
 import { patrolHandlers } from '../../core/usecases/patrol';
+import { householdHandlers } from '../../core/usecases/household';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
 import { reportHandlers } from '../../core/usecases/report';
@@ -352,6 +353,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   department: departmentHandlers,
   affair: affairHandlers,
   patrol: patrolHandlers,
+  household: householdHandlers,
 };
 
 /**
