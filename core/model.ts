@@ -111,12 +111,6 @@ export interface User {
    * rule "one vote per household" counts by it.
    */
   householdId?: string;
-  /**
-   * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
-   * first time they upload one (affair.photoFolder): a path with their openid would name an
-   * anonymous reporter to everyone who sees the photo.
-   */
-  photoFolder?: string;
   createdAt: Date;
   updatedAt: Date;
 }

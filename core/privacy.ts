@@ -260,7 +260,6 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     deletion: 'account',
     exportFileID: 'consent',
     householdId: 'household',
-    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },

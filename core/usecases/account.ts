@@ -302,17 +302,17 @@ async function leaveHouseholds(deps: Deps, user: User): Promise<void> {
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
- * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (in their
- * photo folder, or under their openid for an order turned into an affair) are erased. Returns the photos to delete and how many affairs were kept.
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; the photos of their
+ * reports are erased. Returns the photos to delete and how many affairs were kept.
  */
-async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string, photoFolder: string | undefined): Promise<{ photos: string[]; count: number }> {
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
   const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
   const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
   const photos: string[] = [];
   for (const affair of reported) {
     const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
-    // Theirs: in their photo folder, or (an order turned into an affair) under their openid.
-    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid) || (photoFolder !== undefined && fileID.split('/')[4] === photoFolder));
+    // A report's photos are all the reporter's (affair.report takes only their own; an order turned into an affair brings its resident's).
+    const ownPhotos = affair.photos ?? [];
     photos.push(...ownPhotos);
     await affairs.update(
       { _id: affair._id, reporterOpenid: openid },
@@ -386,7 +386,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
-  const affairs = await deidentifyAffairs(deps, openid, pseudonym, user.photoFolder);
+  const affairs = await deidentifyAffairs(deps, openid, pseudonym);
   kept['问题上报'] = affairs.count;
 
   // Erased.
