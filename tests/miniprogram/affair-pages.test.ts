@@ -15,7 +15,7 @@ import type { AffairView, InputOf } from '../../core/contract';
 import type { Affair } from '../../core/model';
 import { photoFolderFor } from '../../core/usecases/affair';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, type Page, settle, text, until } from '../helpers/mp';
 import { doc, seed } from '../helpers/seed';
 
@@ -167,6 +167,7 @@ describe('affair/report', () => {
     const { settings } = ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community }));
     const taken = settings.affairRules.categories.filter((item) => item.name !== '违章搭建' && item.name !== '安全隐患');
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: { ...settings.affairRules, categories: taken } }));
+    expect(await approveRuleChanges(cloud)).toBe(1);
     try {
       connectMiniProgram(cloud, DEMO.resident);
       const page = mount('affair/report/index');
@@ -175,6 +176,7 @@ describe('affair/report', () => {
       expect(text(page, '#categories')).toBe('环境卫生设施损坏矛盾纠纷其他');
     } finally {
       ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: settings.affairRules }));
+      await approveRuleChanges(cloud);
     }
   });
 

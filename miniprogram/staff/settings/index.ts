@@ -29,9 +29,10 @@ function affairRowsOf(settings: EffectiveSettings): AffairCategoryRow[] {
   });
 }
 
-/** 不报街道督办, then the departments that may be chosen (active ones, and the one chosen now). */
+/** 不报街道督办, then the departments that may be chosen (active 街道办 ones, and the one chosen now). */
 function streetOptionsOf(departments: readonly DepartmentView[], current: string | undefined): Array<{ id: string; name: string }> {
-  return [{ id: '', name: '不报街道督办' }, ...departments.filter((department) => department.active || department.id === current).map(({ id, name }) => ({ id, name }))];
+  const eligible = departments.filter((department) => (department.active && department.kind === '街道办') || department.id === current);
+  return [{ id: '', name: '不报街道督办' }, ...eligible.map(({ id, name }) => ({ id, name }))];
 }
 
 interface FieldSpec {
@@ -294,7 +295,7 @@ Component({
         return;
       }
       const proposal = reply.data.proposals.find((change) => change.field === key);
-      const fourEyes = key === 'hourRounding' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
+      const fourEyes = key === 'hourRounding' || key === 'affairRules' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
       // The section shows what applies now: a proposal changes nothing until it is approved.
       this.refreshSection(key, reply.data);
       if (proposal) {
