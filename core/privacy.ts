@@ -270,7 +270,6 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     deletion: 'account',
     exportFileID: 'consent',
     householdId: 'household',
-    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },
@@ -762,6 +761,20 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     createdAt: null,
     updatedAt: null,
   },
+  // A resident's request to be linked to their household: their name, relation and home.
+  household_claims: {
+    _id: 'account',
+    communityId: null,
+    name: 'name',
+    relation: 'household',
+    address: 'address',
+    householdId: 'household',
+    status: null,
+    reason: 'household',
+    decidedBy: 'staff',
+    decidedAt: null,
+    createdAt: null,
+  },
   // Off-boarding: whose role was removed, by whom and why (staff records, kept).
   role_removals: {
     _id: null,
@@ -799,7 +812,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
 /** The WeChat privacy-guideline items (用户隐私保护指引) the app's privacy APIs fall under, with the inventory kind whose purpose the deployer states. */
 export const WECHAT_PRIVACY_PURPOSES: ReadonlyArray<{ item: string; kind: PersonalDataKind; purpose: string }> = [
   { item: '收集你的手机号', kind: 'phone', purpose: '登记为社区居民、验证手机号，便于志愿者上门前和社区工作人员联系你' },
-  { item: '收集你选中的照片或视频信息', kind: 'photos', purpose: '下单时上传需求照片，让志愿者和社区工作人员了解需要帮助的情况' },
+  { item: '收集你选中的照片或视频信息', kind: 'photos', purpose: '下单或上报问题时上传照片，让志愿者、社区工作人员和承办部门了解情况' },
   { item: '使用你的相册（仅写入）权限', kind: 'certificates', purpose: '把志愿服务证明图片保存到你的相册' },
   { item: '访问你的摄像头', kind: 'activities', purpose: '扫描活动签到码和兑换码' },
 ];

@@ -14,6 +14,7 @@ import { councilActions } from './council';
 import type { ActionSpec } from './define';
 import { departmentActions } from './department';
 import { dispatchActions } from './dispatch';
+import { householdActions } from './household';
 import { mallActions } from './mall';
 import { orderActions } from './order';
 import { patrolActions } from './patrol';
@@ -44,6 +45,7 @@ export const contract = {
   ...affairActions,
   ...patrolActions,
   ...councilActions,
+  ...householdActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -75,6 +77,7 @@ export type * from './points';
 export type * from './record';
 export type * from './report';
 export type * from './holidays';
+export type * from './household';
 export type * from './scoring';
 export type * from './stats';
 export type * from './user';

@@ -33,6 +33,8 @@ import {
   type Affair,
   type AwardNomination,
   type Certificate,
+  type Household,
+  type HouseholdClaim,
   COLLECTIONS,
   type CouncilComment,
   type CouncilMatter,
@@ -287,20 +289,40 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
   return forfeited;
 }
 
+/**
+ * The household register forgets them: they leave their household's members (the household stays,
+ * for the others), the households they linked lose their linker, and their request to be linked goes.
+ */
+async function leaveHouseholds(deps: Deps, user: User): Promise<void> {
+  const households = deps.store.collection<Household>(COLLECTIONS.households);
+  const now = deps.clock.now();
+  if (user.householdId) {
+    const household = await households.get(user.householdId);
+    if (household) {
+      await households.update(
+        { _id: household._id, version: household.version },
+        { set: { members: household.members.filter((member) => member.openid !== user._id), version: household.version + 1, updatedAt: now } },
+      );
+    }
+  }
+  await households.update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: now } });
+  await deps.store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).remove({ _id: user._id });
+}
+
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
- * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (in their
- * photo folder, or under their openid for an order turned into an affair) are erased. Returns the photos to delete and how many affairs were kept.
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; the photos of their
+ * reports are erased. Returns the photos to delete and how many affairs were kept.
  */
-async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string, photoFolder: string | undefined): Promise<{ photos: string[]; count: number }> {
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
   const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
   const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
   const photos: string[] = [];
   for (const affair of reported) {
     const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
-    // Theirs: in their photo folder, or (an order turned into an affair) under their openid.
-    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid) || (photoFolder !== undefined && fileID.split('/')[4] === photoFolder));
+    // A report's photos are all the reporter's (affair.report takes only their own; an order turned into an affair brings its resident's).
+    const ownPhotos = affair.photos ?? [];
     photos.push(...ownPhotos);
     await affairs.update(
       { _id: affair._id, reporterOpenid: openid },
@@ -397,13 +419,14 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
-  const affairs = await deidentifyAffairs(deps, openid, pseudonym, user.photoFolder);
+  const affairs = await deidentifyAffairs(deps, openid, pseudonym);
   kept['问题上报'] = affairs.count;
   const council = await deidentifyCouncil(deps, openid, pseudonym);
   if (council.matters) kept['议事议题'] = council.matters;
   if (council.comments) kept['议事评论'] = council.comments;
 
   // Erased.
+  await leaveHouseholds(deps, user);
   await deps.files.remove([...orders.photos, ...affairs.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);
   await store.collection<ActivitySignup>(COLLECTIONS.activitySignups).remove({ openid });
   if (caller.volunteer) {

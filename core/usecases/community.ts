@@ -103,6 +103,7 @@ export const communityHandlers: Handlers<'community'> = {
       const department = await departmentsOf(deps).get(street);
       if (!department || department.communityId !== community._id) throw new DomainError('INVALID_INPUT', `街道督办部门不属于${community.name}`);
       if (!department.active) throw new DomainError('CONFLICT', '街道督办部门已停用，请选择其他部门');
+      if (department.kind !== '街道办') throw new DomainError('INVALID_INPUT', `街道督办部门须是“街道办”类的部门，${department.name}是“${department.kind}”`);
     }
     const now = deps.clock.now();
     if (changed.some((field) => RULE_FIELDS[field].needsApproval)) await assertCanPropose(deps, caller);

@@ -47,6 +47,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   council_matters: 'CouncilMatter',
   council_comments: 'CouncilComment',
   council_votes: 'CouncilVote',
+  household_claims: 'HouseholdClaim',
 };
 
 /**

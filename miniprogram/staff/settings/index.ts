@@ -29,9 +29,10 @@ function affairRowsOf(settings: EffectiveSettings): AffairCategoryRow[] {
   });
 }
 
-/** 不报街道督办, then the departments that may be chosen (active ones, and the one chosen now). */
+/** 不报街道督办, then the departments that may be chosen (active 街道办 ones, and the one chosen now). */
 function streetOptionsOf(departments: readonly DepartmentView[], current: string | undefined): Array<{ id: string; name: string }> {
-  return [{ id: '', name: '不报街道督办' }, ...departments.filter((department) => department.active || department.id === current).map(({ id, name }) => ({ id, name }))];
+  const eligible = departments.filter((department) => (department.active && department.kind === '街道办') || department.id === current);
+  return [{ id: '', name: '不报街道督办' }, ...eligible.map(({ id, name }) => ({ id, name }))];
 }
 
 interface FieldSpec {
@@ -85,6 +86,13 @@ const NUMBER_SECTIONS: SectionSpec[] = [
       { key: 'corrections', label: '申请记录更正', unit: '次' },
       { key: 'handBacks', label: '志愿者退单', unit: '次' },
     ],
+  },
+  {
+    key: 'householdsPerLinker',
+    title: '联户长联系户数',
+    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数。十联户为 10 户，社区管家可设为 40–50 户。',
+    fourEyes: false,
+    fields: [{ key: 'value', label: '最多', unit: '户' }],
   },
   {
     key: 'scoreMultipliers',
@@ -287,7 +295,7 @@ Component({
         return;
       }
       const proposal = reply.data.proposals.find((change) => change.field === key);
-      const fourEyes = key === 'hourRounding' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
+      const fourEyes = key === 'hourRounding' || key === 'affairRules' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
       // The section shows what applies now: a proposal changes nothing until it is approved.
       this.refreshSection(key, reply.data);
       if (proposal) {
