@@ -458,6 +458,35 @@ describe('council.list', () => {
   });
 });
 
+describe('with the household register (household function)', () => {
+  it('a household confirmed by staff votes once, whichever member taps, also at the same moment', async () => {
+    const HUSBAND = 'o-council-husband';
+    const WIFE = 'o-council-wife';
+    const home = { gridId: 'g2', building: '5栋', unit: '1', room: '101' };
+    seed(cloud, 'users', [resident(HUSBAND, '郑大哥', home), resident(WIFE, '郑大嫂', home)]);
+    const matter = await openMatter({ kind: 'grid', gridId: 'g2' }, 'household');
+    // Not yet confirmed: told whom to ask.
+    expect(await expectRefused(cloud, HUSBAND, 'council.vote', { matterId: matter.id, option: 0 }, 'FORBIDDEN')).toContain('联系社区确认您的家庭户');
+
+    ok(await call(cloud, HUSBAND, 'household.claim', { relation: '户主' }));
+    ok(await call(cloud, WIFE, 'household.claim', { relation: '配偶' }));
+    ok(await call(cloud, DEMO.staff, 'household.decideClaim', { openid: HUSBAND, decision: 'confirm' }));
+    ok(await call(cloud, DEMO.staff, 'household.decideClaim', { openid: WIFE, decision: 'confirm' }));
+    const householdId = doc<Raw>(cloud, 'users', HUSBAND)?.householdId as string;
+    expect(householdId).toBeTruthy();
+    expect(doc<Raw>(cloud, 'users', WIFE)?.householdId).toBe(householdId);
+
+    const replies = await Promise.all([
+      call(cloud, HUSBAND, 'council.vote', { matterId: matter.id, option: 0 }),
+      call(cloud, WIFE, 'council.vote', { matterId: matter.id, option: 1 }),
+    ]);
+    for (const reply of replies) ok(reply);
+    expect(votesOf(matter.id)).toEqual([expect.objectContaining({ key: householdId, rule: 'household' })]);
+    const seen = ok(await call(cloud, HUSBAND, 'council.get', { matterId: matter.id }));
+    expect(seen.myVote?.option).toBe(votesOf(matter.id)[0]!.option);
+  });
+});
+
 describe('a person’s 议事 data (export, 注销)', () => {
   it('exports what they raised, said and chose; 注销 keeps the record without them and drops their own votes', async () => {
     const LEAVER = 'o-council-leaver';

@@ -101,7 +101,7 @@ export type Page = ReturnType<typeof simulate.render>;
  * WeChat's compiler turns every WXML file of the mini-program into one script, read from its output:
  * more than the 1 MB it reads by default once the pages grew past it (as scripts/wechat-build.ts).
  */
-const COMPILER_OPTIONS = { maxBuffer: 64 * 1024 * 1024 };
+export const COMPILER_OPTIONS = { maxBuffer: 64 * 1024 * 1024 };
 
 /** Renders a page (written with Component()) and attaches it to the document. */
 export function mount(pagePath: string, properties: Record<string, unknown> = {}): Page {

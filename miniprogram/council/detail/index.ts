@@ -10,6 +10,7 @@
 import type { CouncilCommentView, CouncilMatterView, CouncilScopeView } from '../../../core/contract';
 import type { CouncilLinkKind, VotingRule } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
+import { refreshPage } from '../../behaviors/refresh';
 import { formatTime, largeText } from '../../utils/format';
 import { type MatterRow, RULE_TEXT, toMatterRow } from '../rows';
 
@@ -45,6 +46,7 @@ function dayAhead(days: number): string {
 }
 
 Component({
+  behaviors: [refreshPage],
   data: {
     largeText: false,
     loading: true,
@@ -85,9 +87,6 @@ Component({
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ largeText: largeText(), matterId: query.matterId ?? '', minDeadline: dayAhead(1), maxDeadline: dayAhead(30), deadline: dayAhead(7) });
       void this.load();
-    },
-    onPullDownRefresh() {
-      void this.load().finally(() => wx.stopPullDownRefresh());
     },
     async load() {
       this.setData({ loading: true, error: '' });
