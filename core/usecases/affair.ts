@@ -508,10 +508,18 @@ async function escalate(deps: Deps, affair: Affair, overdueCount: number, rulesO
       kind: 'affair_reminder',
       touser: person._id,
       page: affairPage(affair._id),
-      fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
+      // The overseer does not see where a dispute is (its details are confidential): nor does their notice say.
+      fields: { thing1: clip(affair.category, 20), thing2: affair.category === DISPUTE ? '详情保密' : placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
     });
   }
   return 1;
+}
+
+/** The sender, if they are still staff of the affair's community (someone who left hears no more of it). */
+async function stillStaff(deps: Deps, affair: Affair, openid: string | undefined): Promise<string | undefined> {
+  if (!openid) return undefined;
+  const user = await deps.store.collection<User>(COLLECTIONS.users).get(openid);
+  return user && user.communityId === affair.communityId && user.roles.includes('staff') ? openid : undefined;
 }
 
 /** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
@@ -585,7 +593,7 @@ export const affairTimer: TimerJob = async (deps) => {
     overdue += 1;
     escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
     // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
-    const sender = senderOf(affair);
+    const sender = await stillStaff(deps, affair, senderOf(affair));
     const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
     for (const openid of touser) {
       await notify(deps, {
