@@ -8,7 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportFileView } from '../../core/contract';
+import type { AffairFigures, ReportFileView } from '../../core/contract';
 import { AFFAIR_STATUS_TEXT, ORDER_STATUS_TEXT, POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT, SIGNUP_STATUS_TEXT } from '../../core/labels';
 import type { Activity, ActivitySignup, Affair, Goods, LedgerEntry, Order, PatrolLog, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
 import { REPORT_EXPORTS_PER_DAY } from '../../core/usecases/report';
@@ -617,17 +617,17 @@ describe('report.export: Excel ledgers', () => {
     const { affairs } = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: '2026-11' }));
     expect(affairs).toMatchObject({ received: 3, closed: 1, disputes: 1, overdue: 1, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 });
     const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 10000) / 100);
-    const figureCells = (f: typeof affairs) => [f.received, f.closed, percent(f.closingRate), f.overdue, f.overdueTimes, f.averageRespondHours, f.averageResolveHours, f.averageStars, f.rated];
+    const figureCells = (f: AffairFigures) => [f.received, f.closed, percent(f.closingRate), f.overdue, f.overdueTimes, f.averageRespondHours, f.averageResolveHours, f.averageStars, f.rated];
     const cellsOf = (sheet: typeof departments) => sheet!.rows.map((row) => sheet!.headers.map((header) => row[header]));
     expect(departments!.sheet.name).toBe('分部门');
     expect(cellsOf(departments)).toEqual([
-      ...affairs.byDepartment.map((department) => [department.departmentName, ...figureCells(department as typeof affairs)]),
+      ...affairs.byDepartment.map((department) => [department.departmentName, ...figureCells(department)]),
       ['合计（含社区自办和待分派）', ...figureCells(affairs)],
     ]);
     expect(affairs.byDepartment.map((department) => [department.departmentId, department.received, department.closed])).toEqual([['dept-property', 1, 1]]);
     expect(grids!.sheet.name).toBe('分网格');
     expect(cellsOf(grids)).toEqual([
-      ...affairs.byGrid.map((grid) => [grid.gridName, ...figureCells(grid as typeof affairs), grid.gridId === 'g2' ? 1 : 0]),
+      ...affairs.byGrid.map((grid) => [grid.gridName, ...figureCells(grid), grid.gridId === 'g2' ? 1 : 0]),
       ['合计', ...figureCells(affairs), 1],
     ]);
     expect(file.rows).toBe(november.length + affairs.byDepartment.length + 1 + affairs.byGrid.length + 1);
