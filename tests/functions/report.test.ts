@@ -559,8 +559,8 @@ describe('report.export: Excel ledgers', () => {
     const [summary, logs] = await openAll(file);
     expect(summary!.sheet.name).toBe('巡查走访台账');
     const { grids } = ok(await call(cloud, DEMO.staff, 'patrol.summary', { month: '2026-12' }));
-    expect(summary!.rows.map((r) => [r['网格'], r['巡查天数'], r['巡查次数'], r['走访次数'], r['走访户数'], r['覆盖楼栋'], r['发现事件'], r['记录人数']])).toEqual(
-      grids.map((g) => [g.gridName, g.daysPatrolled, g.patrolLogs, g.visitLogs, g.householdsVisited, g.buildingsCovered, g.affairsFound, g.workers]),
+    expect(summary!.rows.map((r) => [r['网格'], r['巡查天数'], r['巡查次数'], r['走访次数'], r['走访户数'], r['覆盖楼栋'], r['发现事件'], r['办结事件'], r['记录人数']])).toEqual(
+      grids.map((g) => [g.gridName, g.daysPatrolled, g.patrolLogs, g.visitLogs, g.householdsVisited, g.buildingsCovered, g.affairsFound, g.affairsClosed, g.workers]),
     );
     expect(grids.find((g) => g.gridId === 'g1')?.daysPatrolled).toBeGreaterThan(0);
     const december = docs<PatrolLog>(cloud, 'patrol_logs').filter((log) => log.communityId === DEMO.community && log.month === '2026-12');
