@@ -14,10 +14,10 @@
  * Disputes (矛盾纠纷) are counted like any other affair and their number is shown; nothing about one
  * (parties, description, building) is ever read into these figures.
  */
+import { DISPUTE } from './affair-machine';
 import type { AffairFigures, AffairStats, DepartmentAffairStats, GridAffairStats } from './contract';
 import type { Affair, AffairEvent, Grid } from './model';
 
-const DISPUTE = '矛盾纠纷';
 const HOUR_MS = 3_600_000;
 
 /** What the figures read of an affair (the reader leaves texts, photos and people out). */

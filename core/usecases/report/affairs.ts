@@ -10,6 +10,7 @@
  * anonymously, and a named one is still a neighbour). A dispute (矛盾纠纷) shows its category, grid
  * and figures only: not even its building. A grid worker's holds their own grids' affairs.
  */
+import { DISPUTE } from '../../affair-machine';
 import { addAffair, type AffairTally, affairStatsOf, newAffairTally, resolveHoursOf, respondHoursOf } from '../../affair-stats';
 import type { AffairFigures } from '../../contract';
 import { AFFAIR_STATUS_TEXT, TIER_TEXT } from '../../labels';
@@ -19,7 +20,6 @@ import { round } from '../../stats';
 import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 import { createdAfter, gridName, type ReportContext, type ReportKindSpec } from './ledger';
 
-const DISPUTE = '矛盾纠纷';
 /** Affairs bring their timeline (without notes or names) for the response time: pages of a size the 1 MB read allows. */
 const AFFAIR_PAGE_SIZE = 150;
 
