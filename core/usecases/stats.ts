@@ -27,11 +27,11 @@ export const MAX_DAYS = 366;
 export const FIRST_BATCH = 300;
 const PAGE = 500;
 /**
- * Affairs bring their timeline (at most MAX_AFFAIR_EVENTS steps, read without notes and names: some
- * 5 KB at the very most, a few hundred bytes as a rule), so they come in smaller batches and pages.
+ * Affairs bring their timeline (at most MAX_AFFAIR_EVENTS steps, read as when and to what only:
+ * some 4 KB at the very most, under 1 KB as a rule), so they come in smaller batches and pages.
  */
 export const AFFAIR_FIRST_BATCH = 100;
-const AFFAIR_PAGE = 150;
+export const AFFAIR_PAGE = 200;
 
 const BY_DATE: OrderBy = [
   ['date', 'asc'],
@@ -80,7 +80,9 @@ export const AFFAIR_OMIT = [
   'rating.comment',
   'events.by',
   'events.byName',
+  'events.from',
   'events.note',
+  'events.tier',
 ];
 
 /** The first and last Beijing calendar days that [from, to) touches, as service records date them. */

@@ -17,11 +17,10 @@ import { AFFAIR_STATUS_TEXT, TIER_TEXT } from '../../labels';
 import { type Affair, COLLECTIONS } from '../../model';
 import type { SheetCell, SheetColumn, Where } from '../../ports';
 import { round } from '../../stats';
+import { AFFAIR_PAGE } from '../stats';
 import { keysetScan, OLDEST_FIRST } from '../shared/paging';
 import { createdAfter, gridName, type ReportContext, type ReportKindSpec } from './ledger';
 
-/** Affairs bring their timeline (without notes or names) for the response time: pages of a size the 1 MB read allows. */
-const AFFAIR_PAGE_SIZE = 150;
 
 const REPORTED_BY: Readonly<Record<Affair['reporterRole'], string>> = { resident: '居民上报', grid_worker: '网格发现', staff: '社区发现' };
 const HANDLER_KIND: Readonly<Record<NonNullable<Affair['handler']>['kind'], string>> = { staff: '社区工作人员', grid_worker: '网格员', volunteer: '志愿者' };
@@ -46,7 +45,9 @@ const OMIT = [
   'rating.at',
   'events.by',
   'events.byName',
+  'events.from',
   'events.note',
+  'events.tier',
   'remindAt',
 ];
 
@@ -57,7 +58,7 @@ const percent = (rate: number | null): number | null => (rate === null ? null : 
 function affairsOf({ deps, community, period, gridIds }: ReportContext): AsyncIterable<Affair> {
   const where: Where = { communityId: community._id, createdAt: { gte: period.start } };
   const collection = deps.store.collection<Affair>(COLLECTIONS.affairs);
-  const all = keysetScan<Affair>((after, limit) => collection.find(where, { orderBy: OLDEST_FIRST, after, limit, omit: OMIT }), OLDEST_FIRST, AFFAIR_PAGE_SIZE, createdAfter(period));
+  const all = keysetScan<Affair>((after, limit) => collection.find(where, { orderBy: OLDEST_FIRST, after, limit, omit: OMIT }), OLDEST_FIRST, AFFAIR_PAGE, createdAfter(period));
   return (async function* () {
     for await (const affair of all) if (!gridIds || gridIds.includes(affair.place.gridId)) yield affair;
   })();
