@@ -167,6 +167,10 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('巡查走访', 'demo-grid', 'patrol.mine', {}),
   screen('网格月通报', 'demo-staff', 'patrol.summary', {}),
   screen('网格月通报 (季度排名)', 'demo-staff', 'patrol.ranking', {}),
+  screen('我的问题', 'demo-resident', 'affair.list', { box: 'mine', limit: 20 }),
+  screen('事务台', 'demo-staff', 'affair.list', { box: 'community', status: 'waiting', limit: 20 }),
+  screen('部门待办', 'demo-dept', 'affair.list', { box: 'department', status: 'whistled', limit: 20 }),
+  screen('部门管理', 'demo-staff', 'department.list', {}),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

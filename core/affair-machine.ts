@@ -4,7 +4,7 @@
  * version read as the condition of a conditional update, so of two people acting at once one wins.
  */
 import type { AffairCommand } from './contract/affair';
-import type { Affair, AffairStatus, AffairUrgency, MediationTier } from './model';
+import type { Affair, AffairStatus, MediationTier } from './model';
 import type { Caller } from './ports';
 
 /** The category whose parties and details are confidential (staff and the mediator only). */
@@ -42,9 +42,6 @@ export type AffairTransition = keyof typeof AFFAIR_TRANSITIONS;
 export const canMove = (affair: Pick<Affair, 'status'>, command: AffairTransition): boolean =>
   (AFFAIR_TRANSITIONS[command].from as readonly AffairStatus[]).includes(affair.status);
 
-/** Hours to the deadline by urgency, when staff give none. */
-export const DEFAULT_DEADLINE_HOURS: Readonly<Record<AffairUrgency, number>> = { 紧急: 24, 一般: 72 };
-
 /** The reminder goes when a quarter of the time is left (at least an hour before the deadline). */
 export function remindAtFor(start: Date, dueAt: Date): Date {
   const window = dueAt.getTime() - start.getTime();
@@ -80,9 +77,14 @@ export const isHandler = (caller: Caller, affair: Pick<Affair, 'communityId' | '
   (affair.status === 'handling' && affair.handler?.openid === caller.openid && ofCommunity(caller, affair)) ||
   ((affair.status === 'whistled' || affair.status === 'accepted') && isItsDepartment(caller, affair));
 
+/** The people of the street office level's department, once the affair was flagged to it (督办): they follow it, and act on nothing. */
+export const isOverseer = (caller: Caller, affair: Pick<Affair, 'communityId' | 'escalation'>): boolean =>
+  ofCommunity(caller, affair) && caller.roles.has('department') && affair.escalation !== undefined && caller.user?.departmentId === affair.escalation.departmentId;
+
 export function canViewAffair(caller: Caller, affair: Affair): boolean {
   return (
     isAffairStaff(caller, affair) ||
+    isOverseer(caller, affair) ||
     isReporter(caller, affair) ||
     (affair.handler?.openid === caller.openid && ofCommunity(caller, affair)) ||
     isItsDepartment(caller, affair) ||

@@ -29,6 +29,7 @@ export function toAffairView(affair: Affair, caller: Caller, withTimeline: boole
   if (affair.dueAt) view.dueAt = iso(affair.dueAt);
   if (affair.closedAt) view.closedAt = iso(affair.closedAt);
   if (affair.orderId) view.orderId = affair.orderId;
+  if (affair.escalation) view.escalation = { departmentName: affair.escalation.departmentName, at: iso(affair.escalation.at), overdueCount: affair.escalation.overdueCount };
   if (details) {
     view.building = affair.place.building;
     if (affair.place.detail) view.placeDetail = affair.place.detail;

@@ -9,6 +9,7 @@ import type {
   AffairCategory,
   AffairStatus,
   AffairUrgency,
+  DepartmentKind,
   MediationTier,
   AwardNomination,
   CorrectableField,
@@ -57,6 +58,9 @@ export const TIER_TEXT: Readonly<Record<MediationTier, string>> = { grid: '网�
 /** Which affair categories and urgencies a page offers (the contract's enums, in this order). */
 export const AFFAIR_CATEGORIES = ['安全隐患', '环境卫生', '设施损坏', '矛盾纠纷', '违章搭建', '其他'] as const satisfies readonly AffairCategory[];
 export const AFFAIR_URGENCIES = ['一般', '紧急'] as const satisfies readonly AffairUrgency[];
+
+/** The kinds of departments and units a community whistles to (吹哨), in the order forms offer them. */
+export const DEPARTMENT_KINDS = ['物业', '城管', '派出所', '供水', '供电', '燃气', '街道办', '司法所', '驻区单位', '其他'] as const satisfies readonly DepartmentKind[];
 
 /** A volunteer's place in an activity. */
 export const SIGNUP_STATUS_TEXT: Readonly<Record<SignupStatus, string>> = {

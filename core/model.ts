@@ -49,6 +49,10 @@ export const COLLECTIONS = {
   affairs: 'affairs',
   /** 巡查走访台账: one document per grid worker, grid, Beijing day and kind (patrol.log writes it again the same day). */
   patrolLogs: 'patrol_logs',
+  /** Roles taken from people (off-boarding: community.removeRole): who, which role, by whom, why (append-only). */
+  roleRemovals: 'role_removals',
+  /** The household register (户): one document per home, with its members, flags and linker (十联户). */
+  households: 'households',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -100,6 +104,17 @@ export interface User {
   deletion?: { pseudonym: string; startedAt: Date };
   /** Their data export in cloud storage (user.exportMine writes one file per person, 注销 deletes it). */
   exportFileID?: string;
+  /**
+   * The household (户) they belong to, once staff confirmed it (household.confirmMember); the 议事
+   * rule "one vote per household" counts by it.
+   */
+  householdId?: string;
+  /**
+   * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
+   * first time they upload one (affair.photoFolder): a path with their openid would name an
+   * anonymous reporter to everyone who sees the photo.
+   */
+  photoFolder?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -134,6 +149,20 @@ export interface CommunitySettings {
   minutesCheckRatio?: number;
   /** What one person may do a day besides ordering (absent: the defaults). */
   dailyLimits?: DailyLimits;
+  /** Which affair categories the community takes, their deadlines, and when the street office is told (absent: the defaults). */
+  affairRules?: AffairRules;
+}
+
+/**
+ * How a community handles affairs (网格发现 → 社区吹哨): the categories its forms offer, each with the
+ * default deadline in hours (紧急 ones get half, at most 24), and the street office level: after
+ * this many missed deadlines an affair is flagged to that department (督办), whose people then see it.
+ */
+export interface AffairRules {
+  categories: Array<{ name: AffairCategory; deadlineHours: number }>;
+  escalateAfterOverdues: number;
+  /** A department of the community (usually the 街道办's); absent: no street-level escalation. */
+  streetDepartmentId?: string;
 }
 
 /** Daily limits per person, so no one account can flood a list or use up a community's codes. */
@@ -453,7 +482,8 @@ export type SettingField =
   | 'requireOrderReview'
   | 'acceptTimeoutMinutes'
   | 'orderLimits'
-  | 'dailyLimits';
+  | 'dailyLimits'
+  | 'affairRules';
 
 /**
  * pending → approved | rejected | superseded (a newer proposal for the same rule replaced it);
@@ -964,6 +994,27 @@ export interface ReportExport {
   createdAt: Date;
 }
 
+/**
+ * A role taken from someone (community.removeRole): a staff member, grid worker or department's
+ * person who left. Written in the same transaction as the change of their record; never changed.
+ */
+export interface RoleRemoval {
+  _id: string;
+  communityId: string;
+  /** Whose role, and their name then. */
+  openid: string;
+  name: string;
+  role: 'staff' | 'grid_worker' | 'department';
+  /** What went with the role: a grid worker's grids, a department's person's department. */
+  gridIds?: string[];
+  departmentId?: string;
+  reason: string;
+  /** Who removed it, and their name then. */
+  by: string;
+  byName: string;
+  at: Date;
+}
+
 /** What kind of body a department is (how the desk groups them). */
 export type DepartmentKind = '物业' | '城管' | '派出所' | '供水' | '供电' | '燃气' | '街道办' | '司法所' | '驻区单位' | '其他';
 
@@ -1066,6 +1117,11 @@ export interface Affair {
   rating?: { stars: number; comment?: string; at: Date };
   /** The order it came from (affair.fromOrder). */
   orderId?: string;
+  /**
+   * Flagged to the street office level (督办) by the timer when its missed deadlines reached the
+   * community's `affairRules.escalateAfterOverdues`; once, kept after. That department's people see it.
+   */
+  escalation?: { departmentId: string; departmentName: string; at: Date; overdueCount: number };
   events: AffairEvent[];
   createdAt: Date;
   updatedAt: Date;
@@ -1103,3 +1159,50 @@ export interface PatrolLog {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Who someone is to the household's head (户主). */
+export type HouseholdRelation = '户主' | '配偶' | '子女' | '父母' | '祖孙' | '兄弟姐妹' | '租户' | '其他';
+
+/** Circumstances that call for care; seen by staff and the household's linker only (never the household list of others). */
+export type HouseholdFlag = '独居老人' | '空巢老人' | '残疾' | '低保' | '特困' | '重病' | '留守儿童' | '优抚对象';
+
+/**
+ * A home (户) in the register: its address down to the room, its members (registered residents by
+ * openid, others by name only: elders without phones are why this exists), care flags, a contact
+ * phone, and its linker (联户长 / 党员联系户 / 社区管家), who looks after it.
+ */
+export interface Household {
+  _id: string;
+  communityId: string;
+  gridId: string;
+  building: string;
+  unit?: string;
+  room: string;
+  members: HouseholdMember[];
+  flags: HouseholdFlag[];
+  contactPhone?: string;
+  /** The linker who looks after it (household.assignLinker). */
+  linkerOpenid?: string;
+  linkerName?: string;
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface HouseholdMember {
+  /** A registered resident (confirmed by staff); absent for someone without the app. */
+  openid?: string;
+  name: string;
+  relation: HouseholdRelation;
+}
+
+/** 楼院, 网格 or 社区: who may discuss and vote on a matter. */
+export type CouncilScope = 'building' | 'grid' | 'community';
+
+/** One vote per household (户代表) or per registered resident. */
+export type VotingRule = 'household' | 'resident';
+
+/** proposed (民事民提) → open (discussion and voting until the deadline) → closed → published (公开); or declined by staff. */
+export type CouncilStage = 'proposed' | 'open' | 'closed' | 'published' | 'declined';

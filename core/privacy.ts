@@ -36,6 +36,7 @@ export type PersonalDataKind =
   | 'staff'
   | 'donations'
   | 'affairs'
+  | 'household'
   | 'consent';
 
 export interface PersonalDataItem {
@@ -219,6 +220,15 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
     required: false,
   },
   {
+    kind: 'household',
+    title: '家庭户信息（十联户）',
+    what: '您家的门牌（网格、楼栋、单元、室）、家庭成员的姓名和与户主的关系、联系电话，以及需要关照的情况（如独居老人、残疾、低保）',
+    purpose: '让每户都有联户长等人负责联系；为没有手机的老人代点单；议事时按户投票',
+    seenBy: '本社区工作人员；负责您所在网格的网格员（不含需要关照的情况）；您家的联户长；您本人看到自己家的信息',
+    retention: '住在本社区期间保留；注销后您从家庭成员中移除',
+    required: false,
+  },
+  {
     kind: 'consent',
     title: '同意记录',
     what: '您同意本隐私政策和志愿者服务协议的时间；您导出数据的次数和最近一次导出的文件',
@@ -249,6 +259,8 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     consentAt: 'consent',
     deletion: 'account',
     exportFileID: 'consent',
+    householdId: 'household',
+    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },
@@ -653,6 +665,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     resolution: 'affairs',
     rating: 'ratings',
     orderId: null,
+    escalation: null,
     events: 'affairs',
     createdAt: null,
     updatedAt: null,
@@ -671,6 +684,39 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     fileID: null,
     fileName: null,
     createdAt: null,
+  },
+  // The household register: an address, its people and their care flags (staff and the linker only).
+  households: {
+    _id: null,
+    communityId: null,
+    gridId: 'address',
+    building: 'address',
+    unit: 'address',
+    room: 'address',
+    members: 'household',
+    flags: 'household',
+    contactPhone: 'phone',
+    linkerOpenid: 'staff',
+    linkerName: 'staff',
+    version: null,
+    createdBy: 'staff',
+    createdAt: null,
+    updatedBy: 'staff',
+    updatedAt: null,
+  },
+  // Off-boarding: whose role was removed, by whom and why (staff records, kept).
+  role_removals: {
+    _id: null,
+    communityId: null,
+    openid: 'staff',
+    name: 'staff',
+    role: 'staff',
+    gridIds: 'staff',
+    departmentId: 'staff',
+    reason: 'staff',
+    by: 'staff',
+    byName: 'staff',
+    at: null,
   },
   // A grid worker's own work record: households are counted, never named; notes are the worker's.
   patrol_logs: {

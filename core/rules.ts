@@ -3,7 +3,7 @@
  * Chinese on the review page and in the audit log. Pure.
  */
 import type { HourRounding } from './volunteer-hours';
-import type { DailyLimits, OrderLimits, PointsCaps, RuleChange, ScoreMultipliers, SettingField } from './model';
+import type { AffairRules, DailyLimits, OrderLimits, PointsCaps, RuleChange, ScoreMultipliers, SettingField } from './model';
 
 interface FieldRule {
   label: string;
@@ -33,6 +33,12 @@ const daily = (value: unknown) => {
   return `每人每天兑换≤${d.redemptions ?? '—'}次、申请证明≤${d.certificates ?? '—'}次、推荐≤${d.nominations ?? '—'}次、申请更正≤${d.corrections ?? '—'}次、退单≤${d.handBacks ?? '—'}次`;
 };
 
+const affairRules = (value: unknown) => {
+  const r = (value ?? {}) as Partial<AffairRules>;
+  const categories = (r.categories ?? []).map((item) => `${item.name}${item.deadlineHours}小时`).join('、');
+  return `受理类别：${categories || '—'}；超期${r.escalateAfterOverdues ?? '—'}次${r.streetDepartmentId ? '报街道督办' : '（未指定街道督办部门）'}`;
+};
+
 export const RULE_FIELDS: Record<SettingField, FieldRule> = {
   scoreMultipliers: { label: '评分积分倍数', needsApproval: true, format: multipliers },
   pointsCaps: { label: '积分上限', needsApproval: true, format: caps },
@@ -43,6 +49,7 @@ export const RULE_FIELDS: Record<SettingField, FieldRule> = {
   acceptTimeoutMinutes: { label: '接单时限', needsApproval: false, format: (value) => `${String(value)} 分钟` },
   orderLimits: { label: '下单上限', needsApproval: false, format: limits },
   dailyLimits: { label: '每日上限', needsApproval: false, format: daily },
+  affairRules: { label: '事务办理规则', needsApproval: false, format: affairRules },
 };
 
 export const SETTING_FIELDS = Object.keys(RULE_FIELDS) as SettingField[];

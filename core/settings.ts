@@ -3,7 +3,8 @@
  * the use cases read them from the community document through these accessors.
  */
 import type { EffectiveSettings } from './contract';
-import type { Community, DailyLimits, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
+import { AFFAIR_CATEGORIES } from './labels';
+import type { AffairCategory, AffairRules, AffairUrgency, Community, DailyLimits, OrderLimits, PointsCaps, ScoreMultipliers } from './model';
 import { DEFAULT_SCORE_MULTIPLIERS } from './points';
 import { DEFAULT_HOUR_ROUNDING } from './volunteer-hours';
 
@@ -67,6 +68,20 @@ export const minutesCheckRatioOf = (community: Pick<Community, 'settings'>): num
 /** The largest multiplier of a table (what the cap is compared with). */
 export const largestMultiplier = (multipliers: ScoreMultipliers): number => Math.max(...Object.values(multipliers));
 
+/** Every category, three days each; the street office hears of an affair at its second missed deadline (once a department is named). */
+export const DEFAULT_AFFAIR_RULES: AffairRules = {
+  categories: AFFAIR_CATEGORIES.map((name) => ({ name, deadlineHours: 72 })),
+  escalateAfterOverdues: 2,
+};
+
+export const affairRulesOf = (community: Pick<Community, 'settings'>): AffairRules => community.settings.affairRules ?? DEFAULT_AFFAIR_RULES;
+
+/** The default deadline of an affair: its category's hours; an urgent one half of that, at most a day. */
+export function defaultDeadlineHours(rules: AffairRules, category: AffairCategory, urgency: AffairUrgency): number {
+  const hours = rules.categories.find((item) => item.name === category)?.deadlineHours ?? 72;
+  return urgency === '紧急' ? Math.max(1, Math.min(24, Math.round(hours / 2))) : hours;
+}
+
 /** What a new community starts with. */
 export const DEFAULT_SETTINGS: EffectiveSettings = {
   requireOrderReview: false,
@@ -77,6 +92,7 @@ export const DEFAULT_SETTINGS: EffectiveSettings = {
   pointsCaps: DEFAULT_POINTS_CAPS,
   minutesCheckRatio: DEFAULT_MINUTES_CHECK_RATIO,
   dailyLimits: DEFAULT_DAILY_LIMITS,
+  affairRules: DEFAULT_AFFAIR_RULES,
 };
 
 /** What applies: the stored settings, with the defaults for what a community never set. */
@@ -87,5 +103,6 @@ export const effectiveSettings = (community: Pick<Community, 'settings'>): Effec
   pointsCaps: pointsCapsOf(community),
   minutesCheckRatio: minutesCheckRatioOf(community),
   dailyLimits: dailyLimitsOf(community),
+  affairRules: affairRulesOf(community),
 });
 

@@ -6,6 +6,10 @@ import { action, byId, type Iso } from './define';
 import { affairCategory } from './department';
 import { clientRequestId, id, NOT_TEXT, optionalText, paging, type Page, positiveInt, shortText, stars, yesNo } from './fields';
 
+/** What `affair.list` may filter by (see there). */
+export const AFFAIR_LIST_STATUSES = ['open', 'closed', 'overdue', 'waiting', 'in_hand', 'whistled', 'accepted', 'resolved'] as const;
+export type AffairListStatus = (typeof AFFAIR_LIST_STATUSES)[number];
+
 export type AffairCommand = 'handle' | 'whistle' | 'respond' | 'resolve' | 'confirm' | 'rate';
 
 /**
@@ -37,6 +41,8 @@ export interface AffairView {
   resolution?: { summary: string; photos: string[]; byName: string; at: Iso };
   rating?: { stars: number; comment?: string; at: Iso };
   orderId?: string;
+  /** Flagged to the street office level (督办) after repeated missed deadlines. */
+  escalation?: { departmentName: string; at: Iso; overdueCount: number };
   createdAt: Iso;
   updatedAt: Iso;
   closedAt?: Iso;
@@ -124,18 +130,29 @@ export const affairActions = {
     reads: readsAffair,
     input: z.object({ affairId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
+  /**
+   * Where the caller uploads photos for affairs: `affairs/<folder>/<file>`. The folder is random and
+   * the caller's own (made on first use), so a photo's address does not name an anonymous reporter;
+   * affair.report and affair.resolve accept only photos in it.
+   */
+  'affair.photoFolder': action<{ folder: string }>()({ roles: ['registered'], input: z.object({}) }),
   'affair.get': action<{ affair: AffairView }>()({ roles: ['registered'], input: affairId, reads: readsAffair }),
   /**
    * By role, newest first: `mine` what the caller reported, `handling` what they were assigned,
-   * `grid` a grid worker's grids, `department` their department's, `community` all (staff). Without
+   * `grid` a grid worker's grids, `department` their department's, `escalated` those flagged to
+   * their department as the street office level (督办), `community` all (staff). Without
    * `box`: staff → community, department → department, grid worker → grid, others → mine.
-   * `status`: open (not closed), closed, or overdue (open and past the deadline).
+   * `status`: open (not closed), closed, overdue (in hand and past the deadline, the community's list
+   * only), waiting (at the community's desk: reported, returned, reopened), in_hand (handling,
+   * whistled, accepted), or one step: whistled (to be accepted), accepted, resolved (to be confirmed).
    */
   'affair.list': action<Page<AffairView>>()({
     roles: ['registered'],
     input: z.object({
-      box: z.enum(['mine', 'handling', 'grid', 'department', 'community'], { error: '列表只能是我上报的、我承办的、网格的、部门的或全社区的' }).optional(),
-      status: z.enum(['open', 'closed', 'overdue'], { error: '状态只能是办理中、已办结或已超期' }).optional(),
+      box: z.enum(['mine', 'handling', 'grid', 'department', 'escalated', 'community'], { error: '列表只能是我上报的、我承办的、网格的、部门的、督办的或全社区的' }).optional(),
+      status: z
+        .enum(AFFAIR_LIST_STATUSES, { error: '状态只能是未办结、已办结、已超期、待处理、办理中、待接收、部门办理中或待确认' })
+        .optional(),
       ...paging,
     }),
   }),

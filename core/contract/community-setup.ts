@@ -57,6 +57,22 @@ export interface MemberView {
   building?: string;
   /** A grid worker's grids. */
   gridNames?: string[];
+  /** A department's person's department. */
+  departmentName?: string;
+  /** The roles the viewer may take from this member (community.removeRole); the page shows a button for each. */
+  removable: Array<'staff' | 'grid_worker' | 'department'>;
+}
+
+/** A role taken from someone (off-boarding), as the member page's history shows it. */
+export interface RoleRemovalView {
+  id: string;
+  openid: string;
+  name: string;
+  role: 'staff' | 'grid_worker' | 'department';
+  roleName: string;
+  reason: string;
+  byName: string;
+  at: Iso;
 }
 
 /** 010-12345678, 0571-8888888-123 or a mobile number: the 居委会 office's phone (empty: none). */
@@ -127,9 +143,26 @@ export const communitySetupActions = {
     roles: ['staff', 'admin'],
     input: z.object({
       communityId: id,
-      role: z.enum(['staff', 'grid_worker', 'resident'], { error: '只能查看工作人员、网格员或居民' }),
+      role: z.enum(['staff', 'grid_worker', 'department', 'resident'], { error: '只能查看工作人员、网格员、部门人员或居民' }),
       gridId: id.optional(),
       ...paging,
     }),
   }),
+  /**
+   * Off-boarding: takes a role from someone who left or changed jobs, with a reason, recorded in the
+   * append-only `role_removals`. An administrator removes staff (as they appoint them); staff remove
+   * grid workers and department people. The last staff member stays; someone still handling
+   * affairs has them reassigned first; the invitations they made stop working.
+   */
+  'community.removeRole': action<MemberView | null>()({
+    roles: ['staff', 'admin'],
+    input: z.object({
+      communityId: id,
+      openid: id,
+      role: z.enum(['staff', 'grid_worker', 'department'], { error: '只能移除工作人员、网格员或部门人员的身份' }),
+      reason: z.string({ error: '请填写移除的原因' }).pipe(shortText('移除的原因', 100)),
+    }),
+  }),
+  /** Roles removed in the community, newest first (staff and administrators). */
+  'community.roleRemovals': action<Page<RoleRemovalView>>()({ roles: ['staff', 'admin'], input: z.object({ communityId: id, ...paging }) }),
 } as const;

@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import type { CommunitySettings, Grid, RuleChangeStatus, RuleKind, SettingField } from '../model';
+import { AFFAIR_CATEGORIES } from '../labels';
 import { POINTS_CAP_LIMITS } from '../settings';
 import { roundingProblem } from '../volunteer-hours';
 import { action, type Iso } from './define';
 import { id, optionalText, paging, type Page, personName, phone, positiveInt, shortText, yesNo } from './fields';
 import type { MeView } from './user';
 import { communitySetupActions } from './community-setup';
+import { affairCategory } from './department';
 
 export interface CommunityView {
   id: string;
@@ -158,6 +160,17 @@ const pointsCaps = z.object({
   awardPoints: cap('推荐奖励积分上限', POINTS_CAP_LIMITS.awardPoints),
 });
 
+const affairRules = z.object({
+  categories: z
+    .array(z.object({ name: affairCategory, deadlineHours: positiveInt('办理时限（小时）', 720) }), { error: '请选择受理的问题类别' })
+    .min(1, { error: '请至少受理一个问题类别' })
+    .max(AFFAIR_CATEGORIES.length)
+    .refine((list) => new Set(list.map((item) => item.name)).size === list.length, { error: '问题类别不能重复' }),
+  escalateAfterOverdues: positiveInt('超期几次报街道督办', 10),
+  /** The street office level's department (department.list); absent: none. */
+  streetDepartmentId: id.optional(),
+});
+
 const settingsFields = {
   requireOrderReview: yesNo('新订单是否需要审核').optional(),
   scoreMultipliers: multipliers.optional(),
@@ -166,6 +179,7 @@ const settingsFields = {
   orderLimits: orderLimits.optional(),
   pointsCaps: pointsCaps.optional(),
   dailyLimits: dailyLimits.optional(),
+  affairRules: affairRules.optional(),
   minutesCheckRatio: z.number({ error: '服务时长核实倍数必须是数字' }).min(1.5, { error: '服务时长核实倍数不能小于 1.5' }).max(10, { error: '服务时长核实倍数不能超过 10' }).optional(),
 };
 

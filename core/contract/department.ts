@@ -1,14 +1,13 @@
 /** Actions of the `department` function: the departments and units a community whistles to (吹哨). */
 import { z } from 'zod';
-import { AFFAIR_CATEGORIES } from '../labels';
+import { AFFAIR_CATEGORIES, DEPARTMENT_KINDS } from '../labels';
 import type { AffairCategory, DepartmentKind } from '../model';
 import { action, type Iso } from './define';
 import { id, shortText, yesNo } from './fields';
 
-/** The default categories of affairs (问题类别), in the order forms offer them. */
-export { AFFAIR_CATEGORIES };
+/** The default categories of affairs (问题类别) and the kinds of departments, in the order forms offer them. */
+export { AFFAIR_CATEGORIES, DEPARTMENT_KINDS };
 
-export const DEPARTMENT_KINDS = ['物业', '城管', '派出所', '供水', '供电', '燃气', '街道办', '司法所', '驻区单位', '其他'] as const satisfies readonly DepartmentKind[];
 
 /** A community whistles to a few tens of departments; this keeps the list one read. */
 export const MAX_DEPARTMENTS = 50;

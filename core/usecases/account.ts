@@ -37,6 +37,7 @@ import {
   type LedgerEntry,
   type Order,
   type OrderEvent,
+  type PatrolLog,
   type PointsAccount,
   type RecordChange,
   type RecordCorrection,
@@ -114,8 +115,10 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('服务证明', store.collection<Certificate>(COLLECTIONS.certificates), { openid }, [['issuedAt', 'desc'], ['_id', 'desc']]),
     listOf('活动报名', store.collection<ActivitySignup>(COLLECTIONS.activitySignups), { openid }, [['signedUpAt', 'desc'], ['_id', 'desc']]),
     listOf('好人好事推荐', store.collection<AwardNomination>(COLLECTIONS.awardNominations), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('我上报的问题', store.collection<Affair>(COLLECTIONS.affairs), { reporterOpenid: openid, status: { in: ALL_STATUSES } }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('巡查走访记录', store.collection<PatrolLog>(COLLECTIONS.patrolLogs), { openid }, [['date', 'desc'], ['_id', 'desc']]),
   ]);
-  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards] = lists;
+  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols] = lists;
   const volunteer = caller.volunteer;
 
   const content = {
@@ -141,6 +144,16 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     [certificates.label]: certificates.docs.map((certificate) => plain(without(certificate, ['clientRequestId']))),
     [signups.label]: signups.docs.map((signup) => plain(without(signup, ['checkInBy', 'checkOutBy']))),
     [awards.label]: awards.docs.map((award) => plain(without(award, ['nominatedBy', 'reviewedBy', 'clientRequestId']))),
+    // What they reported and what became of it; who handled it is named, not identified.
+    [reported.label]: reported.docs.map((affair) =>
+      plain({
+        ...without(affair, ['handler', 'createdBy', 'clientRequestId', 'events', 'resolution', 'remindAt']),
+        ...(affair.handler ? { handlerName: affair.handler.name } : {}),
+        ...(affair.resolution ? { resolution: without(affair.resolution, ['by']) } : {}),
+        events: affair.events.map((event) => ({ at: event.at, from: event.from, to: event.to, ...(event.note ? { note: event.note } : {}), byMe: event.by === openid })),
+      }),
+    ),
+    [patrols.label]: patrols.docs.map((log) => plain(log)),
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
@@ -267,16 +280,17 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
- * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (whose
- * paths carry the openid) are erased. Returns the photos to delete and how many affairs were kept.
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (in their
+ * photo folder, or under their openid for an order turned into an affair) are erased. Returns the photos to delete and how many affairs were kept.
  */
-async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string, photoFolder: string | undefined): Promise<{ photos: string[]; count: number }> {
   const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
   const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
   const photos: string[] = [];
   for (const affair of reported) {
     const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
-    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid));
+    // Theirs: in their photo folder, or (an order turned into an affair) under their openid.
+    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid) || (photoFolder !== undefined && fileID.split('/')[4] === photoFolder));
     photos.push(...ownPhotos);
     await affairs.update(
       { _id: affair._id, reporterOpenid: openid },
@@ -350,7 +364,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
-  const affairs = await deidentifyAffairs(deps, openid, pseudonym);
+  const affairs = await deidentifyAffairs(deps, openid, pseudonym, user.photoFolder);
   kept['问题上报'] = affairs.count;
 
   // Erased.

@@ -11,11 +11,11 @@ import {
   AFFAIR_TRANSITIONS,
   type AffairTransition,
   ALL_STATUSES,
+  AT_THE_DESK,
   canMove,
   canViewAffair,
   confirmRefusal,
   DAILY_REPORTS,
-  DEFAULT_DEADLINE_HOURS,
   DISPUTE,
   IN_HAND,
   isAffairStaff,
@@ -28,15 +28,20 @@ import {
   tierFor,
 } from '../affair-machine';
 import { AFFAIR_LIST_OMIT, toAffairView } from '../affair-view';
+import type { AffairListStatus } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers, TimerJob } from '../handlers';
 import { AFFAIR_STATUS_TEXT } from '../labels';
+import { affairRulesOf, DEFAULT_AFFAIR_RULES, defaultDeadlineHours } from '../settings';
 import {
   type Affair,
+  type AffairCategory,
   type AffairEvent,
+  type AffairRules,
   type AffairHandler,
   type AffairStatus,
   COLLECTIONS,
+  type Community,
   type Department,
   type MediationTier,
   type Order,
@@ -61,11 +66,10 @@ export const MAX_AFFAIR_EVENTS = 60;
 export const affairsOf = (deps: Deps): Collection<Affair> => deps.store.collection<Affair>(COLLECTIONS.affairs);
 
 /**
- * Where a notice about an affair opens. The affair pages are still to be built (issue 14 item 6):
- * until then a notice opens 我的, where the person's tools are, rather than a page that does not
- * exist (tests/core/notice-pages.test.ts holds every notice to a page of app.json).
+ * Where a notice about an affair opens: the affair's own page (the affair subpackage), with the
+ * buttons its reader may use now (tests/core/notice-pages.test.ts holds every notice to a page of app.json).
  */
-export const affairPage = (affairId: string) => `pages/me/index?affairId=${encodeURIComponent(affairId)}`;
+export const affairPage = (affairId: string) => `affair/detail/index?affairId=${encodeURIComponent(affairId)}`;
 
 const NEWEST: OrderBy = [
   ['createdAt', 'desc'],
@@ -86,9 +90,18 @@ const conflict = (affair: Pick<Affair, 'status'>, doing: string) => new DomainEr
 
 const nameOf = (caller: Caller) => caller.user?.name ?? '';
 
-/** A photo must be one the caller uploaded (the mini-program stores them under affairs/<openid>/). */
+/** A photo must be one the caller uploaded, into their own folder (affair.photoFolder). */
 function checkPhotos(caller: Caller, photos: readonly string[] | undefined): void {
-  if (photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+  if (!photos?.length) return;
+  const folder = caller.user?.photoFolder;
+  if (!folder || photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+}
+
+/** Only the categories the community takes (its affair rules). */
+function checkCategory(community: Community, category: AffairCategory): void {
+  if (!affairRulesOf(community).categories.some((item) => item.name === category)) {
+    throw new DomainError('INVALID_INPUT', `本社区暂不受理“${category}”类问题，请选择其他类别`);
+  }
 }
 
 interface Move {
@@ -135,9 +148,11 @@ function chosenTier(affair: Affair, step: 'handle' | 'whistle', tier: MediationT
   return tierFor(affair, step, tier);
 }
 
-function deadline(deps: Deps, affair: Affair, hours: number | undefined): { at: Date; dueAt: Date; remindAt: Date } {
+/** From now: the hours staff gave, else the community's default for the category and urgency. */
+function deadline(deps: Deps, caller: Caller, affair: Affair, hours: number | undefined): { at: Date; dueAt: Date; remindAt: Date } {
   const now = deps.clock.now();
-  const dueAt = addHours(now, hours ?? DEFAULT_DEADLINE_HOURS[affair.urgency]);
+  const rules = caller.community ? affairRulesOf(caller.community) : DEFAULT_AFFAIR_RULES;
+  const dueAt = addHours(now, hours ?? defaultDeadlineHours(rules, affair.category, affair.urgency));
   return { at: now, dueAt, remindAt: remindAtFor(now, dueAt) };
 }
 
@@ -160,6 +175,26 @@ async function noticeAssigned(deps: Deps, affair: Affair, touser: string, dueAt:
 /** What is kept of an assignment or a whistle while the affair is with someone, and dropped when it is not. */
 const WITH_SOMEONE: Array<keyof Affair & string> = ['handler', 'departmentId', 'departmentName', 'dueAt', 'remindAt'];
 
+/** The statuses an `affair.list` filter stands for (overdue: those in hand, with the flag). */
+function listStatuses(status: AffairListStatus | undefined): readonly AffairStatus[] {
+  switch (status) {
+    case undefined:
+      return ALL_STATUSES;
+    case 'open':
+      return OPEN_AFFAIR_STATUSES;
+    case 'waiting':
+      return AT_THE_DESK;
+    case 'in_hand':
+    case 'overdue':
+      return IN_HAND;
+    case 'closed':
+    case 'whistled':
+    case 'accepted':
+    case 'resolved':
+      return [status];
+  }
+}
+
 export const affairHandlers: Handlers<'affair'> = {
   'affair.report': async (input, { caller, deps }) => {
     const user = found(caller.user, '请先登记');
@@ -170,6 +205,7 @@ export const affairHandlers: Handlers<'affair'> = {
     };
     const community = await loadCommunity(deps, user.communityId, caller);
     checkAddress(community, { gridId: input.place.gridId, building: input.place.building });
+    checkCategory(community, input.category);
     checkPhotos(caller, input.photos);
     if (input.parties && input.category !== DISPUTE) throw new DomainError('INVALID_INPUT', '只有矛盾纠纷需要填写当事人');
     const official = caller.roles.has('staff') || caller.roles.has('grid_worker');
@@ -233,7 +269,7 @@ export const affairHandlers: Handlers<'affair'> = {
       throw new DomainError('INVALID_INPUT', '只能交给本社区的工作人员、网格员或已通过审核的志愿者');
     }
     const tier = chosenTier(affair, 'handle', input.tier);
-    const { at, dueAt, remindAt } = deadline(deps, affair, input.deadlineHours);
+    const { at, dueAt, remindAt } = deadline(deps, caller, affair, input.deadlineHours);
     const next = await move(
       deps,
       affair,
@@ -255,7 +291,7 @@ export const affairHandlers: Handlers<'affair'> = {
     if (!department.active) throw new DomainError('CONFLICT', '该部门已停用，请选择其他部门');
     if (!department.categories.includes(affair.category)) throw new DomainError('INVALID_INPUT', `${department.name}不负责“${affair.category}”类问题，请选择其他部门`);
     const tier = chosenTier(affair, 'whistle', input.tier);
-    const { at, dueAt, remindAt } = deadline(deps, affair, input.deadlineHours);
+    const { at, dueAt, remindAt } = deadline(deps, caller, affair, input.deadlineHours);
     const next = await move(
       deps,
       affair,
@@ -344,6 +380,16 @@ export const affairHandlers: Handlers<'affair'> = {
     return { affair: toAffairView({ ...affair, rating }, caller, true) };
   },
 
+  'affair.photoFolder': async (_input, { caller, deps }) => {
+    const user = found(caller.user, '请先登记');
+    if (user.photoFolder) return { folder: user.photoFolder };
+    // Made once: of two first uploads at once, the first write wins and both use its folder.
+    const folder = `p${deps.random.id()}`;
+    const users = deps.store.collection<User>(COLLECTIONS.users);
+    if ((await users.update({ _id: user._id, photoFolder: { exists: false } }, { set: { photoFolder: folder } })) === 1) return { folder };
+    return { folder: found((await users.get(user._id))?.photoFolder, '请稍后重试') };
+  },
+
   'affair.get': async (input, { caller, deps, preread }) => {
     const affair = await loadAffair(deps, input.affairId, preread);
     if (!canViewAffair(caller, affair)) throw new DomainError('FORBIDDEN', '您无权查看该问题');
@@ -356,12 +402,12 @@ export const affairHandlers: Handlers<'affair'> = {
       input.box ??
       (caller.roles.has('staff') ? 'community' : caller.roles.has('department') ? 'department' : caller.roles.has('grid_worker') ? 'grid' : 'mine');
     if (input.status === 'overdue' && box !== 'community') throw new DomainError('INVALID_INPUT', '只有全社区的列表可以筛选超期问题');
-    const statuses: readonly AffairStatus[] = input.status === 'closed' ? ['closed'] : input.status ? OPEN_AFFAIR_STATUSES : ALL_STATUSES;
+    const statuses = listStatuses(input.status);
     let where: Where;
     switch (box) {
       case 'community':
         if (!caller.roles.has('staff')) throw new DomainError('FORBIDDEN', '只有社区工作人员可以查看全社区的问题');
-        where = input.status === 'overdue' ? { communityId, overdue: true, status: { in: IN_HAND } } : { communityId, status: { in: statuses } };
+        where = input.status === 'overdue' ? { communityId, overdue: true, status: { in: statuses } } : { communityId, status: { in: statuses } };
         break;
       case 'grid':
         if (!caller.roles.has('grid_worker')) throw new DomainError('FORBIDDEN', '只有网格员可以查看网格的问题');
@@ -370,6 +416,10 @@ export const affairHandlers: Handlers<'affair'> = {
       case 'department':
         if (!caller.roles.has('department') || !caller.user?.departmentId) throw new DomainError('FORBIDDEN', '只有部门人员可以查看部门的问题');
         where = { departmentId: caller.user.departmentId, status: { in: statuses } };
+        break;
+      case 'escalated':
+        if (!caller.roles.has('department') || !caller.user?.departmentId) throw new DomainError('FORBIDDEN', '只有部门人员可以查看督办的问题');
+        where = { 'escalation.departmentId': caller.user.departmentId, status: { in: statuses } };
         break;
       case 'handling':
         where = { 'handler.openid': caller.openid, status: { in: statuses } };
@@ -385,6 +435,7 @@ export const affairHandlers: Handlers<'affair'> = {
     if (!isAffairStaff(caller, order) || order.residentOpenid === caller.openid) throw new DomainError('FORBIDDEN', '只能转办本社区居民的订单');
     if (order.affairId) throw new DomainError('CONFLICT', '该订单已转为社区事务');
     if (order.status !== 'pending' && order.status !== 'pending_review') throw new DomainError('CONFLICT', '只有等待派单或审核的订单可以转为社区事务');
+    checkCategory(await loadCommunity(deps, order.communityId, caller), input.category);
     const now = deps.clock.now();
     const affairId = `a-${order._id}`;
     // The resident reported it (they confirm and rate it); an elder without an account: the staff member.
@@ -441,10 +492,40 @@ async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
 }
 
 /**
+ * 督办: at the missed deadline that reaches the community's `escalateAfterOverdues`, the affair is
+ * flagged, once, to the street office level's department (affairRules.streetDepartmentId), whose
+ * people are told and may follow it from then on. Returns 1 when it flagged it.
+ */
+async function escalate(deps: Deps, affair: Affair, overdueCount: number, rulesOf: (communityId: string) => Promise<AffairRules>): Promise<number> {
+  if (affair.escalation) return 0;
+  const rules = await rulesOf(affair.communityId);
+  if (!rules.streetDepartmentId || overdueCount < rules.escalateAfterOverdues) return 0;
+  const department = await deps.store.collection<Department>(COLLECTIONS.departments).get(rules.streetDepartmentId);
+  if (!department || department.communityId !== affair.communityId || !department.active) return 0;
+  const escalation = { departmentId: department._id, departmentName: department.name, at: deps.clock.now(), overdueCount };
+  if ((await affairsOf(deps).update({ _id: affair._id, escalation: { exists: false } }, { set: { escalation } })) === 0) return 0;
+  for (const person of await departmentPeople(deps, department._id)) {
+    await notify(deps, {
+      kind: 'affair_reminder',
+      touser: person._id,
+      page: affairPage(affair._id),
+      fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
+    });
+  }
+  return 1;
+}
+
+/** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
+function senderOf(affair: Affair): string | undefined {
+  return [...(affair.events ?? [])].reverse().find((event) => event.to === 'handling' || event.to === 'whistled')?.by;
+}
+
+/**
  * Every 10 minutes: reminds the handlers of affairs whose reminder time came (a quarter of the
  * time left), each claimed by one conditional write that removes `remindAt` before the message
  * goes; then flags those past their deadline overdue, each once (`overdueCount` counts them), for
- * the staff's overdue list. The writes leave the version alone, so no one's action conflicts with them.
+ * the staff's overdue list, and tells the handlers and the staff member who sent it. The writes
+ * leave the version alone, so no one's action conflicts with them.
  */
 export const affairTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
@@ -482,17 +563,39 @@ export const affairTimer: TimerJob = async (deps) => {
         ['dueAt', 'asc'],
         ['_id', 'asc'],
       ],
+      // With the timeline, which names who sent it (at most MAX_AFFAIR_EVENTS steps each).
       limit: MAX_AFFAIRS_PER_RUN,
-      omit: AFFAIR_LIST_OMIT,
     },
   );
   let overdue = 0;
+  let escalated = 0;
+  // Each community's rules, read once a run.
+  const communities = new Map<string, Promise<Community | null>>();
+  const rulesOf = async (communityId: string) => {
+    if (!communities.has(communityId)) communities.set(communityId, deps.store.collection<Community>(COLLECTIONS.communities).get(communityId));
+    const community = await communities.get(communityId);
+    return community ? affairRulesOf(community) : DEFAULT_AFFAIR_RULES;
+  };
   for (const affair of late) {
     if (!affair.dueAt) continue;
-    overdue += await affairs.update(
+    const flagged = await affairs.update(
       { _id: affair._id, status: affair.status, version: affair.version, overdue: false, dueAt: new Date(affair.dueAt) },
       { set: { overdue: true }, inc: { overdueCount: 1 } },
     );
+    if (flagged === 0) continue;
+    overdue += 1;
+    escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
+    // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
+    const sender = senderOf(affair);
+    const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
+    for (const openid of touser) {
+      await notify(deps, {
+        kind: 'affair_reminder',
+        touser: openid,
+        page: affairPage(affair._id),
+        fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(affair.dueAt), thing4: '已超过办理时限，请尽快跟进' },
+      });
+    }
   }
-  return { reminded, overdue };
+  return { reminded, overdue, escalated };
 };

@@ -5,13 +5,15 @@
  * at once both keep their change; every edit is logged on the document (`edits`, newest last).
  */
 import { applyGridChange, buildingCount, type AppliedGridChange } from '../community-grids';
-import type { CommunityGridsView, CommunityProfileView, GridChange, InvitationView, MemberView } from '../contract';
+import type { CommunityGridsView, CommunityProfileView, GridChange, InvitationView, MemberView, RoleRemovalView } from '../contract';
 import { MAX_BUILDINGS } from '../contract/community';
 import { MAX_GRIDS, MAX_PENDING_INVITATIONS } from '../contract/community-setup';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { maskPhone } from '../id-number';
-import { COLLECTIONS, type Community, type CommunityEdit, type Invitation, type StaffInvitation, type User, type Volunteer } from '../model';
+import { type Affair, COLLECTIONS, type Community, type CommunityEdit, type Invitation, type RoleRemoval, type StaffInvitation, type User, type Volunteer } from '../model';
+import { iso } from '../time';
+import { communityDepartments } from './department';
 import type { Caller, Deps, Where } from '../ports';
 import { managesCommunity } from './shared/access';
 import { keysetPage } from './shared/paging';
@@ -138,7 +140,13 @@ function invitationView(invitation: StaffInvitation, caller: Caller, community: 
   });
 }
 
-function memberView(user: User, community: Community): MemberView {
+/** The roles this viewer may take from this member: an administrator appoints and removes staff; staff the others. */
+function removableBy(caller: Caller, user: User): MemberView['removable'] {
+  const roles = user.roles.filter((role): role is MemberView['removable'][number] => role !== 'resident');
+  return caller.roles.has('admin') ? roles : roles.filter((role) => role !== 'staff');
+}
+
+function memberView(user: User, community: Community, caller: Caller, departmentNames: ReadonlyMap<string, string>): MemberView {
   const gridName = (gridId: string) => community.grids.find((grid) => grid.id === gridId)?.name ?? gridId;
   const resident = user.roles.includes('resident');
   return compact({
@@ -152,10 +160,20 @@ function memberView(user: User, community: Community): MemberView {
     gridName: resident ? gridName(user.address.gridId) : undefined,
     building: resident ? user.address.building : undefined,
     gridNames: user.roles.includes('grid_worker') ? (user.gridIds ?? []).map(gridName) : undefined,
+    departmentName: user.roles.includes('department') && user.departmentId ? (departmentNames.get(user.departmentId) ?? user.departmentId) : undefined,
+    removable: removableBy(caller, user),
   });
 }
 
-type SetupActions = 'community.update' | 'community.grids' | 'community.changeGrids' | 'community.invitations' | 'community.revokeInvitation' | 'community.members';
+type SetupActions =
+  | 'community.update'
+  | 'community.grids'
+  | 'community.changeGrids'
+  | 'community.invitations'
+  | 'community.revokeInvitation'
+  | 'community.members'
+  | 'community.removeRole'
+  | 'community.roleRemovals';
 
 export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> = {
   'community.update': async (input, { caller, deps }) => {
@@ -235,6 +253,7 @@ export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> =
   'community.members': async (input, { caller, deps }) => {
     assertManages(caller, input.communityId, '只能查看本社区的成员');
     const community = await loadCommunity(deps, input.communityId, caller);
+    const departmentNames = input.role === 'department' ? await departmentNamesOf(deps, community._id) : new Map<string, string>();
     const where: Where = { communityId: community._id, roles: input.role };
     if (input.gridId) {
       if (input.role !== 'resident') throw new DomainError('INVALID_INPUT', '按网格只能查看居民');
@@ -248,7 +267,97 @@ export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> =
         ['_id', 'asc'],
       ],
       input,
-      (user) => memberView(user, community),
+      (user) => memberView(user, community, caller, departmentNames),
+    );
+  },
+
+  'community.removeRole': async (input, { caller, deps }) => {
+    assertManages(caller, input.communityId, '只能管理本社区的成员');
+    // As with community.invite: an administrator appoints staff, so an administrator removes them.
+    if (input.role === 'staff' && !caller.roles.has('admin')) throw new DomainError('FORBIDDEN', '社区工作人员的身份由管理员移除；工作人员可以移除网格员和部门人员的身份');
+    const community = await loadCommunity(deps, input.communityId, caller);
+    const roleName = ROLE_NAMES[input.role];
+    const person = await users(deps).get(input.openid);
+    if (!person || person.communityId !== community._id || !person.roles.includes(input.role)) throw new DomainError('NOT_FOUND', `该成员不是本社区的${roleName}`);
+    const remaining = person.roles.filter((role) => role !== input.role);
+    if (input.role === 'staff') {
+      // Staff review, score and approve (with a second pair of eyes): a community is never left with none.
+      const staff = await users(deps).find({ communityId: community._id, roles: 'staff' }, { limit: 2, omit: ['address'] });
+      if (staff.length < 2) throw new DomainError('CONFLICT', '至少要保留一名社区工作人员：请先邀请新的工作人员，再移除');
+    }
+    if ((input.role === 'staff' || input.role === 'grid_worker') && !remaining.includes('staff') && !remaining.includes('grid_worker')) {
+      // Affairs assigned to them would wait for someone who no longer works here: reassign them first.
+      const held = await deps.store.collection<Affair>(COLLECTIONS.affairs).count({ 'handler.openid': person._id, status: 'handling' });
+      if (held > 0) throw new DomainError('CONFLICT', `${person.name}手中还有 ${held} 件正在办理的事务，请先在事务台改派给其他人，再移除`);
+    }
+    const now = deps.clock.now();
+    const removal: RoleRemoval = compact({
+      _id: `rr-${deps.random.id()}`,
+      communityId: community._id,
+      openid: person._id,
+      name: person.name,
+      role: input.role,
+      gridIds: input.role === 'grid_worker' ? person.gridIds : undefined,
+      departmentId: input.role === 'department' ? person.departmentId : undefined,
+      reason: input.reason,
+      by: caller.openid,
+      byName: caller.user?.name ?? '管理员',
+      at: now,
+    });
+    // The record and its reason are written with the change, or neither is.
+    let after: User | null = null;
+    await deps.store.transaction(async (tx) => {
+      const current = await tx.collection<User>(COLLECTIONS.users).get(person._id);
+      if (!current || current.communityId !== community._id || !current.roles.includes(input.role)) throw new DomainError('CONFLICT', `该成员已不是本社区的${roleName}，请刷新后重试`);
+      const roles = current.roles.filter((role) => role !== input.role);
+      const unset = input.role === 'grid_worker' ? ['gridIds'] : input.role === 'department' ? ['departmentId'] : [];
+      await tx.collection<User>(COLLECTIONS.users).update(current._id, { set: { roles, updatedAt: now }, ...(unset.length ? { unset } : {}) });
+      await tx.collection<RoleRemoval>(COLLECTIONS.roleRemovals).add(removal);
+      const next: Record<string, unknown> = { ...current, roles, updatedAt: now };
+      for (const key of unset) delete next[key];
+      after = next as unknown as User;
+    });
+    // Someone who no longer invites: the codes they handed out stop working (community.join also checks).
+    if (!remaining.includes('staff')) await revokeInvitationsOf(deps, person._id, caller.openid, now);
+    const left = after as User | null;
+    if (!left || left.roles.length === 0) return null;
+    return memberView(left, community, caller, await departmentNamesOf(deps, community._id));
+  },
+
+  'community.roleRemovals': async (input, { caller, deps }) => {
+    assertManages(caller, input.communityId, '只能查看本社区的成员');
+    return keysetPage(
+      deps.store.collection<RoleRemoval>(COLLECTIONS.roleRemovals),
+      { communityId: input.communityId },
+      [
+        ['at', 'desc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      (removal): RoleRemovalView => ({
+        id: removal._id,
+        openid: removal.openid,
+        name: removal.name,
+        role: removal.role,
+        roleName: ROLE_NAMES[removal.role],
+        reason: removal.reason,
+        byName: removal.byName,
+        at: iso(removal.at),
+      }),
     );
   },
 };
+
+/** The names of a community's departments (at most MAX_DEPARTMENTS), for the member list. */
+async function departmentNamesOf(deps: Deps, communityId: string): Promise<Map<string, string>> {
+  return new Map((await communityDepartments(deps, communityId)).map((department) => [department._id, department.name]));
+}
+
+/** Revokes the pending staff invitations someone made (at most MAX_PENDING_INVITATIONS). */
+async function revokeInvitationsOf(deps: Deps, openid: string, by: string, now: Date): Promise<void> {
+  const pending = await invitations(deps).find({ createdBy: openid, ...pendingWhere(now) }, { limit: MAX_PENDING_INVITATIONS });
+  for (const invitation of pending) {
+    if (invitation.role === 'admin') continue;
+    await invitations(deps).update({ _id: invitation._id, ...pendingWhere(now) }, { set: { revokedAt: now, revokedBy: by } });
+  }
+}

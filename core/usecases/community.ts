@@ -6,7 +6,7 @@ import { resolveCaller } from '../caller';
 import type { CommunityDetailView, CommunityView, EffectiveSettings, RuleChangeView } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type StaffInvitation, type User } from '../model';
+import { type AdminGrant, COLLECTIONS, type Community, type Invitation, type RuleChange, type SettingField, type StaffInvitation, type User } from '../model';
 import { RULE_FIELDS, SETTING_FIELDS, sameRuleValue } from '../rules';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../settings';
 import type { Caller, Deps, Where } from '../ports';
@@ -97,6 +97,12 @@ export const communityHandlers: Handlers<'community'> = {
     for (const field of changed) {
       const problem = capProblem('community_setting', field, input[field], caps);
       if (problem) throw new DomainError('INVALID_INPUT', problem);
+    }
+    const street = changed.includes('affairRules') ? input.affairRules?.streetDepartmentId : undefined;
+    if (street) {
+      const department = await departmentsOf(deps).get(street);
+      if (!department || department.communityId !== community._id) throw new DomainError('INVALID_INPUT', `街道督办部门不属于${community.name}`);
+      if (!department.active) throw new DomainError('CONFLICT', '街道督办部门已停用，请选择其他部门');
     }
     const now = deps.clock.now();
     if (changed.some((field) => RULE_FIELDS[field].needsApproval)) await assertCanPropose(deps, caller);
@@ -191,6 +197,7 @@ export const communityHandlers: Handlers<'community'> = {
       throw new DomainError('CONFLICT', `您已经是该社区的${ROLE_NAMES[invitation.role]}`);
     }
     const community = await loadCommunity(deps, invitation.communityId, caller);
+    await assertStillValid(deps, invitation);
     // A grid retired since the invitation was issued is no longer anyone's to look after.
     if (invitation.gridIds?.some((gridId) => !isOfferedGrid(community.grids, gridId))) {
       throw new DomainError('CONFLICT', '邀请中的网格已撤销，请联系社区重新邀请');
@@ -217,6 +224,22 @@ export const communityHandlers: Handlers<'community'> = {
   ...adminHandlers,
   ...communitySetupHandlers,
 };
+
+/**
+ * An invitation works only while its inviter may still invite (staff of the community, or an
+ * administrator): the codes of someone whose role was removed stop working even if one was missed
+ * when they were revoked. A department's person joins only an active department.
+ */
+async function assertStillValid(deps: Deps, invitation: StaffInvitation): Promise<void> {
+  const [inviter, grant, department] = await Promise.all([
+    deps.store.collection<User>(COLLECTIONS.users).get(invitation.createdBy),
+    deps.store.collection<AdminGrant>(COLLECTIONS.admins).get(invitation.createdBy),
+    invitation.role === 'department' ? departmentsOf(deps).get(invitation.departmentId ?? '') : Promise.resolve(null),
+  ]);
+  const invites = grant?.active === true || deps.adminOpenids.has(invitation.createdBy) || (inviter?.communityId === invitation.communityId && inviter.roles.includes('staff'));
+  if (!invites) throw new DomainError('CONFLICT', '邀请人已不再负责邀请，该邀请码已失效，请联系社区重新邀请');
+  if (invitation.role === 'department' && (!department || !department.active)) throw new DomainError('CONFLICT', '该部门已停用，请联系社区重新邀请');
+}
 
 /**
  * Adds the invited role to the person's record, creating it if they have none. A resident stays a

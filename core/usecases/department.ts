@@ -7,7 +7,7 @@ import type { DepartmentView } from '../contract';
 import { MAX_DEPARTMENTS } from '../contract/department';
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Department } from '../model';
+import { type Affair, COLLECTIONS, type Department } from '../model';
 import type { Collection, Deps } from '../ports';
 import { iso } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
@@ -42,6 +42,15 @@ export const communityDepartments = (deps: Deps, communityId: string): Promise<D
     },
   );
 
+/**
+ * A department stops being whistled to only when nothing is with it: affairs it was sent or accepted
+ * would wait for people nobody follows up with (take them back with the department's return, or let it finish).
+ */
+async function assertNothingInHand(deps: Deps, department: Department): Promise<void> {
+  const inHand = await deps.store.collection<Affair>(COLLECTIONS.affairs).count({ departmentId: department._id, status: { in: ['whistled', 'accepted'] } });
+  if (inHand > 0) throw new DomainError('CONFLICT', `${department.name}还有 ${inHand} 件事务在办理，请等办结或由该部门退回后再停用`);
+}
+
 export const departmentHandlers: Handlers<'department'> = {
   'department.upsert': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
@@ -62,6 +71,7 @@ export const departmentHandlers: Handlers<'department'> = {
       const current = existing.find((department) => department._id === input.departmentId);
       if (!current) throw new DomainError('NOT_FOUND', '该部门不存在或不属于本社区');
       if (current.version !== input.version) throw new DomainError('CONFLICT', '该部门刚被其他工作人员修改，请刷新后重试');
+      if (current.active && fields.active === false) await assertNothingInHand(deps, current);
       const written = await departmentsOf(deps).update(
         { _id: current._id, communityId, version: current.version },
         { set: { ...fields, version: current.version + 1 }, ...(input.contactPhone ? {} : { unset: ['contactPhone'] }) },

@@ -27,6 +27,7 @@ export const AWARD_KIND_TEXT: typeof labels.AWARD_KIND_TEXT = {
   good_deed: '好人好事',
   role_model: '先进典型',
 };
+export const DEPARTMENT_KINDS: typeof labels.DEPARTMENT_KINDS = ['物业', '城管', '派出所', '供水', '供电', '燃气', '街道办', '司法所', '驻区单位', '其他'];
 export const ORDER_STATUS_TEXT: typeof labels.ORDER_STATUS_TEXT = {
   pending_review: '待审核',
   pending: '待派单',

@@ -29,7 +29,7 @@ export const NOTICE_PURPOSES: Record<NotificationKind, string> = {
   activity_cancelled: '活动取消通知（发给已报名的志愿者）',
   activity_reminder: '活动开始提醒（开始前，发给已报名的志愿者）',
   affair_assigned: '问题交办通知（社区交办时发给承办人，吹哨时发给该部门的人员）',
-  affair_reminder: '问题办理到期提醒（剩余四分之一时限时，发给承办人或部门人员）',
+  affair_reminder: '问题办理到期提醒（剩余四分之一时限时发给承办人或部门人员；超期时再发给他们和交办、吹哨的工作人员）',
   affair_resolved: '问题办结通知（发给上报人，请其确认办理结果）',
 };
 

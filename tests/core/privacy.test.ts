@@ -42,6 +42,8 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   departments: 'Department',
   affairs: 'Affair',
   patrol_logs: 'PatrolLog',
+  role_removals: 'RoleRemoval',
+  households: 'Household',
 };
 
 /**

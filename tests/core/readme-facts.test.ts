@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DAILY_REPORTS, DEFAULT_DEADLINE_HOURS } from '../../core/affair-machine';
+import { DAILY_REPORTS } from '../../core/affair-machine';
+import { DEFAULT_AFFAIR_RULES, defaultDeadlineHours } from '../../core/settings';
 import { AFFAIR_CATEGORIES, MAX_DEPARTMENTS } from '../../core/contract/department';
 import { HALL_DECLINE_LIMIT, MAX_ASSIGNMENTS } from '../../core/order-machine';
 import { LIST_TEXT_CHARS } from '../../core/order-view';
@@ -64,7 +65,10 @@ describe('README: 网格发现 → 社区吹哨 → 部门报到', () => {
   it('states the categories, caps and deadlines the code uses', () => {
     expect(affairs).toContain(`类别（${AFFAIR_CATEGORIES.join('、')}）`);
     expect(affairs).toContain(`居民每人每天最多上报 ${DAILY_REPORTS.resident} 个，网格员和工作人员 ${DAILY_REPORTS.official} 个`);
-    expect(affairs).toContain(`时限默认紧急 ${DEFAULT_DEADLINE_HOURS['紧急']} 小时、一般 ${DEFAULT_DEADLINE_HOURS['一般']} 小时`);
+    const ordinary = defaultDeadlineHours(DEFAULT_AFFAIR_RULES, '环境卫生', '一般');
+    expect(DEFAULT_AFFAIR_RULES.categories.every((item) => item.deadlineHours === ordinary)).toBe(true);
+    expect(affairs).toContain(`时限默认按社区设置的类别时限（初始每类 ${ordinary} 小时），紧急的取一半、不超过 ${defaultDeadlineHours(DEFAULT_AFFAIR_RULES, '环境卫生', '紧急')} 小时`);
+    expect(affairs).toContain(`超期 ${DEFAULT_AFFAIR_RULES.escalateAfterOverdues} 次（社区设置）`);
     expect(readme).toContain(`每个社区最多 ${MAX_DEPARTMENTS} 个）`);
   });
 });

@@ -130,7 +130,10 @@ describe('affairs', () => {
     const base = { category: '环境卫生' as const, description: '路灯不亮', urgency: '一般' as const };
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g9', building: '1栋' }, clientRequestId: requestId() }, 'INVALID_INPUT');
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '9栋' }, clientRequestId: requestId() }, 'INVALID_INPUT');
-    await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${DEMO.resident}/a.jpg`], clientRequestId: requestId() }, 'FORBIDDEN');
+    const residentFolder = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder;
+    await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${residentFolder}/a.jpg`], clientRequestId: requestId() }, 'FORBIDDEN');
+    // Nor under anyone's openid: photos go in the caller's own random folder.
+    await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${DEMO.grid}/a.jpg`], clientRequestId: requestId() }, 'FORBIDDEN');
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, parties: '张三、李四', clientRequestId: requestId() }, 'INVALID_INPUT');
     const plain = await report();
     await expectRefused(cloud, DEMO.staff, 'affair.handle', { affairId: plain.id, assignee: DEMO.staff2, tier: 'street' }, 'INVALID_INPUT');
@@ -324,7 +327,9 @@ describe('affairs', () => {
   it('注销 keeps the reports under a pseudonym, named 已注销用户 there and in the timeline', async () => {
     const person = 'af-leaving-resident';
     seed(cloud, 'users', [userDoc(person, '将注销')]);
-    const reported = await report(person, { description: '小区门口路面塌陷', photos: [`cloud://env/affairs/${person}/road.jpg`] });
+    const { folder } = ok(await call(cloud, person, 'affair.photoFolder', {}));
+    const reported = await report(person, { description: '小区门口路面塌陷', photos: [`cloud://env/affairs/${folder}/road.jpg`] });
+    expect(stored(reported.id).photos).toEqual([`cloud://env/affairs/${folder}/road.jpg`]);
     const done = ok(await call(cloud, person, 'user.deleteAccount', { confirm: '注销' }));
     expect(done.kept['问题上报']).toBe(1);
     const kept = stored(reported.id);
@@ -332,6 +337,57 @@ describe('affairs', () => {
     expect(kept.reporterName).toBe('已注销用户');
     expect(JSON.stringify(kept)).not.toContain('将注销');
     expect(JSON.stringify(kept)).not.toContain(person);
+    expect(kept.photos).toBeUndefined();
+  });
+
+  it('photo folders are random, one per person, and made once', async () => {
+    const first = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder;
+    expect(ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder).toBe(first);
+    const other = ok(await call(cloud, DEMO.grid, 'affair.photoFolder', {})).folder;
+    expect(other).not.toBe(first);
+    for (const folder of [first, other]) {
+      expect(folder).toMatch(/^p[0-9a-z]+$/);
+      expect(folder).not.toContain(DEMO.resident);
+      expect(folder).not.toContain(DEMO.grid);
+    }
+    await expectRefused(cloud, 'af-stranger', 'affair.photoFolder', {}, 'UNAUTHENTICATED');
+  });
+
+  it('the desk’s and the inbox’s filters: waiting, in hand, one step; only staff see the community’s', async () => {
+    const waiting = await report(DEMO.staff, { description: '5栋路灯不亮', place: { gridId: 'g2', building: '5栋' } });
+    const handling = ok(await call(cloud, DEMO.staff, 'affair.handle', { affairId: (await report(DEMO.staff)).id, assignee: DEMO.grid })).affair;
+    const sent = await whistled();
+    const accepted = (await whistled()).id;
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: accepted, decision: 'accept' }));
+    const resolved = (await whistled()).id;
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: resolved, decision: 'accept' }));
+    ok(await call(cloud, DEMO.dept, 'affair.resolve', { affairId: resolved, summary: '已清运' }));
+    const ours = [waiting.id, handling.id, sent.id, accepted, resolved];
+    const listed = async (openid: string, input: InputOf<'affair.list'>) =>
+      ok(await call(cloud, openid, 'affair.list', { limit: 50, ...input })).items.filter((a) => ours.includes(a.id));
+    const ids = async (openid: string, input: InputOf<'affair.list'>) => (await listed(openid, input)).map((a) => a.id).sort();
+
+    expect(await ids(DEMO.staff, { box: 'community', status: 'waiting' })).toEqual([waiting.id]);
+    expect(await ids(DEMO.staff, { box: 'community', status: 'in_hand' })).toEqual([handling.id, sent.id, accepted].sort());
+    expect(await ids(DEMO.staff, { box: 'community', status: 'resolved' })).toEqual([resolved]);
+    const rows = await listed(DEMO.staff, { box: 'community', status: 'in_hand' });
+    expect(rows.every((a) => ['handling', 'whistled', 'accepted'].includes(a.status))).toBe(true);
+    // Every row of a filter has its statuses, not only ours.
+    const all = ok(await call(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'waiting', limit: 50 })).items;
+    expect(all.every((a) => ['reported', 'returned', 'reopened'].includes(a.status))).toBe(true);
+
+    expect(await ids(DEMO.dept, { box: 'department', status: 'whistled' })).toEqual([sent.id]);
+    expect(await ids(DEMO.dept, { box: 'department', status: 'accepted' })).toEqual([accepted]);
+    expect(await ids(DEMO.dept, { box: 'department', status: 'resolved' })).toEqual([resolved]);
+    expect(await ids(DEMO.grid, { box: 'handling', status: 'in_hand' })).toEqual([handling.id]);
+    expect(await ids(DEMO.grid, { box: 'handling', status: 'waiting' })).toEqual([]);
+
+    // The new filters open no one else's list.
+    for (const openid of [DEMO.resident, DEMO.grid, DEMO.dept]) {
+      for (const status of ['waiting', 'in_hand', 'whistled'] as const) await expectRefused(cloud, openid, 'affair.list', { box: 'community', status }, 'FORBIDDEN');
+    }
+    await expectRefused(cloud, DEMO.dept, 'affair.list', { box: 'department', status: 'overdue' }, 'INVALID_INPUT');
+    await expectRefused(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'pending' }, 'INVALID_INPUT', '状态只能是未办结、已办结、已超期、待处理、办理中、待接收、部门办理中或待确认');
   });
 
   it('keyset pages of the staff desk neither skip nor repeat', async () => {
@@ -347,7 +403,7 @@ describe('affairs', () => {
   });
 
   // Moves the clock: keep last.
-  it('the timer reminds the handler before the deadline, then flags it overdue, counting each deadline once', async () => {
+  it('the timer reminds the handler before the deadline, then flags it overdue and tells the handler and the sender, counting each deadline once', async () => {
     const sent = await whistled({ urgency: '紧急' });
     await control(cloud, 'POST', 'subscriptions', { openid: DEMO.dept, templateId: 'TPL_AFFAIR_REMINDER', count: 5 });
     // 24 hours: the reminder at 18 hours, the flag after 24.
@@ -358,11 +414,21 @@ describe('affairs', () => {
     const outbox = (await control<{ messages: Array<{ touser: string; template_id: string; page: string }> }>(cloud, 'GET', 'outbox')).messages;
     const reminders = outbox.filter((m) => m.touser === DEMO.dept && m.template_id === 'TPL_AFFAIR_REMINDER' && m.page.includes(sent.id));
     expect(reminders).toHaveLength(1);
+    // The notice opens the affair's own page.
+    expect(reminders[0]!.page).toBe(`affair/detail/index?affairId=${sent.id}`);
     expect(stored(sent.id).overdue).toBe(false);
+    // Enough for every affair of this file the timer reaches (each missed deadline is told once).
+    await control(cloud, 'POST', 'subscriptions', { openid: DEMO.staff, templateId: 'TPL_AFFAIR_REMINDER', count: 50 });
+    await control(cloud, 'POST', 'subscriptions', { openid: DEMO.dept, templateId: 'TPL_AFFAIR_REMINDER', count: 50 });
     await control(cloud, 'POST', 'clock', { advanceMs: 6 * HOUR });
     expect(stored(sent.id)).toMatchObject({ overdue: true, overdueCount: 1 });
     await control(cloud, 'POST', 'clock', { advanceMs: 2 * HOUR });
     expect(stored(sent.id).overdueCount).toBe(1);
+    // Past the deadline, once: the department's people and the staff member who whistled it are told.
+    const afterDeadline = (await control<{ messages: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }> }> }>(cloud, 'GET', 'outbox')).messages.filter(
+      (m) => m.template_id === 'TPL_AFFAIR_REMINDER' && m.page.includes(sent.id) && m.data.thing4?.value === '已超过办理时限，请尽快跟进',
+    );
+    expect(afterDeadline.map((m) => m.touser).sort()).toEqual([DEMO.dept, DEMO.staff].sort());
     expect(ok(await call(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'overdue' })).items.map((a) => a.id)).toContain(sent.id);
     // A new deadline (returned, then whistled again) can be missed again, and counts again.
     ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: sent.id, decision: 'return', reason: '超出物业能力' }));

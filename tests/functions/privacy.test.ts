@@ -69,6 +69,27 @@ describe('privacy: consent, export and 注销', () => {
     expect(exported.remainingToday).toBe(2);
   });
 
+  it('a grid worker’s export holds what they reported (others acting named by role, not identified) and their patrol logs', async () => {
+    const reported = ok(
+      await call(cloud, DEMO.grid, 'affair.report', {
+        category: '环境卫生',
+        description: '5栋东侧绿化带有建筑垃圾',
+        place: { gridId: 'g1', building: '1栋' },
+        urgency: '一般',
+        clientRequestId: 'privacy-export-affair',
+      }),
+    ).affair;
+    ok(await call(cloud, DEMO.staff, 'affair.whistle', { affairId: reported.id, departmentId: 'dept-property' }));
+    const exported = ok(await call(cloud, DEMO.grid, 'user.exportMine', { format: 'json' }));
+    const file = (await (await fetch(exported.url)).json()) as Record<string, Array<Record<string, unknown>>>;
+    expect(exported.counts['我上报的问题']).toBe(1);
+    expect(file['我上报的问题']![0]).toMatchObject({ _id: reported.id, description: '5栋东侧绿化带有建筑垃圾', status: 'whistled', departmentName: '幸福里物业服务中心' });
+    expect((file['我上报的问题']![0]!.events as Array<{ byMe: boolean }>).map((event) => event.byMe)).toEqual([true, false]);
+    expect(exported.counts['巡查走访记录']).toBe(docs<{ openid: string }>(cloud, 'patrol_logs').filter((log) => log.openid === DEMO.grid).length);
+    expect(exported.counts['巡查走访记录']).toBeGreaterThan(0);
+    expect(JSON.stringify(file)).not.toContain(DEMO.staff);
+  });
+
   it('three exports a day, then a clear refusal', async () => {
     ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));
     ok(await call(cloud, LEAVER, 'user.exportMine', { format: 'json' }));

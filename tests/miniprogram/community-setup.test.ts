@@ -218,4 +218,46 @@ describe('members', () => {
     expect((page.data.items as Array<{ openid: string }>).map((item) => item.openid)).toEqual([DEMO.applicant]);
     expect(text(page, `#member-${DEMO.applicant}`)).toContain('第二网格 4栋');
   });
+
+  it('off-boarding: staff remove a grid worker’s role with the reason typed in the dialog; 已移除 lists it; cancelling removes nothing', async () => {
+    const leaver = 'o-page-leaver';
+    const { code } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'grid_worker', gridIds: ['g2'] }));
+    ok(await call(cloud, leaver, 'community.join', { code, name: '韩网格', phone: '13900007777' }));
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('admin/members/index');
+    await page.instance.onLoad({});
+    await until(() => page.data.loading === false);
+    // Staff are removed by an administrator: no button on a staff member's card for staff.
+    expect(page.querySelector(`#remove-${DEMO.staff2}-staff`)).toBeFalsy();
+    page.querySelector('#tab-grid-worker')!.dispatchEvent('tap');
+    await until(() => page.data.loading === false && page.data.role === 'grid_worker');
+    expect(text(page, `#member-${leaver}`)).toContain('负责：第二网格');
+
+    wx.showModal = (options: ModalOptions) => options.success?.({ confirm: false, cancel: true });
+    page.querySelector(`#remove-${leaver}-grid_worker`)!.dispatchEvent('click');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls.calls.some((c) => (c.data as { action: string }).action === 'community.removeRole')).toBe(false);
+
+    const asked = typeIntoDialogs('已调往其他社区');
+    page.querySelector(`#remove-${leaver}-grid_worker`)!.dispatchEvent('click');
+    await until(() => page.querySelector(`#member-${leaver}`) === null || !page.querySelector(`#member-${leaver}`)?.dom);
+    expect(asked).toHaveLength(1);
+    expect(calls.calls.at(-1)!.data).toEqual({ action: 'community.removeRole', input: { communityId: DEMO.community, openid: leaver, role: 'grid_worker', reason: '已调往其他社区' } });
+
+    page.querySelector('#tab-removed')!.dispatchEvent('tap');
+    await until(() => page.data.loading === false && page.data.role === 'removed');
+    expect(text(page, '#root')).toContain('韩网格原网格员');
+    expect(text(page, '#root')).toContain('由刘晓梅移除原因：已调往其他社区');
+  });
+
+  it('department people are listed with their department', async () => {
+    connectMiniProgram(cloud, DEMO.admin);
+    const page = mount('admin/members/index');
+    await page.instance.onLoad({ communityId: DEMO.community });
+    await until(() => page.data.loading === false);
+    page.querySelector('#tab-department')!.dispatchEvent('tap');
+    await until(() => page.data.loading === false && page.data.role === 'department');
+    expect(text(page, `#member-${DEMO.dept}`)).toContain('部门：幸福里物业服务中心');
+    expect(text(page, `#remove-${DEMO.dept}-department`)).toBe('移除部门人员身份');
+  });
 });

@@ -65,6 +65,31 @@ describe('staff/settings', () => {
     expect(page.data.values.acceptTimeoutMinutes.value).toBe('45');
   });
 
+  it('事务办理规则: staff stop taking a category, change a deadline, and name the street office; a bad value is explained', async () => {
+    const { page, calls } = await open(DEMO.staff, () => mount('staff/settings/index'));
+    expect(text(page, '#street')).toBe('街道督办部门：不报街道督办 ›');
+    expect(page.data.streetNames).toEqual(['不报街道督办', '幸福里物业服务中心']);
+    // 违章搭建 (index 4) is not taken any more; 环境卫生 (index 1) gets two days.
+    page.querySelector('#affair-taken-4')!.dispatchEvent('change', { detail: false });
+    await until(() => page.data.affairRows[4]!.taken === false);
+    type(page, '#affair-hours-1', '48');
+    page.querySelector('#street-picker')!.dispatchEvent('change', { detail: { value: 1 } });
+    type(page, '#escalate-after', '0');
+    page.querySelector('#save-affairRules')!.dispatchEvent('click');
+    await until(() => text(page, '#error-affairRules') !== '');
+    expect(text(page, '#error-affairRules')).toBe('超期几次报街道督办至少为 1');
+    expect((await community()).settings.affairRules.streetDepartmentId).toBeUndefined();
+
+    type(page, '#escalate-after', '3');
+    page.querySelector('#save-affairRules')!.dispatchEvent('click');
+    await until(() => calls.toasts.includes('已保存'));
+    const rules = (await community()).settings.affairRules;
+    expect(rules.categories.map((item) => item.name)).toEqual(['安全隐患', '环境卫生', '设施损坏', '矛盾纠纷', '其他']);
+    expect(rules.categories.find((item) => item.name === '环境卫生')?.deadlineHours).toBe(48);
+    expect(rules).toMatchObject({ escalateAfterOverdues: 3, streetDepartmentId: 'dept-property' });
+    expect(text(page, '#street')).toBe('街道督办部门：幸福里物业服务中心 ›');
+  });
+
   it('a setting that pays is only proposed: the page says a second staff member reviews it and links to 积分规则审核', async () => {
     const before = (await community()).settings.scoreMultipliers;
     const { page } = await open(DEMO.staff, () => mount('staff/settings/index'));

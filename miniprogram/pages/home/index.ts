@@ -42,6 +42,10 @@ Component({
     onAllOrders() {
       wx.switchTab({ url: '/pages/orders/index' });
     },
+    /** 上报问题 (the affair report form; following it up is under 我的 → 我的问题). */
+    onReportAffair() {
+      wx.navigateTo({ url: '/affair/report/index' });
+    },
     onPoints() {
       wx.navigateTo({ url: '/pages/points/index' });
     },

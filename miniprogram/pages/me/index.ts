@@ -3,6 +3,8 @@
  * one button that also brings their phone from WeChat (手机号快速验证, never typed); a resident binds
  * or changes (换绑) that phone the same way; a resident sees the profile and points, applies as a volunteer or opens the volunteer and
  * staff pages that their roles allow (a volunteer also sees their star level, from recorded hours);
+ * anyone registered reports a problem and follows their reports (社区事务: staff also open the 事务台,
+ * a department's people their 部门待办);
  * anyone can open 证明核验; everyone can switch on large text (适老化); in local mode a
  * developer picks whose identity to use. Registering needs consent to the privacy policy (a
  * checkbox naming it); 隐私政策, 导出我的数据 and 注销账号 are under 设置.
@@ -44,6 +46,8 @@ Component({
     /** Staff proper (not grid workers): activities and record corrections are theirs. */
     isStaffRole: false,
     isAdmin: false,
+    /** Someone of a department the community whistles to (部门待办). */
+    isDepartment: false,
     volunteerStatusText: '',
     starsText: '',
     levelText: '',
@@ -113,6 +117,7 @@ Component({
         isStaff: me.roles.includes('staff') || me.roles.includes('grid_worker'),
         isStaffRole: me.roles.includes('staff'),
         isAdmin: me.roles.includes('admin'),
+        isDepartment: me.roles.includes('department'),
         volunteerStatusText: me.volunteer ? VOLUNTEER_STATUS_TEXT[me.volunteer.status] : '',
         starsText: me.volunteer ? starsText(me.volunteer.level.stars) : '',
         levelText: me.volunteer ? levelText(me.volunteer.level, me.volunteer.hours) : '',

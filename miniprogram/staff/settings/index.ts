@@ -4,14 +4,35 @@
  * bad value shows under the section it is about. Settings that change what is paid (multipliers,
  * caps, hour rounding, the minutes check) are only proposed: the cloud replies `proposals`, the
  * page says another staff member must approve them and links to 积分规则审核; one staff member alone
- * changes nothing that pays.
+ * changes nothing that pays. 事务办理规则: which affair categories the community takes, each with
+ * its default deadline, and the street office level's department (督办) after so many missed deadlines.
  */
-import type { CommunityDetailView, EffectiveSettings, InputOf, RuleChangeView } from '../../../core/contract';
-import type { SettingField } from '../../../core/model';
+import type { CommunityDetailView, DepartmentView, EffectiveSettings, InputOf, RuleChangeView } from '../../../core/contract';
+import type { AffairCategory, SettingField } from '../../../core/model';
 import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
+import { AFFAIR_CATEGORIES } from '../../utils/labels';
 
-type NumberSection = Exclude<SettingField, 'requireOrderReview' | 'hourRounding'>;
+type NumberSection = Exclude<SettingField, 'requireOrderReview' | 'hourRounding' | 'affairRules'>;
+
+/** 事务办理规则 as the page edits it: every category, taken or not, with its hours as typed. */
+interface AffairCategoryRow {
+  name: AffairCategory;
+  taken: boolean;
+  hours: string;
+}
+
+function affairRowsOf(settings: EffectiveSettings): AffairCategoryRow[] {
+  return AFFAIR_CATEGORIES.map((name) => {
+    const taken = settings.affairRules.categories.find((item) => item.name === name);
+    return { name, taken: taken !== undefined, hours: String(taken?.deadlineHours ?? 72) };
+  });
+}
+
+/** 不报街道督办, then the departments that may be chosen (active ones, and the one chosen now). */
+function streetOptionsOf(departments: readonly DepartmentView[], current: string | undefined): Array<{ id: string; name: string }> {
+  return [{ id: '', name: '不报街道督办' }, ...departments.filter((department) => department.active || department.id === current).map(({ id, name }) => ({ id, name }))];
+}
 
 interface FieldSpec {
   /** The key in the page's data (path-safe: no digits first). */
@@ -139,6 +160,12 @@ Component({
     pending: {} as Record<string, string>,
     /** Per section: just proposed from this page. */
     submitted: {} as Record<string, boolean>,
+    affairRows: [] as AffairCategoryRow[],
+    escalateAfter: '',
+    streetOptions: [] as Array<{ id: string; name: string }>,
+    streetNames: [] as string[],
+    streetIndex: 0,
+    departments: [] as DepartmentView[],
   },
   methods: {
     onLoad() {
@@ -156,11 +183,13 @@ Component({
         communityId = list.data[0]?.id;
       }
       if (!communityId) return this.setData({ loading: false, error: '还没有社区，请先创建社区' });
-      const [community, pending] = await Promise.all([
+      const [community, pending, departments] = await Promise.all([
         call('community.get', { communityId }, { toast: false }),
         call('community.ruleChanges', { communityId, status: 'pending' }, { toast: false }),
+        call('department.list', {}, { toast: false }),
       ]);
       if (!community.ok) return this.setData({ loading: false, error: community.error.message });
+      this.setData({ departments: departments.ok ? departments.data : [] });
       this.show(community.data);
       this.setData({ loading: false, pending: pending.ok ? this.pendingOf(pending.data.items) : {} });
     },
@@ -172,6 +201,32 @@ Component({
         values: valuesOf(community.settings),
         steps: stepsOf(community.settings),
       });
+      this.showAffairRules(community.settings);
+    },
+    showAffairRules(settings: EffectiveSettings) {
+      const current = settings.affairRules.streetDepartmentId;
+      const streetOptions = streetOptionsOf(this.data.departments, current);
+      this.setData({
+        affairRows: affairRowsOf(settings),
+        escalateAfter: String(settings.affairRules.escalateAfterOverdues),
+        streetOptions,
+        streetNames: streetOptions.map((option) => option.name),
+        streetIndex: Math.max(0, streetOptions.findIndex((option) => option.id === (current ?? ''))),
+      });
+    },
+    onAffairTaken(event: WechatMiniprogram.BaseEvent & { detail: boolean }) {
+      const index = Number(event.currentTarget.dataset.index);
+      this.setData({ [`affairRows[${index}].taken`]: event.detail === true, 'errors.affairRules': '' });
+    },
+    onAffairHours(event: Vant.FieldChange) {
+      const index = Number(event.currentTarget.dataset.index);
+      this.setData({ [`affairRows[${index}].hours`]: event.detail, 'errors.affairRules': '' });
+    },
+    onEscalateAfter(event: Vant.FieldChange) {
+      this.setData({ escalateAfter: event.detail, 'errors.affairRules': '' });
+    },
+    onStreet(event: WechatMiniprogram.PickerChange) {
+      this.setData({ streetIndex: Number(event.detail.value), 'errors.affairRules': '' });
     },
     pendingOf(changes: RuleChangeView[]): Record<string, string> {
       const pending: Record<string, string> = {};
@@ -205,6 +260,15 @@ Component({
         void this.save(key, { steps });
         return;
       }
+      if (key === 'affairRules') {
+        const street = this.data.streetOptions[this.data.streetIndex]?.id;
+        void this.save(key, {
+          categories: this.data.affairRows.filter((row) => row.taken).map((row) => ({ name: row.name, deadlineHours: toNumber(row.hours) })),
+          escalateAfterOverdues: toNumber(this.data.escalateAfter),
+          ...(street ? { streetDepartmentId: street } : {}),
+        });
+        return;
+      }
       const section = NUMBER_SECTIONS.find((candidate) => candidate.key === key);
       if (section) void this.save(key, sectionInput(section, this.data.values[key] ?? {}));
     },
@@ -236,6 +300,7 @@ Component({
     refreshSection(key: SettingField, community: CommunityDetailView) {
       if (key === 'requireOrderReview') this.setData({ requireOrderReview: community.settings.requireOrderReview });
       else if (key === 'hourRounding') this.setData({ steps: stepsOf(community.settings) });
+      else if (key === 'affairRules') this.showAffairRules(community.settings);
       else this.setData({ [`values.${key}`]: valuesOf(community.settings)[key] });
     },
     onToRules() {
