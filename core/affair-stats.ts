@@ -21,7 +21,7 @@ import type { Affair, AffairEvent, Grid } from './model';
 const HOUR_MS = 3_600_000;
 
 /** What the figures read of an affair (the reader leaves texts, photos and people out). */
-export type StatsAffair = Pick<Affair, 'category' | 'status' | 'createdAt' | 'overdueCount' | 'departmentId' | 'departmentName'> & {
+export type StatsAffair = Pick<Affair, 'category' | 'status' | 'createdAt' | 'overdueCount' | 'departmentId' | 'departmentName' | 'escalation'> & {
   place: Pick<Affair['place'], 'gridId'>;
   events?: ReadonlyArray<Pick<AffairEvent, 'at' | 'to'>>;
   resolution?: Pick<NonNullable<Affair['resolution']>, 'at'>;
@@ -34,6 +34,7 @@ interface AffairCounts {
   closed: number;
   overdue: number;
   overdueTimes: number;
+  escalated: number;
   respondHours: number;
   responded: number;
   resolveHours: number;
@@ -43,7 +44,7 @@ interface AffairCounts {
   disputes: number;
 }
 
-const noAffairs = (): AffairCounts => ({ received: 0, closed: 0, overdue: 0, overdueTimes: 0, respondHours: 0, responded: 0, resolveHours: 0, resolved: 0, stars: 0, rated: 0, disputes: 0 });
+const noAffairs = (): AffairCounts => ({ received: 0, closed: 0, overdue: 0, overdueTimes: 0, escalated: 0, respondHours: 0, responded: 0, resolveHours: 0, resolved: 0, stars: 0, rated: 0, disputes: 0 });
 
 export interface AffairTally {
   all: AffairCounts;
@@ -91,6 +92,7 @@ function countAffair(counts: AffairCounts, affair: StatsAffair, respond: number 
     counts.overdue += 1;
     counts.overdueTimes += affair.overdueCount;
   }
+  if (affair.escalation) counts.escalated += 1;
   if (respond !== null) {
     counts.respondHours += respond;
     counts.responded += 1;
@@ -134,6 +136,7 @@ export function affairFigures(counts: AffairCounts): AffairFigures {
     closingRate: averageOr(counts.closed, counts.received, 4),
     overdue: counts.overdue,
     overdueTimes: counts.overdueTimes,
+    escalated: counts.escalated,
     averageRespondHours: averageOr(counts.respondHours, counts.responded, 1),
     averageResolveHours: averageOr(counts.resolveHours, counts.resolved, 1),
     averageStars: averageOr(counts.stars, counts.rated, 2),

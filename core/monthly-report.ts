@@ -50,6 +50,7 @@ const FIGURES: readonly Figure[] = [
   { label: '事务办理：办结率', format: 'rate', of: (o) => o.affairs.closingRate },
   { label: '事务办理：超期事务', format: 'count', of: (o) => o.affairs.overdue },
   { label: '事务办理：超期次数', format: 'count', of: (o) => o.affairs.overdueTimes },
+  { label: '事务办理：督办事务', format: 'count', of: (o) => o.affairs.escalated },
   { label: '事务办理：部门平均响应（小时）', format: 'value', of: (o) => o.affairs.averageRespondHours },
   { label: '事务办理：平均办理时长（小时）', format: 'value', of: (o) => o.affairs.averageResolveHours },
   { label: '事务办理：平均满意度（星）', format: 'value', of: (o) => o.affairs.averageStars },

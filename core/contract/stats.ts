@@ -30,6 +30,8 @@ export interface AffairFigures {
   /** Affairs that missed at least one deadline, and how many deadlines were missed in all. */
   overdue: number;
   overdueTimes: number;
+  /** Affairs flagged to the street office's department (督办) after missing deadlines. */
+  escalated: number;
   /** Hours from a department's latest whistle (吹哨) to its acceptance (报到), over the affairs accepted. */
   averageRespondHours: number | null;
   /** Hours from the report to the resolution that stands, over the affairs resolved or closed. */

@@ -50,6 +50,8 @@ describe('affair figures', () => {
         departmentId: 'dept-b',
         departmentName: '城管中队',
         overdueCount: 2,
+        // Two deadlines missed: flagged to the street office (督办).
+        escalation: { departmentId: 'dept-street', departmentName: '街道综治中心', at: hoursLater(40), overdueCount: 2 },
         events: [step(0, 'reported'), step(1, 'whistled'), step(3, 'returned'), step(10, 'whistled'), step(14, 'accepted'), step(48, 'resolved'), step(50, 'closed')],
         resolution: { at: hoursLater(48) },
         rating: { stars: 4 },
@@ -80,6 +82,7 @@ describe('affair figures', () => {
       closingRate: 0.4,
       overdue: 3,
       overdueTimes: 4,
+      escalated: 1,
       // B's 4 and A's 2 (the returned one's whistle was A's, but A no longer holds it).
       averageRespondHours: 3,
       // 48, 12, 6.
@@ -89,13 +92,13 @@ describe('affair figures', () => {
       disputes: 1,
     });
     expect(stats.byGrid).toEqual([
-      { gridId: 'g1', gridName: '第一网格', received: 2, closed: 1, closingRate: 0.5, overdue: 2, overdueTimes: 3, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 },
-      { gridId: 'g2', gridName: '第二网格', received: 3, closed: 1, closingRate: 0.3333, overdue: 1, overdueTimes: 1, averageRespondHours: null, averageResolveHours: 6, averageStars: 2, rated: 1 },
+      { gridId: 'g1', gridName: '第一网格', received: 2, closed: 1, closingRate: 0.5, overdue: 2, overdueTimes: 3, escalated: 1, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 },
+      { gridId: 'g2', gridName: '第二网格', received: 3, closed: 1, closingRate: 0.3333, overdue: 1, overdueTimes: 1, escalated: 0, averageRespondHours: null, averageResolveHours: 6, averageStars: 2, rated: 1 },
     ]);
     // By name: 城管中队 before 物业 in pinyin order (cheng < wu).
     expect(stats.byDepartment).toEqual([
-      { departmentId: 'dept-b', departmentName: '城管中队', received: 1, closed: 1, closingRate: 1, overdue: 1, overdueTimes: 2, averageRespondHours: 4, averageResolveHours: 48, averageStars: 4, rated: 1 },
-      { departmentId: 'dept-a', departmentName: '物业', received: 2, closed: 0, closingRate: 0, overdue: 1, overdueTimes: 1, averageRespondHours: 2, averageResolveHours: 12, averageStars: null, rated: 0 },
+      { departmentId: 'dept-b', departmentName: '城管中队', received: 1, closed: 1, closingRate: 1, overdue: 1, overdueTimes: 2, escalated: 1, averageRespondHours: 4, averageResolveHours: 48, averageStars: 4, rated: 1 },
+      { departmentId: 'dept-a', departmentName: '物业', received: 2, closed: 0, closingRate: 0, overdue: 1, overdueTimes: 1, escalated: 0, averageRespondHours: 2, averageResolveHours: 12, averageStars: null, rated: 0 },
     ]);
   });
 

@@ -57,7 +57,12 @@ describe('the 事务办理 block', () => {
   const withAffairs = (affairs: StatsAffair[]) =>
     computeOverview({ from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z'), grids, orders: [], serviceRecords: [], ledger: [], affairs });
   const current = withAffairs([
-    affair('closed', 'g1', { resolution: { at: new Date('2026-11-02T10:00:00Z') }, rating: { stars: 5 }, overdueCount: 2 }),
+    affair('closed', 'g1', {
+      resolution: { at: new Date('2026-11-02T10:00:00Z') },
+      rating: { stars: 5 },
+      overdueCount: 2,
+      escalation: { departmentId: 'dept-street', departmentName: '街道综治中心', at: new Date('2026-11-02T06:00:00Z'), overdueCount: 2 },
+    }),
     affair('handling', 'g1', { category: '矛盾纠纷' }),
     affair('reported', 'g2'),
   ]);
@@ -71,6 +76,7 @@ describe('the 事务办理 block', () => {
     expect(row('事务办理：办结率')).toEqual({ label: '事务办理：办结率', current: 0.3333, previous: 1, change: -0.6667, format: 'rate' });
     expect(row('事务办理：超期事务')).toMatchObject({ current: 1, previous: 0 });
     expect(row('事务办理：超期次数')).toMatchObject({ current: 2, previous: 0 });
+    expect(row('事务办理：督办事务')).toMatchObject({ current: 1, previous: 0, change: 1 });
     expect(row('事务办理：平均办理时长（小时）')).toMatchObject({ current: 10, previous: 20, change: -10 });
     expect(row('事务办理：平均满意度（星）')).toMatchObject({ current: 5, previous: null, change: null });
     expect(row('事务办理：部门平均响应（小时）')).toMatchObject({ current: null, previous: null });

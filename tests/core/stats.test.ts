@@ -19,7 +19,7 @@ function order(status: OrderStatus, gridId: string, times: { accepted?: number; 
   };
 }
 
-const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
+const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, escalated: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
 
 const empty: OverviewInput = {
   from: new Date('2026-10-01T00:00:00Z'),

@@ -40,7 +40,7 @@ function seed(cloud: LocalCloud, collection: string, documents: Raw[]): void {
 }
 
 const at = (text: string) => new Date(text);
-const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
+const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, escalated: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
 
 /** Goods with their stock as an opening move, as the stock ledger requires (stock = Σ moves). */
 function seedGoods(cloud: LocalCloud, goods: Raw[]): void {

@@ -119,6 +119,7 @@ const AFFAIRS: Raw[] = [
     resolution: { summary: '已清走杂物', by: DEMO.dept, byName: '物业小陈', at: hoursAfter(A1_AT, 30) },
     rating: { stars: 4, comment: '物业小陈很负责', at: hoursAfter(A1_AT, 41) },
     closedAt: hoursAfter(A1_AT, 40),
+    escalation: { departmentId: 'dept-property', departmentName: '幸福里物业服务中心', at: hoursAfter(A1_AT, 20), overdueCount: 1 },
   }),
   // A dispute the community mediates itself, in grid 2: its building and parties stay in the app.
   affairDoc('rep-a2', A2_AT, 'g2', {
@@ -601,11 +602,11 @@ describe('report.export: Excel ledgers', () => {
       expect(row['楼栋']).toBe(affair.category === '矛盾纠纷' ? null : affair.place.building);
     }
     const [a1, a2, a3] = ledger!.rows;
-    expect(a1).toMatchObject({ 来源: '居民上报', 承办: '部门', '部门响应（小时）': 3, '办理时长（小时）': 30 });
+    expect(a1).toMatchObject({ 来源: '居民上报', 承办: '部门', 督办: '是', '部门响应（小时）': 3, '办理时长（小时）': 30 });
     expect(shown(a1!['办结时间'])).toBe('2026-11-05 01:00');
     expect(a2).toMatchObject({ 承办: '网格员', 调解层级: '社区调解', 楼栋: null, '办理时长（小时）': null });
     expect(shown(a2!['办理时限'])).toBe('2026-11-13 14:00');
-    expect(a3).toMatchObject({ 来源: '网格发现', 紧急程度: '紧急', 承办: null });
+    expect(a3).toMatchObject({ 来源: '网格发现', 紧急程度: '紧急', 承办: null, 督办: null });
     // Numbers are numbers and times are dates.
     expect(ledger!.types[0]).toMatchObject({ 超期次数: ExcelJS.ValueType.Number, 评价星级: ExcelJS.ValueType.Number, '部门响应（小时）': ExcelJS.ValueType.Number, 上报时间: ExcelJS.ValueType.Date });
     // What people wrote, who they are, and where exactly, stay in the app.
@@ -615,9 +616,9 @@ describe('report.export: Excel ledgers', () => {
 
     // The summaries are stats.overview's own figures for the month.
     const { affairs } = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: '2026-11' }));
-    expect(affairs).toMatchObject({ received: 3, closed: 1, disputes: 1, overdue: 1, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 });
+    expect(affairs).toMatchObject({ received: 3, closed: 1, disputes: 1, overdue: 1, escalated: 1, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 });
     const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 10000) / 100);
-    const figureCells = (f: AffairFigures) => [f.received, f.closed, percent(f.closingRate), f.overdue, f.overdueTimes, f.averageRespondHours, f.averageResolveHours, f.averageStars, f.rated];
+    const figureCells = (f: AffairFigures) => [f.received, f.closed, percent(f.closingRate), f.overdue, f.overdueTimes, f.escalated, f.averageRespondHours, f.averageResolveHours, f.averageStars, f.rated];
     const cellsOf = (sheet: typeof departments) => sheet!.rows.map((row) => sheet!.headers.map((header) => row[header]));
     expect(departments!.sheet.name).toBe('分部门');
     expect(cellsOf(departments)).toEqual([

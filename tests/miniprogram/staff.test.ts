@@ -301,6 +301,9 @@ describe('staff/stats', () => {
     expect(text(page, '#affairs-title')).toContain(`上报 ${affairs.received} 件`);
     expect(text(page, '#affairs-closing-rate')).toBe(`${percent(affairs.closingRate)}事务办结率（办结 ${affairs.closed} 件）前30天 ${percent(previous.affairs.closingRate)}`);
     expect(text(page, '#affairs-overdue')).toContain(`${affairs.overdue}超期事务（件）`);
+    // Nothing flagged to the street office (督办): nothing said about it.
+    expect(affairs.escalated).toBe(0);
+    expect(page.querySelector('#affairs-escalated')).toBeFalsy();
     const property = affairs.byDepartment.find((department) => department.departmentId === 'dept-property')!;
     expect(text(page, '#department-dept-property')).toBe(
       `幸福里物业服务中心${property.received} 件 · 办结 ${property.closed} 件（${percent(property.closingRate)}）· 平均响应 ${property.averageRespondHours === null ? '—' : `${property.averageRespondHours} 小时`}${property.overdue > 0 ? ` · 超期 ${property.overdue} 件` : ''}`,
@@ -321,6 +324,16 @@ describe('staff/stats', () => {
     expect(current.affairsReceived).toBeGreaterThan(0);
     expect(text(page, `#trend-${current.month}`)).toContain(`${current.affairsReceived}`);
     expect(page.querySelector(`#trend-bar-${current.month}`)!.dom!.getAttribute('style')).toContain('width: 100%');
+
+    // One flagged to the street office (督办) after missing its deadlines: said under 超期事务.
+    const stored = docs(cloud, 'affairs').find((affair) => affair._id === reported.id)!;
+    const now = new Date();
+    seed(cloud, 'affairs', [{ ...stored, _id: 'mp-escalated', clientRequestId: 'mp-escalated', overdueCount: 2, escalation: { departmentId: 'dept-property', departmentName: '幸福里物业服务中心', at: now, overdueCount: 2 } }]);
+    page.querySelector('#tab-overview')!.dispatchEvent('tap');
+    await until(() => Boolean(page.querySelector('#range-recent')));
+    page.querySelector('#range-recent')!.dispatchEvent('tap');
+    await until(() => page.data.range === 'recent' && page.data.loading === false && page.data.affairs?.escalated === 1);
+    expect(text(page, '#affairs-escalated')).toBe('其中督办 1 件');
   });
 
   it('shows a figure’s last 12 months as bars, and switches figures without another call', async () => {

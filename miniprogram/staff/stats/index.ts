@@ -51,6 +51,7 @@ interface AffairTiles {
   closed: number;
   closingRate: string;
   overdue: number;
+  escalated: number;
   respondHours: string;
   resolveHours: string;
   averageStars: string;
@@ -111,6 +112,7 @@ export function toAffairTiles(affairs: AffairStats): AffairTiles {
     closed: affairs.closed,
     closingRate: percent(affairs.closingRate),
     overdue: affairs.overdue,
+    escalated: affairs.escalated,
     respondHours: orDash(affairs.averageRespondHours),
     resolveHours: orDash(affairs.averageResolveHours),
     averageStars: orDash(affairs.averageStars),
