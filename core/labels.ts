@@ -6,6 +6,8 @@
  */
 import type { ActivityPhase } from './contract';
 import type {
+  HouseholdFlag,
+  HouseholdRelation,
   AffairCategory,
   AffairStatus,
   AffairUrgency,
@@ -51,6 +53,10 @@ export const AFFAIR_STATUS_TEXT: Readonly<Record<AffairStatus, string>> = {
   reopened: '重新办理',
   closed: '已办结',
 };
+
+/** Who someone is to a household's head, and the care flags staff may record (the model's unions, in form order). */
+export const HOUSEHOLD_RELATIONS = ['户主', '配偶', '子女', '父母', '祖孙', '兄弟姐妹', '租户', '其他'] as const satisfies readonly HouseholdRelation[];
+export const HOUSEHOLD_FLAGS = ['独居老人', '空巢老人', '残疾', '低保', '特困', '重病', '留守儿童', '优抚对象'] as const satisfies readonly HouseholdFlag[];
 
 /** A dispute's (矛盾纠纷) level of mediation. */
 export const TIER_TEXT: Readonly<Record<MediationTier, string>> = { grid: '网格调解', community: '社区调解', street: '街道/区调解' };

@@ -53,6 +53,8 @@ export const COLLECTIONS = {
   roleRemovals: 'role_removals',
   /** The household register (户): one document per home, with its members, flags and linker (十联户). */
   households: 'households',
+  /** A resident's request to be linked to the household of their home (one per person, _id = openid), for staff to confirm. */
+  householdClaims: 'household_claims',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -151,6 +153,8 @@ export interface CommunitySettings {
   dailyLimits?: DailyLimits;
   /** Which affair categories the community takes, their deadlines, and when the street office is told (absent: the defaults). */
   affairRules?: AffairRules;
+  /** How many households one linker may look after (10 for 十联户, up to 50 for 社区管家; absent: 10). */
+  householdsPerLinker?: number;
 }
 
 /**
@@ -483,7 +487,8 @@ export type SettingField =
   | 'acceptTimeoutMinutes'
   | 'orderLimits'
   | 'dailyLimits'
-  | 'affairRules';
+  | 'affairRules'
+  | 'householdsPerLinker';
 
 /**
  * pending → approved | rejected | superseded (a newer proposal for the same rule replaced it);
@@ -1196,6 +1201,22 @@ export interface HouseholdMember {
   openid?: string;
   name: string;
   relation: HouseholdRelation;
+}
+
+/** A resident's request to join the household registered at their home's address; staff decide. */
+export interface HouseholdClaim {
+  _id: string; // the resident's openid
+  communityId: string;
+  name: string;
+  relation: HouseholdRelation;
+  /** Their registered home then, to the room; the household's id follows from it. */
+  address: { gridId: string; building: string; unit?: string; room: string };
+  householdId: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  reason?: string;
+  decidedBy?: string;
+  decidedAt?: Date;
+  createdAt: Date;
 }
 
 /** 楼院, 网格 or 社区: who may discuss and vote on a matter. */

@@ -704,6 +704,20 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     updatedBy: 'staff',
     updatedAt: null,
   },
+  // A resident's request to be linked to their household: their name, relation and home.
+  household_claims: {
+    _id: 'account',
+    communityId: null,
+    name: 'name',
+    relation: 'household',
+    address: 'address',
+    householdId: 'household',
+    status: null,
+    reason: 'household',
+    decidedBy: 'staff',
+    decidedAt: null,
+    createdAt: null,
+  },
   // Off-boarding: whose role was removed, by whom and why (staff records, kept).
   role_removals: {
     _id: null,

@@ -50,6 +50,7 @@ export const RULE_FIELDS: Record<SettingField, FieldRule> = {
   orderLimits: { label: '下单上限', needsApproval: false, format: limits },
   dailyLimits: { label: '每日上限', needsApproval: false, format: daily },
   affairRules: { label: '事务办理规则', needsApproval: false, format: affairRules },
+  householdsPerLinker: { label: '每位联户长联系的户数', needsApproval: false, format: (value) => `最多 ${String(value)} 户` },
 };
 
 export const SETTING_FIELDS = Object.keys(RULE_FIELDS) as SettingField[];

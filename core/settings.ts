@@ -82,6 +82,9 @@ export function defaultDeadlineHours(rules: AffairRules, category: AffairCategor
   return urgency === '紧急' ? Math.max(1, Math.min(24, Math.round(hours / 2))) : hours;
 }
 
+/** 十联户: a linker looks after ten households unless the community sets more (社区管家: 40–50). */
+export const DEFAULT_HOUSEHOLDS_PER_LINKER = 10;
+
 /** What a new community starts with. */
 export const DEFAULT_SETTINGS: EffectiveSettings = {
   requireOrderReview: false,
@@ -93,6 +96,7 @@ export const DEFAULT_SETTINGS: EffectiveSettings = {
   minutesCheckRatio: DEFAULT_MINUTES_CHECK_RATIO,
   dailyLimits: DEFAULT_DAILY_LIMITS,
   affairRules: DEFAULT_AFFAIR_RULES,
+  householdsPerLinker: DEFAULT_HOUSEHOLDS_PER_LINKER,
 };
 
 /** What applies: the stored settings, with the defaults for what a community never set. */
@@ -104,5 +108,6 @@ export const effectiveSettings = (community: Pick<Community, 'settings'>): Effec
   minutesCheckRatio: minutesCheckRatioOf(community),
   dailyLimits: dailyLimitsOf(community),
   affairRules: affairRulesOf(community),
+  householdsPerLinker: community.settings.householdsPerLinker ?? DEFAULT_HOUSEHOLDS_PER_LINKER,
 });
 

@@ -180,6 +180,7 @@ const settingsFields = {
   pointsCaps: pointsCaps.optional(),
   dailyLimits: dailyLimits.optional(),
   affairRules: affairRules.optional(),
+  householdsPerLinker: positiveInt('每位联户长联系的户数', 100).optional(),
   minutesCheckRatio: z.number({ error: '服务时长核实倍数必须是数字' }).min(1.5, { error: '服务时长核实倍数不能小于 1.5' }).max(10, { error: '服务时长核实倍数不能超过 10' }).optional(),
 };
 

@@ -13,6 +13,7 @@ import { communityActions } from './community';
 import type { ActionSpec } from './define';
 import { departmentActions } from './department';
 import { dispatchActions } from './dispatch';
+import { householdActions } from './household';
 import { mallActions } from './mall';
 import { orderActions } from './order';
 import { patrolActions } from './patrol';
@@ -42,6 +43,7 @@ export const contract = {
   ...departmentActions,
   ...affairActions,
   ...patrolActions,
+  ...householdActions,
 } as const;
 
 export type Contract = typeof contract;
@@ -72,6 +74,7 @@ export type * from './points';
 export type * from './record';
 export type * from './report';
 export type * from './holidays';
+export type * from './household';
 export type * from './scoring';
 export type * from './stats';
 export type * from './user';

@@ -33,6 +33,8 @@ import {
   type Affair,
   type AwardNomination,
   type Certificate,
+  type Household,
+  type HouseholdClaim,
   COLLECTIONS,
   type LedgerEntry,
   type Order,
@@ -277,6 +279,26 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
   return forfeited;
 }
 
+/**
+ * The household register forgets them: they leave their household's members (the household stays,
+ * for the others), the households they linked lose their linker, and their request to be linked goes.
+ */
+async function leaveHouseholds(deps: Deps, user: User): Promise<void> {
+  const households = deps.store.collection<Household>(COLLECTIONS.households);
+  const now = deps.clock.now();
+  if (user.householdId) {
+    const household = await households.get(user.householdId);
+    if (household) {
+      await households.update(
+        { _id: household._id, version: household.version },
+        { set: { members: household.members.filter((member) => member.openid !== user._id), version: household.version + 1, updatedAt: now } },
+      );
+    }
+  }
+  await households.update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: now } });
+  await deps.store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).remove({ _id: user._id });
+}
+
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
@@ -368,6 +390,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['问题上报'] = affairs.count;
 
   // Erased.
+  await leaveHouseholds(deps, user);
   await deps.files.remove([...orders.photos, ...affairs.photos, ...(user.exportFileID ? [user.exportFileID] : [])]);
   await store.collection<ActivitySignup>(COLLECTIONS.activitySignups).remove({ openid });
   if (caller.volunteer) {

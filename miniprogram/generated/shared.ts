@@ -28,6 +28,8 @@ export const AWARD_KIND_TEXT: typeof labels.AWARD_KIND_TEXT = {
   role_model: '先进典型',
 };
 export const DEPARTMENT_KINDS: typeof labels.DEPARTMENT_KINDS = ['物业', '城管', '派出所', '供水', '供电', '燃气', '街道办', '司法所', '驻区单位', '其他'];
+export const HOUSEHOLD_FLAGS: typeof labels.HOUSEHOLD_FLAGS = ['独居老人', '空巢老人', '残疾', '低保', '特困', '重病', '留守儿童', '优抚对象'];
+export const HOUSEHOLD_RELATIONS: typeof labels.HOUSEHOLD_RELATIONS = ['户主', '配偶', '子女', '父母', '祖孙', '兄弟姐妹', '租户', '其他'];
 export const ORDER_STATUS_TEXT: typeof labels.ORDER_STATUS_TEXT = {
   pending_review: '待审核',
   pending: '待派单',

@@ -44,6 +44,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   patrol_logs: 'PatrolLog',
   role_removals: 'RoleRemoval',
   households: 'Household',
+  household_claims: 'HouseholdClaim',
 };
 
 /**

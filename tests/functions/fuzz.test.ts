@@ -35,6 +35,7 @@ import { dispatchHandlers } from '../../core/usecases/dispatch';
 import { mallHandlers } from '../../core/usecases/mall';
 import { orderHandlers } from '../../core/usecases/order';
 import { patrolHandlers } from '../../core/usecases/patrol';
+import { householdHandlers } from '../../core/usecases/household';
 import { pointsHandlers } from '../../core/usecases/points';
 import { recordHandlers } from '../../core/usecases/record';
 import { reportHandlers } from '../../core/usecases/report';
@@ -352,6 +353,7 @@ const HANDLERS: { [F in FunctionName]: Handlers<F> } = {
   department: departmentHandlers,
   affair: affairHandlers,
   patrol: patrolHandlers,
+  household: householdHandlers,
 };
 
 /**
@@ -470,6 +472,8 @@ const HONEST: Record<string, { openid: string; action: ActionName; input: Record
   activity: { openid: DEMO.resident, action: 'activity.list', input: {} },
   record: { openid: DEMO.volunteer, action: 'record.mine', input: {} },
   certificate: { openid: DEMO.volunteer, action: 'certificate.mine', input: {} },
+  // Not affair.photoFolder (the first action taking {}): it makes the caller's folder once.
+  affair: { openid: DEMO.resident, action: 'affair.list', input: {} },
 };
 
 /** For a function not listed above: its first action that takes an empty input, as EVERYONE. */
@@ -486,7 +490,10 @@ describe('hostile payloads against every action', () => {
   beforeAll(async () => {
     // No timers: nothing but the calls under test may touch the database.
     cloud = await startLinli({ timers: [], maxWorkersPerFunction: WORKERS_PER_FUNCTION });
-    seed(cloud, 'users', [{ ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker', 'department'] }), gridIds: ['g1', 'g2'], departmentId: 'dept-property' }]);
+    // photoFolder: made already, so affair.photoFolder (whose stray keys are stripped, then answered) has nothing to write.
+    seed(cloud, 'users', [
+      { ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker', 'department'] }), gridIds: ['g1', 'g2'], departmentId: 'dept-property', photoFolder: 'pfuzz' },
+    ]);
     seed(cloud, 'volunteers', [volunteerDoc(EVERYONE, '全能测试员', { skills: ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁', '助浴', '代购'] })]);
   });
   afterAll(() => cloud?.close());

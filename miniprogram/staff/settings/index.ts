@@ -87,6 +87,13 @@ const NUMBER_SECTIONS: SectionSpec[] = [
     ],
   },
   {
+    key: 'householdsPerLinker',
+    title: '联户长联系户数',
+    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数。十联户为 10 户，社区管家可设为 40–50 户。',
+    fourEyes: false,
+    fields: [{ key: 'value', label: '最多', unit: '户' }],
+  },
+  {
     key: 'scoreMultipliers',
     title: '评分积分倍数',
     explain: '工作人员给服务评 1–5 分，志愿者得到“基础积分 × 倍数”。评分越高，倍数不能越低。',

@@ -1,0 +1,4 @@
+import { cloudFunction } from '../../../backend/cloud';
+import { householdHandlers } from '../../../core/usecases/household';
+
+export const main = cloudFunction('household', householdHandlers);

@@ -1,0 +1,138 @@
+/**
+ * Actions of the `household` function: the household register (户) and its linkers (十联户: 联户长,
+ * 党员联系户, 社区管家). Staff keep the register; a resident asks to be linked to the household of
+ * their registered home and staff confirm it; a linker looks after the households given to them.
+ * Care flags (独居老人, 低保 …) are seen by staff and the household's linker only.
+ */
+import { z } from 'zod';
+import { HOUSEHOLD_FLAGS, HOUSEHOLD_RELATIONS } from '../labels';
+import type { HouseholdFlag, HouseholdRelation } from '../model';
+import { action, type Iso } from './define';
+import { id, NOT_TEXT, nonNegativeInt, type Page, paging, personName, phone, shortText } from './fields';
+
+/** People a household lists (a family, and those who rent with it). */
+export const MAX_HOUSEHOLD_MEMBERS = 12;
+
+/** A household as its viewer may see it. */
+export interface HouseholdView {
+  id: string;
+  gridId: string;
+  gridName: string;
+  building: string;
+  unit?: string;
+  room: string;
+  /** 1栋 2单元 301 */
+  address: string;
+  members: Array<{ name: string; relation: HouseholdRelation; registered: boolean }>;
+  /** Staff and the household's linker only; absent for others. */
+  flags?: HouseholdFlag[];
+  /** In full for staff and the linker; masked for a grid worker; absent for the household itself (it knows). */
+  contactPhone?: string;
+  linkerName?: string;
+  /** Whether the caller is its linker. */
+  linkedByMe: boolean;
+  version: number;
+  updatedAt: Iso;
+}
+
+/** A resident's request to be linked to the household of their home, as staff review it. */
+export interface HouseholdClaimView {
+  openid: string;
+  name: string;
+  relation: HouseholdRelation;
+  address: string;
+  /** The household registered at that address, if any (confirming creates it otherwise). */
+  householdId?: string;
+  status: 'pending' | 'confirmed' | 'rejected';
+  reason?: string;
+  createdAt: Iso;
+}
+
+export interface MyHouseholdView {
+  household: HouseholdView | null;
+  /** The caller's latest request to be linked, while it waits or after it was refused. */
+  claim: HouseholdClaimView | null;
+}
+
+const relation = z.enum(HOUSEHOLD_RELATIONS, { error: `与户主关系只能是${HOUSEHOLD_RELATIONS.join('、')}` });
+const flag = z.enum(HOUSEHOLD_FLAGS, { error: `需要关照的情况只能是${HOUSEHOLD_FLAGS.join('、')}` });
+/** A part of a door number (单元, 室): digits, letters and a dash, as written on the door. */
+const doorPart = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .regex(/^[0-9A-Za-z-]{1,8}$/, { error: `${label}只能是 1–8 位数字或字母，如 301` })
+    .meta(NOT_TEXT);
+
+export const householdActions = {
+  /**
+   * Staff register a household, or edit one with the version read. The address (building, unit,
+   * room) names it and cannot change; registered members (by openid) are linked to it.
+   */
+  'household.upsert': action<HouseholdView>()({
+    roles: ['staff'],
+    input: z
+      .object({
+        householdId: id.optional(),
+        version: nonNegativeInt('版本号', 1_000_000).optional(),
+        building: z.string({ error: '请选择楼栋' }).trim().min(1, { error: '请选择楼栋' }).max(20).meta(NOT_TEXT),
+        unit: doorPart('单元').optional(),
+        room: doorPart('门牌号'),
+        members: z
+          .array(z.object({ name: personName, relation, openid: id.optional() }), { error: '请填写家庭成员' })
+          .min(1, { error: '请至少填写一位家庭成员' })
+          .max(MAX_HOUSEHOLD_MEMBERS, { error: `家庭成员最多 ${MAX_HOUSEHOLD_MEMBERS} 位` }),
+        flags: z
+          .array(flag)
+          .max(HOUSEHOLD_FLAGS.length)
+          .refine((list) => new Set(list).size === list.length, { error: '需要关照的情况不能重复' })
+          .optional(),
+        contactPhone: z.union([phone, z.literal('')]).optional(),
+      })
+      .refine((input) => input.householdId === undefined || input.version !== undefined, { error: '修改家庭户时请带上版本号', path: ['version'] })
+      .refine((input) => new Set(input.members.flatMap((member) => (member.openid ? [member.openid] : []))).size === input.members.filter((member) => member.openid).length, {
+        error: '同一位居民不能重复登记',
+        path: ['members'],
+      }),
+  }),
+  /**
+   * The register page by page, by building and room: staff all (or one grid or building); a grid
+   * worker their grids; `linked` the households the caller looks after as a linker.
+   */
+  'household.list': action<Page<HouseholdView>>()({
+    roles: ['registered'],
+    input: z.object({
+      box: z.enum(['community', 'grid', 'linked'], { error: '列表只能是全社区、网格或我联系的家庭户' }).optional(),
+      gridId: id.optional(),
+      building: z.string().trim().min(1).max(20).meta(NOT_TEXT).optional(),
+      ...paging,
+    }),
+  }),
+  /** The caller's own household (without its care flags), and their request to be linked, if any. */
+  'household.mine': action<MyHouseholdView>()({ roles: ['registered'], input: z.object({}) }),
+  /** A resident asks to be linked to the household of their registered home (staff confirm it). */
+  'household.claim': action<MyHouseholdView>()({ roles: ['resident'], input: z.object({ relation }) }),
+  /** Requests waiting for staff, oldest first. */
+  'household.claims': action<Page<HouseholdClaimView>>()({ roles: ['staff'], input: z.object({ ...paging }) }),
+  /** Staff confirm (the resident joins the household, which is registered if it was not) or refuse with a reason. */
+  'household.decideClaim': action<HouseholdClaimView>()({
+    roles: ['staff'],
+    input: z.discriminatedUnion(
+      'decision',
+      [
+        z.object({ openid: id, decision: z.literal('confirm') }),
+        z.object({ openid: id, decision: z.literal('reject'), reason: z.string({ error: '请填写不通过的原因' }).pipe(shortText('不通过的原因', 100)) }),
+      ],
+      { error: '请选择确认或不通过' },
+    ),
+  }),
+  /**
+   * Staff give a household a linker (a registered person of the community, often a party member),
+   * or take it away (`linker` null). A linker looks after at most the community's
+   * `householdsPerLinker` households (10 for 十联户; more for 社区管家).
+   */
+  'household.assignLinker': action<HouseholdView>()({
+    roles: ['staff'],
+    input: z.object({ householdId: id, version: nonNegativeInt('版本号', 1_000_000), linker: id.nullable() }),
+  }),
+} as const;
