@@ -101,7 +101,7 @@ export type Page = ReturnType<typeof simulate.render>;
  * wcc compiles every page of the mini-program at once; its output passed the compiler's default 1 MB
  * (spawnSync ENOBUFS) once the affair pages came, so it is given room to grow.
  */
-const WCC_OUTPUT_BYTES = 16 * 1024 * 1024;
+export const WCC_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 /** Renders a page (written with Component()) and attaches it to the document. */
 export function mount(pagePath: string, properties: Record<string, unknown> = {}): Page {
