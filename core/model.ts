@@ -111,12 +111,6 @@ export interface User {
    * rule "one vote per household" counts by it.
    */
   householdId?: string;
-  /**
-   * A random folder name for the photos they attach to affairs (affairs/<photoFolder>/…), made the
-   * first time they upload one (affair.photoFolder): a path with their openid would name an
-   * anonymous reporter to everyone who sees the photo.
-   */
-  photoFolder?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -1092,7 +1086,7 @@ export interface Affair {
   /** A dispute's parties (当事人), as the reporter named them: seen by staff and the mediator only. */
   parties?: string;
   place: { gridId: string; building: string; detail?: string };
-  /** Cloud fileIDs under affairs/<reporter's openid>/. */
+  /** Cloud fileIDs under affairs/<this report's folder>/ (affair.photoFolder; an order turned into an affair: the order's). */
   photos?: string[];
   urgency: AffairUrgency;
   /** Who reported it (for an order turned into an affair: its resident, else the staff member). */

@@ -216,7 +216,7 @@ export const PRIVACY_ITEMS: readonly PersonalDataItem[] = [
     purpose: '网格发现、社区吹哨、部门报到：把问题交给社区或相关部门处理，并跟踪到办结',
     seenBy:
       '您本人；本社区工作人员；负责该网格的网格员；承办的工作人员、志愿者或部门人员。选择匿名时，除社区工作人员外看不到您的姓名；矛盾纠纷的当事人和详情只有社区工作人员和承办调解的人看得到',
-    retention: '长期保留用于社区治理的追溯和统计；注销后上报人的姓名改为“已注销用户”、您上传的照片删除，不再能对应到您',
+    retention: '长期保留用于社区治理的追溯和统计；注销后上报人的姓名改为“已注销用户”、您上报时附的照片删除，不再能对应到您',
     required: false,
   },
   {
@@ -260,7 +260,6 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     deletion: 'account',
     exportFileID: 'consent',
     householdId: 'household',
-    photoFolder: 'photos',
     createdAt: null,
     updatedAt: null,
   },
@@ -755,7 +754,7 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
 /** The WeChat privacy-guideline items (用户隐私保护指引) the app's privacy APIs fall under, with the inventory kind whose purpose the deployer states. */
 export const WECHAT_PRIVACY_PURPOSES: ReadonlyArray<{ item: string; kind: PersonalDataKind; purpose: string }> = [
   { item: '收集你的手机号', kind: 'phone', purpose: '登记为社区居民、验证手机号，便于志愿者上门前和社区工作人员联系你' },
-  { item: '收集你选中的照片或视频信息', kind: 'photos', purpose: '下单时上传需求照片，让志愿者和社区工作人员了解需要帮助的情况' },
+  { item: '收集你选中的照片或视频信息', kind: 'photos', purpose: '下单或上报问题时上传照片，让志愿者、社区工作人员和承办部门了解情况' },
   { item: '使用你的相册（仅写入）权限', kind: 'certificates', purpose: '把志愿服务证明图片保存到你的相册' },
   { item: '访问你的摄像头', kind: 'activities', purpose: '扫描活动签到码和兑换码' },
 ];

@@ -49,8 +49,10 @@ export const RULE_FIELDS: Record<SettingField, FieldRule> = {
   acceptTimeoutMinutes: { label: '接单时限', needsApproval: false, format: (value) => `${String(value)} 分钟` },
   orderLimits: { label: '下单上限', needsApproval: false, format: limits },
   dailyLimits: { label: '每日上限', needsApproval: false, format: daily },
-  affairRules: { label: '事务办理规则', needsApproval: false, format: affairRules },
-  householdsPerLinker: { label: '每位联户长联系的户数', needsApproval: false, format: (value) => `最多 ${String(value)} 户` },
+  // The street office's supervision (督办) is what it sets: nobody switches it off alone.
+  affairRules: { label: '事务办理规则', needsApproval: true, format: affairRules },
+  // More households per linker: more people's care flags and phones in one person's hands.
+  householdsPerLinker: { label: '每位联户长联系的户数', needsApproval: true, format: (value) => `最多 ${String(value)} 户` },
 };
 
 export const SETTING_FIELDS = Object.keys(RULE_FIELDS) as SettingField[];

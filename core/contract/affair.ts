@@ -131,11 +131,19 @@ export const affairActions = {
     input: z.object({ affairId: id, stars, comment: optionalText('评价', 300, 'comment') }),
   }),
   /**
-   * Where the caller uploads photos for affairs: `affairs/<folder>/<file>`. The folder is random and
-   * the caller's own (made on first use), so a photo's address does not name an anonymous reporter;
-   * affair.report and affair.resolve accept only photos in it.
+   * Where the caller uploads the photos of one report (its clientRequestId) or of one result (the
+   * affair): `affairs/<folder>/<file>`. The folder is derived from the caller and that one report or
+   * result, so it neither names them nor is shared by two of their reports (an anonymous report's
+   * photos cannot be matched with a named one's); affair.report and affair.resolve accept only photos in it.
    */
-  'affair.photoFolder': action<{ folder: string }>()({ roles: ['registered'], input: z.object({}) }),
+  'affair.photoFolder': action<{ folder: string }>()({
+    roles: ['registered'],
+    input: z.discriminatedUnion(
+      'for',
+      [z.object({ for: z.literal('report'), clientRequestId }), z.object({ for: z.literal('resolve'), affairId: id })],
+      { error: '请说明照片用于上报还是办理结果' },
+    ),
+  }),
   'affair.get': action<{ affair: AffairView }>()({ roles: ['registered'], input: affairId, reads: readsAffair }),
   /**
    * By role, newest first: `mine` what the caller reported, `handling` what they were assigned,

@@ -56,6 +56,7 @@ import { formatLocal, iso } from '../time';
 import { orderPage, ordersOf, transition } from './order-transitions';
 import { clip, notify } from './shared/notify';
 import { quotaKey, takeDailyQuota } from './shared/quota';
+import { leaveHousehold } from './shared/household';
 import { readAll } from './shared/store';
 
 /** What kept records say instead of a deleted person's name. */
@@ -121,6 +122,10 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('巡查走访记录', store.collection<PatrolLog>(COLLECTIONS.patrolLogs), { openid }, [['date', 'desc'], ['_id', 'desc']]),
   ]);
   const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols] = lists;
+  const [household, claim] = await Promise.all([
+    user.householdId ? store.collection<Household>(COLLECTIONS.households).get(user.householdId) : Promise.resolve(null),
+    store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).get(openid),
+  ]);
   const volunteer = caller.volunteer;
 
   const content = {
@@ -156,6 +161,9 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
       }),
     ),
     [patrols.label]: patrols.docs.map((log) => plain(log)),
+    // Their household as they see it in the app: the door and its members (the care flags are staff's notes).
+    我的家庭户: household ? plain({ address: without(household, ['_id', 'communityId', 'members', 'flags', 'linkerOpenid', 'createdBy', 'updatedBy', 'version']), members: household.members.map((member) => ({ name: member.name, relation: member.relation, me: member.openid === openid })) }) : null,
+    关联家庭户申请: claim ? plain(without(claim, ['decidedBy'])) : null,
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
@@ -284,35 +292,25 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
  * for the others), the households they linked lose their linker, and their request to be linked goes.
  */
 async function leaveHouseholds(deps: Deps, user: User): Promise<void> {
-  const households = deps.store.collection<Household>(COLLECTIONS.households);
-  const now = deps.clock.now();
-  if (user.householdId) {
-    const household = await households.get(user.householdId);
-    if (household) {
-      await households.update(
-        { _id: household._id, version: household.version },
-        { set: { members: household.members.filter((member) => member.openid !== user._id), version: household.version + 1, updatedAt: now } },
-      );
-    }
-  }
-  await households.update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: now } });
+  await leaveHousehold(deps, user);
+  await deps.store.collection<Household>(COLLECTIONS.households).update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: deps.clock.now() } });
   await deps.store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).remove({ _id: user._id });
 }
 
 /** The fields a kept order loses when the one it was for deletes their account. */
 /**
  * The problems they reported stay (the community's record of what was found and done), under the
- * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; their photos (in their
- * photo folder, or under their openid for an order turned into an affair) are erased. Returns the photos to delete and how many affairs were kept.
+ * pseudonym: the reporter's name, there and in the timeline, becomes 已注销用户; the photos of their
+ * reports are erased. Returns the photos to delete and how many affairs were kept.
  */
-async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string, photoFolder: string | undefined): Promise<{ photos: string[]; count: number }> {
+async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
   const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
   const reported = await readAll(affairs, { reporterOpenid: openid, status: { in: ALL_STATUSES } }, { orderBy: [['createdAt', 'desc'], ['_id', 'desc']] });
   const photos: string[] = [];
   for (const affair of reported) {
     const events = affair.events.map((event) => (event.by === openid ? { ...event, by: pseudonym, byName: DELETED_NAME } : event));
-    // Theirs: in their photo folder, or (an order turned into an affair) under their openid.
-    const ownPhotos = (affair.photos ?? []).filter((fileID) => fileID.includes(openid) || (photoFolder !== undefined && fileID.split('/')[4] === photoFolder));
+    // A report's photos are all the reporter's (affair.report takes only their own; an order turned into an affair brings its resident's).
+    const ownPhotos = affair.photos ?? [];
     photos.push(...ownPhotos);
     await affairs.update(
       { _id: affair._id, reporterOpenid: openid },
@@ -386,7 +384,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
   const orders = await deidentifyOrders(deps, openid, pseudonym);
   kept['订单'] = orders.count;
-  const affairs = await deidentifyAffairs(deps, openid, pseudonym, user.photoFolder);
+  const affairs = await deidentifyAffairs(deps, openid, pseudonym);
   kept['问题上报'] = affairs.count;
 
   // Erased.

@@ -52,6 +52,7 @@ import type { ActionContext, Caller, Collection, Deps, Update, Where } from '../
 import { addHours, formatLocal } from '../time';
 import { matchesWhere } from '../where';
 import { hash53 } from './order';
+import { digestId } from '../digest';
 import { orderEvent } from './order-transitions';
 import { memberCommunity } from './shared/access';
 import { clip, notify } from './shared/notify';
@@ -90,11 +91,14 @@ const conflict = (affair: Pick<Affair, 'status'>, doing: string) => new DomainEr
 
 const nameOf = (caller: Caller) => caller.user?.name ?? '';
 
-/** A photo must be one the caller uploaded, into their own folder (affair.photoFolder). */
-function checkPhotos(caller: Caller, photos: readonly string[] | undefined): void {
+/** The folder of one report's (its request id) or one result's (the affair) photos: the caller's, and only that one's. */
+export const photoFolderFor = (openid: string, purpose: 'report' | 'resolve', key: string): string => `p${digestId(`${openid}\nphotos\n${purpose}\n${key}`).slice(0, 24)}`;
+
+/** A photo must be one the caller uploaded into the folder of this report or result (affair.photoFolder). */
+function checkPhotos(caller: Caller, photos: readonly string[] | undefined, purpose: 'report' | 'resolve', key: string): void {
   if (!photos?.length) return;
-  const folder = caller.user?.photoFolder;
-  if (!folder || photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
+  const folder = photoFolderFor(caller.openid, purpose, key);
+  if (photos.some((fileID) => fileID.split('/')[4] !== folder)) throw new DomainError('FORBIDDEN', '只能附上自己上传的照片');
 }
 
 /** Only the categories the community takes (its affair rules). */
@@ -206,7 +210,7 @@ export const affairHandlers: Handlers<'affair'> = {
     const community = await loadCommunity(deps, user.communityId, caller);
     checkAddress(community, { gridId: input.place.gridId, building: input.place.building });
     checkCategory(community, input.category);
-    checkPhotos(caller, input.photos);
+    checkPhotos(caller, input.photos, 'report', input.clientRequestId);
     if (input.parties && input.category !== DISPUTE) throw new DomainError('INVALID_INPUT', '只有矛盾纠纷需要填写当事人');
     const official = caller.roles.has('staff') || caller.roles.has('grid_worker');
     // Anonymity protects a resident from their neighbours; whoever reports as part of their work signs it.
@@ -339,7 +343,7 @@ export const affairHandlers: Handlers<'affair'> = {
       throw new DomainError('FORBIDDEN', '只有承办人可以填写办理结果');
     }
     if (!canMove(affair, 'resolve')) throw conflict(affair, '填写办理结果');
-    checkPhotos(caller, input.photos);
+    checkPhotos(caller, input.photos, 'resolve', affair._id);
     const now = deps.clock.now();
     const resolution = compact({ summary: input.summary, photos: input.photos?.length ? input.photos : undefined, by: caller.openid, byName: nameOf(caller), at: now });
     const next = await move(deps, affair, 'resolve', caller, { set: { resolution, overdue: false }, unset: ['dueAt', 'remindAt'], note: `办理结果：${input.summary}` }, '填写办理结果');
@@ -380,15 +384,10 @@ export const affairHandlers: Handlers<'affair'> = {
     return { affair: toAffairView({ ...affair, rating }, caller, true) };
   },
 
-  'affair.photoFolder': async (_input, { caller, deps }) => {
-    const user = found(caller.user, '请先登记');
-    if (user.photoFolder) return { folder: user.photoFolder };
-    // Made once: of two first uploads at once, the first write wins and both use its folder.
-    const folder = `p${deps.random.id()}`;
-    const users = deps.store.collection<User>(COLLECTIONS.users);
-    if ((await users.update({ _id: user._id, photoFolder: { exists: false } }, { set: { photoFolder: folder } })) === 1) return { folder };
-    return { folder: found((await users.get(user._id))?.photoFolder, '请稍后重试') };
-  },
+  // Derived, not stored: nothing to write, and nothing that links two of a person's reports.
+  'affair.photoFolder': async (input, { caller }) => ({
+    folder: photoFolderFor(caller.openid, input.for, input.for === 'report' ? input.clientRequestId : input.affairId),
+  }),
 
   'affair.get': async (input, { caller, deps, preread }) => {
     const affair = await loadAffair(deps, input.affairId, preread);
@@ -509,10 +508,18 @@ async function escalate(deps: Deps, affair: Affair, overdueCount: number, rulesO
       kind: 'affair_reminder',
       touser: person._id,
       page: affairPage(affair._id),
-      fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
+      // The overseer does not see where a dispute is (its details are confidential): nor does their notice say.
+      fields: { thing1: clip(affair.category, 20), thing2: affair.category === DISPUTE ? '详情保密' : placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
     });
   }
   return 1;
+}
+
+/** The sender, if they are still staff of the affair's community (someone who left hears no more of it). */
+async function stillStaff(deps: Deps, affair: Affair, openid: string | undefined): Promise<string | undefined> {
+  if (!openid) return undefined;
+  const user = await deps.store.collection<User>(COLLECTIONS.users).get(openid);
+  return user && user.communityId === affair.communityId && user.roles.includes('staff') ? openid : undefined;
 }
 
 /** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
@@ -586,7 +593,7 @@ export const affairTimer: TimerJob = async (deps) => {
     overdue += 1;
     escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
     // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
-    const sender = senderOf(affair);
+    const sender = await stillStaff(deps, affair, senderOf(affair));
     const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
     for (const openid of touser) {
       await notify(deps, {

@@ -12,6 +12,7 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { maskPhone } from '../id-number';
 import { type Affair, COLLECTIONS, type Community, type CommunityEdit, type Invitation, type RoleRemoval, type StaffInvitation, type User, type Volunteer } from '../model';
+import { affairRulesOf } from '../settings';
 import { iso } from '../time';
 import { communityDepartments } from './department';
 import type { Caller, Deps, Where } from '../ports';
@@ -279,6 +280,10 @@ export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> =
     const roleName = ROLE_NAMES[input.role];
     const person = await users(deps).get(input.openid);
     if (!person || person.communityId !== community._id || !person.roles.includes(input.role)) throw new DomainError('NOT_FOUND', `该成员不是本社区的${roleName}`);
+    // The street office's people supervise staff (督办): staff do not remove them, an administrator does.
+    if (input.role === 'department' && !caller.roles.has('admin') && person.departmentId !== undefined && affairRulesOf(community).streetDepartmentId === person.departmentId) {
+      throw new DomainError('FORBIDDEN', '街道督办部门的人员由管理员移除');
+    }
     const remaining = person.roles.filter((role) => role !== input.role);
     if (input.role === 'staff') {
       // Staff review, score and approve (with a second pair of eyes): a community is never left with none.

@@ -103,6 +103,7 @@ export const communityHandlers: Handlers<'community'> = {
       const department = await departmentsOf(deps).get(street);
       if (!department || department.communityId !== community._id) throw new DomainError('INVALID_INPUT', `街道督办部门不属于${community.name}`);
       if (!department.active) throw new DomainError('CONFLICT', '街道督办部门已停用，请选择其他部门');
+      if (department.kind !== '街道办') throw new DomainError('INVALID_INPUT', `街道督办部门须是“街道办”类的部门，${department.name}是“${department.kind}”`);
     }
     const now = deps.clock.now();
     if (changed.some((field) => RULE_FIELDS[field].needsApproval)) await assertCanPropose(deps, caller);
@@ -236,7 +237,9 @@ async function assertStillValid(deps: Deps, invitation: StaffInvitation): Promis
     deps.store.collection<AdminGrant>(COLLECTIONS.admins).get(invitation.createdBy),
     invitation.role === 'department' ? departmentsOf(deps).get(invitation.departmentId ?? '') : Promise.resolve(null),
   ]);
-  const invites = grant?.active === true || deps.adminOpenids.has(invitation.createdBy) || (inviter?.communityId === invitation.communityId && inviter.roles.includes('staff'));
+  const admin = grant?.active === true || deps.adminOpenids.has(invitation.createdBy);
+  // Staff are appointed by an administrator only (an administrator who is also staff and lost the grant no longer does).
+  const invites = admin || (invitation.role !== 'staff' && inviter?.communityId === invitation.communityId && inviter.roles.includes('staff'));
   if (!invites) throw new DomainError('CONFLICT', '邀请人已不再负责邀请，该邀请码已失效，请联系社区重新邀请');
   if (invitation.role === 'department' && (!department || !department.active)) throw new DomainError('CONFLICT', '该部门已停用，请联系社区重新邀请');
 }

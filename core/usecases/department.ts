@@ -9,6 +9,7 @@ import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
 import { type Affair, COLLECTIONS, type Department } from '../model';
 import type { Collection, Deps } from '../ports';
+import { affairRulesOf } from '../settings';
 import { iso } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
 import { takePlace } from './shared/quota';
@@ -71,7 +72,13 @@ export const departmentHandlers: Handlers<'department'> = {
       const current = existing.find((department) => department._id === input.departmentId);
       if (!current) throw new DomainError('NOT_FOUND', '该部门不存在或不属于本社区');
       if (current.version !== input.version) throw new DomainError('CONFLICT', '该部门刚被其他工作人员修改，请刷新后重试');
-      if (current.active && fields.active === false) await assertNothingInHand(deps, current);
+      if (current.active && fields.active === false) {
+        await assertNothingInHand(deps, current);
+        // The street office supervises the community's staff: they do not switch it off (change 事务办理规则 first, with a second approver).
+        if (caller.community && affairRulesOf(caller.community).streetDepartmentId === current._id) {
+          throw new DomainError('CONFLICT', `${current.name}是社区设置的街道督办部门，请先在“事务办理规则”中更换（需另一名工作人员审核），再停用`);
+        }
+      }
       const written = await departmentsOf(deps).update(
         { _id: current._id, communityId, version: current.version },
         { set: { ...fields, version: current.version + 1 }, ...(input.contactPhone ? {} : { unset: ['contactPhone'] }) },

@@ -10,7 +10,7 @@ import type { Affair } from '../../core/model';
 import { DEFAULT_AFFAIR_RULES } from '../../core/settings';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
-import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, startLinli } from '../helpers/linli';
 import { doc, expectRefused, seed, T0, userDoc } from '../helpers/seed';
 
 const STREET = 'ar-street-person';
@@ -58,9 +58,12 @@ describe('affair rules', () => {
       { name: '设施损坏' as const, deadlineHours: 12 },
       { name: '安全隐患' as const, deadlineHours: 24 },
     ];
-    const updated = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: rules({ categories }) }));
-    expect(updated.settings.affairRules.categories).toEqual(categories);
-    expect(updated.proposals).toEqual([]);
+    // Proposed by one staff member, in force once another approves (the street office's supervision is part of these rules).
+    const proposed = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: rules({ categories }) }));
+    expect(proposed.settings.affairRules).toEqual(DEFAULT_AFFAIR_RULES);
+    expect(proposed.proposals.map((change) => change.field)).toEqual(['affairRules']);
+    expect(await approveRuleChanges(cloud)).toBe(1);
+    expect(ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community })).settings.affairRules.categories).toEqual(categories);
     await expectRefused(
       cloud,
       DEMO.grid,
@@ -81,6 +84,7 @@ describe('affair rules', () => {
     const input = (affairRules: unknown) => ({ communityId: DEMO.community, affairRules }) as never;
     await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ streetDepartmentId: 'dept-nowhere' })), 'INVALID_INPUT', '街道督办部门不属于幸福里社区');
     await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ streetDepartmentId: 'dept-closed' })), 'CONFLICT', '街道督办部门已停用，请选择其他部门');
+    await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ streetDepartmentId: 'dept-property' })), 'INVALID_INPUT', '街道督办部门须是“街道办”类的部门，幸福里物业服务中心是“物业”');
     await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ categories: [] })), 'INVALID_INPUT');
     await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ categories: [{ name: '其他', deadlineHours: 1 }, { name: '其他', deadlineHours: 2 }] })), 'INVALID_INPUT');
     await expectRefused(cloud, DEMO.staff, 'community.updateSettings', input(rules({ escalateAfterOverdues: 0 })), 'INVALID_INPUT');
@@ -89,7 +93,13 @@ describe('affair rules', () => {
 
   // Moves the clock: keep last.
   it('at the second missed deadline the street office is told, once, and follows it without acting', async () => {
-    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: rules({ streetDepartmentId: 'dept-street-office' }) }));
+    const current = ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community })).settings.affairRules;
+    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: { ...current, streetDepartmentId: 'dept-street-office' } }));
+    expect(await approveRuleChanges(cloud)).toBe(1);
+    // Now that it supervises, staff neither switch it off nor remove its people; an administrator may remove them.
+    const [office] = ok(await call(cloud, DEMO.staff, 'department.list', {})).filter((item) => item.id === 'dept-street-office');
+    await expectRefused(cloud, DEMO.staff, 'department.upsert', { departmentId: office!.id, version: office!.version, name: office!.name, kind: office!.kind, categories: office!.categories, active: false }, 'CONFLICT');
+    await expectRefused(cloud, DEMO.staff, 'community.removeRole', { communityId: DEMO.community, openid: STREET, role: 'department', reason: '调岗' }, 'FORBIDDEN', '街道督办部门的人员由管理员移除');
     await control(cloud, 'POST', 'subscriptions', { openid: STREET, templateId: 'TPL_AFFAIR_REMINDER', count: 20 });
     const found = await report('设施损坏');
     ok(await call(cloud, DEMO.staff, 'affair.whistle', { affairId: found.id, departmentId: 'dept-property', deadlineHours: 2 }));

@@ -10,7 +10,7 @@ import type { Affair, Order } from '../../core/model';
 import { MAX_AFFAIR_EVENTS } from '../../core/usecases/affair';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { control } from '../helpers/localcloud';
-import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { doc, expectRefused, seed, T0, userDoc } from '../helpers/seed';
 
 const GRID_G2 = 'af-grid-g2';
@@ -130,10 +130,13 @@ describe('affairs', () => {
     const base = { category: '环境卫生' as const, description: '路灯不亮', urgency: '一般' as const };
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g9', building: '1栋' }, clientRequestId: requestId() }, 'INVALID_INPUT');
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '9栋' }, clientRequestId: requestId() }, 'INVALID_INPUT');
-    const residentFolder = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder;
-    await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${residentFolder}/a.jpg`], clientRequestId: requestId() }, 'FORBIDDEN');
-    // Nor under anyone's openid: photos go in the caller's own random folder.
-    await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${DEMO.grid}/a.jpg`], clientRequestId: requestId() }, 'FORBIDDEN');
+    // Another person's folder for the same request id, this person's folder of another report, their openid: none is this report's.
+    const requestIdNow = requestId();
+    const residentFolder = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', { for: 'report', clientRequestId: requestIdNow })).folder;
+    const otherReport = ok(await call(cloud, DEMO.grid, 'affair.photoFolder', { for: 'report', clientRequestId: requestId() })).folder;
+    for (const folder of [residentFolder, otherReport, DEMO.grid]) {
+      await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, photos: [`cloud://env/affairs/${folder}/a.jpg`], clientRequestId: requestIdNow }, 'FORBIDDEN');
+    }
     await expectRefused(cloud, DEMO.grid, 'affair.report', { ...base, place: { gridId: 'g1', building: '1栋' }, parties: '张三、李四', clientRequestId: requestId() }, 'INVALID_INPUT');
     const plain = await report();
     await expectRefused(cloud, DEMO.staff, 'affair.handle', { affairId: plain.id, assignee: DEMO.staff2, tier: 'street' }, 'INVALID_INPUT');
@@ -327,8 +330,9 @@ describe('affairs', () => {
   it('注销 keeps the reports under a pseudonym, named 已注销用户 there and in the timeline', async () => {
     const person = 'af-leaving-resident';
     seed(cloud, 'users', [userDoc(person, '将注销')]);
-    const { folder } = ok(await call(cloud, person, 'affair.photoFolder', {}));
-    const reported = await report(person, { description: '小区门口路面塌陷', photos: [`cloud://env/affairs/${folder}/road.jpg`] });
+    const clientRequestId = requestId();
+    const { folder } = ok(await call(cloud, person, 'affair.photoFolder', { for: 'report', clientRequestId }));
+    const reported = await report(person, { description: '小区门口路面塌陷', photos: [`cloud://env/affairs/${folder}/road.jpg`], clientRequestId });
     expect(stored(reported.id).photos).toEqual([`cloud://env/affairs/${folder}/road.jpg`]);
     const done = ok(await call(cloud, person, 'user.deleteAccount', { confirm: '注销' }));
     expect(done.kept['问题上报']).toBe(1);
@@ -340,17 +344,22 @@ describe('affairs', () => {
     expect(kept.photos).toBeUndefined();
   });
 
-  it('photo folders are random, one per person, and made once', async () => {
-    const first = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder;
-    expect(ok(await call(cloud, DEMO.resident, 'affair.photoFolder', {})).folder).toBe(first);
-    const other = ok(await call(cloud, DEMO.grid, 'affair.photoFolder', {})).folder;
-    expect(other).not.toBe(first);
-    for (const folder of [first, other]) {
-      expect(folder).toMatch(/^p[0-9a-z]+$/);
+  it('photo folders: one per report or result, the same on a retry, none shared by two reports, none naming the person; nothing written', async () => {
+    const before = snapshot(cloud);
+    const key = requestId();
+    const first = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', { for: 'report', clientRequestId: key })).folder;
+    expect(ok(await call(cloud, DEMO.resident, 'affair.photoFolder', { for: 'report', clientRequestId: key })).folder).toBe(first);
+    const secondReport = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', { for: 'report', clientRequestId: requestId() })).folder;
+    const result = ok(await call(cloud, DEMO.resident, 'affair.photoFolder', { for: 'resolve', affairId: 'a-some-affair' })).folder;
+    const otherPerson = ok(await call(cloud, DEMO.grid, 'affair.photoFolder', { for: 'report', clientRequestId: key })).folder;
+    expect(new Set([first, secondReport, result, otherPerson]).size).toBe(4);
+    for (const folder of [first, secondReport, result, otherPerson]) {
+      expect(folder).toMatch(/^p[0-9a-f]{24}$/);
       expect(folder).not.toContain(DEMO.resident);
-      expect(folder).not.toContain(DEMO.grid);
     }
-    await expectRefused(cloud, 'af-stranger', 'affair.photoFolder', {}, 'UNAUTHENTICATED');
+    expect(snapshot(cloud)).toBe(before);
+    await expectRefused(cloud, 'af-stranger', 'affair.photoFolder', { for: 'report', clientRequestId: key }, 'UNAUTHENTICATED');
+    await expectRefused(cloud, DEMO.resident, 'affair.photoFolder', {} as never, 'INVALID_INPUT');
   });
 
   it('the desk’s and the inbox’s filters: waiting, in hand, one step; only staff see the community’s', async () => {

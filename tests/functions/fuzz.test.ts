@@ -472,7 +472,6 @@ const HONEST: Record<string, { openid: string; action: ActionName; input: Record
   activity: { openid: DEMO.resident, action: 'activity.list', input: {} },
   record: { openid: DEMO.volunteer, action: 'record.mine', input: {} },
   certificate: { openid: DEMO.volunteer, action: 'certificate.mine', input: {} },
-  // Not affair.photoFolder (the first action taking {}): it makes the caller's folder once.
   affair: { openid: DEMO.resident, action: 'affair.list', input: {} },
 };
 
@@ -490,10 +489,7 @@ describe('hostile payloads against every action', () => {
   beforeAll(async () => {
     // No timers: nothing but the calls under test may touch the database.
     cloud = await startLinli({ timers: [], maxWorkersPerFunction: WORKERS_PER_FUNCTION });
-    // photoFolder: made already, so affair.photoFolder (whose stray keys are stripped, then answered) has nothing to write.
-    seed(cloud, 'users', [
-      { ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker', 'department'] }), gridIds: ['g1', 'g2'], departmentId: 'dept-property', photoFolder: 'pfuzz' },
-    ]);
+    seed(cloud, 'users', [{ ...userDoc(EVERYONE, '全能测试员', { roles: ['resident', 'staff', 'grid_worker', 'department'] }), gridIds: ['g1', 'g2'], departmentId: 'dept-property' }]);
     seed(cloud, 'volunteers', [volunteerDoc(EVERYONE, '全能测试员', { skills: ['送餐', '陪诊', '理发', '家电维修', '跑腿', '陪伴', '保洁', '助浴', '代购'] })]);
   });
   afterAll(() => cloud?.close());

@@ -7,6 +7,7 @@ import { EJSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionName, InputOf } from '../../core/contract';
 import type { Reply } from '../../core/reply';
+import { DEFAULT_AFFAIR_RULES } from '../../core/settings';
 import { inZone } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { approveRuleChanges, call, DEMO, ok, phoneCode, snapshot, startLinli } from '../helpers/linli';
@@ -68,6 +69,8 @@ const DEFAULT_LIMITS = {
   pointsCaps: { servicePoints: 100, scoreMultiplier: 2, activityPointsPerHour: 50, awardPoints: 500 },
   minutesCheckRatio: 3,
   dailyLimits: { redemptions: 10, certificates: 10, nominations: 20, corrections: 10, handBacks: 5 },
+  affairRules: DEFAULT_AFFAIR_RULES,
+  householdsPerLinker: 10,
 };
 
 const GRIDS = [

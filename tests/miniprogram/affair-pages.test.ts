@@ -13,8 +13,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AffairView, InputOf } from '../../core/contract';
 import type { Affair } from '../../core/model';
+import { photoFolderFor } from '../../core/usecases/affair';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
 import { connectMiniProgram, mount, type Page, settle, text, until } from '../helpers/mp';
 import { doc, seed } from '../helpers/seed';
 
@@ -110,9 +111,9 @@ describe('affair/report', () => {
     expect(input).toMatchObject({ category: '设施损坏', urgency: '紧急', description: '3栋单元门的门禁坏了，关不上', place: { gridId: 'g1', building: '3栋', detail: '3栋1单元门口' }, anonymous: true });
     expect(input.clientRequestId).toBe(page.data.requestId);
     expect(input.photos).toHaveLength(1);
-    // In her own random folder: the address does not name her.
-    const folder = doc<{ photoFolder?: string }>(cloud, 'users', DEMO.resident)!.photoFolder!;
-    expect(folder).toMatch(/^p[0-9a-z]+$/);
+    // In this report's folder: the address neither names her nor matches her other reports.
+    const folder = photoFolderFor(DEMO.resident, 'report', input.clientRequestId);
+    expect(folder).toMatch(/^p[0-9a-f]+$/);
     expect(input.photos![0]).toContain(`/affairs/${folder}/`);
     expect(input.photos![0]).not.toContain(DEMO.resident);
     expect((await cloud.storage.read(input.photos![0]!.split('/').slice(3).join('/')))?.toString()).toBe('the broken door');
@@ -166,6 +167,7 @@ describe('affair/report', () => {
     const { settings } = ok(await call(cloud, DEMO.staff, 'community.get', { communityId: DEMO.community }));
     const taken = settings.affairRules.categories.filter((item) => item.name !== '违章搭建' && item.name !== '安全隐患');
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: { ...settings.affairRules, categories: taken } }));
+    expect(await approveRuleChanges(cloud)).toBe(1);
     try {
       connectMiniProgram(cloud, DEMO.resident);
       const page = mount('affair/report/index');
@@ -174,6 +176,7 @@ describe('affair/report', () => {
       expect(text(page, '#categories')).toBe('环境卫生设施损坏矛盾纠纷其他');
     } finally {
       ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, affairRules: settings.affairRules }));
+      await approveRuleChanges(cloud);
     }
   });
 
@@ -247,7 +250,7 @@ describe('affair/detail', () => {
     await until(() => dept.page.data.affair.status === 'resolved');
     expect(text(dept.page, '#resolution')).toContain('已安排保洁清运并消杀');
     expect(dept.page.data.resolutionPhotoUrls).toHaveLength(1);
-    expect(doc<Affair>(cloud, 'affairs', affair.id)!.resolution!.photos![0]).toContain(`/affairs/${doc<{ photoFolder?: string }>(cloud, 'users', DEMO.dept)!.photoFolder}/`);
+    expect(doc<Affair>(cloud, 'affairs', affair.id)!.resolution!.photos![0]).toContain(`/affairs/${photoFolderFor(DEMO.dept, 'resolve', affair.id)}/`);
 
     // The reporter confirms, then rates.
     const back = await openDetail(DEMO.resident, affair.id);

@@ -63,6 +63,31 @@ describe('staff/dispatch', () => {
   });
 });
 
+describe('staff/dispatch: 转为社区事务', () => {
+  it('an order nobody can serve becomes an affair: category from the sheet, a confirmation, then the affair’s page', async () => {
+    const order = await newOrder('svc-haircut', '楼道灯坏了，想请人来修');
+    const cloudCalls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/dispatch/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    const urls: string[] = [];
+    Object.assign(wx(), {
+      navigateTo: (options: { url: string }) => urls.push(options.url),
+      // 设施损坏 is the third category of the sheet.
+      showActionSheet: (options: { itemList: string[]; success?: (result: { tapIndex: number }) => void }) => options.success?.({ tapIndex: options.itemList.indexOf('设施损坏') }),
+    });
+    let asked = '';
+    Object.assign(wx(), { showModal: (options: { content?: string; success?: (result: { confirm: boolean; cancel: boolean }) => void }) => ((asked = options.content ?? ''), options.success?.({ confirm: true, cancel: false })) });
+    page.querySelector(`#to-affair-${order.id}`)!.dispatchEvent('click');
+    await until(() => urls.length === 1);
+    expect(asked).toContain('“设施损坏”类社区事务');
+    expect(cloudCalls.calls.at(-1)!.data).toEqual({ action: 'affair.fromOrder', input: { orderId: order.id, category: '设施损坏', urgency: '一般' } });
+    expect(urls[0]).toBe(`/affair/detail/index?affairId=${encodeURIComponent(`a-${order.id}`)}`);
+    expect(page.querySelector(`#order-${order.id}`)).toBeFalsy();
+    expect((await orderAsStaff(order.id)).status).toBe('cancelled');
+  });
+});
+
 describe('staff/scoring', () => {
   it('shows the resident’s rating, scores the order, and the volunteer’s record shows the new balance', async () => {
     const order = await completedOrder(90, 4, '准时送到，很热乎');

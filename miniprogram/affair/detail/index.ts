@@ -185,11 +185,11 @@ Component({
       this.setData({ formLoading: false, communityId: me.data.communityId });
       return true;
     },
-    /** The caller's own photo folder (made by the cloud on first use). */
+    /** The folder of this affair's result photos (the cloud derives it from the caller and the affair). */
     async loadPhotoFolder(): Promise<boolean> {
       if (this.data.photoFolder) return true;
       this.setData({ formLoading: true });
-      const reply = await call('affair.photoFolder', {}, { toast: false });
+      const reply = await call('affair.photoFolder', { for: 'resolve', affairId: this.data.affairId }, { toast: false });
       if (!reply.ok) {
         this.setData({ formLoading: false, formLoadError: reply.error.message });
         return false;

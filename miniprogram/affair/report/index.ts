@@ -124,13 +124,13 @@ Component({
       this.setData({ errors });
       return Object.keys(errors).length === 0;
     },
-    /** A photo was chosen: uploaded at once, into my photo folder, the only one the cloud accepts. */
+    /** A photo was chosen: uploaded at once, into this report's folder (from its request id), the only one the cloud accepts. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
       const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
       try {
         if (!this.data.photoFolder) {
-          const reply = await call('affair.photoFolder', {}, { toast: false });
+          const reply = await call('affair.photoFolder', { for: 'report', clientRequestId: this.data.requestId }, { toast: false });
           if (!reply.ok) throw new Error(reply.error.message);
           this.setData({ photoFolder: reply.data.folder });
         }

@@ -29,9 +29,10 @@ function affairRowsOf(settings: EffectiveSettings): AffairCategoryRow[] {
   });
 }
 
-/** 不报街道督办, then the departments that may be chosen (active ones, and the one chosen now). */
+/** 不报街道督办, then the departments that may be chosen (active 街道办 ones, and the one chosen now). */
 function streetOptionsOf(departments: readonly DepartmentView[], current: string | undefined): Array<{ id: string; name: string }> {
-  return [{ id: '', name: '不报街道督办' }, ...departments.filter((department) => department.active || department.id === current).map(({ id, name }) => ({ id, name }))];
+  const eligible = departments.filter((department) => (department.active && department.kind === '街道办') || department.id === current);
+  return [{ id: '', name: '不报街道督办' }, ...eligible.map(({ id, name }) => ({ id, name }))];
 }
 
 interface FieldSpec {
@@ -89,8 +90,8 @@ const NUMBER_SECTIONS: SectionSpec[] = [
   {
     key: 'householdsPerLinker',
     title: '联户长联系户数',
-    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数。十联户为 10 户，社区管家可设为 40–50 户。',
-    fourEyes: false,
+    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数，联户长能看到所联系户的电话和需要关照的情况。十联户为 10 户，社区管家可设为 40–50 户。',
+    fourEyes: true,
     fields: [{ key: 'value', label: '最多', unit: '户' }],
   },
   {
@@ -294,7 +295,7 @@ Component({
         return;
       }
       const proposal = reply.data.proposals.find((change) => change.field === key);
-      const fourEyes = key === 'hourRounding' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
+      const fourEyes = key === 'hourRounding' || key === 'affairRules' || NUMBER_SECTIONS.some((section) => section.key === key && section.fourEyes);
       // The section shows what applies now: a proposal changes nothing until it is approved.
       this.refreshSection(key, reply.data);
       if (proposal) {
