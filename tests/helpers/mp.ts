@@ -97,9 +97,15 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string, options: C
 
 export type Page = ReturnType<typeof simulate.render>;
 
+/**
+ * wcc compiles every page of the mini-program at once; its output passed the compiler's default 1 MB
+ * (spawnSync ENOBUFS) once the affair pages came, so it is given room to grow.
+ */
+export const WCC_OUTPUT_BYTES = 16 * 1024 * 1024;
+
 /** Renders a page (written with Component()) and attaches it to the document. */
 export function mount(pagePath: string, properties: Record<string, unknown> = {}): Page {
-  const id = simulate.load(path.join(MP_ROOT, pagePath), { rootPath: MP_ROOT, compiler: 'official' });
+  const id = simulate.load(path.join(MP_ROOT, pagePath), { rootPath: MP_ROOT, compiler: 'official', compilerOptions: { maxBuffer: WCC_OUTPUT_BYTES } });
   const page = simulate.render(id, properties);
   page.attach(document.createElement('parent-wrapper'));
   return page;
