@@ -5,7 +5,7 @@
  *   local cloud with that many volunteers stored;
  * - activities, records and certificates: a rush of sign-ups on one activity, requests per action,
  *   certificates over many records, and the daily record timer over many completed orders;
- * - reports: report.export of 10k and 50k orders and ledger entries, the monthly report and
+ * - reports: report.export of 10k and 50k orders and ledger entries (and of 10k affairs), the monthly report and
  *   stats.trend over them (time, requests, the function
  *   instance's memory).
  */
@@ -570,6 +570,64 @@ function reportLedgerLines(count: number, now: number): string[] {
 }
 
 /**
+ * `count` affairs of the last 29 days in both grids, as the stored documents: most whistled to the
+ * property company, accepted, resolved, closed and rated (a timeline of five steps), some disputes
+ * the community handles itself, some still waiting.
+ */
+function reportAffairLines(count: number, now: number): string[] {
+  const span = 29 * 24 * 3600_000;
+  const hour = 3_600_000;
+  const at = (ms: number) => ({ $date: new Date(ms).toISOString() });
+  return Array.from({ length: count }, (_, i) => {
+    const created = now - span + Math.floor((i / count) * span);
+    const reporter = `bench-resident-${i % 500}`;
+    const dispute = i % 10 === 0;
+    const closed = i % 3 !== 0;
+    const step = (hours: number, from: string | null, to: string, note?: string) => ({ at: at(created + hours * hour), by: 'demo-staff', byName: '刘晓梅', from, to, ...(note ? { note } : {}) });
+    const events = [step(0, null, 'reported')];
+    if (!dispute) events.push(step(1, 'reported', 'whistled', '吹哨：交幸福里物业服务中心办理'), step(3, 'whistled', 'accepted', '报到接收'));
+    else events.push(step(1, 'reported', 'handling', '交由 周网格 办理'));
+    if (closed) events.push(step(20, dispute ? 'handling' : 'accepted', 'resolved', '办理结果：已处理完毕，现场已恢复'), step(30, 'resolved', 'closed', '确认办结'));
+    return JSON.stringify({
+      collection: 'affairs',
+      doc: {
+        _id: `bench-report-affair-${String(i).padStart(6, '0')}`,
+        communityId: 'demo-community',
+        clientRequestId: `bench-affair-${i}`,
+        category: dispute ? '矛盾纠纷' : '环境卫生',
+        description: '楼道里堆放了很多杂物，影响通行，也有消防隐患，请尽快处理',
+        ...(dispute ? { parties: '502 李某与 402 赵某', tier: 'grid' } : {}),
+        place: { gridId: i % 2 ? 'g1' : 'g2', building: `${(i % 6) + 1}栋`, detail: '3单元门口' },
+        urgency: i % 7 === 0 ? '紧急' : '一般',
+        reporterOpenid: reporter,
+        reporterName: `居民${i % 500}`,
+        reporterRole: 'resident',
+        anonymous: i % 4 === 0,
+        createdBy: reporter,
+        status: closed ? 'closed' : dispute ? 'handling' : 'accepted',
+        version: events.length - 1,
+        ...(dispute ? { handler: { openid: 'demo-grid', name: '周网格', kind: 'grid_worker' } } : { departmentId: 'dept-property', departmentName: '幸福里物业服务中心' }),
+        ...(closed
+          ? {
+              resolution: { summary: '已处理完毕，现场已恢复', by: 'demo-staff', byName: '刘晓梅', at: at(created + 20 * hour) },
+              rating: { stars: (i % 5) + 1, comment: '处理及时', at: at(created + 31 * hour) },
+              closedAt: at(created + 30 * hour),
+            }
+          : { dueAt: at(created + 72 * hour) }),
+        overdue: false,
+        overdueCount: i % 9 === 0 ? 1 : 0,
+        events,
+        createdAt: at(created),
+        updatedAt: at(created + 30 * hour),
+      },
+    });
+  });
+}
+
+/** Affairs in the reports bench: a community's busy year has fewer than this in a month. */
+const BENCH_AFFAIRS = 10_000;
+
+/**
  * report.export of the 工单台账 and the 积分收支台账 over 10k and 50k rows: the rows are read a page at a
  * time and streamed into the workbook, so time and requests grow with the rows and the instance's
  * memory should not. Memory is the function instance's V8 heap plus its buffers (a worker thread
@@ -582,7 +640,7 @@ async function reports(dataDir: string): Promise<void> {
     const cloud = await startBenchCloud(path.join(dataDir, `reports-${count}`));
     try {
       const now = cloud.clock.now();
-      cloud.engine.importLines([...reportOrderLines(count, now), ...reportLedgerLines(count, now)]);
+      cloud.engine.importLines([...reportOrderLines(count, now), ...reportLedgerLines(count, now), ...(count === BENCH_AFFAIRS ? reportAffairLines(BENCH_AFFAIRS, now) : [])]);
       const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
       const period = { from: day(now - 29 * 24 * 3600_000), to: day(now) };
       // Warm: the instance started and exceljs loaded (an empty ledger).
@@ -602,6 +660,11 @@ async function reports(dataDir: string): Promise<void> {
       ] as const) {
         const [file, ms] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind, ...period }));
         line(title, file.rows, ms, 'report.export', await kb(file.fileID));
+      }
+      if (count === BENCH_AFFAIRS) {
+        // Three sheets from one read of the affairs (the summaries fold the ledger's own rows).
+        const [file, ms] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind: 'affairs', ...period }));
+        line('事务办理台账', file.rows, ms, 'report.export', await kb(file.fileID));
       }
       // The monthly report and the trend read every order, record and ledger entry of their months
       // (the month before, or twelve) through the one fold the statistics use.

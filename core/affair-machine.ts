@@ -12,6 +12,16 @@ export const DISPUTE = '矛盾纠纷';
 
 /** Statuses waiting for staff to handle it or whistle (吹哨). */
 export const AT_THE_DESK: readonly AffairStatus[] = ['reported', 'returned', 'reopened'];
+/**
+ * Hours staff have to handle or whistle what reaches their desk (a report, a return, a reopening):
+ * past them it is overdue like work in hand, so a desk that passes nothing on is seen, counted and,
+ * in the end, supervised (督办).
+ */
+export const DESK_HOURS = 24;
+
+/** Statuses with a deadline the timer watches: at the desk, and in someone's hands. */
+export const WITH_DEADLINE: readonly AffairStatus[] = ['reported', 'returned', 'reopened', 'handling', 'whistled', 'accepted'];
+
 /** Statuses someone is working on, with a deadline. */
 export const IN_HAND: readonly AffairStatus[] = ['handling', 'whistled', 'accepted'];
 export const ALL_STATUSES: readonly AffairStatus[] = ['reported', 'handling', 'whistled', 'accepted', 'returned', 'resolved', 'reopened', 'closed'];

@@ -1092,7 +1092,7 @@ export interface Affair {
   /** A dispute's parties (当事人), as the reporter named them: seen by staff and the mediator only. */
   parties?: string;
   place: { gridId: string; building: string; detail?: string };
-  /** Cloud fileIDs under affairs/<reporter's openid>/. */
+  /** Cloud fileIDs under affairs/<this report's folder>/ (affair.photoFolder; an order turned into an affair: the order's). */
   photos?: string[];
   urgency: AffairUrgency;
   /** Who reported it (for an order turned into an affair: its resident, else the staff member). */

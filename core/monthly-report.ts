@@ -1,9 +1,9 @@
 /**
  * The monthly report (月报) as rows: each figure of the month beside the month before and the
- * change, then each grid's. The figures are stats.overview's own (core/usecases/stats.ts
+ * change (orders, people's hours and points, then the 事务办理 block of affairs), then each grid's. The figures are stats.overview's own (core/usecases/stats.ts
  * monthlyFigures), so the report and the statistics page cannot tell two stories.
  */
-import type { StatsComparison, StatsOverview } from './contract';
+import type { AffairFigures, StatsComparison, StatsOverview } from './contract';
 import { ORDER_STATUS_TEXT } from './labels';
 import { ORDER_STATUSES, round } from './stats';
 
@@ -44,6 +44,18 @@ const FIGURES: readonly Figure[] = [
   { label: '发放爱心积分', format: 'count', of: (o) => o.pointsIssued, people: true },
   { label: '兑换爱心积分', format: 'count', of: (o) => o.pointsRedeemed, people: true },
   ...ORDER_STATUSES.map((status): Figure => ({ label: `订单：${ORDER_STATUS_TEXT[status]}`, format: 'count', of: (o) => o.ordersByStatus[status] })),
+  // 事务办理: the affairs reported in the month (a grid's report: its grids' affairs).
+  { label: '事务办理：上报事务', format: 'count', of: (o) => o.affairs.received },
+  { label: '事务办理：已办结', format: 'count', of: (o) => o.affairs.closed },
+  { label: '事务办理：办结率', format: 'rate', of: (o) => o.affairs.closingRate },
+  { label: '事务办理：超期事务', format: 'count', of: (o) => o.affairs.overdue },
+  { label: '事务办理：超期次数', format: 'count', of: (o) => o.affairs.overdueTimes },
+  { label: '事务办理：督办事务', format: 'count', of: (o) => o.affairs.escalated },
+  { label: '事务办理：部门平均响应（小时）', format: 'value', of: (o) => o.affairs.averageRespondHours },
+  { label: '事务办理：平均办理时长（小时）', format: 'value', of: (o) => o.affairs.averageResolveHours },
+  { label: '事务办理：平均满意度（星）', format: 'value', of: (o) => o.affairs.averageStars },
+  { label: '事务办理：评价数', format: 'count', of: (o) => o.affairs.rated },
+  { label: '事务办理：其中矛盾纠纷', format: 'count', of: (o) => o.affairs.disputes },
 ];
 
 const difference = (current: number | null, previous: number | null, format: FigureFormat): number | null =>
@@ -82,5 +94,22 @@ export function gridRows(comparison: StatsComparison): GridRow[] {
     averageStars: grid.averageStars,
     previousOrders: before.get(grid.gridId)?.orders ?? 0,
     previousCompletionRate: before.get(grid.gridId)?.completionRate ?? null,
+  }));
+}
+
+export interface AffairGridRow extends AffairFigures {
+  gridId: string;
+  gridName: string;
+  previousReceived: number;
+  previousClosingRate: number | null;
+}
+
+/** Each grid's affairs of the month, with those of the month before (a grid new this month had none). */
+export function affairGridRows(comparison: StatsComparison): AffairGridRow[] {
+  const before = new Map(comparison.previous.affairs.byGrid.map((grid) => [grid.gridId, grid]));
+  return comparison.affairs.byGrid.map((grid) => ({
+    ...grid,
+    previousReceived: before.get(grid.gridId)?.received ?? 0,
+    previousClosingRate: before.get(grid.gridId)?.closingRate ?? null,
   }));
 }

@@ -3,8 +3,8 @@
  * monthly summary and quarterly ranking of grids folded from logs handed in one at a time (the use
  * case streams them page by page, so memory holds the tally, never the logs).
  *
- * Affairs closed are not counted here yet: a log only lists the ids of affairs found; whether they
- * were closed is the affair function's to say, and the summary gains it once affairs exist.
+ * Affairs closed come from the affairs themselves (each affair of the grid closed in the period,
+ * `tallyClosedAffair`), not from the ids the logs list: an affair is closed whoever found it.
  */
 import type { GridPatrolSummary, RankedGridPatrol } from './contract';
 import { digestId } from './digest';
@@ -62,6 +62,7 @@ interface GridTally {
   buildings: Set<string>;
   affairs: Set<string>;
   workers: Set<string>;
+  affairsClosed: number;
 }
 
 export type PatrolTally = Map<string, GridTally>;
@@ -70,12 +71,17 @@ export const newPatrolTally = (): PatrolTally => new Map();
 
 export type TalliedLog = Pick<PatrolLog, 'gridId' | 'date' | 'kind' | 'households' | 'buildings' | 'affairIds' | 'openid'>;
 
-export function tallyPatrolLog(tally: PatrolTally, log: TalliedLog): void {
-  let grid = tally.get(log.gridId);
+function gridOf(tally: PatrolTally, gridId: string): GridTally {
+  let grid = tally.get(gridId);
   if (!grid) {
-    grid = { days: new Set(), patrolLogs: 0, visitLogs: 0, households: 0, buildings: new Set(), affairs: new Set(), workers: new Set() };
-    tally.set(log.gridId, grid);
+    grid = { days: new Set(), patrolLogs: 0, visitLogs: 0, households: 0, buildings: new Set(), affairs: new Set(), workers: new Set(), affairsClosed: 0 };
+    tally.set(gridId, grid);
   }
+  return grid;
+}
+
+export function tallyPatrolLog(tally: PatrolTally, log: TalliedLog): void {
+  const grid = gridOf(tally, log.gridId);
   grid.days.add(log.date);
   if (log.kind === 'visit') grid.visitLogs += 1;
   else grid.patrolLogs += 1;
@@ -85,6 +91,11 @@ export function tallyPatrolLog(tally: PatrolTally, log: TalliedLog): void {
   // Two workers listing the same affair found it once.
   for (const affair of log.affairIds) grid.affairs.add(affair);
   grid.workers.add(log.openid);
+}
+
+/** An affair of the grid closed in the period (each affair is handed in once: the reader reads each once). */
+export function tallyClosedAffair(tally: PatrolTally, affair: { place: { gridId: string } }): void {
+  gridOf(tally, affair.place.gridId).affairsClosed += 1;
 }
 
 /** One row per grid named, in that order; a grid without logs shows zeros. */
@@ -100,6 +111,7 @@ export function patrolSummaryOf(tally: PatrolTally, grids: ReadonlyArray<{ id: s
       householdsVisited: grid?.households ?? 0,
       buildingsCovered: grid?.buildings.size ?? 0,
       affairsFound: grid?.affairs.size ?? 0,
+      affairsClosed: grid?.affairsClosed ?? 0,
       workers: grid?.workers.size ?? 0,
     };
   });

@@ -51,7 +51,8 @@ export const RULE_FIELDS: Record<SettingField, FieldRule> = {
   dailyLimits: { label: '每日上限', needsApproval: false, format: daily },
   // The street office's supervision (督办) is what it sets: nobody switches it off alone.
   affairRules: { label: '事务办理规则', needsApproval: true, format: affairRules },
-  householdsPerLinker: { label: '每位联户长联系的户数', needsApproval: false, format: (value) => `最多 ${String(value)} 户` },
+  // More households per linker: more people's care flags and phones in one person's hands.
+  householdsPerLinker: { label: '每位联户长联系的户数', needsApproval: true, format: (value) => `最多 ${String(value)} 户` },
 };
 
 export const SETTING_FIELDS = Object.keys(RULE_FIELDS) as SettingField[];

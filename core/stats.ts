@@ -3,6 +3,7 @@
  * entries), with no database in sight: the use case reads the records, this turns them into
  * numbers, and a test can check every number by hand.
  */
+import { type AffairTally, affairStatsOf, newAffairTally, type StatsAffair, addAffair } from './affair-stats';
 import type { GridStats, StatsOverview } from './contract';
 import type { Grid, LedgerEntry, Order, OrderStatus, ServiceRecord } from './model';
 import { sumHours } from './volunteer-hours';
@@ -35,6 +36,8 @@ export interface OverviewInput {
   serviceRecords: readonly StatsRecord[];
   /** Ledger entries created in [from, to). */
   ledger: readonly StatsEntry[];
+  /** Affairs reported in [from, to). */
+  affairs?: readonly StatsAffair[];
 }
 
 export const round = (value: number, places: number): number => {
@@ -95,6 +98,7 @@ export interface Tally {
   volunteers: Set<string>;
   pointsIssued: number;
   pointsRedeemed: number;
+  affairs: AffairTally;
 }
 
 export function newTally(): Tally {
@@ -110,6 +114,7 @@ export function newTally(): Tally {
     volunteers: new Set(),
     pointsIssued: 0,
     pointsRedeemed: 0,
+    affairs: newAffairTally(),
   };
 }
 
@@ -138,6 +143,11 @@ export function tallyEntry(tally: Tally, entry: StatsEntry): void {
   // A redemption is negative and its refund positive: their sum is what was really spent.
   if (entry.source === 'redeem' || entry.source === 'redeem_refund') tally.pointsRedeemed -= entry.delta;
   else if (entry.delta > 0) tally.pointsIssued += entry.delta;
+}
+
+/** An affair (社区事务) reported in the period (core/affair-stats.ts). */
+export function tallyAffair(tally: Tally, affair: StatsAffair): void {
+  addAffair(tally.affairs, affair);
 }
 
 /** 办结率 = finished / (all − cancelled − rejected), null when nothing was left to finish. */
@@ -184,6 +194,7 @@ export function overviewOf(tally: Tally, period: Pick<OverviewInput, 'from' | 't
     pointsIssued: tally.pointsIssued,
     pointsRedeemed: tally.pointsRedeemed,
     byGrid,
+    affairs: affairStatsOf(tally.affairs, period.grids),
   };
 }
 
@@ -192,5 +203,6 @@ export function computeOverview(input: OverviewInput): StatsOverview {
   for (const order of input.orders) tallyOrder(tally, order);
   for (const record of input.serviceRecords) tallyRecord(tally, record);
   for (const entry of input.ledger) tallyEntry(tally, entry);
+  for (const affair of input.affairs ?? []) tallyAffair(tally, affair);
   return overviewOf(tally, input);
 }

@@ -150,7 +150,7 @@ export const affairActions = {
    * `grid` a grid worker's grids, `department` their department's, `escalated` those flagged to
    * their department as the street office level (督办), `community` all (staff). Without
    * `box`: staff → community, department → department, grid worker → grid, others → mine.
-   * `status`: open (not closed), closed, overdue (in hand and past the deadline, the community's list
+   * `status`: open (not closed), closed, overdue (at the desk or in hand, past the deadline; the community's list
    * only), waiting (at the community's desk: reported, returned, reopened), in_hand (handling,
    * whistled, accepted), or one step: whistled (to be accepted), accepted, resolved (to be confirmed).
    */

@@ -57,6 +57,8 @@ export interface GridPatrolSummary {
   buildingsCovered: number;
   /** Distinct affair ids the logs list. */
   affairsFound: number;
+  /** Affairs of the grid closed (confirmed done) in the period, whoever found them. */
+  affairsClosed: number;
   /** Distinct people who logged. */
   workers: number;
 }

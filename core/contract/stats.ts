@@ -16,6 +16,50 @@ export interface GridStats {
 }
 
 /**
+ * What a set of affairs (社区事务) reported in the period adds up to: the community's, one grid's or
+ * one department's. Counts only: no description, party, building or person of any affair (a dispute,
+ * 矛盾纠纷, is counted like any other and never described).
+ */
+export interface AffairFigures {
+  /** Reported in the period. */
+  received: number;
+  /** Of those, closed now (confirmed done). */
+  closed: number;
+  /** 办结率: closed / received, null when none were received. */
+  closingRate: number | null;
+  /** Affairs that missed at least one deadline, and how many deadlines were missed in all. */
+  overdue: number;
+  overdueTimes: number;
+  /** Affairs flagged to the street office's department (督办) after missing deadlines. */
+  escalated: number;
+  /** Hours from a department's latest whistle (吹哨) to its acceptance (报到), over the affairs accepted. */
+  averageRespondHours: number | null;
+  /** Hours from the report to the resolution that stands, over the affairs resolved or closed. */
+  averageResolveHours: number | null;
+  averageStars: number | null;
+  rated: number;
+}
+
+export interface GridAffairStats extends AffairFigures {
+  gridId: string;
+  gridName: string;
+}
+
+export interface DepartmentAffairStats extends AffairFigures {
+  departmentId: string;
+  departmentName: string;
+}
+
+/** The affairs of the period: the community's totals, each grid's, and each department whistled to. */
+export interface AffairStats extends AffairFigures {
+  /** Of the received, disputes (矛盾纠纷): a count, never more. */
+  disputes: number;
+  byGrid: GridAffairStats[];
+  /** The departments that hold an affair of the period (core/affair-stats.ts says how one is attributed). */
+  byDepartment: DepartmentAffairStats[];
+}
+
+/**
  * Orders and ledger entries count when created in [from, to); service hours by the record's service
  * date (Beijing) within the same days. Rates are fractions 0–1 rounded to 4 places, stars to 2,
  * minutes to 1, hours to 2; null where there is nothing to measure.
@@ -44,6 +88,8 @@ export interface StatsOverview {
   /** Points spent on redemptions, less the refunds of cancelled ones. */
   pointsRedeemed: number;
   byGrid: GridStats[];
+  /** Affairs (社区事务) reported in the period. */
+  affairs: AffairStats;
 }
 
 /** A period's figures with those of the period before it (the previous calendar month for a month). */
@@ -62,6 +108,9 @@ export interface TrendMonth {
   volunteerHours: number;
   pointsIssued: number;
   pointsRedeemed: number;
+  /** Affairs reported in the month, and of them those closed now. */
+  affairsReceived: number;
+  affairsClosed: number;
 }
 
 /** How many months the trend may cover: a year, so one read stays within a function's time. */

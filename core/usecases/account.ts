@@ -59,6 +59,7 @@ import { formatLocal, iso } from '../time';
 import { orderPage, ordersOf, transition } from './order-transitions';
 import { clip, notify } from './shared/notify';
 import { quotaKey, takeDailyQuota } from './shared/quota';
+import { leaveHousehold } from './shared/household';
 import { readAll } from './shared/store';
 
 /** What kept records say instead of a deleted person's name. */
@@ -127,6 +128,10 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('我的议事投票', store.collection<CouncilVote>(COLLECTIONS.councilVotes), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
   ]);
   const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols, matters, comments, votes] = lists;
+  const [household, claim] = await Promise.all([
+    user.householdId ? store.collection<Household>(COLLECTIONS.households).get(user.householdId) : Promise.resolve(null),
+    store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).get(openid),
+  ]);
   const volunteer = caller.volunteer;
 
   const content = {
@@ -166,6 +171,9 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     [matters.label]: matters.docs.map((matter) => plain({ ...without(matter, ['events', 'decision']), ...(matter.decision ? { decision: without(matter.decision, ['by']) } : {}) })),
     [comments.label]: comments.docs.map((comment) => plain({ ...without(comment, ['hidden']), ...(comment.hidden ? { hidden: without(comment.hidden, ['by']) } : {}) })),
     [votes.label]: votes.docs.map((vote) => plain(vote)),
+    // Their household as they see it in the app: the door and its members (the care flags are staff's notes).
+    我的家庭户: household ? plain({ address: without(household, ['_id', 'communityId', 'members', 'flags', 'linkerOpenid', 'createdBy', 'updatedBy', 'version']), members: household.members.map((member) => ({ name: member.name, relation: member.relation, me: member.openid === openid })) }) : null,
+    关联家庭户申请: claim ? plain(without(claim, ['decidedBy'])) : null,
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
@@ -294,18 +302,8 @@ async function forfeitPoints(deps: Deps, openid: string, pseudonym: string, comm
  * for the others), the households they linked lose their linker, and their request to be linked goes.
  */
 async function leaveHouseholds(deps: Deps, user: User): Promise<void> {
-  const households = deps.store.collection<Household>(COLLECTIONS.households);
-  const now = deps.clock.now();
-  if (user.householdId) {
-    const household = await households.get(user.householdId);
-    if (household) {
-      await households.update(
-        { _id: household._id, version: household.version },
-        { set: { members: household.members.filter((member) => member.openid !== user._id), version: household.version + 1, updatedAt: now } },
-      );
-    }
-  }
-  await households.update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: now } });
+  await leaveHousehold(deps, user);
+  await deps.store.collection<Household>(COLLECTIONS.households).update({ linkerOpenid: user._id }, { unset: ['linkerOpenid', 'linkerName'], set: { updatedAt: deps.clock.now() } });
   await deps.store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).remove({ _id: user._id });
 }
 

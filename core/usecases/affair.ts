@@ -16,6 +16,8 @@ import {
   canViewAffair,
   confirmRefusal,
   DAILY_REPORTS,
+  DESK_HOURS,
+  WITH_DEADLINE,
   DISPUTE,
   IN_HAND,
   isAffairStaff,
@@ -176,8 +178,11 @@ async function noticeAssigned(deps: Deps, affair: Affair, touser: string, dueAt:
   });
 }
 
-/** What is kept of an assignment or a whistle while the affair is with someone, and dropped when it is not. */
-const WITH_SOMEONE: Array<keyof Affair & string> = ['handler', 'departmentId', 'departmentName', 'dueAt', 'remindAt'];
+/** What is kept of an assignment or a whistle while the affair is with someone, and dropped when it is back at the desk. */
+const WITH_SOMEONE: Array<keyof Affair & string> = ['handler', 'departmentId', 'departmentName', 'remindAt'];
+
+/** Back at the community's desk: staff have DESK_HOURS to send it on; nothing is overdue yet. */
+const backAtTheDesk = (deps: Deps) => ({ overdue: false, dueAt: addHours(deps.clock.now(), DESK_HOURS) });
 
 /** The statuses an `affair.list` filter stands for (overdue: those in hand, with the flag). */
 function listStatuses(status: AffairListStatus | undefined): readonly AffairStatus[] {
@@ -189,8 +194,9 @@ function listStatuses(status: AffairListStatus | undefined): readonly AffairStat
     case 'waiting':
       return AT_THE_DESK;
     case 'in_hand':
-    case 'overdue':
       return IN_HAND;
+    case 'overdue':
+      return WITH_DEADLINE;
     case 'closed':
     case 'whistled':
     case 'accepted':
@@ -238,6 +244,7 @@ export const affairHandlers: Handlers<'affair'> = {
       tier,
       overdue: false,
       overdueCount: 0,
+      dueAt: addHours(now, DESK_HOURS),
       events: [compact({ at: now, by: caller.openid, byName: user.name, from: null, to: 'reported' as const, tier })],
       createdAt: now,
       updatedAt: now,
@@ -328,8 +335,8 @@ export const affairHandlers: Handlers<'affair'> = {
       affair,
       'return',
       caller,
-      // Back at the community's desk: no department, no deadline, nothing overdue.
-      { set: { overdue: false }, unset: WITH_SOMEONE, note: `${affair.departmentName ?? ''}退回：${input.reason}` },
+      // Back at the community's desk: no department, the desk's deadline, nothing overdue.
+      { set: backAtTheDesk(deps), unset: WITH_SOMEONE, note: `${affair.departmentName ?? ''}退回：${input.reason}` },
       '退回',
     );
     return { affair: toAffairView(next, caller, true) };
@@ -368,7 +375,7 @@ export const affairHandlers: Handlers<'affair'> = {
     }
     if (!canMove(affair, 'reopen')) throw conflict(affair, '重新办理');
     // Back at the community's desk, to be handled or whistled again.
-    const next = await move(deps, affair, 'reopen', caller, { set: { overdue: false }, unset: WITH_SOMEONE, note: `重新办理：${input.reason}` }, '重新办理');
+    const next = await move(deps, affair, 'reopen', caller, { set: backAtTheDesk(deps), unset: WITH_SOMEONE, note: `重新办理：${input.reason}` }, '重新办理');
     return { affair: toAffairView(next, caller, true) };
   },
 
@@ -460,6 +467,7 @@ export const affairHandlers: Handlers<'affair'> = {
       tier,
       overdue: false,
       overdueCount: 0,
+      dueAt: addHours(now, DESK_HOURS),
       orderId: order._id,
       events: [compact({ at: now, by: caller.openid, byName: nameOf(caller), from: null, to: 'reported' as const, note, tier })],
       createdAt: now,
@@ -487,6 +495,8 @@ export const MAX_AFFAIRS_PER_RUN = 100;
 /** Who works on an affair now: its assigned person, or the people of the department it is with. */
 async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
   if (affair.status === 'handling') return affair.handler ? [affair.handler.openid] : [];
+  // At the desk, the community's staff are who send it on (a handful).
+  if (!IN_HAND.includes(affair.status)) return (await deps.store.collection<User>(COLLECTIONS.users).find({ communityId: affair.communityId, roles: 'staff' }, { limit: 20 })).map((person) => person._id);
   return affair.departmentId ? (await departmentPeople(deps, affair.departmentId)).map((person) => person._id) : [];
 }
 
@@ -508,10 +518,18 @@ async function escalate(deps: Deps, affair: Affair, overdueCount: number, rulesO
       kind: 'affair_reminder',
       touser: person._id,
       page: affairPage(affair._id),
-      fields: { thing1: clip(affair.category, 20), thing2: placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
+      // The overseer does not see where a dispute is (its details are confidential): nor does their notice say.
+      fields: { thing1: clip(affair.category, 20), thing2: affair.category === DISPUTE ? '详情保密' : placeText(affair), time3: formatLocal(escalation.at), thing4: clip(`已超期${overdueCount}次，请督办`, 20) },
     });
   }
   return 1;
+}
+
+/** The sender, if they are still staff of the affair's community (someone who left hears no more of it). */
+async function stillStaff(deps: Deps, affair: Affair, openid: string | undefined): Promise<string | undefined> {
+  if (!openid) return undefined;
+  const user = await deps.store.collection<User>(COLLECTIONS.users).get(openid);
+  return user && user.communityId === affair.communityId && user.roles.includes('staff') ? openid : undefined;
 }
 
 /** The staff member who last sent it to whoever has it now (交办 or 吹哨). */
@@ -556,7 +574,7 @@ export const affairTimer: TimerJob = async (deps) => {
     }
   }
   const late = await affairs.find(
-    { status: { in: IN_HAND }, overdue: false, dueAt: { lt: now } },
+    { status: { in: WITH_DEADLINE }, overdue: false, dueAt: { lt: now } },
     {
       orderBy: [
         ['dueAt', 'asc'],
@@ -585,7 +603,7 @@ export const affairTimer: TimerJob = async (deps) => {
     overdue += 1;
     escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
     // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
-    const sender = senderOf(affair);
+    const sender = await stillStaff(deps, affair, senderOf(affair));
     const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
     for (const openid of touser) {
       await notify(deps, {

@@ -237,7 +237,9 @@ async function assertStillValid(deps: Deps, invitation: StaffInvitation): Promis
     deps.store.collection<AdminGrant>(COLLECTIONS.admins).get(invitation.createdBy),
     invitation.role === 'department' ? departmentsOf(deps).get(invitation.departmentId ?? '') : Promise.resolve(null),
   ]);
-  const invites = grant?.active === true || deps.adminOpenids.has(invitation.createdBy) || (inviter?.communityId === invitation.communityId && inviter.roles.includes('staff'));
+  const admin = grant?.active === true || deps.adminOpenids.has(invitation.createdBy);
+  // Staff are appointed by an administrator only (an administrator who is also staff and lost the grant no longer does).
+  const invites = admin || (invitation.role !== 'staff' && inviter?.communityId === invitation.communityId && inviter.roles.includes('staff'));
   if (!invites) throw new DomainError('CONFLICT', '邀请人已不再负责邀请，该邀请码已失效，请联系社区重新邀请');
   if (invitation.role === 'department' && (!department || !department.active)) throw new DomainError('CONFLICT', '该部门已停用，请联系社区重新邀请');
 }

@@ -82,11 +82,19 @@ const toClaimView = (claim: HouseholdClaim): HouseholdClaimView =>
     createdAt: iso(claim.createdAt),
   });
 
+interface Door {
+  building: string;
+  unit?: string;
+  room: string;
+}
+
+const sameDoorAs = (user: User, door: Door) => user.address.building === door.building && (user.address.unit ?? '') === (door.unit ?? '') && user.address.room === door.room;
+
 /**
  * Points the registered members at the household (and the removed ones away from it), in the
  * transaction that writes it. Someone already in another household is refused: one home each.
  */
-async function relinkMembers(tx: Transaction, communityId: string, householdId: string, before: readonly HouseholdMember[], after: readonly HouseholdMember[], now: Date): Promise<void> {
+async function relinkMembers(tx: Transaction, communityId: string, householdId: string, door: Door, before: readonly HouseholdMember[], after: readonly HouseholdMember[], now: Date): Promise<void> {
   const users = tx.collection<User>(COLLECTIONS.users);
   const was = new Set(before.flatMap((member) => (member.openid ? [member.openid] : [])));
   const is = new Set(after.flatMap((member) => (member.openid ? [member.openid] : [])));
@@ -95,6 +103,8 @@ async function relinkMembers(tx: Transaction, communityId: string, householdId: 
     const user = await users.get(openid);
     if (!user || user.communityId !== communityId || !user.roles.includes('resident')) throw new DomainError('INVALID_INPUT', '家庭成员中有不是本社区登记居民的账号');
     if (user.householdId && user.householdId !== householdId) throw new DomainError('CONFLICT', `${user.name}已登记在另一户，请先从那一户移除`);
+    // A registered member lives there: their own address says so (else they ask, and staff confirm).
+    if (!sameDoorAs(user, door)) throw new DomainError('CONFLICT', `${user.name}登记的住址不是这一户，请其在“我的家庭户”中按自己的住址申请`);
     await users.update(openid, { set: { householdId, updatedAt: now } });
   }
   for (const openid of was) {
@@ -141,7 +151,7 @@ export const householdHandlers: Handlers<'household'> = {
         updatedBy: caller.openid,
         updatedAt: now,
       });
-      await relinkMembers(tx, communityId, householdId, current?.members ?? [], members, now);
+      await relinkMembers(tx, communityId, householdId, { building: input.building, unit: input.unit, room: input.room }, current?.members ?? [], members, now);
       await households.set(next);
       written = next;
     });
@@ -226,6 +236,8 @@ export const householdHandlers: Handlers<'household'> = {
       const claims = tx.collection<HouseholdClaim>(COLLECTIONS.householdClaims);
       const claim = await claims.get(input.openid);
       if (!claim || claim.communityId !== communityId) throw new DomainError('NOT_FOUND', '没有该居民的申请');
+      // A staff member who lives in the community does not confirm their own household (议事 counts votes by it).
+      if (claim._id === caller.openid) throw new DomainError('FORBIDDEN', '不能处理自己的申请，请由其他工作人员确认');
       if (claim.status !== 'pending') throw new DomainError('CONFLICT', '该申请已处理');
       if (input.decision === 'reject') {
         decided = { ...claim, status: 'rejected', reason: input.reason, decidedBy: caller.openid, decidedAt: now };

@@ -9,7 +9,8 @@
  * document, so a person holds at most two logs per grid and day however often they send one.
  *
  * The summary and the ranking read the period's logs page by page (keysetScan) into a tally
- * (core/patrols.ts) that holds sets of days, buildings and affair ids per grid, never the logs.
+ * (core/patrols.ts) that holds sets of days, buildings and affair ids per grid, never the logs;
+ * beside them, the affairs closed in the period (by `closedAt`), counted per grid.
  */
 import type { PatrolGridOption, PatrolLogView } from '../contract';
 import { DomainError, found } from '../errors';
@@ -28,10 +29,11 @@ import {
   RANKING_RULE,
   rankGrids,
   type TalliedLog,
+  tallyClosedAffair,
   tallyPatrolLog,
 } from '../patrols';
 import type { Caller, Deps, Where } from '../ports';
-import { iso, localDay, localMonth } from '../time';
+import { iso, localDay, localMonth, monthPeriod } from '../time';
 import { isStaffOf, memberCommunity } from './shared/access';
 import { keysetPage, keysetScan, type OrderBy } from './shared/paging';
 import { loadCommunity, readByIds } from './shared/store';
@@ -47,6 +49,13 @@ export const OLDEST_DAY_FIRST: OrderBy = [
 /** Logs read per request by the summary and the ranking (without their notes, a log is small). */
 const SCAN_PAGE = 200;
 const SCAN_OMIT = ['notes', 'workerName', 'createdAt', 'updatedAt', 'revision'];
+const BY_CLOSED: OrderBy = [
+  ['closedAt', 'asc'],
+  ['_id', 'asc'],
+];
+/** Closed affairs per read: only their grid and closing time are wanted, the rest is left out. */
+const CLOSED_PAGE = 500;
+const CLOSED_OMIT = ['events', 'description', 'parties', 'photos', 'resolution', 'rating', 'handler', 'reporterName', 'reporterOpenid', 'createdBy', 'clientRequestId', 'place.building', 'place.detail'];
 
 const gridNameOf = (community: Community, gridId: string): string => community.grids.find((grid) => grid.id === gridId)?.name ?? '已删除的网格';
 
@@ -77,14 +86,46 @@ const readableGrids = (caller: Caller, communityId: string): string[] | null => 
 export const gridsShown = (community: Community, tally: PatrolTally, only: readonly string[] | null): Grid[] =>
   community.grids.filter((grid) => (only === null || only.includes(grid.id)) && (!grid.retired || tally.has(grid.id)));
 
-/** Folds the logs of the months (and grids) given into a tally, a page at a time. */
+/**
+ * Folds the logs of the months (and grids) given into a tally, a page at a time, and beside them
+ * the affairs of those grids closed in those months (consecutive months: a month or a quarter).
+ * The first page of both comes in one request, joined onto the community's document; a full page
+ * is read on after.
+ */
 export async function tallyOf(deps: Deps, communityId: string, months: readonly string[], gridIds: readonly string[] | null): Promise<PatrolTally> {
   const tally = newPatrolTally();
   if (gridIds?.length === 0) return tally;
-  const where: Where = { communityId, month: months.length === 1 ? months[0]! : { in: months }, ...(gridIds ? { gridId: { in: gridIds } } : {}) };
+  const logsWhere: Where = { communityId, month: months.length === 1 ? months[0]! : { in: months }, ...(gridIds ? { gridId: { in: gridIds } } : {}) };
+  // Closed from the first month's start to the last month's end, counted page by page; the grids
+  // are picked out here (one index by community and closing time serves every caller).
+  const from = monthPeriod(months[0]!).from;
+  const to = monthPeriod(months[months.length - 1]!).to;
+  const closedWhere: Where = { communityId, closedAt: { gte: from } };
   const logs = deps.store.collection<PatrolLog>(COLLECTIONS.patrolLogs);
-  const read = (after: readonly unknown[] | undefined, limit: number) => logs.find(where, { orderBy: OLDEST_DAY_FIRST, ...(after ? { after } : {}), limit, omit: SCAN_OMIT });
-  for await (const log of keysetScan<PatrolLog>(read, OLDEST_DAY_FIRST, SCAN_PAGE)) tallyPatrolLog(tally, log as TalliedLog);
+  const affairs = deps.store.collection<Affair>(COLLECTIONS.affairs);
+  const first = deps.store.collection<Community>(COLLECTIONS.communities).findJoined<{ logs: PatrolLog; closed: Affair }>(
+    { _id: communityId },
+    { limit: 1, omit: ['settings', 'grids'] },
+    {
+      logs: { from: COLLECTIONS.patrolLogs, where: logsWhere, orderBy: OLDEST_DAY_FIRST, limit: SCAN_PAGE, omit: SCAN_OMIT },
+      closed: { from: COLLECTIONS.affairs, where: closedWhere, orderBy: BY_CLOSED, limit: CLOSED_PAGE, omit: CLOSED_OMIT },
+    },
+  );
+  const readLogs = (after: readonly unknown[] | undefined, limit: number) =>
+    after ? logs.find(logsWhere, { orderBy: OLDEST_DAY_FIRST, after, limit, omit: SCAN_OMIT }) : first.then(([root]) => root?.logs ?? []);
+  const readClosed = (after: readonly unknown[] | undefined, limit: number) =>
+    after ? affairs.find(closedWhere, { orderBy: BY_CLOSED, after, limit, omit: CLOSED_OMIT }) : first.then(([root]) => root?.closed ?? []);
+  const closedPast = (affair: Affair) => new Date(affair.closedAt!).getTime() >= to.getTime();
+  await Promise.all([
+    (async () => {
+      for await (const log of keysetScan<PatrolLog>(readLogs, OLDEST_DAY_FIRST, SCAN_PAGE)) tallyPatrolLog(tally, log as TalliedLog);
+    })(),
+    (async () => {
+      for await (const affair of keysetScan<Affair>(readClosed, BY_CLOSED, CLOSED_PAGE, closedPast)) {
+        if (!gridIds || gridIds.includes(affair.place.gridId)) tallyClosedAffair(tally, affair);
+      }
+    })(),
+  ]);
   return tally;
 }
 

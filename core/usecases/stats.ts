@@ -7,9 +7,9 @@ import type { StatsComparison, StatsOverview, TrendMonth } from '../contract';
 import { MAX_TREND_MONTHS } from '../contract/stats';
 import { DomainError } from '../errors';
 import type { Handlers } from '../handlers';
-import { COLLECTIONS, type Community, type Grid, type LedgerEntry, type Order, type ServiceRecord } from '../model';
+import { type Affair, COLLECTIONS, type Community, type Grid, type LedgerEntry, type Order, type ServiceRecord } from '../model';
 import type { Collection, Deps, Where } from '../ports';
-import { newTally, overviewOf, type Tally, tallyEntry, tallyOrder, tallyRecord } from '../stats';
+import { newTally, overviewOf, type Tally, tallyAffair, tallyEntry, tallyOrder, tallyRecord } from '../stats';
 import { addMonths, DAY_MS, localDay, localMonth, monthPeriod } from '../time';
 import { valueAt } from '../where';
 import { staffCommunity } from './shared/access';
@@ -26,6 +26,12 @@ export const MAX_DAYS = 366;
  */
 export const FIRST_BATCH = 300;
 const PAGE = 500;
+/**
+ * Affairs bring their timeline (at most MAX_AFFAIR_EVENTS steps, read as when and to what only:
+ * some 4 KB at the very most, under 1 KB as a rule), so they come in smaller batches and pages.
+ */
+export const AFFAIR_FIRST_BATCH = 100;
+export const AFFAIR_PAGE = 200;
 
 const BY_DATE: OrderBy = [
   ['date', 'asc'],
@@ -55,6 +61,29 @@ const ORDER_OMIT = [
 ];
 const RECORD_OMIT = ['content', 'place', 'activityName', 'organiser', 'personInCharge', 'volunteerName', 'category', 'recordedBy', 'ref', 'pendingCorrectionId'];
 const LEDGER_OMIT = ['reason', 'ref', 'by'];
+/** An affair's figures are counts and times: nothing anyone wrote, photographed or was named in. */
+export const AFFAIR_OMIT = [
+  'clientRequestId',
+  'description',
+  'parties',
+  'photos',
+  'place.building',
+  'place.detail',
+  'reporterOpenid',
+  'reporterName',
+  'createdBy',
+  'handler',
+  'resolution.summary',
+  'resolution.photos',
+  'resolution.by',
+  'resolution.byName',
+  'rating.comment',
+  'events.by',
+  'events.byName',
+  'events.from',
+  'events.note',
+  'events.tier',
+];
 
 /** The first and last Beijing calendar days that [from, to) touches, as service records date them. */
 export const daysOf = (from: Date, to: Date): { first: string; last: string } => ({ first: localDay(from), last: localDay(to.getTime() - 1) });
@@ -64,6 +93,7 @@ export interface PeriodVisitor {
   order(order: Order): void;
   record(record: ServiceRecord): void;
   entry(entry: LedgerEntry): void;
+  affair(affair: Affair): void;
 }
 
 /**
@@ -78,9 +108,10 @@ async function visitUntil<T extends { _id: string }>(
   batch: T[],
   past: (doc: T) => boolean,
   visit: (doc: T) => void,
+  sizes: { first: number; page: number } = { first: FIRST_BATCH, page: PAGE },
 ): Promise<void> {
   let page = batch;
-  let size = FIRST_BATCH;
+  let size = sizes.first;
   for (;;) {
     for (const doc of page) {
       if (past(doc)) return;
@@ -88,16 +119,16 @@ async function visitUntil<T extends { _id: string }>(
     }
     const last = page[page.length - 1];
     if (page.length < size || !last) return;
-    size = PAGE;
+    size = sizes.page;
     page = await collection.find(where, { orderBy, after: orderBy.map(([field]) => valueAt(last as Record<string, unknown>, field)), limit: size, omit });
   }
 }
 
 /**
- * Every order and ledger entry created in [from, to) and every service-hour record dated (Beijing)
- * on its days, handed to `visitor` a page at a time: memory holds a page, not the period. The first
- * batch of all three comes in one request, joined onto the community's document (which is where the
- * three hang); a full batch is read on after. Returns the community's grids.
+ * Every order, ledger entry and affair created in [from, to) and every service-hour record dated
+ * (Beijing) on its days, handed to `visitor` a page at a time: memory holds a page, not the period.
+ * The first batch of all four comes in one request, joined onto the community's document (which is
+ * where the four hang); a full batch is read on after. Returns the community's grids.
  */
 export async function readPeriod(deps: Deps, communityId: string, from: Date, to: Date, visitor: PeriodVisitor): Promise<readonly Grid[]> {
   const { store } = deps;
@@ -105,13 +136,15 @@ export async function readPeriod(deps: Deps, communityId: string, from: Date, to
   const days = daysOf(from, to);
   const recordsWhere: Where = { communityId, date: { gte: days.first } };
   const ledgerWhere: Where = ordersWhere;
-  const [root] = await store.collection<Community>(COLLECTIONS.communities).findJoined<{ orders: Order; records: ServiceRecord; ledger: LedgerEntry }>(
+  const affairsWhere: Where = ordersWhere;
+  const [root] = await store.collection<Community>(COLLECTIONS.communities).findJoined<{ orders: Order; records: ServiceRecord; ledger: LedgerEntry; affairs: Affair }>(
     { _id: communityId },
     { limit: 1, omit: ['settings'] },
     {
       orders: { from: COLLECTIONS.orders, where: ordersWhere, orderBy: OLDEST_FIRST, limit: FIRST_BATCH, omit: ORDER_OMIT },
       records: { from: COLLECTIONS.serviceRecords, where: recordsWhere, orderBy: BY_DATE, limit: FIRST_BATCH, omit: RECORD_OMIT },
       ledger: { from: COLLECTIONS.pointsLedger, where: ledgerWhere, orderBy: OLDEST_FIRST, limit: FIRST_BATCH, omit: LEDGER_OMIT },
+      affairs: { from: COLLECTIONS.affairs, where: affairsWhere, orderBy: OLDEST_FIRST, limit: AFFAIR_FIRST_BATCH, omit: AFFAIR_OMIT },
     },
   );
   if (!root) throw new DomainError('NOT_FOUND', '社区不存在');
@@ -128,6 +161,10 @@ export async function readPeriod(deps: Deps, communityId: string, from: Date, to
       (record) => visitor.record(record),
     ),
     visitUntil(store.collection<LedgerEntry>(COLLECTIONS.pointsLedger), ledgerWhere, OLDEST_FIRST, LEDGER_OMIT, root.ledger, createdPast, (entry) => visitor.entry(entry)),
+    visitUntil(store.collection<Affair>(COLLECTIONS.affairs), affairsWhere, OLDEST_FIRST, AFFAIR_OMIT, root.affairs, createdPast, (affair) => visitor.affair(affair), {
+      first: AFFAIR_FIRST_BATCH,
+      page: AFFAIR_PAGE,
+    }),
   ]);
   return root.grids;
 }
@@ -144,7 +181,7 @@ export function periodBefore(period: Period, month?: string): Period {
   return { from: new Date(period.from.getTime() - length), to: period.from };
 }
 
-/** Only the orders of these grids count (hours and points belong to people, not grids: all of them count). */
+/** Only the orders and affairs of these grids count (hours and points belong to people, not grids: all of them count). */
 export type GridFilter = ReadonlySet<string> | null;
 
 /**
@@ -176,6 +213,10 @@ export async function compareWithPrevious(deps: Deps, communityId: string, curre
       const tally = tallyAt(entry.createdAt);
       if (tally) tallyEntry(tally, entry);
     },
+    affair: (affair) => {
+      const tally = tallyAt(affair.createdAt);
+      if (tally && (!grids || grids.has(affair.place.gridId))) tallyAffair(tally, affair);
+    },
   });
   const shown = grids ? communityGrids.filter((grid) => grids.has(grid.id)) : communityGrids;
   return { ...overviewOf(now, { ...current, grids: shown }), previous: overviewOf(before, { ...previous, grids: shown }) };
@@ -196,6 +237,8 @@ const trendMonth = (month: string, overview: StatsOverview): TrendMonth => ({
   volunteerHours: overview.volunteerHours,
   pointsIssued: overview.pointsIssued,
   pointsRedeemed: overview.pointsRedeemed,
+  affairsReceived: overview.affairs.received,
+  affairsClosed: overview.affairs.closed,
 });
 
 /** The last `count` calendar months up to and including `now`'s, oldest first, read in one pass. */
@@ -216,6 +259,10 @@ export async function monthlyTrend(deps: Deps, communityId: string, now: Date, c
     entry: (entry) => {
       const tally = tallies.get(localMonth(entry.createdAt));
       if (tally) tallyEntry(tally, entry);
+    },
+    affair: (affair) => {
+      const tally = tallies.get(localMonth(affair.createdAt));
+      if (tally) tallyAffair(tally, affair);
     },
   });
   return months.map((month) => trendMonth(month, overviewOf(tallies.get(month) ?? newTally(), { ...monthPeriod(month), grids })));

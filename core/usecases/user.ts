@@ -15,8 +15,11 @@ import { starLevel, sumHours } from '../volunteer-hours';
 import { compact, loadCommunity } from './shared/store';
 import { deleteAccount, exportMine } from './account';
 import { keysetPage } from './shared/paging';
+import { leaveHousehold } from './shared/household';
 
 /** The address must name a grid and a building of the community. */
+const sameDoor = (a: Address, b: Address) => a.building === b.building && (a.unit ?? '') === (b.unit ?? '') && (a.room ?? '') === (b.room ?? '');
+
 export function checkAddress(community: Community, address: Address): void {
   const grid = community.grids.find((candidate) => candidate.id === address.gridId);
   if (!grid || grid.retired) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');
@@ -200,7 +203,10 @@ export const userHandlers: Handlers<'user'> = {
     const set: Record<string, unknown> = { updatedAt: deps.clock.now() };
     if (input.name) set.name = input.name;
     if (input.address) set.address = input.address;
-    await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set });
+    // Someone who moves is no longer of the household at the old door (they ask to join the new one).
+    const moved = input.address !== undefined && user.householdId !== undefined && !sameDoor(user.address, input.address);
+    await deps.store.collection<User>(COLLECTIONS.users).update({ _id: caller.openid }, { set, ...(moved ? { unset: ['householdId'] } : {}) });
+    if (moved) await leaveHousehold(deps, user);
     return refreshed(deps, caller);
   },
 

@@ -1,6 +1,7 @@
 /** The monthly report's rows are the overview's figures, each beside the month before. */
 import { describe, expect, it } from 'vitest';
-import { figureRows, gridRows } from '../../core/monthly-report';
+import type { StatsAffair } from '../../core/affair-stats';
+import { affairGridRows, figureRows, gridRows } from '../../core/monthly-report';
 import { computeOverview, type OverviewInput, type StatsOrder } from '../../core/stats';
 
 const grids = [
@@ -40,6 +41,58 @@ describe('monthly report rows', () => {
     expect(gridRows({ ...current, previous })).toEqual([
       { gridName: '一网格', orders: 2, finished: 2, completionRate: 1, averageStars: 4, previousOrders: 2, previousCompletionRate: 0.5 },
       { gridName: '二网格', orders: 2, finished: 0, completionRate: 0, averageStars: null, previousOrders: 0, previousCompletionRate: null },
+    ]);
+  });
+});
+
+describe('the 事务办理 block', () => {
+  const affair = (status: StatsAffair['status'], gridId: string, extra: Partial<StatsAffair> = {}): StatsAffair => ({
+    category: '设施损坏',
+    status,
+    createdAt: new Date('2026-11-02T00:00:00Z'),
+    overdueCount: 0,
+    place: { gridId },
+    ...extra,
+  });
+  const withAffairs = (affairs: StatsAffair[]) =>
+    computeOverview({ from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z'), grids, orders: [], serviceRecords: [], ledger: [], affairs });
+  const current = withAffairs([
+    affair('closed', 'g1', {
+      resolution: { at: new Date('2026-11-02T10:00:00Z') },
+      rating: { stars: 5 },
+      overdueCount: 2,
+      escalation: { departmentId: 'dept-street', departmentName: '街道综治中心', at: new Date('2026-11-02T06:00:00Z'), overdueCount: 2 },
+    }),
+    affair('handling', 'g1', { category: '矛盾纠纷' }),
+    affair('reported', 'g2'),
+  ]);
+  const previous = withAffairs([affair('closed', 'g1', { resolution: { at: new Date('2026-11-02T20:00:00Z') } })]);
+  const rows = figureRows({ ...current, previous });
+  const row = (label: string) => rows.find((r) => r.label === label);
+
+  it('puts the affairs of the month beside the month before', () => {
+    expect(row('事务办理：上报事务')).toEqual({ label: '事务办理：上报事务', current: 3, previous: 1, change: 2, format: 'count' });
+    expect(row('事务办理：已办结')).toMatchObject({ current: 1, previous: 1, change: 0 });
+    expect(row('事务办理：办结率')).toEqual({ label: '事务办理：办结率', current: 0.3333, previous: 1, change: -0.6667, format: 'rate' });
+    expect(row('事务办理：超期事务')).toMatchObject({ current: 1, previous: 0 });
+    expect(row('事务办理：超期次数')).toMatchObject({ current: 2, previous: 0 });
+    expect(row('事务办理：督办事务')).toMatchObject({ current: 1, previous: 0, change: 1 });
+    expect(row('事务办理：平均办理时长（小时）')).toMatchObject({ current: 10, previous: 20, change: -10 });
+    expect(row('事务办理：平均满意度（星）')).toMatchObject({ current: 5, previous: null, change: null });
+    expect(row('事务办理：部门平均响应（小时）')).toMatchObject({ current: null, previous: null });
+    expect(row('事务办理：其中矛盾纠纷')).toMatchObject({ current: 1, previous: 0 });
+  });
+
+  it('stays in a grid’s report (affairs belong to grids), unlike hours and points', () => {
+    const labels = figureRows({ ...current, previous }, { ordersOnly: true }).map((r) => r.label);
+    expect(labels).toContain('事务办理：上报事务');
+    expect(labels).not.toContain('发放爱心积分');
+  });
+
+  it('lists every grid’s affairs with the month before', () => {
+    expect(affairGridRows({ ...current, previous }).map((g) => [g.gridName, g.received, g.closed, g.closingRate, g.previousReceived, g.previousClosingRate])).toEqual([
+      ['一网格', 2, 1, 0.5, 1, 1],
+      ['二网格', 1, 0, 0, 0, null],
     ]);
   });
 });

@@ -14,6 +14,7 @@ import {
   quarterOf,
   rankGrids,
   type TalliedLog,
+  tallyClosedAffair,
   tallyPatrolLog,
 } from '../../core/patrols';
 
@@ -75,12 +76,28 @@ describe('the monthly summary', () => {
     tallyPatrolLog(tally, log('g2', '2026-12-02', { buildings: ['4栋'], affairIds: ['b1'] }));
     const rows = patrolSummaryOf(tally, GRIDS);
     expect(rows).toEqual([
-      { gridId: 'g1', gridName: '第一网格', daysPatrolled: 2, patrolLogs: 1, visitLogs: 2, householdsVisited: 17, buildingsCovered: 3, affairsFound: 2, workers: 2 },
-      { gridId: 'g2', gridName: '第二网格', daysPatrolled: 1, patrolLogs: 1, visitLogs: 0, householdsVisited: 0, buildingsCovered: 1, affairsFound: 1, workers: 1 },
-      { gridId: 'g3', gridName: '第三网格', daysPatrolled: 0, patrolLogs: 0, visitLogs: 0, householdsVisited: 0, buildingsCovered: 0, affairsFound: 0, workers: 0 },
+      { gridId: 'g1', gridName: '第一网格', daysPatrolled: 2, patrolLogs: 1, visitLogs: 2, householdsVisited: 17, buildingsCovered: 3, affairsFound: 2, affairsClosed: 0, workers: 2 },
+      { gridId: 'g2', gridName: '第二网格', daysPatrolled: 1, patrolLogs: 1, visitLogs: 0, householdsVisited: 0, buildingsCovered: 1, affairsFound: 1, affairsClosed: 0, workers: 1 },
+      { gridId: 'g3', gridName: '第三网格', daysPatrolled: 0, patrolLogs: 0, visitLogs: 0, householdsVisited: 0, buildingsCovered: 0, affairsFound: 0, affairsClosed: 0, workers: 0 },
     ]);
     // Only the grids asked for, in that order.
     expect(patrolSummaryOf(tally, [GRIDS[1]!]).map((row) => row.gridId)).toEqual(['g2']);
+  });
+});
+
+describe('affairs closed', () => {
+  it('counts each affair closed in the grid, whether or not a log found it', () => {
+    const tally = newPatrolTally();
+    tallyPatrolLog(tally, log('g1', '2026-12-01', { affairIds: ['a1'] }));
+    tallyClosedAffair(tally, { place: { gridId: 'g1' } });
+    tallyClosedAffair(tally, { place: { gridId: 'g1' } });
+    // A grid without logs that month still closed one.
+    tallyClosedAffair(tally, { place: { gridId: 'g3' } });
+    expect(patrolSummaryOf(tally, GRIDS).map((row) => [row.gridId, row.affairsFound, row.affairsClosed, row.daysPatrolled])).toEqual([
+      ['g1', 1, 2, 1],
+      ['g2', 0, 0, 0],
+      ['g3', 0, 1, 0],
+    ]);
   });
 });
 

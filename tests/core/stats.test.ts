@@ -19,6 +19,8 @@ function order(status: OrderStatus, gridId: string, times: { accepted?: number; 
   };
 }
 
+const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, escalated: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
+
 const empty: OverviewInput = {
   from: new Date('2026-10-01T00:00:00Z'),
   to: new Date('2026-11-01T00:00:00Z'),
@@ -67,6 +69,15 @@ describe('computeOverview', () => {
         { gridId: 'g1', gridName: '第一网格', orders: 0, finished: 0, closed: 0, completionRate: null, averageStars: null },
         { gridId: 'g2', gridName: '第二网格', orders: 0, finished: 0, closed: 0, completionRate: null, averageStars: null },
       ],
+      affairs: {
+        ...NO_AFFAIRS,
+        disputes: 0,
+        byGrid: [
+          { gridId: 'g1', gridName: '第一网格', ...NO_AFFAIRS },
+          { gridId: 'g2', gridName: '第二网格', ...NO_AFFAIRS },
+        ],
+        byDepartment: [],
+      },
     });
   });
 

@@ -129,4 +129,20 @@ describe('affair rules', () => {
     const again = (await control<{ messages: Array<{ touser: string; page: string }> }>(cloud, 'GET', 'outbox')).messages.filter((m) => m.touser === STREET && m.page.includes(found.id));
     expect(again).toHaveLength(1);
   });
+
+  // Moves the clock too.
+  it('a report left at the desk for a day is overdue like work in hand: counted, listed, and staff are told', async () => {
+    await control(cloud, 'POST', 'subscriptions', { openid: DEMO.staff2, templateId: 'TPL_AFFAIR_REMINDER', count: 50 });
+    const waiting = await report('环境卫生');
+    expect(new Date(stored(waiting.id).dueAt!).getTime() - new Date(stored(waiting.id).createdAt).getTime()).toBe(24 * HOUR);
+    await control(cloud, 'POST', 'clock', { advanceMs: 25 * HOUR });
+    expect(stored(waiting.id)).toMatchObject({ status: 'reported', overdue: true, overdueCount: 1 });
+    expect(ok(await call(cloud, DEMO.staff, 'affair.list', { box: 'community', status: 'overdue' })).items.map((a) => a.id)).toContain(waiting.id);
+    const told = (await control<{ messages: Array<{ touser: string; page: string }> }>(cloud, 'GET', 'outbox')).messages.filter((m) => m.touser === DEMO.staff2 && m.page.includes(waiting.id));
+    expect(told).toHaveLength(1);
+    // Sent on: a new deadline, nothing overdue.
+    const handled = ok(await call(cloud, DEMO.staff, 'affair.handle', { affairId: waiting.id, assignee: DEMO.grid })).affair;
+    expect(handled.overdue).toBe(false);
+    expect(stored(waiting.id).overdueCount).toBe(1);
+  });
 });

@@ -10,7 +10,7 @@ import type { HouseholdView, InputOf } from '../../core/contract';
 import type { Household, User } from '../../core/model';
 import { householdIdFor } from '../../core/usecases/household';
 import type { LocalCloud } from '../../localcloud/src/server';
-import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { approveRuleChanges, call, DEMO, ok, startLinli } from '../helpers/linli';
 import { doc, docs, expectRefused, seed, userDoc } from '../helpers/seed';
 
 const LINKER = 'hh-linker';
@@ -116,6 +116,30 @@ describe('linking a resident to their home', () => {
     expect(doc<User>(cloud, 'users', LINKER)?.householdId).toBeUndefined();
   });
 
+  it('staff neither confirm their own request nor list a resident at a door that is not theirs', async () => {
+    seed(cloud, 'users', [{ ...userDoc('hh-staff-resident', '住在社区的工作人员', { roles: ['resident', 'staff'], address: { gridId: 'g1', building: '2栋', unit: '1', room: '202' } }) }]);
+    ok(await call(cloud, 'hh-staff-resident', 'household.claim', { relation: '户主' }));
+    await expectRefused(cloud, 'hh-staff-resident', 'household.decideClaim', { openid: 'hh-staff-resident', decision: 'confirm' }, 'FORBIDDEN', '不能处理自己的申请，请由其他工作人员确认');
+    await expectRefused(
+      cloud,
+      DEMO.staff,
+      'household.upsert',
+      { building: '3栋', room: '304', members: [{ name: '党员老周', relation: '户主', openid: LINKER }] },
+      'CONFLICT',
+      '党员老周登记的住址不是这一户，请其在“我的家庭户”中按自己的住址申请',
+    );
+  });
+
+  it('someone who moves leaves the household of the old door', async () => {
+    seed(cloud, 'users', [userDoc('hh-mover', '要搬家的人', { address: { gridId: 'g1', building: '1栋', unit: '3', room: '303' } })]);
+    const home = ok(await call(cloud, DEMO.staff, 'household.upsert', { building: '1栋', unit: '3', room: '303', members: [{ name: '要搬家的人', relation: '户主', openid: 'hh-mover' }, { name: '老伴', relation: '配偶' }] }));
+    expect(doc<User>(cloud, 'users', 'hh-mover')?.householdId).toBe(home.id);
+    ok(await call(cloud, 'hh-mover', 'user.updateProfile', { address: { gridId: 'g1', building: '2栋', unit: '1', room: '808' } }));
+    expect(doc<User>(cloud, 'users', 'hh-mover')?.householdId).toBeUndefined();
+    expect(doc<Household>(cloud, 'households', home.id)?.members).toEqual([{ name: '老伴', relation: '配偶' }]);
+    expect(ok(await call(cloud, 'hh-mover', 'household.mine', {})).household).toBeNull();
+  });
+
   it('nobody belongs to two homes', async () => {
     await expectRefused(
       cloud,
@@ -130,7 +154,10 @@ describe('linking a resident to their home', () => {
 
 describe('linkers (十联户)', () => {
   it('staff give households to a linker, who then sees them with their flags; the community’s limit holds', async () => {
-    ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, householdsPerLinker: 2 }));
+    // More households per linker puts more care flags in one person's hands: a second staff member approves.
+    const proposed = ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, householdsPerLinker: 2 }));
+    expect(proposed.proposals.map((change) => change.field)).toEqual(['householdsPerLinker']);
+    expect(await approveRuleChanges(cloud)).toBe(1);
     const rooms = ['601', '602', '603'];
     const made: HouseholdView[] = [];
     for (const room of rooms) made.push(ok(await register({ building: '2栋', unit: '1', room, flags: ['空巢老人'] })));
@@ -150,6 +177,7 @@ describe('linkers (十联户)', () => {
 
   it('two staff giving the same linker households at once do not pass the limit', async () => {
     ok(await call(cloud, DEMO.staff, 'community.updateSettings', { communityId: DEMO.community, householdsPerLinker: 1 }));
+    expect(await approveRuleChanges(cloud)).toBe(1);
     const a = ok(await register({ building: '3栋', unit: '1', room: '701' }));
     const b = ok(await register({ building: '3栋', unit: '1', room: '702' }));
     const replies = await Promise.all([

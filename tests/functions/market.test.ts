@@ -40,6 +40,7 @@ function seed(cloud: LocalCloud, collection: string, documents: Raw[]): void {
 }
 
 const at = (text: string) => new Date(text);
+const NO_AFFAIRS = { received: 0, closed: 0, closingRate: null, overdue: 0, overdueTimes: 0, escalated: 0, averageRespondHours: null, averageResolveHours: null, averageStars: null, rated: 0 };
 
 /** Goods with their stock as an opening move, as the stock ledger requires (stock = Σ moves). */
 function seedGoods(cloud: LocalCloud, goods: Raw[]): void {
@@ -805,6 +806,17 @@ describe('stats', () => {
         { gridId: 's3', gridName: '北区', orders: 0, finished: 0, closed: 0, completionRate: null, averageStars: null },
         { gridId: 'old-grid', gridName: 'old-grid', orders: 1, finished: 0, closed: 0, completionRate: 0, averageStars: null },
       ],
+      // No affairs in this community: every grid, nothing to measure.
+      affairs: {
+        ...NO_AFFAIRS,
+        disputes: 0,
+        byGrid: [
+          { gridId: 's1', gridName: '东区', ...NO_AFFAIRS },
+          { gridId: 's2', gridName: '西区', ...NO_AFFAIRS },
+          { gridId: 's3', gridName: '北区', ...NO_AFFAIRS },
+        ],
+        byDepartment: [],
+      },
     });
   });
 
@@ -838,6 +850,8 @@ describe('stats', () => {
         volunteerHours: overview.volunteerHours,
         pointsIssued: overview.pointsIssued,
         pointsRedeemed: overview.pointsRedeemed,
+        affairsReceived: overview.affairs.received,
+        affairsClosed: overview.affairs.closed,
       });
       seen += month.orders;
     }

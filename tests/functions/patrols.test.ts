@@ -87,6 +87,23 @@ beforeAll(async () => {
     updatedAt: START,
   });
   seed(cloud, 'affairs', [affair('aff-1', 'g1', DEMO.grid), affair('aff-2', 'g1', DEMO.grid), affair('aff-g2', 'g2', GRID_WORKER_2), affair('aff-resident', 'g1', DEMO.resident)]);
+  // Affairs closed around March 2027 (Beijing time), whoever reported them: the summary counts each grid's closed in the month.
+  const closed = (id: string, gridId: string, closedAt: string, communityId: string = DEMO.community): Raw => ({
+    ...affair(id, gridId, DEMO.resident),
+    communityId,
+    status: 'closed',
+    createdAt: new Date('2027-01-05T10:00:00+08:00'),
+    closedAt: new Date(closedAt),
+  });
+  seed(cloud, 'affairs', [
+    closed('closed-g1-a', 'g1', '2027-03-01T00:00:00+08:00'),
+    closed('closed-g1-b', 'g1', '2027-03-31T23:59:00+08:00'),
+    closed('closed-g2', 'g2', '2027-03-10T09:00:00+08:00'),
+    // February's and April's (Beijing), and another community's March.
+    closed('closed-g1-feb', 'g1', '2027-02-28T23:59:00+08:00'),
+    closed('closed-g1-apr', 'g1', '2027-04-01T00:00:00+08:00'),
+    closed('closed-elsewhere', 'g1', '2027-03-10T09:00:00+08:00', 'other-community'),
+  ]);
 });
 afterAll(() => cloud?.close());
 
@@ -207,10 +224,10 @@ describe('月通报 and 季排名', () => {
     expect(summary).toEqual({
       month: '2027-03',
       grids: [
-        // 03-02 (巡查 and 走访) and 03-15; 8 + 4 households; 1栋 2栋 3栋; af-1 (twice) and af-2.
-        { gridId: 'g1', gridName: '第一网格', daysPatrolled: 2, patrolLogs: 1, visitLogs: 2, householdsVisited: 12, buildingsCovered: 3, affairsFound: 2, workers: 1 },
-        // 03-05, 03-06, 03-07; 20 households; 4栋 5栋 6栋; af-3.
-        { gridId: 'g2', gridName: '第二网格', daysPatrolled: 3, patrolLogs: 2, visitLogs: 1, householdsVisited: 20, buildingsCovered: 3, affairsFound: 1, workers: 1 },
+        // 03-02 (巡查 and 走访) and 03-15; 8 + 4 households; 1栋 2栋 3栋; af-1 (twice) and af-2; closed 03-01 and 03-31.
+        { gridId: 'g1', gridName: '第一网格', daysPatrolled: 2, patrolLogs: 1, visitLogs: 2, householdsVisited: 12, buildingsCovered: 3, affairsFound: 2, affairsClosed: 2, workers: 1 },
+        // 03-05, 03-06, 03-07; 20 households; 4栋 5栋 6栋; af-3; closed 03-10.
+        { gridId: 'g2', gridName: '第二网格', daysPatrolled: 3, patrolLogs: 2, visitLogs: 1, householdsVisited: 20, buildingsCovered: 3, affairsFound: 1, affairsClosed: 1, workers: 1 },
       ],
     });
     const own = ok(await call(cloud, DEMO.grid, 'patrol.summary', { month: '2027-03' }));
@@ -219,7 +236,7 @@ describe('月通报 and 季排名', () => {
     // This month by default: what was logged above (today, 04-01) counts.
     const april = ok(await call(cloud, DEMO.grid, 'patrol.summary', {}));
     expect(april.month).toBe('2027-04');
-    expect(april.grids[0]).toMatchObject({ daysPatrolled: 2, patrolLogs: 2, visitLogs: 1 });
+    expect(april.grids[0]).toMatchObject({ daysPatrolled: 2, patrolLogs: 2, visitLogs: 1, affairsClosed: 1 });
     await expectRefused(cloud, DEMO.staff, 'patrol.summary', { month: '2027-05' }, 'INVALID_INPUT', '不能统计未来的月份');
   });
 
@@ -232,11 +249,32 @@ describe('月通报 and 季排名', () => {
       ['g2', 1, false, 4, 20, 1],
       ['g1', 2, false, 3, 22, 3],
     ]);
+    // Closed in the quarter: g1's two of March and one of February (not April's); g2's one.
+    expect(ranking.grids.map((row) => [row.gridId, row.affairsClosed])).toEqual([
+      ['g2', 1],
+      ['g1', 3],
+    ]);
     // A grid worker sees where their grid stands among all.
     const seenByGridWorker = ok(await call(cloud, DEMO.grid, 'patrol.ranking', { quarter: '2027-Q1' }));
     expect(seenByGridWorker.grids).toEqual(ranking.grids);
     expect(ok(await call(cloud, DEMO.staff, 'patrol.ranking', {})).quarter).toBe('2027-Q2');
     await expectRefused(cloud, DEMO.staff, 'patrol.ranking', { quarter: '2027-Q3' }, 'INVALID_INPUT', '不能统计未来的月份');
     await expectRefused(cloud, DEMO.staff, 'patrol.ranking', { quarter: '2027-5' }, 'INVALID_INPUT');
+  });
+
+  it('counts affairs closed past the first page of a read', async () => {
+    const base = docs<Raw>(cloud, 'affairs').find((affair) => affair._id === 'closed-g2')!;
+    const january = Array.from({ length: 505 }, (_, i) => ({
+      ...base,
+      _id: `closed-jan-${String(i).padStart(3, '0')}`,
+      place: { gridId: i % 5 === 0 ? 'g1' : 'g2', building: '4栋' },
+      closedAt: new Date(new Date('2027-01-02T08:00:00+08:00').getTime() + i * 60_000),
+    }));
+    seed(cloud, 'affairs', january);
+    const summary = ok(await call(cloud, DEMO.staff, 'patrol.summary', { month: '2027-01' }));
+    expect(summary.grids.map((row) => [row.gridId, row.affairsClosed])).toEqual([
+      ['g1', 101],
+      ['g2', 404],
+    ]);
   });
 });

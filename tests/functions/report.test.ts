@@ -8,9 +8,9 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportFileView } from '../../core/contract';
-import { ORDER_STATUS_TEXT, POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT, SIGNUP_STATUS_TEXT } from '../../core/labels';
-import type { Activity, ActivitySignup, Goods, LedgerEntry, Order, PatrolLog, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
+import type { AffairFigures, ReportFileView } from '../../core/contract';
+import { AFFAIR_STATUS_TEXT, ORDER_STATUS_TEXT, POINTS_SOURCE_TEXT, REDEMPTION_STATUS_TEXT, SIGNUP_STATUS_TEXT } from '../../core/labels';
+import type { Activity, ActivitySignup, Affair, Goods, LedgerEntry, Order, PatrolLog, Redemption, ReportExport, ServiceRecord, StockMove } from '../../core/model';
 import { REPORT_EXPORTS_PER_DAY } from '../../core/usecases/report';
 import { formatLocal, localDay } from '../../core/time';
 import type { LocalCloud } from '../../localcloud/src/server';
@@ -69,6 +69,77 @@ const ORDERS: Raw[] = [
   // Outside November in Beijing time.
   orderDoc('rep-o4', new Date('2026-10-31T15:59:00Z'), 'g1'),
   orderDoc('rep-o5', new Date('2026-12-01T00:00:00+08:00'), 'g2'),
+];
+
+/** An affair of the demo community reported at `at` in grid `gridId` (texts and names that must stay in the app). */
+function affairDoc(id: string, at: Date, gridId: string, extra: Raw = {}): Raw {
+  return {
+    _id: id,
+    communityId: DEMO.community,
+    clientRequestId: `req-${id}`,
+    category: '环境卫生',
+    description: `楼道堆放杂物-${id}`,
+    place: { gridId, building: gridId === 'g1' ? '2栋' : '5栋', detail: '3单元门口' },
+    urgency: '一般',
+    reporterOpenid: DEMO.resident,
+    reporterName: '张秀英',
+    reporterRole: 'resident',
+    anonymous: false,
+    createdBy: DEMO.resident,
+    status: 'reported',
+    version: 0,
+    overdue: false,
+    overdueCount: 0,
+    events: [{ at, by: DEMO.resident, byName: '张秀英', from: null, to: 'reported' }],
+    createdAt: at,
+    updatedAt: at,
+    ...extra,
+  };
+}
+
+const hoursAfter = (at: Date, hours: number) => new Date(at.getTime() + hours * 3600_000);
+const A1_AT = new Date('2026-11-03T09:00:00+08:00');
+const A2_AT = new Date('2026-11-10T14:00:00+08:00');
+const AFFAIRS: Raw[] = [
+  // Whistled to the property company, accepted after 3 hours, resolved after 30, closed and rated 4; one deadline missed.
+  affairDoc('rep-a1', A1_AT, 'g1', {
+    status: 'closed',
+    departmentId: 'dept-property',
+    departmentName: '幸福里物业服务中心',
+    overdueCount: 1,
+    anonymous: true,
+    reporterName: '匿名的王大妈',
+    events: [
+      { at: A1_AT, by: DEMO.resident, byName: '匿名的王大妈', from: null, to: 'reported' },
+      { at: hoursAfter(A1_AT, 1), by: DEMO.staff, byName: '刘晓梅', from: 'reported', to: 'whistled', note: '吹哨：交物业办理' },
+      { at: hoursAfter(A1_AT, 4), by: DEMO.dept, byName: '物业小陈', from: 'whistled', to: 'accepted' },
+      { at: hoursAfter(A1_AT, 30), by: DEMO.dept, byName: '物业小陈', from: 'accepted', to: 'resolved', note: '办理结果：已清走杂物' },
+      { at: hoursAfter(A1_AT, 40), by: DEMO.resident, byName: '匿名的王大妈', from: 'resolved', to: 'closed' },
+    ],
+    resolution: { summary: '已清走杂物', by: DEMO.dept, byName: '物业小陈', at: hoursAfter(A1_AT, 30) },
+    rating: { stars: 4, comment: '物业小陈很负责', at: hoursAfter(A1_AT, 41) },
+    closedAt: hoursAfter(A1_AT, 40),
+    escalation: { departmentId: 'dept-property', departmentName: '幸福里物业服务中心', at: hoursAfter(A1_AT, 20), overdueCount: 1 },
+  }),
+  // A dispute the community mediates itself, in grid 2: its building and parties stay in the app.
+  affairDoc('rep-a2', A2_AT, 'g2', {
+    category: '矛盾纠纷',
+    description: '楼上漏水引发邻里争吵',
+    parties: '502 李某与 402 赵某',
+    status: 'handling',
+    tier: 'community',
+    handler: { openid: DEMO.grid, name: '周网格', kind: 'grid_worker' },
+    dueAt: hoursAfter(A2_AT, 72),
+    events: [
+      { at: A2_AT, by: DEMO.resident, byName: '张秀英', from: null, to: 'reported', tier: 'grid' },
+      { at: hoursAfter(A2_AT, 2), by: DEMO.staff, byName: '刘晓梅', from: 'reported', to: 'handling', tier: 'community' },
+    ],
+  }),
+  // Reported by the grid worker, still waiting.
+  affairDoc('rep-a3', new Date('2026-11-28T08:00:00+08:00'), 'g1', { category: '设施损坏', urgency: '紧急', reporterOpenid: DEMO.grid, reporterName: '周网格', reporterRole: 'grid_worker', createdBy: DEMO.grid }),
+  // Outside November in Beijing time.
+  affairDoc('rep-a4', new Date('2026-10-31T23:59:00+08:00'), 'g1'),
+  affairDoc('rep-a5', new Date('2026-12-01T00:00:00+08:00'), 'g2'),
 ];
 
 const inNovember = (date: Date | string) => new Date(date).getTime() >= NOVEMBER.start.getTime() && new Date(date).getTime() < NOVEMBER.end.getTime();
@@ -368,7 +439,7 @@ describe('report.export: Excel ledgers', () => {
 
   it('report.options offers staff every ledger and grid, a grid worker their grids’ ledger only', async () => {
     const staff = ok(await call(cloud, DEMO.staff, 'report.options', {}));
-    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols']);
+    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs']);
     expect(staff.kinds.filter((kind) => kind.monthOnly).map((kind) => kind.kind)).toEqual(['monthly', 'patrols']);
     expect(staff.grids).toEqual([
       { id: 'g1', name: '第一网格' },
@@ -381,6 +452,7 @@ describe('report.export: Excel ledgers', () => {
         { kind: 'monthly', title: '社区治理月报', byGrid: true, monthOnly: true },
         { kind: 'orders', title: '工单台账', byGrid: true, monthOnly: false },
         { kind: 'patrols', title: '巡查走访台账', byGrid: true, monthOnly: true },
+        { kind: 'affairs', title: '事务办理台账', byGrid: true, monthOnly: false },
       ],
       grids: [{ id: 'g1', name: '第一网格' }],
       ownGridsOnly: true,
@@ -488,8 +560,8 @@ describe('report.export: Excel ledgers', () => {
     const [summary, logs] = await openAll(file);
     expect(summary!.sheet.name).toBe('巡查走访台账');
     const { grids } = ok(await call(cloud, DEMO.staff, 'patrol.summary', { month: '2026-12' }));
-    expect(summary!.rows.map((r) => [r['网格'], r['巡查天数'], r['巡查次数'], r['走访次数'], r['走访户数'], r['覆盖楼栋'], r['发现事件'], r['记录人数']])).toEqual(
-      grids.map((g) => [g.gridName, g.daysPatrolled, g.patrolLogs, g.visitLogs, g.householdsVisited, g.buildingsCovered, g.affairsFound, g.workers]),
+    expect(summary!.rows.map((r) => [r['网格'], r['巡查天数'], r['巡查次数'], r['走访次数'], r['走访户数'], r['覆盖楼栋'], r['发现事件'], r['办结事件'], r['记录人数']])).toEqual(
+      grids.map((g) => [g.gridName, g.daysPatrolled, g.patrolLogs, g.visitLogs, g.householdsVisited, g.buildingsCovered, g.affairsFound, g.affairsClosed, g.workers]),
     );
     expect(grids.find((g) => g.gridId === 'g1')?.daysPatrolled).toBeGreaterThan(0);
     const december = docs<PatrolLog>(cloud, 'patrol_logs').filter((log) => log.communityId === DEMO.community && log.month === '2026-12');
@@ -501,6 +573,89 @@ describe('report.export: Excel ledgers', () => {
     const theirs = await openAll(await exportAs(GRID_WORKER_2, { kind: 'patrols', month: '2026-12' }));
     expect(theirs[0]!.rows.map((r) => r['网格'])).toEqual(['第二网格']);
     expect(theirs[1]!.rows.every((r) => r['网格'] === '第二网格')).toBe(true);
+  });
+
+  it('事务办理台账: every affair reported in the period without texts or names, a dispute without its building; then 分部门 and 分网格 as stats.overview counts them', async () => {
+    seed(cloud, 'affairs', AFFAIRS);
+    const file = await exportAs(DEMO.staff, { kind: 'affairs', month: '2026-11' });
+    expect(file.name).toBe('邻里-事务办理台账-2026-11.xlsx');
+    const [ledger, departments, grids, ...others] = await openAll(file);
+    expect(others).toEqual([]);
+    expect(ledger!.sheet.name).toBe('事务办理台账');
+    const november = docs<Affair>(cloud, 'affairs')
+      .filter((affair) => affair.communityId === DEMO.community && inNovember(affair.createdAt))
+      .sort(byCreated);
+    expect(november.map((affair) => affair._id)).toEqual(['rep-a1', 'rep-a2', 'rep-a3']);
+    expect(ledger!.rows.map((row) => row['事务编号'])).toEqual(november.map((affair) => affair._id));
+    for (const [index, affair] of november.entries()) {
+      const row = ledger!.rows[index]!;
+      expect(shown(row['上报时间'])).toBe(formatLocal(affair.createdAt));
+      expect(row).toMatchObject({
+        问题类别: affair.category,
+        网格: affair.place.gridId === 'g1' ? '第一网格' : '第二网格',
+        紧急程度: affair.urgency,
+        状态: AFFAIR_STATUS_TEXT[affair.status],
+        超期次数: affair.overdueCount,
+        评价星级: affair.rating?.stars ?? null,
+        承办部门: affair.departmentName ?? null,
+      });
+      expect(row['楼栋']).toBe(affair.category === '矛盾纠纷' ? null : affair.place.building);
+    }
+    const [a1, a2, a3] = ledger!.rows;
+    expect(a1).toMatchObject({ 来源: '居民上报', 承办: '部门', 督办: '是', '部门响应（小时）': 3, '办理时长（小时）': 30 });
+    expect(shown(a1!['办结时间'])).toBe('2026-11-05 01:00');
+    expect(a2).toMatchObject({ 承办: '网格员', 调解层级: '社区调解', 楼栋: null, '办理时长（小时）': null });
+    expect(shown(a2!['办理时限'])).toBe('2026-11-13 14:00');
+    expect(a3).toMatchObject({ 来源: '网格发现', 紧急程度: '紧急', 承办: null, 督办: null });
+    // Numbers are numbers and times are dates.
+    expect(ledger!.types[0]).toMatchObject({ 超期次数: ExcelJS.ValueType.Number, 评价星级: ExcelJS.ValueType.Number, '部门响应（小时）': ExcelJS.ValueType.Number, 上报时间: ExcelJS.ValueType.Date });
+    // What people wrote, who they are, and where exactly, stay in the app.
+    for (const secret of ['楼道堆放杂物', '楼上漏水', '502 李某', '3单元门口', '已清走杂物', '很负责', '匿名的王大妈', '张秀英', '周网格', '物业小陈', '刘晓梅']) {
+      for (const sheet of [ledger!, departments!, grids!]) expect(sheet.text).not.toContain(secret);
+    }
+
+    // The summaries are stats.overview's own figures for the month.
+    const { affairs } = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: '2026-11' }));
+    expect(affairs).toMatchObject({ received: 3, closed: 1, disputes: 1, overdue: 1, escalated: 1, averageRespondHours: 3, averageResolveHours: 30, averageStars: 4, rated: 1 });
+    const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 10000) / 100);
+    const figureCells = (f: AffairFigures) => [f.received, f.closed, percent(f.closingRate), f.overdue, f.overdueTimes, f.escalated, f.averageRespondHours, f.averageResolveHours, f.averageStars, f.rated];
+    const cellsOf = (sheet: typeof departments) => sheet!.rows.map((row) => sheet!.headers.map((header) => row[header]));
+    expect(departments!.sheet.name).toBe('分部门');
+    expect(cellsOf(departments)).toEqual([
+      ...affairs.byDepartment.map((department) => [department.departmentName, ...figureCells(department)]),
+      ['合计（含社区自办和待分派）', ...figureCells(affairs)],
+    ]);
+    expect(affairs.byDepartment.map((department) => [department.departmentId, department.received, department.closed])).toEqual([['dept-property', 1, 1]]);
+    expect(grids!.sheet.name).toBe('分网格');
+    expect(cellsOf(grids)).toEqual([
+      ...affairs.byGrid.map((grid) => [grid.gridName, ...figureCells(grid), grid.gridId === 'g2' ? 1 : 0]),
+      ['合计', ...figureCells(affairs), 1],
+    ]);
+    expect(file.rows).toBe(november.length + affairs.byDepartment.length + 1 + affairs.byGrid.length + 1);
+
+    // A grid worker's holds their grids only, summaries included.
+    const theirs = await openAll(await exportAs(GRID_WORKER_2, { kind: 'affairs', month: '2026-11' }));
+    expect(theirs[0]!.rows.map((row) => row['事务编号'])).toEqual(['rep-a2']);
+    expect(theirs[1]!.rows.map((row) => row['承办部门'])).toEqual(['合计（含社区自办和待分派）']);
+    expect(theirs[2]!.rows.map((row) => [row['网格'], row['上报事务']])).toEqual([
+      ['第二网格', 1],
+      ['合计', 1],
+    ]);
+    await expectRefused(cloud, DEMO.grid, 'report.export', { kind: 'affairs', month: '2026-11', gridId: 'g2' }, 'FORBIDDEN', '只能导出您负责网格的数据');
+  });
+
+  it('社区治理月报’s 事务办理 block and each grid’s affairs are stats.overview’s', async () => {
+    const stats = ok(await call(cloud, DEMO.staff, 'stats.overview', { month: '2026-11' }));
+    expect(stats.affairs.received).toBe(3);
+    const [figures, grids] = await openAll(await exportAs(DEMO.staff, { kind: 'monthly', month: '2026-11' }));
+    const row = (label: string) => figures!.rows.find((r) => r['指标'] === label);
+    expect(row('事务办理：上报事务')).toEqual({ 指标: '事务办理：上报事务', 本月: 3, 上月: stats.previous.affairs.received, 变化: 3 - stats.previous.affairs.received });
+    expect(row('事务办理：办结率（%）')).toMatchObject({ 本月: Math.round(stats.affairs.closingRate! * 10000) / 100 });
+    expect(row('事务办理：部门平均响应（小时）')).toMatchObject({ 本月: 3 });
+    expect(row('事务办理：平均满意度（星）')).toMatchObject({ 本月: 4 });
+    expect(row('事务办理：其中矛盾纠纷')).toMatchObject({ 本月: 1 });
+    expect(grids!.rows.map((r) => [r['网格'], r['上报事务'], r['事务已办结'], r['超期事务']])).toEqual(stats.affairs.byGrid.map((g) => [g.gridName, g.received, g.closed, g.overdue]));
+    expect(grids!.types[0]).toMatchObject({ 上报事务: ExcelJS.ValueType.Number });
   });
 
   it(`at most ${REPORT_EXPORTS_PER_DAY} exports a person a day, then a clear refusal; the next day again`, async () => {

@@ -98,14 +98,14 @@ export function connectMiniProgram(cloud: LocalCloud, openid: string, options: C
 export type Page = ReturnType<typeof simulate.render>;
 
 /**
- * WeChat's compiler turns every WXML file of the mini-program into one script, read from its output:
- * more than the 1 MB it reads by default once the pages grew past it (as scripts/wechat-build.ts).
+ * wcc compiles every page of the mini-program at once; its output passed the compiler's default 1 MB
+ * (spawnSync ENOBUFS) once the affair pages came, so it is given room to grow.
  */
-export const COMPILER_OPTIONS = { maxBuffer: 64 * 1024 * 1024 };
+export const WCC_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 /** Renders a page (written with Component()) and attaches it to the document. */
 export function mount(pagePath: string, properties: Record<string, unknown> = {}): Page {
-  const id = simulate.load(path.join(MP_ROOT, pagePath), { rootPath: MP_ROOT, compiler: 'official', compilerOptions: COMPILER_OPTIONS });
+  const id = simulate.load(path.join(MP_ROOT, pagePath), { rootPath: MP_ROOT, compiler: 'official', compilerOptions: { maxBuffer: WCC_OUTPUT_BYTES } });
   const page = simulate.render(id, properties);
   page.attach(document.createElement('parent-wrapper'));
   return page;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMPILER_OPTIONS, MP_ROOT, type Page, text, until } from '../helpers/mp';
+import { MP_ROOT, type Page, text, until, WCC_OUTPUT_BYTES } from '../helpers/mp';
 
 type Reply = { ok: true; data: { items: string[]; nextCursor: string | null } } | { ok: false; error: { code: string; message: string } };
 
@@ -84,7 +84,7 @@ beforeEach(() => {
 });
 
 function open(): Page {
-  const id = simulate.load(path.join(root, 'list-fixture/index'), { rootPath: root, compiler: 'official', compilerOptions: COMPILER_OPTIONS });
+  const id = simulate.load(path.join(root, 'list-fixture/index'), { rootPath: root, compiler: 'official', compilerOptions: { maxBuffer: WCC_OUTPUT_BYTES } });
   const properties: Record<string, unknown> = {};
   const rendered = simulate.render(id, properties);
   rendered.attach(document.createElement('parent-wrapper'));

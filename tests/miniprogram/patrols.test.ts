@@ -12,7 +12,7 @@ import type { PatrolLog } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { DEMO, startLinli } from '../helpers/linli';
 import { captureNavigation, connectMiniProgram, mount, settle, text, until } from '../helpers/mp';
-import { docs } from '../helpers/seed';
+import { docs, seed } from '../helpers/seed';
 
 /** The day after the demo's last patrol (2026-12-04). */
 const START = new Date('2026-12-05T10:00:00+08:00');
@@ -22,6 +22,32 @@ const wx = () => (globalThis as unknown as { wx: Record<string, unknown> }).wx;
 
 beforeAll(async () => {
   cloud = await startLinli({ startAt: START, timers: [] });
+  // An affair of g1 closed on 3 December: the month's 办结事件.
+  const at = new Date('2026-11-28T09:00:00+08:00');
+  seed(cloud, 'affairs', [
+    {
+      _id: 'mp-closed-affair',
+      communityId: DEMO.community,
+      clientRequestId: 'mp-closed-affair',
+      category: '环境卫生',
+      description: '楼道堆物',
+      place: { gridId: 'g1', building: '2栋' },
+      urgency: '一般',
+      reporterOpenid: DEMO.grid,
+      reporterName: '周网格',
+      reporterRole: 'grid_worker',
+      anonymous: false,
+      createdBy: DEMO.grid,
+      status: 'closed',
+      version: 4,
+      overdue: false,
+      overdueCount: 0,
+      events: [{ at, by: DEMO.grid, byName: '周网格', from: null, to: 'reported' }],
+      createdAt: at,
+      updatedAt: at,
+      closedAt: new Date('2026-12-03T15:00:00+08:00'),
+    },
+  ]);
 });
 afterAll(() => cloud.close());
 
@@ -41,7 +67,8 @@ describe('staff/patrol-report', () => {
     const g1 = text(page, '#summary-g1');
     expect(g1).toContain('第一网格');
     expect(g1).toContain('巡查 4 天');
-    expect(g1).toMatch(/2\s*巡查（次）\s*2\s*走访（次）\s*10\s*走访户数\s*3\s*覆盖楼栋\s*0\s*发现事件\s*1\s*记录人数/);
+    expect(g1).toMatch(/2\s*巡查（次）\s*2\s*走访（次）\s*10\s*走访户数\s*3\s*覆盖楼栋\s*0\s*发现事件\s*1\s*办结事件\s*1\s*记录人数/);
+    expect(text(page, '#summary-g2')).toMatch(/0\s*办结事件/);
     expect(text(page, '#summary-g2')).toContain('巡查 0 天');
     expect(text(page, '#rank-g1')).toBe('第 1 名第一网格4 天 · 10 户 · 0 件');
     expect(text(page, '#rank-g2')).toBe('第 2 名第二网格0 天 · 0 户 · 0 件');

@@ -302,6 +302,65 @@ describe('staff/stats', () => {
     );
   });
 
+  it('shows the period’s affairs and each department’s share from the same call', async () => {
+    const reported = ok(
+      await call(cloud, DEMO.grid, 'affair.report', {
+        category: '环境卫生',
+        description: '2栋楼下垃圾堆放未清运',
+        place: { gridId: 'g1', building: '2栋' },
+        urgency: '一般',
+        clientRequestId: requestId(),
+      }),
+    ).affair;
+    ok(await call(cloud, DEMO.staff, 'affair.whistle', { affairId: reported.id, departmentId: 'dept-property' }));
+    ok(await call(cloud, DEMO.dept, 'affair.respond', { affairId: reported.id, decision: 'accept' }));
+    const { affairs, previous } = ok(await call(cloud, DEMO.staff, 'stats.overview', {}));
+    expect(affairs.received).toBeGreaterThan(0);
+    const calls = connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/stats/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    // No request of its own: the affairs come with the overview.
+    expect(calls.calls.map((c) => c.data.action)).toEqual(['stats.overview']);
+    const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10}%`);
+    expect(text(page, '#affairs-title')).toContain(`上报 ${affairs.received} 件`);
+    expect(text(page, '#affairs-closing-rate')).toBe(`${percent(affairs.closingRate)}事务办结率（办结 ${affairs.closed} 件）前30天 ${percent(previous.affairs.closingRate)}`);
+    expect(text(page, '#affairs-overdue')).toContain(`${affairs.overdue}超期事务（件）`);
+    // Nothing flagged to the street office (督办): nothing said about it.
+    expect(affairs.escalated).toBe(0);
+    expect(page.querySelector('#affairs-escalated')).toBeFalsy();
+    const property = affairs.byDepartment.find((department) => department.departmentId === 'dept-property')!;
+    expect(text(page, '#department-dept-property')).toBe(
+      `幸福里物业服务中心${property.received} 件 · 办结 ${property.closed} 件（${percent(property.closingRate)}）· 平均响应 ${property.averageRespondHours === null ? '—' : `${property.averageRespondHours} 小时`}${property.overdue > 0 ? ` · 超期 ${property.overdue} 件` : ''}`,
+    );
+    expect(page.querySelectorAll('#departments .bar-row')).toHaveLength(affairs.byDepartment.length);
+    expect(page.querySelector('#no-departments')).toBeFalsy();
+    // A month without any: said plainly.
+    page.querySelector('#range-last-month')!.dispatchEvent('tap');
+    await until(() => page.data.range === 'lastMonth' && page.data.loading === false);
+    expect(text(page, '#no-departments')).toBe('这段时间没有吹哨到部门的事务');
+    // The trend has them per month too.
+    page.querySelector('#tab-trend')!.dispatchEvent('tap');
+    await until(() => page.data.trend !== null);
+    page.querySelector('#metric-affairsReceived')!.dispatchEvent('tap');
+    await until(() => page.data.metric === 'affairsReceived');
+    const { months } = ok(await call(cloud, DEMO.staff, 'stats.trend', {}));
+    const current = months[11]!;
+    expect(current.affairsReceived).toBeGreaterThan(0);
+    expect(text(page, `#trend-${current.month}`)).toContain(`${current.affairsReceived}`);
+    expect(page.querySelector(`#trend-bar-${current.month}`)!.dom!.getAttribute('style')).toContain('width: 100%');
+
+    // One flagged to the street office (督办) after missing its deadlines: said under 超期事务.
+    const stored = docs(cloud, 'affairs').find((affair) => affair._id === reported.id)!;
+    const now = new Date();
+    seed(cloud, 'affairs', [{ ...stored, _id: 'mp-escalated', clientRequestId: 'mp-escalated', overdueCount: 2, escalation: { departmentId: 'dept-property', departmentName: '幸福里物业服务中心', at: now, overdueCount: 2 } }]);
+    page.querySelector('#tab-overview')!.dispatchEvent('tap');
+    await until(() => Boolean(page.querySelector('#range-recent')));
+    page.querySelector('#range-recent')!.dispatchEvent('tap');
+    await until(() => page.data.range === 'recent' && page.data.loading === false && page.data.affairs?.escalated === 1);
+    expect(text(page, '#affairs-escalated')).toBe('其中督办 1 件');
+  });
+
   it('shows a figure’s last 12 months as bars, and switches figures without another call', async () => {
     const calls = connectMiniProgram(cloud, DEMO.staff);
     const page = mount('staff/stats/index');

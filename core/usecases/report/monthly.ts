@@ -1,12 +1,13 @@
 /**
- * 社区治理月报: the month's figures beside the month before's, with the change, then each grid's,
+ * 社区治理月报: the month's figures (orders, hours, points, and the 事务办理 block of affairs) beside
+ * the month before's, with the change, then each grid's orders and affairs,
  * and the month's closing reconciliation. The figures are stats.overview's own (monthlyFigures),
  * computed once per export and shared by both sheets. A report of some grids (a grid worker's, or
  * staff choosing one) counts those grids' orders and leaves out hours and points, which belong to
  * people, not grids.
  */
 import type { StatsComparison } from '../../contract';
-import { figureRows, type FigureRow, gridRows } from '../../monthly-report';
+import { affairGridRows, figureRows, type FigureRow, gridRows } from '../../monthly-report';
 import type { SheetCell } from '../../ports';
 import { round } from '../../stats';
 import { closingReconciliation } from '../reconcile';
@@ -63,11 +64,30 @@ export const monthlyReport: ReportKindSpec = {
         { header: '平均满意度（星）', width: 14, type: 'number' },
         { header: '上月订单', width: 10, type: 'integer' },
         { header: '上月办结率（%）', width: 14, type: 'number' },
+        { header: '上报事务', width: 9, type: 'integer' },
+        { header: '事务已办结', width: 10, type: 'integer' },
+        { header: '事务办结率（%）', width: 14, type: 'number' },
+        { header: '超期事务', width: 9, type: 'integer' },
+        { header: '事务平均办理时长（小时）', width: 14, type: 'number' },
+        { header: '事务满意度（星）', width: 12, type: 'number' },
+        { header: '上月上报事务', width: 12, type: 'integer' },
       ],
       async *rows(context) {
-        for (const grid of gridRows(await figures(context))) {
-          yield [grid.gridName, grid.orders, grid.finished, asPercent(grid.completionRate), grid.averageStars, grid.previousOrders, asPercent(grid.previousCompletionRate)];
+        const comparison = await figures(context);
+        const affairs = new Map(affairGridRows(comparison).map((grid) => [grid.gridId, grid]));
+        const affairCells = (gridId: string): SheetCell[] => {
+          const grid = affairs.get(gridId);
+          affairs.delete(gridId);
+          if (!grid) return [0, 0, null, 0, null, null, 0];
+          return [grid.received, grid.closed, asPercent(grid.closingRate), grid.overdue, grid.averageResolveHours, grid.averageStars, grid.previousReceived];
+        };
+        // The orders' grids (gridRows follows byGrid one for one), then any grid only affairs name.
+        const orderRows = gridRows(comparison);
+        for (const [index, grid] of orderRows.entries()) {
+          const gridId = comparison.byGrid[index]!.gridId;
+          yield [grid.gridName, grid.orders, grid.finished, asPercent(grid.completionRate), grid.averageStars, grid.previousOrders, asPercent(grid.previousCompletionRate), ...affairCells(gridId)];
         }
+        for (const grid of [...affairs.values()]) yield [grid.gridName, 0, 0, null, null, 0, null, ...affairCells(grid.gridId)];
       },
     },
   ],

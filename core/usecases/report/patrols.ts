@@ -1,6 +1,6 @@
 /**
  * 巡查走访台账 (the 月通报 of the grids): each grid's month — days patrolled, 巡查 and 走访 logs,
- * households visited, buildings covered, affairs found, who logged — from the same tally as
+ * households visited, buildings covered, affairs found and closed, who logged — from the same tally as
  * patrol.summary; then every log of the month. Notes stay in the app (a visit's note is about a
  * household). A grid worker's holds their own grids.
  */
@@ -50,12 +50,13 @@ export const patrolReport: ReportKindSpec = {
     { header: '走访户数', width: 9, type: 'integer' },
     { header: '覆盖楼栋', width: 9, type: 'integer' },
     { header: '发现事件', width: 9, type: 'integer' },
+    { header: '办结事件', width: 9, type: 'integer' },
     { header: '记录人数', width: 9, type: 'integer' },
   ],
   async *rows({ deps, community, period, gridIds }) {
     const tally = await tallyOf(deps, community._id, [period.label], gridIds);
     for (const grid of patrolSummaryOf(tally, gridsShown(community, tally, gridIds))) {
-      yield [grid.gridName, grid.daysPatrolled, grid.patrolLogs, grid.visitLogs, grid.householdsVisited, grid.buildingsCovered, grid.affairsFound, grid.workers];
+      yield [grid.gridName, grid.daysPatrolled, grid.patrolLogs, grid.visitLogs, grid.householdsVisited, grid.buildingsCovered, grid.affairsFound, grid.affairsClosed, grid.workers];
     }
   },
   moreSheets: [{ name: logs.title, columns: logs.columns, rows: logs.rows }],

@@ -3,6 +3,7 @@
  * (ledger.ts says what one is), an entry here, and its name in REPORT_KINDS (core/contract/report.ts).
  */
 import type { ReportKind } from '../../contract/report';
+import { affairsLedger } from './affairs';
 import type { ReportKindSpec } from './ledger';
 import { monthlyReport } from './monthly';
 import { ordersLedger } from './orders';
@@ -20,4 +21,5 @@ export const REPORT_REGISTRY: Readonly<Record<ReportKind, ReportKindSpec>> = {
   activities: attendanceLedger,
   stock: stockLedger,
   patrols: patrolReport,
+  affairs: affairsLedger,
 };

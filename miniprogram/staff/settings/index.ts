@@ -90,8 +90,8 @@ const NUMBER_SECTIONS: SectionSpec[] = [
   {
     key: 'householdsPerLinker',
     title: '联户长联系户数',
-    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数。十联户为 10 户，社区管家可设为 40–50 户。',
-    fourEyes: false,
+    explain: '每位联户长（党员联系户、社区管家）最多联系的家庭户数，联户长能看到所联系户的电话和需要关照的情况。十联户为 10 户，社区管家可设为 40–50 户。',
+    fourEyes: true,
     fields: [{ key: 'value', label: '最多', unit: '户' }],
   },
   {

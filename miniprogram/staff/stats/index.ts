@@ -1,7 +1,8 @@
 /**
  * Statistics (数据统计), three tabs:
  * - 概览 (stats.overview): 办结率, satisfaction, response and completion times, volunteer hours,
- *   points issued and redeemed, orders per grid, each figure beside the previous period's;
+ *   points issued and redeemed, orders per grid, each figure beside the previous period's; then the
+ *   affairs (社区事务) reported in the period and each department's share, from the same reply;
  * - 趋势 (stats.trend): the last 12 months of one chosen figure, loaded when the tab is first opened
  *   (the first screen stays one call);
  * - 对账 (points.reconciliation): the newest reconciliation and what it found.
@@ -12,7 +13,7 @@
  * the large-text mode our elderly users need. Views are tiny, accessible and render everywhere. The
  * trend is drawn the same way: a figure's 12 months as 12 labelled bars.
  */
-import type { DiscrepancyView, GridStats, ReconciliationView, StatsComparison, StatsOverview, TrendMonth } from '../../../core/contract';
+import type { AffairStats, DepartmentAffairStats, DiscrepancyView, GridStats, ReconciliationView, StatsComparison, StatsOverview, TrendMonth } from '../../../core/contract';
 import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatTime } from '../../utils/format';
@@ -20,7 +21,7 @@ import { formatTime } from '../../utils/format';
 /** 'recent': the server's default window (the last 30 days); 'month': this calendar month; 'lastMonth': the one before. */
 type Range = 'recent' | 'month' | 'lastMonth';
 type Tab = 'overview' | 'trend' | 'reconcile';
-type TrendMetric = 'orders' | 'completionRate' | 'averageStars' | 'volunteerHours' | 'pointsIssued' | 'pointsRedeemed';
+type TrendMetric = 'orders' | 'completionRate' | 'averageStars' | 'volunteerHours' | 'pointsIssued' | 'pointsRedeemed' | 'affairsReceived';
 
 interface GridBar extends GridStats {
   widthPercent: number;
@@ -42,6 +43,26 @@ interface Figures {
   pointsIssued: number;
   pointsRedeemed: number;
   totalOrders: number;
+}
+
+/** The affairs of the period as the tiles show them. */
+interface AffairTiles {
+  received: number;
+  closed: number;
+  closingRate: string;
+  overdue: number;
+  escalated: number;
+  respondHours: string;
+  resolveHours: string;
+  averageStars: string;
+  rated: number;
+  disputes: number;
+}
+
+interface DepartmentLine {
+  departmentId: string;
+  departmentName: string;
+  text: string;
 }
 
 interface TrendBar {
@@ -85,6 +106,30 @@ export function toFigures(stats: StatsOverview): Figures {
   };
 }
 
+export function toAffairTiles(affairs: AffairStats): AffairTiles {
+  return {
+    received: affairs.received,
+    closed: affairs.closed,
+    closingRate: percent(affairs.closingRate),
+    overdue: affairs.overdue,
+    escalated: affairs.escalated,
+    respondHours: orDash(affairs.averageRespondHours),
+    resolveHours: orDash(affairs.averageResolveHours),
+    averageStars: orDash(affairs.averageStars),
+    rated: affairs.rated,
+    disputes: affairs.disputes,
+  };
+}
+
+/** One line per department whistled to: what it holds, closed, and how fast it answered. */
+export function toDepartmentLines(departments: DepartmentAffairStats[]): DepartmentLine[] {
+  return departments.map((department) => ({
+    departmentId: department.departmentId,
+    departmentName: department.departmentName,
+    text: `${department.received} 件 · 办结 ${department.closed} 件（${percent(department.closingRate)}）· 平均响应 ${orDash(department.averageRespondHours, ' 小时')}${department.overdue > 0 ? ` · 超期 ${department.overdue} 件` : ''}`,
+  }));
+}
+
 export function toBars(grids: GridStats[]): GridBar[] {
   const max = Math.max(1, ...grids.map((grid) => grid.orders));
   return grids.map((grid) => ({
@@ -103,6 +148,7 @@ export const TREND_METRICS: ReadonlyArray<{ key: TrendMetric; label: string }> =
   { key: 'volunteerHours', label: '服务时长' },
   { key: 'pointsIssued', label: '发放积分' },
   { key: 'pointsRedeemed', label: '兑换积分' },
+  { key: 'affairsReceived', label: '上报事务' },
 ];
 
 const metricText = (metric: TrendMetric, value: number | null): string => {
@@ -178,6 +224,9 @@ Component({
     previous: null as Figures | null,
     previousName: PREVIOUS_NAMES.recent,
     bars: [] as GridBar[],
+    affairs: null as AffairTiles | null,
+    previousAffairs: null as AffairTiles | null,
+    departments: [] as DepartmentLine[],
     metrics: TREND_METRICS,
     metric: 'orders' as TrendMetric,
     trendLoading: false,
@@ -235,6 +284,9 @@ Component({
         previous: toFigures(stats.previous),
         previousName: PREVIOUS_NAMES[range],
         bars: toBars(stats.byGrid),
+        affairs: toAffairTiles(stats.affairs),
+        previousAffairs: toAffairTiles(stats.previous.affairs),
+        departments: toDepartmentLines(stats.affairs.byDepartment),
       });
     },
     async loadTrend() {

@@ -1,0 +1,19 @@
+/** Leaving a household: shared by 注销 (account.ts) and moving home (user.updateProfile). */
+import { COLLECTIONS, type Household, type User } from '../../model';
+import type { Deps } from '../../ports';
+
+/**
+ * Takes the person out of their household's members (the household stays, for the others). The
+ * write holds on the version read; if someone edited the household meanwhile, it is read again.
+ */
+export async function leaveHousehold(deps: Deps, user: Pick<User, '_id' | 'householdId'>): Promise<void> {
+  if (!user.householdId) return;
+  const households = deps.store.collection<Household>(COLLECTIONS.households);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const household = await households.get(user.householdId);
+    if (!household || !household.members.some((member) => member.openid === user._id)) return;
+    const members = household.members.filter((member) => member.openid !== user._id);
+    const written = await households.update({ _id: household._id, version: household.version }, { set: { members, version: household.version + 1, updatedAt: deps.clock.now() } });
+    if (written === 1) return;
+  }
+}
