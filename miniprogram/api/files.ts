@@ -38,3 +38,33 @@ export function uploadFile(filePath: string, cloudPath: string): Promise<string>
 export function imageUrl(fileID: string): string {
   return usesLocalCloud() ? `${localCloudUrl()}/client/file?fileID=${encodeURIComponent(fileID)}` : fileID;
 }
+
+/** A photo as vant's uploader lists it. */
+export interface UploadedPhoto {
+  url: string;
+  fileID: string;
+  isImage: true;
+}
+
+/**
+ * Uploads the photos vant's uploader just read, one at a time, while fewer than `max` are held; each
+ * goes to `folder/<stem>-<a name of its own>.<extension>` (never onto an earlier one's name, even
+ * after one was deleted) and is added through `set`. Tells the person if one failed.
+ */
+export async function uploadChosenPhotos(
+  event: Vant.UploaderAfterRead,
+  target: { folder: string; stem: string; max: number; held: () => readonly UploadedPhoto[]; set: (photos: UploadedPhoto[]) => void },
+): Promise<void> {
+  const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
+  try {
+    for (const file of files) {
+      const path = file.tempFilePath ?? file.url ?? '';
+      if (!path || target.held().length >= target.max) continue;
+      const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
+      const fileID = await uploadFile(path, `${target.folder}/${target.stem}-${Date.now().toString(36)}${target.held().length + 1}.${extension}`);
+      target.set([...target.held(), { url: imageUrl(fileID), fileID, isImage: true }]);
+    }
+  } catch {
+    wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
+  }
+}

@@ -13,7 +13,7 @@
 import type { AffairCommand, AffairView, DepartmentView, VolunteerView } from '../../../core/contract';
 import type { MediationTier } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
-import { imageUrl, uploadFile } from '../../api/files';
+import { imageUrl, type UploadedPhoto, uploadChosenPhotos } from '../../api/files';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatTime, largeText, wholeNumber } from '../../utils/format';
 import { AFFAIR_STATUS_TAG, AFFAIR_STATUS_TEXT, TIER_TEXT } from '../../utils/labels';
@@ -41,12 +41,6 @@ interface Person {
   meta: string;
 }
 
-interface Photo {
-  url: string;
-  fileID: string;
-  isImage: true;
-}
-
 /** What a van-field holds (an emptied field may report no string). */
 const fieldValue = (event: Vant.FieldChange): string => (typeof event.detail === 'string' ? event.detail : '');
 
@@ -70,7 +64,7 @@ const EMPTY_FORM = {
   deadline: '',
   tier: '' as MediationTier | '',
   stars: 0,
-  resolvePhotos: [] as Photo[],
+  resolvePhotos: [] as UploadedPhoto[],
   formError: '',
 };
 
@@ -114,7 +108,6 @@ Component({
     peopleLoaded: false,
     departments: [] as DepartmentView[],
     departmentsLoaded: false,
-    photoCount: 0,
     uploading: false,
     busy: false,
   },
@@ -371,23 +364,15 @@ Component({
     /** A photo of the result: uploaded at once, into my photo folder, the only one the cloud accepts. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
       if (!(await this.loadPhotoFolder())) return;
-      const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
-      try {
-        for (const file of files) {
-          const path = file.tempFilePath ?? file.url ?? '';
-          if (!path || this.data.resolvePhotos.length >= MAX_PHOTOS) continue;
-          const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
-          const count = this.data.photoCount + 1;
-          this.setData({ photoCount: count });
-          const fileID = await uploadFile(path, `affairs/${this.data.photoFolder}/${this.data.affairId}-result-${Date.now().toString(36)}-${count}.${extension}`);
-          this.setData({ resolvePhotos: [...this.data.resolvePhotos, { url: imageUrl(fileID), fileID, isImage: true }] });
-        }
-      } catch {
-        wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
-      } finally {
-        this.setData({ uploading: false });
-      }
+      await uploadChosenPhotos(event, {
+        folder: `affairs/${this.data.photoFolder}`,
+        stem: `${this.data.affairId}-result`,
+        max: MAX_PHOTOS,
+        held: () => this.data.resolvePhotos,
+        set: (resolvePhotos) => this.setData({ resolvePhotos }),
+      });
+      this.setData({ uploading: false });
     },
     onPhotoDelete(event: Vant.UploaderDelete) {
       this.setData({ resolvePhotos: this.data.resolvePhotos.filter((_photo, index) => index !== event.detail.index) });

@@ -11,7 +11,7 @@
  */
 import type { AffairCategory, AffairUrgency, Grid } from '../../../core/model';
 import { call, newRequestId } from '../../api/api';
-import { imageUrl, uploadFile } from '../../api/files';
+import { type UploadedPhoto, uploadChosenPhotos } from '../../api/files';
 import { askToSubscribe } from '../../api/subscribe';
 import { largeText } from '../../utils/format';
 import { AFFAIR_CATEGORIES, AFFAIR_URGENCIES } from '../../utils/labels';
@@ -48,9 +48,7 @@ Component({
     parties: '',
     anonymous: false,
     /** What van-uploader shows, with the fileID behind each. */
-    photos: [] as Array<{ url: string; fileID: string; isImage: true }>,
-    /** Numbers the uploads, so a photo removed and another added never share a file name. */
-    photoCount: 0,
+    photos: [] as UploadedPhoto[],
     uploading: false,
     errors: {} as Partial<Record<Field, string>>,
     /** The cloud's refusal, above the button. */
@@ -126,28 +124,24 @@ Component({
     },
     /** A photo was chosen: uploaded at once, into this report's folder (from its request id), the only one the cloud accepts. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
-      const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
-      try {
-        if (!this.data.photoFolder) {
-          const reply = await call('affair.photoFolder', { for: 'report', clientRequestId: this.data.requestId }, { toast: false });
-          if (!reply.ok) throw new Error(reply.error.message);
-          this.setData({ photoFolder: reply.data.folder });
+      if (!this.data.photoFolder) {
+        const reply = await call('affair.photoFolder', { for: 'report', clientRequestId: this.data.requestId }, { toast: false });
+        if (!reply.ok) {
+          wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
+          this.setData({ uploading: false });
+          return;
         }
-        for (const file of files) {
-          const path = file.tempFilePath ?? file.url ?? '';
-          if (!path || this.data.photos.length >= MAX_PHOTOS) continue;
-          const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
-          const count = this.data.photoCount + 1;
-          this.setData({ photoCount: count });
-          const fileID = await uploadFile(path, `affairs/${this.data.photoFolder}/${this.data.requestId}-${count}.${extension}`);
-          this.setData({ photos: [...this.data.photos, { url: imageUrl(fileID), fileID, isImage: true }] });
-        }
-      } catch {
-        wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
-      } finally {
-        this.setData({ uploading: false });
+        this.setData({ photoFolder: reply.data.folder });
       }
+      await uploadChosenPhotos(event, {
+        folder: `affairs/${this.data.photoFolder}`,
+        stem: this.data.requestId,
+        max: MAX_PHOTOS,
+        held: () => this.data.photos,
+        set: (photos) => this.setData({ photos }),
+      });
+      this.setData({ uploading: false });
     },
     onPhotoDelete(event: Vant.UploaderDelete) {
       this.setData({ photos: this.data.photos.filter((_photo, index) => index !== event.detail.index) });

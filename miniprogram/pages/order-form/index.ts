@@ -5,7 +5,7 @@
  */
 import type { Address } from '../../../core/model';
 import { call, newRequestId } from '../../api/api';
-import { imageUrl, uploadFile } from '../../api/files';
+import { type UploadedPhoto, uploadChosenPhotos } from '../../api/files';
 import { askToSubscribe } from '../../api/subscribe';
 import { formatAddress, isPhone, largeText, PHONE_MESSAGE } from '../../utils/format';
 
@@ -32,7 +32,7 @@ Component({
     requestId: '',
     submitting: false,
     /** Optional photos of the need: what van-uploader shows, with the fileID behind each. */
-    photos: [] as Array<{ url: string; fileID: string; isImage: true }>,
+    photos: [] as UploadedPhoto[],
     openid: '',
     uploading: false,
   },
@@ -90,22 +90,15 @@ Component({
     },
     /** A photo was chosen: upload it at once, under orders/<my openid>/, as the cloud requires. */
     async onPhotoRead(event: Vant.UploaderAfterRead) {
-      const files = Array.isArray(event.detail.file) ? event.detail.file : [event.detail.file];
       this.setData({ uploading: true });
-      try {
-        for (const file of files) {
-          const path = file.tempFilePath ?? file.url ?? '';
-          if (!path || this.data.photos.length >= 3) continue;
-          const extension = /\.(\w{2,4})$/.exec(path)?.[1] ?? 'jpg';
-          const cloudPath = `orders/${this.data.openid}/${this.data.requestId}-${this.data.photos.length + 1}.${extension}`;
-          const fileID = await uploadFile(path, cloudPath);
-          this.setData({ photos: [...this.data.photos, { url: imageUrl(fileID), fileID, isImage: true }] });
-        }
-      } catch {
-        wx.showToast({ title: '照片上传失败，请重试', icon: 'none' });
-      } finally {
-        this.setData({ uploading: false });
-      }
+      await uploadChosenPhotos(event, {
+        folder: `orders/${this.data.openid}`,
+        stem: this.data.requestId,
+        max: 3,
+        held: () => this.data.photos,
+        set: (photos) => this.setData({ photos }),
+      });
+      this.setData({ uploading: false });
     },
     onPhotoDelete(event: Vant.UploaderDelete) {
       this.setData({ photos: this.data.photos.filter((_photo, index) => index !== event.detail.index) });
