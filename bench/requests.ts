@@ -175,6 +175,8 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('议题', 'demo-resident', 'council.get', { matterId: 'cm-demo-handrail' }),
   screen('议题 (讨论)', 'demo-resident', 'council.comments', { matterId: 'cm-demo-handrail', limit: 20 }),
   screen('提出议题', 'demo-resident', 'council.scopes', {}),
+  screen('我的家庭户', 'demo-resident', 'household.mine', {}),
+  screen('我的家庭户 (我联系的)', 'demo-resident', 'household.list', { box: 'linked' }),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

@@ -52,6 +52,8 @@ export interface MyHouseholdView {
   household: HouseholdView | null;
   /** The caller's latest request to be linked, while it waits or after it was refused. */
   claim: HouseholdClaimView | null;
+  /** Whether the caller may ask to be linked (a registered resident not yet in a household). */
+  mayClaim: boolean;
 }
 
 const relation = z.enum(HOUSEHOLD_RELATIONS, { error: `与户主关系只能是${HOUSEHOLD_RELATIONS.join('、')}` });

@@ -184,7 +184,11 @@ export const householdHandlers: Handlers<'household'> = {
       claimsOf(deps).get(caller.openid),
     ]);
     const own = household && household.members.some((member) => member.openid === caller.openid) ? household : null;
-    return { household: own ? toHouseholdView(own, caller, caller.community) : null, claim: claim && claim.status !== 'confirmed' ? toClaimView(claim) : null };
+    return {
+      household: own ? toHouseholdView(own, caller, caller.community) : null,
+      claim: claim && claim.status !== 'confirmed' ? toClaimView(claim) : null,
+      mayClaim: !own && caller.roles.has('resident'),
+    };
   },
 
   'household.claim': async (input, { caller, deps }) => {
@@ -210,7 +214,7 @@ export const householdHandlers: Handlers<'household'> = {
       await takeDailyQuota(tx, quotaKey('household_claims', caller.openid), 3, now, '您今天已申请 3 次，请明天再试或联系社区工作人员');
       await tx.collection<HouseholdClaim>(COLLECTIONS.householdClaims).set(claim);
     });
-    return { household: null, claim: toClaimView(claim) };
+    return { household: null, claim: toClaimView(claim), mayClaim: true };
   },
 
   'household.claims': async (input, { caller, deps }) => {
