@@ -18,7 +18,7 @@ import { memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, type OrderBy } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
 import { compact, loadCommunity } from './shared/store';
-import { checkAddress } from './user';
+import { sameDoor } from './shared/household';
 
 /** Households one staff member may register or edit a day: a register is built over weeks, not flooded in an hour. */
 export const HOUSEHOLD_EDITS_PER_DAY = 500;
@@ -88,8 +88,6 @@ interface Door {
   room: string;
 }
 
-const sameDoorAs = (user: User, door: Door) => user.address.building === door.building && (user.address.unit ?? '') === (door.unit ?? '') && user.address.room === door.room;
-
 /**
  * Points the registered members at the household (and the removed ones away from it), in the
  * transaction that writes it. Someone already in another household is refused: one home each.
@@ -104,7 +102,7 @@ async function relinkMembers(tx: Transaction, communityId: string, householdId: 
     if (!user || user.communityId !== communityId || !user.roles.includes('resident')) throw new DomainError('INVALID_INPUT', '家庭成员中有不是本社区登记居民的账号');
     if (user.householdId && user.householdId !== householdId) throw new DomainError('CONFLICT', `${user.name}已登记在另一户，请先从那一户移除`);
     // A registered member lives there: their own address says so (else they ask, and staff confirm).
-    if (!sameDoorAs(user, door)) throw new DomainError('CONFLICT', `${user.name}登记的住址不是这一户，请其在“我的家庭户”中按自己的住址申请`);
+    if (!sameDoor(user.address, door)) throw new DomainError('CONFLICT', `${user.name}登记的住址不是这一户，请其在“我的家庭户”中按自己的住址申请`);
     await users.update(openid, { set: { householdId, updatedAt: now } });
   }
   for (const openid of was) {
@@ -119,7 +117,6 @@ export const householdHandlers: Handlers<'household'> = {
     const communityId = staffCommunity(caller);
     const community = await loadCommunity(deps, communityId, caller);
     const gridId = gridOfBuilding(community, input.building);
-    checkAddress(community, { gridId, building: input.building });
     const householdId = householdIdFor(communityId, input.building, input.unit, input.room);
     if (input.householdId && input.householdId !== householdId) throw new DomainError('INVALID_INPUT', '门牌不能修改：搬家请登记新的家庭户，再把旧的成员移除');
     const now = deps.clock.now();
@@ -252,7 +249,7 @@ export const householdHandlers: Handlers<'household'> = {
       if (!user || user.communityId !== communityId || !user.roles.includes('resident')) throw new DomainError('CONFLICT', '该居民已不在本社区登记');
       if (user.householdId) throw new DomainError('CONFLICT', `${user.name}已登记在一个家庭户中`);
       // The home as it is now: if the resident moved since asking, they ask again.
-      if (user.address.building !== claim.address.building || (user.address.unit ?? '') !== (claim.address.unit ?? '') || user.address.room !== claim.address.room) {
+      if (!sameDoor(user.address, claim.address)) {
         throw new DomainError('CONFLICT', '该居民申请后修改了住址，请其重新申请');
       }
       const households = tx.collection<Household>(COLLECTIONS.households);

@@ -15,11 +15,9 @@ import { starLevel, sumHours } from '../volunteer-hours';
 import { compact, loadCommunity } from './shared/store';
 import { deleteAccount, exportMine } from './account';
 import { keysetPage } from './shared/paging';
-import { leaveHousehold } from './shared/household';
+import { leaveHousehold, sameDoor } from './shared/household';
 
 /** The address must name a grid and a building of the community. */
-const sameDoor = (a: Address, b: Address) => a.building === b.building && (a.unit ?? '') === (b.unit ?? '') && (a.room ?? '') === (b.room ?? '');
-
 export function checkAddress(community: Community, address: Address): void {
   const grid = community.grids.find((candidate) => candidate.id === address.gridId);
   if (!grid || grid.retired) throw new DomainError('INVALID_INPUT', '所选网格不属于该社区');

@@ -1,5 +1,9 @@
-/** Leaving a household: shared by 注销 (account.ts) and moving home (user.updateProfile). */
-import { COLLECTIONS, type Household, type User } from '../../model';
+/** Households and doors: shared by the household function, 注销 (account.ts) and moving home (user.updateProfile). */
+import { type Address, COLLECTIONS, type Household, type User } from '../../model';
+
+/** The same door: building, unit and room (a missing unit or room is the same as an empty one). */
+export const sameDoor = (a: Pick<Address, 'building' | 'unit' | 'room'>, b: Pick<Address, 'building' | 'unit' | 'room'>): boolean =>
+  a.building === b.building && (a.unit ?? '') === (b.unit ?? '') && (a.room ?? '') === (b.room ?? '');
 import type { Deps } from '../../ports';
 
 /**
