@@ -178,6 +178,22 @@ async function noticeAssigned(deps: Deps, affair: Affair, touser: string, dueAt:
   });
 }
 
+/** A new affair as it reaches the community's desk: its first step, who made it, and the desk's deadline. */
+function atTheDesk(by: string, byName: string, now: Date, tier: MediationTier | undefined, note?: string) {
+  return {
+    createdBy: by,
+    status: 'reported' as const,
+    version: 0,
+    tier,
+    overdue: false,
+    overdueCount: 0,
+    dueAt: addHours(now, DESK_HOURS),
+    events: [compact({ at: now, by, byName, from: null, to: 'reported' as const, note, tier })],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /** What is kept of an assignment or a whistle while the affair is with someone, and dropped when it is back at the desk. */
 const WITH_SOMEONE: Array<keyof Affair & string> = ['handler', 'departmentId', 'departmentName', 'remindAt'];
 
@@ -238,16 +254,7 @@ export const affairHandlers: Handlers<'affair'> = {
       reporterName: user.name,
       reporterRole,
       anonymous: input.anonymous ?? false,
-      createdBy: caller.openid,
-      status: 'reported' as const,
-      version: 0,
-      tier,
-      overdue: false,
-      overdueCount: 0,
-      dueAt: addHours(now, DESK_HOURS),
-      events: [compact({ at: now, by: caller.openid, byName: user.name, from: null, to: 'reported' as const, tier })],
-      createdAt: now,
-      updatedAt: now,
+      ...atTheDesk(caller.openid, user.name, now, tier),
     });
     const limit = official ? DAILY_REPORTS.official : DAILY_REPORTS.resident;
     try {
@@ -461,17 +468,8 @@ export const affairHandlers: Handlers<'affair'> = {
       reporterName: byResident ? order.contactName : nameOf(caller),
       reporterRole: byResident ? ('resident' as const) : ('staff' as const),
       anonymous: false,
-      createdBy: caller.openid,
-      status: 'reported' as const,
-      version: 0,
-      tier,
-      overdue: false,
-      overdueCount: 0,
-      dueAt: addHours(now, DESK_HOURS),
       orderId: order._id,
-      events: [compact({ at: now, by: caller.openid, byName: nameOf(caller), from: null, to: 'reported' as const, note, tier })],
-      createdAt: now,
-      updatedAt: now,
+      ...atTheDesk(caller.openid, nameOf(caller), now, tier, note),
     });
     // One step: the affair is made and the order cancelled together, only if the order is still as read.
     const unchanged: Where = { status: order.status, [`events.${order.events.length}`]: { exists: false }, affairId: { exists: false } };
