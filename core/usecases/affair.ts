@@ -491,11 +491,28 @@ export const affairHandlers: Handlers<'affair'> = {
 export const MAX_AFFAIRS_PER_RUN = 100;
 
 /** Who works on an affair now: its assigned person, or the people of the department it is with. */
-async function handlersOf(deps: Deps, affair: Affair): Promise<string[]> {
+async function handlersOf(deps: Deps, affair: Affair, once: ReadOnce<string[]>): Promise<string[]> {
   if (affair.status === 'handling') return affair.handler ? [affair.handler.openid] : [];
+  const openids = (people: User[]) => people.map((person) => person._id);
   // At the desk, the community's staff are who send it on (a handful).
-  if (!IN_HAND.includes(affair.status)) return (await deps.store.collection<User>(COLLECTIONS.users).find({ communityId: affair.communityId, roles: 'staff' }, { limit: 20 })).map((person) => person._id);
-  return affair.departmentId ? (await departmentPeople(deps, affair.departmentId)).map((person) => person._id) : [];
+  if (!IN_HAND.includes(affair.status)) {
+    const { communityId } = affair;
+    return once(`staff:${communityId}`, async () => openids(await deps.store.collection<User>(COLLECTIONS.users).find({ communityId, roles: 'staff' }, { limit: 20 })));
+  }
+  const { departmentId } = affair;
+  return departmentId ? once(`department:${departmentId}`, async () => openids(await departmentPeople(deps, departmentId))) : [];
+}
+
+type ReadOnce<T> = (key: string, read: () => Promise<T>) => Promise<T>;
+
+/** Reads each key once a timer run: the run's affairs share a few communities and departments. */
+function readOnce<T>(): ReadOnce<T> {
+  const read = new Map<string, Promise<T>>();
+  return (key, load) => {
+    let value = read.get(key);
+    if (!value) read.set(key, (value = load()));
+    return value;
+  };
 }
 
 /**
@@ -545,6 +562,7 @@ function senderOf(affair: Affair): string | undefined {
 export const affairTimer: TimerJob = async (deps) => {
   const now = deps.clock.now();
   const affairs = affairsOf(deps);
+  const people = readOnce<string[]>();
   const due = await affairs.find(
     { status: { in: IN_HAND }, remindAt: { lte: now } },
     {
@@ -562,7 +580,7 @@ export const affairTimer: TimerJob = async (deps) => {
     const claimed = await affairs.update({ _id: affair._id, status: affair.status, version: affair.version, remindAt: new Date(affair.remindAt) }, { unset: ['remindAt'] });
     if (claimed === 0) continue;
     reminded += 1;
-    for (const touser of await handlersOf(deps, affair)) {
+    for (const touser of await handlersOf(deps, affair, people)) {
       await notify(deps, {
         kind: 'affair_reminder',
         touser,
@@ -584,11 +602,9 @@ export const affairTimer: TimerJob = async (deps) => {
   );
   let overdue = 0;
   let escalated = 0;
-  // Each community's rules, read once a run.
-  const communities = new Map<string, Promise<Community | null>>();
+  const communities = readOnce<Community | null>();
   const rulesOf = async (communityId: string) => {
-    if (!communities.has(communityId)) communities.set(communityId, deps.store.collection<Community>(COLLECTIONS.communities).get(communityId));
-    const community = await communities.get(communityId);
+    const community = await communities(communityId, () => deps.store.collection<Community>(COLLECTIONS.communities).get(communityId));
     return community ? affairRulesOf(community) : DEFAULT_AFFAIR_RULES;
   };
   for (const affair of late) {
@@ -602,7 +618,7 @@ export const affairTimer: TimerJob = async (deps) => {
     escalated += await escalate(deps, affair, affair.overdueCount + 1, rulesOf);
     // Once per missed deadline: whoever works on it, and the staff member who sent it there, who follows it up.
     const sender = await stillStaff(deps, affair, senderOf(affair));
-    const touser = new Set([...(await handlersOf(deps, affair)), ...(sender ? [sender] : [])]);
+    const touser = new Set([...(await handlersOf(deps, affair, people)), ...(sender ? [sender] : [])]);
     for (const openid of touser) {
       await notify(deps, {
         kind: 'affair_reminder',
