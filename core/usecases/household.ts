@@ -13,6 +13,7 @@ import type { Handlers } from '../handlers';
 import { maskPhone } from '../id-number';
 import { COLLECTIONS, type Community, type Household, type HouseholdClaim, type HouseholdMember, type User } from '../model';
 import type { Caller, Collection, Deps, Transaction, Where } from '../ports';
+import { DEFAULT_HOUSEHOLDS_PER_LINKER } from '../settings';
 import { iso } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, type OrderBy } from './shared/paging';
@@ -121,7 +122,6 @@ export const householdHandlers: Handlers<'household'> = {
     if (input.householdId && input.householdId !== householdId) throw new DomainError('INVALID_INPUT', '门牌不能修改：搬家请登记新的家庭户，再把旧的成员移除');
     const now = deps.clock.now();
     const members: HouseholdMember[] = input.members.map((member) => compact({ openid: member.openid, name: member.name, relation: member.relation }));
-    if (members.length > MAX_HOUSEHOLD_MEMBERS) throw new DomainError('INVALID_INPUT', `家庭成员最多 ${MAX_HOUSEHOLD_MEMBERS} 位`);
     let written: Household | null = null;
     await deps.store.transaction(async (tx) => {
       await takeDailyQuota(tx, quotaKey('household_edits', caller.openid), HOUSEHOLD_EDITS_PER_DAY, now, `您今天已登记或修改 ${HOUSEHOLD_EDITS_PER_DAY} 户，请明天再继续`);
@@ -285,7 +285,7 @@ export const householdHandlers: Handlers<'household'> = {
   'household.assignLinker': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const community = await loadCommunity(deps, communityId, caller);
-    const limit = community.settings.householdsPerLinker ?? 10;
+    const limit = community.settings.householdsPerLinker ?? DEFAULT_HOUSEHOLDS_PER_LINKER;
     const linker = input.linker ? await usersOf(deps).get(input.linker) : null;
     if (input.linker && (!linker || linker.communityId !== communityId)) throw new DomainError('INVALID_INPUT', '联户长须是本社区登记的人员');
     const now = deps.clock.now();
