@@ -26,6 +26,7 @@ import type {
   SignupStatus,
   StockMoveKind,
   StockSource,
+  VisitWay,
   VolunteerStatus,
 } from './model';
 
@@ -56,6 +57,7 @@ export const AFFAIR_STATUS_TEXT: Readonly<Record<AffairStatus, string>> = {
 
 /** Who someone is to a household's head, and the care flags staff may record (the model's unions, in form order). */
 export const HOUSEHOLD_RELATIONS = ['户主', '配偶', '子女', '父母', '祖孙', '兄弟姐妹', '租户', '其他'] as const satisfies readonly HouseholdRelation[];
+export const VISIT_WAYS = ['上门', '电话', '微信'] as const satisfies readonly VisitWay[];
 export const HOUSEHOLD_FLAGS = ['独居老人', '空巢老人', '残疾', '低保', '特困', '重病', '留守儿童', '优抚对象'] as const satisfies readonly HouseholdFlag[];
 
 /** A dispute's (矛盾纠纷) level of mediation. */

@@ -61,6 +61,8 @@ export const COLLECTIONS = {
   councilVotes: 'council_votes',
   /** A resident's request to be linked to the household of their home (one per person, _id = openid), for staff to confirm. */
   householdClaims: 'household_claims',
+  /** 走访: a linker's visits to their households, append-only, one per household and linker a day. */
+  householdVisits: 'household_visits',
 } as const;
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
@@ -1201,6 +1203,31 @@ export interface HouseholdMember {
   openid?: string;
   name: string;
   relation: HouseholdRelation;
+}
+
+/** How a linker reached a household on a visit (走访). */
+export type VisitWay = '上门' | '电话' | '微信';
+
+/**
+ * A linker's visit (走访) to one of their households: one per household, linker and day (its id
+ * says so), dated at most a week back. Append-only; it pays nothing, and it is what the 双报到
+ * record counts of a party member's linking, beside the households they look after.
+ */
+export interface HouseholdVisit {
+  _id: string;
+  communityId: string;
+  householdId: string;
+  gridId: string;
+  /** The household's door then (1栋 2单元 301), so the record reads without the register. */
+  address: string;
+  linkerOpenid: string;
+  linkerName: string;
+  /** The day of the visit, YYYY-MM-DD (Asia/Shanghai). */
+  date: string;
+  way: VisitWay;
+  /** What they found or were asked; read by staff and the household's linker. */
+  note: string;
+  createdAt: Date;
 }
 
 /** A resident's request to join the household registered at their home's address; staff decide. */

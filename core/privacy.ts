@@ -775,6 +775,20 @@ export const STORED_FIELDS: { readonly [C in CollectionName]: Readonly<Record<st
     decidedAt: null,
     createdAt: null,
   },
+  // 走访: the linker's own record of a household they look after.
+  household_visits: {
+    _id: null,
+    communityId: null,
+    householdId: 'household',
+    gridId: 'address',
+    address: 'address',
+    linkerOpenid: 'staff',
+    linkerName: 'staff',
+    date: 'household',
+    way: 'household',
+    note: 'household',
+    createdAt: null,
+  },
   // Off-boarding: whose role was removed, by whom and why (staff records, kept).
   role_removals: {
     _id: null,

@@ -108,3 +108,4 @@ export const TIER_TEXT: typeof labels.TIER_TEXT = {
   community: '社区调解',
   street: '街道/区调解',
 };
+export const VISIT_WAYS: typeof labels.VISIT_WAYS = ['上门', '电话', '微信'];

@@ -48,6 +48,7 @@ const DOCUMENT_TYPES: Record<CollectionName, string> = {
   council_comments: 'CouncilComment',
   council_votes: 'CouncilVote',
   household_claims: 'HouseholdClaim',
+  household_visits: 'HouseholdVisit',
 };
 
 /**
