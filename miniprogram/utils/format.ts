@@ -52,8 +52,3 @@ export function wholeNumber(value: string, label: string, min: number, max: numb
 
 /** ABCD-EFGH-JKMN: a typed code in groups of four, easier to read out and type (as core/codes.ts groupCode). */
 export const groupCode = (code: string): string => code.match(/.{1,4}/g)?.join('-') ?? code;
-
-/** A Beijing calendar day, YYYY-MM-DD, `days` after today (0: today; negative: before). */
-export function beijingDay(days = 0, now = Date.now()): string {
-  return new Date(now + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}

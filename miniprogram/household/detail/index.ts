@@ -8,7 +8,8 @@ import type { HouseholdDetailView, HouseholdVisitView } from '../../../core/cont
 import type { VisitWay } from '../../../core/model';
 import { call } from '../../api/api';
 import { refreshPage } from '../../behaviors/refresh';
-import { beijingDay, formatTime, largeText } from '../../utils/format';
+import { formatTime, largeText } from '../../utils/format';
+import { beijingToday } from '../../utils/records';
 import { AFFAIR_STATUS_TEXT, ORDER_STATUS_TEXT, VISIT_WAYS } from '../../utils/labels';
 
 /** How far back a visit may be recorded (the cloud holds the same bound, VISIT_BACKDATE_DAYS). */
@@ -86,7 +87,7 @@ Component({
       wx.navigateTo({ url: `/pages/order-form/index?householdId=${encodeURIComponent(this.data.householdId)}` });
     },
     onOpenForm() {
-      this.setData({ formShown: true, formError: '', date: beijingDay(), today: beijingDay(), earliest: beijingDay(-BACKDATE_DAYS) });
+      this.setData({ formShown: true, formError: '', date: beijingToday(), today: beijingToday(), earliest: beijingToday(Date.now() - BACKDATE_DAYS * 86_400_000) });
     },
     onCloseForm() {
       this.setData({ formShown: false });
