@@ -196,3 +196,20 @@ describe('visits (走访)', () => {
     await expectRefused(cloud, OTHER_LINKER, 'household.visits', { householdId: elderHome.id }, 'FORBIDDEN');
   });
 });
+
+describe('the linker’s own data', () => {
+  it('their export holds the visits they wrote; after 注销 the visits stay the household’s, no longer naming them', async () => {
+    const exported = ok(await call(cloud, LINKER, 'user.exportMine', { format: 'json' }));
+    const file = (await (await fetch(exported.url)).json()) as Record<string, Array<Record<string, unknown>>>;
+    expect(exported.counts['我记录的走访']).toBe(2);
+    expect(file['我记录的走访']![0]).toMatchObject({ date: day(0), way: '上门', address: '1栋 1单元 101' });
+    expect(JSON.stringify(file['我记录的走访'])).not.toContain(elderHome.id);
+
+    const deleted = ok(await call(cloud, LINKER, 'user.deleteAccount', { confirm: '注销' }));
+    expect(deleted.kept['走访记录']).toBe(2);
+    const visits = docs<HouseholdVisit>(cloud, 'household_visits');
+    expect(visits.map((visit) => visit.linkerName)).toEqual(['已注销用户', '已注销用户']);
+    expect(JSON.stringify(visits)).not.toContain(LINKER);
+    expect(ok(await call(cloud, DEMO.staff, 'household.visits', { householdId: elderHome.id })).items).toHaveLength(2);
+  });
+});
