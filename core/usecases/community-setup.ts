@@ -18,7 +18,7 @@ import { communityDepartments } from './department';
 import type { Caller, Deps, Where } from '../ports';
 import { managesCommunity } from './shared/access';
 import { keysetPage } from './shared/paging';
-import { quotaKey, takePlace } from './shared/quota';
+import { holdKey, quotaKey, takePlace } from './shared/quota';
 import { compact, loadCommunity, readByIds } from './shared/store';
 
 /** Edits kept on the community document. */
@@ -285,11 +285,12 @@ export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> =
       throw new DomainError('FORBIDDEN', '街道督办部门的人员由管理员移除');
     }
     const remaining = person.roles.filter((role) => role !== input.role);
-    if (input.role === 'staff') {
-      // Staff review, score and approve (with a second pair of eyes): a community is never left with none.
+    // Staff review, score and approve (with a second pair of eyes): a community is never left with none.
+    const keepsStaff = async () => {
       const staff = await users(deps).find({ communityId: community._id, roles: 'staff' }, { limit: 2, omit: ['address'] });
       if (staff.length < 2) throw new DomainError('CONFLICT', '至少要保留一名社区工作人员：请先邀请新的工作人员，再移除');
-    }
+    };
+    if (input.role === 'staff') await keepsStaff();
     if ((input.role === 'staff' || input.role === 'grid_worker') && !remaining.includes('staff') && !remaining.includes('grid_worker')) {
       // Affairs assigned to them would wait for someone who no longer works here: reassign them first.
       const held = await deps.store.collection<Affair>(COLLECTIONS.affairs).count({ 'handler.openid': person._id, status: 'handling' });
@@ -312,6 +313,12 @@ export const communitySetupHandlers: Pick<Handlers<'community'>, SetupActions> =
     // The record and its reason are written with the change, or neither is.
     let after: User | null = null;
     await deps.store.transaction(async (tx) => {
+      if (input.role === 'staff') {
+        // Counted again once this removal holds the community's roster: two removals at once (the
+        // last two staff) conflict there, and the one run again sees the other's and stops.
+        await holdKey(tx, `staff_roster:${community._id}`, now);
+        await keepsStaff();
+      }
       const current = await tx.collection<User>(COLLECTIONS.users).get(person._id);
       if (!current || current.communityId !== community._id || !current.roles.includes(input.role)) throw new DomainError('CONFLICT', `该成员已不是本社区的${roleName}，请刷新后重试`);
       const roles = current.roles.filter((role) => role !== input.role);

@@ -142,3 +142,16 @@ describe('community.removeRole', () => {
     expect(left.items.map((member: MemberView) => member.name)).toEqual(['刘晓梅']);
   });
 });
+
+describe('the last staff member, under a burst', () => {
+  it('removing all of a community’s staff at once leaves one of them', async () => {
+    const staff = ['赵主任', '钱主任', '孙主任', '李主任', '周主任', '吴主任'].map((name, index) => ({ openid: `o-race-${index}`, name }));
+    seed(cloud, 'communities', [{ _id: 'o-race', name: '和平里社区', grids: [{ id: 'r1', name: '和平一网格', buildings: ['1栋'] }], settings: { requireOrderReview: false }, createdAt: new Date('2026-11-01T00:00:00Z') }]);
+    seed(cloud, 'users', staff.map(({ openid, name }) => userDoc(openid, name, { roles: ['staff'], communityId: 'o-race', address: { gridId: 'r1', building: '1栋' } })));
+    const replies = await Promise.all(staff.map(({ openid }) => call(cloud, DEMO.admin, 'community.removeRole', { communityId: 'o-race', openid, role: 'staff', reason: '调岗' })));
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(staff.length - 1);
+    expect(replies.find((reply) => !reply.ok)).toMatchObject({ error: { code: 'CONFLICT', message: '至少要保留一名社区工作人员：请先邀请新的工作人员，再移除' } });
+    expect(docs<User>(cloud, 'users').filter((person) => person.communityId === 'o-race' && person.roles.includes('staff'))).toHaveLength(1);
+    expect(docs<RoleRemoval>(cloud, 'role_removals').filter((removal) => removal.communityId === 'o-race')).toHaveLength(staff.length - 1);
+  });
+});

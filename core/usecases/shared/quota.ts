@@ -32,8 +32,17 @@ export const usedToday = (quota: Quota | null, now: Date): number => (quota?.day
  * and one runs again; the count, read after that write began, then includes the other's addition.
  */
 export async function takePlace(tx: Transaction, key: string, now: Date, count: () => Promise<number>, limit: number, message: string): Promise<void> {
+  await holdKey(tx, key, now);
+  if ((await count()) >= limit) throw new DomainError('LIMIT_REACHED', message);
+}
+
+/**
+ * Inside a transaction: writes `key`'s document, so two transactions holding the same key conflict
+ * and one runs again; what it reads (outside the transaction) after this then includes the other's
+ * change. For a count that must not pass a bound either way (a limit, the last of something).
+ */
+export async function holdKey(tx: Transaction, key: string, now: Date): Promise<void> {
   const quotas = tx.collection<Quota>(COLLECTIONS.quotas);
   const held = await quotas.get(key);
   await quotas.set({ _id: key, day: localDay(now), count: (held?.count ?? 0) + 1, updatedAt: now });
-  if ((await count()) >= limit) throw new DomainError('LIMIT_REACHED', message);
 }
