@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportFileView } from '../../core/contract';
 import type { ServiceRecord } from '../../core/model';
+import { PARTY_DETAIL_PAGE, PARTY_MEMBER_PAGE } from '../../core/usecases/report/party';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
 import { docs, expectRefused, type Raw, seed, userDoc, volunteerDoc } from '../helpers/seed';
@@ -231,7 +232,9 @@ describe('report.export: 党员双报到台账', () => {
   });
 
   it('many members: every one once, each with their own figures, across pages of members, records, visits and households', async () => {
-    const many = 450;
+    // Two full pages of members and a part; each page has more records, households and visits than one read returns.
+    const many = 2 * PARTY_MEMBER_PAGE + 20;
+    const each = Math.ceil(PARTY_DETAIL_PAGE / PARTY_MEMBER_PAGE) + 4;
     const openid = (i: number) => `o-party-many-${String(i).padStart(3, '0')}`;
     const indices = Array.from({ length: many }, (_, i) => i);
     seed(
@@ -239,12 +242,12 @@ describe('report.export: 党员双报到台账', () => {
       'volunteers',
       indices.map((i) => partyMember(openid(i), `党员${String(i).padStart(3, '0')}`, { gridId: i % 2 ? 'g2' : 'g1', appliedAt: new Date(Date.parse('2026-11-02T09:00:00+08:00') + i * 60_000) })),
     );
-    // 3 to 10 records of half an hour each, 6 households and 6 visits a member: a page of 200 members
-    // has more of each than one read returns (1000).
-    const servicesOf = (i: number) => (i % 8) + 3;
-    seed(cloud, 'service_records', indices.flatMap((i) => Array.from({ length: servicesOf(i) }, (_, k) => record(openid(i), `2026-11-${String(10 + k).padStart(2, '0')}`, 0.5, 'order'))));
-    seed(cloud, 'households', indices.flatMap((i) => Array.from({ length: 6 }, (_, k) => household(`party-many-h-${i}-${k}`, openid(i)))));
-    seed(cloud, 'household_visits', indices.flatMap((i) => Array.from({ length: 6 }, (_, k) => visit(`party-many-h-${i}-${k}`, openid(i), '2026-11-20'))));
+    // Records of half an hour each, a few more or fewer a member, on the days of November.
+    const servicesOf = (i: number) => each + (i % 5) - 2;
+    const november = (k: number) => `2026-11-${String((k % 28) + 1).padStart(2, '0')}`;
+    seed(cloud, 'service_records', indices.flatMap((i) => Array.from({ length: servicesOf(i) }, (_, k) => record(openid(i), november(k), 0.5, 'order'))));
+    seed(cloud, 'households', indices.flatMap((i) => Array.from({ length: each }, (_, k) => household(`party-many-h-${i}-${k}`, openid(i)))));
+    seed(cloud, 'household_visits', indices.flatMap((i) => Array.from({ length: each }, (_, k) => visit(`party-many-h-${i}-${k}`, openid(i), november(k)))));
 
     const file = await exportAs(DEMO.staff, { kind: 'party_members', month: '2026-11' });
     const ledger = await open(file);
@@ -253,7 +256,7 @@ describe('report.export: 党员双报到台账', () => {
     expect(rows.size).toBe(many + 3);
     for (const i of indices) {
       const services = servicesOf(i);
-      expect(rows.get(`党员${String(i).padStart(3, '0')}`), `member ${i}`).toMatchObject({ 网格: i % 2 ? '第二网格' : '第一网格', 本期服务次数: services, '本期服务时长（小时）': services / 2, 联系户数: 6, 本期走访户次: 6, 本期走访户数: 6 });
+      expect(rows.get(`党员${String(i).padStart(3, '0')}`), `member ${i}`).toMatchObject({ 网格: i % 2 ? '第二网格' : '第一网格', 本期服务次数: services, '本期服务时长（小时）': services / 2, 联系户数: each, 本期走访户次: each, 本期走访户数: each });
     }
     // Grid by grid, and within a grid who reported first.
     const grids = ledger.rows.map((row) => row['网格']);
