@@ -9,8 +9,8 @@
  * 党小组 and grid worker work with them: a grid worker's export holds their own grids' members.
  */
 import { type Household, type HouseholdVisit, COLLECTIONS, type ServiceRecord, type Volunteer } from '../../model';
-import type { Deps, Where } from '../../ports';
-import { round } from '../../stats';
+import type { Where } from '../../ports';
+import { sumHours } from '../../volunteer-hours';
 import { keysetScan, type OrderBy } from '../shared/paging';
 import { gridName, ledger, maskedPhone, type ReportContext } from './ledger';
 
@@ -79,8 +79,7 @@ function membersOf({ deps, community, period, gridIds }: ReportContext): AsyncIt
  * A page of members with their figures: three reads (and more only for a long period of a busy
  * page), each for every member of the page at once.
  */
-async function figuresOf(deps: Deps, context: ReportContext, members: readonly Volunteer[]): Promise<MemberRow[]> {
-  const { community, period } = context;
+async function figuresOf({ deps, community, period }: ReportContext, members: readonly Volunteer[]): Promise<MemberRow[]> {
   const rows = new Map(members.map((volunteer) => [volunteer._id, emptyRow(volunteer)]));
   const openids = [...rows.keys()];
   const records = deps.store.collection<ServiceRecord>(COLLECTIONS.serviceRecords);
@@ -99,7 +98,8 @@ async function figuresOf(deps: Deps, context: ReportContext, members: readonly V
         if (!row) continue;
         row.services += 1;
         if (record.source === 'activity') row.activities += 1;
-        row.hours += record.hours;
+        // In hundredths, exactly, as every total of hours in the app.
+        row.hours = sumHours([row.hours, record.hours]);
       }
     })(),
     (async () => {
@@ -129,11 +129,11 @@ async function* memberRows(context: ReportContext): AsyncGenerator<MemberRow> {
   for await (const volunteer of membersOf(context)) {
     page.push(volunteer);
     if (page.length === PARTY_MEMBER_PAGE) {
-      yield* await figuresOf(context.deps, context, page);
+      yield* await figuresOf(context, page);
       page = [];
     }
   }
-  if (page.length > 0) yield* await figuresOf(context.deps, context, page);
+  if (page.length > 0) yield* await figuresOf(context, page);
 }
 
 export const partyMembersLedger = ledger<MemberRow>({
@@ -149,8 +149,8 @@ export const partyMembersLedger = ledger<MemberRow>({
     { header: '报到日期', width: 12, type: 'date', cell: (row) => row.volunteer.appliedAt },
     { header: '本期服务次数', width: 9, type: 'integer', cell: (row) => row.services },
     { header: '其中参加活动', width: 9, type: 'integer', cell: (row) => row.activities },
-    // Each record's hours under the community's rounding rule, summed (to two places: no float dust).
-    { header: '本期服务时长（小时）', width: 11, type: 'decimal', cell: (row) => round(row.hours, 2) },
+    // Each record's hours under the community's rounding rule, summed.
+    { header: '本期服务时长（小时）', width: 11, type: 'decimal', cell: (row) => row.hours },
     { header: '联系户数', width: 9, type: 'integer', cell: (row) => row.households },
     { header: '本期走访户次', width: 9, type: 'integer', cell: (row) => row.visits },
     { header: '本期走访户数', width: 9, type: 'integer', cell: (row) => row.householdsVisited },
