@@ -6,8 +6,8 @@
  * - activities, records and certificates: a rush of sign-ups on one activity, requests per action,
  *   certificates over many records, and the daily record timer over many completed orders;
  * - reports: report.export of 10k and 50k orders and ledger entries (and of 10k affairs), the monthly report and
- *   stats.trend over them (time, requests, the function
- *   instance's memory).
+ *   stats.trend over them, and the 党员双报到台账 of 500 party members with 50k service records, 5k households
+ *   and 5k visits (time, requests, the function instance's memory).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -676,6 +676,139 @@ async function reports(dataDir: string): Promise<void> {
     } finally {
       await cloud.close();
     }
+  }
+  console.log('');
+  await partyReport(dataDir);
+}
+
+/** Party members in the 党员双报到台账 bench, and what each page of them brings. */
+const BENCH_PARTY_MEMBERS = 500;
+const BENCH_PARTY_RECORDS = 50_000;
+const BENCH_PARTY_HOUSEHOLDS_EACH = 10;
+const BENCH_PARTY_VISITS = 5_000;
+
+/**
+ * 500 approved party members (and as many other volunteers, whose records the ledger must not
+ * read), 50k service records of the last 29 days all theirs (the worst case: every record is read),
+ * ten households each (十联户) and 5k visits of the period.
+ */
+function reportPartyLines(now: number): string[] {
+  const span = 29 * 24 * 3600_000;
+  const at = (ms: number) => ({ $date: new Date(ms).toISOString() });
+  const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+  const member = (i: number) => `bench-party-${String(i).padStart(4, '0')}`;
+  const volunteers = syntheticVolunteers(2 * BENCH_PARTY_MEMBERS).map((volunteer, i) =>
+    JSON.stringify({
+      collection: 'volunteers',
+      doc: {
+        ...volunteer,
+        _id: i < BENCH_PARTY_MEMBERS ? member(i) : `bench-party-other-${i}`,
+        partyMember: i < BENCH_PARTY_MEMBERS,
+        ...(i < BENCH_PARTY_MEMBERS ? { partyOrganisation: `某区机关第${(i % 20) + 1}党支部` } : {}),
+        consentAt: at(now - span - 86_400_000),
+        appliedAt: at(now - span - 86_400_000 + i * 1000),
+      },
+    }),
+  );
+  const records = Array.from({ length: BENCH_PARTY_RECORDS }, (_, i) => {
+    const date = now - span + Math.floor((i / BENCH_PARTY_RECORDS) * span);
+    const source = i % 3 ? 'order' : 'activity';
+    return JSON.stringify({
+      collection: 'service_records',
+      doc: {
+        _id: `bench-party-record-${String(i).padStart(6, '0')}`,
+        openid: member(i % BENCH_PARTY_MEMBERS),
+        volunteerName: `志愿者${i % BENCH_PARTY_MEMBERS}`,
+        communityId: 'demo-community',
+        source,
+        ref: `bench-party-ref-${i}`,
+        activityName: source === 'order' ? '助餐送餐' : '反诈宣传进楼栋',
+        date: day(date),
+        place: '幸福里社区党群服务中心',
+        content: '为行动不便的老人送午餐，顺便检查燃气和电器是否安全',
+        minutes: 45,
+        hours: 1,
+        category: '助老',
+        organiser: '幸福里社区',
+        personInCharge: '刘晓梅',
+        createdAt: at(date),
+      },
+    });
+  });
+  const households = Array.from({ length: BENCH_PARTY_MEMBERS * BENCH_PARTY_HOUSEHOLDS_EACH }, (_, i) =>
+    JSON.stringify({
+      collection: 'households',
+      doc: {
+        _id: `bench-party-household-${String(i).padStart(5, '0')}`,
+        communityId: 'demo-community',
+        gridId: i % 2 ? 'g1' : 'g2',
+        building: `${(i % 6) + 1}栋`,
+        unit: '1单元',
+        room: String(100 + (i % 900)),
+        members: [
+          { name: '王秀兰', relation: '户主' },
+          { name: '王小明', relation: '孙子女' },
+        ],
+        flags: i % 4 ? [] : ['独居老人'],
+        contactPhone: '13700001111',
+        linkerOpenid: member(Math.floor(i / BENCH_PARTY_HOUSEHOLDS_EACH)),
+        linkerName: `志愿者${Math.floor(i / BENCH_PARTY_HOUSEHOLDS_EACH)}`,
+        version: 0,
+        createdBy: 'demo-staff',
+        createdAt: at(now - span),
+        updatedBy: 'demo-staff',
+        updatedAt: at(now - span),
+      },
+    }),
+  );
+  const visits = Array.from({ length: BENCH_PARTY_VISITS }, (_, i) => {
+    const linker = i % BENCH_PARTY_MEMBERS;
+    const householdId = `bench-party-household-${String(linker * BENCH_PARTY_HOUSEHOLDS_EACH + (i % BENCH_PARTY_HOUSEHOLDS_EACH)).padStart(5, '0')}`;
+    const date = day(now - span + Math.floor((i / BENCH_PARTY_VISITS) * span));
+    return JSON.stringify({
+      collection: 'household_visits',
+      doc: {
+        _id: `${householdId}:${member(linker)}:${date}`,
+        communityId: 'demo-community',
+        householdId,
+        gridId: 'g1',
+        address: '1栋 1单元 101',
+        linkerOpenid: member(linker),
+        linkerName: `志愿者${linker}`,
+        date,
+        way: '上门',
+        note: '老人身体还好，提到楼道灯坏了，已上报',
+        createdAt: at(now - span + Math.floor((i / BENCH_PARTY_VISITS) * span)),
+      },
+    });
+  });
+  return [...volunteers, ...records, ...households, ...visits];
+}
+
+/**
+ * report.export of the 党员双报到台账: members a page of 200 at a time, each page's records, visits
+ * and households read for the whole page with `in` (never a read per member).
+ */
+async function partyReport(dataDir: string): Promise<void> {
+  const cloud = await startBenchCloud(path.join(dataDir, 'reports-party'));
+  try {
+    const now = cloud.clock.now();
+    cloud.engine.importLines(reportPartyLines(now));
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = { from: day(now - 29 * 24 * 3600_000), to: day(now) };
+    // Warm: the instance started and exceljs loaded (an empty ledger).
+    await call(cloud, 'demo-staff', 'report.export', { kind: 'redemptions', ...period });
+    const [file, ms] = await timed(() => call(cloud, 'demo-staff', 'report.export', { kind: 'party_members', ...period }));
+    const record = cloud.runtime.recent(50).find((item) => item.action === 'report.export')!;
+    const requests = Object.values(record.database).reduce((a, b) => a + b, 0);
+    const mb = (bytes = 0) => (bytes / 1024 / 1024).toFixed(1);
+    console.log(
+      `党员双报到台账 (${BENCH_PARTY_MEMBERS} party members, ${BENCH_PARTY_RECORDS / 1000}k records, ${(BENCH_PARTY_MEMBERS * BENCH_PARTY_HOUSEHOLDS_EACH) / 1000}k households, ${BENCH_PARTY_VISITS / 1000}k visits): ` +
+        `${file.rows} rows, call ${(ms / 1000).toFixed(1)} s, function ${((record.durationMs ?? 0) / 1000).toFixed(1)} s, ${requests} database requests, ` +
+        `instance memory ${mb(record.memory?.startBytes)} → ${mb(record.memory?.peakBytes)} MB`,
+    );
+  } finally {
+    await cloud.close();
   }
   console.log('');
 }

@@ -1,7 +1,7 @@
 /**
  * Actions of the `report` function: the Excel ledgers staff report upward every month (社区治理月报,
- * 工单台账, 志愿服务时长台账, 积分收支台账, 兑换核销台账, 活动签到表, 库存台账, 巡查走访台账, 事务办理台账), written as .xlsx files in
- * cloud storage, and a reconciliation on demand.
+ * 工单台账, 志愿服务时长台账, 积分收支台账, 兑换核销台账, 活动签到表, 库存台账, 巡查走访台账, 事务办理台账,
+ * 党员双报到台账), written as .xlsx files in cloud storage, and a reconciliation on demand.
  */
 import { z } from 'zod';
 import { COLLECTIONS } from '../model';
@@ -14,7 +14,7 @@ import type { ReconciliationView } from './points';
 export const reportQuotaKey = (openid: string): string => quotaKey('report', openid);
 
 /** The ledgers report.export writes; each is one entry of the registry in core/usecases/report. */
-export const REPORT_KINDS = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs'] as const;
+export const REPORT_KINDS = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs', 'party_members'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** A workbook report.export stored: open it from `url` (valid for an hour) or by `fileID`. */

@@ -439,7 +439,7 @@ describe('report.export: Excel ledgers', () => {
 
   it('report.options offers staff every ledger and grid, a grid worker their grids’ ledger only', async () => {
     const staff = ok(await call(cloud, DEMO.staff, 'report.options', {}));
-    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs']);
+    expect(staff.kinds.map((kind) => kind.kind)).toEqual(['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs', 'party_members']);
     expect(staff.kinds.filter((kind) => kind.monthOnly).map((kind) => kind.kind)).toEqual(['monthly', 'patrols']);
     expect(staff.grids).toEqual([
       { id: 'g1', name: '第一网格' },
@@ -453,6 +453,7 @@ describe('report.export: Excel ledgers', () => {
         { kind: 'orders', title: '工单台账', byGrid: true, monthOnly: false },
         { kind: 'patrols', title: '巡查走访台账', byGrid: true, monthOnly: true },
         { kind: 'affairs', title: '事务办理台账', byGrid: true, monthOnly: false },
+        { kind: 'party_members', title: '党员双报到台账', byGrid: true, monthOnly: false },
       ],
       grids: [{ id: 'g1', name: '第一网格' }],
       ownGridsOnly: true,

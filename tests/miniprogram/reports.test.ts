@@ -61,15 +61,20 @@ describe('staff/reports', () => {
     page.instance.onLoad();
     await until(() => page.data.loading === false);
     expect(calls.calls.map((c) => c.data.action)).toEqual(['report.options']);
-    const kinds = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs'];
+    const kinds = ['monthly', 'orders', 'volunteer_hours', 'points_ledger', 'redemptions', 'activities', 'stock', 'patrols', 'affairs', 'party_members'];
     // The first is chosen.
-    expect(kinds.map((kind) => text(page, `#kind-${kind}`))).toEqual(['社区治理月报✓', '工单台账', '志愿服务时长台账', '积分收支台账', '兑换核销台账', '活动签到表', '库存台账', '巡查走访台账', '事务办理台账']);
+    expect(kinds.map((kind) => text(page, `#kind-${kind}`))).toEqual(['社区治理月报✓', '工单台账', '志愿服务时长台账', '积分收支台账', '兑换核销台账', '活动签到表', '库存台账', '巡查走访台账', '事务办理台账', '党员双报到台账']);
     expect(page.querySelector('#own-grids')).toBeFalsy();
     // 月报 compares whole months: no choice of days.
     expect(text(page, '#month-only')).toBe('月报按整月统计，并与上月对比');
     expect(page.querySelector('#mode-range')).toBeFalsy();
     // A ledger of orders may be limited to a grid; the hours are the community's.
     expect(page.querySelector('#grid-picker')).toBeTruthy();
+    // Party members belong to the grid they registered in: a grid may be chosen, and any days.
+    page.querySelector('#kind-party_members')!.dispatchEvent('tap');
+    await until(() => page.data.kind === 'party_members');
+    expect(page.querySelector('#grid-picker')).toBeTruthy();
+    expect(page.querySelector('#mode-range')).toBeTruthy();
     page.querySelector('#kind-volunteer_hours')!.dispatchEvent('tap');
     await until(() => page.data.kind === 'volunteer_hours');
     expect(page.querySelector('#grid-picker')).toBeFalsy();
@@ -106,7 +111,7 @@ describe('staff/reports', () => {
     const page = mount('staff/reports/index');
     page.instance.onLoad();
     await until(() => page.data.loading === false);
-    expect(text(page, '#kinds')).toBe('社区治理月报✓工单台账巡查走访台账事务办理台账');
+    expect(text(page, '#kinds')).toBe('社区治理月报✓工单台账巡查走访台账事务办理台账党员双报到台账');
     expect(text(page, '#own-grids')).toBe('网格员只能导出所负责网格的数据');
     expect(page.data.gridChoices).toEqual(['我负责的全部网格', '第一网格']);
     page.querySelector('#kind-orders')!.dispatchEvent('tap');

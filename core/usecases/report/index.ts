@@ -3,8 +3,8 @@
  * export page may offer its caller (report.options).
  *
  * Who may export what: staff, every ledger of their community, whole or (a ledger of orders) one
- * grid; a grid worker only ledgers whose rows belong to a grid (orders, by the order's address),
- * and of those only their own grids' rows. The other ledgers are a person's (their hours, their
+ * grid; a grid worker only ledgers whose rows belong to a grid (orders, by the order's address;
+ * party members, by the grid they registered in), and of those only their own grids' rows. The other ledgers are a person's (their hours, their
  * points) or the community's (an activity), not a grid's; filtering them by where each person
  * lives would be a guess, so a grid worker is refused them with a message that says so.
  *

@@ -7,6 +7,7 @@ import { affairsLedger } from './affairs';
 import type { ReportKindSpec } from './ledger';
 import { monthlyReport } from './monthly';
 import { ordersLedger } from './orders';
+import { partyMembersLedger } from './party';
 import { patrolReport } from './patrols';
 import { pointsLedger, redemptionsLedger } from './points';
 import { stockLedger } from './stock';
@@ -22,4 +23,5 @@ export const REPORT_REGISTRY: Readonly<Record<ReportKind, ReportKindSpec>> = {
   stock: stockLedger,
   patrols: patrolReport,
   affairs: affairsLedger,
+  party_members: partyMembersLedger,
 };
