@@ -40,6 +40,15 @@ export function earliestPatrolDay(today: string): string {
   return new Date((dayNumber(today) - PATROL_DAYS_BACK) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * The Beijing day from which a period ending with `lastMonth` (YYYY-MM) no longer changes: logs may
+ * be written PATROL_DAYS_BACK days late, so until then its summary and ranking are provisional (暂定).
+ */
+export function settlesOn(lastMonth: string): string {
+  const lastDay = new Date(Date.UTC(Number(lastMonth.slice(0, 4)), Number(lastMonth.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  return new Date((dayNumber(lastDay) + PATROL_DAYS_BACK + 1) * 86_400_000).toISOString().slice(0, 10);
+}
+
 export const QUARTER_PATTERN = /^20\d{2}-Q[1-4]$/;
 
 /** The three months (YYYY-MM) of a quarter 'YYYY-Qn'. */

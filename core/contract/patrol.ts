@@ -70,12 +70,19 @@ export interface RankedGridPatrol extends GridPatrolSummary {
   tied: boolean;
 }
 
-export interface PatrolSummaryView {
+/** Whether a period's figures are final: logs may still be caught up for a week after it ends (暂定 until then). */
+export interface PatrolSettling {
+  settled: boolean;
+  /** The Beijing day (YYYY-MM-DD) from which they no longer change. */
+  settlesOn: string;
+}
+
+export interface PatrolSummaryView extends PatrolSettling {
   month: string;
   grids: GridPatrolSummary[];
 }
 
-export interface PatrolRankingView {
+export interface PatrolRankingView extends PatrolSettling {
   quarter: string;
   months: string[];
   /** How the ranking is decided (shown under it). */

@@ -12,7 +12,7 @@
  * (core/patrols.ts) that holds sets of days, buildings and affair ids per grid, never the logs;
  * beside them, the affairs closed in the period (by `closedAt`), counted per grid.
  */
-import type { PatrolGridOption, PatrolLogView } from '../contract';
+import type { PatrolGridOption, PatrolLogView, PatrolSettling } from '../contract';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { type Affair, COLLECTIONS, type Community, type Grid, type PatrolLog } from '../model';
@@ -27,6 +27,7 @@ import {
   quarterMonths,
   quarterOf,
   RANKING_RULE,
+  settlesOn,
   rankGrids,
   type TalliedLog,
   tallyClosedAffair,
@@ -133,6 +134,12 @@ function notInFuture(month: string, now: Date): void {
   if (month > localMonth(now)) throw new DomainError('INVALID_INPUT', '不能统计未来的月份');
 }
 
+/** 暂定 until a week after the period's last month (logs caught up late still count). */
+function settling(lastMonth: string, now: Date): PatrolSettling {
+  const day = settlesOn(lastMonth);
+  return { settled: localDay(now) >= day, settlesOn: day };
+}
+
 export const patrolHandlers: Handlers<'patrol'> = {
   'patrol.log': async (input, { caller, deps }) => {
     const user = found(caller.user);
@@ -222,7 +229,7 @@ export const patrolHandlers: Handlers<'patrol'> = {
     notInFuture(month, deps.clock.now());
     const readable = readableGrids(caller, community._id);
     const tally = await tallyOf(deps, community._id, [month], readable);
-    return { month, grids: patrolSummaryOf(tally, gridsShown(community, tally, readable)) };
+    return { month, ...settling(month, deps.clock.now()), grids: patrolSummaryOf(tally, gridsShown(community, tally, readable)) };
   },
 
   'patrol.ranking': async (input, { caller, deps }) => {
@@ -233,6 +240,6 @@ export const patrolHandlers: Handlers<'patrol'> = {
     notInFuture(months[0], now);
     // A ranking compares every grid of the community: a grid worker sees where theirs stands.
     const tally = await tallyOf(deps, community._id, months, null);
-    return { quarter, months, rule: RANKING_RULE, grids: rankGrids(patrolSummaryOf(tally, gridsShown(community, tally, null))) };
+    return { quarter, months, ...settling(months[2], now), rule: RANKING_RULE, grids: rankGrids(patrolSummaryOf(tally, gridsShown(community, tally, null))) };
   },
 };

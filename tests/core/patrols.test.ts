@@ -13,6 +13,7 @@ import {
   quarterMonths,
   quarterOf,
   rankGrids,
+  settlesOn,
   type TalliedLog,
   tallyClosedAffair,
   tallyPatrolLog,
@@ -46,6 +47,22 @@ describe('the days a patrol may be logged for', () => {
     expect(patrolDayProblem('2026-12-27', '2027-01-04')).not.toBeNull();
     expect(earliestPatrolDay('2026-12-07')).toBe('2026-11-30');
     expect(earliestPatrolDay('2024-03-03')).toBe('2024-02-25');
+  });
+
+  it('a period settles the first day no log of it can be written any more', () => {
+    for (const [month, day] of [
+      ['2026-12', '2027-01-08'],
+      ['2027-02', '2027-03-08'],
+      ['2024-02', '2024-03-08'],
+      ['2026-11', '2026-12-08'],
+    ]) {
+      expect(settlesOn(month!)).toBe(day);
+      // The day before, the period's last day is still within reach; on the day, it is not.
+      const lastDay = new Date(Date.UTC(Number(month!.slice(0, 4)), Number(month!.slice(5, 7)), 0)).toISOString().slice(0, 10);
+      const before = new Date(Date.parse(day!) - 86_400_000).toISOString().slice(0, 10);
+      expect(patrolDayProblem(lastDay, before)).toBeNull();
+      expect(patrolDayProblem(lastDay, day!)).not.toBeNull();
+    }
   });
 
   it('one id per person, grid, day and kind', () => {

@@ -223,6 +223,9 @@ describe('月通报 and 季排名', () => {
     const summary = ok(await call(cloud, DEMO.staff, 'patrol.summary', { month: '2027-03' }));
     expect(summary).toEqual({
       month: '2027-03',
+      // Today is 04-08: the last day March's logs could be caught up was yesterday.
+      settled: true,
+      settlesOn: '2027-04-08',
       grids: [
         // 03-02 (巡查 and 走访) and 03-15; 8 + 4 households; 1栋 2栋 3栋; af-1 (twice) and af-2; closed 03-01 and 03-31.
         { gridId: 'g1', gridName: '第一网格', daysPatrolled: 2, patrolLogs: 1, visitLogs: 2, householdsVisited: 12, buildingsCovered: 3, affairsFound: 2, affairsClosed: 2, workers: 1 },
@@ -243,6 +246,11 @@ describe('月通报 and 季排名', () => {
   it('the quarter’s ranking: days patrolled first, then households', async () => {
     const ranking = ok(await call(cloud, DEMO.staff, 'patrol.ranking', { quarter: '2027-Q1' }));
     expect(ranking.months).toEqual(['2027-01', '2027-02', '2027-03']);
+    // Logs of March could be caught up until 04-07: from today, 04-08, the ranking is final; the
+    // current quarter's and month's are 暂定 until a week after they end.
+    expect(ranking).toMatchObject({ settled: true, settlesOn: '2027-04-08' });
+    expect(ok(await call(cloud, DEMO.staff, 'patrol.ranking', {}))).toMatchObject({ quarter: '2027-Q2', settled: false, settlesOn: '2027-07-08' });
+    expect(ok(await call(cloud, DEMO.staff, 'patrol.summary', {}))).toMatchObject({ month: '2027-04', settled: false, settlesOn: '2027-05-08' });
     expect(ranking.rule).toBe(RANKING_RULE);
     // g2: 02-10, 03-05, 03-06, 03-07 = 4 days (12-30 is the quarter before); g1: 01-20, 03-02, 03-15 = 3 days, though 22 households to 20.
     expect(ranking.grids.map((row) => [row.gridId, row.rank, row.tied, row.daysPatrolled, row.householdsVisited, row.affairsFound])).toEqual([

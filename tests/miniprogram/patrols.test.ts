@@ -73,6 +73,10 @@ describe('staff/patrol-report', () => {
     expect(text(page, '#rank-g1')).toBe('第 1 名第一网格4 天 · 10 户 · 0 件');
     expect(text(page, '#rank-g2')).toBe('第 2 名第二网格0 天 · 0 户 · 0 件');
     expect(text(page, '#rule')).toContain('按巡查天数');
+    // The month and its quarter are still open to a week's late logs: both say 暂定, and until when.
+    expect(text(page, '#summary-provisional')).toBe('暂定');
+    expect(text(page, '#summary-note')).toBe('2027-01-08 前还可以补记本月的巡查，数字可能变化');
+    expect(text(page, '#ranking-note')).toBe('2027-01-08 起排名定稿，此前补记的巡查还会计入');
 
     page.querySelector('#month-picker')!.dispatchEvent('change', { detail: { value: '2026-11' } });
     await until(() => calls.calls.length === 4 && page.data.loading === false);
