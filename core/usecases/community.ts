@@ -263,6 +263,12 @@ async function grantRole(
     const user = await users.get(openid);
     if (user) {
       if (user.communityId !== invitation.communityId) throw new DomainError('CONFLICT', '您已登记在其他社区，不能加入该社区的工作人员');
+      // Checked again on the record as it is now: another code used at the same moment may have
+      // just made them staff (or a department's person).
+      if ((invitation.role === 'department' && user.roles.includes('staff')) || (invitation.role === 'staff' && user.roles.includes('department'))) {
+        throw new DomainError('CONFLICT', '社区工作人员不能同时是部门人员，请用另一个微信账号');
+      }
+      if (user.roles.includes(invitation.role)) throw new DomainError('CONFLICT', `您已经是该社区的${ROLE_NAMES[invitation.role]}`);
       const set: Record<string, unknown> = { roles: [...new Set([...user.roles, invitation.role])], updatedAt: now };
       if (invitation.role === 'grid_worker') set.gridIds = [...new Set([...(user.gridIds ?? []), ...(invitation.gridIds ?? [])])];
       if (invitation.role === 'department') set.departmentId = invitation.departmentId;
@@ -271,7 +277,9 @@ async function grantRole(
       if (invitation.role === 'department' && user.departmentId && user.departmentId !== invitation.departmentId) {
         throw new DomainError('CONFLICT', '您已是另一个部门的人员，一个账号只能属于一个部门');
       }
-      const changed = await users.update({ _id: openid, communityId: invitation.communityId, ...sameDepartment }, { set, addToSet: { invitedBy: invitation.createdBy } });
+      // The write holds only on the record read (its updatedAt): the roles written are those read
+      // plus this one, so a change in between sends this round back to read it again.
+      const changed = await users.update({ _id: openid, communityId: invitation.communityId, updatedAt: user.updatedAt, ...sameDepartment }, { set, addToSet: { invitedBy: invitation.createdBy } });
       if (changed === 1) return;
       continue;
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DEPARTMENTS } from '../../core/contract/department';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
-import { expectRefused } from '../helpers/seed';
+import { doc, expectRefused, seed, userDoc } from '../helpers/seed';
 
 describe('departments', () => {
   let cloud: LocalCloud;
@@ -96,6 +96,21 @@ describe('departments', () => {
     expect(snapshot(cloud)).toBe(before);
   });
 
+  it('two codes used at the same moment do not make one account both; the code that lost is given back', async () => {
+    const people = ['o-burst-1', 'o-burst-2', 'o-burst-3', 'o-burst-4'];
+    seed(cloud, 'users', people.map((openid, index) => userDoc(openid, `居民${index + 1}`, { address: { gridId: 'g1', building: '1栋' } })));
+    for (const openid of people) {
+      const { code: staffCode } = ok(await call(cloud, DEMO.admin, 'community.invite', { communityId: DEMO.community, role: 'staff' }));
+      const { code: departmentCode } = ok(await call(cloud, DEMO.staff, 'community.invite', { communityId: DEMO.community, role: 'department', departmentId: 'dept-property' }));
+      const replies = await Promise.all([staffCode, departmentCode].map((code) => call(cloud, openid, 'community.join', { code, name: '居民', phone: '13800000099' })));
+      expect(replies.filter((reply) => reply.ok), openid).toHaveLength(1);
+      const roles = doc<{ roles: string[] }>(cloud, 'users', openid)!.roles;
+      expect(roles.filter((role) => role === 'staff' || role === 'department'), openid).toHaveLength(1);
+      const lost = replies[0]!.ok ? departmentCode : staffCode;
+      expect(doc<{ usedBy?: string }>(cloud, 'invitations', lost)?.usedBy, openid).toBeUndefined();
+    }
+  });
+
   it(`holds a community to ${MAX_DEPARTMENTS} departments, even when added at once`, async () => {
     const existing = ok(await call(cloud, DEMO.staff, 'department.list', {})).length;
     const attempts = MAX_DEPARTMENTS - existing + 5;
@@ -108,3 +123,4 @@ describe('departments', () => {
     expect(ok(await call(cloud, DEMO.staff, 'department.list', {})).length).toBe(MAX_DEPARTMENTS);
   });
 });
+
