@@ -114,6 +114,7 @@ Component({
       if (!community.ok) return this.setData({ loading: false, error: community.error.message });
       const buildings = community.data.grids.filter((grid) => !grid.retired).flatMap((grid) => grid.buildings.map((building) => ({ building, label: `${grid.name} · ${building}` })));
       this.setData({ loading: false, buildings, buildingLabels: buildings.map((option) => option.label), members: [memberRow('', '户主')] });
+      wx.setNavigationBarTitle({ title: '登记家庭户' });
     },
     /** The form as the household is now (after reading, saving or 刷新). */
     show(household: HouseholdView) {
