@@ -393,6 +393,11 @@ export interface Order {
   residentOpenid: string;
   /** Staff who ordered on the resident's behalf (代点单), if any. */
   createdBy: string;
+  /**
+   * The household it serves, where the order is at its door: its members' own orders and those
+   * placed for it (代点单). Its linker follows the open ones (household.get).
+   */
+  householdId?: string;
   clientRequestId: string;
   serviceId: string;
   serviceName: string;
@@ -1103,6 +1108,11 @@ export interface Affair {
   reporterRole: 'resident' | 'grid_worker' | 'staff';
   /** A resident's name is hidden from everyone but staff. */
   anonymous: boolean;
+  /**
+   * The reporter's household, for a resident reporting under their name (never anonymous, never a
+   * dispute): its linker follows it (household.get).
+   */
+  householdId?: string;
   /** Who created it (differs from the reporter for affair.fromOrder). */
   createdBy: string;
   status: AffairStatus;

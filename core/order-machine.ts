@@ -76,15 +76,24 @@ export function scoreConflict(order: Pick<OrderFacts, 'assignee' | 'residentOpen
  * that), and the placer must still look after the order (still staff, or still that grid's worker).
  */
 export function rateOnBehalfConflict(
-  order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'assignee' | 'communityId' | 'address'>,
+  order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'assignee' | 'communityId' | 'address' | 'householdId'>,
   caller: Caller,
+  linksHousehold = placedForHousehold(order, caller),
 ): string | null {
   if (order.residentOpenid !== '') return '该订单的居民有自己的账号，请由居民本人评价';
   if (order.createdBy !== caller.openid) return '只有代居民下单的工作人员可以代居民评价';
   if (order.assignee === caller.openid) return '不能评价自己承接的服务';
-  if (!managesOrder(caller, order)) return '您已不再负责该订单，无法代居民评价';
+  if (!managesOrder(caller, order) && !linksHousehold) return '您已不再负责该订单，无法代居民评价';
   return null;
 }
+
+/**
+ * Whether the caller placed this order for a household's member without an account (a linker's
+ * 代点单): they follow it, may cancel it and record the elder's rating. Pages take it as it reads;
+ * the actions also check that the caller still looks after the household.
+ */
+export const placedForHousehold = (order: Pick<OrderFacts, 'createdBy' | 'residentOpenid' | 'householdId'>, caller: Caller): boolean =>
+  order.householdId !== undefined && order.residentOpenid === '' && order.createdBy === caller.openid;
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending_review', 'pending', 'assigned', 'accepted', 'in_service'];
 export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'cancelled', 'rejected'];
@@ -176,7 +185,7 @@ export function allowedCommands(order: OrderFacts, caller: Caller): OrderCommand
   const assignee = order.assignee === caller.openid && caller.roles.has('volunteer');
   const commands: OrderCommand[] = [];
   if (staff && caller.roles.has('staff') && at('approve')) commands.push('review');
-  if ((owner || staff) && at('cancel')) commands.push('cancel');
+  if ((owner || staff || placedForHousehold(order, caller)) && at('cancel')) commands.push('cancel');
   if (canAssign && at('assign')) commands.push('assign');
   const canTake = order.status === 'pending' ? isEligibleVolunteer(caller, order) : assignee;
   if (canTake && at('accept')) commands.push('accept');

@@ -5,10 +5,10 @@
  * Care flags (独居老人, 低保 …) are seen by staff and the household's linker only.
  */
 import { z } from 'zod';
-import { HOUSEHOLD_FLAGS, HOUSEHOLD_RELATIONS } from '../labels';
-import type { HouseholdFlag, HouseholdRelation } from '../model';
+import { HOUSEHOLD_FLAGS, HOUSEHOLD_RELATIONS, VISIT_WAYS } from '../labels';
+import type { AffairCategory, AffairStatus, HouseholdFlag, HouseholdRelation, OrderStatus, VisitWay } from '../model';
 import { action, type Iso } from './define';
-import { id, NOT_TEXT, nonNegativeInt, type Page, paging, personName, phone, shortText } from './fields';
+import { calendarDate, id, NOT_TEXT, nonNegativeInt, type Page, paging, personName, phone, shortText } from './fields';
 
 /** People a household lists (a family, and those who rent with it). */
 export const MAX_HOUSEHOLD_MEMBERS = 12;
@@ -59,14 +59,59 @@ export interface MyHouseholdView {
   mayClaim: boolean;
 }
 
+/** A linker's visit (走访) as staff and the household's linker read it. */
+export interface HouseholdVisitView {
+  id: string;
+  householdId: string;
+  address: string;
+  linkerName: string;
+  /** Whether the caller recorded it. */
+  mine: boolean;
+  date: string;
+  way: VisitWay;
+  note: string;
+  createdAt: Iso;
+}
+
+/**
+ * One household with what is open for it: the orders placed for it (by its members or for them,
+ * 代点单) and the problems its members reported under their name (anonymous ones never show).
+ * Only what a linker needs to follow up: no descriptions, no volunteers' phones.
+ */
+export interface HouseholdDetailView {
+  household: HouseholdView;
+  openOrders: Array<{ id: string; serviceName: string; status: OrderStatus; contactName: string; createdAt: Iso; overdue: boolean }>;
+  openAffairs: Array<{ id: string; category: AffairCategory; status: AffairStatus; createdAt: Iso; overdue: boolean }>;
+  /** The caller may record a visit (they are its linker) and order for it (代点单). */
+  mayVisit: boolean;
+  mayOrder: boolean;
+}
+
+/** Open orders and open affairs shown on a household's page (the newest; the rest are in their lists). */
+export const HOUSEHOLD_OPEN_SHOWN = 20;
+
+/** A visit may be recorded up to this many days after it happened (not later: a record, not a recollection). */
+export const VISIT_BACKDATE_DAYS = 7;
+
 const relation = z.enum(HOUSEHOLD_RELATIONS, { error: `与户主关系只能是${HOUSEHOLD_RELATIONS.join('、')}` });
 const flag = z.enum(HOUSEHOLD_FLAGS, { error: `需要关照的情况只能是${HOUSEHOLD_FLAGS.join('、')}` });
+/**
+ * A unit or room as the register keys it: "1单元", "１" and "1" are one unit, "301室" is room 301.
+ * Residents type their address freely (个人资料); staff pick from the register: both meet here.
+ */
+export const doorPartKey = (value: string | undefined): string =>
+  (value ?? '')
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/(单元|室|号)$/u, '')
+    .toUpperCase();
+
 /** A part of a door number (单元, 室): digits, letters and a dash, as written on the door. */
 const doorPart = (label: string) =>
   z
     .string({ error: `请填写${label}` })
-    .trim()
-    .regex(/^[0-9A-Za-z-]{1,8}$/, { error: `${label}只能是 1–8 位数字或字母，如 301` })
+    .transform(doorPartKey)
+    .pipe(z.string().regex(/^[0-9A-Z-]{1,8}$/, { error: `${label}只能是 1–8 位数字或字母，如 301` }))
     .meta(NOT_TEXT);
 
 export const householdActions = {
@@ -113,6 +158,26 @@ export const householdActions = {
       ...paging,
     }),
   }),
+  /**
+   * One household with its open orders and affairs: for staff, the grid worker of its grid, and its
+   * linker (the linker and staff see its care flags).
+   */
+  'household.get': action<HouseholdDetailView>()({ roles: ['registered'], input: z.object({ householdId: id }) }),
+  /**
+   * The household's linker records a visit (走访): the day (today or up to a week back), how, and what
+   * they found. One a day per household; it pays nothing.
+   */
+  'household.visit': action<HouseholdVisitView>()({
+    roles: ['registered'],
+    input: z.object({
+      householdId: id,
+      date: calendarDate('走访日期'),
+      way: z.enum(VISIT_WAYS, { error: `走访方式只能是${VISIT_WAYS.join('、')}` }),
+      note: z.string({ error: '请填写走访情况' }).pipe(shortText('走访情况', 300)),
+    }),
+  }),
+  /** A household's visits, newest first: staff and its linker. */
+  'household.visits': action<Page<HouseholdVisitView>>()({ roles: ['registered'], input: z.object({ householdId: id, ...paging }) }),
   /** The caller's own household (without its care flags), and their request to be linked, if any. */
   'household.mine': action<MyHouseholdView>()({ roles: ['registered'], input: z.object({}) }),
   /** A resident asks to be linked to the household of their registered home (staff confirm it). */

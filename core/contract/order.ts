@@ -80,9 +80,14 @@ export const orderActions = {
         .max(3, { error: '最多上传 3 张照片' })
         .optional(),
       clientRequestId,
-      /** Staff ordering for a resident without a phone (代点单). */
+      /**
+       * 代点单: staff (or a grid worker, for their grids) ordering for a resident who cannot, by
+       * address; or by `householdId` for a household in the register (its door, and `name` one of
+       * its members), which its linker may also do.
+       */
       onBehalfOf: z
-        .object({ name: personName, phone: phone.optional(), address, residentOpenid: id.optional() })
+        .object({ name: personName, phone: phone.optional(), address: address.optional(), residentOpenid: id.optional(), householdId: id.optional() })
+        .refine((behalf) => (behalf.address === undefined) !== (behalf.householdId === undefined), { error: '请选择家庭户，或填写居民住址', path: ['address'] })
         .optional(),
     }),
     reads: (input) => ({ service: byId(COLLECTIONS.services, input.serviceId) }),
@@ -119,7 +124,8 @@ export const orderActions = {
    * the elder gave when asked; the order and the statistics show it was recorded on their behalf.
    */
   'order.rateOnBehalf': action<{ order: OrderView }>()({
-    roles: ['staff', 'grid_worker'],
+    // A linker who ordered for an elder of their household records the rating too (a resident).
+    roles: ['staff', 'grid_worker', 'resident'],
     reads: readsOrder,
     input: z.object({ orderId: id, stars, comment: optionalText('居民的评价', 300, 'comment') }),
   }),

@@ -35,6 +35,7 @@ import {
   type Certificate,
   type Household,
   type HouseholdClaim,
+  type HouseholdVisit,
   COLLECTIONS,
   type CouncilComment,
   type CouncilMatter,
@@ -126,8 +127,9 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     listOf('我提出的议题', store.collection<CouncilMatter>(COLLECTIONS.councilMatters), { proposerOpenid: openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
     listOf('我的议事评论', store.collection<CouncilComment>(COLLECTIONS.councilComments), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
     listOf('我的议事投票', store.collection<CouncilVote>(COLLECTIONS.councilVotes), { openid }, [['createdAt', 'desc'], ['_id', 'desc']]),
+    listOf('我记录的走访', store.collection<HouseholdVisit>(COLLECTIONS.householdVisits), { linkerOpenid: openid }, [['date', 'desc'], ['_id', 'desc']]),
   ]);
-  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols, matters, comments, votes] = lists;
+  const [placed, served, ledger, redemptions, records, corrections, certificates, signups, awards, reported, patrols, matters, comments, votes, visits] = lists;
   const [household, claim] = await Promise.all([
     user.householdId ? store.collection<Household>(COLLECTIONS.households).get(user.householdId) : Promise.resolve(null),
     store.collection<HouseholdClaim>(COLLECTIONS.householdClaims).get(openid),
@@ -174,6 +176,8 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     // Their household as they see it in the app: the door and its members (the care flags are staff's notes).
     我的家庭户: household ? plain({ address: without(household, ['_id', 'communityId', 'members', 'flags', 'linkerOpenid', 'createdBy', 'updatedBy', 'version']), members: household.members.map((member) => ({ name: member.name, relation: member.relation, me: member.openid === openid })) }) : null,
     关联家庭户申请: claim ? plain(without(claim, ['decidedBy'])) : null,
+    // As a linker: the visits they wrote down (the households' doors, not their members).
+    [visits.label]: visits.docs.map((visit) => plain(without(visit, ['communityId', 'householdId', 'linkerOpenid']))),
   };
   const cut = lists.filter((list) => list.cut).map((list) => list.label);
   const truncated = cut.length
@@ -422,6 +426,9 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   const council = await deidentifyCouncil(deps, openid, pseudonym);
   if (council.matters) kept['议事议题'] = council.matters;
   if (council.comments) kept['议事评论'] = council.comments;
+  // The visits they made stay the households' care record, no longer naming them.
+  const visits = await store.collection<HouseholdVisit>(COLLECTIONS.householdVisits).update({ linkerOpenid: openid }, { set: { linkerOpenid: pseudonym, linkerName: DELETED_NAME } });
+  if (visits) kept['走访记录'] = visits;
 
   // Erased.
   await leaveHouseholds(deps, user);

@@ -254,6 +254,8 @@ export const affairHandlers: Handlers<'affair'> = {
       reporterName: user.name,
       reporterRole,
       anonymous: input.anonymous ?? false,
+      // Its linker follows what a household raised under its name; never a dispute (neighbours are its parties).
+      householdId: reporterRole === 'resident' && !input.anonymous && input.category !== DISPUTE ? user.householdId : undefined,
       ...atTheDesk(caller.openid, user.name, now, tier),
     });
     const limit = official ? DAILY_REPORTS.official : DAILY_REPORTS.resident;
@@ -468,6 +470,8 @@ export const affairHandlers: Handlers<'affair'> = {
       reporterName: byResident ? order.contactName : nameOf(caller),
       reporterRole: byResident ? ('resident' as const) : ('staff' as const),
       anonymous: false,
+      // The household whose need it was keeps following it (not a dispute, as for a report).
+      householdId: input.category !== DISPUTE ? order.householdId : undefined,
       orderId: order._id,
       ...atTheDesk(caller.openid, nameOf(caller), now, tier, note),
     });

@@ -5,18 +5,20 @@
  * 议事 rule "one vote per household" counts by; nobody belongs to two households. Care flags are for
  * staff and the household's linker; a grid worker sees the households of their grids without them.
  */
-import type { HouseholdClaimView, HouseholdView, MyHouseholdView } from '../contract';
-import { MAX_HOUSEHOLD_MEMBERS } from '../contract/household';
+import type { HouseholdClaimView, HouseholdDetailView, HouseholdView, HouseholdVisitView, MyHouseholdView } from '../contract';
+import { doorPartKey, HOUSEHOLD_OPEN_SHOWN, MAX_HOUSEHOLD_MEMBERS, VISIT_BACKDATE_DAYS } from '../contract/household';
+import { OPEN_AFFAIR_STATUSES } from '../affair-machine';
+import { OPEN_STATUSES } from '../order-machine';
 import { digestId } from '../digest';
 import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { maskPhone } from '../id-number';
-import { COLLECTIONS, type Community, type Household, type HouseholdClaim, type HouseholdMember, type User } from '../model';
+import { type Affair, COLLECTIONS, type Community, type Household, type HouseholdClaim, type HouseholdMember, type HouseholdVisit, type Order, type User } from '../model';
 import type { Caller, Collection, Deps, Transaction, Where } from '../ports';
 import { DEFAULT_HOUSEHOLDS_PER_LINKER } from '../settings';
-import { iso } from '../time';
+import { DAY_MS, iso, localDay } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
-import { keysetPage, type OrderBy } from './shared/paging';
+import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
 import { compact, loadCommunity, readByIds } from './shared/store';
 import { sameDoor } from './shared/household';
@@ -27,10 +29,14 @@ export const HOUSEHOLD_EDITS_PER_DAY = 500;
 export const householdsOf = (deps: Deps): Collection<Household> => deps.store.collection<Household>(COLLECTIONS.households);
 const claimsOf = (deps: Deps): Collection<HouseholdClaim> => deps.store.collection<HouseholdClaim>(COLLECTIONS.householdClaims);
 const usersOf = (deps: Deps): Collection<User> => deps.store.collection<User>(COLLECTIONS.users);
+const visitsOf = (deps: Deps): Collection<HouseholdVisit> => deps.store.collection<HouseholdVisit>(COLLECTIONS.householdVisits);
+
+/** One visit per household, linker and day: a second record of the same day is the same visit. */
+export const visitIdFor = (householdId: string, linkerOpenid: string, date: string): string => `hv-${digestId(`${householdId}\n${linkerOpenid}\n${date}`)}`;
 
 /** One home, one id: the address names the household. */
 export const householdIdFor = (communityId: string, building: string, unit: string | undefined, room: string): string =>
-  `hh-${digestId(`${communityId}\n${building}\n${unit ?? ''}\n${room}`)}`;
+  `hh-${digestId(`${communityId}\n${building}\n${doorPartKey(unit)}\n${doorPartKey(room)}`)}`;
 
 const addressText = (place: { building: string; unit?: string; room: string }) => `${place.building}${place.unit ? ` ${place.unit}单元` : ''} ${place.room}`;
 
@@ -71,6 +77,31 @@ export function toHouseholdView(household: Household, caller: Caller, community:
     updatedAt: iso(household.updatedAt),
   });
 }
+
+const isGridWorkerOf = (caller: Caller, household: Pick<Household, 'gridId'>) => caller.roles.has('grid_worker') && (caller.user?.gridIds ?? []).includes(household.gridId);
+
+/** A household of the caller's community that the caller looks after: staff, its grid's worker, its linker. */
+async function householdInCare(deps: Deps, caller: Caller, householdId: string): Promise<Household> {
+  const communityId = memberCommunity(caller);
+  const household = await householdsOf(deps).get(householdId);
+  if (!household || household.communityId !== communityId) throw new DomainError('NOT_FOUND', '该家庭户不存在');
+  if (!isStaffOf(caller, household) && !isLinkerOf(caller, household) && !isGridWorkerOf(caller, household)) {
+    throw new DomainError('FORBIDDEN', '只有社区工作人员、网格员和该户的联户长可以查看');
+  }
+  return household;
+}
+
+const toVisitView = (visit: HouseholdVisit, caller: Caller): HouseholdVisitView => ({
+  id: visit._id,
+  householdId: visit.householdId,
+  address: visit.address,
+  linkerName: visit.linkerName,
+  mine: visit.linkerOpenid === caller.openid,
+  date: visit.date,
+  way: visit.way,
+  note: visit.note,
+  createdAt: iso(visit.createdAt),
+});
 
 const toClaimView = (claim: HouseholdClaim): HouseholdClaimView =>
   compact({
@@ -176,6 +207,72 @@ export const householdHandlers: Handlers<'household'> = {
     return keysetPage(householdsOf(deps), where, order, input, (household) => toHouseholdView(household, caller, community));
   },
 
+  'household.get': async (input, { caller, deps }) => {
+    const household = await householdInCare(deps, caller, input.householdId);
+    const open = { orderBy: NEWEST_FIRST, limit: HOUSEHOLD_OPEN_SHOWN };
+    const [orders, affairs] = await Promise.all([
+      deps.store.collection<Order>(COLLECTIONS.orders).find({ householdId: household._id, status: { in: OPEN_STATUSES } }, open),
+      deps.store.collection<Affair>(COLLECTIONS.affairs).find({ householdId: household._id, status: { in: OPEN_AFFAIR_STATUSES } }, open),
+    ]);
+    const now = deps.clock.now();
+    return {
+      household: toHouseholdView(household, caller, caller.community),
+      openOrders: orders.map((order) => ({ id: order._id, serviceName: order.serviceName, status: order.status, contactName: order.contactName, createdAt: iso(order.createdAt), overdue: order.overdue })),
+      openAffairs: affairs.map((affair) => ({
+        id: affair._id,
+        category: affair.category,
+        status: affair.status,
+        createdAt: iso(affair.createdAt),
+        overdue: affair.overdue || (affair.dueAt !== undefined && affair.dueAt.getTime() < now.getTime()),
+      })),
+      mayVisit: isLinkerOf(caller, household),
+      mayOrder: isStaffOf(caller, household) || isLinkerOf(caller, household) || isGridWorkerOf(caller, household),
+    };
+  },
+
+  'household.visit': async (input, { caller, deps }) => {
+    const user = found(caller.user, '请先登记');
+    const household = await householdsOf(deps).get(input.householdId);
+    if (!household || household.communityId !== user.communityId) throw new DomainError('NOT_FOUND', '该家庭户不存在');
+    // The record is the linker's own: staff and grid workers have their own logs (patrol).
+    if (!isLinkerOf(caller, household)) throw new DomainError('FORBIDDEN', '只有该户的联户长可以记录走访');
+    const now = deps.clock.now();
+    const today = localDay(now);
+    if (input.date > today) throw new DomainError('INVALID_INPUT', '走访日期不能晚于今天');
+    if (input.date < localDay(now.getTime() - VISIT_BACKDATE_DAYS * DAY_MS)) throw new DomainError('INVALID_INPUT', `只能补记 ${VISIT_BACKDATE_DAYS} 天内的走访`);
+    const visit: HouseholdVisit = {
+      _id: visitIdFor(household._id, caller.openid, input.date),
+      communityId: household.communityId,
+      householdId: household._id,
+      gridId: household.gridId,
+      address: addressText(household),
+      linkerOpenid: caller.openid,
+      linkerName: user.name,
+      date: input.date,
+      way: input.way,
+      note: input.note,
+      createdAt: now,
+    };
+    if (!(await visitsOf(deps).add(visit))) throw new DomainError('CONFLICT', `${input.date}已记录过对该户的走访`);
+    return toVisitView(visit, caller);
+  },
+
+  'household.visits': async (input, { caller, deps }) => {
+    const household = await householdInCare(deps, caller, input.householdId);
+    // What a linker wrote about a home (health, money, family) is for those who look after it.
+    if (!isStaffOf(caller, household) && !isLinkerOf(caller, household)) throw new DomainError('FORBIDDEN', '走访记录只有社区工作人员和该户的联户长可以查看');
+    return keysetPage(
+      visitsOf(deps),
+      { householdId: household._id },
+      [
+        ['date', 'desc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      (visit) => toVisitView(visit, caller),
+    );
+  },
+
   'household.mine': async (_input, { caller, deps }) => {
     const [household, claim] = await Promise.all([
       caller.user?.householdId ? householdsOf(deps).get(caller.user.householdId) : Promise.resolve(null),
@@ -196,7 +293,8 @@ export const householdHandlers: Handlers<'household'> = {
     const now = deps.clock.now();
     const existing = await claimsOf(deps).get(caller.openid);
     if (existing?.status === 'pending') throw new DomainError('CONFLICT', '您的申请正在等待社区确认');
-    const address = compact({ gridId: user.address.gridId, building: user.address.building, unit: user.address.unit, room: user.address.room });
+    // The door as the register writes it ("1单元" → 1), so the household made on confirming is the one staff would register.
+    const address = compact({ gridId: user.address.gridId, building: user.address.building, unit: doorPartKey(user.address.unit) || undefined, room: doorPartKey(user.address.room) });
     const claim: HouseholdClaim = {
       _id: caller.openid,
       communityId: user.communityId,

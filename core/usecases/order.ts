@@ -7,7 +7,7 @@ import { DomainError, found } from '../errors';
 import type { ParsedInputOf } from '../contract';
 import type { Handlers } from '../handlers';
 import { type Address, COLLECTIONS, type Order, type OrderStatus, type ServiceItem, type User } from '../model';
-import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES, rateOnBehalfConflict, TRANSITIONS } from '../order-machine';
+import { FINAL_STATUSES, isEligibleVolunteer, managesOrder, OPEN_STATUSES, placedForHousehold, rateOnBehalfConflict, TRANSITIONS } from '../order-machine';
 import { ORDER_LIST_OMIT, toOrderSummary, toOrderView } from '../order-view';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { orderLimitsOf } from '../settings';
@@ -19,6 +19,8 @@ import { clip, notify } from './shared/notify';
 import { staffCommunity } from './shared/access';
 import { keysetPage } from './shared/paging';
 import { quotaKey, takeDailyQuota } from './shared/quota';
+import { sameDoor } from './shared/household';
+import { householdsOf } from './household';
 
 /** The statuses a list filter stands for: `done` includes completed orders awaiting the staff score. */
 export const LIST_FILTERS: Record<'open' | 'done', readonly OrderStatus[]> = {
@@ -61,6 +63,13 @@ export function canView(order: Order, caller: Caller): boolean {
   );
 }
 
+/** Whether the caller placed this order for a household they still look after as its linker. */
+async function linksHouseholdOf(deps: Deps, order: Order, caller: Caller): Promise<boolean> {
+  if (!placedForHousehold(order, caller)) return false;
+  const household = await householdsOf(deps).get(order.householdId as string);
+  return household?.linkerOpenid === caller.openid;
+}
+
 /** Places the order; throws if anything refuses it, including its _id being taken (a retry). */
 async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string, { caller, deps, preread }: ActionContext): Promise<Order> {
     const user = found(caller.user, '请先登记为本社区居民');
@@ -74,24 +83,38 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     let contactPhone: string;
     let phoneUnverified = false;
     let address: Address;
+    let householdId: string | undefined;
     const behalf = input.onBehalfOf;
     if (behalf) {
-      address = behalf.address;
-      // Staff (and grid workers for their grids) order for residents who cannot themselves.
-      if (!managesOrder(caller, { communityId: user.communityId, address })) {
+      const household = behalf.householdId ? await householdsOf(deps).get(behalf.householdId) : null;
+      if (behalf.householdId && (!household || household.communityId !== user.communityId)) throw new DomainError('NOT_FOUND', '该家庭户不存在');
+      address = household ? compact({ gridId: household.gridId, building: household.building, unit: household.unit, room: household.room }) : found(behalf.address);
+      // Staff (and grid workers for their grids) order for residents who cannot themselves; a
+      // linker, for the households they look after.
+      const linker = household !== null && household.linkerOpenid === caller.openid;
+      if (!linker && !managesOrder(caller, { communityId: user.communityId, address })) {
+        if (household) throw new DomainError('FORBIDDEN', '只有社区工作人员、该网格的网格员和这一户的联户长可以为这一户代点单');
         throw new DomainError('FORBIDDEN', caller.roles.has('grid_worker') ? '只能为您负责网格的居民代点单' : '只有社区工作人员可以代居民下单');
       }
       checkAddress(community, address);
+      let memberOpenid: string | undefined = behalf.residentOpenid;
+      if (household) {
+        const member = household.members.find((candidate) => candidate.name === behalf.name);
+        if (!member) throw new DomainError('INVALID_INPUT', '请选择这一户的家庭成员');
+        if (behalf.residentOpenid && behalf.residentOpenid !== member.openid) throw new DomainError('INVALID_INPUT', '所选居民不是这一户的成员');
+        memberOpenid = member.openid;
+      }
       let resident: User | null = null;
-      if (behalf.residentOpenid) {
-        resident = await deps.store.collection<User>(COLLECTIONS.users).get(behalf.residentOpenid);
+      if (memberOpenid) {
+        resident = await deps.store.collection<User>(COLLECTIONS.users).get(memberOpenid);
         if (!resident || resident.communityId !== user.communityId) throw new DomainError('INVALID_INPUT', '该居民未在本社区登记');
       }
       // A resident without an account owns no order: staff follow it in their queue.
       residentOpenid = resident?._id ?? '';
       contactName = behalf.name;
-      contactPhone = behalf.phone ?? input.contactPhone ?? resident?.phone ?? '';
+      contactPhone = behalf.phone ?? input.contactPhone ?? household?.contactPhone ?? resident?.phone ?? '';
       if (contactPhone && !(resident?.phoneVerifiedAt && resident.phone === contactPhone)) phoneUnverified = true;
+      householdId = household?._id ?? (resident?.householdId && sameDoor(resident.address, address) ? resident.householdId : undefined);
     } else {
       if (!caller.roles.has('resident')) throw new DomainError('FORBIDDEN', '请先登记为居民，或选择“代居民下单”');
       address = input.address ?? user.address;
@@ -100,6 +123,8 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       contactName = user.name;
       contactPhone = input.contactPhone ?? user.phone;
       if (!(user.phoneVerifiedAt && user.phone === contactPhone)) phoneUnverified = true;
+      // An order at home is the household's (its linker follows it); one elsewhere is not.
+      if (user.householdId && sameDoor(user.address, address)) householdId = user.householdId;
     }
     // A photo must be one the caller uploaded (the mini-program stores them under orders/<openid>/).
     if (input.photos?.some((fileID) => fileID.split('/')[4] !== caller.openid)) {
@@ -114,6 +139,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       communityId: community._id,
       residentOpenid,
       createdBy: caller.openid,
+      householdId,
       clientRequestId: input.clientRequestId,
       serviceId: service._id,
       serviceName: service.name,
@@ -244,7 +270,7 @@ export const orderHandlers: Handlers<'order'> = {
   'order.cancel': async (input, { caller, deps, preread }) => {
     const order = await loadOrder(deps, input.orderId, preread);
     const owner = order.residentOpenid === caller.openid;
-    if (!owner && !managesOrder(caller, order)) throw new DomainError('FORBIDDEN', '只有下单居民或社区工作人员可以取消订单');
+    if (!owner && !managesOrder(caller, order) && !(await linksHouseholdOf(deps, order, caller))) throw new DomainError('FORBIDDEN', '只有下单居民或社区工作人员可以取消订单');
     if (order.status === 'in_service') throw new DomainError('CONFLICT', '服务已经开始，无法取消；如有问题请联系社区');
     const next = await transition(
       deps,
@@ -283,7 +309,7 @@ export const orderHandlers: Handlers<'order'> = {
 
   'order.rateOnBehalf': async (input, { caller, deps, preread }) => {
     const order = await loadOrder(deps, input.orderId, preread);
-    const refusal = rateOnBehalfConflict(order, caller);
+    const refusal = rateOnBehalfConflict(order, caller, await linksHouseholdOf(deps, order, caller));
     if (refusal) throw new DomainError('FORBIDDEN', refusal);
     const onBehalf = { by: caller.openid, name: caller.user?.name ?? '' };
     const rating = compact({ stars: input.stars, comment: input.comment || undefined, at: deps.clock.now(), onBehalf });

@@ -27,6 +27,7 @@ export {
   STOCK_MOVE_KIND_TEXT,
   STOCK_SOURCE_TEXT,
   TIER_TEXT,
+  VISIT_WAYS,
 } from '../generated/shared';
 
 /** vant tag types: open work stands out, finished work is quiet. */

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { approveRuleChanges, call, DEMO, ok, startLinli } from '../helpers/linli';
-import { connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
+import { captureNavigation, connectMiniProgram, mount, type Page, text, until } from '../helpers/mp';
 import { seed, userDoc } from '../helpers/seed';
 
 const RESIDENT = 'hp-resident';
@@ -69,6 +69,11 @@ describe('household/mine', () => {
     expect(text(page, '#linked-title')).toBe('我联系的家庭户（1 户）');
     expect(text(page, `#linked-${household!.id}`)).toContain('空巢老人');
     expect(text(page, `#linked-${household!.id}`)).toContain('孙阿姨（户主）、孙爷爷（配偶）');
+    // Tapping one opens it, where the linker orders for it and records visits.
+    const urls = captureNavigation();
+    page.querySelector(`#linked-${household!.id}`)!.dispatchEvent('tap');
+    await until(() => urls.length === 1);
+    expect(urls[0]).toBe(`/household/detail/index?householdId=${household!.id}`);
     const resident = await opened(RESIDENT);
     expect(text(resident.page, '#linker')).toBe('联户长：党员老赵');
   });

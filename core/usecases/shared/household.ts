@@ -1,10 +1,11 @@
 /** Households and doors: shared by the household function, 注销 (account.ts) and moving home (user.updateProfile). */
 import { type Address, COLLECTIONS, type Household, type User } from '../../model';
 
-/** The same door: building, unit and room (a missing unit or room is the same as an empty one). */
+/** The same door: building, unit and room, as the register keys them ("1单元" is unit 1; a missing unit is an empty one). */
 export const sameDoor = (a: Pick<Address, 'building' | 'unit' | 'room'>, b: Pick<Address, 'building' | 'unit' | 'room'>): boolean =>
-  a.building === b.building && (a.unit ?? '') === (b.unit ?? '') && (a.room ?? '') === (b.room ?? '');
+  a.building === b.building && doorPartKey(a.unit) === doorPartKey(b.unit) && doorPartKey(a.room) === doorPartKey(b.room);
 import type { Deps } from '../../ports';
+import { doorPartKey } from '../../contract/household';
 
 /**
  * Takes the person out of their household's members (the household stays, for the others). The

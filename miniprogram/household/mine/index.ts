@@ -2,7 +2,7 @@
  * 我的家庭户: a resident's household as the register holds it (the door, its members, its linker),
  * or — before staff have linked them — a request to join the household of their registered home,
  * with its state (waiting, or refused and why). Someone who is a linker (联户长) sees the households
- * they look after below, with the care flags they are trusted with. First screen: household.mine
+ * they look after below, with the care flags they are trusted with; tapping one opens it (代点单, 走访). First screen: household.mine
  * and household.list of the linked households, in parallel.
  */
 import type { HouseholdClaimView, HouseholdView } from '../../../core/contract';
@@ -49,6 +49,9 @@ Component({
         mayClaim: mine.data.mayClaim,
         linked: linked.ok ? linked.data.items.map(toLinkedRow) : [],
       });
+    },
+    onOpen(event: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: `/household/detail/index?householdId=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
     },
     onRelation(event: WechatMiniprogram.BaseEvent) {
       this.setData({ relation: event.currentTarget.dataset.relation as HouseholdRelation, claimError: '' });
