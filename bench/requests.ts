@@ -181,7 +181,6 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('家庭户登记簿 (筛选网格楼栋)', 'demo-staff', 'community.get', { communityId: 'demo-community' }),
   screen('家庭户登记簿 (待确认)', 'demo-staff', 'household.claims', { limit: 20 }),
   screen('网格家庭户', 'demo-grid', 'household.list', { box: 'grid', limit: 20 }),
-  screen('修改家庭户', 'demo-staff', 'household.list', { box: 'community', building: '1栋', limit: 50 }),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

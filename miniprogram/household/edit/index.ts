@@ -6,7 +6,7 @@
  * version read, so two staff editing at once do not overwrite each other. A registered household
  * gets a linker (联户长) picked by name or phone, or loses them.
  * First screen: a new household asks user.me, then community.get for the buildings; an existing one
- * reads its building's page of household.list (and the next pages only if it is not on the first).
+ * is one household.get.
  */
 import type { HouseholdView, PersonView } from '../../../core/contract';
 import type { HouseholdFlag, HouseholdRelation } from '../../../core/model';
@@ -37,8 +37,6 @@ type Field = 'building' | 'unit' | 'room' | 'members' | 'contactPhone';
 
 const DOOR_PART = /^[0-9A-Za-z-]{1,8}$/;
 const MAX_MEMBERS = 12;
-/** Pages of a building read to find the household (50 each): a building of more is not a home register. */
-const MAX_PAGES = 10;
 
 let nextKey = 1;
 const memberRow = (name: string, relation: HouseholdRelation | '', openid?: string): MemberRow => ({
@@ -56,8 +54,6 @@ Component({
     loading: true,
     error: '',
     householdId: '',
-    /** The building of the household opened (its page of the register is read). */
-    building: '',
     /** The household as last read or saved; null while registering a new one. */
     household: null as HouseholdView | null,
     buildings: [] as BuildingOption[],
@@ -85,26 +81,15 @@ Component({
   },
   methods: {
     onLoad(query: Record<string, string | undefined> = {}) {
-      this.setData({
-        largeText: largeText(),
-        householdId: query.householdId ? decodeURIComponent(query.householdId) : '',
-        building: query.building ? decodeURIComponent(query.building) : '',
-      });
+      this.setData({ largeText: largeText(), householdId: query.householdId ? decodeURIComponent(query.householdId) : '' });
       void this.load();
     },
     async load() {
       this.setData({ loading: true, error: '', saveError: '', conflict: false });
       if (!this.data.householdId) return this.loadBuildings();
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page += 1) {
-        const reply = await call('household.list', { box: 'community', building: this.data.building || undefined, limit: 50, cursor }, { toast: false });
-        if (!reply.ok) return this.setData({ loading: false, error: reply.error.message });
-        const household = reply.data.items.find((item) => item.id === this.data.householdId);
-        if (household) return this.show(household);
-        if (!reply.data.nextCursor) break;
-        cursor = reply.data.nextCursor;
-      }
-      this.setData({ loading: false, error: '没有找到这一户，可能已被移除，请返回登记簿刷新' });
+      const reply = await call('household.get', { householdId: this.data.householdId }, { toast: false });
+      if (!reply.ok) return this.setData({ loading: false, error: reply.error.message });
+      this.show(reply.data.household);
     },
     async loadBuildings() {
       const me = await call('user.me', {}, { toast: false });

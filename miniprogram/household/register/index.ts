@@ -115,8 +115,7 @@ Component({
     },
     onOpen(event: WechatMiniprogram.BaseEvent) {
       if (!this.data.mayEdit) return;
-      const { id, building } = event.currentTarget.dataset as { id: string; building: string };
-      wx.navigateTo({ url: `/household/edit/index?householdId=${encodeURIComponent(id)}&building=${encodeURIComponent(building)}` });
+      wx.navigateTo({ url: `/household/edit/index?householdId=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
     },
     onRegister() {
       wx.navigateTo({ url: '/household/edit/index' });
