@@ -164,6 +164,10 @@ describe('household/register and household/edit', () => {
     expect(text(page, '#member-2')).toContain('钱小妹');
     expect(text(page, '#member-2')).toContain('已登记');
     expect(page.querySelector('#member-name-2')).toBeFalsy();
+    const opened: string[] = [];
+    wx().navigateTo = (options: { url: string }) => opened.push(options.url);
+    await tap(page, '#to-detail', 'tap');
+    expect(opened).toEqual([`/household/detail/index?householdId=${HOME}`]);
 
     // Someone else saves meanwhile.
     const current = doc<Household>(cloud, 'households', HOME)!;

@@ -182,6 +182,10 @@ Component({
       wx.showToast({ title: household ? '已保存' : '已登记', icon: 'none' });
     },
 
+    onDetail() {
+      wx.navigateTo({ url: `/household/detail/index?householdId=${encodeURIComponent(this.data.householdId)}` });
+    },
+
     // ---- 联户长 -------------------------------------------------------------------------------
     onPickLinker() {
       this.setData({ picking: true, query: '', people: [], searched: false, linkerError: '' });
