@@ -177,6 +177,10 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('提出议题', 'demo-resident', 'council.scopes', {}),
   screen('我的家庭户', 'demo-resident', 'household.mine', {}),
   screen('我的家庭户 (我联系的)', 'demo-resident', 'household.list', { box: 'linked' }),
+  screen('家庭户登记簿', 'demo-staff', 'household.list', { box: 'community', limit: 20 }),
+  screen('家庭户登记簿 (筛选网格楼栋)', 'demo-staff', 'community.get', { communityId: 'demo-community' }),
+  screen('家庭户登记簿 (待确认)', 'demo-staff', 'household.claims', { limit: 20 }),
+  screen('网格家庭户', 'demo-grid', 'household.list', { box: 'grid', limit: 20 }),
 ];
 
 export async function firstScreens(cloud: LocalCloud): Promise<Array<{ page: string; action: string; requests: Requests }>> {

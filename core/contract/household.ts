@@ -23,7 +23,8 @@ export interface HouseholdView {
   room: string;
   /** 1栋 2单元 301 */
   address: string;
-  members: Array<{ name: string; relation: HouseholdRelation; registered: boolean }>;
+  /** `openid` for staff only: an edit sends it back, so a registered member stays linked. */
+  members: Array<{ name: string; relation: HouseholdRelation; registered: boolean; openid?: string }>;
   /** Staff and the household's linker only; absent for others. */
   flags?: HouseholdFlag[];
   /** In full for staff and the linker; masked for a grid worker; absent for the household itself (it knows). */
@@ -41,8 +42,10 @@ export interface HouseholdClaimView {
   name: string;
   relation: HouseholdRelation;
   address: string;
-  /** The household registered at that address, if any (confirming creates it otherwise). */
+  /** The household of that address (confirming creates it when it is not registered yet). */
   householdId?: string;
+  /** In staff's list of requests: whether that household is registered already. */
+  householdRegistered?: boolean;
   status: 'pending' | 'confirmed' | 'rejected';
   reason?: string;
   createdAt: Iso;

@@ -20,7 +20,7 @@ import { DAY_MS, iso, localDay } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
-import { compact, loadCommunity } from './shared/store';
+import { compact, loadCommunity, readByIds } from './shared/store';
 import { sameDoor } from './shared/household';
 
 /** Households one staff member may register or edit a day: a register is built over weeks, not flooded in an hour. */
@@ -66,7 +66,8 @@ export function toHouseholdView(household: Household, caller: Caller, community:
     unit: household.unit,
     room: household.room,
     address: addressText(household),
-    members: household.members.map((member) => ({ name: member.name, relation: member.relation, registered: member.openid !== undefined })),
+    // Staff get the member's account back so that an edit keeps the member linked.
+    members: household.members.map((member) => compact({ name: member.name, relation: member.relation, registered: member.openid !== undefined, openid: isStaffOf(caller, household) ? member.openid : undefined })),
     // Care flags (低保, 残疾 …) are for those who look after the household, not for everyone who sees it.
     flags: staffOrLinker ? household.flags : undefined,
     contactPhone: household.contactPhone ? (staffOrLinker ? household.contactPhone : ownHousehold ? undefined : maskPhone(household.contactPhone)) : undefined,
@@ -314,7 +315,7 @@ export const householdHandlers: Handlers<'household'> = {
 
   'household.claims': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
-    return keysetPage(
+    const page = await keysetPage(
       claimsOf(deps),
       { communityId, status: 'pending' },
       [
@@ -324,6 +325,9 @@ export const householdHandlers: Handlers<'household'> = {
       input,
       toClaimView,
     );
+    // Staff decide differently when the home is registered already (the resident joins its members).
+    const registered = await readByIds(householdsOf(deps), page.items.flatMap((claim) => (claim.householdId ? [claim.householdId] : [])));
+    return { ...page, items: page.items.map((claim) => ({ ...claim, householdRegistered: claim.householdId !== undefined && registered.has(claim.householdId) })) };
   },
 
   'household.decideClaim': async (input, { caller, deps }) => {

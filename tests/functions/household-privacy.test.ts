@@ -60,13 +60,14 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 /** What one person may see of the household: absent (cannot read it at all), or these fields. */
-type Cell = 'absent' | { flags: boolean; phone: 'full' | 'masked' | 'none'; visits: boolean };
+/** `accounts`: the registered members' openids (staff send them back when editing the household). */
+type Cell = 'absent' | { flags: boolean; phone: 'full' | 'masked' | 'none'; visits: boolean; accounts: boolean };
 
 const MATRIX: Array<[who: string, openid: string, cell: Cell]> = [
-  ['staff of the community', DEMO.staff, { flags: true, phone: 'full', visits: true }],
-  ['the household’s linker', LINKER, { flags: true, phone: 'full', visits: true }],
-  ['the grid worker of its grid', DEMO.grid, { flags: false, phone: 'masked', visits: false }],
-  ['a member of the household', MEMBER, { flags: false, phone: 'none', visits: false }],
+  ['staff of the community', DEMO.staff, { flags: true, phone: 'full', visits: true, accounts: true }],
+  ['the household’s linker', LINKER, { flags: true, phone: 'full', visits: true, accounts: false }],
+  ['the grid worker of its grid', DEMO.grid, { flags: false, phone: 'masked', visits: false, accounts: false }],
+  ['a member of the household', MEMBER, { flags: false, phone: 'none', visits: false, accounts: false }],
   ['another grid’s worker', G2_WORKER, 'absent'],
   ['another household’s linker', OTHER_LINKER, 'absent'],
   ['a neighbour', NEIGHBOUR, 'absent'],
@@ -118,6 +119,7 @@ describe('who sees what of a household (role × field)', () => {
       for (const view of views) {
         expect(view.flags, 'care flags').toEqual(cell.flags ? ['残疾', '低保'] : undefined);
         expect(view.contactPhone, 'phone').toBe(cell.phone === 'full' ? PHONE : cell.phone === 'masked' ? MASKED : undefined);
+        expect(view.members.find((member) => member.registered)?.openid, 'member accounts').toBe(cell.accounts ? MEMBER : undefined);
       }
       expect(visitNotes, 'visit notes').toEqual(cell.visits ? [NOTE] : []);
     }
@@ -125,6 +127,7 @@ describe('who sees what of a household (role × field)', () => {
     if (cell === 'absent' || !cell.flags) expect(everything).not.toMatch(/残疾|低保/);
     if (cell === 'absent' || cell.phone !== 'full') expect(everything).not.toContain(PHONE);
     if (cell === 'absent' || !cell.visits) expect(everything).not.toContain(NOTE);
+    if (cell === 'absent' || !cell.accounts) expect(everything).not.toContain(MEMBER);
   });
 
   it('the matrix has someone of every role the app stores, and a volunteer', () => {

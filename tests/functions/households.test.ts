@@ -94,6 +94,7 @@ describe('linking a resident to their home', () => {
     await expectRefused(cloud, NEIGHBOUR, 'household.claim', { relation: '户主' }, 'CONFLICT', '您的申请正在等待社区确认');
     const waiting = ok(await call(cloud, DEMO.staff, 'household.claims', {}));
     expect(waiting.items.map((claim) => claim.openid)).toContain(NEIGHBOUR);
+    expect(waiting.items.find((claim) => claim.openid === NEIGHBOUR)?.householdRegistered).toBe(false);
     ok(await call(cloud, DEMO.staff, 'household.decideClaim', { openid: NEIGHBOUR, decision: 'confirm' }));
     const householdId = householdIdFor(DEMO.community, '1栋', '2', '502');
     expect(doc<User>(cloud, 'users', NEIGHBOUR)?.householdId).toBe(householdId);
@@ -102,6 +103,12 @@ describe('linking a resident to their home', () => {
     expect(mine.household).toMatchObject({ id: householdId, address: '1栋 2单元 502', members: [{ name: '邻居小吴', relation: '户主', registered: true }] });
     expect(mine.household?.flags).toBeUndefined();
     expect(mine.claim).toBeNull();
+    // Staff get the member's account (an edit sends it back, keeping them linked); nobody else does.
+    const staffHome = ok(await call(cloud, DEMO.staff, 'household.list', { building: '1栋' })).items.find((item) => item.id === householdId);
+    expect(staffHome?.members).toEqual([{ name: '邻居小吴', relation: '户主', registered: true, openid: NEIGHBOUR }]);
+    expect(mine.household?.members[0]?.openid).toBeUndefined();
+    const gridHome = ok(await call(cloud, DEMO.grid, 'household.list', {})).items.find((item) => item.id === householdId);
+    expect(gridHome?.members).toEqual([{ name: '邻居小吴', relation: '户主', registered: true }]);
     await expectRefused(cloud, DEMO.staff, 'household.decideClaim', { openid: NEIGHBOUR, decision: 'confirm' }, 'CONFLICT', '该申请已处理');
   });
 

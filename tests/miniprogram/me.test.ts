@@ -203,6 +203,15 @@ describe('pages/me', () => {
     staff.page.querySelector('#to-dispatch')!.dispatchEvent('click');
     await until(() => navigatedTo !== '');
     expect(navigatedTo).toBe('/staff/dispatch/index');
+    // The household register: staff keep it; a grid worker reads their grids' households there.
+    expect(text(staff.page, '#to-household-register')).toContain('家庭户登记簿');
+    navigatedTo = '';
+    staff.page.querySelector('#to-household-register')!.dispatchEvent('click');
+    await until(() => navigatedTo !== '');
+    expect(navigatedTo).toBe('/household/register/index');
+    const gridWorker = await open(cloud, DEMO.grid);
+    expect(text(gridWorker.page, '#to-household-register')).toContain('网格家庭户');
+    expect(volunteer.page.querySelector('#to-household-register')).toBeFalsy();
   });
 
   it('offers 成为管理员 to someone who is not one, and 管理员 to an administrator', async () => {
