@@ -36,6 +36,8 @@ interface FlagChip {
 type Field = 'building' | 'unit' | 'room' | 'members' | 'contactPhone';
 
 const DOOR_PART = /^[0-9A-Za-z-]{1,8}$/;
+/** "2单元" is unit 2 and "301室" room 301, as the cloud keys them (doorPartKey). */
+const doorPart = (value: string): string => value.trim().replace(/(单元|室|号)$/, '');
 const MAX_MEMBERS = 12;
 
 let nextKey = 1;
@@ -148,9 +150,9 @@ Component({
       const errors: Partial<Record<Field, string>> = {};
       if (!household) {
         if (buildingIndex < 0) errors.building = '请选择楼栋';
-        if (unit.trim() && !DOOR_PART.test(unit.trim())) errors.unit = '单元只能是 1–8 位数字或字母，如 2';
-        if (!room.trim()) errors.room = '请填写门牌号';
-        else if (!DOOR_PART.test(room.trim())) errors.room = '门牌号只能是 1–8 位数字或字母，如 301';
+        if (doorPart(unit) && !DOOR_PART.test(doorPart(unit))) errors.unit = '单元只能是 1–8 位数字或字母，如 2';
+        if (!doorPart(room)) errors.room = '请填写门牌号';
+        else if (!DOOR_PART.test(doorPart(room))) errors.room = '门牌号只能是 1–8 位数字或字母，如 301';
       }
       if (members.length === 0) errors.members = '请至少填写一位家庭成员';
       else if (members.some((member) => !member.name.trim())) errors.members = '请填写每位家庭成员的姓名';
@@ -164,7 +166,7 @@ Component({
       if (this.data.saving || !this.validate()) return;
       const { household, buildings, buildingIndex, unit, room, members, flags, contactPhone } = this.data;
       // An existing household's door is fixed: it is sent as it was read.
-      const door = household ? { householdId: household.id, version: household.version, building: household.building, unit: household.unit, room: household.room } : { building: buildings[buildingIndex]!.building, unit: unit.trim() || undefined, room: room.trim() };
+      const door = household ? { householdId: household.id, version: household.version, building: household.building, unit: household.unit, room: household.room } : { building: buildings[buildingIndex]!.building, unit: doorPart(unit) || undefined, room: doorPart(room) };
       this.setData({ saving: true, saveError: '', conflict: false });
       const reply = await call(
         'household.upsert',
