@@ -86,6 +86,10 @@ export const TEMPLATE_ENV: Record<NotificationKind, string> = {
   affair_assigned: 'LINLI_TEMPLATE_AFFAIR_ASSIGNED',
   affair_reminder: 'LINLI_TEMPLATE_AFFAIR_REMINDER',
   affair_resolved: 'LINLI_TEMPLATE_AFFAIR_RESOLVED',
+  council_proposed: 'LINLI_TEMPLATE_COUNCIL_PROPOSED',
+  council_opened: 'LINLI_TEMPLATE_COUNCIL_OPENED',
+  council_declined: 'LINLI_TEMPLATE_COUNCIL_DECLINED',
+  council_published: 'LINLI_TEMPLATE_COUNCIL_PUBLISHED',
 };
 
 export function wxNotifier(openapi: SdkOpenApi, env: NodeJS.ProcessEnv = process.env): Notifier {

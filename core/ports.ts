@@ -182,7 +182,15 @@ export type NotificationKind =
   /** Before an affair's deadline (a quarter of the time left), to whoever works on it. */
   | 'affair_reminder'
   /** The handler recorded what was done: the reporter is asked to confirm it. */
-  | 'affair_resolved';
+  | 'affair_resolved'
+  /** A resident or grid worker raised a 议事 matter: the community's staff are asked to open or decline it. */
+  | 'council_proposed'
+  /** Staff put the matter to discussion and voting: its proposer is told until when. */
+  | 'council_opened'
+  /** Staff declined the matter: its proposer reads the reason. */
+  | 'council_declined'
+  /** Staff published the result: its proposer reads the decision. */
+  | 'council_published';
 
 export interface Notification {
   kind: NotificationKind;

@@ -37,6 +37,10 @@ export const config: { develop: CloudMode; envId: string; localUrl: string; temp
     affair_assigned: 'TPL_AFFAIR_ASSIGNED',
     affair_reminder: 'TPL_AFFAIR_REMINDER',
     affair_resolved: 'TPL_AFFAIR_RESOLVED',
+    council_proposed: 'TPL_COUNCIL_PROPOSED',
+    council_opened: 'TPL_COUNCIL_OPENED',
+    council_declined: 'TPL_COUNCIL_DECLINED',
+    council_published: 'TPL_COUNCIL_PUBLISHED',
   },
 };
 

@@ -19,6 +19,12 @@
  *   cannot pass them. A hidden comment keeps its text (staff read it) and shows others the reason.
  * - the matter's event log gets one entry per stage change, so it stays short.
  *
+ * Notices (subscribe messages, best effort: a failed send never fails the action): the community's
+ * staff hear of a matter a resident or grid worker raised (it waits for them); its proposer hears
+ * that it was opened, declined (with the reason) or published. Nobody else: people in scope find open
+ * matters in 居民议事 (a message to each would be a flood, and each needs the person's consent).
+ * Every notice says only what its recipient may read in the matter anyway.
+ *
  * How a vote stands is not shown while voting is open (staff included): the tally appears once
  * closed, so nobody votes with the crowd and nobody inside can steer by it.
  */
@@ -59,10 +65,12 @@ import {
   councilVoteIdOf,
   type Household,
   type Quota,
+  type User,
 } from '../model';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
-import { iso, localDay } from '../time';
+import { formatLocal, iso, localDay } from '../time';
 import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
+import { clip, notify } from './shared/notify';
 import { keysetPage, NEWEST_FIRST, OLDEST_FIRST } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
 import { compact, loadCommunity, prereadOrGet } from './shared/store';
@@ -189,6 +197,45 @@ function likelyKey(caller: Caller, matter: CouncilMatter): string | null {
   return caller.user?.householdId ?? null;
 }
 
+/** The page a notice about the matter opens. */
+export const councilPage = (matterId: string) => `council/detail/index?matterId=${encodeURIComponent(matterId)}`;
+
+/** Staff a new matter is announced to (a community has a handful). */
+const STAFF_TOLD = 20;
+
+const PROPOSER_ROLE_TEXT: Record<CouncilMatter['proposerRole'], string> = { resident: '居民', grid_worker: '网格员', staff: '工作人员' };
+
+/**
+ * A matter raised by a resident or grid worker waits for staff: each of the community's staff is
+ * told (a staff member's own matter is at the desk already). Best effort, the read of who is staff too.
+ */
+async function tellStaffOfProposal(deps: Deps, matter: CouncilMatter, community: Community): Promise<void> {
+  if (matter.proposerRole === 'staff') return;
+  let staff: User[];
+  try {
+    staff = await deps.store.collection<User>(COLLECTIONS.users).find({ communityId: matter.communityId, roles: 'staff' }, { limit: STAFF_TOLD, omit: ['address'] });
+  } catch {
+    return;
+  }
+  for (const person of staff) {
+    if (person._id === matter.proposerOpenid) continue;
+    await notify(deps, {
+      kind: 'council_proposed',
+      touser: person._id,
+      page: councilPage(matter._id),
+      fields: {
+        thing1: clip(matter.title, 20),
+        thing2: clip(scopeLabel(matter.scope, community), 20),
+        time3: formatLocal(matter.createdAt),
+        thing4: clip(`${PROPOSER_ROLE_TEXT[matter.proposerRole]}${matter.proposerName}提出，请受理`, 20),
+      },
+    });
+  }
+}
+
+/** Whether the matter's proposer should hear of what the caller did (not of their own doing). */
+const proposerToTell = (matter: CouncilMatter, caller: Caller): string => (matter.proposerOpenid === caller.openid ? '' : matter.proposerOpenid);
+
 function ensureVoting(matter: Pick<CouncilMatter, 'stage' | 'deadline'>, now: Date, what: '投票' | '讨论'): void {
   if (matter.stage !== 'open') throw new DomainError('CONFLICT', `这个议题不在${what}阶段`);
   if (!votingOpen(matter, now)) throw new DomainError('CONFLICT', `${what}已于截止时间结束`);
@@ -242,6 +289,7 @@ export const councilHandlers: Handlers<'council'> = {
       }
       await tx.collection<CouncilMatter>(COLLECTIONS.councilMatters).add(matter);
     });
+    await tellStaffOfProposal(deps, matter, community);
     return viewOf(matter, community, caller, now, { timeline: timelineOf(matter) });
   },
 
@@ -262,6 +310,13 @@ export const councilHandlers: Handlers<'council'> = {
       // A scope changed by staff is said in the matter's record: who may take part is no small thing.
       event('opened', caller, now, scopeKeyOf(scope) !== matter.scopeKey ? `范围由${scopeLabel(matter.scope, community)}改为${scopeLabel(scope, community)}` : undefined),
     );
+    await notify(deps, {
+      kind: 'council_opened',
+      touser: proposerToTell(matter, caller),
+      page: councilPage(matter._id),
+      // Voting ends at the start of the day after the deadline day: said as that day's 23:59.
+      fields: { thing1: clip(matter.title, 20), thing2: clip(scopeLabel(scope, community), 20), time3: formatLocal(deadline.at.getTime() - 60_000), thing4: '已开始议事，请关注讨论和投票' },
+    });
     return viewOf(next, community, caller, now, { timeline: timelineOf(next), myVote: null });
   },
 
@@ -276,6 +331,12 @@ export const councilHandlers: Handlers<'council'> = {
     if (matter.stage !== 'proposed') throw new DomainError('CONFLICT', '只有待受理的议题可以不予受理');
     const now = deps.clock.now();
     const next = await advance(deps, matter, { stage: 'declined', declineReason: input.reason }, event('declined', caller, now, input.reason));
+    await notify(deps, {
+      kind: 'council_declined',
+      touser: proposerToTell(matter, caller),
+      page: councilPage(matter._id),
+      fields: { thing1: clip(matter.title, 20), thing2: clip(input.reason, 20), time3: formatLocal(now), thing4: '社区不予受理，点击查看原因' },
+    });
     return viewOf(next, community, caller, now, { timeline: timelineOf(next) });
   },
 
@@ -392,6 +453,12 @@ export const councilHandlers: Handlers<'council'> = {
     const now = deps.clock.now();
     const decision = compact({ text: input.decision, nextStep: input.nextStep || undefined, link: input.link, by: caller.openid, byName: found(caller.user).name, at: now });
     const next = await advance(deps, matter, { stage: 'published', decision }, event('published', caller, now));
+    await notify(deps, {
+      kind: 'council_published',
+      touser: proposerToTell(matter, caller),
+      page: councilPage(matter._id),
+      fields: { thing1: clip(matter.title, 20), thing2: clip(input.decision, 20), time3: formatLocal(now), thing4: clip(input.nextStep ? `下一步：${input.nextStep}` : '议事结果已公开', 20) },
+    });
     return viewOf(next, community, caller, now, { timeline: timelineOf(next) });
   },
 

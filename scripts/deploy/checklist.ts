@@ -31,6 +31,10 @@ export const NOTICE_PURPOSES: Record<NotificationKind, string> = {
   affair_assigned: '问题交办通知（社区交办时发给承办人，吹哨时发给该部门的人员）',
   affair_reminder: '问题办理到期提醒（剩余四分之一时限时发给承办人或部门人员；超期时再发给他们和交办、吹哨的工作人员）',
   affair_resolved: '问题办结通知（发给上报人，请其确认办理结果）',
+  council_proposed: '新议题待受理通知（居民或网格员提出议题时，发给本社区的工作人员）',
+  council_opened: '议题开始议事通知（工作人员发起议事时，发给提出人）',
+  council_declined: '议题不予受理通知（发给提出人，附原因）',
+  council_published: '议事结果公开通知（发给提出人）',
 };
 
 /** Template keyword types by the prefix of a field key, with WeChat's length limits where the code clips to them. */

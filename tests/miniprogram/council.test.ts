@@ -289,6 +289,49 @@ describe('council/detail', () => {
   });
 });
 
+describe('notices', () => {
+  it('proposing asks for the 受理, 不予受理 and 结果公开 notices, so staff declining tells the proposer why', async () => {
+    const calls = connectMiniProgram(cloud, DEMO.resident);
+    const redirected: string[] = [];
+    wx().redirectTo = (options: { url: string }) => redirected.push(options.url);
+    const page = mount('council/propose/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector('#title')!.dispatchEvent('change', { detail: '2栋楼下增设晾衣架' });
+    page.querySelector('#body')!.dispatchEvent('change', { detail: '楼下空地可以装几组晾衣架，方便晒被子。' });
+    page.querySelector('#scope-0')!.dispatchEvent('tap');
+    await settle();
+    page.querySelector('#submit')!.dispatchEvent('click');
+    await until(() => redirected.length === 1);
+    expect(calls.subscribeRequests).toEqual([['TPL_COUNCIL_OPENED', 'TPL_COUNCIL_DECLINED', 'TPL_COUNCIL_PUBLISHED']]);
+    const matterId = redirected[0]!.split('matterId=')[1]!;
+
+    ok(await call(cloud, DEMO.staff, 'council.decline', { matterId, reason: '楼下空地是消防通道' }));
+    const told = cloud.outbox.filter((message) => message.page === `council/detail/index?matterId=${matterId}` && message.touser === DEMO.resident);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ template_id: 'TPL_COUNCIL_DECLINED', data: { thing2: { value: '楼下空地是消防通道' } } });
+  });
+
+  it('staff acting on a matter are asked for the next new matter’s notice, which a resident’s proposal then sends', async () => {
+    // Raised by the second staff member (the first has used up the day's proposals in this file).
+    const matter = ok(await call(cloud, DEMO.staff2, 'council.propose', { title: '社区图书角换书', body: '请大家商量', scope: { kind: 'community' } }));
+    expect(cloud.subscriptions.remaining(DEMO.staff2, 'TPL_COUNCIL_PROPOSED')).toBe(0);
+    const calls = connectMiniProgram(cloud, DEMO.staff2);
+    const toasts = captureToasts();
+    const page = await openDetail(matter.id);
+    page.querySelector('#reason')!.dispatchEvent('change', { detail: '与读书会的活动重复' });
+    await settle();
+    page.querySelector('#decline')!.dispatchEvent('click');
+    await until(() => toasts.includes('已不予受理'));
+    expect(calls.subscribeRequests).toEqual([['TPL_COUNCIL_PROPOSED']]);
+
+    const raised = ok(await call(cloud, DEMO.volunteer, 'council.propose', { title: '3栋门口加装路灯', body: '晚上太黑，老人出门不安全。', scope: { kind: 'building', gridId: 'g1', building: '3栋' } }));
+    const told = cloud.outbox.filter((message) => message.page === `council/detail/index?matterId=${raised.id}` && message.touser === DEMO.staff2);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ template_id: 'TPL_COUNCIL_PROPOSED', data: { thing1: { value: '3栋门口加装路灯' }, thing4: { value: '居民李建国提出，请受理' } } });
+  });
+});
+
 describe('where it is found', () => {
   it('我的 offers 居民议事', async () => {
     connectMiniProgram(cloud, DEMO.resident);

@@ -10,6 +10,7 @@
 import type { CouncilCommentView, CouncilMatterView, CouncilScopeView } from '../../../core/contract';
 import type { CouncilLinkKind, VotingRule } from '../../../core/model';
 import { type ApiReply, call } from '../../api/api';
+import { askToSubscribe } from '../../api/subscribe';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatTime, largeText } from '../../utils/format';
 import { type MatterRow, RULE_TEXT, toMatterRow } from '../rows';
@@ -171,9 +172,13 @@ Component({
       void wx.showToast({ title: '已发表', icon: 'success' });
     },
 
-    /** Runs a staff action and shows the matter it replies with. */
+    /**
+     * Runs a staff action and shows the matter it replies with. Staff working on matters are asked
+     * (within the tap) to be told of the next one residents raise.
+     */
     async act(run: () => Promise<ApiReply<CouncilMatterView>>, done: string, reset: Record<string, unknown> = {}) {
       if (this.data.acting) return;
+      void askToSubscribe(['council_proposed']);
       this.setData({ acting: true, actionError: '' });
       const reply = await run();
       this.setData({ acting: false });

@@ -1,11 +1,13 @@
 /**
  * 提出议题 (民事民提): a title, what the matter is and why, and where it belongs — chips of the
  * scopes the cloud says the person may raise a matter for (council.scopes: a resident's building,
- * grid and community; a grid worker's grids; staff any). The first screen is that one call. After
- * sending, the matter's page opens: it waits there for staff to put it to discussion.
+ * grid and community; a grid worker's grids; staff any). The first screen is that one call. Sending
+ * asks the person to subscribe to what they will want to hear back (opened, declined, published);
+ * then the matter's page opens: it waits there for staff to put it to discussion.
  */
 import type { CouncilScopeView } from '../../../core/contract';
 import { call } from '../../api/api';
+import { askToSubscribe } from '../../api/subscribe';
 import { largeText } from '../../utils/format';
 import { matterUrl } from '../rows';
 
@@ -52,6 +54,8 @@ Component({
       if (!body) errors.body = '请说明是什么事、为什么要商量';
       if (!scope) errors.scope = '请选择在哪个范围商量';
       if (Object.keys(errors).length > 0 || !scope) return this.setData({ errors, submitError: '' });
+      // Before any await: WeChat shows the dialog only within the tap. Opened and declined exclude each other; published comes later.
+      const subscribed = askToSubscribe(['council_opened', 'council_declined', 'council_published']);
       this.setData({ submitting: true, submitError: '' });
       const { kind, gridId, building } = scope;
       const input = kind === 'community' ? { kind } : kind === 'grid' ? { kind, gridId: gridId! } : { kind, gridId: gridId!, building: building! };
@@ -59,6 +63,8 @@ Component({
       this.setData({ submitting: false });
       if (!reply.ok) return this.setData({ submitError: reply.error.message });
       void wx.showToast({ title: '已提交，等待社区受理', icon: 'none' });
+      // Leaving the page could take the dialog with it: let the person answer it first.
+      await subscribed;
       void wx.redirectTo({ url: matterUrl(reply.data.id) });
     },
   },
