@@ -53,7 +53,7 @@ export interface HouseholdClaimView {
 
 export interface MyHouseholdView {
   household: HouseholdView | null;
-  /** The caller's latest request to be linked, while it waits or after it was refused. */
+  /** The caller's latest request to be linked, while it waits or after it was refused (none once they are in a household). */
   claim: HouseholdClaimView | null;
   /** Whether the caller may ask to be linked (a registered resident not yet in a household). */
   mayClaim: boolean;

@@ -38,7 +38,9 @@ export const visitIdFor = (householdId: string, linkerOpenid: string, date: stri
 export const householdIdFor = (communityId: string, building: string, unit: string | undefined, room: string): string =>
   `hh-${digestId(`${communityId}\n${building}\n${doorPartKey(unit)}\n${doorPartKey(room)}`)}`;
 
-const addressText = (place: { building: string; unit?: string; room: string }) => `${place.building}${place.unit ? ` ${place.unit}单元` : ''} ${place.room}`;
+/** 1栋 2单元 301: a unit typed at registration as 2单元 (the profile's example) reads the same as a register's 2. */
+const addressText = (place: { building: string; unit?: string; room: string }) =>
+  `${place.building}${place.unit ? ` ${place.unit.endsWith('单元') ? place.unit : `${place.unit}单元`}` : ''} ${place.room}`;
 
 const BY_DOOR: OrderBy = [
   ['building', 'asc'],
@@ -274,11 +276,10 @@ export const householdHandlers: Handlers<'household'> = {
   },
 
   'household.mine': async (_input, { caller, deps }) => {
-    const [household, claim] = await Promise.all([
-      caller.user?.householdId ? householdsOf(deps).get(caller.user.householdId) : Promise.resolve(null),
-      claimsOf(deps).get(caller.openid),
-    ]);
+    const household = caller.user?.householdId ? await householdsOf(deps).get(caller.user.householdId) : null;
     const own = household && household.members.some((member) => member.openid === caller.openid) ? household : null;
+    // A request to be linked matters only to someone not in a household: one read either way.
+    const claim = own ? null : await claimsOf(deps).get(caller.openid);
     return {
       household: own ? toHouseholdView(own, caller, caller.community) : null,
       claim: claim && claim.status !== 'confirmed' ? toClaimView(claim) : null,
