@@ -177,12 +177,13 @@ describe('council/detail', () => {
   it('under the household rule a resident without a confirmed household is told to ask the community', async () => {
     const matter = await proposed('按户表决：小区大门改造');
     ok(await call(cloud, DEMO.staff, 'council.open', { matterId: matter.id, deadline: '2026-12-20', votingRule: 'household' }));
-    connectMiniProgram(cloud, DEMO.resident);
+    // The demo applicant (a resident of 4栋) has no household; the demo resident's is in the demo register.
+    connectMiniProgram(cloud, DEMO.applicant);
     const page = await openDetail(matter.id);
     expect(text(page, '#vote-blocked')).toContain('联系社区确认您的家庭户');
     expect(text(page, '#rule')).toContain('按户投票');
     // The options are shown, but tapping one asks nothing of the cloud.
-    const calls = connectMiniProgram(cloud, DEMO.resident);
+    const calls = connectMiniProgram(cloud, DEMO.applicant);
     page.querySelector('#option-0')!.dispatchEvent('tap');
     await settle(50);
     expect(calls.calls).toHaveLength(0);
