@@ -217,20 +217,24 @@ async function tellStaffOfProposal(deps: Deps, matter: CouncilMatter, community:
   } catch {
     return;
   }
-  for (const person of staff) {
-    if (person._id === matter.proposerOpenid) continue;
-    await notify(deps, {
-      kind: 'council_proposed',
-      touser: person._id,
-      page: councilPage(matter._id),
-      fields: {
-        thing1: clip(matter.title, 20),
-        thing2: clip(scopeLabel(matter.scope, community), 20),
-        time3: formatLocal(matter.createdAt),
-        thing4: clip(`${PROPOSER_ROLE_TEXT[matter.proposerRole]}${matter.proposerName}提出，请受理`, 20),
-      },
-    });
-  }
+  // At once (a handful), so the proposer does not wait on one send after another.
+  await Promise.all(
+    staff
+      .filter((person) => person._id !== matter.proposerOpenid)
+      .map((person) =>
+        notify(deps, {
+          kind: 'council_proposed',
+          touser: person._id,
+          page: councilPage(matter._id),
+          fields: {
+            thing1: clip(matter.title, 20),
+            thing2: clip(scopeLabel(matter.scope, community), 20),
+            time3: formatLocal(matter.createdAt),
+            thing4: clip(`${PROPOSER_ROLE_TEXT[matter.proposerRole]}${matter.proposerName}提出，请受理`, 20),
+          },
+        }),
+      ),
+  );
 }
 
 /** Whether the matter's proposer should hear of what the caller did (not of their own doing). */
