@@ -38,9 +38,7 @@ export const visitIdFor = (householdId: string, linkerOpenid: string, date: stri
 export const householdIdFor = (communityId: string, building: string, unit: string | undefined, room: string): string =>
   `hh-${digestId(`${communityId}\n${building}\n${doorPartKey(unit)}\n${doorPartKey(room)}`)}`;
 
-/** 1栋 2单元 301: a unit typed at registration as 2单元 (the profile's example) reads the same as a register's 2. */
-const addressText = (place: { building: string; unit?: string; room: string }) =>
-  `${place.building}${place.unit ? ` ${place.unit.endsWith('单元') ? place.unit : `${place.unit}单元`}` : ''} ${place.room}`;
+const addressText = (place: { building: string; unit?: string; room: string }) => `${place.building}${place.unit ? ` ${place.unit}单元` : ''} ${place.room}`;
 
 const BY_DOOR: OrderBy = [
   ['building', 'asc'],

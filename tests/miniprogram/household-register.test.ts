@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Household, HouseholdClaim, User } from '../../core/model';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { call, DEMO, ok, startLinli } from '../helpers/linli';
+import { connectSdk } from '../helpers/localcloud';
 import { answerModal, type CloudCalls, connectMiniProgram, mount, type Page, settle, text, until } from '../helpers/mp';
 import { doc, docs, seed, setCommunitySettings, userDoc } from '../helpers/seed';
 import { householdIdFor } from '../../core/usecases/household';
@@ -26,6 +27,11 @@ const HOME = householdIdFor(DEMO.community, '1栋', '2', '301');
 let cloud: LocalCloud;
 beforeAll(async () => {
   cloud = await startLinli({ timers: [] });
+  // A community's first day: the register starts empty (the demo data's households taken out, the demo resident unlinked).
+  const db = connectSdk(cloud).database();
+  for (const household of docs<Household>(cloud, 'households')) await db.collection('households').doc(household._id).remove();
+  const { householdId: _unlinked, ...resident } = doc<User>(cloud, 'users', DEMO.resident)!;
+  seed(cloud, 'users', [resident]);
   seed(cloud, 'users', [
     userDoc(JOINER, '钱小妹', { address: { gridId: 'g1', building: '1栋', unit: '2', room: '301' } }),
     userDoc(ASKER, '孙大哥', { address: { gridId: 'g1', building: '3栋', room: '101' } }),
