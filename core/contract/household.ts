@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { HOUSEHOLD_FLAGS, HOUSEHOLD_RELATIONS, VISIT_WAYS } from '../labels';
-import type { AffairCategory, AffairStatus, HouseholdFlag, HouseholdRelation, OrderStatus, VisitWay } from '../model';
-import { action, type Iso } from './define';
+import { type AffairCategory, type AffairStatus, COLLECTIONS, type HouseholdFlag, type HouseholdRelation, type OrderStatus, type VisitWay } from '../model';
+import { action, byId, type Iso } from './define';
 import { calendarDate, id, NOT_TEXT, nonNegativeInt, type Page, paging, personName, phone, shortText } from './fields';
 
 /** People a household lists (a family, and those who rent with it). */
@@ -162,7 +162,11 @@ export const householdActions = {
    * One household with its open orders and affairs: for staff, the grid worker of its grid, and its
    * linker (the linker and staff see its care flags).
    */
-  'household.get': action<HouseholdDetailView>()({ roles: ['registered'], input: z.object({ householdId: id }) }),
+  'household.get': action<HouseholdDetailView>()({
+    roles: ['registered'],
+    input: z.object({ householdId: id }),
+    reads: ({ householdId }) => ({ household: byId(COLLECTIONS.households, householdId) }),
+  }),
   /**
    * The household's linker records a visit (走访): the day (today or up to a week back), how, and what
    * they found. One a day per household; it pays nothing.
@@ -177,7 +181,11 @@ export const householdActions = {
     }),
   }),
   /** A household's visits, newest first: staff and its linker. */
-  'household.visits': action<Page<HouseholdVisitView>>()({ roles: ['registered'], input: z.object({ householdId: id, ...paging }) }),
+  'household.visits': action<Page<HouseholdVisitView>>()({
+    roles: ['registered'],
+    input: z.object({ householdId: id, ...paging }),
+    reads: ({ householdId }) => ({ household: byId(COLLECTIONS.households, householdId) }),
+  }),
   /** The caller's own household (without its care flags), and their request to be linked, if any. */
   'household.mine': action<MyHouseholdView>()({ roles: ['registered'], input: z.object({}) }),
   /** A resident asks to be linked to the household of their registered home (staff confirm it). */

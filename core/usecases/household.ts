@@ -14,13 +14,13 @@ import { DomainError, found } from '../errors';
 import type { Handlers } from '../handlers';
 import { maskPhone } from '../id-number';
 import { type Affair, COLLECTIONS, type Community, type Household, type HouseholdClaim, type HouseholdMember, type HouseholdVisit, type Order, type User } from '../model';
-import type { Caller, Collection, Deps, Transaction, Where } from '../ports';
+import type { ActionContext, Caller, Collection, Deps, Transaction, Where } from '../ports';
 import { DEFAULT_HOUSEHOLDS_PER_LINKER } from '../settings';
 import { DAY_MS, iso, localDay } from '../time';
 import { memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
-import { compact, loadCommunity, readByIds } from './shared/store';
+import { compact, loadCommunity, prereadOrGet, readByIds } from './shared/store';
 import { sameDoor } from './shared/household';
 
 /** Households one staff member may register or edit a day: a register is built over weeks, not flooded in an hour. */
@@ -81,9 +81,9 @@ export function toHouseholdView(household: Household, caller: Caller, community:
 const isGridWorkerOf = (caller: Caller, household: Pick<Household, 'gridId'>) => caller.roles.has('grid_worker') && (caller.user?.gridIds ?? []).includes(household.gridId);
 
 /** A household of the caller's community that the caller looks after: staff, its grid's worker, its linker. */
-async function householdInCare(deps: Deps, caller: Caller, householdId: string): Promise<Household> {
+async function householdInCare(deps: Deps, caller: Caller, householdId: string, preread: ActionContext['preread']): Promise<Household> {
   const communityId = memberCommunity(caller);
-  const household = await householdsOf(deps).get(householdId);
+  const household = await prereadOrGet(householdsOf(deps), householdId, preread, 'household');
   if (!household || household.communityId !== communityId) throw new DomainError('NOT_FOUND', '该家庭户不存在');
   if (!isStaffOf(caller, household) && !isLinkerOf(caller, household) && !isGridWorkerOf(caller, household)) {
     throw new DomainError('FORBIDDEN', '只有社区工作人员、网格员和该户的联户长可以查看');
@@ -207,8 +207,8 @@ export const householdHandlers: Handlers<'household'> = {
     return keysetPage(householdsOf(deps), where, order, input, (household) => toHouseholdView(household, caller, community));
   },
 
-  'household.get': async (input, { caller, deps }) => {
-    const household = await householdInCare(deps, caller, input.householdId);
+  'household.get': async (input, { caller, deps, preread }) => {
+    const household = await householdInCare(deps, caller, input.householdId, preread);
     const open = { orderBy: NEWEST_FIRST, limit: HOUSEHOLD_OPEN_SHOWN };
     const [orders, affairs] = await Promise.all([
       deps.store.collection<Order>(COLLECTIONS.orders).find({ householdId: household._id, status: { in: OPEN_STATUSES } }, open),
@@ -257,8 +257,8 @@ export const householdHandlers: Handlers<'household'> = {
     return toVisitView(visit, caller);
   },
 
-  'household.visits': async (input, { caller, deps }) => {
-    const household = await householdInCare(deps, caller, input.householdId);
+  'household.visits': async (input, { caller, deps, preread }) => {
+    const household = await householdInCare(deps, caller, input.householdId, preread);
     // What a linker wrote about a home (health, money, family) is for those who look after it.
     if (!isStaffOf(caller, household) && !isLinkerOf(caller, household)) throw new DomainError('FORBIDDEN', '走访记录只有社区工作人员和该户的联户长可以查看');
     return keysetPage(
