@@ -1109,8 +1109,8 @@ export interface Affair {
   /** A resident's name is hidden from everyone but staff. */
   anonymous: boolean;
   /**
-   * The reporter's household, for a resident reporting under their name (never anonymous, never a
-   * dispute): its linker follows it (household.get).
+   * The reporter's household, for a resident reporting under their name about their own building
+   * (never anonymous, never a dispute): its linker follows it (household.get).
    */
   householdId?: string;
   /** Who created it (differs from the reporter for affair.fromOrder). */

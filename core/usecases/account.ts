@@ -145,7 +145,7 @@ export async function exportMine(deps: Deps, caller: Caller): Promise<DataExport
     [placed.label]: placed.docs.map((order) => plain({ ...without(order, ['assignee', 'assigneeApprovedBy', 'createdBy', 'events', 'declines', 'score', 'recordAlert']), ...ownTimeline(order, openid) })),
     [served.label]: served.docs.map((order) =>
       plain({
-        ...without(order, ['residentOpenid', 'createdBy', 'contactName', 'contactPhone', 'photos', 'assigneeApprovedBy', 'events', 'declines', 'recordAlert']),
+        ...without(order, ['residentOpenid', 'createdBy', 'householdId', 'contactName', 'contactPhone', 'photos', 'assigneeApprovedBy', 'events', 'declines', 'recordAlert']),
         address: { gridId: order.address.gridId, building: order.address.building },
         score: order.score ? without(order.score, ['by']) : undefined,
         rating: order.rating ? without(order.rating, ['onBehalf']) : undefined,
@@ -330,7 +330,8 @@ async function deidentifyAffairs(deps: Deps, openid: string, pseudonym: string):
       { _id: affair._id, reporterOpenid: openid },
       {
         set: { reporterOpenid: pseudonym, reporterName: DELETED_NAME, events, ...(affair.createdBy === openid ? { createdBy: pseudonym } : {}) },
-        ...(ownPhotos.length > 0 ? { unset: ['photos'] } : {}),
+        // Nor does the household they reported from stay on it (its id follows from their door).
+        unset: ['householdId', ...(ownPhotos.length > 0 ? ['photos'] : [])],
       },
     );
   }
@@ -363,28 +364,33 @@ async function deidentifyCouncil(deps: Deps, openid: string, pseudonym: string):
 const ERASED_FROM_ORDERS = { contactName: DELETED_NAME, contactPhone: '', description: '（居民已注销，需求描述已删除）' };
 
 /** Orders they placed, were served or served: the openid and their details go, the order stays. */
-async function deidentifyOrders(deps: Deps, openid: string, pseudonym: string): Promise<{ photos: string[]; count: number }> {
+async function deidentifyOrders(deps: Deps, user: Pick<User, '_id' | 'name'>, pseudonym: string): Promise<{ photos: string[]; count: number }> {
+  const openid = user._id;
   const orders = ordersOf(deps);
   const photos: string[] = [];
   let count = 0;
   const replace = (id: string) => (id === openid ? pseudonym : id);
-  // Orders placed for others are staff's (refused above): what they placed themselves is for them.
-  for (const where of [{ residentOpenid: openid }, { assignee: openid }] as Where[]) {
+  // Their own orders, those they served, and (as a household's linker) those they placed for others:
+  // staff and grid workers, who also place orders, are refused above until they leave the role.
+  for (const where of [{ residentOpenid: openid }, { assignee: openid }, { createdBy: openid }] as Where[]) {
     // Each write takes the order out of `where`, so a retry goes on where this one stopped.
     const mine = await readAll(orders, where, { orderBy: [['createdAt', 'desc'], ['_id', 'asc']], max: 5000 });
     for (const order of mine) {
       const set: Record<string, unknown> = {
         residentOpenid: replace(order.residentOpenid),
         createdBy: replace(order.createdBy),
-        events: order.events.map((event): OrderEvent => ({ ...event, by: replace(event.by) })),
+        // A 代点单's note names who placed it (联户长…代点单): that name goes with them.
+        events: order.events.map((event): OrderEvent => (event.by === openid ? { ...event, by: pseudonym, ...(event.note ? { note: event.note.split(user.name).join(DELETED_NAME) } : {}) } : event)),
         declines: order.declines.map((decline) => ({ ...decline, by: replace(decline.by) })),
       };
       const unset: string[] = [];
       if (order.residentOpenid === openid) {
         Object.assign(set, ERASED_FROM_ORDERS, { address: { gridId: order.address.gridId, building: order.address.building } });
         if (order.photos?.length) photos.push(...order.photos);
-        unset.push('photos', 'preferredTime');
+        // The household's id follows from its door: kept, it would say which door the room-less address was.
+        unset.push('photos', 'preferredTime', 'householdId');
       }
+      if (order.rating?.onBehalf?.by === openid) set.rating = { ...order.rating, onBehalf: { by: pseudonym, name: DELETED_NAME } };
       if (order.assignee === openid) Object.assign(set, { assignee: pseudonym, assigneeName: DELETED_NAME });
       await orders.update({ _id: order._id }, { set, ...(unset.length ? { unset } : {}) });
       count += 1;
@@ -419,7 +425,7 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   kept['记录更正申请'] = await store.collection<RecordCorrection>(COLLECTIONS.recordCorrections).update({ openid }, { set: { ...renamed, volunteerName: DELETED_NAME } });
   kept['服务证明'] = await store.collection<Certificate>(COLLECTIONS.certificates).update({ openid }, { set: { ...renamed, volunteerName: DELETED_NAME } });
   kept['好人好事推荐'] = await store.collection<AwardNomination>(COLLECTIONS.awardNominations).update({ openid }, { set: { ...renamed, nomineeName: DELETED_NAME } });
-  const orders = await deidentifyOrders(deps, openid, pseudonym);
+  const orders = await deidentifyOrders(deps, user, pseudonym);
   kept['订单'] = orders.count;
   const affairs = await deidentifyAffairs(deps, openid, pseudonym);
   kept['问题上报'] = affairs.count;

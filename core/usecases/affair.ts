@@ -254,8 +254,9 @@ export const affairHandlers: Handlers<'affair'> = {
       reporterName: user.name,
       reporterRole,
       anonymous: input.anonymous ?? false,
-      // Its linker follows what a household raised under its name; never a dispute (neighbours are its parties).
-      householdId: reporterRole === 'resident' && !input.anonymous && input.category !== DISPUTE ? user.householdId : undefined,
+      // Its linker follows what a household raised under its name about its own building; never a
+      // dispute (neighbours are its parties).
+      householdId: reporterRole === 'resident' && !input.anonymous && input.category !== DISPUTE && input.place.building === user.address.building ? user.householdId : undefined,
       ...atTheDesk(caller.openid, user.name, now, tier),
     });
     const limit = official ? DAILY_REPORTS.official : DAILY_REPORTS.resident;

@@ -288,7 +288,7 @@ export const householdHandlers: Handlers<'household'> = {
   'household.claim': async (input, { caller, deps }) => {
     const user = found(caller.user, '请先登记');
     if (user.householdId) throw new DomainError('CONFLICT', '您已登记在一个家庭户中，如有变化请联系社区工作人员');
-    if (!user.address.room) throw new DomainError('INVALID_INPUT', '请先在“个人资料”中填写门牌号（室），再申请关联家庭户');
+    if (!doorPartKey(user.address.room)) throw new DomainError('INVALID_INPUT', '请先在“个人资料”中填写门牌号（室），再申请关联家庭户');
     const now = deps.clock.now();
     const existing = await claimsOf(deps).get(caller.openid);
     if (existing?.status === 'pending') throw new DomainError('CONFLICT', '您的申请正在等待社区确认');

@@ -84,6 +84,8 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     let phoneUnverified = false;
     let address: Address;
     let householdId: string | undefined;
+    /** A linker ordering for a household they look after, who is not staff or its grid's worker. */
+    let placedAsLinker = false;
     const behalf = input.onBehalfOf;
     if (behalf) {
       const household = behalf.householdId ? await householdsOf(deps).get(behalf.householdId) : null;
@@ -91,8 +93,9 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       address = household ? compact({ gridId: household.gridId, building: household.building, unit: household.unit, room: household.room }) : found(behalf.address);
       // Staff (and grid workers for their grids) order for residents who cannot themselves; a
       // linker, for the households they look after.
-      const linker = household !== null && household.linkerOpenid === caller.openid;
-      if (!linker && !managesOrder(caller, { communityId: user.communityId, address })) {
+      const manages = managesOrder(caller, { communityId: user.communityId, address });
+      placedAsLinker = !manages && household !== null && household.linkerOpenid === caller.openid;
+      if (!manages && !placedAsLinker) {
         if (household) throw new DomainError('FORBIDDEN', '只有社区工作人员、该网格的网格员和这一户的联户长可以为这一户代点单');
         throw new DomainError('FORBIDDEN', caller.roles.has('grid_worker') ? '只能为您负责网格的居民代点单' : '只有社区工作人员可以代居民下单');
       }
@@ -132,8 +135,10 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     }
 
     const now = deps.clock.now();
-    // What staff order has been vetted already; a resident's order waits for review where required.
-    const status: OrderStatus = community.settings.requireOrderReview && !behalf ? 'pending_review' : 'pending';
+    // What staff (or a grid worker) order has been vetted already; a resident's order, and a
+    // linker's for their household, waits for review where required.
+    const vetted = behalf !== undefined && !placedAsLinker;
+    const status: OrderStatus = community.settings.requireOrderReview && !vetted ? 'pending_review' : 'pending';
     const order: Order = compact({
       _id: orderId,
       communityId: community._id,
@@ -155,7 +160,7 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
       preferredTime: input.preferredTime || undefined,
       photos: input.photos?.length ? input.photos : undefined,
       status,
-      events: [orderEvent(now, caller.openid, null, status, behalf ? `${user.name}代居民下单` : undefined)],
+      events: [orderEvent(now, caller.openid, null, status, placedAsLinker ? `联户长${user.name}代点单` : behalf ? `${user.name}代居民下单` : undefined)],
       declines: [],
       createdAt: now,
       dueAt: addHours(now, service.slaHours),
@@ -165,7 +170,14 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
     // One account cannot flood the hall or the queue: open orders and orders a day are limited
     // (staff and grid workers ordering for others have their own, larger limits).
     const limits = orderLimitsOf(community);
-    const open: { where: Where; limit: number; message: (count: number) => string } = behalf
+    // A linker is a resident looking after a few homes: a resident's limits, counted apart.
+    const open: { where: Where; limit: number; message: (count: number) => string } = placedAsLinker
+      ? {
+          where: { createdBy: caller.openid, residentOpenid: { neq: caller.openid }, status: { in: OPEN_STATUSES } },
+          limit: limits.openPerResident,
+          message: (count) => `您为联系的家庭户代下的订单有 ${count} 个尚未完成，已达社区上限（${limits.openPerResident} 个），请先跟进已有订单`,
+        }
+      : behalf
       ? {
           where: { createdBy: caller.openid, residentOpenid: { neq: caller.openid }, status: { in: OPEN_STATUSES } },
           limit: limits.openOnBehalf,
@@ -176,7 +188,9 @@ async function createOrder(input: ParsedInputOf<'order.create'>, orderId: string
           limit: limits.openPerResident,
           message: (count) => `您有 ${count} 个订单尚未完成，已达社区上限（${limits.openPerResident} 个），请等已有订单完成或取消后再下单`,
         };
-    const daily = behalf
+    const daily = placedAsLinker
+      ? { key: quotaKey('order_as_linker', caller.openid), limit: limits.perResidentPerDay, message: `您今天已为联系的家庭户代下 ${limits.perResidentPerDay} 个订单，已达社区每天的上限，请明天再继续` }
+      : behalf
       ? { key: quotaKey('order_on_behalf', caller.openid), limit: limits.onBehalfPerDay, message: `您今天已代居民下单 ${limits.onBehalfPerDay} 个，已达社区每天的上限，请明天再继续` }
       : { key: quotaKey('order', caller.openid), limit: limits.perResidentPerDay, message: `您今天已下单 ${limits.perResidentPerDay} 个，已达社区每天的上限，请明天再来；急事请联系社区工作人员` };
     return deps.store.transaction(async (tx, attempt) => {

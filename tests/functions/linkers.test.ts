@@ -123,6 +123,26 @@ describe('代点单 by household', () => {
     expect(rated.rating).toMatchObject({ stars: 4, onBehalf: { name: '党员老周' } });
   });
 
+  it('a linker is a resident: their order waits for review where the community reviews orders, under a resident’s limits', async () => {
+    try {
+      setCommunitySettings(cloud, { requireOrderReview: true, orderLimits: { ...GENEROUS_ORDER_LIMITS.orderLimits, openPerResident: 2 } });
+      const placed = ok(await orderForElder(LINKER)).order;
+      expect(placed.status).toBe('pending_review');
+      expect(doc<Order>(cloud, 'orders', placed.id)!.events[0]).toMatchObject({ by: LINKER, note: '联户长党员老周代点单' });
+      // Staff and the grid's worker order as before: vetted already.
+      expect(ok(await orderForElder(DEMO.staff)).order.status).toBe('pending');
+      // The limit counts the orders the linker placed for others and still open: filled up to 2, the next is refused.
+      const open = docs<Order>(cloud, 'orders').filter((order) => order.createdBy === LINKER && order.residentOpenid !== LINKER && ['pending_review', 'pending', 'assigned', 'accepted', 'in_service'].includes(order.status)).length;
+      for (let i = open; i < 2; i += 1) ok(await orderForElder(LINKER));
+      await expectRefused(cloud, LINKER, 'order.create', { serviceId: 'svc-meal', description: '再送一份', clientRequestId: requestId(), onBehalfOf: { name: '孙奶奶', householdId: elderHome.id } }, 'LIMIT_REACHED', '您为联系的家庭户代下的订单有 2 个尚未完成，已达社区上限（2 个），请先跟进已有订单');
+      for (const order of docs<Order>(cloud, 'orders').filter((item) => item.createdBy === LINKER && item.status === 'pending_review')) {
+        ok(await call(cloud, LINKER, 'order.cancel', { orderId: order._id, reason: '测试结束' }));
+      }
+    } finally {
+      setCommunitySettings(cloud, { requireOrderReview: false, ...GENEROUS_ORDER_LIMITS });
+    }
+  });
+
   it('a linker who no longer looks after the household neither cancels nor rates what they ordered for it', async () => {
     const { order } = ok(await orderForElder(LINKER));
     expect(ok(await call(cloud, LINKER, 'order.get', { orderId: order.id })).order.allowed).toContain('cancel');
@@ -146,6 +166,9 @@ describe('what is open for a household (household.get)', () => {
     expect(doc<Affair>(cloud, 'affairs', named.id)?.householdId).toBe(memberHome.id);
     expect(doc<Affair>(cloud, 'affairs', anonymous.id)?.householdId).toBeUndefined();
     expect(doc<Affair>(cloud, 'affairs', dispute.id)?.householdId).toBeUndefined();
+    // A problem they saw in another building is not their household's.
+    const elsewhere = ok(await report({ place: { gridId: 'g1', building: '2栋' }, description: '2栋门口井盖松动' })).affair;
+    expect(doc<Affair>(cloud, 'affairs', elsewhere.id)?.householdId).toBeUndefined();
 
     const detail = ok(await call(cloud, LINKER, 'household.get', { householdId: memberHome.id }));
     expect(detail.openAffairs.map((affair) => affair.id)).toEqual([named.id]);
@@ -211,5 +234,13 @@ describe('the linker’s own data', () => {
     expect(visits.map((visit) => visit.linkerName)).toEqual(['已注销用户', '已注销用户']);
     expect(JSON.stringify(visits)).not.toContain(LINKER);
     expect(ok(await call(cloud, DEMO.staff, 'household.visits', { householdId: elderHome.id })).items).toHaveLength(2);
+    // The orders they placed for the households stay, no longer naming them: who placed it, the
+    // note of the 代点单, the 代评.
+    const placed = docs<Order>(cloud, 'orders').filter((order) => order.contactName === '孙奶奶' && order.createdBy !== DEMO.staff && order.createdBy !== DEMO.grid);
+    expect(placed.length).toBeGreaterThan(2);
+    const text = JSON.stringify(placed);
+    expect(text).not.toContain(LINKER);
+    expect(text).not.toContain('党员老周');
+    expect(placed.find((order) => order.rating)?.rating?.onBehalf?.name).toBe('已注销用户');
   });
 });

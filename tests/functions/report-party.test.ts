@@ -177,7 +177,7 @@ describe('report.export: 党员双报到台账', () => {
     const ledger = await open(file);
     expect(ledger.sheet.name).toBe('党员双报到台账');
     expect(String(ledger.sheet.getCell('A1').value)).toMatch(/^幸福里社区 党员双报到台账（2026年11月） 导出于 2026-12-03 10:0\d$/);
-    expect(ledger.headers).toEqual(['网格', '姓名', '手机号', '所在党组织', '报到日期', '本期服务次数', '其中参加活动', '本期服务时长（小时）', '联系户数', '本期走访户次', '本期走访户数']);
+    expect(ledger.headers).toEqual(['网格', '姓名', '手机号', '所在党组织', '报到日期', '本期服务次数', '其中参加活动', '本期服务时长（小时）', '联系户数', '本期走访户次（自记）', '本期走访户数（自记）']);
     // The demo's own party member (李建国, grid 1, reported 2026-11-01) is there too; grid 1 before grid 2,
     // and within a grid who reported first. Non-party, pending, later and other communities' members are not.
     expect(names(ledger)).toEqual(['党员甲', '李建国', '党员乙']);
@@ -192,11 +192,11 @@ describe('report.export: 党员双报到台账', () => {
       其中参加活动: 2,
       '本期服务时长（小时）': 3.85,
       联系户数: 3,
-      本期走访户次: 3,
-      本期走访户数: 2,
+      '本期走访户次（自记）': 3,
+      '本期走访户数（自记）': 2,
     });
     expect(shownDay(member['报到日期'])).toBe('2026-10-20');
-    expect(ledger.rows[2]).toMatchObject({ 网格: '第二网格', 所在党组织: null, 本期服务次数: 1, '本期服务时长（小时）': 2, 联系户数: 1, 本期走访户次: 0, 本期走访户数: 0 });
+    expect(ledger.rows[2]).toMatchObject({ 网格: '第二网格', 所在党组织: null, 本期服务次数: 1, '本期服务时长（小时）': 2, 联系户数: 1, '本期走访户次（自记）': 0, '本期走访户数（自记）': 0 });
 
     // The demo member's figures are their November records, as the database has them.
     const demoRecords = docs<ServiceRecord>(cloud, 'service_records').filter((r) => r.openid === DEMO.volunteer && r.communityId === DEMO.community && r.date >= '2026-11-01' && r.date <= '2026-11-30');
@@ -213,7 +213,7 @@ describe('report.export: 党员双报到台账', () => {
   it('a later period counts that period only: December has the member who reported on the 2nd, and December’s record and visit', async () => {
     const ledger = await open(await exportAs(DEMO.staff, { kind: 'party_members', month: '2026-12' }));
     expect(names(ledger)).toEqual(['党员甲', '李建国', '党员戊', '党员乙']);
-    expect(ledger.rows[0]).toMatchObject({ 本期服务次数: 1, 其中参加活动: 0, '本期服务时长（小时）': 3, 联系户数: 3, 本期走访户次: 1, 本期走访户数: 1 });
+    expect(ledger.rows[0]).toMatchObject({ 本期服务次数: 1, 其中参加活动: 0, '本期服务时长（小时）': 3, 联系户数: 3, '本期走访户次（自记）': 1, '本期走访户数（自记）': 1 });
   });
 
   it('a grid worker’s holds their own grids’ members only; staff may limit it to one grid', async () => {
@@ -256,7 +256,7 @@ describe('report.export: 党员双报到台账', () => {
     expect(rows.size).toBe(many + 3);
     for (const i of indices) {
       const services = servicesOf(i);
-      expect(rows.get(`党员${String(i).padStart(3, '0')}`), `member ${i}`).toMatchObject({ 网格: i % 2 ? '第二网格' : '第一网格', 本期服务次数: services, '本期服务时长（小时）': services / 2, 联系户数: each, 本期走访户次: each, 本期走访户数: each });
+      expect(rows.get(`党员${String(i).padStart(3, '0')}`), `member ${i}`).toMatchObject({ 网格: i % 2 ? '第二网格' : '第一网格', 本期服务次数: services, '本期服务时长（小时）': services / 2, 联系户数: each, '本期走访户次（自记）': each, '本期走访户数（自记）': each });
     }
     // Grid by grid, and within a grid who reported first.
     const grids = ledger.rows.map((row) => row['网格']);

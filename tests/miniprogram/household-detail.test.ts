@@ -133,6 +133,13 @@ describe('household/detail', () => {
     expect(grid.page.querySelector('#visit')).toBeFalsy();
     expect(grid.page.querySelector('#order')).toBeTruthy();
     expect(text(grid.page, '#root')).not.toContain('走访记录');
+    // Their 代点单 form does not fill in the phone they read masked (the cloud takes the household's).
+    connectMiniProgram(cloud, DEMO.grid);
+    const form = mount('pages/order-form/index');
+    form.instance.onLoad({ householdId: home.id });
+    await until(() => form.data.loading === false, 20_000);
+    expect(form.data.phone).toBe('');
+    expect(text(form, '#for-household')).toContain('1栋 1单元 101');
     const neighbour = await opened(NEIGHBOUR);
     expect(text(neighbour.page, '#root')).toContain('只有社区工作人员、网格员和该户的联户长可以查看');
   });

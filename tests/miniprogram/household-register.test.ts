@@ -246,8 +246,9 @@ describe('household/register and household/edit', () => {
     for (const selector of ['#tabs', '#register', '#filters']) expect(page.querySelector(selector)).toBeFalsy();
     const opened: string[] = [];
     wx().navigateTo = (options: { url: string }) => opened.push(options.url);
+    // A tap opens the household's page (what is open for it, 代点单), never the edit page.
     await tap(page, `#household-${HOME}`, 'tap');
-    expect(opened).toEqual([]);
+    expect(opened).toEqual([`/household/detail/index?householdId=${HOME}`]);
   });
 
   it('a resident opening the register is told why not', async () => {

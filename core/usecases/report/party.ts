@@ -152,7 +152,8 @@ export const partyMembersLedger = ledger<MemberRow>({
     // Each record's hours under the community's rounding rule, summed.
     { header: '本期服务时长（小时）', width: 11, type: 'decimal', cell: (row) => row.hours },
     { header: '联系户数', width: 9, type: 'integer', cell: (row) => row.households },
-    { header: '本期走访户次', width: 9, type: 'integer', cell: (row) => row.visits },
-    { header: '本期走访户数', width: 9, type: 'integer', cell: (row) => row.householdsVisited },
+    // Visits are the linker's own record (household.visit), not checked by anyone: the sheet says so.
+    { header: '本期走访户次（自记）', width: 10, type: 'integer', cell: (row) => row.visits },
+    { header: '本期走访户数（自记）', width: 10, type: 'integer', cell: (row) => row.householdsVisited },
   ],
 });

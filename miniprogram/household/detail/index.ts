@@ -45,6 +45,7 @@ Component({
     visitsCursor: '',
     /** Whether the caller may read the visits (staff and the linker). */
     visitsShown: false,
+    loadingMore: false,
     // The visit form (the linker only).
     formShown: false,
     ways: VISIT_WAYS as readonly VisitWay[],
@@ -79,8 +80,10 @@ Component({
       });
     },
     async onMoreVisits() {
-      if (!this.data.visitsCursor) return;
+      if (!this.data.visitsCursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
       const reply = await call('household.visits', { householdId: this.data.householdId, limit: 20, cursor: this.data.visitsCursor });
+      this.setData({ loadingMore: false });
       if (reply.ok) this.setData({ visits: [...this.data.visits, ...reply.data.items], visitsCursor: reply.data.nextCursor ?? '' });
     },
     onOrder() {

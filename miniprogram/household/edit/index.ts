@@ -37,7 +37,11 @@ type Field = 'building' | 'unit' | 'room' | 'members' | 'contactPhone';
 
 const DOOR_PART = /^[0-9A-Za-z-]{1,8}$/;
 /** "2单元" is unit 2 and "301室" room 301, as the cloud keys them (doorPartKey). */
-const doorPart = (value: string): string => value.trim().replace(/(单元|室|号)$/, '');
+const doorPart = (value: string): string =>
+  value
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/(单元|室|号)$/, '');
 const MAX_MEMBERS = 12;
 
 let nextKey = 1;

@@ -113,9 +113,10 @@ Component({
       this.setData({ buildingIndex: Number(event.detail.value), items: [] });
       void this.load();
     },
+    /** Staff edit the household; a grid worker opens it (what is open for it, 代点单). */
     onOpen(event: WechatMiniprogram.BaseEvent) {
-      if (!this.data.mayEdit) return;
-      wx.navigateTo({ url: `/household/edit/index?householdId=${encodeURIComponent(String(event.currentTarget.dataset.id))}` });
+      const householdId = encodeURIComponent(String(event.currentTarget.dataset.id));
+      wx.navigateTo({ url: this.data.mayEdit ? `/household/edit/index?householdId=${householdId}` : `/household/detail/index?householdId=${householdId}` });
     },
     onRegister() {
       wx.navigateTo({ url: '/household/edit/index' });

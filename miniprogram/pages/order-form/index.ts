@@ -74,7 +74,8 @@ Component({
           householdAddress: `${home.gridName} ${home.address}`,
           members: home.members.map((member) => member.name),
           memberName: home.members[0]?.name ?? '',
-          phone: home.contactPhone ?? '',
+          // A grid worker reads the phone masked: left empty, the cloud takes the household's.
+          phone: home.contactPhone && !home.contactPhone.includes('*') ? home.contactPhone : '',
           services: services.map((item) => ({ id: item.id, name: item.name, description: item.description ?? '' })),
           serviceName: service?.name ?? '',
           serviceDescription: service?.description ?? '',
