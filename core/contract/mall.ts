@@ -96,6 +96,8 @@ export const mallActions = {
       stock: nonNegativeInt('库存', MAX_STOCK).optional(),
       description: optionalText('商品说明', 200),
       active: z.boolean().optional(),
+      /** A new item's request id (the page sends one per form): a retried save adds it once. */
+      clientRequestId: clientRequestId.optional(),
     }),
   }),
   /** 入库: a purchase, or a donation with its donor; adds a stock move. Retried with the same request id, it adds nothing more. */

@@ -98,8 +98,10 @@ export const mallHandlers: Handlers<'mall'> = {
     // Nearly every save of goods proposes a price (a new item, a new price, a new name): check first.
     await assertCanPropose(deps, caller);
     if (!input.id) {
+      // With the form's request id, the item's id follows from it: a second tap after a lost reply finds the first.
+      const goodsId = input.clientRequestId ? `goods-${digestId(`${caller.openid}\n${input.clientRequestId}`)}` : `goods-${deps.random.id()}`;
       saved = {
-        _id: `goods-${deps.random.id()}`,
+        _id: goodsId,
         communityId,
         name: input.name,
         pointsPrice: 0,
@@ -109,7 +111,12 @@ export const mallHandlers: Handlers<'mall'> = {
         updatedAt: now,
       };
       const added = saved;
-      await deps.store.transaction(async (tx) => {
+      const made = await deps.store.transaction(async (tx) => {
+        const earlier = input.clientRequestId ? await tx.collection<Goods>(COLLECTIONS.goods).get(goodsId) : null;
+        if (earlier) {
+          if (earlier.communityId !== communityId || earlier.name !== input.name) throw new DomainError('CONFLICT', '该请求编号已用于另一件商品，请重新填写');
+          return earlier;
+        }
         await takePlace(tx, `goods:${communityId}`, now, () => collection.count({ communityId }), MAX_GOODS, `本社区已有 ${MAX_GOODS} 种商品（含已下架），请先整理已有商品`);
         await tx.collection<Goods>(COLLECTIONS.goods).add(added);
         if (added.stock > 0) {
@@ -117,7 +124,9 @@ export const mallHandlers: Handlers<'mall'> = {
           const opening = moveFor({ ...added, stock: 0 }, { _id: openingMoveId(added._id), kind: 'opening', delta: added.stock, by: caller.openid, byName: actorName(caller), createdAt: now });
           await tx.collection<StockMove>(COLLECTIONS.stockMoves).add(opening);
         }
+        return added;
       });
+      saved = made;
     } else {
       const existing = await collection.get(input.id);
       // Another community's goods are reported as missing: staff learn nothing about them.

@@ -340,6 +340,20 @@ describe('mall: goods', () => {
     expect(doc(cloud, 'goods', created.id)).toMatchObject({ active: false, stock: 70, pointsPrice: 25 });
   });
 
+  it('a new item saved twice with the form’s request id (a lost reply, a second tap, or both at once) is added once, with one opening stock move', async () => {
+    const save = () => call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '搪瓷杯', pointsPrice: 15, stock: 12, clientRequestId: 'goods-form-0001' });
+    const [first, second] = await Promise.all([save(), save()]);
+    const third = await save();
+    const ids = [first, second, third].map((reply) => ok(reply).id);
+    expect(new Set(ids).size).toBe(1);
+    expect(docs<{ name: string }>(cloud, 'goods').filter((goods) => goods.name === '搪瓷杯')).toHaveLength(1);
+    expect(docs<{ goodsId: string; kind: string }>(cloud, 'stock_moves').filter((move) => move.goodsId === ids[0] && move.kind === 'opening')).toHaveLength(1);
+    // The same id for another item is refused, not taken for the first.
+    await expectRefused(cloud, DEMO.staff, 'mall.upsertGoods', { name: '保温杯', pointsPrice: 15, clientRequestId: 'goods-form-0001' }, 'CONFLICT', '该请求编号已用于另一件商品，请重新填写');
+    // Its price was proposed once, not once per save.
+    expect(await approveRuleChanges(cloud)).toBe(1);
+  });
+
   it('a staff member who is also a resident cannot price goods at 1 point and take the shelf: the price waits for a colleague', async () => {
     ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { id: 'goods-rice', name: '大米 5 公斤', pointsPrice: 1 }));
     expect(doc(cloud, 'goods', 'goods-rice')).toMatchObject({ pointsPrice: 200, pendingRuleChange: { after: 1 } });

@@ -115,7 +115,8 @@ Component({
 
     // ---- adding and editing -------------------------------------------------------------------
     onAdd() {
-      this.setData({ editing: true, panel: '', form: { ...EMPTY_FORM }, formError: '', notice: '' });
+      // One request id per new item's form: a second tap after a lost reply adds the item once.
+      this.setData({ editing: true, panel: '', form: { ...EMPTY_FORM }, formError: '', notice: '', requestId: newRequestId() });
     },
     onEdit(event: WechatMiniprogram.BaseEvent) {
       const item = this.rowOf(event);
@@ -163,7 +164,7 @@ Component({
       const reply = await call(
         'mall.upsertGoods',
         {
-          ...(isNew ? { stock } : { id: form.id }),
+          ...(isNew ? { stock, clientRequestId: this.data.requestId } : { id: form.id }),
           name: form.name.trim(),
           pointsPrice,
           ...(description ? { description } : {}),
