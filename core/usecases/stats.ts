@@ -14,6 +14,10 @@ import { addMonths, DAY_MS, localDay, localMonth, monthPeriod } from '../time';
 import { valueAt } from '../where';
 import { staffCommunity } from './shared/access';
 import { OLDEST_FIRST, type OrderBy } from './shared/paging';
+import { quotaKey, takeDailyQuota } from './shared/quota';
+
+/** How many times one staff member may read the 12-month trend a day. */
+export const TRENDS_PER_DAY = 30;
 
 export const DEFAULT_DAYS = 30;
 /** A longer period would mean reading more than a cloud function's time allows. */
@@ -284,6 +288,9 @@ export const statsHandlers: Handlers<'stats'> = {
 
   'stats.trend': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
-    return { months: await monthlyTrend(deps, communityId, deps.clock.now(), input.months ?? MAX_TREND_MONTHS) };
+    const now = deps.clock.now();
+    // A year of every figure reads the year's records: a day's looking, not a loop that spends the community's database quota.
+    await deps.store.transaction((tx) => takeDailyQuota(tx, quotaKey('stats_trend', caller.openid), TRENDS_PER_DAY, now, `您今天已查看 ${TRENDS_PER_DAY} 次趋势，请明天再看`));
+    return { months: await monthlyTrend(deps, communityId, now, input.months ?? MAX_TREND_MONTHS) };
   },
 };

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionName, Page } from '../../core/contract';
 import { functionOf } from '../../core/contract';
+import { TRENDS_PER_DAY } from '../../core/usecases/stats';
 import type { Reply } from '../../core/reply';
 import type { LocalCloud } from '../../localcloud/src/server';
 import { approveRuleChanges, call, callRaw, DEMO, ok, snapshot, startLinli } from '../helpers/linli';
@@ -346,8 +347,8 @@ describe('mall: goods', () => {
     const third = await save();
     const ids = [first, second, third].map((reply) => ok(reply).id);
     expect(new Set(ids).size).toBe(1);
-    expect(docs<{ name: string }>(cloud, 'goods').filter((goods) => goods.name === '搪瓷杯')).toHaveLength(1);
-    expect(docs<{ goodsId: string; kind: string }>(cloud, 'stock_moves').filter((move) => move.goodsId === ids[0] && move.kind === 'opening')).toHaveLength(1);
+    expect(docs(cloud, 'goods').filter((goods) => goods.name === '搪瓷杯')).toHaveLength(1);
+    expect(docs(cloud, 'stock_moves').filter((move) => move.goodsId === ids[0] && move.kind === 'opening')).toHaveLength(1);
     // The same id for another item is refused, not taken for the first.
     await expectRefused(cloud, DEMO.staff, 'mall.upsertGoods', { name: '保温杯', pointsPrice: 15, clientRequestId: 'goods-form-0001' }, 'CONFLICT', '该请求编号已用于另一件商品，请重新填写');
     // Its price was proposed once, not once per save.
@@ -939,6 +940,13 @@ describe('stats', () => {
     await expectRefused(cloud, 'stats-staff', 'stats.overview', { month: '2026-10', from }, 'INVALID_INPUT', '按月统计时不能同时指定开始或结束时间');
     await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 13 }, 'INVALID_INPUT', '最多统计 12 个月');
     await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 1.5 }, 'INVALID_INPUT', '月数必须是整数');
+  });
+
+  it(`reads the trend at most ${TRENDS_PER_DAY} times a day per staff member`, async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    seed(cloud, 'quotas', [{ _id: 'stats_trend:stats-staff', day: today, count: TRENDS_PER_DAY - 1, updatedAt: new Date() }]);
+    ok(await call(cloud, 'stats-staff', 'stats.trend', { months: 2 }));
+    await expectRefused(cloud, 'stats-staff', 'stats.trend', { months: 2 }, 'LIMIT_REACHED', `您今天已查看 ${TRENDS_PER_DAY} 次趋势，请明天再看`);
   });
 
   it('refuses callers who may not act, without writing', async () => {
