@@ -143,6 +143,15 @@ export const mallActions = {
     input: z.object({ goodsId: id, ...paging }),
     reads: (input) => ({ goods: byId(COLLECTIONS.goods, input.goodsId) }),
   }),
+  /**
+   * An item's write-offs (损耗申请), newest first, whatever became of them: one refused stays on
+   * record with who asked, who refused and why.
+   */
+  'mall.writeOffs': action<Page<WriteOffView>>()({
+    roles: ['staff'],
+    input: z.object({ goodsId: id, ...paging }),
+    reads: (input) => ({ goods: byId(COLLECTIONS.goods, input.goodsId) }),
+  }),
   'mall.redeem': action<{ redemption: RedemptionView }>()({
     roles: ['registered'],
     input: z.object({ goodsId: id, quantity: positiveInt('兑换数量', 10), clientRequestId }),

@@ -122,7 +122,7 @@ function ownGoods(goods: Goods | null, communityId: string): Goods {
   return goods;
 }
 
-export const stockHandlers: Pick<Handlers<'mall'>, 'mall.stockIn' | 'mall.proposeWriteOff' | 'mall.decideWriteOff' | 'mall.stockMoves'> = {
+export const stockHandlers: Pick<Handlers<'mall'>, 'mall.stockIn' | 'mall.proposeWriteOff' | 'mall.decideWriteOff' | 'mall.stockMoves' | 'mall.writeOffs'> = {
   'mall.stockIn': async (input, { caller, deps }) => {
     const communityId = staffCommunity(caller);
     const moveId = stockInIdFor(caller.openid, input.clientRequestId);
@@ -299,5 +299,21 @@ export const stockHandlers: Pick<Handlers<'mall'>, 'mall.stockIn' | 'mall.propos
     return keysetPage(deps.store.collection<StockMove>(COLLECTIONS.stockMoves), { goodsId: goods._id }, NEWEST_FIRST, input, stockMoveView, {
       invalidCursor: '分页参数无效，请刷新后重试',
     });
+  },
+
+  'mall.writeOffs': async (input, { caller, deps, preread }) => {
+    const communityId = staffCommunity(caller);
+    const goods = ownGoods(await prereadOrGet(deps.store.collection<Goods>(COLLECTIONS.goods), input.goodsId, preread, 'goods'), communityId);
+    return keysetPage(
+      deps.store.collection<WriteOff>(COLLECTIONS.writeOffs),
+      { goodsId: goods._id },
+      [
+        ['proposedAt', 'desc'],
+        ['_id', 'desc'],
+      ],
+      input,
+      (writeOff) => writeOffView(writeOff, caller),
+      { invalidCursor: '分页参数无效，请刷新后重试' },
+    );
   },
 };

@@ -282,6 +282,23 @@ describe('the stock ledger', () => {
     await expectRefused(cloud, DEMO.staff, 'mall.stockMoves', { goodsId, cursor: 'nonsense' }, 'INVALID_INPUT', '分页参数无效，请刷新后重试');
   });
 
+  it('损耗申请: an item’s write-offs stay on record, refused ones with who refused and why, newest first, for its own staff only', async () => {
+    const goodsId = await newGoods(cloud, '挂面', 10);
+    const first = ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId, quantity: 2, reason: '受潮', clientRequestId: requestId() })).writeOff;
+    ok(await call(cloud, DEMO.staff2, 'mall.decideWriteOff', { writeOffId: first.id, decision: 'reject', note: '经核对未受潮' }));
+    const second = ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId, quantity: 1, reason: '包装破损', clientRequestId: requestId() })).writeOff;
+    ok(await call(cloud, DEMO.staff2, 'mall.decideWriteOff', { writeOffId: second.id, decision: 'approve' }));
+    const listed = ok(await call(cloud, DEMO.staff, 'mall.writeOffs', { goodsId }));
+    expect(listed.items.map((item) => [item.id, item.status, item.quantity, item.reason, item.proposedByName, item.decidedByName, item.note ?? null, item.mine])).toEqual([
+      [second.id, 'approved', 1, '包装破损', '刘晓梅', '王建国', null, true],
+      [first.id, 'rejected', 2, '受潮', '刘晓梅', '王建国', '经核对未受潮', true],
+    ]);
+    // Only the approved one moved the stock; the refused one is in this record alone.
+    expect(stockOf(cloud, goodsId)).toBe(9);
+    await expectRefused(cloud, OTHER_STAFF, 'mall.writeOffs', { goodsId }, 'NOT_FOUND', '商品不存在');
+    await expectRefused(cloud, DEMO.resident, 'mall.writeOffs', { goodsId }, 'FORBIDDEN');
+  });
+
   it('a mixed day — 入库, redemptions racing for the last items, cancellations, a write-off — ends with stock = Σ moves', async () => {
     const goodsId = await newGoods(cloud, '保温杯', 3, 50);
     ok(await call(cloud, DEMO.staff, 'mall.stockIn', { goodsId, quantity: 4, source: 'donation', donor: '张先生', clientRequestId: requestId() }));

@@ -655,6 +655,25 @@ describe('staff/goods', () => {
     expect(text(page, '#move-20')).toContain('期初库存');
     expect(text(page, '#move-20')).toContain('结存 1');
     expect(page.querySelector('#more-moves')).toBeFalsy();
+    // No write-off asked for it: no such section.
+    expect(page.querySelector('#write-offs-title')).toBeFalsy();
+  });
+
+  it('库存流水 shows the item’s write-offs above its moves, a refused one with who refused it and why', async () => {
+    const created = ok(await call(cloud, DEMO.staff, 'mall.upsertGoods', { name: '手电筒', pointsPrice: 40, stock: 5 }));
+    const { writeOff } = ok(await call(cloud, DEMO.staff, 'mall.proposeWriteOff', { goodsId: created.id, quantity: 2, reason: '灯泡损坏', clientRequestId: requestId() }));
+    ok(await call(cloud, DEMO.staff2, 'mall.decideWriteOff', { writeOffId: writeOff.id, decision: 'reject', note: '可以修好' }));
+    connectMiniProgram(cloud, DEMO.staff);
+    const page = mount('staff/goods/index');
+    page.instance.onLoad();
+    await until(() => page.data.loading === false);
+    page.querySelector(`#moves-${created.id}`)!.dispatchEvent('click');
+    await until(() => page.data.panel === 'moves' && page.data.writeOffs.length > 0);
+    expect(text(page, '#write-offs-title')).toBe('损耗申请');
+    const row = text(page, '#write-off-0');
+    expect(row).toContain('未通过');
+    expect(row).toContain('刘晓梅申请，损耗 2 件：灯泡损坏');
+    expect(row).toContain('王建国不通过：可以修好');
   });
 });
 

@@ -12,11 +12,11 @@
  * 入库 and 损耗 keep one clientRequestId per opened form until they succeed, so a second tap after a
  * lost reply adds nothing twice.
  */
-import type { GoodsView, StockMoveView } from '../../../core/contract';
+import type { GoodsView, StockMoveView, WriteOffView } from '../../../core/contract';
 import { listPage, rows } from '../../behaviors/list-page';
 import { call, newRequestId } from '../../api/api';
 import { formatTime, wholeNumber } from '../../utils/format';
-import { POINTS_PROPOSED_TEXT, STOCK_MOVE_KIND_TEXT, STOCK_SOURCE_TEXT } from '../../utils/labels';
+import { POINTS_PROPOSED_TEXT, REVIEW_STATUS_TEXT, STOCK_MOVE_KIND_TEXT, STOCK_SOURCE_TEXT } from '../../utils/labels';
 
 interface Form {
   id: string;
@@ -35,6 +35,20 @@ interface Row extends GoodsView {
   /** Not priced yet (a new item whose price waits for review): residents cannot see or redeem it. */
   unpriced: boolean;
 }
+
+/** A write-off as the item's record lists it: asked, and approved, refused or still waiting. */
+interface WriteOffRow extends WriteOffView {
+  statusText: string;
+  askedText: string;
+  decidedText: string;
+}
+
+const toWriteOffRow = (writeOff: WriteOffView): WriteOffRow => ({
+  ...writeOff,
+  statusText: REVIEW_STATUS_TEXT[writeOff.status],
+  askedText: `${formatTime(writeOff.proposedAt)} ${writeOff.proposedByName}申请，损耗 ${writeOff.quantity} 件：${writeOff.reason}`,
+  decidedText: writeOff.decidedAt ? `${formatTime(writeOff.decidedAt)} ${writeOff.decidedByName ?? ''}${writeOff.status === 'approved' ? '通过' : '不通过'}${writeOff.note ? `：${writeOff.note}` : ''}` : '',
+});
 
 interface MoveRow extends StockMoveView {
   kindText: string;
@@ -85,6 +99,9 @@ Component({
     requestId: '',
     moves: [] as MoveRow[],
     movesCursor: null as string | null,
+    /** The item's latest write-offs (shown above its moves), and whether there are older ones. */
+    writeOffs: [] as WriteOffRow[],
+    writeOffsMore: false,
     movesLoading: false,
     /** The item whose pending 损耗 is being rejected (its reason being typed), and the item being decided. */
     rejecting: '',
@@ -291,7 +308,7 @@ Component({
     async onMoves(event: WechatMiniprogram.BaseEvent) {
       const target = this.rowOf(event);
       if (!target) return;
-      this.setData({ panel: 'moves', target, moves: [], movesCursor: null, panelError: '' });
+      this.setData({ panel: 'moves', target, moves: [], movesCursor: null, writeOffs: [], writeOffsMore: false, panelError: '' });
       await this.loadMoves();
     },
     async onMoreMoves() {
@@ -301,11 +318,16 @@ Component({
       const target = this.data.target;
       if (!target || this.data.movesLoading) return;
       this.setData({ movesLoading: true });
-      const reply = await call('mall.stockMoves', { goodsId: target.id, ...(cursor ? { cursor } : {}) }, { toast: false });
+      // The first page comes with the item's write-offs, refused ones too (they are not stock moves).
+      const [reply, writeOffs] = await Promise.all([
+        call('mall.stockMoves', { goodsId: target.id, ...(cursor ? { cursor } : {}) }, { toast: false }),
+        cursor ? Promise.resolve(null) : call('mall.writeOffs', { goodsId: target.id, limit: 20 }, { toast: false }),
+      ]);
       this.setData({ movesLoading: false });
       // Closed, or another item's opened, meanwhile: this page is not wanted.
       if (this.data.panel !== 'moves' || this.data.target?.id !== target.id) return;
       if (!reply.ok) return this.setData({ panelError: reply.error.message });
+      if (writeOffs?.ok) this.setData({ writeOffs: writeOffs.data.items.map(toWriteOffRow), writeOffsMore: Boolean(writeOffs.data.nextCursor) });
       this.setData({ moves: this.data.moves.concat(reply.data.items.map(toMoveRow)), movesCursor: reply.data.nextCursor });
     },
   },
