@@ -62,9 +62,11 @@ import { clip, notify } from './shared/notify';
 import { quotaKey, takeDailyQuota } from './shared/quota';
 import { leaveHousehold } from './shared/household';
 import { readAll } from './shared/store';
+import { DELETED_NAME } from './shared/deleted';
+import type { Handlers } from '../handlers';
 
-/** What kept records say instead of a deleted person's name. */
-export const DELETED_NAME = '已注销用户';
+/** What kept records say instead of a deleted person's name (shared/deleted.ts, for ledgers too). */
+export { DELETED_NAME };
 /** Exports a person may make a day: each reads everything they have. */
 export const EXPORTS_PER_DAY = 3;
 /** Documents of one kind an export holds; a longer list is cut, and the file says so. */
@@ -447,3 +449,13 @@ export async function deleteAccount(deps: Deps, caller: Caller): Promise<Account
   await store.collection<User>(COLLECTIONS.users).remove({ _id: openid });
   return { cancelledOrders, forfeitedPoints, kept: Object.fromEntries(Object.entries(kept).filter(([, count]) => count > 0)) };
 }
+
+/**
+ * The user function's actions on the person's own data. Kept here, apart from the rest of the user
+ * function's handlers: 注销 tells volunteers of orders it cancels, and functions that only need the
+ * person's profile (community, admin) must not carry the code that sends notices.
+ */
+export const accountHandlers: Pick<Handlers<'user'>, 'user.exportMine' | 'user.deleteAccount'> = {
+  'user.exportMine': async (_input, { caller, deps }) => exportMine(deps, caller),
+  'user.deleteAccount': async (_input, { caller, deps }) => deleteAccount(deps, caller),
+};

@@ -13,7 +13,6 @@ import { toServiceView } from './catalog';
 import type { ActionContext, Caller, Deps, Where } from '../ports';
 import { starLevel, sumHours } from '../volunteer-hours';
 import { compact, loadCommunity } from './shared/store';
-import { deleteAccount, exportMine } from './account';
 import { keysetPage } from './shared/paging';
 import { leaveHousehold, sameDoor } from './shared/household';
 
@@ -124,7 +123,8 @@ const personView = (user: User): PersonView =>
     roles: user.roles,
   });
 
-export const userHandlers: Handlers<'user'> = {
+/** The user function's handlers but those of the person's own data (accountHandlers in account.ts). */
+export const userHandlers: Omit<Handlers<'user'>, 'user.exportMine' | 'user.deleteAccount'> = {
   'user.search': async (input, { caller, deps }) => {
     const communityId = found(caller.communityId, '请先登记');
     const where: Where = { communityId };
@@ -207,9 +207,6 @@ export const userHandlers: Handlers<'user'> = {
     if (moved) await leaveHousehold(deps, user);
     return refreshed(deps, caller);
   },
-
-  'user.exportMine': async (_input, { caller, deps }) => exportMine(deps, caller),
-  'user.deleteAccount': async (_input, { caller, deps }) => deleteAccount(deps, caller),
 
   'user.bindPhone': async (input, { caller, deps, preread }) => {
     const user = found(caller.user);

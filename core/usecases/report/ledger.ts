@@ -6,7 +6,7 @@
 import { maskIdNumber, maskPhone } from '../../id-number';
 import type { Community, User } from '../../model';
 import type { Deps, SheetCell, SheetColumn } from '../../ports';
-import { DELETED_NAME } from '../account';
+import { DELETED_NAME } from '../shared/deleted';
 import type { ReportPeriod } from './period';
 
 export interface ReportContext {
