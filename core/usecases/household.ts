@@ -253,7 +253,12 @@ export const householdHandlers: Handlers<'household'> = {
       note: input.note,
       createdAt: now,
     };
-    if (!(await visitsOf(deps).add(visit))) throw new DomainError('CONFLICT', `${input.date}已记录过对该户的走访`);
+    if (!(await visitsOf(deps).add(visit))) {
+      // The same record sent again (a second tap after a lost reply) is the one made; another of that day is refused.
+      const made = await visitsOf(deps).get(visit._id);
+      if (made && made.way === visit.way && made.note === visit.note) return toVisitView(made, caller);
+      throw new DomainError('CONFLICT', `${input.date}已记录过对该户的走访`);
+    }
     return toVisitView(visit, caller);
   },
 

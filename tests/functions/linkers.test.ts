@@ -195,6 +195,8 @@ describe('visits (走访)', () => {
     expect(visit).toMatchObject({ date: day(0), way: '上门', address: '1栋 1单元 101', linkerName: '党员老周', mine: true });
     ok(await call(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(-7), way: '电话', note: '电话问候，一切正常' }));
     await expectRefused(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(0), way: '电话', note: '又打了一次电话' }, 'CONFLICT', `${day(0)}已记录过对该户的走访`);
+    // The same record sent again (a lost reply) is the one made, not a refusal.
+    expect(ok(await call(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(0), way: '上门', note: '孙奶奶身体还好，说想要有人陪着去医院复查' })).id).toBe(visit.id);
     await expectRefused(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(1), way: '上门', note: '明天去' }, 'INVALID_INPUT', '走访日期不能晚于今天');
     await expectRefused(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(-8), way: '上门', note: '上个月去过' }, 'INVALID_INPUT', '只能补记 7 天内的走访');
     await expectRefused(cloud, LINKER, 'household.visit', { householdId: elderHome.id, date: day(-1), way: '写信', note: '写了信' }, 'INVALID_INPUT');
