@@ -181,6 +181,7 @@ export const FIRST_SCREENS: readonly Screen[] = [
   screen('家庭户登记簿 (筛选网格楼栋)', 'demo-staff', 'community.get', { communityId: 'demo-community' }),
   screen('家庭户登记簿 (待确认)', 'demo-staff', 'household.claims', { limit: 20 }),
   screen('网格家庭户', 'demo-grid', 'household.list', { box: 'grid', limit: 20 }),
+  screen('我的家庭户 (联户长)', 'demo-volunteer', 'household.list', { box: 'linked' }),
   // 张秀英's household (2栋 1单元 101), as its linker 李建国 opens it.
   screen('家庭户', 'demo-volunteer', 'household.get', { householdId: 'hh-ba8259754c1d723e1c7fc4b8f0fff6a8' }),
   screen('家庭户 (走访)', 'demo-volunteer', 'household.visits', { householdId: 'hh-ba8259754c1d723e1c7fc4b8f0fff6a8', limit: 20 }),

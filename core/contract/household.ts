@@ -32,6 +32,8 @@ export interface HouseholdView {
   linkerName?: string;
   /** Whether the caller is its linker. */
   linkedByMe: boolean;
+  /** In the linker's list (box `linked`): how many of its orders and of its named reports are open. */
+  open?: { orders: number; affairs: number };
   version: number;
   updatedAt: Iso;
 }

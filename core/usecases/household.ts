@@ -103,6 +103,22 @@ const toVisitView = (visit: HouseholdVisit, caller: Caller): HouseholdVisitView 
   createdAt: iso(visit.createdAt),
 });
 
+/**
+ * Open orders and open named reports per household, for one page of the linker's list (at most 50
+ * households, each with a few open at most): one read of each, counted here.
+ */
+async function openCountsOf(deps: Deps, householdIds: readonly string[]): Promise<Map<string, { orders: number; affairs: number }>> {
+  const where = (statuses: readonly string[]): Where => ({ householdId: { in: [...householdIds] }, status: { in: [...statuses] } });
+  const [orders, affairs] = await Promise.all([
+    deps.store.collection<Order>(COLLECTIONS.orders).find(where(OPEN_STATUSES), { limit: 1000, omit: ['events', 'declines', 'description', 'photos', 'completion'] }),
+    deps.store.collection<Affair>(COLLECTIONS.affairs).find(where(OPEN_AFFAIR_STATUSES), { limit: 1000, omit: ['events', 'description', 'parties', 'photos', 'resolution'] }),
+  ]);
+  const counts = new Map(householdIds.map((id) => [id, { orders: 0, affairs: 0 }]));
+  for (const order of orders) if (order.householdId) counts.get(order.householdId)!.orders += 1;
+  for (const affair of affairs) if (affair.householdId) counts.get(affair.householdId)!.affairs += 1;
+  return counts;
+}
+
 const toClaimView = (claim: HouseholdClaim): HouseholdClaimView =>
   compact({
     openid: claim._id,
@@ -204,7 +220,11 @@ export const householdHandlers: Handlers<'household'> = {
     }
     const community = caller.community;
     const order: OrderBy = box === 'linked' ? BY_DOOR : input.gridId || box === 'grid' ? [['gridId', 'asc'], ...BY_DOOR] : BY_DOOR;
-    return keysetPage(householdsOf(deps), where, order, input, (household) => toHouseholdView(household, caller, community));
+    const page = await keysetPage(householdsOf(deps), where, order, input, (household) => toHouseholdView(household, caller, community));
+    if (box !== 'linked' || page.items.length === 0) return page;
+    // A linker sees at a glance which of their homes have something open (household.get has the detail).
+    const open = await openCountsOf(deps, page.items.map((household) => household.id));
+    return { ...page, items: page.items.map((household) => ({ ...household, open: open.get(household.id) ?? { orders: 0, affairs: 0 } })) };
   },
 
   'household.get': async (input, { caller, deps, preread }) => {

@@ -176,6 +176,14 @@ describe('what is open for a household (household.get)', () => {
     expect(detail).toMatchObject({ mayVisit: true, mayOrder: true, household: { linkedByMe: true } });
     // Nothing of the text reaches this view.
     expect(JSON.stringify(detail)).not.toContain('楼道灯坏了');
+    // The linker's list says the same at a glance, household by household.
+    const linked = ok(await call(cloud, LINKER, 'household.list', { box: 'linked' })).items;
+    expect(linked.find((item) => item.id === memberHome.id)?.open).toEqual({ orders: 1, affairs: 1 });
+    const elder = ok(await call(cloud, LINKER, 'household.get', { householdId: elderHome.id }));
+    expect(linked.find((item) => item.id === elderHome.id)?.open).toEqual({ orders: elder.openOrders.length, affairs: elder.openAffairs.length });
+    expect(elder.openOrders.length).toBeGreaterThan(0);
+    // Only the linker's list carries it.
+    expect(ok(await call(cloud, DEMO.staff, 'household.list', { building: '1栋' })).items.every((item) => item.open === undefined)).toBe(true);
   });
 
   it('staff and the grid’s worker see it too (the worker without care flags); a neighbour, another linker or another grid’s worker does not', async () => {

@@ -69,6 +69,7 @@ describe('household/mine', () => {
     expect(text(page, '#linked-title')).toBe('我联系的家庭户（1 户）');
     expect(text(page, `#linked-${household!.id}`)).toContain('空巢老人');
     expect(text(page, `#linked-${household!.id}`)).toContain('孙阿姨（户主）、孙爷爷（配偶）');
+    expect(text(page, `#open-${household!.id}`)).toBe('暂无进行中的订单和问题');
     // Tapping one opens it, where the linker orders for it and records visits.
     const urls = captureNavigation();
     page.querySelector(`#linked-${household!.id}`)!.dispatchEvent('tap');

@@ -14,9 +14,22 @@ import { HOUSEHOLD_RELATIONS } from '../../utils/labels';
 
 interface LinkedRow extends HouseholdView {
   membersText: string;
+  /** What is open for it, at a glance; `busy` when anything is. */
+  openText: string;
+  busy: boolean;
 }
 
-const toLinkedRow = (household: HouseholdView): LinkedRow => ({ ...household, membersText: household.members.map((member) => `${member.name}（${member.relation}）`).join('、') });
+function openTextOf(open: HouseholdView['open']): string {
+  if (!open || open.orders + open.affairs === 0) return '暂无进行中的订单和问题';
+  return [open.orders > 0 ? `${open.orders} 个订单进行中` : '', open.affairs > 0 ? `${open.affairs} 个问题办理中` : ''].filter(Boolean).join('，');
+}
+
+const toLinkedRow = (household: HouseholdView): LinkedRow => ({
+  ...household,
+  membersText: household.members.map((member) => `${member.name}（${member.relation}）`).join('、'),
+  openText: openTextOf(household.open),
+  busy: (household.open?.orders ?? 0) + (household.open?.affairs ?? 0) > 0,
+});
 
 Component({
   behaviors: [refreshPage],
