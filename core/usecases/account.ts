@@ -382,7 +382,7 @@ async function deidentifyOrders(deps: Deps, user: Pick<User, '_id' | 'name'>, ps
         residentOpenid: replace(order.residentOpenid),
         createdBy: replace(order.createdBy),
         // A 代点单's note names who placed it (联户长…代点单): that name goes with them.
-        events: order.events.map((event): OrderEvent => (event.by === openid ? { ...event, by: pseudonym, ...(event.note ? { note: event.note.split(user.name).join(DELETED_NAME) } : {}) } : event)),
+        events: order.events.map((event): OrderEvent => (event.by === openid ? { ...event, by: pseudonym, ...(event.note && user.name ? { note: event.note.split(user.name).join(DELETED_NAME) } : {}) } : event)),
         declines: order.declines.map((decline) => ({ ...decline, by: replace(decline.by) })),
       };
       const unset: string[] = [];
