@@ -63,6 +63,17 @@ export function canView(order: Order, caller: Caller): boolean {
   );
 }
 
+/** Whether the caller may see the order only as the one who placed it for someone else. */
+function onlyPlacedIt(order: Order, caller: Caller): boolean {
+  return (
+    order.createdBy === caller.openid &&
+    order.residentOpenid !== caller.openid &&
+    !managesOrder(caller, order) &&
+    !(order.assignee === caller.openid && caller.roles.has('volunteer')) &&
+    !(order.status === 'pending' && isEligibleVolunteer(caller, order))
+  );
+}
+
 /** Whether the caller placed this order for a household they still look after as its linker. */
 async function linksHouseholdOf(deps: Deps, order: Order, caller: Caller): Promise<boolean> {
   if (!placedForHousehold(order, caller)) return false;
@@ -262,6 +273,11 @@ export const orderHandlers: Handlers<'order'> = {
   'order.get': async (input, { caller, deps, preread }) => {
     const order = await loadOrder(deps, input.orderId, preread);
     if (!canView(order, caller)) throw new DomainError('FORBIDDEN', '您无权查看该订单');
+    // Someone who placed it for another and no longer manages it (moved grid, left the role) nor
+    // looks after its household reads its contact and door no more.
+    if (onlyPlacedIt(order, caller) && !(order.householdId && (await householdsOf(deps).get(order.householdId))?.linkerOpenid === caller.openid)) {
+      throw new DomainError('FORBIDDEN', '您已不再负责该订单，无法查看');
+    }
     return { order: toOrderView(order, caller) };
   },
 

@@ -143,12 +143,15 @@ describe('代点单 by household', () => {
     }
   });
 
-  it('a linker who no longer looks after the household neither cancels nor rates what they ordered for it', async () => {
+  it('a linker who no longer looks after the household neither reads, cancels nor rates what they ordered for it', async () => {
     const { order } = ok(await orderForElder(LINKER));
     expect(ok(await call(cloud, LINKER, 'order.get', { orderId: order.id })).order.allowed).toContain('cancel');
     const current = ok(await call(cloud, DEMO.staff, 'household.list', { building: '1栋' })).items.find((item) => item.id === elderHome.id)!;
     ok(await call(cloud, DEMO.staff, 'household.assignLinker', { householdId: elderHome.id, version: current.version, linker: OTHER_LINKER }));
     await expectRefused(cloud, LINKER, 'order.cancel', { orderId: order.id, reason: '不需要了' }, 'FORBIDDEN');
+    // Its contact and door are no longer theirs to read; the new linker, who did not place it, follows it on the household's page.
+    await expectRefused(cloud, LINKER, 'order.get', { orderId: order.id }, 'FORBIDDEN', '您已不再负责该订单，无法查看');
+    expect(ok(await call(cloud, OTHER_LINKER, 'household.get', { householdId: elderHome.id })).openOrders.map((item) => item.id)).toContain(order.id);
     // Given back for the rest of the file.
     const again = ok(await call(cloud, DEMO.staff, 'household.list', { building: '1栋' })).items.find((item) => item.id === elderHome.id)!;
     ok(await call(cloud, DEMO.staff, 'household.assignLinker', { householdId: elderHome.id, version: again.version, linker: LINKER }));
