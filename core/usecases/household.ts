@@ -17,7 +17,7 @@ import { type Affair, COLLECTIONS, type Community, type Household, type Househol
 import type { ActionContext, Caller, Collection, Deps, Transaction, Where } from '../ports';
 import { DEFAULT_HOUSEHOLDS_PER_LINKER } from '../settings';
 import { DAY_MS, iso, localDay } from '../time';
-import { memberCommunity, staffCommunity } from './shared/access';
+import { isStaffOf, memberCommunity, staffCommunity } from './shared/access';
 import { keysetPage, NEWEST_FIRST, type OrderBy } from './shared/paging';
 import { quotaKey, takeDailyQuota, takePlace } from './shared/quota';
 import { compact, loadCommunity, prereadOrGet, readByIds } from './shared/store';
@@ -52,11 +52,10 @@ function gridOfBuilding(community: Community, building: string): string {
   return grid.id;
 }
 
-const isStaffOf = (caller: Caller, household: Pick<Household, 'communityId'>) => caller.roles.has('staff') && caller.communityId === household.communityId;
 const isLinkerOf = (caller: Caller, household: Pick<Household, 'linkerOpenid'>) => household.linkerOpenid !== undefined && household.linkerOpenid === caller.openid;
 
 export function toHouseholdView(household: Household, caller: Caller, community: Community | null): HouseholdView {
-  const staffOrLinker = isStaffOf(caller, household) || isLinkerOf(caller, household);
+  const staffOrLinker = isStaffOf(caller, household.communityId) || isLinkerOf(caller, household);
   const ownHousehold = household.members.some((member) => member.openid === caller.openid);
   return compact({
     id: household._id,
@@ -67,7 +66,7 @@ export function toHouseholdView(household: Household, caller: Caller, community:
     room: household.room,
     address: addressText(household),
     // Staff get the member's account back so that an edit keeps the member linked.
-    members: household.members.map((member) => compact({ name: member.name, relation: member.relation, registered: member.openid !== undefined, openid: isStaffOf(caller, household) ? member.openid : undefined })),
+    members: household.members.map((member) => compact({ name: member.name, relation: member.relation, registered: member.openid !== undefined, openid: isStaffOf(caller, household.communityId) ? member.openid : undefined })),
     // Care flags (低保, 残疾 …) are for those who look after the household, not for everyone who sees it.
     flags: staffOrLinker ? household.flags : undefined,
     contactPhone: household.contactPhone ? (staffOrLinker ? household.contactPhone : ownHousehold ? undefined : maskPhone(household.contactPhone)) : undefined,
@@ -85,7 +84,7 @@ async function householdInCare(deps: Deps, caller: Caller, householdId: string, 
   const communityId = memberCommunity(caller);
   const household = await prereadOrGet(householdsOf(deps), householdId, preread, 'household');
   if (!household || household.communityId !== communityId) throw new DomainError('NOT_FOUND', '该家庭户不存在');
-  if (!isStaffOf(caller, household) && !isLinkerOf(caller, household) && !isGridWorkerOf(caller, household)) {
+  if (!isStaffOf(caller, household.communityId) && !isLinkerOf(caller, household) && !isGridWorkerOf(caller, household)) {
     throw new DomainError('FORBIDDEN', '只有社区工作人员、网格员和该户的联户长可以查看');
   }
   return household;
@@ -246,7 +245,7 @@ export const householdHandlers: Handlers<'household'> = {
         overdue: affair.overdue || (affair.dueAt !== undefined && affair.dueAt.getTime() < now.getTime()),
       })),
       mayVisit: isLinkerOf(caller, household),
-      mayOrder: isStaffOf(caller, household) || isLinkerOf(caller, household) || isGridWorkerOf(caller, household),
+      mayOrder: isStaffOf(caller, household.communityId) || isLinkerOf(caller, household) || isGridWorkerOf(caller, household),
     };
   },
 
@@ -285,7 +284,7 @@ export const householdHandlers: Handlers<'household'> = {
   'household.visits': async (input, { caller, deps, preread }) => {
     const household = await householdInCare(deps, caller, input.householdId, preread);
     // What a linker wrote about a home (health, money, family) is for those who look after it.
-    if (!isStaffOf(caller, household) && !isLinkerOf(caller, household)) throw new DomainError('FORBIDDEN', '走访记录只有社区工作人员和该户的联户长可以查看');
+    if (!isStaffOf(caller, household.communityId) && !isLinkerOf(caller, household)) throw new DomainError('FORBIDDEN', '走访记录只有社区工作人员和该户的联户长可以查看');
     return keysetPage(
       visitsOf(deps),
       { householdId: household._id },
