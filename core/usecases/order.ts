@@ -74,11 +74,15 @@ function onlyPlacedIt(order: Order, caller: Caller): boolean {
   );
 }
 
+/** Whether the caller looks after the order's household as its linker now. */
+async function linksOrderHousehold(deps: Deps, order: Order, caller: Caller): Promise<boolean> {
+  if (!order.householdId) return false;
+  return (await householdsOf(deps).get(order.householdId))?.linkerOpenid === caller.openid;
+}
+
 /** Whether the caller placed this order for a household they still look after as its linker. */
 async function linksHouseholdOf(deps: Deps, order: Order, caller: Caller): Promise<boolean> {
-  if (!placedForHousehold(order, caller)) return false;
-  const household = await householdsOf(deps).get(order.householdId as string);
-  return household?.linkerOpenid === caller.openid;
+  return placedForHousehold(order, caller) && linksOrderHousehold(deps, order, caller);
 }
 
 /** Places the order; throws if anything refuses it, including its _id being taken (a retry). */
@@ -275,7 +279,7 @@ export const orderHandlers: Handlers<'order'> = {
     if (!canView(order, caller)) throw new DomainError('FORBIDDEN', '您无权查看该订单');
     // Someone who placed it for another and no longer manages it (moved grid, left the role) nor
     // looks after its household reads its contact and door no more.
-    if (onlyPlacedIt(order, caller) && !(order.householdId && (await householdsOf(deps).get(order.householdId))?.linkerOpenid === caller.openid)) {
+    if (onlyPlacedIt(order, caller) && !(await linksOrderHousehold(deps, order, caller))) {
       throw new DomainError('FORBIDDEN', '您已不再负责该订单，无法查看');
     }
     return { order: toOrderView(order, caller) };
