@@ -13,6 +13,7 @@ import { type ApiReply, call } from '../../api/api';
 import { askToSubscribe } from '../../api/subscribe';
 import { refreshPage } from '../../behaviors/refresh';
 import { formatTime, largeText } from '../../utils/format';
+import { beijingToday } from '../../utils/records';
 import { type MatterRow, RULE_TEXT, toMatterRow } from '../rows';
 
 interface CommentRow extends CouncilCommentView {
@@ -41,10 +42,7 @@ function tallyRows(matter: CouncilMatterView): TallyRow[] {
 }
 
 /** A Beijing calendar day `days` after today (the deadline picker's bounds; the cloud checks them). */
-function dayAhead(days: number): string {
-  const beijing = new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000);
-  return beijing.toISOString().slice(0, 10);
-}
+const dayAhead = (days: number): string => beijingToday(Date.now() + days * 86_400_000);
 
 Component({
   behaviors: [refreshPage],

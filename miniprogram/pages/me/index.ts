@@ -20,17 +20,13 @@ import { usesLocalCloud } from '../../api/target';
 import { refreshPage } from '../../behaviors/refresh';
 import { checkAddressForm } from '../../utils/address-form';
 import { formatAddress, largeText, setLargeText } from '../../utils/format';
-import { levelText, starsText } from '../../utils/records';
+import { beijingToday, levelText, starsText } from '../../utils/records';
 
 type Mode = 'profile' | 'register' | 'apply';
 type RegisterField = 'name' | 'unit' | 'room' | 'community' | 'grid' | 'building' | 'consent';
 type ApplyField = 'realName' | 'birthDate' | 'gender' | 'idNumber' | 'skills' | 'availability' | 'partyOrganisation' | 'grid' | 'consent';
 
 const VOLUNTEER_STATUS_TEXT = { pending: '审核中', approved: '已通过', rejected: '未通过' } as const;
-
-function today(): string {
-  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
 
 Component({
   behaviors: [refreshPage],
@@ -81,7 +77,7 @@ Component({
       consent: false,
     },
     applyErrors: {} as Partial<Record<ApplyField, string>>,
-    today: today(),
+    today: beijingToday(),
     submitting: false,
     bindingPhone: false,
     savingAvailable: false,
